@@ -1,0 +1,127 @@
+"""The scanned catalog: every media item and the folder signatures of the last scan.
+
+This module is the only owner of the catalog file. The whole catalog is written in
+one atomic replace (TinyDB's table-by-table writes would let a reader see a
+half-updated library), and loaded in one orjson parse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
+from kino_tui.core.fsutil import file_lock
+from kino_tui.core.models import MediaItem
+from kino_tui.core.storage import AtomicJSONStorage
+
+SCHEMA_VERSION = 1
+
+RawCatalog = dict[str, dict[str, Any]]
+
+
+def _from_unversioned(raw: RawCatalog) -> RawCatalog:
+    """Version 0 (no meta table) had the same item layout."""
+    return raw
+
+
+#: Migrations from each old schema version to the next one.
+MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {0: _from_unversioned}
+
+
+def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
+    """Bring a stored catalog up to :data:`SCHEMA_VERSION`."""
+    meta = raw.get("meta", {}).get("1", {})
+    version = int(meta.get("schema", 0))
+    if version > SCHEMA_VERSION:
+        raise CatalogTooNew(
+            f"{path} was written by a newer kino (schema {version}, this kino knows "
+            f"{SCHEMA_VERSION}); upgrade kino to use it"
+        )
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+    raw.setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+    return raw
+
+
+@dataclass(slots=True)
+class CatalogData:
+    """The catalog in memory: items by id and each scanned folder's signature."""
+
+    items: dict[str, MediaItem] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)
+
+
+class Catalog:
+    """Load and save the catalog file; ``lock()`` serialises writers across processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+        self._db = TinyDB(path, storage=AtomicJSONStorage)
+
+    def load(self) -> CatalogData:
+        """Read the catalog; an absent file is an empty catalog."""
+        raw = self._db.storage.read()
+        if raw is None:
+            return CatalogData()
+        raw = migrate(raw, self.path)
+        try:
+            items = [MediaItem.from_dict(doc) for doc in raw.get("items", {}).values()]
+            folders = {doc["path"]: doc["key"] for doc in raw.get("folders", {}).values()}
+        except (TypeError, KeyError, ValueError) as error:
+            raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
+        return CatalogData({item.id: item for item in items}, folders)
+
+    def load_or_recover(self) -> tuple[CatalogData, str | None]:
+        """Load, or set a damaged file aside and start empty; the second value says so."""
+        try:
+            return self.load(), None
+        except CatalogDamaged as error:
+            backup = self.quarantine()
+            return CatalogData(), (
+                f"{error}. It was kept as {backup} and kino started an empty catalog: "
+                "run `kino scan` to rebuild it (watch progress is stored apart and is kept)."
+            )
+
+    def quarantine(self) -> Path:
+        """Move the current catalog file aside and return where it went."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        counter = 1
+        while backup.exists():
+            backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{counter}")
+            counter += 1
+        os.replace(self.path, backup)
+        return backup
+
+    def save(self, data: CatalogData) -> None:
+        """Write the whole catalog in one atomic replace."""
+        raw: RawCatalog = {
+            "meta": {"1": {"schema": SCHEMA_VERSION}},
+            "items": {
+                str(number): item.to_dict()
+                for number, item in enumerate(
+                    sorted(data.items.values(), key=lambda i: i.path), start=1
+                )
+            },
+            "folders": {
+                str(number): {"path": path, "key": key}
+                for number, (path, key) in enumerate(sorted(data.folders.items()), start=1)
+            },
+        }
+        self._db.storage.write(raw)
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float = 600.0) -> Iterator[None]:
+        """Exclusive lock for a read-modify-write of the catalog (a scan, a root removal)."""
+        with file_lock(self.lock_path, timeout=timeout):
+            yield

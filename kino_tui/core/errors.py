@@ -1,0 +1,27 @@
+"""Errors a user can act on: each carries a one-line message that says what to do."""
+
+from __future__ import annotations
+
+
+class KinoError(Exception):
+    """Base of kino's own errors; ``str(error)`` is the message shown to the user."""
+
+
+class ConfigError(KinoError):
+    """The config file cannot be read or holds a wrong value."""
+
+
+class CatalogError(KinoError):
+    """The catalog cannot be used as it is."""
+
+
+class CatalogDamaged(CatalogError):
+    """The catalog file is not valid JSON (cut short, overwritten, edited by hand)."""
+
+
+class CatalogTooNew(CatalogError):
+    """The catalog was written by a newer kino than this one."""
+
+
+class LockTimeout(KinoError):
+    """Another kino process held a lock for too long."""

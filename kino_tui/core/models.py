@@ -1,0 +1,170 @@
+"""Records of the catalog: media items, their streams and watch progress."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+Kind = Literal["movie", "episode", "track", "video", "extra"]
+KINDS: tuple[str, ...] = ("movie", "episode", "track", "video", "extra")
+RootType = Literal["movies", "shows", "music", "mixed"]
+ROOT_TYPES: tuple[str, ...] = ("movies", "shows", "music", "mixed")
+
+
+@dataclass(frozen=True, slots=True)
+class AudioTrack:
+    """One audio stream of a video, or the stream of a music file."""
+
+    codec: str | None = None
+    channels: int | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubtitleTrack:
+    """An embedded subtitle stream, or an external subtitle file beside the video."""
+
+    language: str | None = None
+    codec: str | None = None
+    external: bool = False
+    forced: bool = False
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class Progress:
+    """How far the user got in one item (kept in the watch-state store)."""
+
+    position: float = 0.0
+    duration: float | None = None
+    watched: bool = False
+    play_count: int = 0
+    last_played: str | None = None
+
+
+@dataclass(slots=True)
+class MediaItem:
+    """One playable thing in the catalog: a movie (maybe in parts), an episode, a track…
+
+    Every field is always present; unknown values are ``None``.
+    """
+
+    id: str
+    kind: Kind
+    path: str
+    root: str
+    parts: list[str] = field(default_factory=list)
+    title: str | None = None
+    original_title: str | None = None
+    sort_title: str | None = None
+    year: int | None = None
+    edition: str | None = None
+    series: str | None = None
+    season: int | None = None
+    episode: int | None = None
+    episode_end: int | None = None
+    air_date: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    album_artist: str | None = None
+    track: int | None = None
+    disc: int | None = None
+    genres: list[str] = field(default_factory=list)
+    plot: str | None = None
+    rating: float | None = None
+    runtime: int | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    video_codec: str | None = None
+    hdr: str | None = None
+    frame_rate: float | None = None
+    container: str | None = None
+    bitrate: int | None = None
+    audio: list[AudioTrack] = field(default_factory=list)
+    subtitles: list[SubtitleTrack] = field(default_factory=list)
+    size: int = 0
+    poster: str | None = None
+    fanart: str | None = None
+    thumb: str | None = None
+    embedded_cover: bool = False
+    nfo: str | None = None
+    extra_type: str | None = None
+    extra_of: str | None = None
+    extra_owner: str | None = None
+    available: bool = True
+    error: str | None = None
+    added: str | None = None
+    mtime: float = 0.0
+    inode: int = 0
+    device: int = 0
+    fingerprint: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MediaItem:
+        """Build an item from its stored form, ignoring keys this version does not know."""
+        values = {key: data[key] for key in _ITEM_FIELDS if key in data}
+        values["audio"] = [AudioTrack(**a) for a in data.get("audio") or ()]
+        values["subtitles"] = [SubtitleTrack(**s) for s in data.get("subtitles") or ()]
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored (and ``kino ls --json``) form of the item."""
+        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
+        data["audio"] = [asdict(track) for track in self.audio]
+        data["subtitles"] = [asdict(track) for track in self.subtitles]
+        data["parts"] = list(self.parts)
+        data["genres"] = list(self.genres)
+        data["ids"] = dict(self.ids)
+        return data
+
+    @property
+    def folder(self) -> str:
+        """The folder that holds the item's first part."""
+        return self.path.rpartition("/")[0] or "/"
+
+    @property
+    def display_title(self) -> str:
+        """A human title: tags and NFOs first, then what the name told us."""
+        return self.title or self.path.rpartition("/")[2]
+
+
+_ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MediaItem))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the scan could not read; recorded, never fatal."""
+
+    path: str
+    message: str
+
+
+@dataclass(slots=True)
+class ScanSummary:
+    """What one scan changed, as printed by ``kino scan`` (and ``--json``)."""
+
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    removed: int = 0
+    unavailable: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the summary."""
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRoot:
+    """A folder the user pointed kino at, with the content type that guides naming."""
+
+    path: str
+    type: RootType = "mixed"

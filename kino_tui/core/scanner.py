@@ -1,0 +1,350 @@
+"""Scan library roots into the catalog: incremental, offline-safe, move-aware.
+
+1. Walk each root (stat only). A root that is missing, unreadable or empty is
+   offline: its items are kept and marked unavailable.
+2. A folder whose listing and whose ancestors' sidecars are unchanged keeps its
+   items as they are; other folders are read again, re-probing only files whose
+   size or mtime changed, on every core when there is much to read.
+3. Items no longer found are removed only where the scan could see they are gone;
+   a new file with the same inode, or the same size and content fingerprint,
+   is the old item moved and keeps its id (and so its watch progress).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+from kino_tui.core.analysis import FolderJob, FolderResult, analyse_folder
+from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanSummary
+from kino_tui.core.naming import is_audio, is_video
+from kino_tui.core.walker import FolderListing, WalkResult, walk
+from kino_tui.core.watchstate import WatchStore, now_iso
+
+#: Bump when naming or analysis rules change, so every folder is read again once.
+ANALYSIS_VERSION = "1"
+#: Below this many files to read, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 48
+BATCH_FILES = 24
+
+
+@dataclass(frozen=True, slots=True)
+class ScanProgress:
+    """Where a scan is: ``phase`` is "walking" or "reading"."""
+
+    phase: str
+    done: int
+    total: int
+    path: str = ""
+
+
+class ScanCancelled(Exception):
+    """The scan was cancelled before it wrote anything."""
+
+
+def _root_is_offline(listing: FolderListing | None) -> bool:
+    return listing is None or listing.entry_count == 0
+
+
+def _is_under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0] or "/"
+
+
+class Scanner:
+    """Runs scans against one catalog (and the watch store, to keep ids after a rebuild)."""
+
+    def __init__(
+        self, catalog: Catalog, watch: WatchStore | None = None, workers: int | None = None
+    ):
+        self.catalog = catalog
+        self.watch = watch
+        self.workers = workers or min(os.cpu_count() or 1, 4)
+
+    def scan(
+        self,
+        roots: Sequence[LibraryRoot],
+        on_progress: Callable[[ScanProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        """Scan ``roots`` and save the catalog; items of other roots are left alone."""
+        started = time.perf_counter()
+        report = on_progress or (lambda progress: None)
+        with self.catalog.lock():
+            data, _ = self.catalog.load_or_recover()
+            summary = ScanSummary()
+            for root in roots:
+                self._scan_root(root, data, summary, report, cancel)
+            _link_extras(data.items.values())
+            self.catalog.save(data)
+        if self.watch is not None and summary.moved:
+            self.watch.follow_moves(data.items)
+        summary.errors = len(summary.problems)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _scan_root(
+        self,
+        root: LibraryRoot,
+        data: CatalogData,
+        summary: ScanSummary,
+        report: Callable[[ScanProgress], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        old_items = [item for item in data.items.values() if item.root == root.path]
+        report(ScanProgress("walking", 0, 0, root.path))
+        walked = walk(root.path, lambda count: report(ScanProgress("walking", count, 0, root.path)))
+        if _root_is_offline(walked.folders.get(root.path)):
+            reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
+            summary.problems.append(
+                Problem(root.path, f"library folder {reason}: treated as offline, nothing removed")
+            )
+            for item in old_items:
+                item.available = False
+            summary.unavailable += len(old_items)
+            return
+        summary.problems.extend(walked.problems)
+
+        by_folder: dict[str, list[MediaItem]] = {}
+        for item in old_items:
+            by_folder.setdefault(item.folder, []).append(item)
+        not_seen = {item.path: item for item in old_items}
+        keys = _folder_keys(root, walked)
+        jobs: list[FolderJob] = []
+        for path, listing in walked.folders.items():
+            if not any(is_video(e.name) or is_audio(e.name) for e in listing.files):
+                continue
+            previous = by_folder.get(path, [])
+            if data.folders.get(path) == keys[path] and previous:
+                for item in previous:
+                    del not_seen[item.path]
+                    if item.available:
+                        summary.unchanged += 1
+                    else:
+                        item.available = True
+                        summary.updated += 1
+                continue
+            jobs.append(_job_for(root, listing, walked, previous))
+
+        fresh: list[MediaItem] = []
+        for job, result in zip(jobs, self._run_jobs(jobs, report, cancel), strict=True):
+            summary.problems.extend(result.problems)
+            if result.failed:  # analysis crashed: keep what we had, retry next scan
+                for item in by_folder.get(job.path, []):
+                    del not_seen[item.path]
+                continue
+            data.folders[job.path] = keys[job.path]
+            for item in result.items:
+                old = not_seen.pop(item.path, None)
+                if old is None:
+                    fresh.append(item)
+                    continue
+                item.id, item.added = old.id, old.added
+                if item.to_dict() == old.to_dict():
+                    summary.unchanged += 1
+                else:
+                    summary.updated += 1
+                data.items[item.id] = item
+
+        gone: list[MediaItem] = []
+        for item in not_seen.values():
+            if _can_see_gone(item, walked):
+                gone.append(item)
+            else:
+                item.available = False
+                summary.unavailable += 1
+        self._match_moves(gone, fresh, data, summary)
+        for folder in list(data.folders):
+            if (
+                _is_under(folder, root.path)
+                and folder not in walked.folders
+                and not any(_is_under(folder, u) for u in walked.unreadable)
+            ):
+                del data.folders[folder]
+
+    def _run_jobs(
+        self,
+        jobs: list[FolderJob],
+        report: Callable[[ScanProgress], None],
+        cancel: threading.Event | None,
+    ) -> list[FolderResult]:
+        total = sum(_files_to_read(job) for job in jobs)
+        report(ScanProgress("reading", 0, total))
+        results: dict[int, FolderResult] = {}
+        done = 0
+        if self.workers > 1 and total >= PARALLEL_THRESHOLD:
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                futures = {
+                    pool.submit(_analyse_batch, [jobs[i] for i in batch]): batch
+                    for batch in _batches(jobs)
+                }
+                for future in as_completed(futures):
+                    if cancel is not None and cancel.is_set():
+                        for pending in futures:
+                            pending.cancel()
+                        raise ScanCancelled
+                    batch = futures[future]
+                    try:
+                        batch_results = future.result()
+                    except Exception as error:  # a worker died: record it, keep old items
+                        batch_results = [_failed(jobs[i], error) for i in batch]
+                    for index, result in zip(batch, batch_results, strict=True):
+                        results[index] = result
+                        done += _files_to_read(jobs[index])
+                    report(ScanProgress("reading", done, total, jobs[batch[-1]].path))
+        else:
+            for index, job in enumerate(jobs):
+                if cancel is not None and cancel.is_set():
+                    raise ScanCancelled
+                results[index] = _analyse_safely(job)
+                done += _files_to_read(job)
+                report(ScanProgress("reading", done, total, job.path))
+        return [results[index] for index in range(len(jobs))]
+
+    def _match_moves(
+        self,
+        gone: list[MediaItem],
+        fresh: list[MediaItem],
+        data: CatalogData,
+        summary: ScanSummary,
+    ) -> None:
+        by_inode = {(i.device, i.inode, i.size): i for i in gone if i.inode}
+        by_fingerprint: dict[tuple[int, str | None], MediaItem] = {
+            (i.size, i.fingerprint): i for i in gone if i.fingerprint
+        }
+        reattach: dict[str, str] | None = None
+        matched: set[str] = set()
+        for item in fresh:
+            old = by_inode.get((item.device, item.inode, item.size))
+            if old is None or old.id in matched:
+                old = by_fingerprint.get((item.size, item.fingerprint))
+            if old is not None and old.id not in matched:
+                matched.add(old.id)
+                item.id, item.added = old.id, old.added
+                summary.moved += 1
+            else:
+                if reattach is None:
+                    reattach = self.watch.ids_by_path() if self.watch is not None else {}
+                known = reattach.get(item.path)
+                item.id = known if known and known not in data.items else uuid.uuid4().hex[:12]
+                item.added = now_iso()
+                summary.added += 1
+            data.items[item.id] = item
+        for item in gone:
+            if item.id not in matched:
+                del data.items[item.id]
+                summary.removed += 1
+
+
+def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
+    """A key per folder: its own listing plus its two ancestors' sidecars."""
+    sidecars = {path: listing.sidecar_signature() for path, listing in walked.folders.items()}
+    keys = {}
+    for path, listing in walked.folders.items():
+        parent = _parent(path) if path != root.path else ""
+        grandparent = _parent(parent) if parent and parent != root.path else ""
+        keys[path] = "|".join(
+            (
+                ANALYSIS_VERSION,
+                root.type,
+                listing.signature(),
+                sidecars.get(parent, ""),
+                sidecars.get(grandparent, ""),
+            )
+        )
+    return keys
+
+
+def _job_for(
+    root: LibraryRoot, listing: FolderListing, walked: WalkResult, previous: list[MediaItem]
+) -> FolderJob:
+    parent = walked.folders.get(_parent(listing.path)) if listing.path != root.path else None
+    grandparent = (
+        walked.folders.get(_parent(parent.path)) if parent and parent.path != root.path else None
+    )
+    return FolderJob(
+        path=listing.path,
+        root=root,
+        folders=listing.folders,
+        files=listing.files,
+        parent_names=parent.names() if parent else (),
+        grandparent_names=grandparent.names() if grandparent else (),
+        previous={tuple(item.parts): item for item in previous},
+    )
+
+
+def _can_see_gone(item: MediaItem, walked: WalkResult) -> bool:
+    """True when the scan could see the item's file is really gone (Kodi's rule)."""
+    folder = item.folder
+    if any(_is_under(folder, unreadable) for unreadable in walked.unreadable):
+        return False
+    if folder in walked.folders:
+        return True
+    ancestor = folder
+    while ancestor not in walked.folders:
+        parent = _parent(ancestor)
+        if parent == ancestor:
+            return False
+        ancestor = parent
+    # The nearest folder that still exists: an empty one is a mount point that went away.
+    return walked.folders[ancestor].entry_count > 0
+
+
+def _link_extras(items: Iterable[MediaItem]) -> None:
+    """Point each extra at the movie (or video) whose folder it belongs to."""
+    items = list(items)
+    owners: dict[str, str] = {}
+    for item in sorted(items, key=lambda i: i.path):
+        if item.kind in ("movie", "video"):
+            owners.setdefault(item.folder, item.id)
+    for item in items:
+        if item.kind == "extra":
+            item.extra_of = owners.get(item.extra_owner or "")
+        else:
+            item.extra_of = None
+
+
+def _files_to_read(job: FolderJob) -> int:
+    return sum(1 for entry in job.files if is_video(entry.name) or is_audio(entry.name))
+
+
+def _batches(jobs: list[FolderJob]) -> list[list[int]]:
+    batches: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for index, job in enumerate(jobs):
+        current.append(index)
+        size += _files_to_read(job)
+        if size >= BATCH_FILES:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _failed(job: FolderJob, error: BaseException) -> FolderResult:
+    problem = Problem(job.path, f"could not read folder: {error!r}")
+    return FolderResult(job.path, [], [problem], failed=True)
+
+
+def _analyse_safely(job: FolderJob) -> FolderResult:
+    try:
+        return analyse_folder(job)
+    except Exception as error:  # one odd folder must not stop the scan
+        return _failed(job, error)
+
+
+def _analyse_batch(jobs: list[FolderJob]) -> list[FolderResult]:
+    return [_analyse_safely(job) for job in jobs]

@@ -1,0 +1,99 @@
+"""A TinyDB storage that loads with orjson and writes atomically."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from kino_tui.core.errors import CatalogDamaged
+from kino_tui.core.fsutil import atomic_write_bytes
+
+#: File names that are not valid UTF-8 reach Python with surrogate escapes, which JSON
+#: cannot carry; such strings are stored as this marker plus the base64 of their bytes.
+#: A real path can never start with NUL, so the marker is unambiguous.
+_RAW_MARK = "\x00fsb64:"
+_RAW_MARK_JSON = b"\\u0000fsb64:"
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _escape_raw(value: Any) -> Any:
+    if isinstance(value, str):
+        if _has_surrogates(value):
+            return _RAW_MARK + base64.b64encode(os.fsencode(value)).decode("ascii")
+        return value
+    if isinstance(value, dict):
+        return {_escape_raw(k): _escape_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escape_raw(v) for v in value]
+    return value
+
+
+def _unescape_raw(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.startswith(_RAW_MARK):
+            return os.fsdecode(base64.b64decode(value[len(_RAW_MARK) :]))
+        return value
+    if isinstance(value, dict):
+        return {_unescape_raw(k): _unescape_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unescape_raw(v) for v in value]
+    return value
+
+
+def dumps(data: Any) -> bytes:
+    """JSON bytes for ``data``, keeping non-UTF-8 file names exactly."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError: str is not valid UTF-8 (surrogates)
+        return orjson.dumps(_escape_raw(data))
+
+
+def loads(data: bytes) -> Any:
+    """The inverse of :func:`dumps`."""
+    loaded = orjson.loads(data)
+    return _unescape_raw(loaded) if _RAW_MARK_JSON in data else loaded
+
+
+class AtomicJSONStorage(Storage):
+    """JSON on disk, replaced whole through a temporary file, fsync and rename.
+
+    A crash or kill at any moment leaves either the previous file or the new one.
+    A file that is not valid JSON raises :class:`CatalogDamaged` instead of being
+    silently overwritten.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            loaded = loads(data)
+        except orjson.JSONDecodeError as error:
+            raise CatalogDamaged(f"{self.path} is damaged ({error})") from None
+        if not isinstance(loaded, dict):
+            raise CatalogDamaged(f"{self.path} is damaged (not a JSON object)")
+        return loaded
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.path, dumps(data))
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,74 @@
+"""One user's library: settings, catalog and watch state wired together for the CLI and UI."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kino_tui.config import Settings, load_settings
+from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
+from kino_tui.core.scanner import Scanner, ScanProgress
+from kino_tui.core.watchstate import WatchStore
+from kino_tui.paths import KinoPaths
+
+
+class Library:
+    """The entry point to kino's data layer for one set of paths."""
+
+    def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
+        self.paths = paths
+        self.settings = settings if settings is not None else load_settings(paths.config_file)
+        self.catalog = Catalog(paths.catalog_file)
+        self.watch = WatchStore(paths.watch_file)
+
+    def reload_settings(self) -> None:
+        self.settings = load_settings(self.paths.config_file)
+
+    def load(self) -> tuple[CatalogData, str | None]:
+        """The catalog, and a warning when a damaged file had to be set aside."""
+        return self.catalog.load_or_recover()
+
+    def scan(
+        self,
+        roots: Sequence[LibraryRoot] | None = None,
+        on_progress: Callable[[ScanProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        """Scan the given roots (all configured roots by default)."""
+        scanner = Scanner(self.catalog, self.watch)
+        chosen = self.settings.roots if roots is None else roots
+        return scanner.scan(chosen, on_progress=on_progress, cancel=cancel)
+
+    def forget_root(self, root_path: str) -> int:
+        """Drop a root's items from the catalog (watch state is kept); return how many."""
+        with self.catalog.lock():
+            data, _ = self.catalog.load_or_recover()
+            doomed = [item.id for item in data.items.values() if item.root == root_path]
+            for item_id in doomed:
+                del data.items[item_id]
+            data.folders = {
+                path: key
+                for path, key in data.folders.items()
+                if not (path == root_path or path.startswith(root_path + "/"))
+            }
+            self.catalog.save(data)
+        return len(doomed)
+
+    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+        """Items as ``kino ls --json`` prints them, each with its progress."""
+        progress = self.watch.all()
+        records = []
+        for item in items:
+            record = item.to_dict()
+            state = progress.get(item.id, Progress())
+            record["progress"] = {
+                "position": state.position,
+                "duration": state.duration if state.duration is not None else item.duration,
+                "watched": state.watched,
+                "play_count": state.play_count,
+                "last_played": state.last_played,
+            }
+            records.append(record)
+        return records
