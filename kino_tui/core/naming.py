@@ -402,28 +402,33 @@ def _parse_movie(file_stem: str, context: PathContext, info: NameInfo) -> None:
     parent = folders[-1] if folders else None
     if parent and _DISC_FOLDER.match(parent) and len(folders) >= 2:
         parent = folders[-2]  # Film (2010)/CD1/film.avi
-    if looks_like_release(file_stem):
-        guess = _guess(file_stem, "movie")
-        title = str(guess["title"]) if guess.get("title") else None
-        year = guess.get("year") if isinstance(guess.get("year"), int) else None
-        edition = None
-    else:
-        title, year, edition = split_title_year(file_stem)
+    title, year, edition = _title_year(file_stem)
     if year is None and parent:
-        folder_title, folder_year, _ = split_title_year(
-            _guess(parent, "movie").get("title", parent) if looks_like_release(parent) else parent
-        )
-        if looks_like_release(parent):
-            folder_year = _guess(parent, "movie").get("year")
+        folder_title, folder_year, _ = _title_year(parent)
         if folder_year:
             title, year = folder_title or title, folder_year
     info.title = title or clean_title(file_stem)
     info.year = year
     info.edition = edition
-    if context.root_type == "movies" or (context.root_type == "mixed" and year is not None):
+    movie_like = year is not None or looks_like_release(file_stem)
+    if context.root_type == "movies" or (context.root_type == "mixed" and movie_like):
         info.kind = "movie"
     else:
         info.kind = "video"
+
+
+def _title_year(text: str) -> tuple[str | None, int | None, str | None]:
+    """Title, year and edition: exact rules first, guessit for release names without them."""
+    title, year, edition = split_title_year(text)
+    if year is None and looks_like_release(text):
+        guess = _guess(text, "movie")
+        guessed_year = guess.get("year")
+        return (
+            str(guess["title"]) if guess.get("title") else title,
+            guessed_year if isinstance(guessed_year, int) else None,
+            None,
+        )
+    return title, year, edition
 
 
 def stack_key(name: str) -> tuple[str, int] | None:

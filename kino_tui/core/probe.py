@@ -78,8 +78,8 @@ def fingerprint(path: str, size: int) -> str | None:
     try:
         with open(path, "rb") as handle:
             digest.update(handle.read(FINGERPRINT_CHUNK))
-            if size > 2 * FINGERPRINT_CHUNK:
-                handle.seek(-FINGERPRINT_CHUNK, os.SEEK_END)
+            if size > FINGERPRINT_CHUNK:
+                handle.seek(max(FINGERPRINT_CHUNK, size - FINGERPRINT_CHUNK))
                 digest.update(handle.read(FINGERPRINT_CHUNK))
     except OSError:
         return None
