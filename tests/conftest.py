@@ -171,7 +171,9 @@ def build_library(tmp_path: Path, media: dict[str, Path]) -> LibraryBuilder:
 def run_kino(kino_paths: KinoPaths) -> Iterator[Callable[..., subprocess.CompletedProcess[str]]]:
     """Run the real ``kino`` command line in a subprocess with the isolated directories."""
 
-    def run(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "kino_tui", *args],
             capture_output=True,

@@ -86,6 +86,14 @@ def fingerprint(path: str, size: int) -> str | None:
     return digest.hexdigest()
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _number(value: Any, kind: type = float) -> Any:
     if value in (None, ""):
         return None
@@ -133,7 +141,11 @@ def probe_video(path: str, size: int) -> ProbeResult:
 
     try:
         # parse_speed=0 reads headers only (full output keeps durations in plain numbers).
-        info = MediaInfo.parse(path, parse_speed=0)
+        if path.isprintable() and _is_utf8(path):
+            info = MediaInfo.parse(path, parse_speed=0)
+        else:  # libmediainfo cannot open a name that is not UTF-8: hand it the open file
+            with open(path, "rb") as handle:
+                info = MediaInfo.parse(handle, parse_speed=0)
     except Exception as error:  # libmediainfo reports failures as generic errors
         return ProbeResult(error=f"cannot read media: {error}")
     result = ProbeResult()

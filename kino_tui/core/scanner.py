@@ -219,18 +219,34 @@ class Scanner:
         data: CatalogData,
         summary: ScanSummary,
     ) -> None:
+        """Give new files the identity of vanished ones: same inode first, then same content."""
         by_inode = {(i.device, i.inode, i.size): i for i in gone if i.inode}
-        by_fingerprint: dict[tuple[int, str | None], MediaItem] = {
-            (i.size, i.fingerprint): i for i in gone if i.fingerprint
-        }
-        reattach: dict[str, str] | None = None
-        matched: set[str] = set()
-        for item in fresh:
+        by_content: dict[tuple[int, str], list[MediaItem]] = {}
+        for old in gone:
+            if old.fingerprint:
+                by_content.setdefault((old.size, old.fingerprint), []).append(old)
+        matches: dict[int, MediaItem] = {}
+        taken: set[str] = set()
+        for index, item in enumerate(fresh):
             old = by_inode.get((item.device, item.inode, item.size))
-            if old is None or old.id in matched:
-                old = by_fingerprint.get((item.size, item.fingerprint))
-            if old is not None and old.id not in matched:
-                matched.add(old.id)
+            if old is not None and old.id not in taken:
+                matches[index] = old
+                taken.add(old.id)
+        for index, item in enumerate(fresh):
+            if index in matches or not item.fingerprint:
+                continue
+            candidates = [
+                c for c in by_content.get((item.size, item.fingerprint), []) if c.id not in taken
+            ]
+            if candidates:
+                name = item.path.rpartition("/")[2]
+                old = next((c for c in candidates if c.path.endswith("/" + name)), candidates[0])
+                matches[index] = old
+                taken.add(old.id)
+        reattach: dict[str, str] | None = None
+        for index, item in enumerate(fresh):
+            old = matches.get(index)
+            if old is not None:
                 item.id, item.added = old.id, old.added
                 summary.moved += 1
             else:
@@ -241,9 +257,9 @@ class Scanner:
                 item.added = now_iso()
                 summary.added += 1
             data.items[item.id] = item
-        for item in gone:
-            if item.id not in matched:
-                del data.items[item.id]
+        for old in gone:
+            if old.id not in taken:
+                del data.items[old.id]
                 summary.removed += 1
 
 

@@ -68,7 +68,9 @@ def test_plain_videos_are_not_guessed_as_movies() -> None:
         ("Anime/[Group] Anime - 03 [720p].mkv", "Anime", None, 3, None),
     ],
 )
-def test_episodes(path: str, series: str, season: int | None, episode: int, end: int | None) -> None:
+def test_episodes(
+    path: str, series: str, season: int | None, episode: int, end: int | None
+) -> None:
     info = parse(path)
     assert info.kind == "episode", info
     assert (info.series, info.season, info.episode, info.episode_end) == (
@@ -83,7 +85,12 @@ def test_episode_conventions_that_need_a_shows_root() -> None:
     info = parse("Talk Show/Talk Show 2024-03-15.mkv", "shows")
     assert (info.kind, info.series, info.air_date) == ("episode", "Talk Show", "2024-03-15")
     info = parse("Long Anime/Long Anime - 317.mkv", "shows")
-    assert (info.kind, info.series, info.season, info.episode) == ("episode", "Long Anime", None, 317)
+    assert (info.kind, info.series, info.season, info.episode) == (
+        "episode",
+        "Long Anime",
+        None,
+        317,
+    )
     # the same names in a mixed folder are not guessed into shows
     assert parse("Family/Film - 2.mkv").kind == "video"
     assert parse("Show - 2010.mkv", "shows").episode is None

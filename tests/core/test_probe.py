@@ -72,7 +72,9 @@ def test_audio_fields_match_ffprobe(media: dict[str, Path], name: str) -> None:
     assert result.tags["album"] == tags["album"]
     assert result.tags["title"] == tags["title"]
     assert result.tags["album_artist"] == tags.get("album_artist", tags.get("albumartist"))
-    assert result.tags["track"] == int(tags.get("track", tags.get("tracknumber", "0")).split("/")[0])
+    assert result.tags["track"] == int(
+        tags.get("track", tags.get("tracknumber", "0")).split("/")[0]
+    )
     assert result.tags["disc"] == int(tags.get("disc", tags.get("discnumber", "0")).split("/")[0])
     assert result.tags["year"] == int(tags.get("date", tags.get("year", ""))[:4])
     assert result.tags["genres"] == [tags["genre"]]

@@ -1,0 +1,411 @@
+"""Scanning real folders of ffmpeg-made media into a real catalog file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import traceback
+from pathlib import Path
+
+import pytest
+
+from kino_tui.core.catalog import Catalog
+from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
+from kino_tui.core.scanner import Scanner
+from kino_tui.core.watchstate import WatchStore
+from tests.conftest import LibraryBuilder
+
+NFO = """<movie><title>Proper Title</title><year>2011</year><plot>The [b]plot[/b].</plot>
+<genre>Drama</genre><rating>7.5</rating><uniqueid type="imdb">tt1234567</uniqueid></movie>"""
+
+REALISTIC = {
+    "Movies/Film (2010)/Film (2010).mkv": "h264.mkv",
+    "Movies/Film (2010)/Film (2010).en.srt": "1\n00:00:00,000 --> 00:00:01,000\nhi\n",
+    "Movies/Film (2010)/Film (2010).fr.forced.ass": "[Script Info]\n",
+    "Movies/Film (2010)/poster.jpg": "jpeg",
+    "Movies/Film (2010)/fanart.jpg": "jpeg",
+    "Movies/Film (2010)/Extras/Making of.mkv": "vp9.webm",
+    "Movies/Film (2010)/Film (2010)-trailer.mp4": "hevc.mp4",
+    "Movies/Stacked (1999)/Stacked (1999) cd2.avi": "mpeg4.avi",
+    "Movies/Stacked (1999)/Stacked (1999) cd1.avi": "mpeg4.avi",
+    "Movies/Named Badly/movie.nfo": NFO,
+    "Movies/Named Badly/whatever.mkv": "h264.mkv",
+    "Movies/Release.Name.2015.1080p.BluRay.x264-GRP.mkv": "h264.mkv",
+    "TV/Show (2020)/tvshow.nfo": "<tvshow><title>The Show</title><genre>Comedy</genre></tvshow>",
+    "TV/Show (2020)/poster.jpg": "jpeg",
+    "TV/Show (2020)/season02-poster.jpg": "jpeg",
+    "TV/Show (2020)/Season 01/Show S01E01.mkv": "h264.mkv",
+    "TV/Show (2020)/Season 01/Show S01E02-E03.mkv": "hevc.mp4",
+    "TV/Show (2020)/Season 01/Show S01E02-E03-thumb.jpg": "jpeg",
+    "TV/Show (2020)/Season 02/03.mkv": "vp9.webm",
+    "TV/Show (2020)/Specials/Show S00E01.mkv": "mpeg4.avi",
+    "Music/Test Artist/Test Album (2001)/03 - Test Song.mp3": "song.mp3",
+    "Music/Test Artist/Test Album (2001)/04 - Song Flac.flac": "song.flac",
+    "Music/Test Artist/Test Album (2001)/cover.jpg": "jpeg",
+    "Music/Someone/Untagged (1990)/07 - Loose Song.mp3": "plain.mp3",
+    "Home/birthday.mp4": "hevc.mp4",
+}
+
+
+def scan(root: Path, catalog_path: Path, root_type: str = "mixed", **kwargs) -> ScanSummary:
+    catalog = Catalog(catalog_path)
+    watch = WatchStore(catalog_path.with_name("watch.json"))
+    return Scanner(catalog, watch, **kwargs).scan([LibraryRoot(str(root), root_type)])  # type: ignore[arg-type]
+
+
+def items(catalog_path: Path) -> dict[str, MediaItem]:
+    """Items by path relative to the library root."""
+    data = Catalog(catalog_path).load()
+    return {os.path.relpath(item.path, item.root): item for item in data.items.values()}
+
+
+@pytest.fixture
+def catalog_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "catalog.json"
+
+
+def test_realistic_library(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library(REALISTIC)
+    summary = scan(root, catalog_path)
+    assert summary.added == 14 and summary.errors == 0, summary
+    found = items(catalog_path)
+
+    film = found["Movies/Film (2010)/Film (2010).mkv"]
+    assert (film.kind, film.title, film.year) == ("movie", "Film", 2010)
+    assert film.poster == f"{root}/Movies/Film (2010)/poster.jpg"
+    assert film.fanart == f"{root}/Movies/Film (2010)/fanart.jpg"
+    assert [(s.language, s.codec, s.external, s.forced) for s in film.subtitles] == [
+        ("ger", "subrip", False, False),
+        ("spa", "subrip", False, False),
+        ("eng", "subrip", True, False),
+        ("fre", "ass", True, True),
+    ]
+    making_of = found["Movies/Film (2010)/Extras/Making of.mkv"]
+    trailer = found["Movies/Film (2010)/Film (2010)-trailer.mp4"]
+    assert (making_of.kind, making_of.extra_type, making_of.extra_of) == ("extra", "extra", film.id)
+    assert (trailer.kind, trailer.extra_type, trailer.extra_of) == ("extra", "trailer", film.id)
+
+    stacked = found["Movies/Stacked (1999)/Stacked (1999) cd1.avi"]
+    assert "Movies/Stacked (1999)/Stacked (1999) cd2.avi" not in found
+    assert [p.rsplit("/", 1)[1] for p in stacked.parts] == [
+        "Stacked (1999) cd1.avi",
+        "Stacked (1999) cd2.avi",
+    ]
+    assert (stacked.title, stacked.year) == ("Stacked", 1999)
+    assert stacked.duration == pytest.approx(2.08, abs=0.2)
+
+    badly = found["Movies/Named Badly/whatever.mkv"]
+    assert (badly.kind, badly.title, badly.year, badly.rating) == (
+        "movie",
+        "Proper Title",
+        2011,
+        7.5,
+    )
+    assert badly.genres == ["Drama"] and badly.ids["imdb"] == "tt1234567"
+    assert badly.plot == "The [b]plot[/b]."
+    release = found["Movies/Release.Name.2015.1080p.BluRay.x264-GRP.mkv"]
+    assert (release.kind, release.title, release.year) == ("movie", "Release Name", 2015)
+
+    first = found["TV/Show (2020)/Season 01/Show S01E01.mkv"]
+    double = found["TV/Show (2020)/Season 01/Show S01E02-E03.mkv"]
+    bare = found["TV/Show (2020)/Season 02/03.mkv"]
+    special = found["TV/Show (2020)/Specials/Show S00E01.mkv"]
+    assert (first.kind, first.series, first.season, first.episode) == ("episode", "The Show", 1, 1)
+    assert first.genres == ["Comedy"]
+    assert (double.episode, double.episode_end) == (2, 3)
+    assert double.thumb and double.thumb.endswith("Show S01E02-E03-thumb.jpg")
+    assert first.poster == f"{root}/TV/Show (2020)/poster.jpg"
+    assert bare.poster == f"{root}/TV/Show (2020)/season02-poster.jpg"
+    assert (bare.series, bare.season, bare.episode) == ("The Show", 2, 3)
+    assert (special.season, special.episode) == (0, 1)
+
+    song = found["Music/Test Artist/Test Album (2001)/03 - Test Song.mp3"]
+    assert (song.kind, song.artist, song.album_artist, song.album) == (
+        "track",
+        "Test Artist",
+        "Various Artists",
+        "Test Album",
+    )
+    assert (song.title, song.track, song.disc, song.year, song.genres) == (
+        "Test Song",
+        3,
+        1,
+        2001,
+        ["Jazz"],
+    )
+    assert song.embedded_cover and song.poster and song.poster.endswith("cover.jpg")
+    loose = found["Music/Someone/Untagged (1990)/07 - Loose Song.mp3"]
+    assert (loose.artist, loose.album, loose.year, loose.track, loose.title) == (
+        "Someone",
+        "Untagged",
+        1990,
+        7,
+        "Loose Song",
+    )
+    assert not loose.embedded_cover and loose.poster is None
+    home = found["Home/birthday.mp4"]
+    assert (home.kind, home.title) == ("video", "birthday")
+
+
+def test_root_types_guide_classification(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library({"Some Show/Season 2/02.avi": "mpeg4.avi", "Odd Name.mkv": "h264.mkv"})
+    scan(root, catalog_path, "shows")
+    found = items(catalog_path)
+    assert (
+        found["Some Show/Season 2/02.avi"].kind,
+        found["Some Show/Season 2/02.avi"].episode,
+    ) == (
+        "episode",
+        2,
+    )
+    assert found["Odd Name.mkv"].kind == "video"
+
+
+def test_no_change_rescan_reads_nothing(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    before = {path: item.to_dict() for path, item in items(catalog_path).items()}
+    # Overwrite a file's content while keeping its size and mtime: a rescan that
+    # opened it would now record an error.
+    target = root / "Movies/Film (2010)/Film (2010).mkv"
+    status = target.stat()
+    target.write_bytes(b"\0" * status.st_size)
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    summary = scan(root, catalog_path)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 14)
+    after = {path: item.to_dict() for path, item in items(catalog_path).items()}
+    assert after == before
+
+
+def test_changed_sidecar_refreshes_its_folder(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    (root / "Movies/Named Badly/movie.nfo").write_text(NFO.replace("Proper Title", "Renamed"))
+    summary = scan(root, catalog_path)
+    assert summary.updated == 1
+    assert items(catalog_path)["Movies/Named Badly/whatever.mkv"].title == "Renamed"
+
+
+def test_moves_keep_identity(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    before = items(catalog_path)
+    film_id = before["Movies/Film (2010)/Film (2010).mkv"].id
+    song_id = before["Music/Test Artist/Test Album (2001)/03 - Test Song.mp3"].id
+    home_id = before["Home/birthday.mp4"].id
+    # a rename (same inode)
+    (root / "Movies/Film (2010)").rename(root / "Movies/Film Renamed (2010)")
+    # a move across folders
+    (root / "Music/Other").mkdir()
+    (root / "Music/Test Artist/Test Album (2001)/03 - Test Song.mp3").rename(
+        root / "Music/Other/moved.mp3"
+    )
+    # a copy then delete (new inode, same content)
+    shutil.copyfile(root / "Home/birthday.mp4", root / "Home/birthday party.mp4")
+    (root / "Home/birthday.mp4").unlink()
+    summary = scan(root, catalog_path)
+    # the film, its trailer and its extra moved with the folder; the song; the copy
+    assert (summary.moved, summary.added, summary.removed) == (5, 0, 0), summary
+    after = items(catalog_path)
+    assert after["Movies/Film Renamed (2010)/Film (2010).mkv"].id == film_id
+    assert after["Music/Other/moved.mp3"].id == song_id
+    assert after["Home/birthday party.mp4"].id == home_id
+
+
+def test_deleted_files_are_removed_when_visible(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    (root / "Home/birthday.mp4").unlink()
+    shutil.rmtree(root / "TV/Show (2020)/Specials")
+    summary = scan(root, catalog_path)
+    assert summary.removed == 2
+    assert "Home/birthday.mp4" not in items(catalog_path)
+
+
+def test_offline_root_keeps_everything(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    hidden = root.with_name("unmounted")
+    root.rename(hidden)
+    summary = scan(root, catalog_path)
+    assert (summary.removed, summary.unavailable) == (0, 14)
+    assert "offline" in summary.problems[0].message
+    assert all(not item.available for item in items(catalog_path).values())
+    # an empty mount point is offline too
+    root.mkdir()
+    summary = scan(root, catalog_path)
+    assert (summary.removed, summary.unavailable) == (0, 14)
+    root.rmdir()
+    hidden.rename(root)
+    summary = scan(root, catalog_path)
+    assert summary.removed == 0 and summary.updated == 14
+    assert all(item.available for item in items(catalog_path).values())
+
+
+def test_empty_subfolder_mount_keeps_items(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    """A nested mount (root/disk2) that goes down leaves an empty folder behind."""
+    root = build_library(
+        {"disk1/a (2001).mkv": "h264.mkv", "disk2/Movies/b (2002).mkv": "h264.mkv"}
+    )
+    scan(root, catalog_path)
+    shutil.rmtree(root / "disk2")
+    (root / "disk2").mkdir()
+    summary = scan(root, catalog_path)
+    assert (summary.removed, summary.unavailable) == (0, 1)
+    assert not items(catalog_path)["disk2/Movies/b (2002).mkv"].available
+
+
+def test_bad_input_never_stops_a_scan(
+    build_library: LibraryBuilder, catalog_path: Path, media: dict[str, Path]
+) -> None:
+    root = build_library(
+        {
+            "zero.mkv": "",
+            "noise.mkv": "not a video at all" * 100,
+            "fake.mp3": "nope" * 100,
+            "good (2001).mkv": "h264.mkv",
+            "Hostile (2002)/Hostile (2002).mkv": "h264.mkv",
+            "Hostile (2002)/Hostile (2002).nfo": '<!DOCTYPE m [<!ENTITY a "aaaa">]><movie><title>&a;</title></movie>',
+            "Broken (2003)/Broken (2003).mkv": "h264.mkv",
+            "Broken (2003)/movie.nfo": "<movie><title>unclosed</movie>",
+        }
+    )
+    (root / "zero.mkv").write_bytes(b"")
+    data = media["h264.mkv"].read_bytes()
+    (root / "truncated (2004).mkv").write_bytes(data[: len(data) // 2])
+    (root / os.fsdecode(b"caf\xe9 [bold]x[red] (2005).mkv")).write_bytes(data)
+    (root / "loop").mkdir()
+    (root / "loop" / "again").symlink_to(root)
+    (root / "dangling.mkv").symlink_to(root / "nowhere.mkv")
+    summary = scan(root, catalog_path)
+    found = items(catalog_path)
+    messages = " | ".join(f"{p.path}: {p.message}" for p in summary.problems)
+    assert found["zero.mkv"].error == "empty file (0 bytes)"
+    assert "no video stream" in (found["noise.mkv"].error or "")
+    assert found["fake.mp3"].error
+    assert found["good (2001).mkv"].error is None
+    assert found["Hostile (2002)/Hostile (2002).mkv"].title == "Hostile"
+    assert "refused" in messages and "malformed" in messages
+    assert "symlink loop" in messages and "dangling.mkv" in messages
+    weird = found[os.fsdecode(b"caf\xe9 [bold]x[red] (2005).mkv")]
+    assert weird.year == 2005 and weird.error is None
+    assert os.fsencode(weird.path).endswith(b"caf\xe9 [bold]x[red] (2005).mkv")
+    assert "truncated (2004).mkv" in found
+    assert len([p for p in found if p.startswith("loop")]) == 0
+
+
+def _scan_as_nobody(root: Path, catalog_path: Path) -> ScanSummary:
+    """Root reads every folder, so run the scan in a child that dropped to 'nobody'."""
+    if os.geteuid() != 0:
+        return scan(root, catalog_path)
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        status = 0
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            result = scan(root, catalog_path)
+            os.write(write_end, pickle.dumps(result))
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0 and payload, "the unprivileged scan failed"
+    return pickle.loads(payload)
+
+
+def test_unreadable_folder_keeps_its_items(media: dict[str, Path]) -> None:
+    base = Path(tempfile.mkdtemp(prefix="kino-shared-", dir="/tmp"))
+    base.chmod(0o777)
+    root = base / "lib"
+    for relative in ("open/a (2001).mkv", "locked/b (2002).mkv"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(media["h264.mkv"], root / relative)
+    catalog_path = base / "data" / "catalog.json"
+    catalog_path.parent.mkdir()
+    for path in [root, *root.rglob("*"), catalog_path.parent]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    first = _scan_as_nobody(root, catalog_path)
+    assert first.added == 2
+    (root / "locked").chmod(0o000)
+    try:
+        summary = _scan_as_nobody(root, catalog_path)
+    finally:
+        (root / "locked").chmod(0o777)
+    assert (summary.removed, summary.unavailable) == (0, 1)
+    assert any("cannot read folder" in p.message for p in summary.problems)
+    found = items(catalog_path)
+    assert not found["locked/b (2002).mkv"].available
+    assert found["open/a (2001).mkv"].available
+    shutil.rmtree(base)
+
+
+def test_parallel_first_scan_matches_serial(build_library: LibraryBuilder, tmp_path: Path) -> None:
+    layout = {f"Show/Season 1/Show S01E{n:02d}.mkv": "h264.mkv" for n in range(1, 61)}
+    layout.update({f"Artist/Album/{n:02d} - Song.flac": "song.flac" for n in range(1, 21)})
+    root = build_library(layout)
+    parallel = scan(root, tmp_path / "p" / "catalog.json", workers=2)
+    serial = scan(root, tmp_path / "s" / "catalog.json", workers=1)
+    assert parallel.added == serial.added == 80
+
+    def comparable(path: Path) -> list[dict]:
+        return sorted(
+            (
+                {k: v for k, v in i.to_dict().items() if k not in ("id", "added")}
+                for i in Catalog(path).load().items.values()
+            ),
+            key=lambda d: d["path"],
+        )
+
+    assert comparable(tmp_path / "p" / "catalog.json") == comparable(
+        tmp_path / "s" / "catalog.json"
+    )
+
+
+def test_rebuilt_catalog_keeps_watch_state(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    film = items(catalog_path)["Movies/Film (2010)/Film (2010).mkv"]
+    watch = WatchStore(catalog_path.with_name("watch.json"))
+    watch.save(film, Progress(position=0.5, duration=1.0, play_count=1))
+    # cut the catalog in half
+    raw = catalog_path.read_bytes()
+    catalog_path.write_bytes(raw[: len(raw) // 2])
+    data, warning = Catalog(catalog_path).load_or_recover()
+    assert warning and "damaged" in warning and "kino scan" in warning
+    assert not data.items
+    backups = list(catalog_path.parent.glob("catalog.json.damaged-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == raw[: len(raw) // 2]
+    summary = scan(root, catalog_path)
+    assert summary.added == 14
+    rebuilt = items(catalog_path)["Movies/Film (2010)/Film (2010).mkv"]
+    assert rebuilt.id == film.id
+    assert watch.get(rebuilt.id).position == 0.5
+
+
+def test_items_of_other_roots_are_untouched(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    first = build_library({"a (2001).mkv": "h264.mkv"})
+    second = build_library({"b (2002).mkv": "h264.mkv"})
+    scan(first, catalog_path)
+    scan(second, catalog_path)
+    assert len(Catalog(catalog_path).load().items) == 2
