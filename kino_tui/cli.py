@@ -196,8 +196,8 @@ def _scan_with_progress(library: Any, roots: list[LibraryRoot]) -> ScanSummary:
 
 def _print_summary(summary: ScanSummary) -> None:
     _out(
-        f"scan finished in {summary.seconds:.1f} s: {summary.added} added, {summary.updated} updated, "
-        f"{summary.moved} moved, {summary.removed} removed, {summary.unavailable} unavailable, "
+        f"scan finished in {summary.seconds:.1f} s: {summary.added} added, "
+        f"{summary.updated} updated, {summary.moved} moved, {summary.removed} removed, {summary.unavailable} unavailable, "
         f"{summary.unchanged} unchanged, {summary.errors} errors"
     )
     for problem in summary.problems[:20]:

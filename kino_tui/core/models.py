@@ -109,6 +109,25 @@ class MediaItem:
         values["subtitles"] = [SubtitleTrack(**s) for s in data.get("subtitles") or ()]
         return cls(**values)
 
+    @classmethod
+    def from_row(cls, row: list[Any]) -> MediaItem:
+        """Build an item from its packed catalog row (values in :data:`ROW_FIELDS` order)."""
+        audio, subtitles = row[_AUDIO_INDEX], row[_SUBTITLES_INDEX]
+        if audio:
+            row[_AUDIO_INDEX] = [AudioTrack(*values) for values in audio]
+        if subtitles:
+            row[_SUBTITLES_INDEX] = [SubtitleTrack(*values) for values in subtitles]
+        return cls(*row)
+
+    def to_row(self) -> list[Any]:
+        """The packed catalog form: values in :data:`ROW_FIELDS` order."""
+        row = [getattr(self, name) for name in ROW_FIELDS]
+        row[_AUDIO_INDEX] = [[a.codec, a.channels, a.language] for a in self.audio]
+        row[_SUBTITLES_INDEX] = [
+            [s.language, s.codec, s.external, s.forced, s.path] for s in self.subtitles
+        ]
+        return row
+
     def to_dict(self) -> dict[str, Any]:
         """The stored (and ``kino ls --json``) form of the item."""
         data = {name: getattr(self, name) for name in _ITEM_FIELDS}
@@ -131,6 +150,12 @@ class MediaItem:
 
 
 _ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MediaItem))
+#: Field order of packed catalog rows (stored in the catalog, so it may change safely).
+ROW_FIELDS = _ITEM_FIELDS
+AUDIO_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AudioTrack))
+SUBTITLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SubtitleTrack))
+_AUDIO_INDEX = ROW_FIELDS.index("audio")
+_SUBTITLES_INDEX = ROW_FIELDS.index("subtitles")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ and an error message instead of raising: a damaged file is indexed, not fatal.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -228,10 +228,10 @@ class Scanner:
         matches: dict[int, MediaItem] = {}
         taken: set[str] = set()
         for index, item in enumerate(fresh):
-            old = by_inode.get((item.device, item.inode, item.size))
-            if old is not None and old.id not in taken:
-                matches[index] = old
-                taken.add(old.id)
+            same_inode = by_inode.get((item.device, item.inode, item.size))
+            if same_inode is not None and same_inode.id not in taken:
+                matches[index] = same_inode
+                taken.add(same_inode.id)
         for index, item in enumerate(fresh):
             if index in matches or not item.fingerprint:
                 continue
@@ -240,14 +240,14 @@ class Scanner:
             ]
             if candidates:
                 name = item.path.rpartition("/")[2]
-                old = next((c for c in candidates if c.path.endswith("/" + name)), candidates[0])
-                matches[index] = old
-                taken.add(old.id)
+                chosen = next((c for c in candidates if c.path.endswith("/" + name)), candidates[0])
+                matches[index] = chosen
+                taken.add(chosen.id)
         reattach: dict[str, str] | None = None
         for index, item in enumerate(fresh):
-            old = matches.get(index)
-            if old is not None:
-                item.id, item.added = old.id, old.added
+            matched = matches.get(index)
+            if matched is not None:
+                item.id, item.added = matched.id, matched.added
                 summary.moved += 1
             else:
                 if reattach is None:

@@ -1,0 +1,155 @@
+"""The catalog file and the watch-state store: atomic, migratable, shared by processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from kino_tui.core.catalog import SCHEMA_VERSION, Catalog, CatalogData
+from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
+from kino_tui.core.models import AudioTrack, MediaItem, Progress, SubtitleTrack
+from kino_tui.core.watchstate import WatchStore
+
+
+def make_items(count: int, prefix: str = "/m") -> dict[str, MediaItem]:
+    items = {}
+    for number in range(count):
+        item = MediaItem(
+            id=f"id{number:06d}",
+            kind="movie",
+            path=f"{prefix}/Film {number} (2000)/Film {number} (2000).mkv",
+            root=prefix,
+            parts=[f"{prefix}/Film {number} (2000)/Film {number} (2000).mkv"],
+            title=f"Film {number}",
+            year=2000,
+            audio=[AudioTrack("aac", 2, "eng")],
+            subtitles=[SubtitleTrack("fre", "subrip", True, False, "/x.srt")],
+        )
+        items[item.id] = item
+    return items
+
+
+def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.json")
+    items = make_items(3)
+    items["id000000"].path = os.fsdecode(b"/m/caf\xe9.mkv")
+    catalog.save(CatalogData(items, {"/m": "key"}))
+    loaded = catalog.load()
+    assert loaded.items == items
+    assert loaded.folders == {"/m": "key"}
+    raw = orjson.loads((tmp_path / "catalog.json").read_bytes())
+    assert raw["meta"]["1"]["schema"] == SCHEMA_VERSION
+
+
+def test_missing_catalog_is_empty(tmp_path: Path) -> None:
+    assert Catalog(tmp_path / "none.json").load().items == {}
+
+
+def test_unversioned_catalog_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    item = next(iter(make_items(1).values()))
+    path.write_bytes(orjson.dumps({"items": {"1": item.to_dict()}}))
+    assert Catalog(path).load().items == {item.id: item}
+
+
+def test_newer_schema_is_refused_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    content = orjson.dumps({"meta": {"1": {"schema": SCHEMA_VERSION + 1}}, "items": {}})
+    path.write_bytes(content)
+    with pytest.raises(CatalogTooNew, match="newer kino"):
+        Catalog(path).load()
+    assert path.read_bytes() == content
+
+
+def test_damaged_catalog_is_reported_and_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(make_items(50)))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CatalogDamaged):
+        Catalog(path).load()
+    recovered, warning = Catalog(path).load_or_recover()
+    assert recovered.items == {} and warning is not None
+    assert "kept as" in warning and "kino scan" in warning
+    assert not path.exists()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from tests.core.test_catalog import make_items
+    from kino_tui.core.catalog import Catalog, CatalogData
+    catalog = Catalog(Path(sys.argv[1]))
+    generation = 0
+    print("ready", flush=True)
+    while True:
+        generation += 1
+        catalog.save(CatalogData(make_items(20000, prefix=f"/gen{generation}")))
+    """
+)
+
+
+def test_kill_during_write_leaves_a_whole_catalog(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(make_items(10, prefix="/gen0")))
+    for delay in (0.05, 0.3, 0.7):
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)],
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).parents[2],
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        loaded = Catalog(path).load()  # must not raise
+        prefixes = {item.root for item in loaded.items.values()}
+        assert len(prefixes) == 1
+        assert len(loaded.items) in (10, 20000)
+    leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) <= 3  # temporary files of killed writers, never the catalog
+
+
+def _save_progress(path: str, prefix: str, count: int) -> None:
+    store = WatchStore(Path(path))
+    for number in range(count):
+        item = MediaItem(
+            id=f"{prefix}{number}", kind="episode", path=f"/{prefix}/{number}.mkv", root="/"
+        )
+        store.save(item, Progress(position=float(number), duration=100.0))
+
+
+def test_two_processes_lose_no_progress(tmp_path: Path) -> None:
+    path = str(tmp_path / "watch.json")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_save_progress, args=(path, p, 40)) for p in ("a", "b")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    saved = WatchStore(Path(path)).all()
+    assert len(saved) == 80
+    assert saved["a39"].position == 39.0 and saved["b0"].position == 0.0
+
+
+def test_watched_by_hand(tmp_path: Path) -> None:
+    store = WatchStore(tmp_path / "watch.json")
+    item = MediaItem(id="x", kind="movie", path="/m/x.mkv", root="/m")
+    store.save(item, Progress(position=30.0, duration=100.0))
+    progress = store.set_watched(item, True)
+    assert (progress.watched, progress.play_count, progress.position) == (True, 1, 0.0)
+    assert store.get("x").watched
+    assert store.set_watched(item, False).watched is False
+    assert store.get("x").play_count == 1

@@ -1,0 +1,54 @@
+"""config.toml: defaults, validation with file and line, edits that keep comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kino_tui.config import add_roots, load_settings, remove_root
+from kino_tui.core.errors import ConfigError
+
+
+def test_missing_config_is_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "config.toml")
+    assert settings.roots == () and settings.player == "mpv"
+
+
+def test_malformed_config_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('player = "mpv"\n\n[[roots]\npath = "/x"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert message.startswith(f"config error in {path}, line 3:")
+    assert "\n" not in message
+
+
+def test_wrong_values_are_explained(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('# my config\nplayer = "totem"\n')
+    with pytest.raises(ConfigError, match=r"line 2: player must be one of mpv, vlc"):
+        load_settings(path)
+    path.write_text('[[roots]]\npath = "/x"\ntype = "films"\n')
+    with pytest.raises(ConfigError, match=r"line 3: root type must be one of"):
+        load_settings(path)
+
+
+def test_add_and_remove_keep_comments(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('# chosen by me\nplayer = "vlc"\n')
+    added = add_roots(path, [str(tmp_path / "Movies")], "movies")
+    assert [r.type for r in added] == ["movies"]
+    add_roots(path, [str(tmp_path / "Music") + "/"], "music")
+    assert add_roots(path, [str(tmp_path / "Music")], "music") == []
+    settings = load_settings(path)
+    assert [(r.path, r.type) for r in settings.roots] == [
+        (str(tmp_path / "Movies"), "movies"),
+        (str(tmp_path / "Music"), "music"),
+    ]
+    assert settings.player == "vlc"
+    assert "# chosen by me" in path.read_text()
+    assert remove_root(path, str(tmp_path / "Movies"))
+    assert not remove_root(path, str(tmp_path / "Nope"))
+    assert [r.path for r in load_settings(path).roots] == [str(tmp_path / "Music")]

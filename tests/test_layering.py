@@ -1,0 +1,31 @@
+"""The data layer never imports the UI toolkit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "kino_tui.core.catalog",
+    "kino_tui.core.scanner",
+    "kino_tui.core.analysis",
+    "kino_tui.core.naming",
+    "kino_tui.core.probe",
+    "kino_tui.core.nfo",
+    "kino_tui.core.sidecars",
+    "kino_tui.core.watchstate",
+    "kino_tui.library",
+    "kino_tui.config",
+]
+
+
+def test_core_does_not_import_textual_or_rich() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {module}\n" for module in CORE_MODULES)
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
+    assert output == "[]"
