@@ -68,13 +68,17 @@ def layout(count: int, seed: int = 7) -> list[tuple[str, str]]:
     tracks = int(count * 0.30)
     loose = count - episodes - movies - tracks
     for n in range(episodes):
-        show = f"{SHOWS[n % len(SHOWS)]} {n // 500}"
+        # 200 episodes per show: 10 seasons of 20; every third show uses release names
+        number = n // 200
+        show = f"{SHOWS[number % len(SHOWS)]} {number}"
         season, episode = (n // 20) % 10 + 1, n % 20 + 1
-        if n % 3:
-            path = f"TV/{show} (20{n % 20:02d})/Season {season:02d}/{show} S{season:02d}E{episode:02d}.mkv"
+        if number % 3:
+            folder = f"TV/{show} ({2000 + number % 25})/Season {season:02d}"
+            path = f"{folder}/{show} S{season:02d}E{episode:02d}.mkv"
         else:
             dotted = show.replace(" ", ".")
-            path = f"TV/{show}/Season {season}/{dotted}.S{season:02d}E{episode:02d}.{RELEASE[n % 3]}.mkv"
+            release = RELEASE[number % len(RELEASE)]
+            path = f"TV/{show}/Season {season}/{dotted}.S{season:02d}E{episode:02d}.{release}.mkv"
         files.append((path, "clip.mkv"))
     for n in range(movies):
         title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {n}"

@@ -82,11 +82,15 @@ class Scanner:
         report = on_progress or (lambda progress: None)
         with self.catalog.lock():
             data, _ = self.catalog.load_or_recover()
+            before = (dict(data.folders), {i.id: i.available for i in data.items.values()})
             summary = ScanSummary()
             for root in roots:
                 self._scan_root(root, data, summary, report, cancel)
             _link_extras(data.items.values())
-            self.catalog.save(data)
+            changed = summary.added or summary.updated or summary.moved or summary.removed
+            after = (data.folders, {i.id: i.available for i in data.items.values()})
+            if changed or before != after or not self.catalog.path.exists():
+                self.catalog.save(data)
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(data.items)
         summary.errors = len(summary.problems)

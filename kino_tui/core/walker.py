@@ -45,11 +45,8 @@ class FolderListing:
 
 
 def _digest(entries: list[FileEntry]) -> str:
-    digest = hashlib.blake2b(digest_size=10)
-    for entry in entries:
-        digest.update(os.fsencode(entry.name))
-        digest.update(f"\0{entry.size}\0{entry.mtime}\n".encode())
-    return digest.hexdigest()
+    text = "\n".join(f"{e.name}\0{e.size}\0{e.mtime}" for e in entries)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
 
 
 @dataclass(slots=True)
@@ -93,8 +90,9 @@ def walk(root: str, on_folder: Callable[[int], None] | None = None) -> WalkResul
                 if not is_skipped_folder(name):
                     subfolders.append((f"{path}/{name}", (*relative, name)))
                 continue
-            if name.startswith(".") or extension(name) not in RELEVANT_EXTENSIONS:
-                continue
+            dot = name.rfind(".")
+            if dot <= 0 or name[dot + 1 :].lower() not in RELEVANT_EXTENSIONS:
+                continue  # hidden, extension-less or not media
             try:
                 stat = entry.stat()
             except OSError as error:
