@@ -108,9 +108,10 @@ def build(root: Path, count: int) -> int:
     for number, (relative, source) in enumerate(entries):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        # A unique tail gives each copy its own fingerprint; AVI has a fixed RIFF size
-        # and would read as truncated, so AVI copies stay identical.
-        tail = b"" if source.endswith(".avi") else number.to_bytes(4, "little")
+        # A unique tail gives each copy its own fingerprint: a Matroska Void element for
+        # mkv, plain bytes for audio. AVI has a fixed RIFF size, so AVI copies stay identical.
+        unique = number.to_bytes(4, "little")
+        tail = {"clip.mkv": b"\xec\x84" + unique, "clip.avi": b""}.get(source, unique)
         target.write_bytes(sources[source] + tail)
     return len(entries)
 

@@ -24,7 +24,14 @@ from tinydb import TinyDB
 
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
 from kino_tui.core.fsutil import file_lock
-from kino_tui.core.models import AUDIO_FIELDS, ROW_FIELDS, SUBTITLE_FIELDS, MediaItem
+from kino_tui.core.models import (
+    AUDIO_FIELDS,
+    PARTS_INDEX,
+    ROOT_INDEX,
+    ROW_FIELDS,
+    SUBTITLE_FIELDS,
+    MediaItem,
+)
 from kino_tui.core.storage import AtomicJSONStorage
 
 SCHEMA_VERSION = 1
@@ -63,7 +70,11 @@ def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
     """One TinyDB document per library root, holding that root's items as rows."""
     by_root: dict[str, list[list[Any]]] = {}
     for item in sorted(items, key=lambda i: i.path):
-        by_root.setdefault(item.root, []).append(item.to_row())
+        row = item.to_row()
+        row[ROOT_INDEX] = None  # the document holds the root
+        if item.parts == [item.path]:
+            row[PARTS_INDEX] = None  # the usual single part is the path itself
+        by_root.setdefault(item.root, []).append(row)
     return {
         str(number): {"root": root, "rows": rows}
         for number, (root, rows) in enumerate(sorted(by_root.items()), start=1)
@@ -71,14 +82,21 @@ def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
 
 
 def _unpack(documents: dict[str, dict[str, Any]], stored_fields: list[str]) -> list[MediaItem]:
-    if stored_fields == list(ROW_FIELDS):
-        return [MediaItem.from_row(row) for doc in documents.values() for row in doc["rows"]]
-    # Written by a kino with other fields: match them by name (new ones get defaults).
-    return [
-        MediaItem.from_dict(_row_as_dict(stored_fields, row))
-        for doc in documents.values()
-        for row in doc["rows"]
-    ]
+    items: list[MediaItem] = []
+    same_layout = stored_fields == list(ROW_FIELDS)
+    root_index, parts_index = stored_fields.index("root"), stored_fields.index("parts")
+    path_index = stored_fields.index("path")
+    for doc in documents.values():
+        root = doc["root"]
+        for row in doc["rows"]:
+            row[root_index] = root
+            if row[parts_index] is None:
+                row[parts_index] = [row[path_index]]
+            if same_layout:
+                items.append(MediaItem.from_row(row))
+            else:  # written by a kino with other fields: match them by name
+                items.append(MediaItem.from_dict(_row_as_dict(stored_fields, row)))
+    return items
 
 
 def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:

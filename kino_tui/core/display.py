@@ -15,6 +15,10 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+_UNSAFE_KEEPING_NEWLINES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
     """Show control characters and undecodable bytes as visible ``\\xNN`` escapes."""
-    return _UNSAFE.sub(_escape, text)
+    pattern = _UNSAFE_KEEPING_NEWLINES if keep_newlines else _UNSAFE
+    return pattern.sub(_escape, text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Kind = Literal["movie", "episode", "track", "video", "extra"]
 KINDS: tuple[str, ...] = ("movie", "episode", "track", "video", "extra")
@@ -11,8 +11,7 @@ RootType = Literal["movies", "shows", "music", "mixed"]
 ROOT_TYPES: tuple[str, ...] = ("movies", "shows", "music", "mixed")
 
 
-@dataclass(frozen=True, slots=True)
-class AudioTrack:
+class AudioTrack(NamedTuple):
     """One audio stream of a video, or the stream of a music file."""
 
     codec: str | None = None
@@ -20,8 +19,7 @@ class AudioTrack:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SubtitleTrack:
+class SubtitleTrack(NamedTuple):
     """An embedded subtitle stream, or an external subtitle file beside the video."""
 
     language: str | None = None
@@ -122,17 +120,15 @@ class MediaItem:
     def to_row(self) -> list[Any]:
         """The packed catalog form: values in :data:`ROW_FIELDS` order."""
         row = [getattr(self, name) for name in ROW_FIELDS]
-        row[_AUDIO_INDEX] = [[a.codec, a.channels, a.language] for a in self.audio]
-        row[_SUBTITLES_INDEX] = [
-            [s.language, s.codec, s.external, s.forced, s.path] for s in self.subtitles
-        ]
+        row[_AUDIO_INDEX] = [list(track) for track in self.audio]
+        row[_SUBTITLES_INDEX] = [list(track) for track in self.subtitles]
         return row
 
     def to_dict(self) -> dict[str, Any]:
         """The stored (and ``kino ls --json``) form of the item."""
         data = {name: getattr(self, name) for name in _ITEM_FIELDS}
-        data["audio"] = [asdict(track) for track in self.audio]
-        data["subtitles"] = [asdict(track) for track in self.subtitles]
+        data["audio"] = [track._asdict() for track in self.audio]
+        data["subtitles"] = [track._asdict() for track in self.subtitles]
         data["parts"] = list(self.parts)
         data["genres"] = list(self.genres)
         data["ids"] = dict(self.ids)
@@ -152,9 +148,12 @@ class MediaItem:
 _ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MediaItem))
 #: Field order of packed catalog rows (stored in the catalog, so it may change safely).
 ROW_FIELDS = _ITEM_FIELDS
-AUDIO_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AudioTrack))
-SUBTITLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SubtitleTrack))
+AUDIO_FIELDS: tuple[str, ...] = AudioTrack._fields
+SUBTITLE_FIELDS: tuple[str, ...] = SubtitleTrack._fields
 _AUDIO_INDEX = ROW_FIELDS.index("audio")
+PATH_INDEX = ROW_FIELDS.index("path")
+ROOT_INDEX = ROW_FIELDS.index("root")
+PARTS_INDEX = ROW_FIELDS.index("parts")
 _SUBTITLES_INDEX = ROW_FIELDS.index("subtitles")
 
 

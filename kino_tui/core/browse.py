@@ -1,0 +1,391 @@
+"""What the browser shows: sections, drill-down levels, search, sort and filters.
+
+Pure data over catalog items and watch progress; the UI only renders these entries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kino_tui.core.models import MediaItem, Progress
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("continue-watching", "Continue Watching"),
+    ("next-up", "Next Up"),
+    ("recently-added", "Recently Added"),
+    ("movies", "Movies"),
+    ("shows", "TV Shows"),
+    ("music", "Music"),
+    ("videos", "All Videos"),
+)
+SORTS: tuple[str, ...] = ("title", "year", "added", "played", "duration")
+SORT_LABELS = {
+    "title": "title",
+    "year": "year",
+    "added": "recently added",
+    "played": "last played",
+    "duration": "duration",
+}
+RECENT_LIMIT = 200
+NEXT_UP_DAYS = 365
+_VIDEO_KINDS = ("movie", "episode", "video")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One row of a list: an item, or a group (show, season, artist, album)."""
+
+    key: str
+    kind: str
+    title: str
+    detail: str = ""
+    year: int | None = None
+    item: MediaItem | None = None
+    items: list[MediaItem] = field(default_factory=list)
+    poster: str | None = None
+    added: str = ""
+    last_played: str = ""
+    duration: float = 0.0
+    unwatched: int = 0
+    available: bool = True
+    genres: tuple[str, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return self.item is None
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text for matching."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", " ", stripped).strip()
+
+
+def episode_label(item: MediaItem) -> str:
+    """``S01E02``, ``S01E02-E03``, ``E317`` or the air date."""
+    if item.episode is None:
+        return item.air_date or ""
+    label = (
+        f"S{item.season:02d}E{item.episode:02d}" if item.season is not None else f"E{item.episode}"
+    )
+    if item.episode_end:
+        label += f"-E{item.episode_end:02d}"
+    return label
+
+
+def _sort_title(text: str) -> str:
+    lowered = text.casefold()
+    for article in ("the ", "a ", "an "):
+        if lowered.startswith(article):
+            return lowered[len(article) :]
+    return lowered
+
+
+class LibraryView:
+    """Entries for every section and level, built from items and their progress."""
+
+    def __init__(self, items: Iterable[MediaItem], progress: dict[str, Progress]) -> None:
+        self.items = {item.id: item for item in items}
+        self.progress = progress
+        self._search_index: list[tuple[str, MediaItem]] | None = None
+        self._shows: dict[str, list[MediaItem]] = {}
+        self._artists: dict[str, dict[str, list[MediaItem]]] = {}
+        for item in self.items.values():
+            if item.kind == "episode":
+                self._shows.setdefault(item.series or "Unknown show", []).append(item)
+            elif item.kind == "track":
+                artist = item.album_artist or item.artist or "Unknown artist"
+                albums = self._artists.setdefault(artist, {})
+                albums.setdefault(item.album or "Unknown album", []).append(item)
+
+    # -- state ---------------------------------------------------------------
+    def state(self, item: MediaItem) -> Progress:
+        return self.progress.get(item.id) or Progress()
+
+    def update_progress(self, item_id: str, progress: Progress) -> None:
+        self.progress[item_id] = progress
+
+    # -- entries -------------------------------------------------------------
+    def item_entry(self, item: MediaItem, detail: str | None = None) -> Entry:
+        state = self.state(item)
+        if detail is None:
+            detail = self._item_detail(item)
+        if item.kind == "episode":
+            title = f"{episode_label(item)}  {item.title}" if item.title else episode_label(item)
+            title = title or item.display_title
+        elif item.kind == "track":
+            number = f"{item.track:02d}  " if item.track else ""
+            title = f"{number}{item.title or item.display_title}"
+        else:
+            title = item.display_title
+        return Entry(
+            key=item.id,
+            kind=item.kind,
+            title=title,
+            detail=detail,
+            year=item.year,
+            item=item,
+            items=[item],
+            poster=item.poster,
+            added=item.added or "",
+            last_played=state.last_played or "",
+            duration=item.duration or 0.0,
+            unwatched=0 if state.watched else 1,
+            available=item.available,
+            genres=tuple(item.genres),
+        )
+
+    def _item_detail(self, item: MediaItem) -> str:
+        if item.kind == "episode":
+            return item.series or ""
+        if item.kind == "track":
+            return item.artist or ""
+        return ""
+
+    def group_entry(
+        self, key: str, kind: str, title: str, items: list[MediaItem], detail: str
+    ) -> Entry:
+        states = [self.state(i) for i in items]
+        years = [i.year for i in items if i.year]
+        posters = [i.poster for i in items if i.poster]
+        return Entry(
+            key=key,
+            kind=kind,
+            title=title,
+            detail=detail,
+            year=min(years) if years else None,
+            items=items,
+            poster=posters[0] if posters else None,
+            added=max((i.added or "" for i in items), default=""),
+            last_played=max((s.last_played or "" for s in states), default=""),
+            duration=sum(i.duration or 0.0 for i in items),
+            unwatched=sum(1 for s in states if not s.watched),
+            available=any(i.available for i in items),
+            genres=tuple(sorted({g for i in items for g in i.genres})),
+        )
+
+    def section(self, key: str) -> list[Entry]:
+        """The top level of a section, in its natural order."""
+        if key == "movies":
+            return sort_entries([self.item_entry(i) for i in self._of_kind("movie")], "title")
+        if key == "videos":
+            return sort_entries(
+                [self.item_entry(i) for i in self.items.values() if i.kind in _VIDEO_KINDS], "title"
+            )
+        if key == "shows":
+            return sort_entries([self.show_entry(name) for name in self._shows], "title")
+        if key == "music":
+            return sort_entries([self.artist_entry(name) for name in self._artists], "title")
+        if key == "recently-added":
+            recent = sorted(
+                (i for i in self.items.values() if i.kind in _VIDEO_KINDS),
+                key=lambda i: (i.added or "", i.path),
+                reverse=True,
+            )[:RECENT_LIMIT]
+            return [self.item_entry(i) for i in recent]
+        if key == "continue-watching":
+            return [self.item_entry(i) for i in self.continue_watching()]
+        if key == "next-up":
+            return [self.item_entry(i) for i in self.next_up()]
+        raise KeyError(key)
+
+    def _of_kind(self, kind: str) -> list[MediaItem]:
+        return [i for i in self.items.values() if i.kind == kind]
+
+    def show_entry(self, name: str) -> Entry:
+        episodes = self._shows.get(name, [])
+        seasons = {e.season for e in episodes if e.season is not None}
+        detail = f"{len(seasons)} season{'s' * (len(seasons) != 1)} · {len(episodes)} episodes"
+        return self.group_entry(f"show:{name}", "show", name, episodes, detail)
+
+    def artist_entry(self, name: str) -> Entry:
+        albums = self._artists.get(name, {})
+        tracks = [t for album in albums.values() for t in album]
+        detail = f"{len(albums)} album{'s' * (len(albums) != 1)} · {len(tracks)} tracks"
+        return self.group_entry(f"artist:{name}", "artist", name, tracks, detail)
+
+    def children(self, entry: Entry) -> list[Entry]:
+        """The next level down: show → seasons → episodes, artist → albums → tracks."""
+        if entry.kind == "show":
+            by_season: dict[int, list[MediaItem]] = {}
+            for episode in entry.items:
+                by_season.setdefault(
+                    episode.season if episode.season is not None else -1, []
+                ).append(episode)
+            seasons = []
+            for number in sorted(by_season, key=lambda n: (n == 0, n)):
+                name = (
+                    "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
+                )
+                episodes = by_season[number]
+                detail = f"{len(episodes)} episodes"
+                seasons.append(
+                    self.group_entry(
+                        f"{entry.key}:season:{number}", "season", name, episodes, detail
+                    )
+                )
+            return seasons
+        if entry.kind in ("season",):
+            ordered = sorted(entry.items, key=lambda e: (e.episode or 0, e.air_date or "", e.path))
+            return [self.item_entry(e, detail="") for e in ordered]
+        if entry.kind == "artist":
+            albums: dict[str, list[MediaItem]] = {}
+            for track in entry.items:
+                albums.setdefault(track.album or "Unknown album", []).append(track)
+            result = []
+            for name, tracks in albums.items():
+                detail = f"{len(tracks)} tracks"
+                result.append(
+                    self.group_entry(f"{entry.key}:album:{name}", "album", name, tracks, detail)
+                )
+            return sort_entries(result, "year")
+        if entry.kind == "album":
+            ordered = sorted(entry.items, key=lambda t: (t.disc or 0, t.track or 0, t.path))
+            return [self.item_entry(t, detail="") for t in ordered]
+        return []
+
+    # -- watch-state sections ------------------------------------------------
+    def continue_watching(self) -> list[MediaItem]:
+        """Items with a resume point, most recently played first."""
+        started = [
+            (state.last_played or "", item)
+            for item_id, state in self.progress.items()
+            if state.position > 0 and not state.watched and (item := self.items.get(item_id))
+        ]
+        return [item for _, item in sorted(started, key=lambda pair: pair[0], reverse=True)]
+
+    def next_up(self, days: int = NEXT_UP_DAYS, now: datetime | None = None) -> list[MediaItem]:
+        """Per show, the episode after the most recently watched one (specials left out)."""
+        cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
+        result: list[tuple[str, MediaItem]] = []
+        for episodes in self._shows.values():
+            ordered = sorted(
+                (e for e in episodes if e.season != 0),
+                key=lambda e: (
+                    e.season if e.season is not None else 0,
+                    e.episode or 0,
+                    e.air_date or "",
+                ),
+            )
+            watched = [
+                (self.state(e).last_played or "", n)
+                for n, e in enumerate(ordered)
+                if self.state(e).watched
+            ]
+            if not watched:
+                continue
+            last_played, index = max(watched)
+            if last_played < cutoff:
+                continue
+            following = [e for e in ordered[index + 1 :] if not self.state(e).watched]
+            if following:
+                result.append((last_played, following[0]))
+        return [item for _, item in sorted(result, key=lambda pair: pair[0], reverse=True)]
+
+    # -- search --------------------------------------------------------------
+    def build_search_index(self) -> None:
+        """Fold every item's searchable text once (titles, series, artist, album, file name)."""
+        index = []
+        for item in self.items.values():
+            if item.kind == "extra":
+                continue
+            name = item.path.rpartition("/")[2]
+            text = " ".join(
+                t
+                for t in (item.title, item.series, item.artist, item.album, item.album_artist, name)
+                if t
+            )
+            index.append((fold(text), item))
+        self._search_index = index
+
+    def search(self, query: str, limit: int = 500) -> list[Entry]:
+        """Items whose text holds every word of the query, in any order."""
+        words = fold(query).split()
+        if not words:
+            return []
+        if self._search_index is None:
+            self.build_search_index()
+        assert self._search_index is not None
+        found = []
+        for text, item in self._search_index:
+            if all(word in text for word in words):
+                found.append(item)
+                if len(found) >= limit:
+                    break
+        return [self.item_entry(i) for i in found]
+
+
+# -- sorting and filtering ---------------------------------------------------
+_SORT_KEYS: dict[str, Callable[[Entry], Any]] = {
+    "title": lambda e: _sort_title(e.title),
+    "year": lambda e: (e.year or 0, _sort_title(e.title)),
+    "added": lambda e: e.added,
+    "played": lambda e: e.last_played,
+    "duration": lambda e: e.duration,
+}
+_REVERSED = {"added", "played", "duration"}
+
+
+def sort_entries(entries: list[Entry], key: str) -> list[Entry]:
+    """Entries in a new order: title and year ascending, the others newest/longest first."""
+    return sorted(entries, key=_SORT_KEYS[key], reverse=key in _REVERSED)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """A filter the user chose: ``kind`` is one of unwatched, in-progress, kind, genre, decade."""
+
+    kind: str
+    value: str = ""
+
+    @property
+    def label(self) -> str:
+        return {
+            "unwatched": "unwatched",
+            "in-progress": "in progress",
+            "kind": f"kind: {self.value}",
+            "genre": f"genre: {self.value}",
+            "decade": f"{self.value}s",
+        }.get(self.kind, self.kind)
+
+
+def filter_entries(
+    entries: list[Entry], chosen: EntryFilter | None, view: LibraryView
+) -> list[Entry]:
+    """Entries that pass the filter (all of them without one)."""
+    if chosen is None:
+        return entries
+    if chosen.kind == "unwatched":
+        return [e for e in entries if e.unwatched]
+    if chosen.kind == "in-progress":
+        return [
+            e
+            for e in entries
+            if any(view.state(i).position > 0 and not view.state(i).watched for i in e.items)
+        ]
+    if chosen.kind == "kind":
+        return [e for e in entries if e.kind == chosen.value]
+    if chosen.kind == "genre":
+        return [e for e in entries if chosen.value in e.genres]
+    if chosen.kind == "decade":
+        start = int(chosen.value)
+        return [e for e in entries if e.year and start <= e.year < start + 10]
+    return entries
+
+
+def filter_choices(entries: list[Entry]) -> list[EntryFilter]:
+    """The filters that make sense for these entries."""
+    choices = [EntryFilter("unwatched"), EntryFilter("in-progress")]
+    choices += [EntryFilter("kind", k) for k in sorted({e.kind for e in entries})]
+    choices += [EntryFilter("genre", g) for g in sorted({g for e in entries for g in e.genres})]
+    choices += [
+        EntryFilter("decade", str(d))
+        for d in sorted({e.year // 10 * 10 for e in entries if e.year})
+    ]
+    return choices

@@ -1,0 +1,123 @@
+"""A poster or cover, decoded and scaled in a worker; a clean placeholder until then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.timer import Timer
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from kino_tui.core.browse import Entry
+from kino_tui.core.display import printable
+from kino_tui.ui.images import PosterCache, halfcell_lines, poster_source
+from kino_tui.ui.widgets.media_list import KIND_ICONS
+
+LOAD_DELAY = 0.08  # wait for the cursor to rest before decoding
+
+
+class HalfcellPicture:
+    """A Rich renderable of pre-computed half-block rows."""
+
+    def __init__(self, lines: list[list[Segment]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines:
+            yield from line
+            yield Segment.line()
+
+
+def initials(title: str) -> str:
+    words = [w for w in printable(title).split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def placeholder(entry: Entry | None) -> Text:
+    if entry is None:
+        return Text("")
+    text = Text(justify="center", no_wrap=True)
+    text.append("\n\n")
+    text.append(KIND_ICONS.get(entry.kind, "•") + "\n\n")
+    text.append(initials(entry.title), style="bold")
+    return text
+
+
+class Poster(Container):
+    """Shows the highlighted entry's artwork in the chosen picture mode."""
+
+    DEFAULT_CSS = """
+    Poster { height: 14; width: 100%; align: center top; }
+    Poster > Static#poster-placeholder { width: 24; height: 100%; background: $boost; content-align: center middle; }
+    Poster > Static#poster-picture { width: auto; height: auto; }
+    """
+
+    def __init__(self, mode: str, cache: PosterCache, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+        self.cache = cache
+        self._entry: Entry | None = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="poster-placeholder")
+
+    def show(self, entry: Entry | None) -> None:
+        """Show a placeholder now and the picture once it is decoded."""
+        self._entry = entry
+        self._set_content(Static(placeholder(entry), id="poster-placeholder"))
+        if self._timer is not None:
+            self._timer.stop()
+        if self.mode == "off" or entry is None:
+            return
+        source = poster_source(entry.item, entry.poster)
+        if source is None and entry.items and entry.is_group:
+            source = poster_source(entry.items[0], None)
+        if source is not None:
+            self._timer = self.set_timer(LOAD_DELAY, lambda: self._load(entry, source))
+
+    def _set_content(self, widget: Any) -> None:
+        self.remove_children()
+        self.mount(widget)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="poster",
+        exit_on_error=False,
+        description="decode poster",
+    )
+    def _load(self, entry: Entry, source: tuple[str, str]) -> None:
+        worker = get_current_worker()
+        height = max(4, self.size.height or 14)
+        width = max(8, min(self.size.width or 24, height * 2))
+        if self.mode == "halfcell":
+            image = self.cache.load(source, width, height * 2)
+            if image is None or worker.is_cancelled:
+                return
+            picture: Any = HalfcellPicture(halfcell_lines(image))
+        else:
+            image = self.cache.load(source, width * 10, height * 20)
+            if image is None or worker.is_cancelled:
+                return
+            picture = image
+        self.app.call_from_thread(self._show_picture, entry, picture)
+
+    def _show_picture(self, entry: Entry, picture: Any) -> None:
+        if entry is not self._entry:
+            return  # the cursor moved on
+        if isinstance(picture, HalfcellPicture):
+            self._set_content(Static(picture, id="poster-picture"))
+            return
+        from textual_image.widget import Image as ImageWidget  # kitty / sixel only
+
+        widget = ImageWidget(picture, id="poster-picture")
+        widget.styles.width = self.size.width
+        widget.styles.height = self.size.height
+        self._set_content(widget)
