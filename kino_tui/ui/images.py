@@ -109,8 +109,8 @@ class PosterCache:
         cached = self._key(source, width, height)
         if cached.exists():
             try:
-                with Image.open(cached) as image:
-                    return image.convert("RGB")
+                with Image.open(cached) as stored:
+                    return stored.convert("RGB")
             except (OSError, UnidentifiedImageError):
                 cached.unlink(missing_ok=True)
         kind, path = source
