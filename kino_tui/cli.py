@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Browse and play your movies, shows and music from the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"kino {__version__}")
+    parser.add_argument(
+        "--images",
+        choices=("auto", "kitty", "sixel", "halfcell", "off"),
+        default="auto",
+        help="how the UI draws posters (default: auto, or `images` in config.toml)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("paths", help="show where kino keeps its config, catalog and cache")
     add = commands.add_parser("add", help="add library folders")
@@ -52,8 +58,9 @@ def run(argv: Sequence[str]) -> int:
     paths = KinoPaths.default()
     try:
         if args.command is None:
-            _parser().print_help()
-            return 0
+            from kino_tui.ui.app import run_app
+
+            return run_app(paths, args.images)
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(paths, args))
     except KinoError as error:

@@ -103,6 +103,7 @@ _LEADING_EPISODE = re.compile(r"^(?:e|ep|episode)?[ ._-]*(\d{1,4})(?=$|[ ._-])",
 _ABSOLUTE_EPISODE = re.compile(
     r"\s-\s(?!(?:19|20)\d{2}\b)(\d{1,4})(?:v\d)?(?=\s*(?:$|\[|\(|-))", re.IGNORECASE
 )
+_CRC = re.compile(r"[0-9A-Fa-f]{8}")
 _GROUP_PREFIX = re.compile(r"^\[[^\]]+\]\s*")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\{[^}]*\}")
 _IDS = re.compile(
@@ -176,9 +177,21 @@ def is_audio(name: str) -> bool:
     return extension(name) in AUDIO_EXTENSIONS
 
 
+def _drop_tag(match: re.Match[str]) -> str:
+    inner = match.group(0)[1:-1]
+    leading_group = match.start() == 0 and match.string[match.end() : match.end() + 1] in " ._"
+    if _RELEASE_TOKENS.search(inner) or _CRC.fullmatch(inner) or leading_group:
+        return " "
+    return match.group(0)
+
+
 def clean_title(text: str) -> str:
-    """Turn ``Some.Show_Name -`` into ``Some Show Name``."""
-    text = _BRACKETS.sub(" ", text)
+    """Turn ``Some.Show_Name -`` into ``Some Show Name``.
+
+    Bracketed release tags (``[720p]``, ``[A1B2C3D4]``, a leading ``[Group]``) are
+    dropped; other brackets are part of the title and stay.
+    """
+    text = _BRACKETS.sub(_drop_tag, text)
     if " " not in text.strip():
         text = text.replace(".", " ").replace("_", " ")
     else:

@@ -36,6 +36,14 @@ def test_movies(path: str, title: str, year: int) -> None:
     assert (info.kind, info.title, info.year) == ("movie", title, year)
 
 
+def test_brackets_are_dropped_only_when_they_are_tags() -> None:
+    assert parse("[reverse]Evil[blink] (1999).mkv").title == "[reverse]Evil[blink]"
+    assert parse("Film [blink] (1999).mkv").title == "Film [blink]"
+    assert parse("Film [1080p] (1999).mkv").title == "Film"
+    info = parse("Anime/[Group] Anime - 03 [ABCD1234].mkv", "shows")
+    assert (info.series, info.episode) == ("Anime", 3)
+
+
 def test_movie_ids_and_editions() -> None:
     assert parse("Inception (2010) [imdbid-tt1375666]/movie.mkv").ids == {"imdb": "tt1375666"}
     assert parse("Heat (1995) {tmdb-949}/Heat (1995).mkv").ids == {"tmdb": "949"}

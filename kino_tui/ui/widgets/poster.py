@@ -56,6 +56,7 @@ class Poster(Container):
     Poster { height: 14; width: 100%; align: center top; }
     Poster > Static#poster-placeholder { width: 24; height: 100%; background: $boost; content-align: center middle; }
     Poster > Static#poster-picture { width: auto; height: auto; }
+    Poster > #poster-image { width: 100%; height: 100%; }
     """
 
     def __init__(self, mode: str, cache: PosterCache, *, id: str | None = None) -> None:
@@ -67,11 +68,20 @@ class Poster(Container):
 
     def compose(self) -> ComposeResult:
         yield Static(id="poster-placeholder")
+        yield Static(id="poster-picture")
+
+    def on_mount(self) -> None:
+        self.query_one("#poster-picture").display = False
 
     def show(self, entry: Entry | None) -> None:
         """Show a placeholder now and the picture once it is decoded."""
         self._entry = entry
-        self._set_content(Static(placeholder(entry), id="poster-placeholder"))
+        placeholder_widget = self.query_one("#poster-placeholder", Static)
+        placeholder_widget.update(placeholder(entry))
+        placeholder_widget.display = True
+        for child in self.children:
+            if child is not placeholder_widget:
+                child.display = False
         if self._timer is not None:
             self._timer.stop()
         if self.mode == "off" or entry is None:
@@ -81,10 +91,6 @@ class Poster(Container):
             source = poster_source(entry.items[0], None)
         if source is not None:
             self._timer = self.set_timer(LOAD_DELAY, lambda: self._load(entry, source))
-
-    def _set_content(self, widget: Any) -> None:
-        self.remove_children()
-        self.mount(widget)
 
     @work(
         thread=True,
@@ -112,12 +118,19 @@ class Poster(Container):
     def _show_picture(self, entry: Entry, picture: Any) -> None:
         if entry is not self._entry:
             return  # the cursor moved on
+        self.query_one("#poster-placeholder").display = False
         if isinstance(picture, HalfcellPicture):
-            self._set_content(Static(picture, id="poster-picture"))
+            target = self.query_one("#poster-picture", Static)
+            target.update(picture)
+            target.display = True
             return
         from textual_image.widget import Image as ImageWidget  # kitty / sixel only
 
-        widget = ImageWidget(picture, id="poster-picture")
-        widget.styles.width = self.size.width
-        widget.styles.height = self.size.height
-        self._set_content(widget)
+        images = self.query(ImageWidget)
+        if images:
+            widget = images.first()
+            widget.image = picture
+        else:
+            widget = ImageWidget(picture, id="poster-image")
+            self.mount(widget)
+        widget.display = True

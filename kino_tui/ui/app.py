@@ -1,0 +1,101 @@
+"""The Textual app: thin on purpose; the browser screen does the work."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from kino_tui.config import add_roots
+from kino_tui.core.errors import KinoError
+from kino_tui.core.models import MediaItem, RootType
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from kino_tui.ui.images import PosterCache, choose_image_mode
+from kino_tui.ui.screens.browser import BrowserScreen
+
+
+class KinoApp(App[None]):
+    """kino's terminal UI."""
+
+    CSS_PATH = "kino.tcss"
+    TITLE = "kino"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kino"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Show every key"),
+    ]
+
+    def __init__(self, library: Library, image_mode: str = "off") -> None:
+        super().__init__()
+        self.library = library
+        self.image_mode = image_mode
+        self.poster_cache = PosterCache(library.paths.thumbnails_dir)
+
+    def get_default_screen(self) -> Screen[None]:
+        return BrowserScreen()
+
+    def on_mount(self) -> None:
+        keys = self.library.settings.raw.get("keys")
+        if isinstance(keys, dict):
+            self.set_keymap({str(k): str(v) for k, v in keys.items()})
+
+    @property
+    def browser(self) -> BrowserScreen:
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        assert isinstance(screen, BrowserScreen)
+        return screen
+
+    def action_help(self) -> None:
+        from kino_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        browser = self.browser
+        yield SystemCommand("Search", "Search the whole library", browser.action_search)
+        yield SystemCommand(
+            "Rescan library", "Scan the library folders again", browser.action_rescan
+        )
+        yield SystemCommand("Sort", "Cycle the sort order of this list", browser.action_cycle_sort)
+        yield SystemCommand("Filter", "Filter this list", browser.action_filter)
+        yield SystemCommand(
+            "Toggle watched", "Mark the highlighted entry", browser.action_toggle_watched
+        )
+        yield SystemCommand(
+            "Add library folder", "Add a folder to the library", browser.action_add_folder
+        )
+        yield SystemCommand("Help", "Show every key", self.action_help)
+
+    def add_folder(self, path: str, root_type: str) -> None:
+        """Add a library folder to the config (the caller starts a scan)."""
+        assert root_type in ("movies", "shows", "music", "mixed")
+        root: RootType = root_type  # type: ignore[assignment]
+        add_roots(self.library.paths.config_file, [path], root)
+        self.library.reload_settings()
+
+    def play(self, item: MediaItem) -> None:
+        """Hand an item to the player."""
+        from kino_tui.ui.playback import start_playback
+
+        start_playback(self, item)
+
+
+def run_app(paths: KinoPaths, images: str = "auto") -> int:
+    """Open the UI; the picture mode is settled before Textual takes the terminal."""
+    try:
+        library = Library(paths)
+    except KinoError as error:
+        sys.stderr.write(f"kino: {error}\n")
+        return 2
+    requested = images if images != "auto" else str(library.settings.raw.get("images", "auto"))
+    mode = choose_image_mode(requested, tty=sys.stdout.isatty())
+    if mode in ("kitty", "sixel"):
+        import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)
+    KinoApp(library, mode).run()
+    return 0

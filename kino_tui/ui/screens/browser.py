@@ -1,0 +1,429 @@
+"""The main screen: sections on the left, the list in the middle, details on the right."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kino_tui.core.browse import (
+    SECTIONS,
+    SORT_LABELS,
+    SORTS,
+    Entry,
+    EntryFilter,
+    LibraryView,
+    filter_choices,
+    filter_entries,
+    sort_entries,
+)
+from kino_tui.core.display import printable
+from kino_tui.core.errors import KinoError
+from kino_tui.core.models import MediaItem, Progress, ScanSummary
+from kino_tui.core.scanner import ScanProgress
+from kino_tui.ui.widgets.detail import DetailPane
+from kino_tui.ui.widgets.media_list import MediaList
+
+if TYPE_CHECKING:
+    from kino_tui.ui.app import KinoApp
+
+SEARCH_DELAY = 0.03
+
+
+@dataclass(slots=True)
+class Level:
+    """One step of drill-down: what is listed, how it is sorted and filtered, where the cursor is."""
+
+    title: str
+    entries: list[Entry]
+    sort: str | None = None
+    filter: EntryFilter | None = None
+    cursor: int = 0
+    parent: Entry | None = None
+    shown: list[Entry] = field(default_factory=list)
+
+
+EMPTY_MESSAGES = {
+    "continue-watching": "Nothing in progress. Items you stop part-way through appear here.",
+    "next-up": "No next episodes yet. Watch an episode of a show and the next one appears here.",
+    "recently-added": "Nothing added yet.",
+    "movies": "No movies found in your library folders.",
+    "shows": "No TV episodes found in your library folders.",
+    "music": "No music found in your library folders.",
+    "videos": "No videos found in your library folders.",
+}
+
+
+class BrowserScreen(Screen[None]):
+    """Browse sections, drill into shows and albums, search, sort, filter and mark watched."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash", "search", "Search", id="browser.search", tooltip="Search the whole library"
+        ),
+        Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
+        Binding("f", "filter", "Filter", id="browser.filter", tooltip="Filter this list"),
+        Binding(
+            "w", "toggle_watched", "Watched", id="browser.watched", tooltip="Mark watched or not"
+        ),
+        Binding(
+            "r", "rescan", "Rescan", id="browser.rescan", tooltip="Scan the library folders again"
+        ),
+        Binding(
+            "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
+        ),
+        Binding(
+            "escape,backspace,h,left", "back", "Back", id="browser.back", tooltip="Go up one level"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: LibraryView | None = None
+        self.section = "movies"
+        self.levels: list[Level] = []
+        self.search_query = ""
+        self.scan_cancel: threading.Event | None = None
+        self._scan_message = ""
+        self._search_timer: Timer | None = None
+
+    @property
+    def kino(self) -> KinoApp:
+        from kino_tui.ui.app import KinoApp
+
+        assert isinstance(self.app, KinoApp)
+        return self.app
+
+    # -- layout ----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield OptionList(*[Option(label, id=key) for key, label in SECTIONS], id="sections")
+            with Vertical(id="main"):
+                yield Input(
+                    placeholder="Search titles, shows, artists, albums, files…", id="search"
+                )
+                yield Static(id="crumbs")
+                yield MediaList(id="list")
+            yield DetailPane(self.kino.image_mode, self.kino.poster_cache, id="detail")
+        yield Static("Loading the catalog…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
+        self.query_one(MediaList).focus()
+        self.load_catalog()
+
+    # -- loading -----------------------------------------------------------------
+    @work(
+        thread=True,
+        exclusive=True,
+        group="catalog",
+        exit_on_error=False,
+        description="load catalog",
+    )
+    def load_catalog(self) -> None:
+        library = self.kino.library
+        data, warning = library.load()
+        view = LibraryView(data.items.values(), library.watch.all())
+        self.app.call_from_thread(self._catalog_loaded, view, warning)
+        view.build_search_index()  # ready before the first keystroke in practice
+
+    def _catalog_loaded(self, view: LibraryView, warning: str | None) -> None:
+        self.view = view
+        if warning:
+            self.notify(printable(warning), title="Catalog damaged", severity="error", timeout=15)
+        if not self.kino.library.settings.roots and not view.items:
+            self.section = "movies"
+        elif self.section == "movies" and not any(i.kind == "movie" for i in view.items.values()):
+            self.section = next(
+                (key for key in ("shows", "videos", "music") if view.section(key)), self.section
+            )
+        self.show_section(self.section)
+        self.set_status(self._scan_message or self._counts())
+        self._scan_message = ""
+
+    def _counts(self) -> str:
+        if self.view is None:
+            return ""
+        items = self.view.items.values()
+        kinds = {
+            kind: sum(1 for i in items if i.kind == kind) for kind in ("movie", "episode", "track")
+        }
+        offline = sum(1 for i in items if not i.available)
+        text = f"{kinds['movie']} movies · {kinds['episode']} episodes · {kinds['track']} tracks"
+        if offline:
+            text += f" · {offline} offline"
+        return text
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(printable(text))
+
+    # -- levels --------------------------------------------------------------------
+    def show_section(self, key: str) -> None:
+        if self.view is None:
+            return
+        self.section = key
+        title = dict(SECTIONS)[key]
+        self.levels = [Level(title, self.view.section(key))]
+        self._render_level()
+
+    def _render_level(self) -> None:
+        level = self.levels[-1]
+        shown = filter_entries(level.entries, level.filter, self.view) if self.view else []
+        if level.sort:
+            shown = sort_entries(shown, level.sort)
+        level.shown = shown
+        message = self._empty_message(level)
+        self.query_one(MediaList).set_entries(shown, level.cursor, message)
+        crumbs = " › ".join(printable(lvl.title) for lvl in self.levels)
+        extras = []
+        if level.sort:
+            extras.append(f"sorted by {SORT_LABELS[level.sort]}")
+        if level.filter:
+            extras.append(f"filter: {level.filter.label}")
+        suffix = f"   ({', '.join(extras)})" if extras else ""
+        self.query_one("#crumbs", Static).update(f"{crumbs}  ·  {len(shown)}{suffix}")
+        self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
+
+    def _empty_message(self, level: Level) -> str:
+        if self.view is not None and not self.view.items and not self.kino.library.settings.roots:
+            return "No library folders yet. Press a to add one, then kino scans it."
+        if level.filter is not None and level.entries:
+            return f"Nothing matches the filter ({level.filter.label}). Press f to change it."
+        if self.search_query and len(self.levels) == 1 and level.title.startswith("Search"):
+            return "No matches. Try fewer or other words."
+        return EMPTY_MESSAGES.get(self.section, "Nothing here.")
+
+    def _push(self, title: str, entries: list[Entry], parent: Entry | None) -> None:
+        self.levels[-1].cursor = self.query_one(MediaList).cursor
+        self.levels.append(Level(title, entries, parent=parent))
+        self._render_level()
+
+    # -- events ----------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#sections")
+    def _section_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        key = event.option.id or self.section
+        if key != self.section or len(self.levels) > 1 or self.search_query:
+            self._close_search()
+            self.show_section(key)
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _section_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(MediaList).focus()
+
+    @on(MediaList.Highlighted)
+    def _entry_highlighted(self, event: MediaList.Highlighted) -> None:
+        self.query_one(DetailPane).show(event.entry, self.view)
+
+    @on(MediaList.Selected)
+    def _entry_selected(self, event: MediaList.Selected) -> None:
+        entry = event.entry
+        if entry.is_group and self.view is not None:
+            self._push(entry.title, self.view.children(entry), entry)
+        elif entry.item is not None:
+            self.kino.play(entry.item)
+
+    # -- actions -----------------------------------------------------------------------
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self._close_search()
+            return
+        if len(self.levels) > 1:
+            self.levels.pop()
+            self._render_level()
+        elif self.search_query:
+            self._close_search()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def _close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.search_query or search.display:
+            search.display = False
+            had_query = bool(self.search_query)
+            self.search_query = ""
+            search.value = ""
+            if had_query:
+                self.show_section(self.section)
+            self.query_one(MediaList).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
+
+    def run_search(self, query: str) -> None:
+        """Show the library's matches for ``query`` (empty query: back to the section)."""
+        if self.view is None:
+            return
+        self.search_query = query.strip()
+        if not self.search_query:
+            self.show_section(self.section)
+            return
+        started = time.perf_counter()
+        results = self.view.search(self.search_query)
+        self.last_search_seconds = time.perf_counter() - started
+        self.levels = [Level(f"Search: {self.search_query}", results)]
+        self._render_level()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(MediaList).focus()
+
+    def action_cycle_sort(self) -> None:
+        if not self.levels:
+            return
+        level = self.levels[-1]
+        index = SORTS.index(level.sort) + 1 if level.sort in SORTS else 0
+        level.sort = SORTS[index % len(SORTS)]
+        level.cursor = 0
+        self._render_level()
+        self.notify(f"Sorted by {SORT_LABELS[level.sort]}", timeout=2)
+
+    def action_filter(self) -> None:
+        if not self.levels:
+            return
+        from kino_tui.ui.screens.filter import FilterScreen
+
+        level = self.levels[-1]
+
+        def chosen(result: EntryFilter | bool | None) -> None:
+            if result is False:
+                return  # dismissed
+            level.filter = result if isinstance(result, EntryFilter) else None
+            level.cursor = 0
+            self._render_level()
+
+        self.app.push_screen(FilterScreen(filter_choices(level.entries), level.filter), chosen)
+
+    def action_toggle_watched(self) -> None:
+        entry = self.query_one(MediaList).highlighted
+        if entry is None or self.view is None:
+            return
+        items = entry.items
+        watched = not all(self.view.state(i).watched for i in items)
+        self._set_watched(items, watched)
+
+    @work(thread=True, group="watch", exit_on_error=False, description="mark watched")
+    def _set_watched(self, items: list[MediaItem], watched: bool) -> None:
+        store = self.kino.library.watch
+        updates = [(item.id, store.set_watched(item, watched)) for item in items]
+        self.app.call_from_thread(self._watched_saved, updates, watched)
+
+    def _watched_saved(self, updates: list[tuple[str, Progress]], watched: bool) -> None:
+        if self.view is None:
+            return
+        for item_id, progress in updates:
+            self.view.update_progress(item_id, progress)
+        self._refresh_current()
+        count = len(updates)
+        noun = "item" if count == 1 else "items"
+        self.notify(f"Marked {count} {noun} {'watched' if watched else 'not watched'}", timeout=2)
+
+    def _refresh_current(self) -> None:
+        """Rebuild the entries of every level (their counts depend on watch state)."""
+        if self.view is None:
+            return
+        cursor = self.query_one(MediaList).cursor
+        for index, level in enumerate(self.levels):
+            if index == 0:
+                if level.title.startswith("Search"):
+                    level.entries = self.view.search(self.search_query)
+                else:
+                    level.entries = self.view.section(self.section)
+            elif level.parent is not None:
+                parent = self._fresh_parent(level.parent, self.levels[index - 1].entries)
+                level.parent = parent
+                level.entries = self.view.children(parent)
+        self.levels[-1].cursor = cursor
+        self._render_level()
+
+    @staticmethod
+    def _fresh_parent(parent: Entry, siblings: list[Entry]) -> Entry:
+        return next((e for e in siblings if e.key == parent.key), parent)
+
+    # -- scanning ------------------------------------------------------------------
+    def action_rescan(self) -> None:
+        if not self.kino.library.settings.roots:
+            self.notify("No library folders yet: press a to add one.", severity="warning")
+            return
+        if self.scan_cancel is not None:
+            self.notify("A scan is already running.", timeout=2)
+            return
+        self.scan_cancel = threading.Event()
+        self.set_status("Scanning…")
+        self.run_scan(self.scan_cancel)
+
+    @work(
+        thread=True, exclusive=True, group="scan", exit_on_error=False, description="scan library"
+    )
+    def run_scan(self, cancel: threading.Event) -> None:
+        last_update = 0.0
+
+        def report(progress: ScanProgress) -> None:
+            nonlocal last_update
+            now = time.monotonic()
+            if now - last_update < 0.1:
+                return
+            last_update = now
+            if progress.phase == "walking":
+                text = f"Scanning: walking folders ({progress.done})…"
+            else:
+                text = f"Scanning: reading files {progress.done}/{progress.total}…"
+            self.app.call_from_thread(self.set_status, text)
+
+        try:
+            summary = self.kino.library.scan(on_progress=report, cancel=cancel)
+        except KinoError as error:
+            self.app.call_from_thread(self._scan_failed, str(error))
+            return
+        self.app.call_from_thread(self._scan_finished, summary)
+
+    def _scan_failed(self, message: str) -> None:
+        self.scan_cancel = None
+        self.set_status(f"Scan failed: {message}")
+        self.notify(printable(message), title="Scan failed", severity="error")
+
+    def _scan_finished(self, summary: ScanSummary) -> None:
+        self.scan_cancel = None
+        self._scan_message = (
+            f"Scan done in {summary.seconds:.1f} s: {summary.added} added, {summary.updated} updated, "
+            f"{summary.moved} moved, {summary.removed} removed, {summary.unavailable} unavailable, "
+            f"{summary.errors} problems"
+        )
+        self.set_status(self._scan_message)
+        self.load_catalog()
+
+    def action_add_folder(self) -> None:
+        from kino_tui.ui.screens.add_folder import AddFolderScreen
+
+        def added(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            path, root_type = result
+            try:
+                self.kino.add_folder(path, root_type)
+            except KinoError as error:
+                self.notify(printable(str(error)), severity="error")
+                return
+            self.notify(f"Added {printable(path)}; scanning…", timeout=3)
+            self.action_rescan()
+
+        self.app.push_screen(AddFolderScreen(), added)

@@ -1,0 +1,45 @@
+"""Choose a filter for the current list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from kino_tui.core.browse import EntryFilter
+from kino_tui.core.display import printable
+
+
+class FilterScreen(ModalScreen[EntryFilter | None | bool]):
+    """Returns the chosen filter, ``None`` to clear it, or ``False`` when dismissed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(False)", "Close", id="filter.close"),
+    ]
+
+    def __init__(self, choices: list[EntryFilter], current: EntryFilter | None) -> None:
+        super().__init__()
+        self.choices = choices
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option("All (no filter)", id="none")]
+        for index, choice in enumerate(self.choices):
+            mark = "● " if choice == self.current else "  "
+            options.append(Option(mark + printable(choice.label), id=str(index)))
+        with Vertical(id="dialog"):
+            yield Label("Filter this list", id="dialog-title")
+            yield OptionList(*options, id="filters")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "none":
+            self.dismiss(None)
+        else:
+            self.dismiss(self.choices[int(event.option.id or 0)])

@@ -1,0 +1,291 @@
+"""The browser driven by real key presses (Pilot) over a real scanned catalog."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from kino_tui.core.models import LibraryRoot
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from kino_tui.ui.app import KinoApp
+from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.filter import FilterScreen
+from kino_tui.ui.screens.help import HelpScreen
+from kino_tui.ui.widgets.media_list import MediaList
+from tests.conftest import LibraryBuilder
+from tests.ui.conftest import detail_text, list_text
+
+SIZE = (120, 40)
+
+
+async def ready(app: KinoApp, pilot) -> BrowserScreen:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+async def choose_section(app: KinoApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
+    sections = app.screen.query_one("#sections", OptionList)
+    sections.focus()
+    index = next(
+        i for i in range(sections.option_count) if sections.get_option_at_index(i).id == key
+    )
+    while sections.highlighted != index:
+        await pilot.press("down" if (sections.highlighted or 0) < index else "up")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_sections_list_the_library(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        text = list_text(app)
+        assert "Amélie (2001)" in text and "Zodiac (2007)" in text and "Alien (1979)" in text
+        assert screen.section == "movies"
+        await choose_section(app, pilot, "music")
+        assert "Various Artists" in list_text(app) and "1 album · 2" in list_text(app)
+        await choose_section(app, pilot, "videos")
+        assert "S01E01" in list_text(app) and "Zodiac" in list_text(app)
+        assert app.focused is app.screen.query_one(MediaList)
+
+
+async def test_drill_into_a_show_and_back(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        assert "Dark (2017)" in list_text(app) and "3 seasons · 4 episodes" in list_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        seasons = list_text(app)
+        assert seasons.index("Season 1") < seasons.index("Season 2") < seasons.index("Specials")
+        assert "2 unwatched" in seasons
+        await pilot.press("enter")
+        await pilot.pause()
+        episodes = list_text(app)
+        assert "S01E01" in episodes and "S01E02" in episodes and "S02E01" not in episodes
+        assert [level.title for level in screen.levels] == ["TV Shows", "Dark", "Season 1"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [level.title for level in screen.levels] == ["TV Shows", "Dark"]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert "3 seasons" in list_text(app)
+
+
+async def test_vim_keys_move_the_cursor(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        media_list = app.screen.query_one(MediaList)
+        assert media_list.cursor == 0
+        await pilot.press("j", "j")
+        assert media_list.cursor == 2
+        await pilot.press("k")
+        assert media_list.cursor == 1
+        await pilot.press("G")
+        assert media_list.cursor == len(media_list.entries) - 1
+        await pilot.press("g")
+        assert media_list.cursor == 0
+        first = media_list.entries[0].title
+        assert first in detail_text(app)
+
+
+async def test_search_is_as_you_type_and_tolerant(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"AMELIE")
+        await pilot.pause(0.1)
+        assert "Amélie" in list_text(app)
+        assert "Zodiac" not in list_text(app)
+        app.screen.query_one("#search", Input).value = "song other"  # the file name
+        await pilot.pause(0.1)
+        found = [
+            e.item.path.rsplit("/", 1)[1] for e in app.screen.query_one(MediaList).entries if e.item
+        ]
+        assert found == ["04 - Other Song.flac"]
+        app.screen.query_one("#search", Input).value = "dark s01e02"
+        await pilot.pause(0.1)
+        assert "S01E02" in list_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.search_query == "" and "Zodiac" in list_text(app)
+
+
+async def test_sort_cycles(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("s")
+        titles = [e.title for e in app.screen.query_one(MediaList).entries]
+        assert screen.levels[-1].sort == "title"
+        assert titles.index("Alien") < titles.index("Amélie") < titles.index("Zodiac")
+        await pilot.press("s")
+        years = [e.year for e in app.screen.query_one(MediaList).entries]
+        assert screen.levels[-1].sort == "year" and years == sorted(years)
+        for expected in ("added", "played", "duration", "title"):
+            await pilot.press("s")
+            assert screen.levels[-1].sort == expected
+
+
+async def test_filter_by_genre_and_clear(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        index = next(i for i, label in enumerate(labels) if "genre: Thriller" in label)
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [e.title for e in app.screen.query_one(MediaList).entries] == ["Zodiac"]
+        assert "filter: genre: Thriller" in str(app.screen.query_one("#crumbs").content)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.levels[-1].filter is None
+        assert len(app.screen.query_one(MediaList).entries) == 5
+
+
+async def test_toggle_watched_saves_and_shows(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        media_list = app.screen.query_one(MediaList)
+        item = media_list.entries[0].item
+        assert item is not None
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.library.watch.get(item.id).watched
+        assert "✓" in list_text(app).splitlines()[0]
+        assert "Watched" in detail_text(app)
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.library.watch.get(item.id).watched
+
+
+async def test_mark_a_whole_season(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("w")  # Season 1
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        watched = [i for i, p in app.library.watch.all().items() if p.watched]
+        assert len(watched) == 2
+        assert "✓ watched" in list_text(app).splitlines()[0]
+
+
+async def test_help_lists_every_key(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#keys").content
+        from rich.console import Console
+
+        console = Console(width=100, record=True)
+        console.print(table)
+        text = console.export_text()
+        for key in ("j", "slash", "s", "f", "w", "r", "q", "escape", "question_mark"):
+            assert key in text
+        assert "Search the whole library" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_runs_actions(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sort")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.levels[-1].sort == "title"
+
+
+async def test_rescan_runs_in_a_worker(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").content)
+        assert status.startswith("Scan done") and "0 added" in status
+
+
+async def test_hostile_names_and_tags_render_literally(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        text = list_text(app)
+        assert "[reverse]Evil[blink]" in text
+        assert "\x1b" not in text and "Esc\\x1b[2J\\x1b]0;pwned\\x07" in text
+        media_list = app.screen.query_one(MediaList)
+        media_list.cursor = next(i for i, e in enumerate(media_list.entries) if e.title == "Amélie")
+        await pilot.pause()
+        assert "A [bold red]shy[/] waitress." in detail_text(app)
+        media_list.cursor = next(i for i, e in enumerate(media_list.entries) if "Evil" in e.title)
+        await pilot.pause()
+        assert "[reverse]Evil[blink]" in detail_text(app)
+
+
+async def test_keys_can_be_remapped(ui_library: Library) -> None:
+    config = ui_library.paths.config_file
+    config.write_text(config.read_text() + '\n[keys]\n"list.down" = "n"\n')
+    app = KinoApp(Library(ui_library.paths), image_mode="off")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n", "n")
+        assert app.screen.query_one(MediaList).cursor == 2
+
+
+async def test_empty_library_explains_how_to_add(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    app = KinoApp(Library(kino_paths), image_mode="off")
+    root = build_library({"Film (2010)/Film (2010).mkv": "h264.mkv"})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "No library folders yet. Press a to add one" in list_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(root)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert "Film (2010)" in list_text(app)
+        assert [r.path for r in app.library.settings.roots] == [str(root)]
+
+
+async def test_offline_items_are_shown_not_hidden(ui_library: Library) -> None:
+    root = ui_library.settings.roots[0].path
+    from pathlib import Path
+
+    Path(root).rename(root + "-gone")
+    ui_library.scan([LibraryRoot(root, "mixed")])
+    app = KinoApp(Library(ui_library.paths), image_mode="off")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "offline" in list_text(app)
+        assert "Offline" in detail_text(app)
+        assert "offline" in str(app.screen.query_one("#status").content)
