@@ -36,7 +36,9 @@ class WatchStore:
         self._db = TinyDB(path, storage=AtomicJSONStorage)
 
     def _progress_table(self) -> Table:
-        return self._db.table("progress", cache_size=0)
+        # A fresh Table each time: TinyDB caches the next document id per Table object,
+        # which goes stale when another process has written in between.
+        return Table(self._db.storage, "progress", cache_size=0)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Table]:

@@ -121,8 +121,9 @@ def test_kill_during_write_leaves_a_whole_catalog(tmp_path: Path) -> None:
     assert len(leftovers) <= 3  # temporary files of killed writers, never the catalog
 
 
-def _save_progress(path: str, prefix: str, count: int) -> None:
+def _save_progress(path: str, prefix: str, count: int, start) -> None:  # type: ignore[no-untyped-def]
     store = WatchStore(Path(path))
+    start.wait(timeout=60)  # both processes write at the same time
     for number in range(count):
         item = MediaItem(
             id=f"{prefix}{number}", kind="episode", path=f"/{prefix}/{number}.mkv", root="/"
@@ -133,15 +134,18 @@ def _save_progress(path: str, prefix: str, count: int) -> None:
 def test_two_processes_lose_no_progress(tmp_path: Path) -> None:
     path = str(tmp_path / "watch.json")
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_save_progress, args=(path, p, 40)) for p in ("a", "b")]
+    start = context.Event()
+    workers = [context.Process(target=_save_progress, args=(path, p, 60, start)) for p in ("a", "b")]
     for worker in workers:
         worker.start()
+    time.sleep(1.0)
+    start.set()
     for worker in workers:
         worker.join(timeout=120)
         assert worker.exitcode == 0
     saved = WatchStore(Path(path)).all()
-    assert len(saved) == 80
-    assert saved["a39"].position == 39.0 and saved["b0"].position == 0.0
+    assert len(saved) == 120
+    assert saved["a59"].position == 59.0 and saved["b0"].position == 0.0
 
 
 def test_watched_by_hand(tmp_path: Path) -> None:
