@@ -61,7 +61,7 @@ def file_lock(path: Path, timeout: float = 30.0, shared: bool = False) -> Iterat
                         f"another kino process is holding {path} (waited {timeout:.0f} s); "
                         "try again when it has finished"
                     ) from None
-                time.sleep(0.02)
+                time.sleep(0.005)
         yield
     finally:
         os.close(descriptor)  # closing releases the lock

@@ -129,6 +129,7 @@ def _save_progress(path: str, prefix: str, count: int, start) -> None:  # type: 
             id=f"{prefix}{number}", kind="episode", path=f"/{prefix}/{number}.mkv", root="/"
         )
         store.save(item, Progress(position=float(number), duration=100.0))
+        time.sleep(0.003)  # like a player reporting: let the other process in
 
 
 def test_two_processes_lose_no_progress(tmp_path: Path) -> None:
