@@ -138,6 +138,10 @@ class DetailPane(VerticalScroll):
         self.image_mode = image_mode
         self.cache = cache
 
+    def on_resize(self) -> None:
+        # Posters take a third of the height: small terminals keep room for the text.
+        self.query_one(Poster).styles.height = max(5, min(14, self.size.height // 3))
+
     def compose(self) -> ComposeResult:
         yield Poster(self.image_mode, self.cache, id="poster")
         yield Static(id="detail-text")

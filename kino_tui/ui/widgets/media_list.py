@@ -17,16 +17,17 @@ from textual.strip import Strip
 from kino_tui.core.browse import Entry
 from kino_tui.core.display import printable
 
+# One-cell symbols: emoji are two cells wide in some terminals and missing in some fonts.
 KIND_ICONS = {
-    "movie": "🎬",
-    "episode": "📺",
-    "video": "🎞",
-    "extra": "✚",
+    "movie": "▣",
+    "episode": "▸",
+    "video": "▹",
+    "extra": "+",
     "track": "♪",
-    "show": "📺",
-    "season": "▤",
+    "show": "▤",
+    "season": "▥",
     "artist": "♫",
-    "album": "💿",
+    "album": "◎",
 }
 
 

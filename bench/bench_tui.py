@@ -1,0 +1,187 @@
+"""TUI figures at 50,000 items: time to an interactive list (next to a minimal Textual app,
+both in a real terminal under tmux), memory, search latency per keystroke, cursor speed.
+
+    .venv/bin/python -m bench.bench_tui --items 50000
+
+Targets on a 2-core machine: list within 1.0 s; search < 50 ms per keystroke; < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from bench.bench_scan import grow_catalog
+from bench.synthetic_library import build
+from kino_tui.core.browse import LibraryView
+from kino_tui.core.catalog import Catalog
+from kino_tui.core.models import LibraryRoot
+from kino_tui.core.scanner import Scanner
+
+MINIMAL_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Minimal(App):
+        def compose(self):
+            yield Static("minimal app ready")
+
+    Minimal().run()
+    """
+)
+
+
+def time_to_text(
+    command: str, text: str, env: dict[str, str], timeout: float = 30.0
+) -> tuple[float, int]:
+    """Seconds from starting ``command`` in tmux until ``text`` is on screen, and its peak RSS (kB)."""
+    session = f"kino-bench-{os.getpid()}-{time.monotonic_ns()}"
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            f"env {exports} {command}",
+        ],
+        check=True,
+    )
+    try:
+        while True:
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if text in screen:
+                elapsed = time.perf_counter() - started
+                break
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(f"{text!r} never appeared:\n{screen}")
+            time.sleep(0.005)
+        time.sleep(1.0)  # let the search index finish building, then read memory
+        pid = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        peak = 0
+        for process in [
+            pid,
+            *subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split(),
+        ]:
+            try:
+                status = Path(f"/proc/{process}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        return elapsed, peak
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def search_latency(catalog_path: Path) -> dict[str, float]:
+    view = LibraryView(Catalog(catalog_path).load().items.values(), {})
+    view.build_search_index()
+    timings = []
+    for query in ("breaking bad s03", "blue glass", "artist 12 song", "home 2005 clip"):
+        for end in range(1, len(query) + 1):
+            started = time.perf_counter()
+            view.search(query[:end])
+            timings.append((time.perf_counter() - started) * 1000)
+    return {"search_ms_mean": statistics.mean(timings), "search_ms_max": max(timings)}
+
+
+def cursor_speed(paths_env: dict[str, str]) -> float:
+    """Milliseconds per cursor key on the 50,000-item list, through Textual's Pilot."""
+    os.environ.update(paths_env)
+    from kino_tui.library import Library
+    from kino_tui.paths import KinoPaths
+    from kino_tui.ui.app import KinoApp
+    from kino_tui.ui.screens.browser import BrowserScreen
+
+    async def run() -> float:
+        app = KinoApp(Library(KinoPaths.default()), image_mode="off")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, BrowserScreen)
+            screen.show_section("videos")
+            await pilot.pause()
+            started = time.perf_counter()
+            for _ in range(200):
+                await pilot.press("j")
+            await pilot.pause()
+            return (time.perf_counter() - started) / 200 * 1000
+
+    return asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=50000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kino-bench-tui-"))
+    library_root = workdir / "library"
+    small = workdir / "small.json"
+    if not small.exists():
+        build(library_root, 2000)
+        Scanner(Catalog(small), workers=2).scan([LibraryRoot(str(library_root), "mixed")])
+    env = {
+        "XDG_CONFIG_HOME": str(workdir / "config"),
+        "XDG_DATA_HOME": str(workdir / "data"),
+        "XDG_CACHE_HOME": str(workdir / "cache"),
+        "TERM": "xterm-256color",
+    }
+    catalog_path = workdir / "data" / "kino" / "catalog.json"
+    catalog_path.parent.mkdir(parents=True, exist_ok=True)
+    grow_catalog(small, catalog_path, args.items)
+    first_title = sorted(
+        (i for i in Catalog(catalog_path).load().items.values() if i.kind == "movie"),
+        key=lambda i: (i.title or "").casefold(),
+    )[0].title
+
+    kino = shlex.quote(str(Path(sys.executable).with_name("kino")))
+    python = shlex.quote(sys.executable)
+    script = workdir / "minimal.py"
+    script.write_text(MINIMAL_APP)
+    minimal, kino_runs = [], []
+    for _ in range(3):
+        minimal.append(time_to_text(f"{python} {script}", "minimal app ready", env)[0])
+        kino_runs.append(time_to_text(f"{kino} --images off", str(first_title), env))
+    kino_seconds = statistics.median(t for t, _ in kino_runs)
+    minimal_seconds = statistics.median(minimal)
+    results = {
+        "items": args.items,
+        "kino_list_seconds_median": round(kino_seconds, 3),
+        "minimal_textual_app_seconds_median": round(minimal_seconds, 3),
+        "ratio": round(kino_seconds / minimal_seconds, 2),
+        "kino_peak_rss_mb": round(max(rss for _, rss in kino_runs) / 1024, 1),
+        **{k: round(v, 2) for k, v in search_latency(catalog_path).items()},
+        "cursor_ms_per_key": round(cursor_speed(env), 2),
+    }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The installed ``kino`` in a real terminal: tmux at 80×24, keys in, screen out."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kino_tui.paths import KinoPaths
+from tests.conftest import LibraryBuilder
+from tests.ui.conftest import set_env
+
+TMUX = shutil.which("tmux")
+KINO = Path(sys.executable).with_name("kino")
+
+
+def tmux(*args: str) -> str:
+    assert TMUX, "tmux is required: apt-get install tmux (the README's test command does)"
+    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True, timeout=30).stdout
+
+
+@pytest.fixture
+def terminal(kino_paths: KinoPaths, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Start kino in a detached 80×24 tmux session; yields a function that waits for text."""
+    session = f"kino-e2e-{tmp_path.name[-20:]}"
+    env = set_env(kino_paths)
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith("XDG_"))
+    command = f"env {exports} TERM=xterm-256color {shlex.quote(str(KINO))} --images halfcell"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+    tmux("set-option", "-t", session, "remain-on-exit", "on")
+
+    def wait_for(text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    wait_for.session = session  # type: ignore[attr-defined]
+    yield wait_for
+    subprocess.run([TMUX or "tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def send(session: str, *keys: str) -> None:
+    tmux("send-keys", "-t", session, *keys)
+
+
+def test_browse_search_and_quit_in_tmux(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    root = build_library(
+        {
+            "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
+            "Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E01.mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E02.mkv": "h264.mkv",
+        }
+    )
+    run_kino("scan", str(root))
+    wait = terminal
+    session = wait.session  # type: ignore[attr-defined]
+    screen = wait("Zodiac (2007)")
+    assert "Alien (1979)" in screen and "Movies" in screen
+    send(session, "/")
+    wait("Search titles")
+    send(session, "-l", "dark s01e02")
+    screen = wait("S01E02")
+    assert "Search: dark s01e02" in screen and "S01E01" not in screen
+    send(session, "Escape")
+    time.sleep(0.3)
+    send(session, "Escape")
+    wait("Zodiac (2007)")
+    send(session, "?")
+    wait("Keys")
+    send(session, "Escape")
+    time.sleep(0.3)  # an Escape followed at once by q would read as alt+q
+    send(session, "q")
+    deadline = time.monotonic() + 10
+    while tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}") != "1 0\n":
+        assert time.monotonic() < deadline, "kino did not quit cleanly on q"
+        time.sleep(0.1)

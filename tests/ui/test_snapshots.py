@@ -1,0 +1,88 @@
+"""Pictures of the main screens at 80×24 and 120×40 (images off, so they are deterministic).
+
+Update after an intended change with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kino_tui.core.catalog import Catalog
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from kino_tui.ui.app import KinoApp
+from tests.ui.conftest import UI_LIBRARY, scan_into
+
+FIXED_ROOT = Path("/tmp/kino-snapshot-library")
+FIXED_ADDED = "2026-01-02T03:04:05+00:00"
+
+
+@pytest.fixture
+def snapshot_app(kino_paths: KinoPaths, media: dict[str, Path]) -> KinoApp:
+    """The UI library at a fixed path with fixed dates, so every picture is repeatable."""
+    shutil.rmtree(FIXED_ROOT, ignore_errors=True)
+    for relative, source in UI_LIBRARY.items():
+        target = FIXED_ROOT / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source in media:
+            shutil.copyfile(media[source], target)
+        else:
+            target.write_text(source)
+    library = scan_into(kino_paths, FIXED_ROOT)
+    catalog = Catalog(library.paths.catalog_file)
+    data = catalog.load()
+    for item in data.items.values():
+        item.added = FIXED_ADDED
+    catalog.save(data)
+    return KinoApp(Library(kino_paths), image_mode="off")
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+class TestBrowserSnapshots:
+    def test_movies_small(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """The movies section with details fits a classic 80×24 terminal."""
+        assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=settle)
+
+    def test_movies_large(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """The movies section, the cursor on the second movie, at 120×40."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            await pilot.press("j")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)
+
+    def test_show_seasons(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """A show opened into its seasons, specials last, with unwatched counts."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            pilot.app.screen.show_section("shows")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)
+
+    def test_help(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """The help screen lists the keys."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=run_before)
+
+    def test_empty_library(self, snap_compare, kino_paths: KinoPaths) -> None:
+        """With no library folders, the list says how to add one."""
+        app = KinoApp(Library(kino_paths), image_mode="off")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
