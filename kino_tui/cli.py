@@ -1,4 +1,5 @@
-"""The command line: ``kino [paths|add|remove|roots|scan|ls]``; no command opens the TUI."""
+"""The command line: ``kino [paths|add|remove|roots|scan|ls|play|watched|history]``;
+no command opens the TUI."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from kino_tui import __version__
+from kino_tui import __version__, cli_playback
 from kino_tui.config import add_roots, load_settings, normalise_root, remove_root
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
@@ -48,8 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ls = commands.add_parser("ls", help="list the catalog")
     ls.add_argument("--kind", choices=KINDS)
+    ls.add_argument(
+        "--section",
+        choices=LIST_SECTIONS,
+        help="list a watch section in its own order instead of the whole catalog",
+    )
     ls.add_argument("--json", action="store_true", help="print one JSON array of items")
+    cli_playback.add_commands(commands)
     return parser
+
+
+LIST_SECTIONS = ("continue-watching", "next-up", "recently-added")
 
 
 def run(argv: Sequence[str]) -> int:
@@ -61,6 +71,9 @@ def run(argv: Sequence[str]) -> int:
             from kino_tui.ui.app import run_app
 
             return run_app(paths, args.images)
+        if args.command in ("play", "watched"):
+            handler = getattr(cli_playback, f"cmd_{args.command}")
+            return int(handler(paths, args, _out, _error))
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(paths, args))
     except KinoError as error:
@@ -228,6 +241,20 @@ def _describe(item: MediaItem) -> str:
     return f"{item.display_title}{year}"
 
 
+def _cmd_history(paths: KinoPaths, args: argparse.Namespace) -> int:
+    from kino_tui.library import Library
+
+    records = cli_playback.history_records(Library(paths))
+    if args.json:
+        _write_json(records)
+        return 0
+    if not records:
+        _out("nothing played yet")
+    for play in records:
+        _out(cli_playback.describe_play(play))
+    return 0
+
+
 def _cmd_ls(paths: KinoPaths, args: argparse.Namespace) -> int:
     from kino_tui.library import Library
 
@@ -235,10 +262,19 @@ def _cmd_ls(paths: KinoPaths, args: argparse.Namespace) -> int:
     data, warning = library.load()
     if warning:
         _error(warning)
-    items = sorted(
-        (i for i in data.items.values() if args.kind is None or i.kind == args.kind),
-        key=lambda i: i.path,
-    )
+    if args.section:
+        view = library.view(data)
+        chosen = {
+            "continue-watching": view.continue_watching,
+            "next-up": view.next_up,
+            "recently-added": lambda: [e.item for e in view.section("recently-added") if e.item],
+        }[args.section]()
+        items = [i for i in chosen if args.kind is None or i.kind == args.kind]
+    else:
+        items = sorted(
+            (i for i in data.items.values() if args.kind is None or i.kind == args.kind),
+            key=lambda i: i.path,
+        )
     if args.json:
         _write_json(library.item_records(items))
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,12 @@ import tomlkit
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot, RootType
+from kino_tui.core.playback import PlayerSettings
+from kino_tui.core.progress import ResumeRules
 
 PLAYERS = ("mpv", "vlc")
+PLAYBACK_MODES = ("auto", "window", "terminal")
+RESUME_MODES = ("ask", "always", "never")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,10 @@ class Settings:
 
     roots: tuple[LibraryRoot, ...] = ()
     player: str = "mpv"
+    playback: PlayerSettings = field(default_factory=PlayerSettings)
+    autoplay_next: bool = False
+    next_up_days: int = 365
+    next_up_specials: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,7 +88,82 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
                 "type", f"root type must be one of {', '.join(ROOT_TYPES)}, not {root_type!r}"
             )
         roots.append(LibraryRoot(normalise_root(entry["path"]), root_type))
-    return Settings(roots=tuple(roots), player=player, raw=data)
+    return Settings(
+        roots=tuple(roots),
+        player=player,
+        playback=_player_settings(data, player, fail),
+        autoplay_next=_typed(data, "autoplay_next", bool, False, fail),
+        next_up_days=_typed(data.get("next_up", {}), "days", int, 365, fail),
+        next_up_specials=_typed(data.get("next_up", {}), "include_specials", bool, False, fail),
+        raw=data,
+    )
+
+
+Fail = Callable[[str, str], ConfigError]
+
+
+def _typed(table: Any, key: str, kind: type, default: Any, fail: Fail) -> Any:
+    if not isinstance(table, dict) or key not in table:
+        return default
+    value = table[key]
+    allowed = (int, float) if kind is float else kind
+    if not isinstance(value, allowed) or (kind is not bool and isinstance(value, bool)):
+        raise fail(key, f"{key} must be {_KIND_NAMES[kind]}, not {value!r}")
+    return value
+
+
+_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], fail: Fail) -> str:
+    value = data.get(key, choices[0])
+    if value not in choices:
+        raise fail(key, f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    return str(value)
+
+
+def _string_list(table: dict[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f'{key} must be a list of strings, like ["--fs"]')
+    return tuple(value)
+
+
+def _player_settings(data: dict[str, Any], player: str, fail: Fail) -> PlayerSettings:
+    progress = data.get("progress", {})
+    if not isinstance(progress, dict):
+        raise fail("progress", "[progress] must be a table")
+    defaults = ResumeRules()
+    rules = ResumeRules(
+        **{
+            name: float(_typed(progress, name, float, getattr(defaults, name), fail))
+            for name in ResumeRules.__dataclass_fields__
+        }
+    )
+    commands: dict[str, tuple[str, ...]] = {}
+    extra_args: dict[str, tuple[str, ...]] = {}
+    terminal_vo = ""
+    for name in PLAYERS:
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise fail(name, f"[{name}] must be a table")
+        command = _string_list(table, "command", fail)
+        if command:
+            commands[name] = command
+        extra_args[name] = _string_list(table, "args", fail)
+        if name == "mpv":
+            terminal_vo = _typed(table, "terminal_vo", str, "", fail)
+    return PlayerSettings(
+        player=player,
+        mode=_choice(data, "playback", PLAYBACK_MODES, fail),  # type: ignore[arg-type]
+        resume=_choice(data, "resume", RESUME_MODES, fail),  # type: ignore[arg-type]
+        rules=rules,
+        commands=commands,
+        extra_args=extra_args,
+        terminal_vo=terminal_vo,
+    )
 
 
 def normalise_root(path: str | os.PathLike[str]) -> str:

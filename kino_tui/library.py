@@ -6,8 +6,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kino_tui.config import Settings, load_settings
+from kino_tui.config import Settings, load_settings, normalise_root
+from kino_tui.core.browse import LibraryView
 from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.errors import ItemNotFound
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
 from kino_tui.core.scanner import Scanner, ScanProgress
 from kino_tui.core.watchstate import WatchStore
@@ -55,6 +57,38 @@ class Library:
             }
             self.catalog.save(data)
         return len(doomed)
+
+    def view(self, data: CatalogData) -> LibraryView:
+        """Sections and drill-down over the catalog, with current watch progress."""
+        return LibraryView(
+            data.items.values(),
+            self.watch.all(),
+            next_up_days=self.settings.next_up_days,
+            next_up_specials=self.settings.next_up_specials,
+        )
+
+    @staticmethod
+    def find_items(data: CatalogData, id_or_path: str) -> list[MediaItem]:
+        """The item with this id or file path, or every item under a folder (a season,
+        a show, an album); raises :class:`ItemNotFound` when nothing matches."""
+        item = data.items.get(id_or_path)
+        if item is not None:
+            return [item]
+        path = normalise_root(id_or_path)
+        for item in data.items.values():
+            if item.path == path or path in item.parts:
+                return [item]
+        prefix = path.rstrip("/") + "/"
+        under = sorted(
+            (i for i in data.items.values() if i.path.startswith(prefix) and i.kind != "extra"),
+            key=lambda i: i.path,
+        )
+        if under:
+            return under
+        raise ItemNotFound(
+            f"nothing in the catalog has the id or path {id_or_path!r}: "
+            "see `kino ls`, or run `kino scan` if the file is new"
+        )
 
     def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
         """Items as ``kino ls --json`` prints them, each with its progress."""

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -134,6 +135,31 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _make_media(tmp_path_factory.mktemp("media"))
 
 
+LONG_SECONDS = 400
+
+
+@pytest.fixture(scope="session")
+def public_dir() -> Iterator[Path]:
+    """A folder every user can read (VLC runs as ``nobody`` in the tests)."""
+    folder = Path(tempfile.mkdtemp(prefix="kino-public-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def long_clip(public_dir: Path) -> Path:
+    """A real 400-second clip (tiny picture, low rate): long enough for resume points."""
+    path = public_dir / "long.mkv"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc=size=64x48:rate=2:duration={LONG_SECONDS}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={LONG_SECONDS}:sample_rate=8000",
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k", str(path),
+    )  # fmt: skip
+    path.chmod(0o644)
+    return path
+
+
 @pytest.fixture
 def kino_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KinoPaths:
     """Isolated config, data and cache directories (through ``XDG_*_HOME``)."""
@@ -146,10 +172,13 @@ LibraryBuilder = Callable[[dict[str, str]], Path]
 
 
 @pytest.fixture
-def build_library(tmp_path: Path, media: dict[str, Path]) -> LibraryBuilder:
+def build_library(
+    tmp_path: Path, media: dict[str, Path], request: pytest.FixtureRequest
+) -> LibraryBuilder:
     """Lay out files under a fresh root: ``{"Movies/Film (2010)/Film (2010).mkv": "h264.mkv"}``.
 
-    A value naming a fixture medium copies it; any other value is written as text.
+    A value naming a fixture medium (or ``long.mkv``) copies it; any other value is
+    written as text.
     """
     counter = iter(range(1_000_000))
 
@@ -158,7 +187,9 @@ def build_library(tmp_path: Path, media: dict[str, Path]) -> LibraryBuilder:
         for relative, source in layout.items():
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            if source in media:
+            if source == "long.mkv":
+                shutil.copyfile(request.getfixturevalue("long_clip"), target)
+            elif source in media:
                 shutil.copyfile(media[source], target)
             else:
                 target.write_text(source)

@@ -79,6 +79,12 @@ def episode_label(item: MediaItem) -> str:
     return label
 
 
+def episode_order(item: MediaItem) -> tuple[int, int, str, str]:
+    """Season, episode, air date, path: the order episodes are watched in."""
+    season = item.season if item.season is not None else 0
+    return (season, item.episode or 0, item.air_date or "", item.path)
+
+
 def _sort_title(text: str) -> str:
     lowered = text.casefold()
     for article in ("the ", "a ", "an "):
@@ -90,9 +96,17 @@ def _sort_title(text: str) -> str:
 class LibraryView:
     """Entries for every section and level, built from items and their progress."""
 
-    def __init__(self, items: Iterable[MediaItem], progress: dict[str, Progress]) -> None:
+    def __init__(
+        self,
+        items: Iterable[MediaItem],
+        progress: dict[str, Progress],
+        next_up_days: int = NEXT_UP_DAYS,
+        next_up_specials: bool = False,
+    ) -> None:
         self.items = {item.id: item for item in items}
         self.progress = progress
+        self.next_up_days = next_up_days
+        self.next_up_specials = next_up_specials
         self._search_index: list[tuple[str, MediaItem]] | None = None
         self._shows: dict[str, list[MediaItem]] = {}
         self._artists: dict[str, dict[str, list[MediaItem]]] = {}
@@ -256,22 +270,21 @@ class LibraryView:
         started = [
             (state.last_played or "", item)
             for item_id, state in self.progress.items()
-            if state.position > 0 and not state.watched and (item := self.items.get(item_id))
+            if state.position > 0 and (item := self.items.get(item_id))
         ]
         return [item for _, item in sorted(started, key=lambda pair: pair[0], reverse=True)]
 
-    def next_up(self, days: int = NEXT_UP_DAYS, now: datetime | None = None) -> list[MediaItem]:
-        """Per show, the episode after the most recently watched one (specials left out)."""
-        cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
+    def next_up(self, now: datetime | None = None) -> list[MediaItem]:
+        """Per show, the episode after the most recently watched one (specials left out
+        unless configured), for shows played within ``next_up_days``."""
+        cutoff = ((now or datetime.now(UTC)) - timedelta(days=self.next_up_days)).isoformat(
+            timespec="seconds"
+        )
         result: list[tuple[str, MediaItem]] = []
         for episodes in self._shows.values():
             ordered = sorted(
-                (e for e in episodes if e.season != 0),
-                key=lambda e: (
-                    e.season if e.season is not None else 0,
-                    e.episode or 0,
-                    e.air_date or "",
-                ),
+                (e for e in episodes if e.season != 0 or self.next_up_specials),
+                key=episode_order,
             )
             watched = [
                 (self.state(e).last_played or "", n)
@@ -287,6 +300,21 @@ class LibraryView:
             if following:
                 result.append((last_played, following[0]))
         return [item for _, item in sorted(result, key=lambda pair: pair[0], reverse=True)]
+
+    def next_episode(self, item: MediaItem) -> MediaItem | None:
+        """The episode that follows ``item`` in its show (specials only after specials)."""
+        if item.kind != "episode":
+            return None
+        episodes = sorted(
+            (
+                e
+                for e in self._shows.get(item.series or "Unknown show", [])
+                if (e.season == 0) == (item.season == 0)
+            ),
+            key=episode_order,
+        )
+        following = [e for e in episodes if episode_order(e) > episode_order(item)]
+        return following[0] if following else None
 
     # -- search --------------------------------------------------------------
     def build_search_index(self) -> None:

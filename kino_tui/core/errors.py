@@ -25,3 +25,11 @@ class CatalogTooNew(CatalogError):
 
 class LockTimeout(KinoError):
     """Another kino process held a lock for too long."""
+
+
+class PlayerError(KinoError):
+    """A player is missing, refuses to run, or cannot play the item."""
+
+
+class ItemNotFound(KinoError):
+    """No catalog item matches the id or path the user gave."""

@@ -34,6 +34,9 @@ class WatchStore:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self._db = TinyDB(path, storage=AtomicJSONStorage)
+        # Plays are appended to a file of their own, so the history never slows progress saves.
+        self.history_path = path.with_name("history.json")
+        self._history_db = TinyDB(self.history_path, storage=AtomicJSONStorage)
 
     def _progress_table(self) -> Table:
         # A fresh Table each time: TinyDB caches the next document id per Table object,
@@ -67,18 +70,55 @@ class WatchStore:
 
     def set_watched(self, item: MediaItem, watched: bool) -> Progress:
         """Mark by hand: watched counts a play and clears the resume point."""
+        return self.set_watched_many([item], watched)[item.id]
+
+    def set_watched_many(self, items: list[MediaItem], watched: bool) -> dict[str, Progress]:
+        """Mark several items (a season, a show, an album) in one locked write."""
+        result: dict[str, Progress] = {}
         with self._locked() as table:
-            doc = table.get(Query().id == item.id)
-            progress = _progress_from(doc) if doc else Progress()
-            if watched and not progress.watched:
-                progress.play_count += 1
-                progress.last_played = progress.last_played or now_iso()
-            progress.watched = watched
-            progress.position = 0.0
-            record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
-            record.update(asdict(progress))
-            table.upsert(record, Query().id == item.id)
-        return progress
+            existing = {doc["id"]: doc for doc in table.all()}
+            updates, inserts = [], []
+            for item in items:
+                doc = existing.get(item.id)
+                progress = _progress_from(doc) if doc else Progress()
+                if watched and not progress.watched:
+                    progress.play_count += 1
+                    progress.last_played = progress.last_played or now_iso()
+                progress.watched = watched
+                progress.position = 0.0
+                record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
+                record.update(asdict(progress))
+                result[item.id] = progress
+                if doc is None:
+                    inserts.append(record)
+                else:
+                    updates.append((record, Query().id == item.id))
+            if updates:
+                table.update_multiple(updates)
+            if inserts:
+                table.insert_multiple(inserts)
+        return result
+
+    def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
+        """Append one play to the history (what, when, how far, with which player)."""
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "path": item.path,
+            "kind": item.kind,
+            "title": item.display_title,
+            "series": item.series,
+            "season": item.season,
+            "episode": item.episode,
+        }
+        entry.update(record)
+        with file_lock(self.lock_path, timeout=30.0):
+            Table(self._history_db.storage, "plays", cache_size=0).insert(entry)
+
+    def history(self) -> list[dict[str, Any]]:
+        """Every recorded play, newest first."""
+        plays = Table(self._history_db.storage, "plays", cache_size=0).all()
+        ordered = sorted(plays, key=lambda p: (p.get("ended_at") or "", p.doc_id), reverse=True)
+        return [dict(play) for play in ordered]
 
     def follow_moves(self, items: dict[str, MediaItem]) -> None:
         """Update the recorded paths of items that moved, so a later rebuild still finds them."""

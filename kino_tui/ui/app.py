@@ -16,6 +16,7 @@ from kino_tui.core.models import MediaItem, RootType
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.images import PosterCache, choose_image_mode
+from kino_tui.ui.playback import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
 
 
@@ -34,6 +35,7 @@ class KinoApp(App[None]):
         self.library = library
         self.image_mode = image_mode
         self.poster_cache = PosterCache(library.paths.thumbnails_dir)
+        self.playback = PlaybackController(self)
 
     def get_default_screen(self) -> Screen[None]:
         return BrowserScreen()
@@ -81,9 +83,10 @@ class KinoApp(App[None]):
 
     def play(self, item: MediaItem) -> None:
         """Hand an item to the player."""
-        from kino_tui.ui.playback import start_playback
+        self.playback.play(item)
 
-        start_playback(self, item)
+    def on_unmount(self) -> None:
+        self.playback.stop()  # a player kino started does not outlive it untracked
 
 
 def run_app(paths: KinoPaths, images: str = "auto") -> int:

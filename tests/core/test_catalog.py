@@ -136,7 +136,9 @@ def test_two_processes_lose_no_progress(tmp_path: Path) -> None:
     path = str(tmp_path / "watch.json")
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    workers = [context.Process(target=_save_progress, args=(path, p, 60, start)) for p in ("a", "b")]
+    workers = [
+        context.Process(target=_save_progress, args=(path, p, 60, start)) for p in ("a", "b")
+    ]
     for worker in workers:
         worker.start()
     time.sleep(1.0)

@@ -22,7 +22,9 @@ KINO = Path(sys.executable).with_name("kino")
 
 def tmux(*args: str) -> str:
     assert TMUX, "tmux is required: apt-get install tmux (the README's test command does)"
-    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True, timeout=30).stdout
+    return subprocess.run(
+        [TMUX, *args], check=True, capture_output=True, text=True, timeout=30
+    ).stdout
 
 
 @pytest.fixture
@@ -85,6 +87,8 @@ def test_browse_search_and_quit_in_tmux(
     time.sleep(0.3)  # an Escape followed at once by q would read as alt+q
     send(session, "q")
     deadline = time.monotonic() + 10
-    while tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}") != "1 0\n":
+    while (
+        tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}") != "1 0\n"
+    ):
         assert time.monotonic() < deadline, "kino did not quit cleanly on q"
         time.sleep(0.1)

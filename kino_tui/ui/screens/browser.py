@@ -83,6 +83,13 @@ class BrowserScreen(Screen[None]):
             "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
         ),
         Binding(
+            "n",
+            "play_next",
+            "Play next",
+            id="browser.play_next",
+            tooltip="Play the episode offered next",
+        ),
+        Binding(
             "escape,backspace,h,left", "back", "Back", id="browser.back", tooltip="Go up one level"
         ),
     ]
@@ -115,11 +122,13 @@ class BrowserScreen(Screen[None]):
                 yield Static(id="crumbs")
                 yield MediaList(id="list")
             yield DetailPane(self.kino.image_mode, self.kino.poster_cache, id="detail")
+        yield Static(id="now-playing", markup=False)
         yield Static("Loading the catalog…", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
+        self.query_one("#now-playing", Static).display = False
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
         self.query_one(MediaList).focus()
@@ -136,14 +145,20 @@ class BrowserScreen(Screen[None]):
     def load_catalog(self) -> None:
         library = self.kino.library
         data, warning = library.load()
-        view = LibraryView(data.items.values(), library.watch.all())
+        view = library.view(data)
         self.app.call_from_thread(self._catalog_loaded, view, warning)
         view.build_search_index()  # ready before the first keystroke in practice
 
     def _catalog_loaded(self, view: LibraryView, warning: str | None) -> None:
         self.view = view
         if warning:
-            self.notify(printable(warning), title="Catalog damaged", severity="error", timeout=15)
+            self.notify(
+                printable(warning),
+                title="Catalog damaged",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
         if not self.kino.library.settings.roots and not view.items:
             self.section = "movies"
         elif self.section == "movies" and not any(i.kind == "movie" for i in view.items.values()):
@@ -169,6 +184,26 @@ class BrowserScreen(Screen[None]):
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))
+
+    def set_now_playing(self, text: str) -> None:
+        """Show what the player is doing (empty text hides the line)."""
+        line = self.query_one("#now-playing", Static)
+        line.update(printable(text))
+        line.display = bool(text)
+
+    def progress_changed(self, updates: dict[str, Progress]) -> None:
+        """New watch progress (a playback ended): refresh sections and counts."""
+        if self.view is None:
+            return
+        for item_id, progress in updates.items():
+            self.view.update_progress(item_id, progress)
+        self._refresh_current()
+
+    def next_episode(self, item: MediaItem) -> MediaItem | None:
+        return self.view.next_episode(item) if self.view is not None else None
+
+    def action_play_next(self) -> None:
+        self.kino.playback.play_next()
 
     # -- levels --------------------------------------------------------------------
     def show_section(self, key: str) -> None:
@@ -324,15 +359,11 @@ class BrowserScreen(Screen[None]):
     @work(thread=True, group="watch", exit_on_error=False, description="mark watched")
     def _set_watched(self, items: list[MediaItem], watched: bool) -> None:
         store = self.kino.library.watch
-        updates = [(item.id, store.set_watched(item, watched)) for item in items]
+        updates = list(store.set_watched_many(items, watched).items())
         self.app.call_from_thread(self._watched_saved, updates, watched)
 
     def _watched_saved(self, updates: list[tuple[str, Progress]], watched: bool) -> None:
-        if self.view is None:
-            return
-        for item_id, progress in updates:
-            self.view.update_progress(item_id, progress)
-        self._refresh_current()
+        self.progress_changed(dict(updates))
         count = len(updates)
         noun = "item" if count == 1 else "items"
         self.notify(f"Marked {count} {noun} {'watched' if watched else 'not watched'}", timeout=2)
@@ -399,7 +430,7 @@ class BrowserScreen(Screen[None]):
     def _scan_failed(self, message: str) -> None:
         self.scan_cancel = None
         self.set_status(f"Scan failed: {message}")
-        self.notify(printable(message), title="Scan failed", severity="error")
+        self.notify(printable(message), title="Scan failed", severity="error", markup=False)
 
     def _scan_finished(self, summary: ScanSummary) -> None:
         self.scan_cancel = None
@@ -421,9 +452,9 @@ class BrowserScreen(Screen[None]):
             try:
                 self.kino.add_folder(path, root_type)
             except KinoError as error:
-                self.notify(printable(str(error)), severity="error")
+                self.notify(printable(str(error)), severity="error", markup=False)
                 return
-            self.notify(f"Added {printable(path)}; scanning…", timeout=3)
+            self.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
             self.action_rescan()
 
         self.app.push_screen(AddFolderScreen(), added)

@@ -1,0 +1,231 @@
+"""One playback: start the player, follow it, save progress as it goes and when it stops.
+
+Progress is saved every few seconds, at once on pause, seek and end, and on exit with
+the last position the player reported, so a killed player or kino loses at most a few
+seconds. A history record is added when the player exits.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from kino_tui.core.errors import KinoError, PlayerError
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
+from kino_tui.core.players.base import Change
+from kino_tui.core.progress import ResumeRules, progress_after_play
+from kino_tui.core.watchstate import WatchStore, now_iso
+
+ResumeMode = Literal["ask", "always", "never"]
+PlaybackMode = Literal["auto", "window", "terminal"]
+_INSTALL_HINT = {"mpv": "apt install mpv", "vlc": "apt install vlc"}
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerSettings:
+    """Everything about starting players, from ``config.toml``."""
+
+    player: str = "mpv"
+    mode: PlaybackMode = "auto"
+    resume: ResumeMode = "ask"
+    rules: ResumeRules = field(default_factory=ResumeRules)
+    commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_args: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terminal_vo: str = ""  # mpv's video output in a terminal; empty: tct (or as the UI picks)
+
+    def in_window(self, environ: dict[str, str] | None = None) -> bool:
+        """True when playback gets a window on the box's screen, False for the terminal."""
+        if self.mode != "auto":
+            return self.mode == "window"
+        env = os.environ if environ is None else environ
+        return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+@dataclass(slots=True)
+class PlaybackResult:
+    """How a playback ended: the progress saved, what the player said, any error."""
+
+    item: MediaItem
+    progress: Progress
+    state: PlayerState
+    error: str | None = None
+
+
+def start_position(progress: Progress, resume: ResumeMode, explicit: float | None = None) -> float:
+    """Where to start: an explicit position, else the resume point unless resume is off."""
+    if explicit is not None:
+        return max(0.0, explicit)
+    if resume == "never":
+        return 0.0
+    return progress.position if progress.position > 0 else 0.0
+
+
+class PlaybackSession:
+    """Plays one item with the chosen player and records how far the user got."""
+
+    def __init__(
+        self,
+        item: MediaItem,
+        store: WatchStore,
+        settings: PlayerSettings,
+        start: float = 0.0,
+        player: str | None = None,
+        window: bool | None = None,
+        on_update: Callable[[PlayerState], None] | None = None,
+    ) -> None:
+        self.item = item
+        self.store = store
+        self.settings = settings
+        self.on_update = on_update
+        self.window = settings.in_window() if window is None else window
+        self.player_name = player or settings.player
+        # Until run() makes the private directory, the socket path shows where it will be.
+        self._directory = Path(tempfile.gettempdir()) / "kino-play-XXXXXXXX"
+        self._started_at = now_iso()
+        self.save_error: str | None = None
+        command = settings.commands.get(self.player_name) or (self.player_name,)
+        options = LaunchOptions(
+            command=tuple(command),
+            start=start,
+            window=self.window,
+            terminal_vo=settings.terminal_vo or "tct",
+            extra_args=settings.extra_args.get(self.player_name, ()),
+            title=item.display_title,
+        )
+        socket_name = "mpv.sock" if self.player_name == "mpv" else "vlc.sock"
+        self.player: Player = make_player(
+            self.player_name,
+            list(item.parts or [item.path]),
+            options,
+            str(self._directory / socket_name),
+        )
+        self.state = PlayerState()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stop = threading.Event()
+
+    @property
+    def ipc_path(self) -> str:
+        """The control socket, inside a directory only this user can enter (mode 0700)."""
+        return self.player.ipc_path
+
+    def command(self) -> list[str]:
+        """The exact argument list the player is started with."""
+        return self.player.argv()
+
+    def stop(self) -> None:
+        """Ask the player to quit (kino is closing); progress is saved as usual."""
+        self._stop.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def run(self) -> PlaybackResult:
+        """Play until the player exits; raises :class:`PlayerError` if it cannot start."""
+        self.player.check_can_run()
+        self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
+        self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
+        try:
+            return self._run()
+        finally:
+            shutil.rmtree(self._directory, ignore_errors=True)
+
+    def _run(self) -> PlaybackResult:
+        before = self.store.get(self.item.id)
+        log_path = self._directory / "player.log"
+        argv = self.command()
+        with open(log_path, "wb") as log:
+            try:
+                self.process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL if self.window else None,
+                    stdout=subprocess.DEVNULL if self.window else None,
+                    stderr=log if self.window else None,
+                    start_new_session=self.window,
+                )
+            except FileNotFoundError:
+                hint = _INSTALL_HINT.get(self.player_name, "")
+                raise PlayerError(
+                    f"{argv[0]} was not found: install it ({hint}) or choose another player "
+                    'with player = "mpv" or "vlc" in config.toml'
+                ) from None
+            except OSError as failure:
+                raise PlayerError(f"cannot start {argv[0]}: {failure.strerror}") from None
+            progress = self._follow(self.process, before)
+        output = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
+        error = self.state.error or self.player.explain_exit(self.process.returncode, output)
+        if error and self._stop.is_set() and self.process.returncode == -15:
+            error = None  # we asked it to stop
+        error = error or self.save_error
+        self.store.add_history(
+            self.item,
+            {
+                "player": self.player_name,
+                "started_at": self._started_at,
+                "ended_at": now_iso(),
+                "position": self.state.position,
+                "duration": self.state.duration or self.item.duration,
+                "watched": progress.watched,
+                "error": error,
+            },
+        )
+        return PlaybackResult(self.item, progress, self.state, error)
+
+    def _follow(self, process: subprocess.Popen[bytes], before: Progress) -> Progress:
+        self._started_at = now_iso()
+        changes: queue.Queue[Change] = queue.Queue()
+        follower = threading.Thread(
+            target=self.player.follow,
+            args=(process, self.state, changes.put),
+            name=f"kino-{self.player_name}-ipc",
+            daemon=True,
+        )
+        follower.start()
+        rules = self.settings.rules
+        saved_at = time.monotonic()
+        saved_position: float | None = None
+        progress = before
+        while True:
+            try:
+                change: Change | None = changes.get(timeout=0.2)
+            except queue.Empty:
+                change = None
+            if change is not None and self.on_update is not None:
+                self.on_update(self.state)
+            due = time.monotonic() - saved_at >= rules.save_interval
+            moved = self.state.position != saved_position
+            if change in ("pause", "seek", "end") or (due and moved):
+                progress = self._save(before)
+                saved_at, saved_position = time.monotonic(), self.state.position
+            if process.poll() is not None:
+                follower.join(timeout=2.0)
+                if not follower.is_alive() and changes.empty():
+                    break
+        return (
+            self._save(before)
+            if self.state.position is not None or self.state.reached_end
+            else progress
+        )
+
+    def _save(self, before: Progress) -> Progress:
+        progress = progress_after_play(
+            before,
+            self.state.position,
+            self.state.duration or self.item.duration,
+            self.settings.rules,
+            now_iso(),
+            reached_end=self.state.reached_end,
+        )
+        try:
+            self.store.save(self.item, progress)
+        except (OSError, KinoError) as error:
+            self.save_error = f"progress could not be saved: {error}"
+        return progress

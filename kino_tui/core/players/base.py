@@ -1,0 +1,129 @@
+"""What every player shares: launch options, the state it reports, and its control link."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from kino_tui.core.errors import PlayerError
+
+#: Why the player told kino something: a new position, a pause, a seek, the end of the media.
+Change = Literal["position", "pause", "seek", "end"]
+Emit = Callable[[Change], None]
+CONNECT_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchOptions:
+    """How to start the player for one item."""
+
+    command: tuple[str, ...]
+    start: float = 0.0
+    window: bool = True
+    terminal_vo: str = "tct"
+    extra_args: tuple[str, ...] = ()
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class PlayerState:
+    """The last thing the player reported; kept after it exits, when it can no longer be asked."""
+
+    position: float | None = None
+    duration: float | None = None
+    paused: bool = False
+    reached_end: bool = False
+    error: str | None = None
+    part: int = 0
+    part_lengths: dict[int, float] = field(default_factory=dict)
+
+
+class Player(ABC):
+    """One player program: its argument list and how to follow it over its control socket."""
+
+    name: ClassVar[str]
+
+    def __init__(self, parts: list[str], options: LaunchOptions, ipc_path: str) -> None:
+        self.parts = parts
+        self.options = options
+        self.ipc_path = ipc_path
+
+    @abstractmethod
+    def argv(self) -> list[str]:
+        """The full argument list: the command, kino's options, the user's, ``--``, the media."""
+
+    @abstractmethod
+    def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
+        """Connect to the control socket and update ``state`` until the player goes away."""
+
+    def check_can_run(self) -> None:
+        """Raise :class:`PlayerError` when the player cannot run here at all."""
+        return None
+
+    def explain_exit(self, returncode: int, output: str) -> str | None:
+        """A message for an unusual exit, or None when the exit was normal."""
+        if returncode < 0:
+            return f"{self.name} was killed by signal {-returncode}"
+        if returncode != 0:
+            last = _last_line(output)
+            detail = f": {last}" if last else ""
+            return f"{self.name} exited with status {returncode}{detail}"
+        return None
+
+
+def connect_unix(path: str, process: subprocess.Popen[bytes]) -> socket.socket | None:
+    """Connect to the player's socket once it exists; None if the player exits first."""
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return None
+        if os.path.exists(path):
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                client.connect(path)
+                return client
+            except OSError:
+                client.close()
+        time.sleep(0.05)
+    return None
+
+
+def read_lines(client: socket.socket) -> Iterator[str]:
+    """Yield decoded lines from a socket until it closes."""
+    buffer = b""
+    while True:
+        try:
+            chunk = client.recv(65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            if buffer.strip():
+                yield buffer.decode("utf-8", "replace")
+            return
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            yield line.decode("utf-8", "replace").rstrip("\r")
+
+
+def _last_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+__all__ = [
+    "Change",
+    "Emit",
+    "LaunchOptions",
+    "Player",
+    "PlayerError",
+    "PlayerState",
+    "connect_unix",
+    "read_lines",
+]

@@ -1,0 +1,81 @@
+"""mpv: resume with ``--start``, follow ``time-pos``/``duration``/``pause`` over JSON IPC."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Any, ClassVar
+
+from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
+
+_OBSERVED = ("time-pos", "duration", "pause")
+
+
+def edl_target(parts: list[str]) -> str:
+    """One ``edl://`` timeline of several files; ``%bytes%`` quoting keeps any name intact."""
+    return "edl://" + ";".join(f"%{len(os.fsencode(part))}%{part}" for part in parts)
+
+
+class MpvPlayer(Player):
+    """mpv, the first-class player."""
+
+    name: ClassVar[str] = "mpv"
+
+    def argv(self) -> list[str]:
+        options = self.options
+        argv = [
+            *options.command,
+            f"--input-ipc-server={self.ipc_path}",
+            "--no-resume-playback",  # kino owns the resume point, not mpv's watch-later files
+        ]
+        if options.start > 0:
+            argv.append(f"--start={options.start:.3f}")
+        if options.title:
+            argv.append(f"--force-media-title={options.title}")
+        if options.window:
+            argv += ["--force-window=yes", "--terminal=no"]
+        else:
+            argv.append(f"--vo={options.terminal_vo}")
+        argv += options.extra_args
+        target = self.parts[0] if len(self.parts) == 1 else edl_target(self.parts)
+        return [*argv, "--", target]
+
+    def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
+        client = connect_unix(self.ipc_path, process)
+        if client is None:
+            return
+        with client:
+            for number, name in enumerate(_OBSERVED, start=1):
+                request = {"command": ["observe_property", number, name]}
+                client.sendall(json.dumps(request).encode() + b"\n")
+            for line in read_lines(client):
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(message, dict) and "event" in message:
+                    _apply(message, state, emit)
+
+
+def _apply(message: dict[str, Any], state: PlayerState, emit: Emit) -> None:
+    event = message["event"]
+    if event == "property-change":
+        name, value = message.get("name"), message.get("data")
+        if name == "time-pos" and isinstance(value, int | float):
+            state.position = float(value)
+            emit("position")
+        elif name == "duration" and isinstance(value, int | float):
+            state.duration = float(value)
+        elif name == "pause" and isinstance(value, bool):
+            state.paused = value
+            emit("pause")
+    elif event == "playback-restart":
+        emit("seek")  # sent after every seek, once the new position is known
+    elif event == "end-file":
+        reason = message.get("reason")
+        if reason == "eof":
+            state.reached_end = True
+            emit("end")
+        elif reason == "error":
+            state.error = f"mpv could not play the file ({message.get('file_error') or 'error'})"

@@ -1,0 +1,127 @@
+"""VLC: resume with ``--start-time``, follow playback through its remote-control socket.
+
+The ``oldrc`` interface answers ``get_time``/``get_length`` with whole seconds and
+announces ``new input``, pause, play and end as status lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+import urllib.parse
+from typing import ClassVar
+
+from kino_tui.core.errors import PlayerError
+from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
+
+POLL_SECONDS = 1.0
+_STATUS = re.compile(
+    r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"
+)
+
+
+class VlcPlayer(Player):
+    """VLC, through its remote-control interface on a private Unix socket."""
+
+    name: ClassVar[str] = "vlc"
+
+    def check_can_run(self) -> None:
+        if os.geteuid() == 0:
+            raise PlayerError(
+                'VLC refuses to run as root: use mpv (player = "mpv" in config.toml, '
+                "or --player mpv) or run kino as a normal user"
+            )
+
+    def argv(self) -> list[str]:
+        options = self.options
+        argv = [
+            *options.command,
+            "--extraintf=oldrc",
+            f"--rc-unix={self.ipc_path}",
+            "--rc-fake-tty",
+            "--play-and-exit",
+        ]
+        if options.start > 0:
+            argv.append(f"--start-time={options.start:.3f}")
+        if options.title:
+            argv.append(f"--meta-title={options.title}")
+        if not options.window:
+            argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
+        argv += options.extra_args
+        return [*argv, "--", *self.parts]
+
+    def explain_exit(self, returncode: int, output: str) -> str | None:
+        if "not supposed to be run as root" in output:
+            return "VLC refuses to run as root: use mpv, or run kino as a normal user"
+        return super().explain_exit(returncode, output)
+
+    def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
+        client = connect_unix(self.ipc_path, process)
+        if client is None:
+            return
+        pending: list[str] = []
+        lock = threading.Lock()
+        closed = threading.Event()
+
+        def poll() -> None:
+            while not closed.wait(POLL_SECONDS):
+                with lock:
+                    pending.extend(("time", "length"))
+                try:
+                    client.sendall(b"get_time\nget_length\n")
+                except OSError:
+                    return
+
+        poller = threading.Thread(target=poll, name="kino-vlc-poll", daemon=True)
+        poller.start()
+        paths = [os.path.abspath(part) for part in self.parts]
+        try:
+            for line in read_lines(client):
+                line = line.strip()
+                if line.isdigit():
+                    with lock:
+                        asked = pending.pop(0) if pending else None
+                    self._answer(asked, float(line), state, emit)
+                    continue
+                match = _STATUS.match(line)
+                if match:
+                    self._status(match, paths, state, emit)
+        finally:
+            closed.set()
+            client.close()
+
+    def _answer(self, asked: str | None, value: float, state: PlayerState, emit: Emit) -> None:
+        if asked == "length" and value > 0:
+            state.part_lengths[state.part] = value
+            if len(self.parts) == 1:
+                state.duration = value
+        elif asked == "time":
+            offset = sum(state.part_lengths.get(n, 0.0) for n in range(state.part))
+            state.position = offset + value
+            emit("position")
+
+    def _status(
+        self, match: re.Match[str], paths: list[str], state: PlayerState, emit: Emit
+    ) -> None:
+        what, value, word = match["what"], match["value"] or "", match["word"] or ""
+        if what == "new input":
+            path = _path_from_uri(value)
+            if path in paths:
+                state.part = paths.index(path)
+        elif word == "Pause":
+            state.paused = True
+            emit("pause")
+        elif word == "Play":
+            state.paused = False
+            emit("pause")
+        elif word == "End" and state.part == len(self.parts) - 1:
+            state.reached_end = True
+            emit("end")
+
+
+def _path_from_uri(uri: str) -> str:
+    if uri.startswith("file://"):
+        return os.fsdecode(urllib.parse.unquote_to_bytes(uri[len("file://") :]))
+    return uri

@@ -1,0 +1,86 @@
+"""Resume and watched rules: what a stop at some position means for an item's progress.
+
+Jellyfin's defaults: under 5 % played keeps no resume point; over 90 % played (or within
+the last second) marks the item watched, counts a play and drops the resume point;
+items shorter than five minutes are watched or not, never resumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kino_tui.core.models import Progress
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeRules:
+    """Thresholds from the ``[progress]`` table of ``config.toml``."""
+
+    min_resume_percent: float = 5.0
+    watched_percent: float = 90.0
+    watched_within_seconds: float = 1.0
+    min_resume_seconds: float = 300.0
+    save_interval: float = 5.0
+
+
+def progress_after_play(
+    before: Progress,
+    position: float | None,
+    duration: float | None,
+    rules: ResumeRules,
+    now: str,
+    reached_end: bool = False,
+) -> Progress:
+    """The progress to store when playback stands at ``position`` (or ended there).
+
+    ``before`` is the progress when playback started, so calling this again with a
+    later position during the same playback gives the same play count, not one more.
+    """
+    after = replace(before, last_played=now)
+    if duration:
+        after.duration = duration
+    if position is None and not reached_end:
+        return after  # the player never reported a position: nothing learned
+    position = max(0.0, position or 0.0)
+    total = duration or before.duration
+    if reached_end or (total and _is_finished(position, total, rules)):
+        return _completed(after)
+    if not total:
+        after.position = position  # unknown length (a stream, an unprobed file): resume there
+        return after
+    if position < total * rules.min_resume_percent / 100:
+        after.position = 0.0
+        return after
+    if total < rules.min_resume_seconds:
+        return _completed(after)  # short items are watched or not, never resumed
+    after.position = position
+    return after
+
+
+def _is_finished(position: float, total: float, rules: ResumeRules) -> bool:
+    return (
+        position >= total * rules.watched_percent / 100
+        or position >= total - rules.watched_within_seconds
+    )
+
+
+def _completed(after: Progress) -> Progress:
+    after.watched = True
+    after.play_count += 1
+    after.position = 0.0
+    return after
+
+
+def resume_point(progress: Progress) -> float:
+    """Where a play resumes: the stored position, or the start."""
+    return progress.position if progress.position > 0 else 0.0
+
+
+def format_time(seconds: float | None) -> str:
+    """``1:02:03`` or ``12:34``."""
+    if seconds is None:
+        return "--:--"
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,160 @@
+"""Real mpv, started by kino and driven over its own IPC socket like a user would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from kino_tui.core.errors import PlayerError
+from kino_tui.core.models import LibraryRoot, MediaItem
+from kino_tui.core.playback import PlaybackSession, start_position
+from kino_tui.core.players.mpv import edl_target
+from kino_tui.library import Library
+from tests.core.players.conftest import (
+    MpvClient,
+    Running,
+    headless_settings,
+    socket_dir_mode,
+    wait_for_socket,
+)
+
+
+def play(
+    library: Library, item: MediaItem, start: float = 0.0, **overrides: object
+) -> tuple[Running, MpvClient]:
+    session = PlaybackSession(item, library.watch, headless_settings(**overrides), start)
+    running = Running(session)
+    client = MpvClient(wait_for_socket(session))
+    return running, client
+
+
+def test_stop_resume_and_watched(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    running, client = play(library, item)
+    assert socket_dir_mode(running.session.ipc_path) == 0o700
+    client.wait_position(lambda p: p >= 0)
+    client.command("seek", 200, "absolute")
+    client.wait_position(lambda p: p >= 200)
+    client.command("quit")
+    result = running.wait()
+    assert result.error is None
+    saved = library.watch.get(item.id)
+    assert 199 <= saved.position <= 206
+    assert not saved.watched and saved.play_count == 0
+    assert saved.duration == pytest.approx(400, abs=1)
+    assert not os.path.exists(os.path.dirname(running.session.ipc_path)), "private dir left behind"
+
+    start = start_position(saved, "always")
+    session = PlaybackSession(item, library.watch, headless_settings(), start)
+    assert f"--start={saved.position:.3f}" in session.command()
+    running = Running(session)
+    client = MpvClient(wait_for_socket(session))
+    first = client.wait_position(lambda p: p > 0)
+    assert first >= 199, "mpv did not resume at the saved position"
+    client.command("seek", 380, "absolute")  # 95 %
+    client.wait_position(lambda p: p >= 380)
+    client.command("quit")
+    running.wait()
+    saved = library.watch.get(item.id)
+    assert saved.watched and saved.play_count == 1 and saved.position == 0
+    plays = library.watch.history()
+    assert [p["watched"] for p in plays] == [True, False]
+    assert all(p["player"] == "mpv" and p["id"] == item.id for p in plays)
+
+
+def test_progress_is_saved_while_playing(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    running, client = play(library, item)
+    client.wait_position(lambda p: p >= 0)
+    client.command("seek", 120, "absolute")
+    client.wait_position(lambda p: p >= 120)
+    client.command("set_property", "pause", True)  # a pause saves at once
+    saved = 0.0
+    for _ in range(100):  # the save lands within moments, while mpv still runs
+        saved = library.watch.get(item.id).position
+        if saved >= 119:
+            break
+        time.sleep(0.05)
+    assert 119 <= saved <= 125
+    assert running.session.process is not None and running.session.process.poll() is None
+    client.command("quit")
+    running.wait()
+
+
+def test_sigkill_keeps_last_position(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    running, client = play(library, item)
+    client.wait_position(lambda p: p >= 0)
+    client.command("seek", 150, "absolute")
+    client.wait_position(lambda p: p >= 150)
+    assert running.session.process is not None
+    os.kill(running.session.process.pid, signal.SIGKILL)
+    result = running.wait()
+    assert result.error is not None and "killed by signal 9" in result.error
+    saved = library.watch.get(item.id)
+    assert 149 <= saved.position <= 156
+    assert library.watch.history()[0]["error"] == result.error
+
+
+def test_socket_refuses_other_users(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    running, client = play(library, item)
+    client.wait_position(lambda p: p >= 0)
+    probe = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-c",
+         "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])",
+         running.session.ipc_path],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert probe.returncode != 0 and "PermissionError" in probe.stderr
+    client.command("quit")
+    running.wait()
+
+
+def test_missing_player_is_a_clear_error(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    settings = headless_settings(commands={"mpv": ("/nonexistent/mpv",)})
+    session = PlaybackSession(item, library.watch, settings, 0.0)
+    with pytest.raises(PlayerError, match="not found: install it"):
+        session.run()
+
+
+def test_player_error_exit_is_reported(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    settings = headless_settings(extra_args={"mpv": ("--vo=null", "--ao=null", "--no-such-option")})
+    result = PlaybackSession(item, library.watch, settings, 0.0).run()
+    assert result.error is not None and "mpv exited with status" in result.error
+
+
+def test_edl_quotes_any_name() -> None:
+    parts = ["/m/a;b,c.avi", "/m/é cd2.avi"]
+    assert edl_target(parts) == "edl://%12%/m/a;b,c.avi;%13%/m/é cd2.avi"  # é is two bytes
+
+
+def test_stacked_movie_plays_as_one_timeline(
+    kino_paths,
+    build_library,  # type: ignore[no-untyped-def]
+) -> None:
+    root = build_library(
+        {
+            "Movies/A;B, C (2020)/A;B, C (2020) cd1.mkv": "long.mkv",
+            "Movies/A;B, C (2020)/A;B, C (2020) cd2.mkv": "long.mkv",
+        }
+    )
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "movies")])
+    (item,) = library.load()[0].items.values()
+    assert len(item.parts) == 2
+    running, client = play(library, item)
+    client.wait_position(lambda p: p >= 0)
+    client.command("seek", 600, "absolute")  # inside the second part
+    client.wait_position(lambda p: p >= 600)
+    client.command("quit")
+    assert running.wait().error is None
+    saved = library.watch.get(item.id)
+    assert 599 <= saved.position <= 606
+    assert saved.duration == pytest.approx(800, abs=2)
