@@ -122,6 +122,18 @@ class PlaybackSession:
         """The exact argument list the player is started with."""
         return self.player.argv()
 
+    def seek(self, position: float) -> bool:
+        """Jump the running player to ``position`` seconds."""
+        return self.player.seek(position)
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume the running player."""
+        return self.player.toggle_pause()
+
+    def quit(self) -> bool:
+        """Ask the running player to quit, as its own ``q`` key would."""
+        return self.player.quit()
+
     def stop(self) -> None:
         """Ask the player to quit (kino is closing); progress is saved as usual."""
         self._stop.set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -53,6 +54,35 @@ class Player(ABC):
         self.parts = parts
         self.options = options
         self.ipc_path = ipc_path
+        self._client: socket.socket | None = None
+        self._send_lock = threading.Lock()
+
+    def _connected(self, client: socket.socket) -> None:
+        self._client = client
+
+    def _send(self, data: bytes) -> bool:
+        """Send raw bytes on the control link; False when the player is not connected."""
+        client = self._client
+        if client is None:
+            return False
+        with self._send_lock:
+            try:
+                client.sendall(data)
+            except OSError:
+                return False
+        return True
+
+    @abstractmethod
+    def seek(self, position: float) -> bool:
+        """Jump to ``position`` seconds; False when the player cannot be reached."""
+
+    @abstractmethod
+    def toggle_pause(self) -> bool:
+        """Pause or resume."""
+
+    @abstractmethod
+    def quit(self) -> bool:
+        """Ask the player to quit."""
 
     @abstractmethod
     def argv(self) -> list[str]:

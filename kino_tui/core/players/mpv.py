@@ -41,14 +41,26 @@ class MpvPlayer(Player):
         target = self.parts[0] if len(self.parts) == 1 else edl_target(self.parts)
         return [*argv, "--", target]
 
+    def _command(self, *args: object) -> bool:
+        return self._send(json.dumps({"command": list(args)}).encode() + b"\n")
+
+    def seek(self, position: float) -> bool:
+        return self._command("seek", position, "absolute")
+
+    def toggle_pause(self) -> bool:
+        return self._command("cycle", "pause")
+
+    def quit(self) -> bool:
+        return self._command("quit")
+
     def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
         client = connect_unix(self.ipc_path, process)
         if client is None:
             return
         with client:
+            self._connected(client)
             for number, name in enumerate(_OBSERVED, start=1):
-                request = {"command": ["observe_property", number, name]}
-                client.sendall(json.dumps(request).encode() + b"\n")
+                self._command("observe_property", number, name)
             for line in read_lines(client):
                 try:
                     message = json.loads(line)

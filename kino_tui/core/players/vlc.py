@@ -57,22 +57,34 @@ class VlcPlayer(Player):
             return "VLC refuses to run as root: use mpv, or run kino as a normal user"
         return super().explain_exit(returncode, output)
 
+    def seek(self, position: float) -> bool:
+        return self._send(f"seek {int(position)}\n".encode())
+
+    def toggle_pause(self) -> bool:
+        return self._send(b"pause\n")
+
+    def quit(self) -> bool:
+        return self._send(b"quit\n")
+
     def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
         client = connect_unix(self.ipc_path, process)
         if client is None:
             return
-        pending: list[str] = []
-        lock = threading.Lock()
+        self._connected(client)
+        # One question at a time, so each number answers the question just asked.
+        asked: list[str] = []
+        answered = threading.Event()
         closed = threading.Event()
 
         def poll() -> None:
             while not closed.wait(POLL_SECONDS):
-                with lock:
-                    pending.extend(("time", "length"))
-                try:
-                    client.sendall(b"get_time\nget_length\n")
-                except OSError:
-                    return
+                for question in ("time", "length"):
+                    answered.clear()
+                    asked[:] = [question]
+                    if not self._send(f"get_{question}\n".encode()):
+                        return
+                    answered.wait(POLL_SECONDS)
+                    asked.clear()
 
         poller = threading.Thread(target=poll, name="kino-vlc-poll", daemon=True)
         poller.start()
@@ -81,9 +93,10 @@ class VlcPlayer(Player):
             for line in read_lines(client):
                 line = line.strip()
                 if line.isdigit():
-                    with lock:
-                        asked = pending.pop(0) if pending else None
-                    self._answer(asked, float(line), state, emit)
+                    if asked:
+                        self._answer(asked[0], float(line), state, emit)
+                        asked.clear()
+                        answered.set()
                     continue
                 match = _STATUS.match(line)
                 if match:

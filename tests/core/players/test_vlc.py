@@ -1,0 +1,155 @@
+"""Real VLC, started by kino running as an unprivileged user (VLC refuses root), driven
+through its remote-control socket while kino follows it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kino_tui.core.models import LibraryRoot, MediaItem
+from kino_tui.core.playback import PlaybackSession, start_position
+from kino_tui.core.watchstate import WatchStore
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from tests.core.players.conftest import Running, wait_for_socket
+
+NOBODY = 65534
+CONFIG = """\
+player = "vlc"
+playback = "window"
+resume = "always"
+
+[progress]
+save_interval = 1
+
+[vlc]
+args = ["--intf=dummy", "--vout=dummy", "--aout=dummy"]
+"""
+
+
+@pytest.fixture
+def vlc_library(
+    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[KinoPaths, MediaItem]]:
+    """A library and kino directories that the user ``nobody`` owns."""
+    home = public_dir / f"vlc-{time.monotonic_ns()}"
+    movie = home / "Movies" / "Long (2020)" / "Long (2020).mkv"
+    movie.parent.mkdir(parents=True)
+    shutil.copyfile(long_clip, movie)
+    for name in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(home / "xdg" / name.lower()))
+    paths = KinoPaths.default()
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text(CONFIG)
+    library = Library(paths)
+    library.scan([LibraryRoot(str(home / "Movies"), "movies")])
+    (item,) = library.load()[0].items.values()
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(home)], check=True)
+    home.chmod(0o755)
+    yield paths, item
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def as_nobody(scenario: Callable[[], None], timeout: float = 120.0) -> None:
+    """Run ``scenario`` in a forked child that dropped to ``nobody``; fail with its traceback."""
+    import kino_tui.cli_playback  # noqa: F401  (everything imported before the privileges go)
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.close(read_end)
+        code = 1
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            scenario()
+            code = 0
+        except BaseException:
+            os.write(write_end, traceback.format_exc().encode())
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError("the scenario as nobody did not finish")
+        time.sleep(0.05)
+    with os.fdopen(read_end, "rb") as pipe:
+        failure = pipe.read().decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, f"as nobody:\n{failure}"
+
+
+def wait_until(test: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if test():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_vlc_stop_resume_and_watched(vlc_library: tuple[KinoPaths, MediaItem]) -> None:
+    paths, item = vlc_library
+
+    def first_play() -> None:
+        library = Library(paths)
+        settings = library.settings.playback
+        assert settings.player == "vlc"
+        running = Running(PlaybackSession(item, library.watch, settings, 0.0))
+        socket_path = Path(wait_for_socket(running.session))
+        assert socket_path.parent.stat().st_mode & 0o777 == 0o700
+        assert socket_path.parent.stat().st_uid == NOBODY
+        wait_until(lambda: running.session.state.position is not None, "VLC to report a time")
+        assert running.session.seek(200)
+        wait_until(lambda: library.watch.get(item.id).position >= 199, "the saved position")
+        assert running.session.quit()
+        assert running.wait().error is None
+
+    as_nobody(first_play)
+    store = WatchStore(paths.watch_file)
+    saved = store.get(item.id)
+    assert 199 <= saved.position <= 206 and not saved.watched
+    assert saved.duration == 400
+
+    def second_play() -> None:
+        library = Library(paths)
+        start = start_position(library.watch.get(item.id), "always")
+        session = PlaybackSession(item, library.watch, library.settings.playback, start)
+        assert f"--start-time={start:.3f}" in session.command()
+        running = Running(session)
+        wait_until(lambda: (session.state.position or 0) > 0, "VLC to report a time")
+        assert (session.state.position or 0) >= 199, "VLC did not resume at the saved point"
+        assert session.seek(385)
+        wait_until(lambda: library.watch.get(item.id).watched, "the watched mark")
+        assert session.quit()
+        assert running.wait().error is None
+
+    as_nobody(second_play)
+    saved = store.get(item.id)
+    assert saved.watched and saved.play_count == 1 and saved.position == 0
+    assert [play["player"] for play in store.history()] == ["vlc", "vlc"]
+
+
+def test_vlc_as_root_is_refused_clearly(run_kino, build_library) -> None:  # type: ignore[no-untyped-def]
+    assert os.geteuid() == 0, "this check is about running as root, as CI does"
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    result = run_kino(
+        "play", str(root / "Movies/Alien (1979)/Alien (1979).avi"), "--player", "vlc", check=False
+    )
+    assert result.returncode == 2
+    assert "VLC refuses to run as root" in result.stderr and "mpv" in result.stderr
+    assert "Traceback" not in result.stderr
