@@ -52,3 +52,44 @@ def test_add_and_remove_keep_comments(tmp_path: Path) -> None:
     assert remove_root(path, str(tmp_path / "Movies"))
     assert not remove_root(path, str(tmp_path / "Nope"))
     assert [r.path for r in load_settings(path).roots] == [str(tmp_path / "Music")]
+
+
+def test_playback_settings(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'player = "vlc"\nplayback = "terminal"\nresume = "never"\nautoplay_next = true\n'
+        "[progress]\nwatched_percent = 85\nmin_resume_seconds = 0\n"
+        "[next_up]\ndays = 30\ninclude_specials = true\n"
+        '[mpv]\nargs = ["--fs"]\nterminal_vo = "sixel"\n'
+        '[vlc]\ncommand = ["flatpak", "run", "org.videolan.VLC"]\nargs = "--no-osd"\n'
+    )
+    settings = load_settings(path)
+    playback = settings.playback
+    assert (playback.player, playback.mode, playback.resume) == ("vlc", "terminal", "never")
+    assert playback.rules.watched_percent == 85 and playback.rules.min_resume_seconds == 0
+    assert playback.rules.min_resume_percent == 5  # untouched defaults stay
+    assert playback.extra_args == {"mpv": ("--fs",), "vlc": ("--no-osd",)}
+    assert playback.commands == {"vlc": ("flatpak", "run", "org.videolan.VLC")}
+    assert playback.terminal_vo == "sixel"
+    assert settings.autoplay_next and settings.next_up_days == 30 and settings.next_up_specials
+
+
+def test_bad_playback_values_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('player = "mpv"\nresume = "sometimes"\n')
+    with pytest.raises(ConfigError, match=r"line 2: resume must be one of ask, always, never"):
+        load_settings(path)
+    path.write_text('[progress]\nwatched_percent = "ninety"\n')
+    with pytest.raises(ConfigError, match=r"line 2: watched_percent must be a number"):
+        load_settings(path)
+    path.write_text("[mpv]\nargs = [1, 2]\n")
+    with pytest.raises(ConfigError, match=r"line 2: args must be a list of strings"):
+        load_settings(path)
+
+
+def test_playback_window_follows_the_display(tmp_path: Path) -> None:
+    playback = load_settings(tmp_path / "none.toml").playback
+    assert playback.mode == "auto"
+    assert playback.in_window({"DISPLAY": ":0"})
+    assert playback.in_window({"WAYLAND_DISPLAY": "wayland-0"})
+    assert not playback.in_window({"SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22"})

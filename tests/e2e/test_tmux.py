@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -92,3 +93,28 @@ def test_browse_search_and_quit_in_tmux(
     ):
         assert time.monotonic() < deadline, "kino did not quit cleanly on q"
         time.sleep(0.1)
+
+
+def test_play_in_the_terminal_suspends_and_returns(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """Over SSH there is no screen: mpv draws in the terminal (tct), then kino comes back."""
+    kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
+    kino_paths.config_file.write_text('playback = "terminal"\n\n[mpv]\nargs = ["--ao=null"]\n')
+    root = build_library({"Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv"})
+    run_kino("scan", str(root))
+    wait = terminal
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Zodiac (2007)")
+    send(session, "Enter")
+    deadline = time.monotonic() + 20
+    history: list = []
+    while time.monotonic() < deadline and not history:
+        history = json.loads(run_kino("history", "--json").stdout)
+        time.sleep(0.2)
+    assert history and history[0]["watched"] and history[0]["error"] is None
+    screen = wait("Zodiac (2007)")  # the TUI is back
+    assert "Movies" in screen
+    (item,) = json.loads(run_kino("ls", "--json").stdout)
+    assert item["progress"]["watched"]
+    send(session, "q")

@@ -1,0 +1,159 @@
+"""``kino play``, ``kino watched``, ``kino history`` and ``kino ls --section`` as a user runs
+them: real subprocesses, real mpv, a real watch-state file."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kino_tui.core.models import Progress
+from kino_tui.core.watchstate import WatchStore
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from tests.conftest import LibraryBuilder
+
+HEADLESS_MPV = 'playback = "window"\n\n[mpv]\nargs = ["--vo=null", "--ao=null"]\n'
+HOSTILE = "-rf $(touch pwned) 'x'.mkv"
+
+
+def write_config(paths: KinoPaths, text: str) -> None:
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text(text)
+
+
+def items(run_kino, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    return json.loads(run_kino("ls", "--json", *args).stdout)
+
+
+def test_hostile_file_name_plays_and_nothing_runs(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path: Path, monkeypatch
+) -> None:
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library({f"Videos/{HOSTILE}": "h264.mkv"})
+    run_kino("scan", str(root))
+    target = root / "Videos" / HOSTILE
+    monkeypatch.chdir(tmp_path)
+
+    argv = shlex.split(run_kino("play", str(target), "--print-command").stdout)
+    assert argv[0] == "mpv" and argv[-2:] == ["--", str(target)]
+    assert "--no-resume-playback" in argv and any(a.startswith("--input-ipc-server=") for a in argv)
+
+    result = run_kino("play", str(target))
+    assert "watched" in result.stdout  # the 1-second clip played to its end
+    assert not list(tmp_path.rglob("pwned")) and not list(root.rglob("pwned"))
+    (item,) = items(run_kino)
+    assert item["progress"]["watched"] and item["progress"]["play_count"] == 1
+
+    plays = json.loads(run_kino("history", "--json").stdout)
+    assert len(plays) == 1
+    assert plays[0]["path"] == str(target) and plays[0]["watched"] and plays[0]["player"] == "mpv"
+    assert plays[0]["error"] is None and plays[0]["ended_at"]
+    assert "$(touch pwned) 'x'  (watched, mpv)" in run_kino("history").stdout
+
+
+def test_crashing_player_is_reported(run_kino, kino_paths: KinoPaths, build_library) -> None:  # type: ignore[no-untyped-def]
+    write_config(
+        kino_paths, 'playback = "window"\n[mpv]\nargs = ["--vo=null", "--ao=null", "--bogus"]\n'
+    )
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    result = run_kino("play", str(root / "Movies/Alien (1979)/Alien (1979).avi"), check=False)
+    assert result.returncode == 1 and "mpv exited with status" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = run_kino("play", "no-such-id", check=False)
+    assert missing.returncode == 2 and "nothing in the catalog" in missing.stderr
+
+
+def test_play_start_override(run_kino, kino_paths: KinoPaths, build_library) -> None:  # type: ignore[no-untyped-def]
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    path = str(root / "Movies/Alien (1979)/Alien (1979).avi")
+    command = run_kino("play", path, "--start", "42.5", "--player", "vlc", "--print-command").stdout
+    assert shlex.split(command)[0] == "vlc" and "--start-time=42.500" in command
+
+
+def test_watched_by_hand_for_a_season(run_kino, build_library: LibraryBuilder) -> None:
+    root = build_library(
+        {
+            "TV/Dark/Season 01/Dark S01E01.mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E02.mkv": "h264.mkv",
+            "TV/Dark/Season 02/Dark S02E01.mkv": "h264.mkv",
+        }
+    )
+    run_kino("scan", str(root))
+    output = run_kino("watched", str(root / "TV/Dark/Season 01")).stdout
+    assert "marked 2 items watched" in output
+    by_name = {Path(i["path"]).name: i["progress"] for i in items(run_kino)}
+    assert by_name["Dark S01E01.mkv"]["watched"] and by_name["Dark S01E02.mkv"]["watched"]
+    assert not by_name["Dark S02E01.mkv"]["watched"]
+    assert by_name["Dark S01E01.mkv"]["play_count"] == 1
+    run_kino("watched", str(root / "TV/Dark/Season 01/Dark S01E02.mkv"), "--unset")
+    by_name = {Path(i["path"]).name: i["progress"] for i in items(run_kino)}
+    assert not by_name["Dark S01E02.mkv"]["watched"]
+
+
+def test_sections_follow_a_realistic_history(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    episodes = {
+        f"TV/{show}/Season {s:02d}/{show} S{s:02d}E{e:02d}.mkv": "h264.mkv"
+        for show, numbers in {
+            "Dark": [(1, 1), (1, 2), (1, 3), (2, 1), (0, 1)],
+            "Lost": [(1, 1), (1, 2)],
+            "Fargo": [(1, 1), (1, 2), (1, 3)],
+            "Old Show": [(1, 1), (1, 2)],
+        }.items()
+        for s, e in numbers
+    }
+    episodes["Movies/Alien (1979)/Alien (1979).avi"] = "mpeg4.avi"
+    root = build_library(episodes)
+    run_kino("scan", str(root))
+    library = Library(kino_paths)
+    catalog = {Path(i.path).stem: i for i in library.load()[0].items.values()}
+    store = WatchStore(kino_paths.watch_file)
+    now = datetime.now(UTC)
+
+    def at(hours_ago: float) -> str:
+        return (now - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
+
+    def watched(name: str, hours_ago: float) -> None:
+        store.save(catalog[name], Progress(watched=True, play_count=1, last_played=at(hours_ago)))
+
+    def stopped(name: str, position: float, hours_ago: float) -> None:
+        store.save(
+            catalog[name], Progress(position=position, duration=3000, last_played=at(hours_ago))
+        )
+
+    watched("Dark S01E01", 50)
+    watched("Dark S01E03", 10)  # skipped E02: Next Up follows the latest, not the first gap
+    watched("Dark S00E01", 1)  # a special, watched last: specials stay out of Next Up
+    watched("Lost S01E01", 40)
+    watched("Lost S01E02", 30)  # finished show: nothing next
+    watched("Fargo S01E01", 20)
+    stopped("Fargo S01E02", 600, 5)
+    watched("Old Show S01E01", 24 * 400)  # not played for over a year
+    stopped("Alien (1979)", 1200, 60)
+
+    next_up = [Path(i["path"]).stem for i in items(run_kino, "--section", "next-up")]
+    assert next_up == ["Dark S02E01", "Fargo S01E02"]
+    continuing = [Path(i["path"]).stem for i in items(run_kino, "--section", "continue-watching")]
+    assert continuing == ["Fargo S01E02", "Alien (1979)"]
+    progress = items(run_kino, "--section", "continue-watching")[0]["progress"]
+    assert progress["position"] == 600 and not progress["watched"]
+    recent = items(run_kino, "--section", "recently-added", "--kind", "movie")
+    assert [Path(i["path"]).stem for i in recent] == ["Alien (1979)"]
+    text = run_kino("ls", "--section", "next-up").stdout.splitlines()
+    assert len(text) == 2 and "S02E01" in text[0]
+
+    write_config(
+        kino_paths,
+        (
+            kino_paths.config_file.read_text()
+            + "\n[next_up]\ninclude_specials = true\ndays = 100000\n"
+        ),
+    )
+    with_old = [Path(i["path"]).stem for i in items(run_kino, "--section", "next-up")]
+    assert "Old Show S01E02" in with_old

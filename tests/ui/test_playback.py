@@ -1,0 +1,113 @@
+"""Playback from the UI with real mpv: ask to resume, now playing, progress saved, next up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kino_tui.core.models import LibraryRoot, Progress
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from kino_tui.ui.app import KinoApp
+from kino_tui.ui.screens.resume import ResumeScreen
+from tests.conftest import LibraryBuilder
+from tests.core.players.conftest import MpvClient, wait_for_socket
+from tests.ui.conftest import list_text
+from tests.ui.test_browser import SIZE, choose_section, ready
+
+CONFIG = """\
+playback = "window"
+resume = "ask"
+
+[mpv]
+args = ["--vo=null", "--ao=null"]
+"""
+
+
+@pytest.fixture
+def playback_app(kino_paths: KinoPaths, build_library: LibraryBuilder) -> KinoApp:
+    root = build_library(
+        {
+            "Movies/Long (2020)/Long (2020).mkv": "long.mkv",
+            "TV/Dark/Season 01/Dark S01E01.mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E02.mkv": "h264.mkv",
+        }
+    )
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(CONFIG)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "mixed")])
+    return KinoApp(Library(kino_paths), image_mode="off")
+
+
+async def until(pilot, test: Callable[[], bool], what: str, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds / 0.05)):
+        if test():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def now_playing(app: KinoApp) -> str:
+    from textual.widgets import Static
+
+    line = app.screen.query_one("#now-playing", Static)
+    return str(line.content) if line.display else ""
+
+
+async def test_resume_is_offered_and_progress_saved(playback_app: KinoApp) -> None:
+    app = playback_app
+    library = app.library
+    (movie,) = (i for i in library.load()[0].items.values() if i.kind == "movie")
+    library.watch.save(movie, Progress(position=200.0, duration=400.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "Long (2020)" in list_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ResumeScreen), "the resume question")
+        assert "Resume at 3:20" in str(
+            app.screen.query_one("#resume-choices").get_option_at_index(0).prompt
+        )
+        await pilot.press("enter")  # Resume
+        await until(pilot, lambda: app.playback.session is not None, "playback")
+        session = app.playback.session
+        assert session is not None
+        client = MpvClient(wait_for_socket(session))
+        assert client.wait_position(lambda p: p > 0) >= 199
+        await until(pilot, lambda: "Long" in now_playing(app), "the now-playing line")
+        assert "/ 6:40" in now_playing(app) and "[mpv]" in now_playing(app)
+        await pilot.press("j", "k")  # the UI stays usable while the player runs
+        client.command("seek", 300, "absolute")
+        client.wait_position(lambda p: p >= 300)
+        client.command("quit")
+        await until(pilot, lambda: app.playback.session is None, "the player to exit")
+        assert now_playing(app) == ""
+        saved = library.watch.get(movie.id)
+        assert 299 <= saved.position <= 306
+        await choose_section(app, pilot, "continue-watching")
+        assert "Long (2020)" in list_text(app)
+
+
+async def test_episode_end_offers_the_next(playback_app: KinoApp) -> None:
+    app = playback_app
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("enter")  # Dark → seasons
+        await pilot.press("enter")  # Season 1 → episodes
+        await pilot.pause()
+        assert "S01E01" in list_text(app)
+        await pilot.press("enter")  # play S01E01 (a one-second clip)
+        await until(pilot, lambda: app.playback.next_item is not None, "the next episode offer")
+        assert app.playback.next_item is not None and app.playback.next_item.episode == 2
+        assert any("Up next" in n.message for n in app._notifications)
+        await pilot.press("n")
+        await until(
+            pilot,
+            lambda: len(app.library.watch.history()) == 2 and app.playback.session is None,
+            "the second episode to play",
+        )
+        states = app.library.watch.all()
+        assert len(states) == 2 and all(s.watched and s.play_count == 1 for s in states.values())
+        assert app.playback.next_item is None  # the show is finished
