@@ -12,12 +12,18 @@ from typing import Any
 
 import orjson
 
-from kino_tui import __version__, cli_playback
+from kino_tui import __version__
 from kino_tui.config import add_roots, load_settings, normalise_root, remove_root
 from kino_tui.core.display import printable
-from kino_tui.core.errors import KinoError
-from kino_tui.core.models import KINDS, ROOT_TYPES, LibraryRoot, MediaItem, ScanSummary
-from kino_tui.core.scanner import ScanCancelled, ScanProgress
+from kino_tui.core.errors import KinoError, ScanCancelled
+from kino_tui.core.models import (
+    KINDS,
+    ROOT_TYPES,
+    LibraryRoot,
+    MediaItem,
+    ScanProgress,
+    ScanSummary,
+)
 from kino_tui.paths import KinoPaths, default_library_folders
 
 
@@ -55,11 +61,31 @@ def _parser() -> argparse.ArgumentParser:
         help="list a watch section in its own order instead of the whole catalog",
     )
     ls.add_argument("--json", action="store_true", help="print one JSON array of items")
-    cli_playback.add_commands(commands)
+    _add_playback_commands(commands)
     return parser
 
 
 LIST_SECTIONS = ("continue-watching", "next-up", "recently-added")
+
+
+def _add_playback_commands(commands: Any) -> None:
+    """Register the playback subcommands on the ``kino`` parser."""
+    play = commands.add_parser("play", help="play an item (by id or path) and record progress")
+    play.add_argument("target", metavar="ID_OR_PATH")
+    play.add_argument("--player", choices=("mpv", "vlc"), help="override player in config.toml")
+    play.add_argument(
+        "--start", type=float, metavar="SECONDS", help="start here, not at the resume point"
+    )
+    play.add_argument(
+        "--print-command", action="store_true", help="print the player's argument list, don't play"
+    )
+    watched = commands.add_parser(
+        "watched", help="mark an item, or everything under a folder, as watched"
+    )
+    watched.add_argument("target", metavar="ID_OR_PATH")
+    watched.add_argument("--unset", action="store_true", help="mark as not watched")
+    history = commands.add_parser("history", help="list what was played, newest first")
+    history.add_argument("--json", action="store_true", help="print one JSON array")
 
 
 def run(argv: Sequence[str]) -> int:
@@ -72,6 +98,8 @@ def run(argv: Sequence[str]) -> int:
 
             return run_app(paths, args.images)
         if args.command in ("play", "watched"):
+            from kino_tui import cli_playback
+
             handler = getattr(cli_playback, f"cmd_{args.command}")
             return int(handler(paths, args, _out, _error))
         handler = globals()[f"_cmd_{args.command}"]
@@ -242,6 +270,7 @@ def _describe(item: MediaItem) -> str:
 
 
 def _cmd_history(paths: KinoPaths, args: argparse.Namespace) -> int:
+    from kino_tui import cli_playback
     from kino_tui.library import Library
 
     records = cli_playback.history_records(Library(paths))

@@ -19,26 +19,6 @@ from kino_tui.paths import KinoPaths
 Out = Callable[[str], None]
 
 
-def add_commands(commands: Any) -> None:
-    """Register the playback subcommands on the ``kino`` parser."""
-    play = commands.add_parser("play", help="play an item (by id or path) and record progress")
-    play.add_argument("target", metavar="ID_OR_PATH")
-    play.add_argument("--player", choices=("mpv", "vlc"), help="override player in config.toml")
-    play.add_argument(
-        "--start", type=float, metavar="SECONDS", help="start here, not at the resume point"
-    )
-    play.add_argument(
-        "--print-command", action="store_true", help="print the player's argument list, don't play"
-    )
-    watched = commands.add_parser(
-        "watched", help="mark an item, or everything under a folder, as watched"
-    )
-    watched.add_argument("target", metavar="ID_OR_PATH")
-    watched.add_argument("--unset", action="store_true", help="mark as not watched")
-    history = commands.add_parser("history", help="list what was played, newest first")
-    history.add_argument("--json", action="store_true", help="print one JSON array")
-
-
 def _resume_answer(item: MediaItem, progress: Progress, out: Out) -> float:
     """Ask on a terminal whether to resume; anywhere else, resume."""
     if not sys.stdin.isatty():

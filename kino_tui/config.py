@@ -15,7 +15,7 @@ import tomlkit
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot, RootType
-from kino_tui.core.playback import PlayerSettings
+from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.progress import ResumeRules
 
 PLAYERS = ("mpv", "vlc")

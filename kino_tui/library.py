@@ -10,8 +10,7 @@ from kino_tui.config import Settings, load_settings, normalise_root
 from kino_tui.core.browse import LibraryView
 from kino_tui.core.catalog import Catalog, CatalogData
 from kino_tui.core.errors import ItemNotFound
-from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
-from kino_tui.core.scanner import Scanner, ScanProgress
+from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanProgress, ScanSummary
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
 
@@ -39,6 +38,8 @@ class Library:
         cancel: threading.Event | None = None,
     ) -> ScanSummary:
         """Scan the given roots (all configured roots by default)."""
+        from kino_tui.core.scanner import Scanner  # the UI starts without the scanning stack
+
         scanner = Scanner(self.catalog, self.watch)
         chosen = self.settings.roots if roots is None else roots
         return scanner.scan(chosen, on_progress=on_progress, cancel=cancel)

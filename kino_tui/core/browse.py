@@ -5,6 +5,7 @@ Pure data over catalog items and watch progress; the UI only renders these entri
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -60,11 +61,16 @@ class Entry:
         return self.item is None
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^\w]+", " ", stripped).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", folded).strip()
 
 
 def episode_label(item: MediaItem) -> str:
@@ -107,7 +113,10 @@ class LibraryView:
         self.progress = progress
         self.next_up_days = next_up_days
         self.next_up_specials = next_up_specials
-        self._search_index: list[tuple[str, MediaItem]] | None = None
+        # Every item's folded text, one line each, in one string: str.find runs in C.
+        self._search_text: str | None = None
+        self._search_items: list[MediaItem] = []
+        self._search_starts: list[int] = []
         self._shows: dict[str, list[MediaItem]] = {}
         self._artists: dict[str, dict[str, list[MediaItem]]] = {}
         for item in self.items.values():
@@ -317,35 +326,47 @@ class LibraryView:
         return following[0] if following else None
 
     # -- search --------------------------------------------------------------
+    @property
+    def search_ready(self) -> bool:
+        return self._search_text is not None
+
     def build_search_index(self) -> None:
         """Fold every item's searchable text once (titles, series, artist, album, file name)."""
-        index = []
+        items, lines, starts = [], [], []
+        offset = 0
         for item in self.items.values():
             if item.kind == "extra":
                 continue
             name = item.path.rpartition("/")[2]
-            text = " ".join(
-                t
-                for t in (item.title, item.series, item.artist, item.album, item.album_artist, name)
-                if t
-            )
-            index.append((fold(text), item))
-        self._search_index = index
+            parts = (item.title, item.series, item.artist, item.album, item.album_artist, name)
+            line = fold(" ".join(t for t in parts if t))
+            items.append(item)
+            lines.append(line)
+            starts.append(offset)
+            offset += len(line) + 1
+        self._search_items, self._search_starts = items, starts
+        self._search_text = "\n".join(lines)
 
     def search(self, query: str, limit: int = 500) -> list[Entry]:
         """Items whose text holds every word of the query, in any order."""
-        words = fold(query).split()
+        words = sorted(set(fold(query).split()), key=len, reverse=True)
         if not words:
             return []
-        if self._search_index is None:
+        if self._search_text is None:
             self.build_search_index()
-        assert self._search_index is not None
-        found = []
-        for text, item in self._search_index:
-            if all(word in text for word in words):
-                found.append(item)
-                if len(found) >= limit:
-                    break
+        text, starts = self._search_text or "", self._search_starts
+        first, others = words[0], words[1:]
+        found: list[MediaItem] = []
+        position = 0
+        while len(found) < limit:
+            at = text.find(first, position)
+            if at < 0:
+                break
+            line = bisect.bisect_right(starts, at) - 1
+            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+            if not others or all(word in text[starts[line] : end] for word in others):
+                found.append(self._search_items[line])
+            position = end + 1
         return [self.item_entry(i) for i in found]
 
 

@@ -142,6 +142,9 @@ class Catalog:
             return CatalogData({item.id: item for item in items}, folders)
         finally:
             if gc_was_enabled:
+                # The catalog lives as long as the process and holds no cycles: keep the
+                # cyclic collector from walking its million objects again and again.
+                gc.freeze()
                 gc.enable()
 
     def load_or_recover(self) -> tuple[CatalogData, str | None]:

@@ -33,3 +33,7 @@ class PlayerError(KinoError):
 
 class ItemNotFound(KinoError):
     """No catalog item matches the id or path the user gave."""
+
+
+class ScanCancelled(KinoError):
+    """The scan was cancelled before it wrote anything."""

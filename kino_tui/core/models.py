@@ -187,6 +187,16 @@ class ScanSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanProgress:
+    """Where a scan is: ``phase`` is "walking" or "reading"."""
+
+    phase: str
+    done: int
+    total: int
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LibraryRoot:
     """A folder the user pointed kino at, with the content type that guides naming."""
 

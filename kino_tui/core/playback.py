@@ -7,7 +7,6 @@ seconds. A history record is added when the player exits.
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import subprocess
@@ -15,40 +14,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.player_settings import PlayerSettings, ResumeMode
 from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
 from kino_tui.core.players.base import Change
-from kino_tui.core.progress import ResumeRules, progress_after_play
+from kino_tui.core.progress import progress_after_play
 from kino_tui.core.watchstate import WatchStore, now_iso
 
-ResumeMode = Literal["ask", "always", "never"]
-PlaybackMode = Literal["auto", "window", "terminal"]
 _INSTALL_HINT = {"mpv": "apt install mpv", "vlc": "apt install vlc"}
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerSettings:
-    """Everything about starting players, from ``config.toml``."""
-
-    player: str = "mpv"
-    mode: PlaybackMode = "auto"
-    resume: ResumeMode = "ask"
-    rules: ResumeRules = field(default_factory=ResumeRules)
-    commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    extra_args: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    terminal_vo: str = ""  # mpv's video output in a terminal; empty: tct (or as the UI picks)
-
-    def in_window(self, environ: dict[str, str] | None = None) -> bool:
-        """True when playback gets a window on the box's screen, False for the terminal."""
-        if self.mode != "auto":
-            return self.mode == "window"
-        env = os.environ if environ is None else environ
-        return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 @dataclass(slots=True)

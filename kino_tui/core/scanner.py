@@ -19,11 +19,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 
 from kino_tui.core.analysis import FolderJob, FolderResult, analyse_folder
 from kino_tui.core.catalog import Catalog, CatalogData
-from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanSummary
+from kino_tui.core.errors import ScanCancelled
+from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
 from kino_tui.core.walker import FolderListing, WalkResult, walk
 from kino_tui.core.watchstate import WatchStore, now_iso
@@ -33,20 +33,6 @@ ANALYSIS_VERSION = "1"
 #: Below this many files to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
 BATCH_FILES = 24
-
-
-@dataclass(frozen=True, slots=True)
-class ScanProgress:
-    """Where a scan is: ``phase`` is "walking" or "reading"."""
-
-    phase: str
-    done: int
-    total: int
-    path: str = ""
-
-
-class ScanCancelled(Exception):
-    """The scan was cancelled before it wrote anything."""
 
 
 def _root_is_offline(listing: FolderListing | None) -> bool:
@@ -197,7 +183,7 @@ class Scanner:
                     if cancel is not None and cancel.is_set():
                         for pending in futures:
                             pending.cancel()
-                        raise ScanCancelled
+                        raise ScanCancelled("scan cancelled; the catalog was not changed")
                     batch = futures[future]
                     try:
                         batch_results = future.result()
@@ -210,7 +196,7 @@ class Scanner:
         else:
             for index, job in enumerate(jobs):
                 if cancel is not None and cancel.is_set():
-                    raise ScanCancelled
+                    raise ScanCancelled("scan cancelled; the catalog was not changed")
                 results[index] = _analyse_safely(job)
                 done += _files_to_read(job)
                 report(ScanProgress("reading", done, total, job.path))

@@ -16,11 +16,11 @@ from textual.app import SuspendNotSupported
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
-from kino_tui.core.playback import PlaybackResult, PlaybackSession, start_position
-from kino_tui.core.players import PlayerState
 from kino_tui.core.progress import format_time
 
 if TYPE_CHECKING:
+    from kino_tui.core.playback import PlaybackResult, PlaybackSession
+    from kino_tui.core.players import PlayerState
     from kino_tui.ui.app import KinoApp
 
 UPDATE_INTERVAL = 0.5
@@ -58,7 +58,7 @@ class PlaybackController:
 
             self.app.push_screen(ResumeScreen(item.display_title, progress.position), chosen)
             return
-        self.start(item, start_position(progress, settings.resume))
+        self.start(item, progress.position if settings.resume != "never" else 0.0)
 
     def play_next(self) -> None:
         """Play the episode offered after the last one ended."""
@@ -70,6 +70,8 @@ class PlaybackController:
 
     def start(self, item: MediaItem, start: float) -> None:
         """Start the player now at ``start`` seconds."""
+        from kino_tui.core.playback import PlaybackSession  # players load on first play
+
         settings = self.app.library.settings.playback
         window = settings.in_window()
         if not settings.terminal_vo and self.app.image_mode in ("kitty", "sixel"):

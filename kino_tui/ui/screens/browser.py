@@ -29,8 +29,7 @@ from kino_tui.core.browse import (
 )
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
-from kino_tui.core.models import MediaItem, Progress, ScanSummary
-from kino_tui.core.scanner import ScanProgress
+from kino_tui.core.models import MediaItem, Progress, ScanProgress, ScanSummary
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.media_list import MediaList
 
@@ -147,7 +146,11 @@ class BrowserScreen(Screen[None]):
         data, warning = library.load()
         view = library.view(data)
         self.app.call_from_thread(self._catalog_loaded, view, warning)
-        view.build_search_index()  # ready before the first keystroke in practice
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
+    def build_search_index(self, view: LibraryView) -> None:
+        """Fold the library's text for search once the list is on screen."""
+        view.build_search_index()
 
     def _catalog_loaded(self, view: LibraryView, warning: str | None) -> None:
         self.view = view
@@ -167,6 +170,7 @@ class BrowserScreen(Screen[None]):
             )
         self.show_section(self.section)
         self.set_status(self._scan_message or self._counts())
+        self.call_after_refresh(self.build_search_index, view)
         self._scan_message = ""
 
     def _counts(self) -> str:
