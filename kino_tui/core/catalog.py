@@ -27,6 +27,7 @@ from kino_tui.core.fsutil import file_lock
 from kino_tui.core.models import (
     AUDIO_FIELDS,
     PARTS_INDEX,
+    PATH_INDEX,
     ROOT_INDEX,
     ROW_FIELDS,
     SUBTITLE_FIELDS,
@@ -34,7 +35,7 @@ from kino_tui.core.models import (
 )
 from kino_tui.core.storage import AtomicJSONStorage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 RawCatalog = dict[str, dict[str, Any]]
 
@@ -43,11 +44,17 @@ def _from_documents(raw: RawCatalog) -> RawCatalog:
     """Version 0 kept one TinyDB document per item; pack them into rows per root."""
     items = [MediaItem.from_dict(doc) for doc in raw.get("items", {}).values()]
     packed = _pack(items)
-    return {**raw, "items": packed}
+    return {**raw, "items": packed, "meta": {"1": {"schema": 0, "fields": list(ROW_FIELDS)}}}
+
+
+def _relative_rows(raw: RawCatalog) -> RawCatalog:
+    """Version 2 stores paths relative to their root and drops trailing default values;
+    version 1 rows (absolute paths, every value) still read as they are."""
+    return raw
 
 
 #: Migrations from each old schema version to the next one.
-MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {0: _from_documents}
+MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {0: _from_documents, 1: _relative_rows}
 
 
 def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
@@ -62,7 +69,9 @@ def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
     while version < SCHEMA_VERSION:
         raw = MIGRATIONS[version](raw)
         version += 1
-    raw.setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION, "fields": list(ROW_FIELDS)}
+    meta = raw.setdefault("meta", {}).setdefault("1", {})
+    meta["schema"] = SCHEMA_VERSION
+    meta.setdefault("fields", list(ROW_FIELDS))  # rows keep the field order they were written in
     return raw
 
 
@@ -74,6 +83,9 @@ def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
         row[ROOT_INDEX] = None  # the document holds the root
         if item.parts == [item.path]:
             row[PARTS_INDEX] = None  # the usual single part is the path itself
+        prefix = item.root.rstrip("/") + "/"
+        if item.path.startswith(prefix):
+            row[PATH_INDEX] = item.path[len(prefix) :]  # relative: no leading slash
         by_root.setdefault(item.root, []).append(row)
     return {
         str(number): {"root": root, "rows": rows}
@@ -88,10 +100,14 @@ def _unpack(documents: dict[str, dict[str, Any]], stored_fields: list[str]) -> l
     path_index = stored_fields.index("path")
     for doc in documents.values():
         root = doc["root"]
+        prefix = root.rstrip("/") + "/"
         for row in doc["rows"]:
             row[root_index] = root
+            path = row[path_index]
+            if not path.startswith("/"):
+                path = row[path_index] = prefix + path
             if row[parts_index] is None:
-                row[parts_index] = [row[path_index]]
+                row[parts_index] = [path]
             if same_layout:
                 items.append(MediaItem.from_row(row))
             else:  # written by a kino with other fields: match them by name
@@ -100,7 +116,7 @@ def _unpack(documents: dict[str, dict[str, Any]], stored_fields: list[str]) -> l
 
 
 def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
-    data = dict(zip(names, row, strict=True))
+    data = dict(zip(names, row, strict=False))  # short rows: the rest are defaults
     data["audio"] = [dict(zip(AUDIO_FIELDS, a, strict=False)) for a in data.get("audio") or ()]
     data["subtitles"] = [
         dict(zip(SUBTITLE_FIELDS, s, strict=False)) for s in data.get("subtitles") or ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["movie", "episode", "track", "video", "extra"]
@@ -47,57 +47,59 @@ class MediaItem:
     Every field is always present; unknown values are ``None``.
     """
 
+    # Field order is storage order: catalog rows drop trailing default values, so the
+    # fields every file has come first and the rarely known ones last.
     id: str
     kind: Kind
     path: str
     root: str
     parts: list[str] = field(default_factory=list)
     title: str | None = None
-    original_title: str | None = None
-    sort_title: str | None = None
     year: int | None = None
-    edition: str | None = None
+    added: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+    inode: int = 0
+    device: int = 0
+    fingerprint: str | None = None
+    available: bool = True
+    duration: float | None = None
+    container: str | None = None
+    bitrate: int | None = None
+    audio: list[AudioTrack] = field(default_factory=list)
+    video_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frame_rate: float | None = None
     series: str | None = None
     season: int | None = None
     episode: int | None = None
-    episode_end: int | None = None
-    air_date: str | None = None
     artist: str | None = None
     album: str | None = None
     album_artist: str | None = None
     track: int | None = None
     disc: int | None = None
     genres: list[str] = field(default_factory=list)
+    subtitles: list[SubtitleTrack] = field(default_factory=list)
+    poster: str | None = None
+    embedded_cover: bool = False
     plot: str | None = None
     rating: float | None = None
     runtime: int | None = None
     ids: dict[str, str] = field(default_factory=dict)
-    duration: float | None = None
-    width: int | None = None
-    height: int | None = None
-    video_codec: str | None = None
     hdr: str | None = None
-    frame_rate: float | None = None
-    container: str | None = None
-    bitrate: int | None = None
-    audio: list[AudioTrack] = field(default_factory=list)
-    subtitles: list[SubtitleTrack] = field(default_factory=list)
-    size: int = 0
-    poster: str | None = None
+    original_title: str | None = None
+    sort_title: str | None = None
+    edition: str | None = None
+    episode_end: int | None = None
+    air_date: str | None = None
     fanart: str | None = None
     thumb: str | None = None
-    embedded_cover: bool = False
     nfo: str | None = None
     extra_type: str | None = None
     extra_of: str | None = None
     extra_owner: str | None = None
-    available: bool = True
     error: str | None = None
-    added: str | None = None
-    mtime: float = 0.0
-    inode: int = 0
-    device: int = 0
-    fingerprint: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MediaItem:
@@ -109,19 +111,25 @@ class MediaItem:
 
     @classmethod
     def from_row(cls, row: list[Any]) -> MediaItem:
-        """Build an item from its packed catalog row (values in :data:`ROW_FIELDS` order)."""
-        audio, subtitles = row[_AUDIO_INDEX], row[_SUBTITLES_INDEX]
-        if audio:
-            row[_AUDIO_INDEX] = [AudioTrack(*values) for values in audio]
-        if subtitles:
-            row[_SUBTITLES_INDEX] = [SubtitleTrack(*values) for values in subtitles]
+        """Build an item from its packed catalog row (values in :data:`ROW_FIELDS` order;
+        missing trailing values take their defaults)."""
+        length = len(row)
+        if length > _AUDIO_INDEX and row[_AUDIO_INDEX]:
+            row[_AUDIO_INDEX] = [AudioTrack(*values) for values in row[_AUDIO_INDEX]]
+        if length > _SUBTITLES_INDEX and row[_SUBTITLES_INDEX]:
+            row[_SUBTITLES_INDEX] = [SubtitleTrack(*values) for values in row[_SUBTITLES_INDEX]]
         return cls(*row)
 
     def to_row(self) -> list[Any]:
-        """The packed catalog form: values in :data:`ROW_FIELDS` order."""
+        """The packed catalog form: values in :data:`ROW_FIELDS` order, trailing defaults
+        left out (they are most of a row, and each costs time to parse)."""
         row = [getattr(self, name) for name in ROW_FIELDS]
         row[_AUDIO_INDEX] = [list(track) for track in self.audio]
         row[_SUBTITLES_INDEX] = [list(track) for track in self.subtitles]
+        end = len(row)
+        while end > _MIN_ROW and _is_default(row[end - 1], _DEFAULTS[end - 1]):
+            end -= 1
+        del row[end:]
         return row
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,6 +163,22 @@ PATH_INDEX = ROW_FIELDS.index("path")
 ROOT_INDEX = ROW_FIELDS.index("root")
 PARTS_INDEX = ROW_FIELDS.index("parts")
 _SUBTITLES_INDEX = ROW_FIELDS.index("subtitles")
+_MIN_ROW = PARTS_INDEX + 1  # id, kind, path, root and parts are always stored
+
+
+def _default_of(item_field: Any) -> Any:
+    if item_field.default is not MISSING:
+        return item_field.default
+    if item_field.default_factory is not MISSING:
+        return item_field.default_factory()
+    return MISSING
+
+
+_DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    return value is default or (type(value) is type(default) and value == default)
 
 
 @dataclass(frozen=True, slots=True)

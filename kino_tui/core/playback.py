@@ -151,8 +151,8 @@ class PlaybackSession:
             progress = self._follow(self.process, before)
         output = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
         error = self.state.error or self.player.explain_exit(self.process.returncode, output)
-        if error and self._stop.is_set() and self.process.returncode == -15:
-            error = None  # we asked it to stop
+        if self._stop.is_set() and not self.state.error:
+            error = None  # kino asked it to stop (mpv then exits with status 4)
         error = error or self.save_error
         self.store.add_history(
             self.item,

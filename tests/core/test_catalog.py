@@ -160,3 +160,37 @@ def test_watched_by_hand(tmp_path: Path) -> None:
     assert store.get("x").watched
     assert store.set_watched(item, False).watched is False
     assert store.get("x").play_count == 1
+
+
+def test_version_1_layout_still_loads(tmp_path: Path) -> None:
+    """Schema 1 stored full rows with absolute paths, in the field order of its day."""
+    item = make_items(1, prefix="/media")["id000000"]
+    item.series, item.genres = "Show", ["Drama"]
+    full = item.to_dict()
+    old_order = list(reversed(list(full)))  # any order: rows are matched by field name
+    full["root"] = None
+    full["parts"] = None
+    full["audio"] = [list(a.values()) for a in full["audio"]]
+    full["subtitles"] = [list(s.values()) for s in full["subtitles"]]
+    row = [full[name] for name in old_order]
+    raw = {
+        "meta": {"1": {"schema": 1, "fields": old_order}},
+        "items": {"1": {"root": "/media", "rows": [row]}},
+        "folders": {},
+    }
+    path = tmp_path / "catalog.json"
+    path.write_bytes(orjson.dumps(raw))
+    loaded = Catalog(path).load().items["id000000"]
+    assert loaded == item
+
+
+def test_rows_are_compact(tmp_path: Path) -> None:
+    items = make_items(3, prefix="/media/Movies")
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(items))
+    stored = orjson.loads(path.read_bytes())
+    (document,) = stored["items"].values()
+    row = document["rows"][0]
+    assert not row[2].startswith("/")  # paths relative to the root
+    assert len(row) < len(stored["meta"]["1"]["fields"])  # trailing defaults left out
+    assert Catalog(path).load().items == items

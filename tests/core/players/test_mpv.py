@@ -158,3 +158,15 @@ def test_stacked_movie_plays_as_one_timeline(
     saved = library.watch.get(item.id)
     assert 599 <= saved.position <= 606
     assert saved.duration == pytest.approx(800, abs=2)
+
+
+def test_stop_when_kino_closes_saves_and_is_no_error(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    running, client = play(library, item)
+    client.wait_position(lambda p: p >= 0)
+    client.command("seek", 100, "absolute")
+    client.wait_position(lambda p: p >= 100)
+    running.session.stop()  # what the UI does when the user quits kino mid-play
+    result = running.wait()
+    assert result.error is None
+    assert 99 <= library.watch.get(item.id).position <= 106
