@@ -22,7 +22,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
+from kino_tui.core.errors import CatalogDamaged, CatalogTooNew, LockTimeout
 from kino_tui.core.fsutil import file_lock
 from kino_tui.core.models import (
     AUDIO_FIELDS,
@@ -148,6 +148,7 @@ class Catalog:
             raw = self._db.storage.read()
             if raw is None:
                 return CatalogData()
+            stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
             raw = migrate(raw, self.path)
             stored_fields = raw["meta"]["1"].get("fields") or list(ROW_FIELDS)
             try:
@@ -155,13 +156,25 @@ class Catalog:
                 folders = {doc["path"]: doc["key"] for doc in raw.get("folders", {}).values()}
             except (TypeError, KeyError, ValueError) as error:
                 raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
-            return CatalogData({item.id: item for item in items}, folders)
+            data = CatalogData({item.id: item for item in items}, folders)
+            if stored_version != SCHEMA_VERSION or stored_fields != list(ROW_FIELDS):
+                self._store_upgraded(data)
+            return data
         finally:
             if gc_was_enabled:
                 # The catalog lives as long as the process and holds no cycles: keep the
                 # cyclic collector from walking its million objects again and again.
                 gc.freeze()
                 gc.enable()
+
+    def _store_upgraded(self, data: CatalogData) -> None:
+        """Write a migrated catalog back once, so later starts read the fast layout; skipped
+        when another kino holds the lock (it will write the new layout itself)."""
+        try:
+            with file_lock(self.lock_path, timeout=0.0):
+                self.save(data)
+        except (LockTimeout, OSError):
+            pass
 
     def load_or_recover(self) -> tuple[CatalogData, str | None]:
         """Load, or set a damaged file aside and start empty; the second value says so."""

@@ -7,6 +7,7 @@ seconds. A history record is added when the player exits.
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import subprocess
@@ -120,6 +121,12 @@ class PlaybackSession:
     def run(self) -> PlaybackResult:
         """Play until the player exits; raises :class:`PlayerError` if it cannot start."""
         self.player.check_can_run()
+        missing = [part for part in self.player.parts if not os.path.exists(part)]
+        if missing:
+            raise PlayerError(
+                f"{missing[0]} is not there: is its drive or network share mounted? "
+                "(run `kino scan` if it was moved or deleted)"
+            )
         self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
         self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
         try:

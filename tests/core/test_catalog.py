@@ -194,3 +194,14 @@ def test_rows_are_compact(tmp_path: Path) -> None:
     assert not row[2].startswith("/")  # paths relative to the root
     assert len(row) < len(stored["meta"]["1"]["fields"])  # trailing defaults left out
     assert Catalog(path).load().items == items
+
+
+def test_an_old_layout_is_written_back_once(tmp_path: Path) -> None:
+    items = make_items(2)
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(items))
+    raw = orjson.loads(path.read_bytes())
+    raw["meta"]["1"]["schema"] = 1
+    path.write_bytes(orjson.dumps(raw))
+    assert Catalog(path).load().items == items
+    assert orjson.loads(path.read_bytes())["meta"]["1"]["schema"] == SCHEMA_VERSION

@@ -111,3 +111,23 @@ async def test_episode_end_offers_the_next(playback_app: KinoApp) -> None:
         states = app.library.watch.all()
         assert len(states) == 2 and all(s.watched and s.play_count == 1 for s in states.values())
         assert app.playback.next_item is None  # the show is finished
+
+
+async def test_autoplay_next_starts_the_following_episode(
+    kino_paths: KinoPaths, playback_app: KinoApp
+) -> None:
+    kino_paths.config_file.write_text("autoplay_next = true\n" + CONFIG)
+    app = KinoApp(Library(kino_paths), image_mode="off")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # S01E01; S01E02 follows by itself
+        await until(
+            pilot,
+            lambda: len(app.library.watch.history()) == 2 and app.playback.session is None,
+            "both episodes to play",
+        )
+        plays = app.library.watch.history()
+        assert [p["episode"] for p in plays] == [2, 1] and all(p["watched"] for p in plays)

@@ -170,3 +170,11 @@ def test_stop_when_kino_closes_saves_and_is_no_error(long_movie: tuple[Library, 
     result = running.wait()
     assert result.error is None
     assert 99 <= library.watch.get(item.id).position <= 106
+
+
+def test_offline_file_is_a_clear_error(long_movie: tuple[Library, MediaItem]) -> None:
+    library, item = long_movie
+    os.rename(item.path, item.path + ".away")  # the share went offline
+    with pytest.raises(PlayerError, match="is not there: is its drive or network share mounted"):
+        PlaybackSession(item, library.watch, headless_settings(), 0.0).run()
+    assert library.watch.history() == []
