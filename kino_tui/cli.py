@@ -94,9 +94,13 @@ def run(argv: Sequence[str]) -> int:
     paths = KinoPaths.default()
     try:
         if args.command is None:
+            from kino_tui.library import Library
+
+            library = Library(paths)
+            preload = library.load_in_background()  # while the UI toolkit loads
             from kino_tui.ui.app import run_app
 
-            return run_app(paths, args.images)
+            return run_app(library, args.images, preload)
         if args.command in ("play", "watched"):
             from kino_tui import cli_playback
 

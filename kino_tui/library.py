@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from kino_tui.config import Settings, load_settings, normalise_root
@@ -58,6 +59,27 @@ class Library:
             }
             self.catalog.save(data)
         return len(doomed)
+
+    def load_view(self) -> tuple[LibraryView, str | None]:
+        """The catalog as a browsable view, and a warning if a damaged file was set aside."""
+        data, warning = self.load()
+        view = self.view(data)
+        view.section(view.first_section())  # built here, off the UI thread
+        return view, warning
+
+    def load_in_background(self) -> Future[tuple[LibraryView, str | None]]:
+        """Start :meth:`load_view` on a thread now (kino starts it before the UI toolkit
+        is even imported, so the catalog is ready sooner); the result comes as a future."""
+        future: Future[tuple[LibraryView, str | None]] = Future()
+
+        def load() -> None:
+            try:
+                future.set_result(self.load_view())
+            except BaseException as error:  # handed to whoever waits on the future
+                future.set_exception(error)
+
+        threading.Thread(target=load, name="kino-catalog-preload", daemon=True).start()
+        return future
 
     def view(self, data: CatalogData) -> LibraryView:
         """Sections and drill-down over the catalog, with current watch progress."""

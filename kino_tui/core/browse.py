@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -113,6 +114,7 @@ class LibraryView:
         self.progress = progress
         self.next_up_days = next_up_days
         self.next_up_specials = next_up_specials
+        self._sections: dict[str, list[Entry]] = {}
         # Every item's folded text, one line each, in one string: str.find runs in C.
         self._search_text: str | None = None
         self._search_items: list[MediaItem] = []
@@ -133,6 +135,7 @@ class LibraryView:
 
     def update_progress(self, item_id: str, progress: Progress) -> None:
         self.progress[item_id] = progress
+        self._sections.clear()  # counts and watch-state sections depend on progress
 
     # -- entries -------------------------------------------------------------
     def item_entry(self, item: MediaItem, detail: str | None = None) -> Entry:
@@ -193,8 +196,32 @@ class LibraryView:
             genres=tuple(sorted({g for i in items for g in i.genres})),
         )
 
+    def first_section(self) -> str:
+        """The section to open on: Movies, or the first of the others with something in it."""
+        if any(item.kind == "movie" for item in self.items.values()):
+            return "movies"
+        kinds = {item.kind for item in self.items.values()}
+        if "episode" in kinds:
+            return "shows"
+        if kinds & {"video", "movie", "episode"}:
+            return "videos"
+        return "music" if "track" in kinds else "movies"
+
+    def summary(self) -> str:
+        """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""
+        counts = Counter(item.kind for item in self.items.values())
+        offline = sum(1 for item in self.items.values() if not item.available)
+        text = f"{counts['movie']} movies · {counts['episode']} episodes · {counts['track']} tracks"
+        return text + (f" · {offline} offline" if offline else "")
+
     def section(self, key: str) -> list[Entry]:
-        """The top level of a section, in its natural order."""
+        """The top level of a section, in its natural order (kept until progress changes)."""
+        entries = self._sections.get(key)
+        if entries is None:
+            entries = self._sections[key] = self._build_section(key)
+        return list(entries)
+
+    def _build_section(self, key: str) -> list[Entry]:
         if key == "movies":
             return sort_entries([self.item_entry(i) for i in self._of_kind("movie")], "title")
         if key == "videos":

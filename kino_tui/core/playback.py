@@ -161,18 +161,19 @@ class PlaybackSession:
         if self._stop.is_set() and not self.state.error:
             error = None  # kino asked it to stop (mpv then exits with status 4)
         error = error or self.save_error
-        self.store.add_history(
-            self.item,
-            {
-                "player": self.player_name,
-                "started_at": self._started_at,
-                "ended_at": now_iso(),
-                "position": self.state.position,
-                "duration": self.state.duration or self.item.duration,
-                "watched": progress.watched,
-                "error": error,
-            },
-        )
+        record = {
+            "player": self.player_name,
+            "started_at": self._started_at,
+            "ended_at": now_iso(),
+            "position": self.state.position,
+            "duration": self.state.duration or self.item.duration,
+            "watched": progress.watched,
+            "error": error,
+        }
+        try:
+            self.store.add_history(self.item, record)
+        except (OSError, KinoError) as failure:
+            error = error or f"the play could not be added to the history: {failure}"
         return PlaybackResult(self.item, progress, self.state, error)
 
     def _follow(self, process: subprocess.Popen[bytes], before: Progress) -> Progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from concurrent.futures import Future
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -11,10 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kino_tui.config import add_roots
-from kino_tui.core.errors import KinoError
+from kino_tui.core.browse import LibraryView
 from kino_tui.core.models import MediaItem, RootType
 from kino_tui.library import Library
-from kino_tui.paths import KinoPaths
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.playback import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
@@ -30,9 +30,16 @@ class KinoApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Show every key"),
     ]
 
-    def __init__(self, library: Library, image_mode: str = "off") -> None:
+    def __init__(
+        self,
+        library: Library,
+        image_mode: str = "off",
+        preload: Future[tuple[LibraryView, str | None]] | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
+        #: The catalog being loaded since kino started (used once, by the first screen).
+        self.preload = preload
         self.image_mode = image_mode
         self.poster_cache = PosterCache(library.paths.thumbnails_dir)
         self.playback = PlaybackController(self)
@@ -89,16 +96,15 @@ class KinoApp(App[None]):
         self.playback.stop()  # a player kino started does not outlive it untracked
 
 
-def run_app(paths: KinoPaths, images: str = "auto") -> int:
+def run_app(
+    library: Library,
+    images: str = "auto",
+    preload: Future[tuple[LibraryView, str | None]] | None = None,
+) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
-    try:
-        library = Library(paths)
-    except KinoError as error:
-        sys.stderr.write(f"kino: {error}\n")
-        return 2
     requested = images if images != "auto" else str(library.settings.raw.get("images", "auto"))
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)
-    KinoApp(library, mode).run()
+    KinoApp(library, mode, preload).run()
     return 0

@@ -30,13 +30,21 @@ def tmux(*args: str) -> str:
 
 @pytest.fixture
 def terminal(kino_paths: KinoPaths, tmp_path: Path) -> Iterator[Callable[[str], str]]:
-    """Start kino in a detached 80×24 tmux session; yields a function that waits for text."""
+    """kino in a detached 80×24 tmux session: yields a function that waits for text, with
+    ``.start()`` to launch kino (after the test has scanned its library)."""
     session = f"kino-e2e-{tmp_path.name[-20:]}"
     env = set_env(kino_paths)
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith("XDG_"))
-    command = f"env {exports} TERM=xterm-256color {shlex.quote(str(KINO))} --images halfcell"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
-    tmux("set-option", "-t", session, "remain-on-exit", "on")
+    status_file = tmp_path / "kino-exit-status"
+    kino = f"env {exports} TERM=xterm-256color {shlex.quote(str(KINO))} --images halfcell"
+    command = f"{kino}; echo $? > {shlex.quote(str(status_file))}"
+    started = False
+
+    def start() -> None:
+        nonlocal started
+        tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+        tmux("set-option", "-t", session, "remain-on-exit", "on")
+        started = True
 
     def wait_for(text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -49,8 +57,26 @@ def terminal(kino_paths: KinoPaths, tmp_path: Path) -> Iterator[Callable[[str], 
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
     wait_for.session = session  # type: ignore[attr-defined]
+    wait_for.start = start  # type: ignore[attr-defined]
+    wait_for.status_file = status_file  # type: ignore[attr-defined]
     yield wait_for
-    subprocess.run([TMUX or "tmux", "kill-session", "-t", session], capture_output=True)
+    if started:
+        subprocess.run([TMUX or "tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def exit_status(wait: Callable[[str], str], timeout: float = 15.0) -> str:
+    """kino's exit status, written by the shell that ran it."""
+    status_file: Path = wait.status_file  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while not status_file.exists() or not status_file.read_text().strip():
+        assert time.monotonic() < deadline, "kino did not quit on q:\n" + tmux(
+            "capture-pane",
+            "-p",
+            "-t",
+            wait.session,  # type: ignore[attr-defined]
+        )
+        time.sleep(0.1)
+    return status_file.read_text().strip()
 
 
 def send(session: str, *keys: str) -> None:
@@ -70,29 +96,29 @@ def test_browse_search_and_quit_in_tmux(
     )
     run_kino("scan", str(root))
     wait = terminal
+    wait.start()  # type: ignore[attr-defined]
     session = wait.session  # type: ignore[attr-defined]
     screen = wait("Zodiac (2007)")
     assert "Alien (1979)" in screen and "Movies" in screen
     send(session, "/")
     wait("Search titles")
     send(session, "-l", "dark s01e02")
-    screen = wait("S01E02")
-    assert "Search: dark s01e02" in screen and "S01E01" not in screen
+    screen = wait("Search: dark s01e02")
+    assert "S01E02" in screen and "S01E01" not in screen
     send(session, "Escape")
     time.sleep(0.3)
     send(session, "Escape")
     wait("Zodiac (2007)")
     send(session, "?")
-    wait("Keys")
+    wait("Cycle the sort order")
     send(session, "Escape")
+    deadline = time.monotonic() + 15
+    while "Cycle the sort order" in tmux("capture-pane", "-p", "-t", session):
+        assert time.monotonic() < deadline, "the help screen did not close"
+        time.sleep(0.1)
     time.sleep(0.3)  # an Escape followed at once by q would read as alt+q
     send(session, "q")
-    deadline = time.monotonic() + 10
-    while (
-        tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}") != "1 0\n"
-    ):
-        assert time.monotonic() < deadline, "kino did not quit cleanly on q"
-        time.sleep(0.1)
+    assert exit_status(wait) == "0"
 
 
 def test_play_in_the_terminal_suspends_and_returns(
@@ -104,6 +130,7 @@ def test_play_in_the_terminal_suspends_and_returns(
     root = build_library({"Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv"})
     run_kino("scan", str(root))
     wait = terminal
+    wait.start()  # type: ignore[attr-defined]
     session = wait.session  # type: ignore[attr-defined]
     wait("Zodiac (2007)")
     send(session, "Enter")
@@ -118,3 +145,4 @@ def test_play_in_the_terminal_suspends_and_returns(
     (item,) = json.loads(run_kino("ls", "--json").stdout)
     assert item["progress"]["watched"]
     send(session, "q")
+    assert exit_status(wait) == "0"

@@ -78,8 +78,7 @@ async def test_resume_is_offered_and_progress_saved(playback_app: KinoApp) -> No
         await until(pilot, lambda: "Long" in now_playing(app), "the now-playing line")
         assert "/ 6:40" in now_playing(app) and "[mpv]" in now_playing(app)
         await pilot.press("j", "k")  # the UI stays usable while the player runs
-        client.command("seek", 300, "absolute")
-        client.wait_position(lambda p: p >= 300)
+        client.seek_to(300)
         client.command("quit")
         await until(pilot, lambda: app.playback.session is None, "the player to exit")
         assert now_playing(app) == ""

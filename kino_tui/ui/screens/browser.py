@@ -142,9 +142,8 @@ class BrowserScreen(Screen[None]):
         description="load catalog",
     )
     def load_catalog(self) -> None:
-        library = self.kino.library
-        data, warning = library.load()
-        view = library.view(data)
+        preload, self.kino.preload = self.kino.preload, None
+        view, warning = preload.result() if preload else self.kino.library.load_view()
         self.app.call_from_thread(self._catalog_loaded, view, warning)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
@@ -162,29 +161,12 @@ class BrowserScreen(Screen[None]):
                 timeout=15,
                 markup=False,
             )
-        if not self.kino.library.settings.roots and not view.items:
-            self.section = "movies"
-        elif self.section == "movies" and not any(i.kind == "movie" for i in view.items.values()):
-            self.section = next(
-                (key for key in ("shows", "videos", "music") if view.section(key)), self.section
-            )
+        if self.section == "movies":
+            self.section = view.first_section()
         self.show_section(self.section)
-        self.set_status(self._scan_message or self._counts())
+        self.set_status(self._scan_message or view.summary())
         self.call_after_refresh(self.build_search_index, view)
         self._scan_message = ""
-
-    def _counts(self) -> str:
-        if self.view is None:
-            return ""
-        items = self.view.items.values()
-        kinds = {
-            kind: sum(1 for i in items if i.kind == kind) for kind in ("movie", "episode", "track")
-        }
-        offline = sum(1 for i in items if not i.available)
-        text = f"{kinds['movie']} movies · {kinds['episode']} episodes · {kinds['track']} tracks"
-        if offline:
-            text += f" · {offline} offline"
-        return text
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))

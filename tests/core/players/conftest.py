@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kino_tui.core.models import LibraryRoot, MediaItem
-from kino_tui.core.playback import PlaybackResult, PlaybackSession, PlayerSettings
+from kino_tui.core.playback import PlaybackResult, PlaybackSession
+from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.progress import ResumeRules
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
@@ -99,6 +100,12 @@ class MpvClient:
 
     def command(self, *args: object) -> None:
         self.socket.sendall(json.dumps({"command": list(args)}).encode() + b"\n")
+
+    def seek_to(self, position: float) -> float:
+        """Seek as a user would and wait until mpv reports the new position."""
+        self.wait_position(lambda p: p >= 0)
+        self.command("seek", position, "absolute")
+        return self.wait_position(lambda p: p >= position)
 
     def wait_position(self, test: Callable[[float], bool], timeout: float = 20.0) -> float:
         deadline = time.monotonic() + timeout

@@ -36,9 +36,7 @@ def test_stop_resume_and_watched(long_movie: tuple[Library, MediaItem]) -> None:
     library, item = long_movie
     running, client = play(library, item)
     assert socket_dir_mode(running.session.ipc_path) == 0o700
-    client.wait_position(lambda p: p >= 0)
-    client.command("seek", 200, "absolute")
-    client.wait_position(lambda p: p >= 200)
+    client.seek_to(200)
     client.command("quit")
     result = running.wait()
     assert result.error is None
@@ -55,8 +53,7 @@ def test_stop_resume_and_watched(long_movie: tuple[Library, MediaItem]) -> None:
     client = MpvClient(wait_for_socket(session))
     first = client.wait_position(lambda p: p > 0)
     assert first >= 199, "mpv did not resume at the saved position"
-    client.command("seek", 380, "absolute")  # 95 %
-    client.wait_position(lambda p: p >= 380)
+    client.seek_to(380)
     client.command("quit")
     running.wait()
     saved = library.watch.get(item.id)
@@ -69,9 +66,7 @@ def test_stop_resume_and_watched(long_movie: tuple[Library, MediaItem]) -> None:
 def test_progress_is_saved_while_playing(long_movie: tuple[Library, MediaItem]) -> None:
     library, item = long_movie
     running, client = play(library, item)
-    client.wait_position(lambda p: p >= 0)
-    client.command("seek", 120, "absolute")
-    client.wait_position(lambda p: p >= 120)
+    client.seek_to(120)
     client.command("set_property", "pause", True)  # a pause saves at once
     saved = 0.0
     for _ in range(100):  # the save lands within moments, while mpv still runs
@@ -88,9 +83,7 @@ def test_progress_is_saved_while_playing(long_movie: tuple[Library, MediaItem]) 
 def test_sigkill_keeps_last_position(long_movie: tuple[Library, MediaItem]) -> None:
     library, item = long_movie
     running, client = play(library, item)
-    client.wait_position(lambda p: p >= 0)
-    client.command("seek", 150, "absolute")
-    client.wait_position(lambda p: p >= 150)
+    client.seek_to(150)
     assert running.session.process is not None
     os.kill(running.session.process.pid, signal.SIGKILL)
     result = running.wait()
@@ -152,9 +145,7 @@ def test_stacked_movie_plays_as_one_timeline(
     (item,) = library.load()[0].items.values()
     assert len(item.parts) == 2
     running, client = play(library, item)
-    client.wait_position(lambda p: p >= 0)
-    client.command("seek", 600, "absolute")  # inside the second part
-    client.wait_position(lambda p: p >= 600)
+    client.seek_to(600)
     client.command("quit")
     assert running.wait().error is None
     saved = library.watch.get(item.id)
@@ -165,9 +156,7 @@ def test_stacked_movie_plays_as_one_timeline(
 def test_stop_when_kino_closes_saves_and_is_no_error(long_movie: tuple[Library, MediaItem]) -> None:
     library, item = long_movie
     running, client = play(library, item)
-    client.wait_position(lambda p: p >= 0)
-    client.command("seek", 100, "absolute")
-    client.wait_position(lambda p: p >= 100)
+    client.seek_to(100)
     running.session.stop()  # what the UI does when the user quits kino mid-play
     result = running.wait()
     assert result.error is None
