@@ -37,15 +37,15 @@ args = ["--intf=dummy", "--vout=dummy", "--aout=dummy"]
 """
 
 
-@pytest.fixture
-def vlc_library(
-    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch
+def make_vlc_library(
+    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]
 ) -> Iterator[tuple[KinoPaths, MediaItem]]:
-    """A library and kino directories that the user ``nobody`` owns."""
+    """A one-movie library (in ``names`` parts) and kino directories ``nobody`` owns."""
     home = public_dir / f"vlc-{time.monotonic_ns()}"
-    movie = home / "Movies" / "Long (2020)" / "Long (2020).mkv"
-    movie.parent.mkdir(parents=True)
-    shutil.copyfile(long_clip, movie)
+    for name in names:
+        movie = home / "Movies" / "Long (2020)" / name
+        movie.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(long_clip, movie)
     for name in ("CONFIG", "DATA", "CACHE"):
         monkeypatch.setenv(f"XDG_{name}_HOME", str(home / "xdg" / name.lower()))
     paths = KinoPaths.default()
@@ -59,6 +59,21 @@ def vlc_library(
     home.chmod(0o755)
     yield paths, item
     shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def vlc_library(
+    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[KinoPaths, MediaItem]]:
+    yield from make_vlc_library(public_dir, long_clip, monkeypatch, ["Long (2020).mkv"])
+
+
+@pytest.fixture
+def vlc_stacked(
+    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[KinoPaths, MediaItem]]:
+    names = ["Long (2020) cd1.mkv", "Long (2020) cd2.mkv"]
+    yield from make_vlc_library(public_dir, long_clip, monkeypatch, names)
 
 
 def as_nobody(scenario: Callable[[], None], timeout: float = 120.0) -> None:
@@ -148,6 +163,28 @@ def test_vlc_stop_resume_and_watched(vlc_library: tuple[KinoPaths, MediaItem]) -
     saved = store.get(item.id)
     assert saved.watched and saved.play_count == 1 and saved.position == 0
     assert [play["player"] for play in store.history()] == ["vlc", "vlc"]
+
+
+def test_vlc_maps_parts_onto_one_timeline(vlc_stacked: tuple[KinoPaths, MediaItem]) -> None:
+    paths, item = vlc_stacked
+    assert len(item.parts) == 2 and item.duration == pytest.approx(800, abs=2)
+
+    def play_into_part_two() -> None:
+        library = Library(paths)
+        session = PlaybackSession(item, library.watch, library.settings.playback, 0.0)
+        running = Running(session)
+        wait_until(lambda: session.state.position is not None, "VLC to report a time")
+        assert session.player._send(b"next\n")  # the user skips to the second part
+        wait_until(lambda: session.state.part == 1, "the second part to start")
+        assert session.seek(100)
+        wait_until(lambda: library.watch.get(item.id).position >= 499, "the mapped position")
+        assert session.quit()
+        assert running.wait().error is None
+
+    as_nobody(play_into_part_two)
+    saved = WatchStore(paths.watch_file).get(item.id)
+    assert 499 <= saved.position <= 506  # 400 s of part one + 100 s into part two
+    assert not saved.watched
 
 
 def test_vlc_as_root_is_refused_clearly(run_kino, build_library) -> None:  # type: ignore[no-untyped-def]
