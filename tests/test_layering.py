@@ -14,6 +14,13 @@ CORE_MODULES = [
     "kino_tui.core.nfo",
     "kino_tui.core.sidecars",
     "kino_tui.core.watchstate",
+    "kino_tui.core.browse",
+    "kino_tui.core.progress",
+    "kino_tui.core.player_settings",
+    "kino_tui.core.playback",
+    "kino_tui.core.players.mpv",
+    "kino_tui.core.players.vlc",
+    "kino_tui.cli_playback",
     "kino_tui.library",
     "kino_tui.config",
 ]
