@@ -11,8 +11,8 @@ from typing import Any
 
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.playback import PlaybackSession, start_position
-from kino_tui.core.progress import format_time
+from kino_tui.core.playback import PlaybackSession
+from kino_tui.core.progress import format_time, start_position
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.player_settings import PlayerSettings, ResumeMode
+from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
 from kino_tui.core.players.base import Change
 from kino_tui.core.progress import progress_after_play
@@ -37,15 +37,6 @@ class PlaybackResult:
     progress: Progress
     state: PlayerState
     error: str | None = None
-
-
-def start_position(progress: Progress, resume: ResumeMode, explicit: float | None = None) -> float:
-    """Where to start: an explicit position, else the resume point unless resume is off."""
-    if explicit is not None:
-        return max(0.0, explicit)
-    if resume == "never":
-        return 0.0
-    return progress.position if progress.position > 0 else 0.0
 
 
 class PlaybackSession:

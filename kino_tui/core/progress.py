@@ -71,9 +71,14 @@ def _completed(after: Progress) -> Progress:
     return after
 
 
-def resume_point(progress: Progress) -> float:
-    """Where a play resumes: the stored position, or the start."""
-    return progress.position if progress.position > 0 else 0.0
+def start_position(progress: Progress, resume: str, explicit: float | None = None) -> float:
+    """Where to start: an explicit position, else the resume point unless ``resume`` is
+    ``"never"`` (``"ask"`` callers ask first and pass the answer as ``explicit``)."""
+    if explicit is not None:
+        return max(0.0, explicit)
+    if resume == "never":
+        return 0.0
+    return max(0.0, progress.position)
 
 
 def format_time(seconds: float | None) -> str:

@@ -16,7 +16,7 @@ from textual.app import SuspendNotSupported
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
-from kino_tui.core.progress import format_time
+from kino_tui.core.progress import format_time, start_position
 
 if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackResult, PlaybackSession
@@ -48,7 +48,7 @@ class PlaybackController:
             )
             return
         settings = self.app.library.settings.playback
-        progress = self.app.library.watch.get(item.id)
+        progress = self.app.browser.progress_of(item)
         if settings.resume == "ask" and progress.position > 0:
             from kino_tui.ui.screens.resume import ResumeScreen
 
@@ -58,7 +58,7 @@ class PlaybackController:
 
             self.app.push_screen(ResumeScreen(item.display_title, progress.position), chosen)
             return
-        self.start(item, progress.position if settings.resume != "never" else 0.0)
+        self.start(item, start_position(progress, settings.resume))
 
     def play_next(self) -> None:
         """Play the episode offered after the last one ended."""

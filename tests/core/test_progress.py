@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kino_tui.core.models import Progress
-from kino_tui.core.progress import ResumeRules, format_time, progress_after_play
+from kino_tui.core.progress import ResumeRules, format_time, progress_after_play, start_position
 
 RULES = ResumeRules()
 NOW = "2026-11-25T20:00:00+00:00"
@@ -81,3 +81,12 @@ def test_format_time() -> None:
     assert format_time(754.9) == "12:34"
     assert format_time(3723) == "1:02:03"
     assert format_time(None) == "--:--"
+
+
+def test_start_position_follows_the_resume_setting() -> None:
+    stopped = Progress(position=754.0)
+    assert start_position(stopped, "always") == 754.0
+    assert start_position(stopped, "ask") == 754.0  # callers that ask pass the answer instead
+    assert start_position(stopped, "never") == 0.0
+    assert start_position(stopped, "always", explicit=42.0) == 42.0
+    assert start_position(Progress(), "always") == 0.0

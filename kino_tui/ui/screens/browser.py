@@ -185,6 +185,10 @@ class BrowserScreen(Screen[None]):
             self.view.update_progress(item_id, progress)
         self._refresh_current()
 
+    def progress_of(self, item: MediaItem) -> Progress:
+        """An item's progress as this screen knows it (kept current by every change)."""
+        return self.view.state(item) if self.view is not None else Progress()
+
     def next_episode(self, item: MediaItem) -> MediaItem | None:
         return self.view.next_episode(item) if self.view is not None else None
 

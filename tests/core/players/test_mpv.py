@@ -11,8 +11,9 @@ import pytest
 
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import LibraryRoot, MediaItem
-from kino_tui.core.playback import PlaybackSession, start_position
+from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.players.mpv import edl_target
+from kino_tui.core.progress import start_position
 from kino_tui.library import Library
 from tests.core.players.conftest import (
     MpvClient,

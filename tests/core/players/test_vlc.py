@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kino_tui.core.models import LibraryRoot, MediaItem
-from kino_tui.core.playback import PlaybackSession, start_position
+from kino_tui.core.playback import PlaybackSession
+from kino_tui.core.progress import start_position
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
