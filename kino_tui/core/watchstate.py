@@ -48,6 +48,14 @@ class WatchStore:
         with file_lock(self.lock_path, timeout=30.0):
             yield self._progress_table()
 
+    def signature(self) -> tuple[int, int] | None:
+        """The file's modification time and size: a cheap way to see another process's writes."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
     def all(self) -> dict[str, Progress]:
         """Every item's progress, read fresh from disk."""
         return {doc["id"]: _progress_from(doc) for doc in self._progress_table().all()}

@@ -289,3 +289,26 @@ async def test_offline_items_are_shown_not_hidden(ui_library: Library) -> None:
         assert "offline" in list_text(app)
         assert "Offline" in detail_text(app)
         assert "offline" in str(app.screen.query_one("#status").content)
+
+
+async def test_progress_from_another_kino_process_appears(app: KinoApp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two SSH sessions: what one saves, the other's Continue Watching shows."""
+    import kino_tui.ui.screens.browser as browser_module
+    from kino_tui.core.models import Progress
+    from kino_tui.core.watchstate import WatchStore
+
+    monkeypatch.setattr(browser_module, "WATCH_POLL_SECONDS", 0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "continue-watching")
+        assert "Zodiac" not in list_text(app)
+        other = WatchStore(app.library.paths.watch_file)  # as the other process has it
+        (zodiac,) = (i for i in app.library.load()[0].items.values() if i.title == "Zodiac")
+        other.save(
+            zodiac, Progress(position=0.5, duration=1.0, last_played="2026-11-25T20:00:00+00:00")
+        )
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if "Zodiac" in list_text(app):
+                break
+        assert "Zodiac (2007)" in list_text(app)

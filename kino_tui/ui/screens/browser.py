@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from kino_tui.ui.app import KinoApp
 
 SEARCH_DELAY = 0.03
+#: How often to look for progress saved by other kino processes (another SSH session).
+WATCH_POLL_SECONDS = 3.0
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ class BrowserScreen(Screen[None]):
         self.scan_cancel: threading.Event | None = None
         self._scan_message = ""
         self._search_timer: Timer | None = None
+        self._watch_signature: tuple[int, int] | None = None
 
     @property
     def kino(self) -> KinoApp:
@@ -132,6 +135,29 @@ class BrowserScreen(Screen[None]):
         sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
         self.query_one(MediaList).focus()
         self.load_catalog()
+        self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
+
+    @work(thread=True, exclusive=True, group="watch-poll", exit_on_error=False, description="poll")
+    def check_watch_state(self) -> None:
+        """Read the watch file again when another process has written it."""
+        store = self.kino.library.watch
+        signature = store.signature()
+        if signature is None or signature == self._watch_signature:
+            return
+        progress = store.all()
+        self.app.call_from_thread(self._watch_state_read, signature, progress)
+
+    def _watch_state_read(self, signature: tuple[int, int], progress: dict[str, Progress]) -> None:
+        self._watch_signature = signature
+        if self.view is None:
+            return
+        changed = {
+            item_id: state
+            for item_id, state in progress.items()
+            if item_id in self.view.items and self.view.progress.get(item_id) != state
+        }
+        if changed:
+            self.progress_changed(changed)
 
     # -- loading -----------------------------------------------------------------
     @work(
