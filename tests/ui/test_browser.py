@@ -312,3 +312,19 @@ async def test_progress_from_another_kino_process_appears(app: KinoApp, monkeypa
             if "Zodiac" in list_text(app):
                 break
         assert "Zodiac (2007)" in list_text(app)
+
+
+async def test_catalog_from_a_newer_kino_is_explained(app: KinoApp) -> None:
+    import orjson
+    from textual.widgets import Static
+
+    path = app.library.paths.catalog_file
+    raw = orjson.loads(path.read_bytes())
+    raw["meta"]["1"]["schema"] = 999
+    path.write_bytes(orjson.dumps(raw))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status", Static).content)
+        assert "could not be loaded" in status and "newer kino" in status
+    assert orjson.loads(path.read_bytes())["meta"]["1"]["schema"] == 999  # left untouched

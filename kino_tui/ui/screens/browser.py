@@ -169,8 +169,16 @@ class BrowserScreen(Screen[None]):
     )
     def load_catalog(self) -> None:
         preload, self.kino.preload = self.kino.preload, None
-        view, warning = preload.result() if preload else self.kino.library.load_view()
+        try:
+            view, warning = preload.result() if preload else self.kino.library.load_view()
+        except KinoError as error:  # a catalog from a newer kino, a lock held too long…
+            self.app.call_from_thread(self._catalog_failed, str(error))
+            return
         self.app.call_from_thread(self._catalog_loaded, view, warning)
+
+    def _catalog_failed(self, message: str) -> None:
+        self.set_status(f"The catalog could not be loaded: {message}")
+        self.notify(printable(message), title="Catalog", severity="error", timeout=30, markup=False)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
     def build_search_index(self, view: LibraryView) -> None:
