@@ -198,13 +198,10 @@ class LibraryView:
 
     def first_section(self) -> str:
         """The section to open on: Movies, or the first of the others with something in it."""
-        if any(item.kind == "movie" for item in self.items.values()):
-            return "movies"
         kinds = {item.kind for item in self.items.values()}
-        if "episode" in kinds:
-            return "shows"
-        if kinds & {"video", "movie", "episode"}:
-            return "videos"
+        for kind, key in (("movie", "movies"), ("episode", "shows"), ("video", "videos")):
+            if kind in kinds:
+                return key
         return "music" if "track" in kinds else "movies"
 
     def summary(self) -> str:
@@ -353,10 +350,6 @@ class LibraryView:
         return following[0] if following else None
 
     # -- search --------------------------------------------------------------
-    @property
-    def search_ready(self) -> bool:
-        return self._search_text is not None
-
     def build_search_index(self) -> None:
         """Fold every item's searchable text once (titles, series, artist, album, file name)."""
         items, lines, starts = [], [], []

@@ -95,10 +95,6 @@ class PlaybackSession:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)
 
-    def toggle_pause(self) -> bool:
-        """Pause or resume the running player."""
-        return self.player.toggle_pause()
-
     def quit(self) -> bool:
         """Ask the running player to quit, as its own ``q`` key would."""
         return self.player.quit()

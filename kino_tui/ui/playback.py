@@ -35,10 +35,6 @@ class PlaybackController:
         self.next_item: MediaItem | None = None
         self._last_update = 0.0
 
-    @property
-    def playing(self) -> bool:
-        return self.session is not None
-
     def play(self, item: MediaItem) -> None:
         """Play an item, asking first when it has a resume point and ``resume = "ask"``."""
         if self.session is not None:

@@ -77,10 +77,6 @@ class Player(ABC):
         """Jump to ``position`` seconds; False when the player cannot be reached."""
 
     @abstractmethod
-    def toggle_pause(self) -> bool:
-        """Pause or resume."""
-
-    @abstractmethod
     def quit(self) -> bool:
         """Ask the player to quit."""
 

@@ -47,9 +47,6 @@ class MpvPlayer(Player):
     def seek(self, position: float) -> bool:
         return self._command("seek", position, "absolute")
 
-    def toggle_pause(self) -> bool:
-        return self._command("cycle", "pause")
-
     def quit(self) -> bool:
         return self._command("quit")
 

@@ -17,6 +17,10 @@ from kino_tui.core.errors import PlayerError
 from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
 
 POLL_SECONDS = 1.0
+ROOT_REFUSAL = (
+    'VLC refuses to run as root: use mpv (player = "mpv" in config.toml, '
+    "or --player mpv) or run kino as a normal user"
+)
 _STATUS = re.compile(
     r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"
 )
@@ -29,10 +33,7 @@ class VlcPlayer(Player):
 
     def check_can_run(self) -> None:
         if os.geteuid() == 0:
-            raise PlayerError(
-                'VLC refuses to run as root: use mpv (player = "mpv" in config.toml, '
-                "or --player mpv) or run kino as a normal user"
-            )
+            raise PlayerError(ROOT_REFUSAL)
 
     def argv(self) -> list[str]:
         options = self.options
@@ -53,15 +54,12 @@ class VlcPlayer(Player):
         return [*argv, "--", *self.parts]
 
     def explain_exit(self, returncode: int, output: str) -> str | None:
-        if "not supposed to be run as root" in output:
-            return "VLC refuses to run as root: use mpv, or run kino as a normal user"
+        if "not supposed to be run as root" in output:  # a configured wrapper ran it as root
+            return ROOT_REFUSAL
         return super().explain_exit(returncode, output)
 
     def seek(self, position: float) -> bool:
         return self._send(f"seek {int(position)}\n".encode())
-
-    def toggle_pause(self) -> bool:
-        return self._send(b"pause\n")
 
     def quit(self) -> bool:
         return self._send(b"quit\n")
