@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 from kino_tui.config import Settings, load_settings, normalise_root
-from kino_tui.core.browse import LibraryView
-from kino_tui.core.catalog import Catalog, CatalogData
-from kino_tui.core.errors import ItemNotFound
+from kino_tui.core.browse import OPENING_KINDS, LibraryView, first_section
+from kino_tui.core.catalog import Catalog, CatalogData, PackedCatalog
+from kino_tui.core.errors import CatalogDamaged, ItemNotFound
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanProgress, ScanSummary
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
+
+
+@dataclass(slots=True)
+class Opening:
+    """The opening section's view, and the catalog as read, if anything is left to unpack."""
+
+    view: LibraryView
+    warning: str | None
+    rest: PackedCatalog | None
 
 
 class Library:
@@ -67,14 +77,40 @@ class Library:
         view.section(view.first_section())  # built here, off the UI thread
         return view, warning
 
-    def load_in_background(self) -> Future[tuple[LibraryView, str | None]]:
-        """Start :meth:`load_view` on a thread now (kino starts it before the UI toolkit
+    def load_opening(self) -> Opening:
+        """The section kino opens on, unpacked before the rest of the catalog (the UI
+        shows it while :meth:`load_rest` unpacks everything else)."""
+        progress = self.watch.all()
+        try:
+            packed = self.catalog.read()
+            section = first_section(packed.kinds)
+            items = packed.items(OPENING_KINDS[section])
+        except CatalogDamaged as error:
+            return Opening(self._view([], progress), self.catalog.set_aside(error), None)
+        view = self._view(items, progress)
+        view.section(section)  # built here, off the UI thread
+        return Opening(view, None, None if packed.kinds <= OPENING_KINDS[section] else packed)
+
+    def load_rest(self, opening: Opening) -> tuple[LibraryView, str | None]:
+        """The whole library after :meth:`load_opening`; progress recorded in the opening
+        view meanwhile is shared, not lost."""
+        progress = opening.view.progress
+        if opening.rest is None:
+            return opening.view, None
+        try:
+            items = opening.rest.items()
+        except CatalogDamaged as error:
+            return self._view([], progress), self.catalog.set_aside(error)
+        return self._view(items, progress), None
+
+    def load_in_background(self) -> Future[Opening]:
+        """Start :meth:`load_opening` on a thread now (kino starts it before the UI toolkit
         is even imported, so the catalog is ready sooner); the result comes as a future."""
-        future: Future[tuple[LibraryView, str | None]] = Future()
+        future: Future[Opening] = Future()
 
         def load() -> None:
             try:
-                future.set_result(self.load_view())
+                future.set_result(self.load_opening())
             except BaseException as error:  # handed to whoever waits on the future
                 future.set_exception(error)
 
@@ -83,9 +119,12 @@ class Library:
 
     def view(self, data: CatalogData) -> LibraryView:
         """Sections and drill-down over the catalog, with current watch progress."""
+        return self._view(data.items.values(), self.watch.all())
+
+    def _view(self, items: Iterable[MediaItem], progress: dict[str, Progress]) -> LibraryView:
         return LibraryView(
-            data.items.values(),
-            self.watch.all(),
+            items,
+            progress,
             next_up_days=self.settings.next_up_days,
             next_up_specials=self.settings.next_up_specials,
         )

@@ -38,6 +38,23 @@ NEXT_UP_DAYS = 365
 _VIDEO_KINDS = ("movie", "episode", "video")
 
 
+#: The item kinds each opening section lists.
+OPENING_KINDS: dict[str, frozenset[str]] = {
+    "movies": frozenset({"movie"}),
+    "shows": frozenset({"episode"}),
+    "videos": frozenset(_VIDEO_KINDS),
+    "music": frozenset({"track"}),
+}
+
+
+def first_section(kinds: set[str] | frozenset[str]) -> str:
+    """The section to open on: Movies, or the first of the others with something in it."""
+    for kind, key in (("movie", "movies"), ("episode", "shows"), ("video", "videos")):
+        if kind in kinds:
+            return key
+    return "music" if "track" in kinds else "movies"
+
+
 @dataclass(slots=True)
 class Entry:
     """One row of a list: an item, or a group (show, season, artist, album)."""
@@ -197,12 +214,8 @@ class LibraryView:
         )
 
     def first_section(self) -> str:
-        """The section to open on: Movies, or the first of the others with something in it."""
-        kinds = {item.kind for item in self.items.values()}
-        for kind, key in (("movie", "movies"), ("episode", "shows"), ("video", "videos")):
-            if kind in kinds:
-                return key
-        return "music" if "track" in kinds else "movies"
+        """The section to open on (see :func:`first_section`)."""
+        return first_section({item.kind for item in self.items.values()})
 
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""

@@ -2,11 +2,13 @@
 
 This module is the only owner of the catalog file, a TinyDB database with three
 tables: ``meta`` (schema version and the item field order), ``items`` (one document
-per library root whose ``rows`` hold its items, one list of values per item) and
-``folders`` (each scanned folder's signature). Rows instead of one document per item
-make a 50,000-item catalog half the size and three times faster to load. The whole
-file is written in one atomic replace (TinyDB's table-by-table writes would let a
-reader see a half-updated library) and loaded in one orjson parse.
+per library root and item kind) and ``folders`` (each scanned folder's signature).
+A document's ``rows`` hold its items as JSON text, one list of values per item: rows
+instead of one document per item make a 50,000-item catalog half the size and three
+times faster to load, and keeping them as text lets a reader unpack only the kinds it
+needs first (the UI unpacks the movies it opens on before the rest). The whole file is
+written in one atomic replace (TinyDB's table-by-table writes would let a reader see a
+half-updated library) and read in one orjson parse.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,18 +35,23 @@ from kino_tui.core.models import (
     SUBTITLE_FIELDS,
     MediaItem,
 )
-from kino_tui.core.storage import AtomicJSONStorage
+from kino_tui.core.storage import AtomicJSONStorage, dumps, loads
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 RawCatalog = dict[str, dict[str, Any]]
+#: What a damaged file raises while it is unpacked.
+_DAMAGE = (TypeError, KeyError, ValueError, AttributeError, IndexError)
 
 
 def _from_documents(raw: RawCatalog) -> RawCatalog:
     """Version 0 kept one TinyDB document per item; pack them into rows per root."""
     items = [MediaItem.from_dict(doc) for doc in raw.get("items", {}).values()]
-    packed = _pack(items)
-    return {**raw, "items": packed, "meta": {"1": {"schema": 0, "fields": list(ROW_FIELDS)}}}
+    documents = {
+        str(number): {"root": root, "rows": rows}
+        for number, ((root, _), rows) in enumerate(sorted(_row_groups(items).items()), start=1)
+    }
+    return {**raw, "items": documents, "meta": {"1": {"schema": 0, "fields": list(ROW_FIELDS)}}}
 
 
 def _relative_rows(raw: RawCatalog) -> RawCatalog:
@@ -53,8 +60,25 @@ def _relative_rows(raw: RawCatalog) -> RawCatalog:
     return raw
 
 
+def _rows_as_text(raw: RawCatalog) -> RawCatalog:
+    """Version 3 splits each root's rows by kind and keeps them as JSON text."""
+    kind_index = raw["meta"]["1"].get("fields", ROW_FIELDS).index("kind")
+    documents: dict[str, dict[str, Any]] = {}
+    for doc in raw.get("items", {}).values():
+        by_kind: dict[str, list[list[Any]]] = {}
+        for row in doc["rows"]:
+            by_kind.setdefault(row[kind_index], []).append(row)
+        for kind, rows in sorted(by_kind.items()):
+            documents[str(len(documents) + 1)] = _document(doc["root"], kind, rows)
+    return {**raw, "items": documents}
+
+
 #: Migrations from each old schema version to the next one.
-MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {0: _from_documents, 1: _relative_rows}
+MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {
+    0: _from_documents,
+    1: _relative_rows,
+    2: _rows_as_text,
+}
 
 
 def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
@@ -75,9 +99,9 @@ def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
     return raw
 
 
-def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
-    """One TinyDB document per library root, holding that root's items as rows."""
-    by_root: dict[str, list[list[Any]]] = {}
+def _row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[list[Any]]]:
+    """Packed rows by (root, kind), in path order."""
+    groups: dict[tuple[str, str], list[list[Any]]] = {}
     for item in sorted(items, key=lambda i: i.path):
         row = item.to_row()
         row[ROOT_INDEX] = None  # the document holds the root
@@ -86,33 +110,42 @@ def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
         prefix = item.root.rstrip("/") + "/"
         if item.path.startswith(prefix):
             row[PATH_INDEX] = item.path[len(prefix) :]  # relative: no leading slash
-        by_root.setdefault(item.root, []).append(row)
+        groups.setdefault((item.root, item.kind), []).append(row)
+    return groups
+
+
+def _document(root: str, kind: str, rows: list[list[Any]]) -> dict[str, Any]:
+    return {"root": root, "kind": kind, "rows": dumps(rows).decode("utf-8")}
+
+
+def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
+    """One TinyDB document per library root and kind, its rows as JSON text."""
     return {
-        str(number): {"root": root, "rows": rows}
-        for number, (root, rows) in enumerate(sorted(by_root.items()), start=1)
+        str(number): _document(root, kind, rows)
+        for number, ((root, kind), rows) in enumerate(sorted(_row_groups(items).items()), start=1)
     }
 
 
-def _unpack(documents: dict[str, dict[str, Any]], stored_fields: list[str]) -> list[MediaItem]:
-    items: list[MediaItem] = []
-    same_layout = stored_fields == list(ROW_FIELDS)
+def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
+    """The items of one document (rows as JSON text, or as lists in the older layouts)."""
+    rows = doc["rows"]
+    if isinstance(rows, str):
+        rows = loads(rows)
+    root = doc["root"]
+    prefix = root.rstrip("/") + "/"
     root_index, parts_index = stored_fields.index("root"), stored_fields.index("parts")
     path_index = stored_fields.index("path")
-    for doc in documents.values():
-        root = doc["root"]
-        prefix = root.rstrip("/") + "/"
-        for row in doc["rows"]:
-            row[root_index] = root
-            path = row[path_index]
-            if not path.startswith("/"):
-                path = row[path_index] = prefix + path
-            if row[parts_index] is None:
-                row[parts_index] = [path]
-            if same_layout:
-                items.append(MediaItem.from_row(row))
-            else:  # written by a kino with other fields: match them by name
-                items.append(MediaItem.from_dict(_row_as_dict(stored_fields, row)))
-    return items
+    for row in rows:
+        row[root_index] = root
+        path = row[path_index]
+        if path[0] != "/":
+            path = row[path_index] = prefix + path
+        if row[parts_index] is None:
+            row[parts_index] = [path]
+    if stored_fields == list(ROW_FIELDS):
+        return list(map(MediaItem.from_row, rows))
+    # written by a kino with other fields: match them by name
+    return [MediaItem.from_dict(_row_as_dict(stored_fields, row)) for row in rows]
 
 
 def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
@@ -122,6 +155,63 @@ def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
         dict(zip(SUBTITLE_FIELDS, s, strict=False)) for s in data.get("subtitles") or ()
     ]
     return data
+
+
+@contextlib.contextmanager
+def _objects_for_life() -> Iterator[None]:
+    """Build long-lived objects without the cyclic GC: unpacking makes ~10^6 objects and
+    no cycles, so collections only cost time; afterwards they are frozen out of it (a full
+    collection walking a 50,000-item catalog costs half a second)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
+class PackedCatalog:
+    """The catalog file as read: its folders, and its items still packed by root and kind.
+
+    Each kind is unpacked the first time it is asked for, so a caller can take the
+    kinds it needs first (see :meth:`items`) and the rest later.
+    """
+
+    def __init__(
+        self, path: Path, documents: list[dict[str, Any]], fields: list[str], folders: dict
+    ) -> None:
+        self.path = path
+        self.folders: dict[str, str] = folders
+        self._documents = documents
+        self._fields = fields
+        self._unpacked: dict[int, list[MediaItem]] = {}
+        try:
+            self.kinds = frozenset(str(doc["kind"]) for doc in documents)
+        except _DAMAGE as error:
+            raise CatalogDamaged(f"{path} is damaged ({error!r})") from None
+
+    def items(self, kinds: Collection[str] | None = None) -> list[MediaItem]:
+        """The items of these kinds (all of them by default); raises
+        :class:`CatalogDamaged` when their rows cannot be read."""
+        found: list[MediaItem] = []
+        with _objects_for_life():
+            for index, doc in enumerate(self._documents):
+                if kinds is not None and doc["kind"] not in kinds:
+                    continue
+                unpacked = self._unpacked.get(index)
+                if unpacked is None:
+                    try:
+                        unpacked = self._unpacked[index] = _unpack(doc, self._fields)
+                    except _DAMAGE as error:
+                        raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
+                found.extend(unpacked)
+        return found
+
+    def data(self) -> CatalogData:
+        """Everything, as :class:`CatalogData`."""
+        return CatalogData({item.id: item for item in self.items()}, dict(self.folders))
 
 
 @dataclass(slots=True)
@@ -140,32 +230,27 @@ class Catalog:
         self.lock_path = path.with_name(path.name + ".lock")
         self._db = TinyDB(path, storage=AtomicJSONStorage)
 
-    def load(self) -> CatalogData:
-        """Read the catalog; an absent file is an empty catalog."""
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # loading builds ~10^6 objects and no cycles: collections only cost time
+    def read(self) -> PackedCatalog:
+        """Read the file, leaving the items packed; an absent file is an empty catalog."""
+        raw = self._db.storage.read()
+        if raw is None:
+            return PackedCatalog(self.path, [], list(ROW_FIELDS), {})
+        stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
         try:
-            raw = self._db.storage.read()
-            if raw is None:
-                return CatalogData()
-            stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
             raw = migrate(raw, self.path)
-            stored_fields = raw["meta"]["1"].get("fields") or list(ROW_FIELDS)
-            try:
-                items = _unpack(raw.get("items", {}), stored_fields)
-                folders = {doc["path"]: doc["key"] for doc in raw.get("folders", {}).values()}
-            except (TypeError, KeyError, ValueError) as error:
-                raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
-            data = CatalogData({item.id: item for item in items}, folders)
-            if stored_version != SCHEMA_VERSION or stored_fields != list(ROW_FIELDS):
-                self._store_upgraded(data)
-            return data
-        finally:
-            if gc_was_enabled:
-                # The catalog lives as long as the process and holds no cycles: keep the
-                # cyclic collector from walking its million objects again and again.
-                gc.freeze()
-                gc.enable()
+            fields = list(raw["meta"]["1"].get("fields") or ROW_FIELDS)
+            folders = {doc["path"]: doc["key"] for doc in raw.get("folders", {}).values()}
+            documents = list(raw.get("items", {}).values())
+        except _DAMAGE as error:
+            raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
+        packed = PackedCatalog(self.path, documents, fields, folders)
+        if stored_version != SCHEMA_VERSION or fields != list(ROW_FIELDS):
+            self._store_upgraded(packed.data())
+        return packed
+
+    def load(self) -> CatalogData:
+        """Read the whole catalog; an absent file is an empty catalog."""
+        return self.read().data()
 
     def _store_upgraded(self, data: CatalogData) -> None:
         """Write a migrated catalog back once, so later starts read the fast layout; skipped
@@ -181,11 +266,15 @@ class Catalog:
         try:
             return self.load(), None
         except CatalogDamaged as error:
-            backup = self.quarantine()
-            return CatalogData(), (
-                f"{error}. It was kept as {backup} and kino started an empty catalog: "
-                "run `kino scan` to rebuild it (watch progress is stored apart and is kept)."
-            )
+            return CatalogData(), self.set_aside(error)
+
+    def set_aside(self, error: CatalogDamaged) -> str:
+        """Quarantine a damaged file (kino goes on with an empty catalog); says so."""
+        backup = self.quarantine()
+        return (
+            f"{error}. It was kept as {backup} and kino started an empty catalog: "
+            "run `kino scan` to rebuild it (watch progress is stored apart and is kept)."
+        )
 
     def quarantine(self) -> Path:
         """Move the current catalog file aside and return where it went."""

@@ -18,6 +18,7 @@ from kino_tui.core.fsutil import atomic_write_bytes
 #: A real path can never start with NUL, so the marker is unambiguous.
 _RAW_MARK = "\x00fsb64:"
 _RAW_MARK_JSON = b"\\u0000fsb64:"
+_RAW_MARK_TEXT = _RAW_MARK_JSON.decode("ascii")
 
 
 def _has_surrogates(text: str) -> bool:
@@ -60,10 +61,11 @@ def dumps(data: Any) -> bytes:
         return orjson.dumps(_escape_raw(data))
 
 
-def loads(data: bytes) -> Any:
-    """The inverse of :func:`dumps`."""
+def loads(data: bytes | str) -> Any:
+    """The inverse of :func:`dumps` (also for JSON text kept inside a document)."""
     loaded = orjson.loads(data)
-    return _unescape_raw(loaded) if _RAW_MARK_JSON in data else loaded
+    marked = _RAW_MARK_JSON in data if isinstance(data, bytes) else _RAW_MARK_TEXT in data
+    return _unescape_raw(loaded) if marked else loaded
 
 
 class AtomicJSONStorage(Storage):

@@ -12,9 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kino_tui.config import add_roots
-from kino_tui.core.browse import LibraryView
 from kino_tui.core.models import MediaItem, RootType
-from kino_tui.library import Library
+from kino_tui.library import Library, Opening
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.playback import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
@@ -34,11 +33,11 @@ class KinoApp(App[None]):
         self,
         library: Library,
         image_mode: str = "off",
-        preload: Future[tuple[LibraryView, str | None]] | None = None,
+        preload: Future[Opening] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
-        #: The catalog being loaded since kino started (used once, by the first screen).
+        #: The opening section being loaded since kino started (used once, by the first screen).
         self.preload = preload
         self.image_mode = image_mode
         self.poster_cache = PosterCache(library.paths.thumbnails_dir)
@@ -99,7 +98,7 @@ class KinoApp(App[None]):
 def run_app(
     library: Library,
     images: str = "auto",
-    preload: Future[tuple[LibraryView, str | None]] | None = None,
+    preload: Future[Opening] | None = None,
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
     requested = images if images != "auto" else str(library.settings.raw.get("images", "auto"))

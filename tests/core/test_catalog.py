@@ -16,7 +16,7 @@ import pytest
 
 from kino_tui.core.catalog import SCHEMA_VERSION, Catalog, CatalogData
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
-from kino_tui.core.models import AudioTrack, MediaItem, Progress, SubtitleTrack
+from kino_tui.core.models import ROW_FIELDS, AudioTrack, MediaItem, Progress, SubtitleTrack
 from kino_tui.core.watchstate import WatchStore
 
 
@@ -190,7 +190,8 @@ def test_rows_are_compact(tmp_path: Path) -> None:
     Catalog(path).save(CatalogData(items))
     stored = orjson.loads(path.read_bytes())
     (document,) = stored["items"].values()
-    row = document["rows"][0]
+    assert (document["root"], document["kind"]) == ("/media/Movies", "movie")
+    row = orjson.loads(document["rows"])[0]  # rows are JSON text, unpacked when needed
     assert not row[2].startswith("/")  # paths relative to the root
     assert len(row) < len(stored["meta"]["1"]["fields"])  # trailing defaults left out
     assert Catalog(path).load().items == items
@@ -199,9 +200,63 @@ def test_rows_are_compact(tmp_path: Path) -> None:
 def test_an_old_layout_is_written_back_once(tmp_path: Path) -> None:
     items = make_items(2)
     path = tmp_path / "catalog.json"
-    Catalog(path).save(CatalogData(items))
-    raw = orjson.loads(path.read_bytes())
-    raw["meta"]["1"]["schema"] = 1
-    path.write_bytes(orjson.dumps(raw))
+    write_version_2(path, items)
     assert Catalog(path).load().items == items
     assert orjson.loads(path.read_bytes())["meta"]["1"]["schema"] == SCHEMA_VERSION
+    written = path.stat().st_ino
+    assert Catalog(path).load().items == items
+    assert path.stat().st_ino == written  # the new layout is not written again
+
+
+def test_kinds_are_unpacked_when_asked_for(tmp_path: Path) -> None:
+    items = make_items(2)
+    show = MediaItem(id="ep", kind="episode", path="/m/Show/S01E01.mkv", root="/m", series="Show")
+    show.parts = [show.path]
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData({**items, "ep": show}, {"/m": "k"}))
+    packed = Catalog(path).read()
+    assert packed.kinds == {"movie", "episode"}
+    assert packed.items(["episode"]) == [show]
+    assert sorted(i.id for i in packed.items(["movie"])) == sorted(items)
+    assert packed.data() == CatalogData({**items, "ep": show}, {"/m": "k"})
+
+
+def test_damaged_rows_are_reported_when_unpacked(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(make_items(1)))
+    raw = orjson.loads(path.read_bytes())
+    raw["items"]["1"]["rows"] = raw["items"]["1"]["rows"][:-5]  # truncated text
+    path.write_bytes(orjson.dumps(raw))
+    packed = Catalog(path).read()  # the file itself is whole
+    with pytest.raises(CatalogDamaged):
+        packed.items()
+    recovered, warning = Catalog(path).load_or_recover()
+    assert recovered.items == {} and warning and "kept as" in warning
+    assert list(tmp_path.glob("catalog.json.damaged-*"))
+
+
+def write_version_2(path: Path, items: dict[str, MediaItem]) -> None:
+    """Schema 2 kept one document per root with its rows as JSON arrays."""
+    rows = [
+        [i.id, i.kind, i.path[len("/m/") :], None, None, *i.to_row()[5:]]
+        for i in sorted(items.values(), key=lambda i: i.path)
+    ]
+    raw = {
+        "meta": {"1": {"schema": 2, "fields": list(ROW_FIELDS)}},
+        "items": {"1": {"root": "/m", "rows": rows}},
+        "folders": {},
+    }
+    path.write_bytes(orjson.dumps(raw))
+
+
+def test_version_2_layout_is_migrated(tmp_path: Path) -> None:
+    items = make_items(2)
+    episode = MediaItem(id="ep", kind="episode", path="/m/Show/S01E01.mkv", root="/m")
+    episode.parts = [episode.path]
+    items["ep"] = episode
+    path = tmp_path / "catalog.json"
+    write_version_2(path, items)
+    assert Catalog(path).load().items == items
+    stored = orjson.loads(path.read_bytes())  # written back in the new layout
+    assert stored["meta"]["1"]["schema"] == SCHEMA_VERSION
+    assert {doc["kind"] for doc in stored["items"].values()} == {"movie", "episode"}

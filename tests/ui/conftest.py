@@ -12,6 +12,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.app import KinoApp
+from kino_tui.ui.screens.browser import BrowserScreen
 from tests.conftest import LibraryBuilder
 
 UI_LIBRARY = {
@@ -45,9 +46,27 @@ def ui_library(kino_paths: KinoPaths, build_library: LibraryBuilder) -> Library:
     return scan_into(kino_paths, root)
 
 
+def kino_app(paths: KinoPaths) -> KinoApp:
+    """The app as ``kino`` starts it: the opening section is read on a thread from the start."""
+    library = Library(paths)
+    return KinoApp(library, image_mode="off", preload=library.load_in_background())
+
+
 @pytest.fixture
 def app(ui_library: Library) -> KinoApp:
-    return KinoApp(Library(ui_library.paths), image_mode="off")
+    return kino_app(ui_library.paths)
+
+
+async def ready(app: KinoApp, pilot) -> BrowserScreen:  # type: ignore[no-untyped-def]
+    """Wait until the whole library is loaded (the opening section comes first)."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.browser.complete:
+            break
+    screen = app.screen
+    assert isinstance(screen, BrowserScreen) and screen.complete
+    return screen
 
 
 def list_text(app: KinoApp) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from textual.widgets import Input, OptionList
 
+from kino_tui.core.browse import LibraryView
 from kino_tui.core.models import LibraryRoot
-from kino_tui.library import Library
+from kino_tui.library import Library, Opening
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
@@ -13,17 +17,9 @@ from kino_tui.ui.screens.filter import FilterScreen
 from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import detail_text, list_text
+from tests.ui.conftest import detail_text, kino_app, list_text, ready
 
 SIZE = (120, 40)
-
-
-async def ready(app: KinoApp, pilot) -> BrowserScreen:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, BrowserScreen)
-    return screen
 
 
 async def choose_section(app: KinoApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -250,7 +246,7 @@ async def test_hostile_names_and_tags_render_literally(app: KinoApp) -> None:
 async def test_keys_can_be_remapped(ui_library: Library) -> None:
     config = ui_library.paths.config_file
     config.write_text(config.read_text() + '\n[keys]\n"list.down" = "n"\n')
-    app = KinoApp(Library(ui_library.paths), image_mode="off")
+    app = kino_app(ui_library.paths)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("n", "n")
@@ -260,7 +256,7 @@ async def test_keys_can_be_remapped(ui_library: Library) -> None:
 async def test_empty_library_explains_how_to_add(
     kino_paths: KinoPaths, build_library: LibraryBuilder
 ) -> None:
-    app = KinoApp(Library(kino_paths), image_mode="off")
+    app = kino_app(kino_paths)
     root = build_library({"Film (2010)/Film (2010).mkv": "h264.mkv"})
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
@@ -283,7 +279,7 @@ async def test_offline_items_are_shown_not_hidden(ui_library: Library) -> None:
 
     Path(root).rename(root + "-gone")
     ui_library.scan([LibraryRoot(root, "mixed")])
-    app = KinoApp(Library(ui_library.paths), image_mode="off")
+    app = kino_app(ui_library.paths)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert "offline" in list_text(app)
@@ -314,17 +310,63 @@ async def test_progress_from_another_kino_process_appears(app: KinoApp, monkeypa
         assert "Zodiac (2007)" in list_text(app)
 
 
-async def test_catalog_from_a_newer_kino_is_explained(app: KinoApp) -> None:
+async def test_catalog_from_a_newer_kino_is_explained(ui_library: Library) -> None:
     import orjson
     from textual.widgets import Static
 
-    path = app.library.paths.catalog_file
+    path = ui_library.paths.catalog_file
     raw = orjson.loads(path.read_bytes())
     raw["meta"]["1"]["schema"] = 999
     path.write_bytes(orjson.dumps(raw))
+    app = kino_app(ui_library.paths)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.screen.query_one("#status", Static).content)
         assert "could not be loaded" in status and "newer kino" in status
     assert orjson.loads(path.read_bytes())["meta"]["1"]["schema"] == 999  # left untouched
+
+
+async def test_opening_section_comes_first_then_the_rest(
+    ui_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The movies are on screen while the rest of the catalog is unpacked; what the user
+    does meanwhile is kept when the rest arrives."""
+    from textual.widgets import Static
+
+    gate = threading.Event()
+    load_rest = Library.load_rest
+
+    def held_back(self: Library, opening: Opening) -> tuple[LibraryView, str | None]:
+        gate.wait(30)  # the real load, started when the test says so
+        return load_rest(self, opening)
+
+    monkeypatch.setattr(Library, "load_rest", held_back)
+    app = kino_app(ui_library.paths)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if "Zodiac (2007)" in list_text(app):
+                break
+        screen = app.browser
+        assert not screen.complete and screen.section == "movies"
+        assert "Loading the rest" in str(screen.query_one("#status", Static).content)
+        media_list = screen.query_one(MediaList)
+        zodiac = next(e.item for e in media_list.entries if e.title == "Zodiac")
+        assert zodiac is not None
+        media_list.cursor = next(n for n, e in enumerate(media_list.entries) if e.item is zodiac)
+        await pilot.press("w")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.progress_of(zodiac).watched:
+                break
+        assert app.library.watch.get(zodiac.id).watched
+        await choose_section(app, pilot, "shows")
+        assert "Loading the rest of the library" in list_text(app)
+        gate.set()
+        await ready(app, pilot)
+        assert "Dark (2017)" in list_text(app)  # the section on screen fills in by itself
+        assert "movies · " in str(screen.query_one("#status", Static).content)
+        await choose_section(app, pilot, "movies")
+        row = next(line for line in list_text(app).splitlines() if "Zodiac" in line)
+        assert "✓" in row  # marked while loading, still marked

@@ -13,8 +13,8 @@ from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.resume import ResumeScreen
 from tests.conftest import LibraryBuilder
 from tests.core.players.conftest import MpvClient, wait_for_socket
-from tests.ui.conftest import list_text
-from tests.ui.test_browser import SIZE, choose_section, ready
+from tests.ui.conftest import kino_app, list_text, ready
+from tests.ui.test_browser import SIZE, choose_section
 
 CONFIG = """\
 playback = "window"
@@ -38,7 +38,7 @@ def playback_app(kino_paths: KinoPaths, build_library: LibraryBuilder) -> KinoAp
     kino_paths.config_file.write_text(CONFIG)
     library = Library(kino_paths)
     library.scan([LibraryRoot(str(root), "mixed")])
-    return KinoApp(Library(kino_paths), image_mode="off")
+    return kino_app(kino_paths)
 
 
 async def until(pilot, test: Callable[[], bool], what: str, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -57,10 +57,10 @@ def now_playing(app: KinoApp) -> str:
 
 
 async def test_resume_is_offered_and_progress_saved(playback_app: KinoApp) -> None:
-    app = playback_app
-    library = app.library
+    library = playback_app.library
     (movie,) = (i for i in library.load()[0].items.values() if i.kind == "movie")
     library.watch.save(movie, Progress(position=200.0, duration=400.0))
+    app = kino_app(library.paths)  # started after the progress was saved
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert "Long (2020)" in list_text(app)
@@ -116,7 +116,7 @@ async def test_autoplay_next_starts_the_following_episode(
     kino_paths: KinoPaths, playback_app: KinoApp
 ) -> None:
     kino_paths.config_file.write_text("autoplay_next = true\n" + CONFIG)
-    app = KinoApp(Library(kino_paths), image_mode="off")
+    app = kino_app(kino_paths)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "shows")

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from kino_tui.core.catalog import Catalog
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.app import KinoApp
-from tests.ui.conftest import UI_LIBRARY, scan_into
+from tests.ui.conftest import UI_LIBRARY, kino_app, ready, scan_into
 
 FIXED_ROOT = Path("/tmp/kino-snapshot-library")
 FIXED_ADDED = "2026-01-02T03:04:05+00:00"
@@ -37,12 +36,11 @@ def snapshot_app(kino_paths: KinoPaths, media: dict[str, Path]) -> KinoApp:
     for item in data.items.values():
         item.added = FIXED_ADDED
     catalog.save(data)
-    return KinoApp(Library(kino_paths), image_mode="off")
+    return kino_app(kino_paths)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await ready(pilot.app, pilot)
 
 
 class TestBrowserSnapshots:
@@ -84,5 +82,5 @@ class TestBrowserSnapshots:
 
     def test_empty_library(self, snap_compare, kino_paths: KinoPaths) -> None:
         """With no library folders, the list says how to add one."""
-        app = KinoApp(Library(kino_paths), image_mode="off")
+        app = kino_app(kino_paths)
         assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

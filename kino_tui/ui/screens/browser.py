@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from kino_tui.core.browse import (
     SECTIONS,
@@ -34,6 +35,7 @@ from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
+    from kino_tui.library import Opening
     from kino_tui.ui.app import KinoApp
 
 SEARCH_DELAY = 0.03
@@ -98,6 +100,8 @@ class BrowserScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view: LibraryView | None = None
+        #: False while the opening section is shown and the rest is still being unpacked.
+        self.complete = False
         self.section = "movies"
         self.levels: list[Level] = []
         self.search_query = ""
@@ -148,9 +152,9 @@ class BrowserScreen(Screen[None]):
         self.app.call_from_thread(self._watch_state_read, signature, progress)
 
     def _watch_state_read(self, signature: tuple[int, int], progress: dict[str, Progress]) -> None:
+        if self.view is None or not self.complete:
+            return  # read again once every item is known
         self._watch_signature = signature
-        if self.view is None:
-            return
         changed = {
             item_id: state
             for item_id, state in progress.items()
@@ -168,13 +172,35 @@ class BrowserScreen(Screen[None]):
         description="load catalog",
     )
     def load_catalog(self) -> None:
+        """Load the catalog: at start the opening section first (read since kino
+        started), then the rest; after a rescan all of it at once."""
         preload, self.kino.preload = self.kino.preload, None
         try:
-            view, warning = preload.result() if preload else self.kino.library.load_view()
+            if preload is not None:
+                opening = preload.result()
+            else:
+                view, warning = self.kino.library.load_view()
         except KinoError as error:  # a catalog from a newer kino, a lock held too long…
             self.app.call_from_thread(self._catalog_failed, str(error))
             return
-        self.app.call_from_thread(self._catalog_loaded, view, warning)
+        if get_current_worker().is_cancelled:
+            return
+        if preload is not None:
+            self.app.call_from_thread(self._opening_loaded, opening)
+        else:
+            self.app.call_from_thread(self._catalog_loaded, view, warning, True)
+
+    def _opening_loaded(self, opening: Opening) -> None:
+        self._catalog_loaded(opening.view, opening.warning, complete=opening.rest is None)
+        if opening.rest is not None:
+            self.call_after_refresh(self.load_rest, opening)
+
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="load")
+    def load_rest(self, opening: Opening) -> None:
+        """Unpack the rest of the catalog once the opening section is on screen."""
+        view, warning = self.kino.library.load_rest(opening)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._catalog_loaded, view, warning, True)
 
     def _catalog_failed(self, message: str) -> None:
         self.set_status(f"The catalog could not be loaded: {message}")
@@ -185,8 +211,9 @@ class BrowserScreen(Screen[None]):
         """Fold the library's text for search once the list is on screen."""
         view.build_search_index()
 
-    def _catalog_loaded(self, view: LibraryView, warning: str | None) -> None:
+    def _catalog_loaded(self, view: LibraryView, warning: str | None, complete: bool) -> None:
         self.view = view
+        self.complete = complete
         if warning:
             self.notify(
                 printable(warning),
@@ -195,9 +222,15 @@ class BrowserScreen(Screen[None]):
                 timeout=15,
                 markup=False,
             )
-        if self.section == "movies":
-            self.section = view.first_section()
-        self.show_section(self.section)
+        if not self.levels:
+            if self.section == "movies":
+                self.section = view.first_section()
+            self.show_section(self.section)
+        else:  # the rest of the library, or a rescan: keep the place in the list
+            self._refresh_current()
+        if not complete:
+            self.set_status("Loading the rest of the library…")
+            return
         self.set_status(self._scan_message or view.summary())
         self.call_after_refresh(self.build_search_index, view)
         self._scan_message = ""
@@ -257,6 +290,8 @@ class BrowserScreen(Screen[None]):
         self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
 
     def _empty_message(self, level: Level) -> str:
+        if not self.complete:
+            return "Loading the rest of the library…"
         if self.view is not None and not self.view.items and not self.kino.library.settings.roots:
             return "No library folders yet. Press a to add one, then kino scans it."
         if level.filter is not None and level.entries:
