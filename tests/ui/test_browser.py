@@ -15,6 +15,7 @@ from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.filter import FilterScreen
 from kino_tui.ui.screens.help import HelpScreen
+from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
 from tests.ui.conftest import detail_text, kino_app, list_text, ready
@@ -199,6 +200,23 @@ async def test_help_lists_every_key(app: KinoApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
         await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_key_bar_shows_the_keys_and_a_click_runs_one(app: KinoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render().plain
+        assert "/ Search" in text and "w Watched" in text and "q Quit" in text
+        await pilot.press("slash")  # the search box takes the keys: the bar follows
+        await pilot.pause()
+        assert "w Watched" not in bar.render().plain and "esc Back" in bar.render().plain
+        await pilot.press("escape")
+        await pilot.pause()
+        column = bar.render().plain.index("? Help")
+        await pilot.click(KeyBar, offset=(column + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
 

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -32,6 +32,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem, Progress, ScanProgress, ScanSummary
 from kino_tui.ui.widgets.detail import DetailPane
+from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class BrowserScreen(Screen[None]):
             yield DetailPane(self.kino.image_mode, self.kino.poster_cache, id="detail")
         yield Static(id="now-playing", markup=False)
         yield Static("Loading the catalog…", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
