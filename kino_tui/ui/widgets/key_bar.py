@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+
 class KeyBar(Widget):
     """The active bindings that ask to be shown (``show=True``), one hint per action."""
 
