@@ -8,15 +8,16 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomlkit
+from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot, RootType
 from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.progress import ResumeRules
+
+if TYPE_CHECKING:  # tomlkit is imported when a config is edited, not at every start
+    import tomlkit
 
 PLAYERS = ("mpv", "vlc")
 PLAYBACK_MODES = ("auto", "window", "terminal")
@@ -172,6 +173,8 @@ def normalise_root(path: str | os.PathLike[str]) -> str:
 
 
 def _load_document(path: Path) -> tomlkit.TOMLDocument:
+    import tomlkit
+
     load_settings(path)  # refuse to edit a file we cannot read
     try:
         return tomlkit.parse(path.read_text("utf-8"))
@@ -180,12 +183,16 @@ def _load_document(path: Path) -> tomlkit.TOMLDocument:
 
 
 def _save_document(path: Path, document: tomlkit.TOMLDocument) -> None:
+    import tomlkit
+
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, tomlkit.dumps(document).encode("utf-8"))
 
 
 def add_roots(path: Path, folders: list[str], root_type: RootType = "mixed") -> list[LibraryRoot]:
     """Add folders to the config (or change their type); return the roots added or changed."""
+    import tomlkit
+
     document = _load_document(path)
     roots = document.get("roots")
     if roots is None:
@@ -211,6 +218,8 @@ def add_roots(path: Path, folders: list[str], root_type: RootType = "mixed") -> 
 
 def remove_root(path: Path, folder: str) -> bool:
     """Remove a folder from the config; False when it was not a root."""
+    import tomlkit
+
     document = _load_document(path)
     roots = document.get("roots")
     if not roots:

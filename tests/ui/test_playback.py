@@ -100,7 +100,9 @@ async def test_episode_end_offers_the_next(playback_app: KinoApp) -> None:
         await pilot.press("enter")  # play S01E01 (a one-second clip)
         await until(pilot, lambda: app.playback.next_item is not None, "the next episode offer")
         assert app.playback.next_item is not None and app.playback.next_item.episode == 2
-        assert any("Up next" in n.message for n in app._notifications)
+        await until(  # notify() posts a message: the notice lands a moment later
+            pilot, lambda: any("Up next" in n.message for n in app._notifications), "the notice"
+        )
         await pilot.press("n")
         await until(
             pilot,

@@ -139,7 +139,13 @@ class BrowserScreen(Screen[None]):
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
         self.query_one(MediaList).focus()
-        self.load_catalog()
+        preload = self.kino.preload
+        if preload is not None and preload.done() and preload.exception() is None:
+            # Read while Textual started: shown in the first frame, without a worker.
+            self.kino.preload = None
+            self._opening_loaded(preload.result())
+        else:
+            self.load_catalog()
         self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
 
     @work(thread=True, exclusive=True, group="watch-poll", exit_on_error=False, description="poll")
