@@ -101,7 +101,9 @@ class Library:
             items = opening.rest.items()
         except CatalogDamaged as error:
             return self._view([], progress), self.catalog.set_aside(error)
-        return self._view(items, progress), None
+        view = self._view(items, progress)
+        view.section(view.first_section())  # the section on screen, built off the UI thread
+        return view, None
 
     def load_in_background(self) -> Future[Opening]:
         """Start :meth:`load_opening` on a thread now (kino starts it before the UI toolkit

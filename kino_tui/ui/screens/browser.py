@@ -187,6 +187,7 @@ class BrowserScreen(Screen[None]):
                 opening = preload.result()
             else:
                 view, warning = self.kino.library.load_view()
+                view.build_search_index()
         except KinoError as error:  # a catalog from a newer kino, a lock held too long…
             self.app.call_from_thread(self._catalog_failed, str(error))
             return
@@ -199,24 +200,20 @@ class BrowserScreen(Screen[None]):
 
     def _opening_loaded(self, opening: Opening) -> None:
         self._catalog_loaded(opening.view, opening.warning, complete=opening.rest is None)
-        if opening.rest is not None:
-            self.call_after_refresh(self.load_rest, opening)
+        self.call_after_refresh(self.load_rest, opening)
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="load")
     def load_rest(self, opening: Opening) -> None:
-        """Unpack the rest of the catalog once the opening section is on screen."""
+        """Once the opening section is on screen: unpack the rest of the catalog and fold
+        the library's text for search."""
         view, warning = self.kino.library.load_rest(opening)
-        if not get_current_worker().is_cancelled:
+        view.build_search_index()
+        if opening.rest is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._catalog_loaded, view, warning, True)
 
     def _catalog_failed(self, message: str) -> None:
         self.set_status(f"The catalog could not be loaded: {message}")
         self.notify(printable(message), title="Catalog", severity="error", timeout=30, markup=False)
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
-    def build_search_index(self, view: LibraryView) -> None:
-        """Fold the library's text for search once the list is on screen."""
-        view.build_search_index()
 
     def _catalog_loaded(self, view: LibraryView, warning: str | None, complete: bool) -> None:
         self.view = view
@@ -239,7 +236,6 @@ class BrowserScreen(Screen[None]):
             self.set_status("Loading the rest of the library…")
             return
         self.set_status(self._scan_message or view.summary())
-        self.call_after_refresh(self.build_search_index, view)
         self._scan_message = ""
 
     def set_status(self, text: str) -> None:
