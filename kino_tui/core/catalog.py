@@ -180,10 +180,14 @@ class PackedCatalog:
     """
 
     def __init__(
-        self, path: Path, documents: list[dict[str, Any]], fields: list[str], folders: dict
+        self,
+        path: Path,
+        documents: list[dict[str, Any]],
+        fields: list[str],
+        folders: dict[str, str],
     ) -> None:
         self.path = path
-        self.folders: dict[str, str] = folders
+        self.folders = folders
         self._documents = documents
         self._fields = fields
         self._unpacked: dict[int, list[MediaItem]] = {}
