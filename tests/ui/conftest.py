@@ -12,7 +12,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.app import KinoApp
-from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.browser import DETAIL_DELAY, BrowserScreen
 from tests.conftest import LibraryBuilder
 
 UI_LIBRARY = {
@@ -66,6 +66,9 @@ async def ready(app: KinoApp, pilot) -> BrowserScreen:  # type: ignore[no-untype
             break
     screen = app.screen
     assert isinstance(screen, BrowserScreen) and screen.complete
+    # The loads moved the cursor: let it rest, so the next key updates the detail pane
+    # at once instead of after DETAIL_DELAY (as a held key would).
+    await pilot.pause(DETAIL_DELAY * 2)
     return screen
 
 

@@ -12,7 +12,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.library import Library, Opening
 from kino_tui.paths import KinoPaths
 from kino_tui.ui.app import KinoApp
-from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.browser import DETAIL_DELAY, BrowserScreen
 from kino_tui.ui.screens.filter import FilterScreen
 from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.widgets.key_bar import KeyBar
@@ -84,8 +84,29 @@ async def test_vim_keys_move_the_cursor(app: KinoApp) -> None:
         assert media_list.cursor == len(media_list.entries) - 1
         await pilot.press("g")
         assert media_list.cursor == 0
+        await pilot.pause(DETAIL_DELAY * 3)  # keys in quick succession: the pane follows at rest
         first = media_list.entries[0].title
         assert first in detail_text(app)
+
+
+async def test_cursor_row_follows_focus_and_scrolling(app: KinoApp) -> None:
+    """Rows are drawn once and reused: the cursor row must still change with focus."""
+    async with app.run_test(size=(120, 12)) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "videos")
+        media_list = app.screen.query_one(MediaList)
+        focused = media_list.render_line(0)
+        app.screen.query_one("#sections").focus()
+        await pilot.pause()
+        assert media_list.render_line(0) != focused  # the cursor is dimmed without focus
+        media_list.focus()
+        await pilot.pause()
+        assert media_list.render_line(0) == focused
+        for _ in range(len(media_list.entries) - 1):
+            await pilot.press("j")
+        await pilot.pause()
+        bottom = media_list.scrollable_content_region.height - 1
+        assert media_list.entries[-1].title in media_list.render_line(bottom).text
 
 
 async def test_search_is_as_you_type_and_tolerant(app: KinoApp) -> None:
@@ -254,10 +275,10 @@ async def test_hostile_names_and_tags_render_literally(app: KinoApp) -> None:
         assert "\x1b" not in text and "Esc\\x1b[2J\\x1b]0;pwned\\x07" in text
         media_list = app.screen.query_one(MediaList)
         media_list.cursor = next(i for i, e in enumerate(media_list.entries) if e.title == "Amélie")
-        await pilot.pause()
+        await pilot.pause(DETAIL_DELAY * 3)  # the detail pane follows the cursor at rest
         assert "A [bold red]shy[/] waitress." in detail_text(app)
         media_list.cursor = next(i for i, e in enumerate(media_list.entries) if "Evil" in e.title)
-        await pilot.pause()
+        await pilot.pause(DETAIL_DELAY * 3)
         assert "[reverse]Evil[blink]" in detail_text(app)
 
 

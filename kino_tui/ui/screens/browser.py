@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from kino_tui.ui.app import KinoApp
 
 SEARCH_DELAY = 0.03
+#: While the cursor moves faster than this (a held key), the detail pane waits for it to
+#: rest: redrawing the pane costs more than moving the cursor.
+DETAIL_DELAY = 0.06
 #: How often to look for progress saved by other kino processes (another SSH session).
 WATCH_POLL_SECONDS = 3.0
 
@@ -110,6 +113,8 @@ class BrowserScreen(Screen[None]):
         self._scan_message = ""
         self._search_timer: Timer | None = None
         self._watch_signature: tuple[int, int] | None = None
+        self._detail_timer: Timer | None = None
+        self._last_highlight = 0.0
 
     @property
     def kino(self) -> KinoApp:
@@ -322,7 +327,20 @@ class BrowserScreen(Screen[None]):
 
     @on(MediaList.Highlighted)
     def _entry_highlighted(self, event: MediaList.Highlighted) -> None:
-        self.query_one(DetailPane).show(event.entry, self.view)
+        now = time.monotonic()
+        moving = now - self._last_highlight < DETAIL_DELAY
+        self._last_highlight = now
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if moving:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+        else:
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
 
     @on(MediaList.Selected)
     def _entry_selected(self, event: MediaList.Selected) -> None:

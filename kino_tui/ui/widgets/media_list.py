@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -66,7 +67,7 @@ class MediaList(ScrollView, can_focus=True):
     MediaList > .media-list--offline { color: $error 70%; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)  # see watch_cursor
 
     class Highlighted(Message):
         """The cursor moved to another entry."""
@@ -86,12 +87,21 @@ class MediaList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.entries: list[Entry] = []
         self.empty_message = ""
+        self._base_style: Style | None = None  # walks every ancestor: computed once
+        #: Rendered rows by (row, has the cursor, width): a scroll by one row draws one.
+        self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(256)
+
+    def notify_style_update(self) -> None:
+        self._base_style = None
+        self._strips.clear()
+        super().notify_style_update()
 
     # -- content -------------------------------------------------------------
     def set_entries(self, entries: list[Entry], cursor: int = 0, empty_message: str = "") -> None:
         """Replace every row at once (cheap: nothing is rendered off screen)."""
         self.entries = entries
         self.empty_message = empty_message
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(entries))
         self.cursor = max(0, min(cursor, len(entries) - 1))
         self.scroll_to(y=max(0, self.cursor - self.size.height // 2), animate=False)
@@ -103,15 +113,15 @@ class MediaList(ScrollView, can_focus=True):
             return self.entries[self.cursor]
         return None
 
-    def refresh_entry(self, entry: Entry) -> None:
-        """Redraw one row after its state changed."""
-        if entry in self.entries:
-            self.refresh()
-
     # -- cursor --------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._keep_cursor_visible()
-        self.refresh()
+        if self.scroll_offset.y == top:  # only two rows change (a scroll redraws them all)
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self.highlighted))
 
     def _keep_cursor_visible(self) -> None:
@@ -162,7 +172,9 @@ class MediaList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        base = self._base_style
         if not self.entries:
             if y == 1 and self.empty_message:
                 text = Text(
@@ -175,13 +187,17 @@ class MediaList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if row >= len(self.entries):
             return Strip.blank(width, base)
-        entry = self.entries[row]
-        style = base
-        if not entry.available:
-            style = style + self.get_component_rich_style("media-list--offline")
-        if row == self.cursor:
-            style = style + self.get_component_rich_style("media-list--cursor")
-        return self._render_entry(entry, width, style)
+        key = (row, row == self.cursor, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            entry = self.entries[row]
+            style = base
+            if not entry.available:
+                style = style + self.get_component_rich_style("media-list--offline")
+            if row == self.cursor:
+                style = style + self.get_component_rich_style("media-list--cursor")
+            strip = self._strips[key] = self._render_entry(entry, width, style)
+        return strip
 
     def _render_entry(self, entry: Entry, width: int, style: Style) -> Strip:
         dim = self.get_component_rich_style("media-list--dim")
