@@ -19,7 +19,7 @@ UI_LIBRARY = {
     "Movies/Amélie (2001)/Amélie (2001).mkv": "h264.mkv",
     "Movies/Amélie (2001)/Amélie (2001).nfo": "<movie><title>Amélie</title><plot>A [bold red]shy[/] waitress.</plot><genre>Comedy</genre><genre>Romance</genre></movie>",
     "Movies/Zodiac (2007)/Zodiac (2007).mkv": "hevc.mp4",
-    "Movies/Zodiac (2007)/Zodiac (2007).nfo": "<movie><genre>Thriller</genre></movie>",
+    "Movies/Zodiac (2007)/Zodiac (2007).nfo": "<movie><genre>Thriller</genre><genre>[b]Noir[/b]</genre></movie>",
     "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
     "Movies/[reverse]Evil[blink] (1999)/[reverse]Evil[blink] (1999).mkv": "vp9.webm",
     "TV/Dark (2017)/Season 01/Dark S01E01.mkv": "h264.mkv",

@@ -154,6 +154,8 @@ async def test_filter_by_genre_and_clear(app: KinoApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
         options = app.screen.query_one(OptionList)
+        labels = [options.render_line(y).text for y in range(options.option_count)]
+        assert any("genre: [b]Noir[/b]" in label for label in labels)  # an NFO's text, literally
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         index = next(i for i, label in enumerate(labels) if "genre: Thriller" in label)
         options.highlighted = index
@@ -217,6 +219,7 @@ async def test_help_lists_every_key(app: KinoApp) -> None:
         for key in ("j", "slash", "s", "f", "w", "r", "q", "escape", "question_mark"):
             assert key in text
         assert "Search the whole library" in text
+        assert "under [keys] in config.toml" in str(app.screen.query(".hint").first().render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
@@ -280,6 +283,11 @@ async def test_hostile_names_and_tags_render_literally(app: KinoApp) -> None:
         media_list.cursor = next(i for i, e in enumerate(media_list.entries) if "Evil" in e.title)
         await pilot.pause(DETAIL_DELAY * 3)
         assert "[reverse]Evil[blink]" in detail_text(app)
+        await pilot.press("slash", *"[reverse]Evil")
+        await pilot.pause(0.2)
+        crumbs = app.screen.query_one("#crumbs")
+        assert "Search: [reverse]Evil" in crumbs.render().plain  # type: ignore[union-attr]
+        assert "[reverse]Evil[blink]" in list_text(app)
 
 
 async def test_keys_can_be_remapped(ui_library: Library) -> None:
@@ -402,6 +410,7 @@ async def test_opening_section_comes_first_then_the_rest(
         assert app.library.watch.get(zodiac.id).watched
         await choose_section(app, pilot, "shows")
         assert "Loading the rest of the library" in list_text(app)
+        assert "TV Shows  ·  …" in str(screen.query_one("#crumbs", Static).content)
         gate.set()
         await ready(app, pilot)
         assert "Dark (2017)" in list_text(app)  # the section on screen fills in by itself

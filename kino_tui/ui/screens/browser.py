@@ -131,11 +131,11 @@ class BrowserScreen(Screen[None]):
                 yield Input(
                     placeholder="Search titles, shows, artists, albums, files…", id="search"
                 )
-                yield Static(id="crumbs")
+                yield Static(id="crumbs", markup=False)  # names and queries, shown as typed
                 yield MediaList(id="list")
             yield DetailPane(self.kino.image_mode, self.kino.poster_cache, id="detail")
         yield Static(id="now-playing", markup=False)
-        yield Static("Loading the catalog…", id="status")
+        yield Static("Loading the catalog…", id="status", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -294,7 +294,8 @@ class BrowserScreen(Screen[None]):
         if level.filter:
             extras.append(f"filter: {level.filter.label}")
         suffix = f"   ({', '.join(extras)})" if extras else ""
-        self.query_one("#crumbs", Static).update(f"{crumbs}  ·  {len(shown)}{suffix}")
+        count = str(len(shown)) if shown or self.complete else "…"  # not known yet
+        self.query_one("#crumbs", Static).update(f"{crumbs}  ·  {count}{suffix}")
         self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
 
     def _empty_message(self, level: Level) -> str:

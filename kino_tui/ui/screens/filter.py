@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,7 +33,8 @@ class FilterScreen(ModalScreen[EntryFilter | None | bool]):
         options = [Option("All (no filter)", id="none")]
         for index, choice in enumerate(self.choices):
             mark = "● " if choice == self.current else "  "
-            options.append(Option(mark + printable(choice.label), id=str(index)))
+            # Text, not a str: genres come from NFO files and are never markup
+            options.append(Option(Text(mark + printable(choice.label)), id=str(index)))
         with Vertical(id="dialog"):
             yield Label("Filter this list", id="dialog-title")
             yield OptionList(*options, id="filters")

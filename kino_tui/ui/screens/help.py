@@ -58,4 +58,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog"):
             yield Label("Keys", id="dialog-title")
             yield Static(table, id="keys")
-            yield Label("Remap any key by its id under [keys] in config.toml.", classes="hint")
+            yield Label(
+                "Remap any key by its id under [keys] in config.toml.", classes="hint", markup=False
+            )
