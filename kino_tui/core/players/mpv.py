@@ -28,6 +28,9 @@ class MpvPlayer(Player):
             *options.command,
             f"--input-ipc-server={self.ipc_path}",
             "--no-resume-playback",  # kino owns the resume point, not mpv's watch-later files
+            # No sound device (an SSH login on a headless box): play the picture anyway.
+            # Without this mpv plays to the end, then reports the file as failed.
+            "--audio-fallback-to-null=yes",
         ]
         if options.start > 0:
             argv.append(f"--start={options.start:.3f}")

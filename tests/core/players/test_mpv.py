@@ -126,6 +126,23 @@ def test_player_error_exit_is_reported(long_movie: tuple[Library, MediaItem]) ->
     assert result.error is not None and "mpv exited with status" in result.error
 
 
+def test_no_sound_device_still_plays_to_the_end(
+    kino_paths,
+    build_library,  # type: ignore[no-untyped-def]
+) -> None:
+    """An SSH login on a headless box often cannot open a sound device."""
+    root = build_library({"Movies/Short (2020)/Short (2020).mkv": "h264.mkv"})
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "movies")])
+    (item,) = library.load()[0].items.values()
+    unusable = ("--vo=null", "--ao=pcm", f"--ao-pcm-file={root}/no/such/dir/sound.wav")
+    result = PlaybackSession(
+        item, library.watch, headless_settings(extra_args={"mpv": unusable}), 0.0
+    ).run()
+    assert result.error is None
+    assert result.state.reached_end and library.watch.get(item.id).watched
+
+
 def test_edl_quotes_any_name() -> None:
     parts = ["/m/a;b,c.avi", "/m/é cd2.avi"]
     assert edl_target(parts) == "edl://%12%/m/a;b,c.avi;%13%/m/é cd2.avi"  # é is two bytes
