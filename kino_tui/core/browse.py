@@ -9,7 +9,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,7 +47,7 @@ OPENING_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-def first_section(kinds: set[str] | frozenset[str]) -> str:
+def first_section(kinds: Collection[str]) -> str:
     """The section to open on: Movies, or the first of the others with something in it."""
     for kind, key in (("movie", "movies"), ("episode", "shows"), ("video", "videos")):
         if kind in kinds:
@@ -109,14 +109,14 @@ def episode_order(item: MediaItem) -> tuple[int, int, str, str]:
     return (season, item.episode or 0, item.air_date or "", item.path)
 
 
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
 def _sort_title(text: str) -> str:
     """``The Wire`` sorts as ``wire``."""
     lowered = text.casefold()
     article, _, rest = lowered.partition(" ")
     return rest if rest and article in _ARTICLES else lowered
-
-
-_ARTICLES = frozenset({"the", "a", "an"})
 
 
 class LibraryView:
