@@ -273,10 +273,11 @@ def _apply_video_sidecars(
         if season == 0:
             season_bases.insert(0, "season-specials-poster")
         item.thumb = images.find(f"{video_stem}-thumb", video_stem)
+        item.show_poster = show_images.find(*SHOW_POSTERS)
         item.poster = (
             (images.find(*SEASON_POSTERS) if in_season else None)
             or show_images.find(*season_bases)
-            or show_images.find(*SHOW_POSTERS)
+            or item.show_poster
         )
         item.fanart = images.find(f"{video_stem}-fanart") or show_images.find(*FANART)
         if nfo is not None:

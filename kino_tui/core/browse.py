@@ -262,7 +262,10 @@ class LibraryView:
         episodes = self._shows.get(name, [])
         seasons = {e.season for e in episodes if e.season is not None}
         detail = f"{len(seasons)} season{'s' * (len(seasons) != 1)} · {len(episodes)} episodes"
-        return self.group_entry(f"show:{name}", "show", name, episodes, detail)
+        entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
+        # the show's own poster, not its first season's
+        entry.poster = next((e.show_poster for e in episodes if e.show_poster), entry.poster)
+        return entry
 
     def artist_entry(self, name: str) -> Entry:
         albums = self._artists.get(name, {})

@@ -82,6 +82,7 @@ class MediaItem:
     genres: list[str] = field(default_factory=list)
     subtitles: list[SubtitleTrack] = field(default_factory=list)
     poster: str | None = None
+    show_poster: str | None = None  # an episode's show (its poster is the season's, if any)
     embedded_cover: bool = False
     plot: str | None = None
     rating: float | None = None

@@ -29,7 +29,7 @@ from kino_tui.core.walker import FolderListing, WalkResult, walk
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
 #: Below this many files to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
 BATCH_FILES = 24

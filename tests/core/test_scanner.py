@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.core.browse import LibraryView
 from kino_tui.core.catalog import Catalog
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
 from kino_tui.core.scanner import Scanner
@@ -34,6 +35,7 @@ REALISTIC = {
     "Movies/Release.Name.2015.1080p.BluRay.x264-GRP.mkv": "h264.mkv",
     "TV/Show (2020)/tvshow.nfo": "<tvshow><title>The Show</title><genre>Comedy</genre></tvshow>",
     "TV/Show (2020)/poster.jpg": "jpeg",
+    "TV/Show (2020)/season01-poster.jpg": "jpeg",
     "TV/Show (2020)/season02-poster.jpg": "jpeg",
     "TV/Show (2020)/Season 01/Show S01E01.mkv": "h264.mkv",
     "TV/Show (2020)/Season 01/Show S01E02-E03.mkv": "hevc.mp4",
@@ -115,8 +117,18 @@ def test_realistic_library(build_library: LibraryBuilder, catalog_path: Path) ->
     assert first.genres == ["Comedy"]
     assert (double.episode, double.episode_end) == (2, 3)
     assert double.thumb and double.thumb.endswith("Show S01E02-E03-thumb.jpg")
-    assert first.poster == f"{root}/TV/Show (2020)/poster.jpg"
-    assert bare.poster == f"{root}/TV/Show (2020)/season02-poster.jpg"
+    show_folder = f"{root}/TV/Show (2020)"
+    assert first.poster == f"{show_folder}/season01-poster.jpg"
+    assert bare.poster == f"{show_folder}/season02-poster.jpg"
+    assert special.poster == first.show_poster == bare.show_poster == f"{show_folder}/poster.jpg"
+    view = LibraryView(found.values(), {})
+    (show,) = view.section("shows")
+    assert show.poster == f"{show_folder}/poster.jpg"  # each level has its own poster
+    assert [(s.title, s.poster) for s in view.children(show)] == [
+        ("Season 1", f"{show_folder}/season01-poster.jpg"),
+        ("Season 2", f"{show_folder}/season02-poster.jpg"),
+        ("Specials", f"{show_folder}/poster.jpg"),
+    ]
     assert (bare.series, bare.season, bare.episode) == ("The Show", 2, 3)
     assert (special.season, special.episode) == (0, 1)
 
