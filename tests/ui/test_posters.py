@@ -1,0 +1,144 @@
+"""Posters in the terminal: the mode chosen without queries, pictures decoded in a worker
+and cached at the size shown, placeholders for everything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from kino_tui.core.models import LibraryRoot
+from kino_tui.library import Library
+from kino_tui.paths import KinoPaths
+from kino_tui.ui.app import KinoApp
+from kino_tui.ui.images import choose_image_mode
+from kino_tui.ui.widgets.media_list import MediaList
+from kino_tui.ui.widgets.poster import LOAD_DELAY, Poster
+from tests.conftest import LibraryBuilder
+from tests.ui.conftest import ready
+from tests.ui.test_browser import SIZE, choose_section
+
+LIBRARY = {
+    "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
+    "Movies/Alien (1979)/poster.png": "cover",
+    "Movies/Brazil (1985)/Brazil (1985).avi": "mpeg4.avi",
+    "Movies/Brazil (1985)/poster.png": "cover",
+    "Movies/Casino (1995)/Casino (1995).avi": "mpeg4.avi",
+    "Movies/Casino (1995)/poster.png": "cover",
+    "Movies/Dune (2021)/Dune (2021).avi": "mpeg4.avi",
+    "Movies/Dune (2021)/poster.jpg": "not a picture at all",
+    "Movies/Heat (1995)/Heat (1995).avi": "mpeg4.avi",
+    "Music/Artist/Album (2001)/01 - Song.ogg": "song.ogg",  # a cover embedded in the file
+}
+
+
+@pytest.mark.parametrize(
+    ("requested", "environ", "tty", "mode"),
+    [
+        ("sixel", {"TMUX": "/tmp/x"}, True, "sixel"),  # the user's choice wins
+        ("auto", {"TERM": "xterm-kitty"}, False, "off"),  # not a terminal: no pictures
+        ("auto", {"TERM": "xterm-kitty", "TMUX": "/tmp/x"}, True, "halfcell"),  # tmux
+        ("auto", {"TERM": "screen-256color"}, True, "halfcell"),
+        ("auto", {"TERM": "xterm-kitty"}, True, "kitty"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, True, "sixel"),
+        ("auto", {"TERM": "xterm-256color", "SSH_CONNECTION": "a b c d"}, True, "halfcell"),
+    ],
+)
+def test_picture_mode_is_chosen_without_asking_the_terminal(
+    requested: str, environ: dict[str, str], tty: bool, mode: str
+) -> None:
+    assert choose_image_mode(requested, environ, tty) == mode
+
+
+@pytest.fixture
+def poster_library(kino_paths: KinoPaths, build_library: LibraryBuilder) -> Library:
+    root = build_library(LIBRARY)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "mixed")])
+    return library
+
+
+def halfcell_app(library: Library) -> KinoApp:
+    fresh = Library(library.paths)
+    return KinoApp(fresh, image_mode="halfcell", preload=fresh.load_in_background())
+
+
+def poster_text(app: KinoApp) -> tuple[str, str]:
+    """What the poster shows: ("picture" or "placeholder", its text)."""
+    poster = app.screen.query_one(Poster)
+    picture = poster.query_one("#poster-picture", Static)
+    if picture.display:
+        return "picture", "".join(picture.render_line(y).text for y in range(picture.size.height))
+    placeholder = poster.query_one("#poster-placeholder", Static)
+    return "placeholder", str(placeholder.render())
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause(LOAD_DELAY * 2)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def cached_pictures(library: Library) -> list[Path]:
+    return sorted(library.paths.thumbnails_dir.glob("*.png"))
+
+
+async def select(app: KinoApp, pilot, title: str) -> None:  # type: ignore[no-untyped-def]
+    media_list = app.screen.query_one(MediaList)
+    media_list.cursor = next(n for n, e in enumerate(media_list.entries) if e.title == title)
+    await settle(pilot)
+
+
+async def test_poster_is_drawn_in_half_blocks_and_cached(poster_library: Library) -> None:
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, "Alien")
+        kind, text = poster_text(app)
+        assert kind == "picture" and set(text) == {"▀"}
+        (cached,) = cached_pictures(poster_library)  # scaled to the size shown, on disk
+        from PIL import Image
+
+        poster = app.screen.query_one(Poster)
+        with Image.open(cached) as image:
+            assert image.size[0] <= poster.size.width and image.size[1] <= poster.size.height * 2
+        await select(app, pilot, "Heat")  # no artwork: initials
+        assert poster_text(app) == ("placeholder", "\n\n▣\n\nH")
+        await select(app, pilot, "Alien")  # back again: read from the cache
+        assert poster_text(app)[0] == "picture" and len(cached_pictures(poster_library)) == 1
+
+
+async def test_unreadable_poster_keeps_the_placeholder(poster_library: Library) -> None:
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        before = cached_pictures(poster_library)  # the first movie's, shown at start
+        await select(app, pilot, "Dune")
+        assert poster_text(app) == ("placeholder", "\n\n▣\n\nD")
+        assert cached_pictures(poster_library) == before
+
+
+async def test_embedded_cover_is_shown_for_the_artist(poster_library: Library) -> None:
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "music")
+        await settle(pilot)
+        kind, text = poster_text(app)
+        assert kind == "picture" and set(text) == {"▀"}
+
+
+async def test_running_cursor_decodes_only_where_it_rests(poster_library: Library) -> None:
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await settle(pilot)
+        assert app.screen.query_one(MediaList).highlighted.title == "Alien"  # type: ignore[union-attr]
+        before = set(cached_pictures(poster_library))
+        app.simulate_key("j")  # through Brazil to Casino, faster than LOAD_DELAY
+        app.simulate_key("j")  # (Pilot's press waits for idle between keys)
+        await settle(pilot)
+        assert app.screen.query_one(MediaList).highlighted.title == "Casino"  # type: ignore[union-attr]
+        assert poster_text(app)[0] == "picture"
+        assert len(set(cached_pictures(poster_library)) - before) == 1  # Brazil was skipped
