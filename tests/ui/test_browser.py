@@ -418,3 +418,17 @@ async def test_opening_section_comes_first_then_the_rest(
         await choose_section(app, pilot, "movies")
         row = next(line for line in list_text(app).splitlines() if "Zodiac" in line)
         assert "✓" in row  # marked while loading, still marked
+
+
+async def test_a_library_of_shows_opens_on_tv_shows(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({"TV/Dark (2017)/Season 01/Dark S01E01.mkv": "h264.mkv"})
+    Library(kino_paths).scan([LibraryRoot(str(root), "mixed")])
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert screen.section == "shows" and "Dark (2017)" in list_text(app)
+        sections = screen.query_one("#sections", OptionList)
+        assert sections.highlighted is not None
+        assert sections.get_option_at_index(sections.highlighted).id == "shows"

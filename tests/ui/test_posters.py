@@ -15,6 +15,7 @@ from kino_tui.ui.app import KinoApp
 from kino_tui.ui.images import choose_image_mode
 from kino_tui.ui.widgets.media_list import MediaList
 from kino_tui.ui.widgets.poster import LOAD_DELAY, Poster
+from kino_tui.ui.widgets.thumbnails import Thumbnails
 from tests.conftest import LibraryBuilder
 from tests.ui.conftest import ready
 from tests.ui.test_browser import SIZE, choose_section
@@ -30,6 +31,11 @@ LIBRARY = {
     "Movies/Dune (2021)/poster.jpg": "not a picture at all",
     "Movies/Heat (1995)/Heat (1995).avi": "mpeg4.avi",
     "Music/Artist/Album (2001)/01 - Song.ogg": "song.ogg",  # a cover embedded in the file
+    "TV/Dark (2017)/poster.png": "cover",
+    "TV/Dark (2017)/season01-poster.png": "cover",
+    "TV/Dark (2017)/Season 01/Dark S01E01.mkv": "h264.mkv",
+    "TV/Dark (2017)/Season 02/Dark S02E01.mkv": "h264.mkv",
+    "TV/Dark (2017)/Specials/Dark S00E01.mkv": "h264.mkv",
 }
 
 
@@ -142,3 +148,25 @@ async def test_running_cursor_decodes_only_where_it_rests(poster_library: Librar
         assert app.screen.query_one(MediaList).highlighted.title == "Casino"  # type: ignore[union-attr]
         assert poster_text(app)[0] == "picture"
         assert len(set(cached_pictures(poster_library)) - before) == 1  # Brazil was skipped
+
+
+async def test_a_show_has_thumbnails_of_its_seasons(poster_library: Library) -> None:
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        thumbnails = app.screen.query_one(Thumbnails)
+        assert not thumbnails.display  # a movie has no parts to show
+        await choose_section(app, pilot, "shows")
+        await settle(pilot)
+        await settle(pilot)  # the small posters are mounted the first time, then decoded
+        shown = [p for p in thumbnails.query(Poster) if p.display]
+        assert thumbnails.display and len(shown) == 3  # Season 1, Season 2, Specials
+        pictures = [p.query_one("#poster-picture", Static) for p in shown]
+        assert all(picture.display for picture in pictures)  # each season has artwork
+        text = "".join(pictures[0].render_line(y).text for y in range(pictures[0].size.height))
+        assert set(text) == {"▀"} and 0 < len(text) <= 10 * 6
+        names = str(thumbnails.query_one("#thumb-captions", Static).render())
+        assert names.split() == ["Season", "1", "Season", "2", "Specials"]
+        await choose_section(app, pilot, "movies")
+        await settle(pilot)
+        assert not thumbnails.display

@@ -141,8 +141,6 @@ class BrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one("#now-playing", Static).display = False
-        sections = self.query_one("#sections", OptionList)
-        sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
         self.query_one(MediaList).focus()
         preload = self.kino.preload
         if preload is not None and preload.done() and preload.exception() is None:
@@ -151,7 +149,13 @@ class BrowserScreen(Screen[None]):
             self._opening_loaded(preload.result())
         else:
             self.load_catalog()
+        self._highlight_section()
         self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
+
+    def _highlight_section(self) -> None:
+        """Point the sidebar at the section shown (its message then finds nothing to do)."""
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
 
     @work(thread=True, exclusive=True, group="watch-poll", exit_on_error=False, description="poll")
     def check_watch_state(self) -> None:
@@ -234,6 +238,7 @@ class BrowserScreen(Screen[None]):
         if not self.levels:
             if self.section == "movies":
                 self.section = view.first_section()
+                self._highlight_section()
             self.show_section(self.section)
         else:  # the rest of the library, or a rescan: keep the place in the list
             self._refresh_current()

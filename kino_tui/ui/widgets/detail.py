@@ -15,6 +15,7 @@ from kino_tui.core.models import MediaItem
 from kino_tui.ui.images import PosterCache
 from kino_tui.ui.widgets.media_list import format_duration
 from kino_tui.ui.widgets.poster import Poster
+from kino_tui.ui.widgets.thumbnails import Thumbnails
 
 
 def human_size(size: int) -> str:
@@ -140,21 +141,26 @@ class DetailPane(VerticalScroll):
 
     def on_resize(self) -> None:
         # Posters take a third of the height: small terminals keep room for the text.
-        self.query_one(Poster).styles.height = max(5, min(14, self.size.height // 3))
+        self.query_one("#poster", Poster).styles.height = max(5, min(14, self.size.height // 3))
 
     def compose(self) -> ComposeResult:
         yield Poster(self.image_mode, self.cache, id="poster")
         yield Static(id="detail-text")
         yield ProgressBar(total=100, show_eta=False, id="detail-progress")
+        yield Thumbnails(self.image_mode, self.cache, id="detail-thumbnails")
 
     def show(self, entry: Entry | None, view: LibraryView | None) -> None:
-        self.query_one(Poster).show(entry)
+        self.query_one("#poster", Poster).show(entry)
         body = self.query_one("#detail-text", Static)
         bar = self.query_one("#detail-progress", ProgressBar)
+        thumbnails = self.query_one(Thumbnails)
         if entry is None or view is None:
             body.update("")
             bar.display = False
+            thumbnails.show([])
             return
+        has_parts = self.image_mode != "off" and entry.kind in ("show", "artist")
+        thumbnails.show(view.children(entry) if has_parts else [])  # seasons, albums
         body.update(describe(entry, view))
         if entry.item is not None:
             state = view.state(entry.item)
