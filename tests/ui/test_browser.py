@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from kino_tui.core.browse import LibraryView
@@ -107,6 +108,27 @@ async def test_cursor_row_follows_focus_and_scrolling(app: KinoApp) -> None:
         await pilot.pause()
         bottom = media_list.scrollable_content_region.height - 1
         assert media_list.entries[-1].title in media_list.render_line(bottom).text
+
+
+async def test_mouse_clicks_and_wheel(app: KinoApp) -> None:
+    async with app.run_test(size=(120, 9)) as pilot:  # room for 6 of the 9 videos
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        media_list = app.screen.query_one(MediaList)
+        await pilot.click(MediaList, offset=(5, 0))  # one click: the cursor goes there
+        assert media_list.cursor == 0 and app.screen.levels[-1].title == "TV Shows"
+        await pilot.double_click(MediaList, offset=(5, 0))  # a double click opens the show
+        await pilot.pause()
+        assert [level.title for level in app.screen.levels] == ["TV Shows", "Dark"]
+        await choose_section(app, pilot, "videos")
+        top = media_list.scroll_offset.y
+        await pilot.mouse_down(MediaList)  # focus, then the wheel scrolls the list
+        for _ in range(3):
+            media_list.post_message(
+                events.MouseScrollDown(media_list, 5, 2, 0, 1, 0, False, False, False)
+            )
+        await pilot.pause()
+        assert media_list.scroll_offset.y > top
 
 
 async def test_search_is_as_you_type_and_tolerant(app: KinoApp) -> None:
