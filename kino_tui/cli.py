@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from kino_tui import __version__
-from kino_tui.config import add_roots, load_settings, normalise_root, remove_root
+from kino_tui.config import IMAGE_MODES, add_roots, load_settings, normalise_root, remove_root
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError, ScanCancelled
 from kino_tui.core.models import (
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kino {__version__}")
     parser.add_argument(
         "--images",
-        choices=("auto", "kitty", "sixel", "halfcell", "off"),
+        choices=IMAGE_MODES,
         default="auto",
         help="how the UI draws posters (default: auto, or `images` in config.toml)",
     )

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # tomlkit is imported when a config is edited, not at every s
 PLAYERS = ("mpv", "vlc")
 PLAYBACK_MODES = ("auto", "window", "terminal")
 RESUME_MODES = ("ask", "always", "never")
+#: How the UI draws posters (``auto`` picks one without querying the terminal).
+IMAGE_MODES = ("auto", "kitty", "sixel", "halfcell", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Settings:
     autoplay_next: bool = False
     next_up_days: int = 365
     next_up_specials: bool = False
+    images: str = "auto"
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,6 +99,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         autoplay_next=_typed(data, "autoplay_next", bool, False, fail),
         next_up_days=_typed(data.get("next_up", {}), "days", int, 365, fail),
         next_up_specials=_typed(data.get("next_up", {}), "include_specials", bool, False, fail),
+        images=_choice(data, "images", IMAGE_MODES, fail),
         raw=data,
     )
 

@@ -85,6 +85,11 @@ def test_bad_playback_values_name_the_line(tmp_path: Path) -> None:
     path.write_text("[mpv]\nargs = [1, 2]\n")
     with pytest.raises(ConfigError, match=r"line 2: args must be a list of strings"):
         load_settings(path)
+    path.write_text('player = "mpv"\nimages = "sixels"\n')
+    with pytest.raises(ConfigError, match=r"line 2: images must be one of auto, kitty, sixel"):
+        load_settings(path)
+    path.write_text('images = "halfcell"\n')
+    assert load_settings(path).images == "halfcell"
 
 
 def test_playback_window_follows_the_display(tmp_path: Path) -> None:

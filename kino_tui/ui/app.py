@@ -101,7 +101,7 @@ def run_app(
     preload: Future[Opening] | None = None,
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
-    requested = images if images != "auto" else str(library.settings.raw.get("images", "auto"))
+    requested = images if images != "auto" else library.settings.images
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)

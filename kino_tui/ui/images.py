@@ -20,8 +20,6 @@ from rich.style import Style
 
 from kino_tui.core.models import MediaItem
 
-IMAGE_MODES = ("auto", "kitty", "sixel", "halfcell", "off")
-
 
 def choose_image_mode(
     requested: str, environ: Mapping[str, str] = os.environ, tty: bool = True
