@@ -75,8 +75,17 @@ class MpvClient:
     """A second client on mpv's IPC socket: seek, pause, quit; watch time-pos."""
 
     def __init__(self, path: str) -> None:
-        self.socket = socket.socket(socket.AF_UNIX)
-        self.socket.connect(path)
+        deadline = time.monotonic() + 20
+        while True:  # the socket file exists a moment before mpv listens on it
+            self.socket = socket.socket(socket.AF_UNIX)
+            try:
+                self.socket.connect(path)
+                break
+            except ConnectionRefusedError:
+                self.socket.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         self.position: float | None = None
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
