@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -17,6 +20,9 @@ from kino_tui.library import Library, Opening
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.playback import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
+
+#: How often kino checks that its terminal is still there.
+TERMINAL_CHECK_SECONDS = 2.0
 
 
 class KinoApp(App[None]):
@@ -50,6 +56,22 @@ class KinoApp(App[None]):
         keys = self.library.settings.raw.get("keys")
         if isinstance(keys, dict):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
+        if not self.is_headless:
+            self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """End kino with its terminal (a dropped SSH connection): on SIGHUP, and when the
+        terminal is gone without one, where Textual's input thread would spin on it."""
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._terminal_gone)
+        stdin = sys.__stdin__
+        if stdin is not None and os.isatty(stdin.fileno()):
+            fd = stdin.fileno()
+            self.set_interval(
+                TERMINAL_CHECK_SECONDS, lambda: None if os.isatty(fd) else self._terminal_gone()
+            )
+
+    def _terminal_gone(self) -> None:
+        self.exit()  # stops a player kino started, its progress saved first (on_unmount)
 
     @property
     def browser(self) -> BrowserScreen:
