@@ -28,17 +28,18 @@ class Pty:
     def __init__(self) -> None:
         self.master, self.slave = pty.openpty()
         self.seen = b""
+        self._closing = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        while True:
-            try:
-                ready, _, _ = select.select([self.master], [], [], 0.2)
-                if ready:
+        while not self._closing.is_set():
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
                     self.seen += os.read(self.master, 65536)
-            except (OSError, ValueError):  # closed: the connection dropped
-                return
+                except OSError:  # EIO: kino's side is closed
+                    return
 
     def wait_for(self, text: bytes, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
@@ -47,6 +48,8 @@ class Pty:
             time.sleep(0.05)
 
     def hang_up(self) -> None:
+        self._closing.set()
+        self._reader.join()  # not reading a descriptor number that is closed (or reused)
         os.close(self.master)
 
 
