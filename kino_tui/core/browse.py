@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from kino_tui.core.models import MediaItem, Progress
@@ -213,14 +214,19 @@ class LibraryView:
             genres=tuple(sorted({g for i in items for g in i.genres})),
         )
 
+    @cached_property
+    def _census(self) -> tuple[Counter[str], int]:
+        """Items per kind, and how many are offline (a view's items never change)."""
+        kinds: Counter[str] = Counter(item.kind for item in self.items.values())
+        return kinds, sum(1 for item in self.items.values() if not item.available)
+
     def first_section(self) -> str:
         """The section to open on (see :func:`first_section`)."""
-        return first_section({item.kind for item in self.items.values()})
+        return first_section(self._census[0].keys())
 
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""
-        counts = Counter(item.kind for item in self.items.values())
-        offline = sum(1 for item in self.items.values() if not item.available)
+        counts, offline = self._census
         text = f"{counts['movie']} movies · {counts['episode']} episodes · {counts['track']} tracks"
         return text + (f" · {offline} offline" if offline else "")
 

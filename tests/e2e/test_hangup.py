@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from kino_tui.core.models import LibraryRoot
 from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
@@ -76,11 +78,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_kino_ends_when_its_terminal_goes_away(
-    kino_paths: KinoPaths, build_library: LibraryBuilder
-) -> None:
+@pytest.fixture
+def one_movie(kino_paths: KinoPaths, build_library: LibraryBuilder) -> KinoPaths:
+    """A scanned library holding "Alien", the text that says kino is on screen."""
     root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
     Library(kino_paths).scan([LibraryRoot(str(root), "movies")])
+    return kino_paths
+
+
+def test_kino_ends_when_its_terminal_goes_away(one_movie: KinoPaths) -> None:
+    kino_paths = one_movie
     terminal = Pty()
     process = start_on_pty(kino_paths, terminal, new_session=True)
     try:
@@ -94,11 +101,8 @@ def test_kino_ends_when_its_terminal_goes_away(
             raise AssertionError(f"kino outlived its terminal (used {spent:.1f} s of CPU)")
 
 
-def test_hangup_signal_ends_kino_cleanly(
-    kino_paths: KinoPaths, build_library: LibraryBuilder
-) -> None:
-    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
-    Library(kino_paths).scan([LibraryRoot(str(root), "movies")])
+def test_hangup_signal_ends_kino_cleanly(one_movie: KinoPaths) -> None:
+    kino_paths = one_movie
     terminal = Pty()
     process = start_on_pty(kino_paths, terminal, new_session=False)
     try:
