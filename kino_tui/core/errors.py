@@ -19,6 +19,20 @@ class CatalogDamaged(CatalogError):
     """The catalog file is not valid JSON (cut short, overwritten, edited by hand)."""
 
 
+class DataFileDamaged(CatalogDamaged):
+    """One of kino's JSON files (catalog, watch state, history) cannot be read as JSON;
+    ``path`` is the file and ``reason`` what is wrong with it."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path} is damaged ({reason})")
+        self.path = path
+        self.reason = reason
+
+
+class WatchStateDamaged(KinoError):
+    """watch.json or history.json is damaged and could not be moved aside."""
+
+
 class CatalogTooNew(CatalogError):
     """The catalog was written by a newer kino than this one."""
 

@@ -1,4 +1,4 @@
-"""Small file-system helpers: atomic writes and inter-process locks."""
+"""Small file-system helpers: atomic writes, inter-process locks, setting damaged files aside."""
 
 from __future__ import annotations
 
@@ -65,3 +65,16 @@ def file_lock(path: Path, timeout: float = 30.0, shared: bool = False) -> Iterat
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def set_aside(path: Path, label: str = "damaged") -> Path:
+    """Move ``path`` to ``<name>.<label>-<time>`` beside it (a counter added if that is
+    taken) and return the new path. Callers hold the lock that guards ``path``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
+        counter += 1
+    os.replace(path, backup)
+    return backup

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from kino_tui.core.errors import CatalogDamaged
+from kino_tui.core.errors import DataFileDamaged
 from kino_tui.core.fsutil import atomic_write_bytes
 
 #: File names that are not valid UTF-8 reach Python with surrogate escapes, which JSON
@@ -72,8 +72,8 @@ class AtomicJSONStorage(Storage):
     """JSON on disk, replaced whole through a temporary file, fsync and rename.
 
     A crash or kill at any moment leaves either the previous file or the new one.
-    A file that is not valid JSON raises :class:`CatalogDamaged` instead of being
-    silently overwritten.
+    A file that is not valid JSON raises :class:`DataFileDamaged` (a
+    :class:`CatalogDamaged`) instead of being silently overwritten.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -88,9 +88,9 @@ class AtomicJSONStorage(Storage):
         try:
             loaded = loads(data)
         except orjson.JSONDecodeError as error:
-            raise CatalogDamaged(f"{self.path} is damaged ({error})") from None
+            raise DataFileDamaged(self.path, f"not valid JSON: {error}") from None
         if not isinstance(loaded, dict):
-            raise CatalogDamaged(f"{self.path} is damaged (not a JSON object)")
+            raise DataFileDamaged(self.path, "not a JSON object")
         return loaded
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

@@ -3,23 +3,72 @@
 Saving progress rewrites only this small file, never the library, and a rebuilt
 catalog finds its progress again by item id or by path. Every change is a locked
 read-modify-write, so two kino processes never lose each other's updates.
+
+A ``watch.json`` or ``history.json`` that is not valid JSON or not shaped as kino
+writes it (a table that is not a table, a value of the wrong type) never locks the
+user out: the first method that reads it moves it aside as ``<name>.damaged-<time>``
+(under ``watch.json.lock``, after reading it again there) and goes on with an empty
+one. :meth:`WatchStore.recover` returns a line about each file set aside.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from kino_tui.core.fsutil import file_lock
+from kino_tui.core.errors import DataFileDamaged, WatchStateDamaged
+from kino_tui.core.fsutil import file_lock, set_aside
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.storage import AtomicJSONStorage
+
+#: How long a writer (or a reader setting a damaged file aside) waits for another kino.
+LOCK_TIMEOUT = 30.0
+
+_NUMBER = (int, float)
+_TEXT = (str,)
+#: The fields kino writes and the JSON types each may hold (``None`` is always allowed;
+#: fields a newer kino may add are not checked).
+_PROGRESS_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": _TEXT,
+    "path": _TEXT,
+    "size": (int,),
+    "position": _NUMBER,
+    "duration": _NUMBER,
+    "watched": (bool,),
+    "play_count": (int,),
+    "last_played": _TEXT,
+}
+_PLAY_FIELDS: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("id", "path", "kind", "title", "series", "player"), _TEXT),
+    **dict.fromkeys(("started_at", "ended_at", "error"), _TEXT),
+    "season": (int,),
+    "episode": (int,),
+    "position": _NUMBER,
+    "duration": _NUMBER,
+    "watched": (bool,),
+}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {
+    _TEXT: "a string",
+    _NUMBER: "a number",
+    (int,): "a whole number",
+}
+_DOCUMENT_ID = re.compile(r"[0-9]+")
+
+#: What is lost with each file, for the message.
+_LOST = {
+    "watch.json": "the resume points and watched marks in it are not used "
+    "(repair the kept copy by hand and put it back to get them again)",
+    "history.json": "the plays listed in it no longer show in `kino history`",
+}
 
 
 def now_iso() -> str:
@@ -28,7 +77,14 @@ def now_iso() -> str:
 
 
 class WatchStore:
-    """Per-item progress records keyed by item id, with the path and size they were seen at."""
+    """Per-item progress records keyed by item id, with the path and size they were seen at.
+
+    No method raises on a damaged ``watch.json`` or ``history.json``: the file is set
+    aside and kino starts a new one; the lines saying so are in :attr:`warnings` and
+    returned (once) by :meth:`recover`. Lock waits longer than 30 s raise
+    :class:`~kino_tui.core.errors.LockTimeout`; a damaged file that cannot be moved
+    (a read-only folder) raises :class:`~kino_tui.core.errors.WatchStateDamaged`.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -37,6 +93,21 @@ class WatchStore:
         # Plays are appended to a file of their own, so the history never slows progress saves.
         self.history_path = path.with_name("history.json")
         self._history_db = TinyDB(self.history_path, storage=AtomicJSONStorage)
+        #: One line for each damaged file this store set aside, oldest first.
+        self.warnings: list[str] = []
+        self._unreported: list[str] = []
+        self._warnings_lock = threading.Lock()
+
+    def recover(self) -> list[str]:
+        """Check both files now, setting aside any that is damaged, and return one line
+        for each file set aside since the last call (also those found by other methods:
+        ``store.all()`` then ``store.recover()`` gives the lines about that read).
+        An empty list means there was nothing to say."""
+        self._documents(self._db, "progress", _PROGRESS_FIELDS)
+        self._documents(self._history_db, "plays", _PLAY_FIELDS)
+        with self._warnings_lock:
+            lines, self._unreported = self._unreported, []
+        return lines
 
     def _progress_table(self) -> Table:
         # A fresh Table each time: TinyDB caches the next document id per Table object,
@@ -45,8 +116,47 @@ class WatchStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Table]:
-        with file_lock(self.lock_path, timeout=30.0):
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
+            self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
             yield self._progress_table()
+
+    def _documents(
+        self, db: TinyDB, table: str, fields: dict[str, tuple[type, ...]]
+    ) -> dict[str, dict[str, Any]]:
+        """A table's documents by id, read without the lock; a damaged file is looked at
+        again under the lock (a writer may have replaced it) and set aside there."""
+        try:
+            return _read_checked(_storage(db), table, fields)
+        except DataFileDamaged:
+            with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
+                return self._documents_locked(db, table, fields)
+
+    def _documents_locked(
+        self, db: TinyDB, table: str, fields: dict[str, tuple[type, ...]]
+    ) -> dict[str, dict[str, Any]]:
+        """As :meth:`_documents`; the caller holds the lock."""
+        storage = _storage(db)
+        try:
+            return _read_checked(storage, table, fields)
+        except DataFileDamaged as damage:
+            self._set_aside(storage.path, damage.reason)
+            return {}
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        try:
+            backup = set_aside(path)
+        except OSError as error:
+            raise WatchStateDamaged(
+                f"{path} is damaged ({reason}) and could not be moved aside "
+                f"({error.strerror or error}): move or delete it, then try again"
+            ) from None
+        line = (
+            f"{path} was damaged ({reason}). It was kept as {backup} and kino started "
+            f"a new one; {_LOST.get(path.name, 'what it held is not used')}."
+        )
+        with self._warnings_lock:
+            self.warnings.append(line)
+            self._unreported.append(line)
 
     def signature(self) -> tuple[int, int] | None:
         """The file's modification time and size: a cheap way to see another process's writes."""
@@ -56,18 +166,21 @@ class WatchStore:
             return None
         return (stat.st_mtime_ns, stat.st_size)
 
+    def _progress_documents(self) -> Iterator[dict[str, Any]]:
+        return iter(self._documents(self._db, "progress", _PROGRESS_FIELDS).values())
+
     def all(self) -> dict[str, Progress]:
         """Every item's progress, read fresh from disk."""
-        return {doc["id"]: _progress_from(doc) for doc in self._progress_table().all()}
+        return {doc["id"]: _progress_from(doc) for doc in self._progress_documents()}
 
     def get(self, item_id: str) -> Progress:
         """One item's progress (a fresh record when it was never played)."""
-        doc = self._progress_table().get(Query().id == item_id)
+        doc = next((d for d in self._progress_documents() if d["id"] == item_id), None)
         return _progress_from(doc) if doc else Progress()
 
     def ids_by_path(self) -> dict[str, str]:
         """Item ids by the path they were last recorded at (to re-attach after a rebuild)."""
-        return {doc["path"]: doc["id"] for doc in self._progress_table().all() if doc.get("path")}
+        return {doc["path"]: doc["id"] for doc in self._progress_documents() if doc.get("path")}
 
     def save(self, item: MediaItem, progress: Progress) -> None:
         """Store an item's progress, merging with whatever other processes wrote."""
@@ -119,14 +232,17 @@ class WatchStore:
             "episode": item.episode,
         }
         entry.update(record)
-        with file_lock(self.lock_path, timeout=30.0):
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
+            self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
             Table(self._history_db.storage, "plays", cache_size=0).insert(entry)
 
     def history(self) -> list[dict[str, Any]]:
         """Every recorded play, newest first."""
-        plays = Table(self._history_db.storage, "plays", cache_size=0).all()
-        ordered = sorted(plays, key=lambda p: (p.get("ended_at") or "", p.doc_id), reverse=True)
-        return [dict(play) for play in ordered]
+        plays = self._documents(self._history_db, "plays", _PLAY_FIELDS)
+        ordered = sorted(
+            plays.items(), key=lambda p: (p[1].get("ended_at") or "", int(p[0])), reverse=True
+        )
+        return [dict(play) for _, play in ordered]
 
     def follow_moves(self, items: dict[str, MediaItem]) -> None:
         """Update the recorded paths of items that moved, so a later rebuild still finds them."""
@@ -138,6 +254,67 @@ class WatchStore:
             ]
             if moved:
                 table.update_multiple(moved)
+
+
+def _storage(db: TinyDB) -> AtomicJSONStorage:
+    return cast(AtomicJSONStorage, db.storage)
+
+
+class _BadShape(ValueError):
+    """Valid JSON, but not what kino writes; the message says what is wrong."""
+
+
+def _read_checked(
+    storage: AtomicJSONStorage, table: str, fields: dict[str, tuple[type, ...]]
+) -> dict[str, dict[str, Any]]:
+    """The documents of ``table`` by id; raises :class:`DataFileDamaged` when the file is
+    not valid JSON or not shaped as kino writes it."""
+    raw = storage.read()
+    try:
+        return _checked(raw, table, fields)
+    except _BadShape as error:
+        raise DataFileDamaged(storage.path, str(error)) from None
+
+
+def _checked(
+    raw: dict[str, Any] | None, table: str, fields: dict[str, tuple[type, ...]]
+) -> dict[str, dict[str, Any]]:
+    """The documents of ``table``, after checking the file has the shape kino writes."""
+    if raw is None:
+        return {}
+    for name, value in raw.items():
+        if not isinstance(value, dict):
+            raise _BadShape(f"{name!r} is {_json_type(value)}, not a table")
+    documents: dict[str, dict[str, Any]] = raw.get(table, {})
+    for doc_id, doc in documents.items():
+        where = f"{table} document {doc_id}"
+        if not _DOCUMENT_ID.fullmatch(doc_id):
+            raise _BadShape(f"{table} document id {doc_id!r} is not a number")
+        if not isinstance(doc, dict):
+            raise _BadShape(f"{where} is {_json_type(doc)}, not an object")
+        for field, kinds in fields.items():
+            value = doc.get(field)
+            if value is None:
+                if field == "id" and table == "progress":
+                    raise _BadShape(f'{where} has no "id"')
+                continue
+            if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+                shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+                expected = _TYPE_NAMES.get(kinds, "true or false")
+                raise _BadShape(f"{where}: {field} is {shown}, not {expected}")
+    return documents
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in (
+        (dict, "an object"),
+        (list, "a list"),
+        (str, "a string"),
+        (bool, "true or false"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return "a number" if isinstance(value, _NUMBER) else "null"
 
 
 def _progress_from(doc: dict[str, Any]) -> Progress:
