@@ -11,6 +11,10 @@ class ConfigError(KinoError):
     """The config file cannot be read or holds a wrong value."""
 
 
+class RootOverlap(ConfigError):
+    """A library folder would be inside, above, or the same as another one."""
+
+
 class CatalogError(KinoError):
     """The catalog cannot be used as it is."""
 
