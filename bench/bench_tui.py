@@ -136,8 +136,8 @@ def cursor_speed(
     milliseconds kino spends per key (it keeps up while that stays under 1000/rate)
     and how long after the last key the cursor is on its row."""
     os.environ.update(paths_env)
-    from kino_tui.library import Library
     from kino_tui.paths import KinoPaths
+    from kino_tui.service import Library
     from kino_tui.ui.app import KinoApp
     from kino_tui.ui.screens.browser import BrowserScreen
     from kino_tui.ui.widgets.media_list import MediaList

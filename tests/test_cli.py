@@ -81,7 +81,7 @@ def test_roots_add_remove(run_kino, build_library: LibraryBuilder) -> None:
     assert "its 1 items" in removed
     assert json.loads(run_kino("ls", "--json").stdout) == []
     failed = run_kino("remove", str(root), check=False)
-    assert failed.returncode == 1 and "not a library folder" in failed.stderr
+    assert failed.returncode == 2 and "not a library folder" in failed.stderr
 
 
 def test_scan_without_roots_explains(run_kino, tmp_path: Path, monkeypatch) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from kino_tui.core.models import Progress
 from kino_tui.core.watchstate import WatchStore
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 
 HEADLESS_MPV = 'playback = "window"\n\n[mpv]\nargs = ["--vo=null", "--ao=null"]\n'

@@ -20,8 +20,11 @@ CORE_MODULES = [
     "kino_tui.core.playback",
     "kino_tui.core.players.mpv",
     "kino_tui.core.players.vlc",
-    "kino_tui.cli_playback",
-    "kino_tui.library",
+    "kino_tui.service.playing",
+    "kino_tui.core.navigation",
+    "kino_tui.core.sections",
+    "kino_tui.core.text",
+    "kino_tui.service",
     "kino_tui.config",
 ]
 

@@ -6,8 +6,8 @@ import orjson
 
 from kino_tui.core.catalog import Catalog, CatalogData
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 
 
 def item(item_id: str, kind: str, name: str) -> MediaItem:
@@ -30,10 +30,10 @@ def test_opening_holds_the_first_section_and_the_rest_follows(kino_paths: KinoPa
     opening = library.load_in_background().result(timeout=30)
     assert set(opening.view.items) == {"m1"}
     assert [e.title for e in opening.view.section("movies")] == ["Alien"]
-    assert opening.rest is not None and opening.warning is None
+    assert opening.rest is not None and opening.warnings == []
     opening.view.update_progress("e1", Progress(position=5.0))  # the user acts meanwhile
-    full, warning = library.load_rest(opening)
-    assert warning is None
+    full, warnings = library.load_rest(opening)
+    assert warnings == []
     assert set(full.items) == {"m1", "e1", "t1"}
     assert full.state(full.items["e1"]).position == 5.0
 
@@ -55,6 +55,6 @@ def test_damage_found_in_the_rest_is_reported_and_kept_aside(kino_paths: KinoPat
     library = Library(kino_paths)
     opening = library.load_opening()
     assert set(opening.view.items) == {"m1"}
-    full, warning = library.load_rest(opening)
-    assert full.items == {} and warning is not None and "damaged" in warning
+    full, warnings = library.load_rest(opening)
+    assert full.items == {} and len(warnings) == 1 and "damaged" in warnings[0]
     assert list(kino_paths.catalog_file.parent.glob("catalog.json.damaged-*"))

@@ -11,11 +11,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from kino_tui.core import sections
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.text import episode_label, library_summary
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("continue-watching", "Continue Watching"),
@@ -35,8 +37,8 @@ SORT_LABELS = {
     "duration": "duration",
 }
 RECENT_LIMIT = 200
-NEXT_UP_DAYS = 365
-_VIDEO_KINDS = ("movie", "episode", "video")
+_VIDEO_KINDS = sections.VIDEO_KINDS
+NEXT_UP_DAYS = sections.NEXT_UP_DAYS
 
 
 #: The item kinds each opening section lists.
@@ -90,24 +92,6 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", folded).strip()
-
-
-def episode_label(item: MediaItem) -> str:
-    """``S01E02``, ``S01E02-E03``, ``E317`` or the air date."""
-    if item.episode is None:
-        return item.air_date or ""
-    label = (
-        f"S{item.season:02d}E{item.episode:02d}" if item.season is not None else f"E{item.episode}"
-    )
-    if item.episode_end:
-        label += f"-E{item.episode_end:02d}"
-    return label
-
-
-def episode_order(item: MediaItem) -> tuple[int, int, str, str]:
-    """Season, episode, air date, path: the order episodes are watched in."""
-    season = item.season if item.season is not None else 0
-    return (season, item.episode or 0, item.air_date or "", item.path)
 
 
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -227,8 +211,7 @@ class LibraryView:
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""
         counts, offline = self._census
-        text = f"{counts['movie']} movies · {counts['episode']} episodes · {counts['track']} tracks"
-        return text + (f" · {offline} offline" if offline else "")
+        return library_summary(counts, offline)
 
     def section(self, key: str) -> list[Entry]:
         """The top level of a section, in its natural order (kept until progress changes)."""
@@ -249,12 +232,7 @@ class LibraryView:
         if key == "music":
             return sort_entries([self.artist_entry(name) for name in self._artists], "title")
         if key == "recently-added":
-            recent = sorted(
-                (i for i in self.items.values() if i.kind in _VIDEO_KINDS),
-                key=lambda i: (i.added or "", i.path),
-                reverse=True,
-            )[:RECENT_LIMIT]
-            return [self.item_entry(i) for i in recent]
+            return [self.item_entry(i) for i in self.recently_added()]
         if key == "continue-watching":
             return [self.item_entry(i) for i in self.continue_watching()]
         if key == "next-up":
@@ -319,57 +297,30 @@ class LibraryView:
             return [self.item_entry(t, detail="") for t in ordered]
         return []
 
-    # -- watch-state sections ------------------------------------------------
+    # -- watch-state sections (the rules live in core/sections.py) -----------
     def continue_watching(self) -> list[MediaItem]:
         """Items with a resume point, most recently played first."""
-        started = [
-            (state.last_played or "", item)
-            for item_id, state in self.progress.items()
-            if state.position > 0 and (item := self.items.get(item_id))
-        ]
-        return [item for _, item in sorted(started, key=lambda pair: pair[0], reverse=True)]
+        return sections.continue_watching(self.items, self.progress)
 
     def next_up(self, now: datetime | None = None) -> list[MediaItem]:
-        """Per show, the episode after the most recently watched one (specials left out
-        unless configured), for shows played within ``next_up_days``."""
-        cutoff = ((now or datetime.now(UTC)) - timedelta(days=self.next_up_days)).isoformat(
-            timespec="seconds"
+        """Per show, the episode after the most recently watched one."""
+        return sections.next_up(
+            self._shows.values(),
+            self.progress,
+            days=self.next_up_days,
+            include_specials=self.next_up_specials,
+            now=now,
         )
-        result: list[tuple[str, MediaItem]] = []
-        for episodes in self._shows.values():
-            ordered = sorted(
-                (e for e in episodes if e.season != 0 or self.next_up_specials),
-                key=episode_order,
-            )
-            watched = [
-                (self.state(e).last_played or "", n)
-                for n, e in enumerate(ordered)
-                if self.state(e).watched
-            ]
-            if not watched:
-                continue
-            last_played, index = max(watched)
-            if last_played < cutoff:
-                continue
-            following = [e for e in ordered[index + 1 :] if not self.state(e).watched]
-            if following:
-                result.append((last_played, following[0]))
-        return [item for _, item in sorted(result, key=lambda pair: pair[0], reverse=True)]
 
     def next_episode(self, item: MediaItem) -> MediaItem | None:
         """The episode that follows ``item`` in its show (specials only after specials)."""
         if item.kind != "episode":
             return None
-        episodes = sorted(
-            (
-                e
-                for e in self._shows.get(item.series or "Unknown show", [])
-                if (e.season == 0) == (item.season == 0)
-            ),
-            key=episode_order,
-        )
-        following = [e for e in episodes if episode_order(e) > episode_order(item)]
-        return following[0] if following else None
+        return sections.next_episode(self._shows.get(item.series or "Unknown show", []), item)
+
+    def recently_added(self) -> list[MediaItem]:
+        """Videos, newest first (at most :data:`RECENT_LIMIT`)."""
+        return sections.recently_added(self.items.values(), RECENT_LIMIT)
 
     # -- search --------------------------------------------------------------
     def build_search_index(self) -> None:

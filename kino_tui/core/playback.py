@@ -37,6 +37,8 @@ class PlaybackResult:
     progress: Progress
     state: PlayerState
     error: str | None = None
+    #: The player failed before playing anything: nothing was recorded but the history line.
+    never_played: bool = False
 
 
 class PlaybackSession:
@@ -62,6 +64,7 @@ class PlaybackSession:
         self._directory = Path(tempfile.gettempdir()) / "kino-play-XXXXXXXX"
         self._started_at = now_iso()
         self.save_error: str | None = None
+        self._start = start
         command = settings.commands.get(self.player_name) or (self.player_name,)
         options = LaunchOptions(
             command=tuple(command),
@@ -105,15 +108,32 @@ class PlaybackSession:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
 
-    def run(self) -> PlaybackResult:
-        """Play until the player exits; raises :class:`PlayerError` if it cannot start."""
+    def check(self) -> None:
+        """Raise :class:`PlayerError` when the player cannot start here (missing, or VLC
+        as root) or a file is not there; touches the disk, so front ends call it off
+        their UI thread, and before they hand the terminal over."""
+        program = self.player.options.command[0]
+        if shutil.which(program) is None:
+            raise self._not_found(program)
         self.player.check_can_run()
         missing = [part for part in self.player.parts if not os.path.exists(part)]
         if missing:
             raise PlayerError(
                 f"{missing[0]} is not there: is its drive or network share mounted? "
-                "(run `kino scan` if it was moved or deleted)"
+                "(rescan the library if it was moved or deleted)"
             )
+
+    def _not_found(self, program: str) -> PlayerError:
+        hint = _INSTALL_HINT.get(self.player_name, "")
+        install = f"install it ({hint}) or " if hint else "install it or "
+        return PlayerError(
+            f"{program} was not found: {install}choose another player "
+            'with player = "mpv" or "vlc" in config.toml'
+        )
+
+    def run(self) -> PlaybackResult:
+        """Play until the player exits; raises :class:`PlayerError` if it cannot start."""
+        self.check()
         self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
         self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
         try:
@@ -135,11 +155,7 @@ class PlaybackSession:
                     start_new_session=self.window,
                 )
             except FileNotFoundError:
-                hint = _INSTALL_HINT.get(self.player_name, "")
-                raise PlayerError(
-                    f"{argv[0]} was not found: install it ({hint}) or choose another player "
-                    'with player = "mpv" or "vlc" in config.toml'
-                ) from None
+                raise self._not_found(argv[0]) from None
             except OSError as failure:
                 raise PlayerError(f"cannot start {argv[0]}: {failure.strerror}") from None
             progress = self._follow(self.process, before)
@@ -161,7 +177,8 @@ class PlaybackSession:
             self.store.add_history(self.item, record)
         except (OSError, KinoError) as failure:
             error = error or f"the play could not be added to the history: {failure}"
-        return PlaybackResult(self.item, progress, self.state, error)
+        never_played = bool(error) and progress is before
+        return PlaybackResult(self.item, progress, self.state, error, never_played)
 
     def _follow(self, process: subprocess.Popen[bytes], before: Progress) -> Progress:
         self._started_at = now_iso()
@@ -186,18 +203,31 @@ class PlaybackSession:
                 self.on_update(self.state)
             due = time.monotonic() - saved_at >= rules.save_interval
             moved = self.state.position != saved_position
-            if change in ("pause", "seek", "end") or (due and moved):
+            known = self.state.position is not None or self.state.reached_end
+            if known and (change in ("pause", "seek", "end") or (due and moved)):
                 progress = self._save(before)
                 saved_at, saved_position = time.monotonic(), self.state.position
             if process.poll() is not None:
                 follower.join(timeout=2.0)
                 if not follower.is_alive() and changes.empty():
                     break
-        return (
-            self._save(before)
-            if self.state.position is not None or self.state.reached_end
-            else progress
+        if self.state.reached_end:
+            return self._save(before)
+        if self.state.position is None:
+            return progress
+        if self._never_played(process):  # a play that failed at once is not a play
+            if progress is not before:
+                self._store(before)  # undo the saves made while it tried
+            return before
+        return self._save(before)
+
+    def _never_played(self, process: subprocess.Popen[bytes]) -> bool:
+        """The player failed without moving past where it started."""
+        failed = self.state.error is not None or (
+            process.returncode != 0 and not self._stop.is_set()
         )
+        position = self.state.position or 0.0
+        return failed and position <= self._start + 1.0
 
     def _save(self, before: Progress) -> Progress:
         progress = progress_after_play(
@@ -208,8 +238,11 @@ class PlaybackSession:
             now_iso(),
             reached_end=self.state.reached_end,
         )
+        self._store(progress)
+        return progress
+
+    def _store(self, progress: Progress) -> None:
         try:
             self.store.save(self.item, progress)
         except (OSError, KinoError) as error:
             self.save_error = f"progress could not be saved: {error}"
-        return progress

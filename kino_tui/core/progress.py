@@ -79,13 +79,3 @@ def start_position(progress: Progress, resume: str, explicit: float | None = Non
     if resume == "never":
         return 0.0
     return max(0.0, progress.position)
-
-
-def format_time(seconds: float | None) -> str:
-    """``1:02:03`` or ``12:34``."""
-    if seconds is None:
-        return "--:--"
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

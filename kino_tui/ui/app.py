@@ -6,20 +6,47 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from kino_tui.config import add_roots
-from kino_tui.core.models import MediaItem, RootType
-from kino_tui.library import Library, Opening
+from kino_tui.core.display import printable
+from kino_tui.core.errors import KinoError
+from kino_tui.core.models import MediaItem
+from kino_tui.service import Library, Opening
 from kino_tui.ui.images import PosterCache, choose_image_mode
-from kino_tui.ui.playback import PlaybackController
+from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
+
+
+@dataclass(frozen=True, slots=True)
+class FailurePlan:
+    """What to tell the user when a worker fails, and what to reset."""
+
+    title: str
+    reset: Callable[[BaseException], None] | None
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line a user can act on, for any error a worker may raise."""
+    if isinstance(error, KinoError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or error}{where}: check the drive, the folder and its permissions"
+    return (
+        f"unexpected {type(error).__name__}: {error}. kino carries on; please report this "
+        "with what you were doing"
+    )
+
 
 #: How often kino checks that its terminal is still there.
 TERMINAL_CHECK_SECONDS = 2.0
@@ -48,6 +75,7 @@ class KinoApp(App[None]):
         self.image_mode = image_mode
         self.poster_cache = PosterCache(library.paths.thumbnails_dir)
         self.playback = PlaybackController(self)
+        self._failure_plans: dict[Worker[Any], FailurePlan] = {}
 
     def get_default_screen(self) -> Screen[None]:
         return BrowserScreen()
@@ -102,12 +130,65 @@ class KinoApp(App[None]):
         )
         yield SystemCommand("Help", "Show every key", self.action_help)
 
-    def add_folder(self, path: str, root_type: str) -> None:
-        """Add a library folder to the config (the caller starts a scan)."""
-        assert root_type in ("movies", "shows", "music", "mixed")
-        root: RootType = root_type  # type: ignore[assignment]
-        add_roots(self.library.paths.config_file, [path], root)
-        self.library.reload_settings()
+    # -- workers -------------------------------------------------------------------
+    def start_worker(
+        self,
+        work: Callable[[], object],
+        *,
+        group: str,
+        description: str,
+        failure_title: str,
+        on_failure: Callable[[BaseException], None] | None = None,
+        exclusive: bool = False,
+    ) -> Worker[Any]:
+        """Run ``work`` on a thread. It reports through messages; if it raises, the user is
+        told (``failure_title`` and what happened) and ``on_failure`` resets its state."""
+        worker = self.run_worker(
+            work,
+            thread=True,
+            group=group,
+            description=description,
+            exclusive=exclusive,
+            exit_on_error=False,
+        )
+        self._failure_plans[worker] = FailurePlan(failure_title, on_failure)
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure becomes a notice and a reset state."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        plan = self._failure_plans.pop(event.worker, None)
+        error = event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        title = plan.title if plan is not None else "Something went wrong"
+        self.report_failure(title, error)
+        if plan is not None and plan.reset is not None:
+            plan.reset(error)
+
+    def report_failure(self, title: str, error: BaseException) -> None:
+        """Tell the user what failed and what to do (never a traceback)."""
+        self.notify(
+            printable(describe_failure(error)),
+            title=title,
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+
+    # -- playback messages (from the controller's workers) ---------------------------
+    @on(PlaybackChecked)
+    def _playback_checked(self, message: PlaybackChecked) -> None:
+        self.playback.checked(message.plan)
+
+    @on(PlaybackUpdated)
+    def _playback_updated(self, message: PlaybackUpdated) -> None:
+        self.playback.show(message.state)
+
+    @on(PlaybackEnded)
+    def _playback_ended(self, message: PlaybackEnded) -> None:
+        self.playback.ended(message.result)
 
     def play(self, item: MediaItem) -> None:
         """Hand an item to the player."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kino_tui.core.models import Progress
-from kino_tui.core.progress import ResumeRules, format_time, progress_after_play, start_position
+from kino_tui.core.progress import ResumeRules, progress_after_play, start_position
+from kino_tui.core.text import format_time
 
 RULES = ResumeRules()
 NOW = "2026-11-25T20:00:00+00:00"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from kino_tui.core.models import LibraryRoot
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 from tests.ui.conftest import set_env
 

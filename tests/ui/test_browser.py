@@ -10,8 +10,8 @@ from textual.widgets import Input, OptionList
 
 from kino_tui.core.browse import LibraryView
 from kino_tui.core.models import LibraryRoot
-from kino_tui.library import Library, Opening
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library, Opening
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import DETAIL_DELAY, BrowserScreen
 from kino_tui.ui.screens.filter import FilterScreen
@@ -41,7 +41,7 @@ async def test_sections_list_the_library(app: KinoApp) -> None:
         screen = await ready(app, pilot)
         text = list_text(app)
         assert "Amélie (2001)" in text and "Zodiac (2007)" in text and "Alien (1979)" in text
-        assert screen.section == "movies"
+        assert screen.state.section == "movies"
         await choose_section(app, pilot, "music")
         assert "Various Artists" in list_text(app) and "1 album · 2" in list_text(app)
         await choose_section(app, pilot, "videos")
@@ -63,10 +63,10 @@ async def test_drill_into_a_show_and_back(app: KinoApp) -> None:
         await pilot.pause()
         episodes = list_text(app)
         assert "S01E01" in episodes and "S01E02" in episodes and "S02E01" not in episodes
-        assert [level.title for level in screen.levels] == ["TV Shows", "Dark", "Season 1"]
+        assert [level.title for level in screen.state.levels] == ["TV Shows", "Dark", "Season 1"]
         await pilot.press("escape")
         await pilot.pause()
-        assert [level.title for level in screen.levels] == ["TV Shows", "Dark"]
+        assert [level.title for level in screen.state.levels] == ["TV Shows", "Dark"]
         await pilot.press("backspace")
         await pilot.pause()
         assert "3 seasons" in list_text(app)
@@ -116,10 +116,10 @@ async def test_mouse_clicks_and_wheel(app: KinoApp) -> None:
         await choose_section(app, pilot, "shows")
         media_list = app.screen.query_one(MediaList)
         await pilot.click(MediaList, offset=(5, 0))  # one click: the cursor goes there
-        assert media_list.cursor == 0 and app.screen.levels[-1].title == "TV Shows"
+        assert media_list.cursor == 0 and app.screen.state.levels[-1].title == "TV Shows"
         await pilot.double_click(MediaList, offset=(5, 0))  # a double click opens the show
         await pilot.pause()
-        assert [level.title for level in app.screen.levels] == ["TV Shows", "Dark"]
+        assert [level.title for level in app.screen.state.levels] == ["TV Shows", "Dark"]
         await choose_section(app, pilot, "videos")
         top = media_list.scroll_offset.y
         await pilot.mouse_down(MediaList)  # focus, then the wheel scrolls the list
@@ -151,7 +151,7 @@ async def test_search_is_as_you_type_and_tolerant(app: KinoApp) -> None:
         assert "S01E02" in list_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.search_query == "" and "Zodiac" in list_text(app)
+        assert screen.state.query == "" and "Zodiac" in list_text(app)
 
 
 async def test_sort_cycles(app: KinoApp) -> None:
@@ -159,14 +159,14 @@ async def test_sort_cycles(app: KinoApp) -> None:
         screen = await ready(app, pilot)
         await pilot.press("s")
         titles = [e.title for e in app.screen.query_one(MediaList).entries]
-        assert screen.levels[-1].sort == "title"
+        assert screen.state.levels[-1].sort == "title"
         assert titles.index("Alien") < titles.index("Amélie") < titles.index("Zodiac")
         await pilot.press("s")
         years = [e.year for e in app.screen.query_one(MediaList).entries]
-        assert screen.levels[-1].sort == "year" and years == sorted(years)
+        assert screen.state.levels[-1].sort == "year" and years == sorted(years)
         for expected in ("added", "played", "duration", "title"):
             await pilot.press("s")
-            assert screen.levels[-1].sort == expected
+            assert screen.state.levels[-1].sort == expected
 
 
 async def test_filter_by_genre_and_clear(app: KinoApp) -> None:
@@ -190,7 +190,7 @@ async def test_filter_by_genre_and_clear(app: KinoApp) -> None:
         app.screen.query_one(OptionList).highlighted = 0
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.levels[-1].filter is None
+        assert screen.state.levels[-1].filter is None
         assert len(app.screen.query_one(MediaList).entries) == 5
 
 
@@ -276,7 +276,7 @@ async def test_command_palette_runs_actions(app: KinoApp) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.levels[-1].sort == "title"
+        assert screen.state.levels[-1].sort == "title"
 
 
 async def test_rescan_runs_in_a_worker(app: KinoApp) -> None:
@@ -289,7 +289,7 @@ async def test_rescan_runs_in_a_worker(app: KinoApp) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.screen.query_one("#status").content)
-        assert status.startswith("Scan done") and "0 added" in status
+        assert status.startswith("Scan finished") and "0 added" in status
 
 
 async def test_hostile_names_and_tags_render_literally(app: KinoApp) -> None:
@@ -418,7 +418,7 @@ async def test_opening_section_comes_first_then_the_rest(
             if "Zodiac (2007)" in list_text(app):
                 break
         screen = app.browser
-        assert not screen.complete and screen.section == "movies"
+        assert not screen.complete and screen.state.section == "movies"
         assert "Loading the rest" in str(screen.query_one("#status", Static).content)
         media_list = screen.query_one(MediaList)
         zodiac = next(e.item for e in media_list.entries if e.title == "Zodiac")
@@ -450,7 +450,7 @@ async def test_a_library_of_shows_opens_on_tv_shows(
     app = kino_app(kino_paths)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        assert screen.section == "shows" and "Dark (2017)" in list_text(app)
+        assert screen.state.section == "shows" and "Dark (2017)" in list_text(app)
         sections = screen.query_one("#sections", OptionList)
         assert sections.highlighted is not None
         assert sections.get_option_at_index(sections.highlighted).id == "shows"

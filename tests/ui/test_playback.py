@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from kino_tui.core.models import LibraryRoot, Progress
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.resume import ResumeScreen
 from tests.conftest import LibraryBuilder

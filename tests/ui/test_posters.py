@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Static
 
 from kino_tui.core.models import LibraryRoot
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.images import choose_image_mode
 from kino_tui.ui.widgets.media_list import MediaList

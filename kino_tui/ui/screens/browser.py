@@ -1,13 +1,17 @@
-"""The main screen: sections on the left, the list in the middle, details on the right."""
+"""The main screen: sections on the left, the list in the middle, details on the right.
+
+It composes the widgets, draws a :class:`~kino_tui.core.navigation.BrowserState` and
+forwards keys to it; loading, scanning and marking run in workers of the app that report
+through the messages of ``ui/messages.py``.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,28 +19,28 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from kino_tui.core.browse import (
-    SECTIONS,
-    SORT_LABELS,
-    SORTS,
-    Entry,
-    EntryFilter,
-    LibraryView,
-    filter_choices,
-    filter_entries,
-    sort_entries,
-)
+from kino_tui.core.browse import SECTIONS, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
-from kino_tui.core.errors import KinoError
-from kino_tui.core.models import MediaItem, Progress, ScanProgress, ScanSummary
+from kino_tui.core.models import MediaItem, Progress, ScanProgress
+from kino_tui.core.navigation import BrowserState
+from kino_tui.core.text import plural, scan_progress, scan_summary
+from kino_tui.ui.messages import (
+    CatalogLoaded,
+    OpeningLoaded,
+    ScanFinished,
+    ScanProgressed,
+    WatchedMarked,
+    WatchStateRead,
+)
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
-    from kino_tui.library import Opening
+    from concurrent.futures import Future
+
+    from kino_tui.service import Opening
     from kino_tui.ui.app import KinoApp
 
 SEARCH_DELAY = 0.03
@@ -45,38 +49,22 @@ SEARCH_DELAY = 0.03
 DETAIL_DELAY = 0.06
 #: How often to look for progress saved by other kino processes (another SSH session).
 WATCH_POLL_SECONDS = 3.0
-
-
-@dataclass(slots=True)
-class Level:
-    """One step of drill-down: what is listed, how it is sorted and filtered, where the cursor is."""
-
-    title: str
-    entries: list[Entry]
-    sort: str | None = None
-    filter: EntryFilter | None = None
-    cursor: int = 0
-    parent: Entry | None = None
-    shown: list[Entry] = field(default_factory=list)
-
-
-EMPTY_MESSAGES = {
-    "continue-watching": "Nothing in progress. Items you stop part-way through appear here.",
-    "next-up": "No next episodes yet. Watch an episode of a show and the next one appears here.",
-    "recently-added": "Nothing added yet.",
-    "movies": "No movies found in your library folders.",
-    "shows": "No TV episodes found in your library folders.",
-    "music": "No music found in your library folders.",
-    "videos": "No videos found in your library folders.",
-}
+SCAN_PROGRESS_INTERVAL = 0.1
 
 
 class BrowserScreen(Screen[None]):
     """Browse sections, drill into shows and albums, search, sort, filter and mark watched."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # A priority binding runs as the key is read, before the next key is routed: in a
+        # burst ("/Song" in one packet over SSH) every key after "/" reaches the search box.
         Binding(
-            "slash", "search", "Search", id="browser.search", tooltip="Search the whole library"
+            "slash",
+            "search",
+            "Search",
+            id="browser.search",
+            tooltip="Search the whole library",
+            priority=True,
         ),
         Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
         Binding("f", "filter", "Filter", id="browser.filter", tooltip="Filter this list"),
@@ -103,13 +91,9 @@ class BrowserScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.view: LibraryView | None = None
-        #: False while the opening section is shown and the rest is still being unpacked.
-        self.complete = False
-        self.section = "movies"
-        self.levels: list[Level] = []
-        self.search_query = ""
+        self.state = BrowserState()
         self.scan_cancel: threading.Event | None = None
+        self.last_search_seconds = 0.0
         self._scan_message = ""
         self._search_timer: Timer | None = None
         self._watch_signature: tuple[int, int] | None = None
@@ -122,6 +106,14 @@ class BrowserScreen(Screen[None]):
 
         assert isinstance(self.app, KinoApp)
         return self.app
+
+    @property
+    def view(self) -> LibraryView | None:
+        return self.state.view
+
+    @property
+    def complete(self) -> bool:
+        return self.state.complete
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,106 +134,92 @@ class BrowserScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self.query_one("#now-playing", Static).display = False
         self.query_one(MediaList).focus()
-        preload = self.kino.preload
+        preload, self.kino.preload = self.kino.preload, None
         if preload is not None and preload.done() and preload.exception() is None:
             # Read while Textual started: shown in the first frame, without a worker.
-            self.kino.preload = None
-            self._opening_loaded(preload.result())
+            self._show_opening(preload.result())
         else:
-            self.load_catalog()
+            self._start_loading(preload)
         self._highlight_section()
         self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
 
     def _highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
         sections = self.query_one("#sections", OptionList)
-        sections.highlighted = [key for key, _ in SECTIONS].index(self.section)
-
-    @work(thread=True, exclusive=True, group="watch-poll", exit_on_error=False, description="poll")
-    def check_watch_state(self) -> None:
-        """Read the watch file again when another process has written it."""
-        store = self.kino.library.watch
-        signature = store.signature()
-        if signature is None or signature == self._watch_signature:
-            return
-        progress = store.all()
-        self.app.call_from_thread(self._watch_state_read, signature, progress)
-
-    def _watch_state_read(self, signature: tuple[int, int], progress: dict[str, Progress]) -> None:
-        if self.view is None or not self.complete:
-            return  # read again once every item is known
-        self._watch_signature = signature
-        changed = {
-            item_id: state
-            for item_id, state in progress.items()
-            if item_id in self.view.items and self.view.progress.get(item_id) != state
-        }
-        if changed:
-            self.progress_changed(changed)
+        sections.highlighted = [key for key, _ in SECTIONS].index(self.state.section)
 
     # -- loading -----------------------------------------------------------------
-    @work(
-        thread=True,
-        exclusive=True,
-        group="catalog",
-        exit_on_error=False,
-        description="load catalog",
-    )
-    def load_catalog(self) -> None:
-        """Load the catalog: at start the opening section first (read since kino
-        started), then the rest; after a rescan all of it at once."""
-        preload, self.kino.preload = self.kino.preload, None
-        try:
+    def _start_loading(self, preload: Future[Opening] | None = None) -> None:
+        """Load the catalog in a worker: at start the opening section (read since kino
+        started), after a rescan all of it at once."""
+        library = self.kino.library
+
+        def load() -> None:
             if preload is not None:
-                opening = preload.result()
-            else:
-                view, warning = self.kino.library.load_view()
-                view.build_search_index()
-        except KinoError as error:  # a catalog from a newer kino, a lock held too long…
-            self.app.call_from_thread(self._catalog_failed, str(error))
+                self.post_message(OpeningLoaded(preload.result()))
+                return
+            view, warnings = library.load_view()
+            view.build_search_index()
+            self.post_message(CatalogLoaded(view, warnings))
+
+        self.kino.start_worker(
+            load,
+            group="catalog",
+            description="load the catalog",
+            failure_title="The catalog could not be loaded",
+            on_failure=self._catalog_failed,
+            exclusive=True,
+        )
+
+    @on(OpeningLoaded)
+    def _opening_loaded(self, message: OpeningLoaded) -> None:
+        self._show_opening(message.opening)
+
+    def _show_opening(self, opening: Opening) -> None:
+        complete = opening.rest is None
+        self._library_shown(opening.view, opening.warnings, complete)
+        if complete:
             return
-        if get_current_worker().is_cancelled:
-            return
-        if preload is not None:
-            self.app.call_from_thread(self._opening_loaded, opening)
-        else:
-            self.app.call_from_thread(self._catalog_loaded, view, warning, True)
+        library = self.kino.library
 
-    def _opening_loaded(self, opening: Opening) -> None:
-        self._catalog_loaded(opening.view, opening.warning, complete=opening.rest is None)
-        self.call_after_refresh(self.load_rest, opening)
+        def load_rest() -> None:
+            view, warnings = library.load_rest(opening)
+            view.build_search_index()
+            self.post_message(CatalogLoaded(view, warnings))
 
-    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="load")
-    def load_rest(self, opening: Opening) -> None:
-        """Once the opening section is on screen: unpack the rest of the catalog and fold
-        the library's text for search."""
-        view, warning = self.kino.library.load_rest(opening)
-        view.build_search_index()
-        if opening.rest is not None and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._catalog_loaded, view, warning, True)
+        self.call_after_refresh(
+            self.kino.start_worker,
+            load_rest,
+            group="catalog",
+            description="load the rest of the library",
+            failure_title="The catalog could not be loaded",
+            on_failure=self._catalog_failed,
+            exclusive=True,
+        )
 
-    def _catalog_failed(self, message: str) -> None:
-        self.set_status(f"The catalog could not be loaded: {message}")
-        self.notify(printable(message), title="Catalog", severity="error", timeout=30, markup=False)
+    @on(CatalogLoaded)
+    def _catalog_loaded(self, message: CatalogLoaded) -> None:
+        self._library_shown(message.view, message.warnings, complete=True)
 
-    def _catalog_loaded(self, view: LibraryView, warning: str | None, complete: bool) -> None:
-        self.view = view
-        self.complete = complete
-        if warning:
+    def _catalog_failed(self, error: BaseException) -> None:
+        from kino_tui.ui.app import describe_failure
+
+        self.set_status(f"The catalog could not be loaded: {describe_failure(error)}")
+        if self.state.view is None:  # show an empty library rather than "Loading…" forever
+            self.state.complete = True
+            self._draw()
+
+    def _library_shown(self, view: LibraryView, warnings: list[str], complete: bool) -> None:
+        first = self.state.view is None
+        self.state.set_view(view, complete)
+        for warning in warnings:
             self.notify(
-                printable(warning),
-                title="Catalog damaged",
-                severity="error",
-                timeout=15,
+                printable(warning), title="Damaged file set aside", severity="error", timeout=20,
                 markup=False,
-            )
-        if not self.levels:
-            if self.section == "movies":
-                self.section = view.first_section()
-                self._highlight_section()
-            self.show_section(self.section)
-        else:  # the rest of the library, or a rescan: keep the place in the list
-            self._refresh_current()
+            )  # fmt: skip
+        if first:
+            self._highlight_section()
+        self._draw()
         if not complete:
             self.set_status("Loading the rest of the library…")
             return
@@ -257,75 +235,92 @@ class BrowserScreen(Screen[None]):
         line.update(printable(text))
         line.display = bool(text)
 
+    # -- watch state from elsewhere -------------------------------------------------
+    def check_watch_state(self) -> None:
+        """Read the watch file again when another process has written it (in a worker)."""
+        store = self.kino.library.watch
+
+        def poll() -> None:
+            signature = store.signature()
+            if signature is None or signature == self._watch_signature:
+                return
+            self.post_message(WatchStateRead(signature, store.all()))
+
+        self.kino.start_worker(
+            poll,
+            group="watch-poll",
+            description="read the watch file",
+            failure_title="Watch progress could not be read",
+            exclusive=True,
+        )
+
+    @on(WatchStateRead)
+    def _watch_state_read(self, message: WatchStateRead) -> None:
+        view = self.state.view
+        if view is None or not self.state.complete:
+            return  # read again once every item is known
+        self._watch_signature = message.signature
+        changed = {
+            item_id: state
+            for item_id, state in message.progress.items()
+            if item_id in view.items and view.progress.get(item_id) != state
+        }
+        if changed:
+            self.progress_changed(changed)
+
     def progress_changed(self, updates: dict[str, Progress]) -> None:
-        """New watch progress (a playback ended): refresh sections and counts."""
-        if self.view is None:
+        """New watch progress (a playback ended, a mark): refresh sections and counts."""
+        view = self.state.view
+        if view is None:
             return
         for item_id, progress in updates.items():
-            self.view.update_progress(item_id, progress)
-        self._refresh_current()
+            view.update_progress(item_id, progress)
+        self.state.refresh()
+        self._draw()
 
     def progress_of(self, item: MediaItem) -> Progress:
         """An item's progress as this screen knows it (kept current by every change)."""
-        return self.view.state(item) if self.view is not None else Progress()
+        return self.state.view.state(item) if self.state.view is not None else Progress()
 
     def next_episode(self, item: MediaItem) -> MediaItem | None:
-        return self.view.next_episode(item) if self.view is not None else None
+        view = self.state.view
+        return view.next_episode(item) if view is not None else None
 
     def action_play_next(self) -> None:
         self.kino.playback.play_next()
 
-    # -- levels --------------------------------------------------------------------
+    # -- drawing -------------------------------------------------------------------
+    def _draw(self) -> None:
+        """Draw the state: the list, the crumbs, the detail pane."""
+        state = self.state
+        level = state.level
+        media_list = self.query_one(MediaList)
+        message = state.empty_message(bool(self.kino.library.settings.roots))
+        if level is None:
+            media_list.set_entries([], 0, message)
+        else:
+            media_list.set_entries(level.shown, level.cursor, message)
+        self.query_one("#crumbs", Static).update(printable(state.crumbs()))
+        self.query_one(DetailPane).show(media_list.highlighted, state.view)
+
     def show_section(self, key: str) -> None:
-        if self.view is None:
-            return
-        self.section = key
-        title = dict(SECTIONS)[key]
-        self.levels = [Level(title, self.view.section(key))]
-        self._render_level()
-
-    def _render_level(self) -> None:
-        level = self.levels[-1]
-        shown = filter_entries(level.entries, level.filter, self.view) if self.view else []
-        if level.sort:
-            shown = sort_entries(shown, level.sort)
-        level.shown = shown
-        message = self._empty_message(level)
-        self.query_one(MediaList).set_entries(shown, level.cursor, message)
-        crumbs = " › ".join(printable(lvl.title) for lvl in self.levels)
-        extras = []
-        if level.sort:
-            extras.append(f"sorted by {SORT_LABELS[level.sort]}")
-        if level.filter:
-            extras.append(f"filter: {level.filter.label}")
-        suffix = f"   ({', '.join(extras)})" if extras else ""
-        count = str(len(shown)) if shown or self.complete else "…"  # not known yet
-        self.query_one("#crumbs", Static).update(f"{crumbs}  ·  {count}{suffix}")
-        self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
-
-    def _empty_message(self, level: Level) -> str:
-        if not self.complete:
-            return "Loading the rest of the library…"
-        if self.view is not None and not self.view.items and not self.kino.library.settings.roots:
-            return "No library folders yet. Press a to add one, then kino scans it."
-        if level.filter is not None and level.entries:
-            return f"Nothing matches the filter ({level.filter.label}). Press f to change it."
-        if self.search_query and len(self.levels) == 1 and level.title.startswith("Search"):
-            return "No matches. Try fewer or other words."
-        return EMPTY_MESSAGES.get(self.section, "Nothing here.")
-
-    def _push(self, title: str, entries: list[Entry], parent: Entry | None) -> None:
-        self.levels[-1].cursor = self.query_one(MediaList).cursor
-        self.levels.append(Level(title, entries, parent=parent))
-        self._render_level()
+        """Show a section's top level (and point the sidebar at it)."""
+        self._hide_search()
+        self.state.show_section(key)
+        self._highlight_section()
+        self._draw()
 
     # -- events ----------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#sections")
     def _section_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        key = event.option.id or self.section
-        if key != self.section or len(self.levels) > 1 or self.search_query:
-            self._close_search()
-            self.show_section(key)
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: the sidebar was pointed elsewhere since (the opening section)
+        key = event.option.id or self.state.section
+        state = self.state
+        if key != state.section or len(state.levels) > 1 or state.searching:
+            self._hide_search()
+            state.show_section(key)
+            self._draw()
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_selected(self, event: OptionList.OptionSelected) -> None:
@@ -333,6 +328,7 @@ class BrowserScreen(Screen[None]):
 
     @on(MediaList.Highlighted)
     def _entry_highlighted(self, event: MediaList.Highlighted) -> None:
+        self.state.move_cursor(self.query_one(MediaList).cursor)
         now = time.monotonic()
         moving = now - self._last_highlight < DETAIL_DELAY
         self._last_highlight = now
@@ -346,135 +342,131 @@ class BrowserScreen(Screen[None]):
 
     def _show_detail(self) -> None:
         self._detail_timer = None
-        self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.view)
+        self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.state.view)
 
     @on(MediaList.Selected)
     def _entry_selected(self, event: MediaList.Selected) -> None:
         entry = event.entry
-        if entry.is_group and self.view is not None:
-            self._push(entry.title, self.view.children(entry), entry)
+        self.state.move_cursor(self.query_one(MediaList).cursor)
+        if self.state.open(entry):
+            self._draw()
         elif entry.item is not None:
             self.kino.play(entry.item)
 
     # -- actions -----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # in the search box "/" is typed (AC/DC), not a new search
+        return not (action == "search" and self.query_one("#search", Input).has_focus)
+
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self._close_search()
+            self._cancel_search()
             return
-        if len(self.levels) > 1:
-            self.levels.pop()
-            self._render_level()
-        elif self.search_query:
-            self._close_search()
+        if self.state.back():
+            if not self.state.searching:
+                self._hide_search()
+            self._draw()
 
     def action_search(self) -> None:
+        """Open the search box and focus it now (not after a refresh), so every key after
+        "/" goes there, however fast it comes."""
         search = self.query_one("#search", Input)
+        self.state.begin_search()
         search.display = True
-        search.focus()
+        self.set_focus(search)
 
-    def _close_search(self) -> None:
+    def _cancel_search(self) -> None:
+        """Escape in the search box: back to the level and row the user was on."""
+        self._stop_search_timer()
+        self._hide_search()
+        self.state.cancel_search()
+        self._draw()
+
+    def _hide_search(self) -> None:
         search = self.query_one("#search", Input)
-        if self.search_query or search.display:
+        if search.display:
+            self._stop_search_timer()
+            with search.prevent(Input.Changed):
+                search.value = ""
             search.display = False
-            had_query = bool(self.search_query)
-            self.search_query = ""
-            search.value = ""
-            if had_query:
-                self.show_section(self.section)
-            self.query_one(MediaList).focus()
+            self.set_focus(self.query_one(MediaList))
+
+    def _stop_search_timer(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
+        self._stop_search_timer()
         self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
 
     def run_search(self, query: str) -> None:
-        """Show the library's matches for ``query`` (empty query: back to the section)."""
-        if self.view is None:
-            return
-        self.search_query = query.strip()
-        if not self.search_query:
-            self.show_section(self.section)
+        """Show the library's matches for ``query`` (empty: where the search started)."""
+        if self.state.view is None or not self.query_one("#search", Input).display:
             return
         started = time.perf_counter()
-        results = self.view.search(self.search_query)
+        self.state.search(query)
         self.last_search_seconds = time.perf_counter() - started
-        self.levels = [Level(f"Search: {self.search_query}", results)]
-        self._render_level()
+        self._draw()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(MediaList).focus()
+        self._stop_search_timer()
+        self.run_search(event.value)  # the results of exactly what was typed
+        search = self.query_one("#search", Input)
+        if not self.state.query:
+            self._cancel_search()
+            return
+        search.display = False
+        self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
 
     def action_cycle_sort(self) -> None:
-        if not self.levels:
+        label = self.state.cycle_sort()
+        if label is None:
             return
-        level = self.levels[-1]
-        index = SORTS.index(level.sort) + 1 if level.sort in SORTS else 0
-        level.sort = SORTS[index % len(SORTS)]
-        level.cursor = 0
-        self._render_level()
-        self.notify(f"Sorted by {SORT_LABELS[level.sort]}", timeout=2)
+        self._draw()
+        self.notify(f"Sorted by {label}", timeout=2)
 
     def action_filter(self) -> None:
-        if not self.levels:
+        level = self.state.level
+        if level is None:
             return
         from kino_tui.ui.screens.filter import FilterScreen
-
-        level = self.levels[-1]
 
         def chosen(result: EntryFilter | bool | None) -> None:
             if result is False:
                 return  # dismissed
-            level.filter = result if isinstance(result, EntryFilter) else None
-            level.cursor = 0
-            self._render_level()
+            self.state.set_filter(result if isinstance(result, EntryFilter) else None)
+            self._draw()
 
         self.app.push_screen(FilterScreen(filter_choices(level.entries), level.filter), chosen)
 
     def action_toggle_watched(self) -> None:
         entry = self.query_one(MediaList).highlighted
-        if entry is None or self.view is None:
+        view = self.state.view
+        if entry is None or view is None:
             return
         items = entry.items
-        watched = not all(self.view.state(i).watched for i in items)
-        self._set_watched(items, watched)
+        watched = not all(view.state(i).watched for i in items)
+        library = self.kino.library
 
-    @work(thread=True, group="watch", exit_on_error=False, description="mark watched")
-    def _set_watched(self, items: list[MediaItem], watched: bool) -> None:
-        store = self.kino.library.watch
-        updates = list(store.set_watched_many(items, watched).items())
-        self.app.call_from_thread(self._watched_saved, updates, watched)
+        def mark() -> None:
+            self.post_message(WatchedMarked(library.mark_watched(items, watched), watched))
 
-    def _watched_saved(self, updates: list[tuple[str, Progress]], watched: bool) -> None:
-        self.progress_changed(dict(updates))
-        count = len(updates)
-        noun = "item" if count == 1 else "items"
-        self.notify(f"Marked {count} {noun} {'watched' if watched else 'not watched'}", timeout=2)
+        self.kino.start_worker(
+            mark,
+            group="watch",
+            description="mark watched",
+            failure_title="Could not mark watched",
+        )
 
-    def _refresh_current(self) -> None:
-        """Rebuild the entries of every level (their counts depend on watch state)."""
-        if self.view is None:
-            return
-        cursor = self.query_one(MediaList).cursor
-        for index, level in enumerate(self.levels):
-            if index == 0:
-                if level.title.startswith("Search"):
-                    level.entries = self.view.search(self.search_query)
-                else:
-                    level.entries = self.view.section(self.section)
-            elif level.parent is not None:
-                parent = self._fresh_parent(level.parent, self.levels[index - 1].entries)
-                level.parent = parent
-                level.entries = self.view.children(parent)
-        self.levels[-1].cursor = cursor
-        self._render_level()
-
-    @staticmethod
-    def _fresh_parent(parent: Entry, siblings: list[Entry]) -> Entry:
-        return next((e for e in siblings if e.key == parent.key), parent)
+    @on(WatchedMarked)
+    def _watched_marked(self, message: WatchedMarked) -> None:
+        self.progress_changed(message.updates)
+        state = "watched" if message.watched else "not watched"
+        self.notify(f"Marked {plural(len(message.updates), 'item')} {state}", timeout=2)
 
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self) -> None:
@@ -484,49 +476,54 @@ class BrowserScreen(Screen[None]):
         if self.scan_cancel is not None:
             self.notify("A scan is already running.", timeout=2)
             return
-        self.scan_cancel = threading.Event()
+        cancel = self.scan_cancel = threading.Event()
         self.set_status("Scanning…")
-        self.run_scan(self.scan_cancel)
-
-    @work(
-        thread=True, exclusive=True, group="scan", exit_on_error=False, description="scan library"
-    )
-    def run_scan(self, cancel: threading.Event) -> None:
-        last_update = 0.0
+        library = self.kino.library
+        last_report = 0.0
 
         def report(progress: ScanProgress) -> None:
-            nonlocal last_update
+            nonlocal last_report
             now = time.monotonic()
-            if now - last_update < 0.1:
-                return
-            last_update = now
-            if progress.phase == "walking":
-                text = f"Scanning: walking folders ({progress.done})…"
-            else:
-                text = f"Scanning: reading files {progress.done}/{progress.total}…"
-            self.app.call_from_thread(self.set_status, text)
+            if now - last_report >= SCAN_PROGRESS_INTERVAL:
+                last_report = now
+                self.post_message(ScanProgressed(f"Scanning: {scan_progress(progress)}"))
 
-        try:
-            summary = self.kino.library.scan(on_progress=report, cancel=cancel)
-        except KinoError as error:
-            self.app.call_from_thread(self._scan_failed, str(error))
-            return
-        self.app.call_from_thread(self._scan_finished, summary)
+        def scan() -> None:
+            summary = library.scan(on_progress=report, cancel=cancel)
+            self.post_message(ScanFinished(summary, library.take_warnings(summary)))
 
-    def _scan_failed(self, message: str) -> None:
-        self.scan_cancel = None
-        self.set_status(f"Scan failed: {message}")
-        self.notify(printable(message), title="Scan failed", severity="error", markup=False)
-
-    def _scan_finished(self, summary: ScanSummary) -> None:
-        self.scan_cancel = None
-        self._scan_message = (
-            f"Scan done in {summary.seconds:.1f} s: {summary.added} added, {summary.updated} updated, "
-            f"{summary.moved} moved, {summary.removed} removed, {summary.unavailable} unavailable, "
-            f"{summary.errors} problems"
+        self.kino.start_worker(
+            scan,
+            group="scan",
+            description="scan the library",
+            failure_title="Scan failed",
+            on_failure=self._scan_failed,
+            exclusive=True,
         )
+
+    @on(ScanProgressed)
+    def _scan_progressed(self, message: ScanProgressed) -> None:
+        if self.scan_cancel is not None:
+            self.set_status(message.text)
+
+    def _scan_failed(self, error: BaseException) -> None:
+        from kino_tui.ui.app import describe_failure
+
+        self.scan_cancel = None
+        self.set_status(f"Scan failed: {describe_failure(error)}")
+
+    @on(ScanFinished)
+    def _scan_finished(self, message: ScanFinished) -> None:
+        self.scan_cancel = None
+        text = scan_summary(message.summary)
+        self._scan_message = text[0].upper() + text[1:]
         self.set_status(self._scan_message)
-        self.load_catalog()
+        for warning in message.warnings:
+            self.notify(
+                printable(warning), title="Damaged file set aside", severity="error", timeout=20,
+                markup=False,
+            )  # fmt: skip
+        self._start_loading()
 
     def action_add_folder(self) -> None:
         from kino_tui.ui.screens.add_folder import AddFolderScreen
@@ -534,13 +531,8 @@ class BrowserScreen(Screen[None]):
         def added(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            path, root_type = result
-            try:
-                self.kino.add_folder(path, root_type)
-            except KinoError as error:
-                self.notify(printable(str(error)), severity="error", markup=False)
-                return
+            path, _ = result
             self.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
             self.action_rescan()
 
-        self.app.push_screen(AddFolderScreen(), added)
+        self.app.push_screen(AddFolderScreen(self.kino.library), added)

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
-from kino_tui.core.progress import format_time
+from kino_tui.core.text import format_time
 
 
 class ResumeScreen(ModalScreen[float | None]):

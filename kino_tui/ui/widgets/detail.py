@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 
-from kino_tui.core.browse import Entry, LibraryView, episode_label
+from kino_tui.core.browse import Entry, LibraryView
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem
+from kino_tui.core.text import episode_label, format_duration
 from kino_tui.ui.images import PosterCache
-from kino_tui.ui.widgets.media_list import format_duration
 from kino_tui.ui.widgets.poster import Poster
 from kino_tui.ui.widgets.thumbnails import Thumbnails
 

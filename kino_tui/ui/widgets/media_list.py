@@ -17,6 +17,7 @@ from textual.strip import Strip
 
 from kino_tui.core.browse import Entry
 from kino_tui.core.display import printable
+from kino_tui.core.text import format_duration
 
 # One-cell symbols: emoji are two cells wide in some terminals and missing in some fonts.
 KIND_ICONS = {
@@ -30,16 +31,6 @@ KIND_ICONS = {
     "artist": "♫",
     "album": "◎",
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    """``1:02:03`` or ``4:05``."""
-    if not seconds:
-        return ""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class MediaList(ScrollView, can_focus=True):

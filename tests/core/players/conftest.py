@@ -16,8 +16,8 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.playback import PlaybackResult, PlaybackSession
 from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.progress import ResumeRules
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 
 NULL_OUTPUT = {"mpv": ("--vo=null", "--ao=null"), "vlc": ("--vout=dummy", "--aout=dummy")}

@@ -14,7 +14,7 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.players.mpv import edl_target
 from kino_tui.core.progress import start_position
-from kino_tui.library import Library
+from kino_tui.service import Library
 from tests.core.players.conftest import (
     MpvClient,
     Running,

@@ -17,8 +17,8 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.progress import start_position
 from kino_tui.core.watchstate import WatchStore
-from kino_tui.library import Library
 from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
 from tests.core.players.conftest import Running, wait_for_socket
 
 NOBODY = 65534
@@ -82,7 +82,7 @@ def as_nobody(scenario: Callable[[], None], timeout: float = 120.0) -> None:
     if not AS_ROOT:
         scenario()  # already an unprivileged user
         return
-    import kino_tui.cli_playback  # noqa: F401  (everything imported before the privileges go)
+    import kino_tui.cli.commands  # noqa: F401  (everything imported before the privileges go)
 
     read_end, write_end = os.pipe()
     pid = os.fork()

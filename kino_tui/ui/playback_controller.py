@@ -1,8 +1,11 @@
-"""Playback from the UI: ask where to start, run the player, show it, offer what is next.
+"""Playback from the UI: check the play off the UI thread, ask where to start, run the
+player, show it, offer what is next.
 
 A player in its own window runs in a thread worker and the UI stays usable, with live
 progress in the now-playing line. A player in the terminal (a user over SSH) takes the
-terminal: the app is suspended until it exits.
+terminal: the app is suspended until it exits, and comes back whatever happens there.
+Everything that can refuse a play (a missing file, an offline share, no player, VLC as
+root) is checked before the terminal is handed over.
 """
 
 from __future__ import annotations
@@ -14,47 +17,74 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from kino_tui.core.display import printable
-from kino_tui.core.errors import KinoError
-from kino_tui.core.models import MediaItem
-from kino_tui.core.progress import format_time, start_position
+from kino_tui.core.errors import PlayerError
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.text import format_time
+from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 
 if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackResult, PlaybackSession
     from kino_tui.core.players import PlayerState
+    from kino_tui.service import PlayPlan
     from kino_tui.ui.app import KinoApp
 
 UPDATE_INTERVAL = 0.5
 
 
 class PlaybackController:
-    """Owns the one playback the UI may have running."""
+    """Owns the one playback the UI may have running (or being checked)."""
 
     def __init__(self, app: KinoApp) -> None:
         self.app = app
         self.session: PlaybackSession | None = None
         self.next_item: MediaItem | None = None
+        #: The item whose play is being checked (before a session exists).
+        self.checking: MediaItem | None = None
         self._last_update = 0.0
 
+    @property
+    def busy(self) -> bool:
+        return self.session is not None or self.checking is not None
+
     def play(self, item: MediaItem) -> None:
-        """Play an item, asking first when it has a resume point and ``resume = "ask"``."""
-        if self.session is not None:
-            title = printable(self.session.item.display_title)
+        """Check an item can play (in a worker), then ask or start."""
+        if self.busy:
+            playing = self.session.item if self.session is not None else self.checking
+            title = printable(playing.display_title if playing else "")
             self.app.notify(
                 f"Already playing {title}: quit the player first.", severity="warning", markup=False
             )
             return
-        settings = self.app.library.settings.playback
+        self.checking = item
         progress = self.app.browser.progress_of(item)
-        if settings.resume == "ask" and progress.position > 0:
-            from kino_tui.ui.screens.resume import ResumeScreen
+        self.app.start_worker(
+            lambda: self._check(item, progress),
+            group="playback",
+            description=f"check {item.display_title}",
+            failure_title="Cannot play",
+            on_failure=self.reset,
+        )
 
-            def chosen(start: float | None) -> None:
-                if start is not None:
-                    self.start(item, start)
+    def _check(self, item: MediaItem, progress: Progress) -> None:
+        """On a worker thread: plan the play and check it can start (touches the disk)."""
+        library = self.app.library
+        plan = library.plan_play([item], progress=progress)
+        library.check_playable(plan)
+        self.app.post_message(PlaybackChecked(plan))
 
-            self.app.push_screen(ResumeScreen(item.display_title, progress.position), chosen)
+    def checked(self, plan: PlayPlan) -> None:
+        """The play can start: ask where (``resume = "ask"``), then start."""
+        self.checking = None
+        if not plan.ask:
+            self.start(plan)
             return
-        self.start(item, start_position(progress, settings.resume))
+        from kino_tui.ui.screens.resume import ResumeScreen
+
+        def chosen(start: float | None) -> None:
+            if start is not None:
+                self.start(plan.with_start(start))
+
+        self.app.push_screen(ResumeScreen(plan.item.display_title, plan.resume_at), chosen)
 
     def play_next(self) -> None:
         """Play the episode offered after the last one ended."""
@@ -64,33 +94,31 @@ class PlaybackController:
         item, self.next_item = self.next_item, None
         self.play(item)
 
-    def start(self, item: MediaItem, start: float) -> None:
-        """Start the player now at ``start`` seconds."""
-        from kino_tui.core.playback import PlaybackSession  # players load on first play
-
+    def start(self, plan: PlayPlan) -> None:
+        """Start the player now."""
+        if self.busy:
+            return
         settings = self.app.library.settings.playback
         window = settings.in_window()
         if not settings.terminal_vo and self.app.image_mode in ("kitty", "sixel"):
             # The terminal shows pictures: mpv can draw video the same way (tct if it can't).
             settings = replace(settings, terminal_vo=f"{self.app.image_mode},tct")
-        session = PlaybackSession(
-            item,
-            self.app.library.watch,
-            settings,
-            start,
+        session = self.app.library.session(
+            plan,
+            settings=settings,
             window=window,
             on_update=self._updated_from_thread if window else None,
         )
         self.session = session
         self.next_item = None
-        self._show(session.state)
+        self.show(session.state)
         if window:
-            self.app.run_worker(
-                lambda: self._run_in_thread(session),
-                thread=True,
+            self.app.start_worker(
+                lambda: self.app.post_message(PlaybackEnded(session.run())),
                 group="playback",
-                exit_on_error=False,
-                description="playback",
+                description=f"play {plan.item.display_title}",
+                failure_title="Cannot play",
+                on_failure=self.reset,
             )
             return
         self._run_suspended(session)
@@ -100,38 +128,42 @@ class PlaybackController:
         if self.session is not None:
             self.session.stop()
 
-    # -- running ---------------------------------------------------------------------
-    def _run_in_thread(self, session: PlaybackSession) -> None:
-        try:
-            result = session.run()
-        except KinoError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.app.call_from_thread(self._finished, result)
+    def reset(self, error: BaseException | None = None) -> None:
+        """Forget the playback (it failed, or never started): a new play may begin."""
+        self.session = None
+        self.checking = None
+        self.app.browser.set_now_playing("")
 
+    # -- running ---------------------------------------------------------------------
     def _run_suspended(self, session: PlaybackSession) -> None:
+        """Hand the terminal to the player; the app resumes whatever the player does."""
+        failure: Exception | None = None
+        result: PlaybackResult | None = None
         try:
             with self.app.suspend():
-                result = session.run()
+                try:
+                    result = session.run()
+                except Exception as error:  # re-raised after the terminal is back
+                    failure = error
         except SuspendNotSupported:
-            self._failed(
+            failure = PlayerError(
                 'This terminal cannot hand itself to the player: set playback = "window" '
                 "in config.toml to play in a window."
             )
+        if result is None:
+            self.reset()
+            self.app.report_failure("Cannot play", failure or PlayerError("the player did not run"))
             return
-        except KinoError as error:
-            self._failed(str(error))
-            return
-        self._finished(result)
+        self.ended(result)
 
     def _updated_from_thread(self, state: PlayerState) -> None:
         now = time.monotonic()
         if now - self._last_update < UPDATE_INTERVAL and not state.paused:
             return
         self._last_update = now
-        self.app.call_from_thread(self._show, state)
+        self.app.post_message(PlaybackUpdated(replace(state)))
 
-    def _show(self, state: PlayerState) -> None:
+    def show(self, state: PlayerState) -> None:
         session = self.session
         if session is None:
             return
@@ -142,22 +174,16 @@ class PlaybackController:
         self.app.browser.set_now_playing(f"▶ {title}  {where}{paused}  [{session.player_name}]")
 
     # -- ending ----------------------------------------------------------------------
-    def _failed(self, message: str) -> None:
-        self.session = None
-        self.app.browser.set_now_playing("")
-        self.app.notify(
-            printable(message), title="Cannot play", severity="error", timeout=10, markup=False
-        )
-
-    def _finished(self, result: PlaybackResult) -> None:
+    def ended(self, result: PlaybackResult) -> None:
         self.session = None
         browser = self.app.browser
         browser.set_now_playing("")
         browser.progress_changed({result.item.id: result.progress})
         if result.error:
+            saved = "" if result.never_played else "\nProgress up to there was saved."
             self.app.notify(
-                printable(result.error) + "\nProgress up to there was saved.",
-                title="Player stopped",
+                printable(result.error) + saved,
+                title="Cannot play" if result.never_played else "Player stopped",
                 severity="error",
                 timeout=10,
                 markup=False,

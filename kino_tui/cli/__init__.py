@@ -1,0 +1,125 @@
+"""The command line: ``kino [paths|add|remove|roots|scan|ls|play|watched|history]``; no
+command opens the TUI. It parses, calls the application layer, and prints; nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kino_tui import __version__
+from kino_tui.cli import output
+from kino_tui.config import IMAGE_MODES
+from kino_tui.core.errors import KinoError
+from kino_tui.core.models import KINDS, ROOT_TYPES
+from kino_tui.paths import KinoPaths
+from kino_tui.service.loading import LIST_SECTIONS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kino",
+        description="Browse and play your movies, shows and music from the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"kino {__version__}")
+    parser.add_argument(
+        "--images",
+        choices=IMAGE_MODES,
+        default="auto",
+        help="how the UI draws posters (default: auto, or `images` in config.toml)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("paths", help="show where kino keeps its config, catalog and cache")
+    add = commands.add_parser("add", help="add library folders (or change their type)")
+    add.add_argument("folders", nargs="+", metavar="PATH")
+    add.add_argument(
+        "--type",
+        choices=ROOT_TYPES,
+        help="content type (new folders: mixed; a known folder keeps its type)",
+    )
+    remove = commands.add_parser("remove", help="remove a library folder and its items")
+    remove.add_argument("folder", metavar="PATH")
+    commands.add_parser("roots", help="list library folders")
+    scan = commands.add_parser("scan", help="scan library folders (adding any given)")
+    scan.add_argument("folders", nargs="*", metavar="PATH")
+    scan.add_argument(
+        "--type", choices=ROOT_TYPES, help="type for new folders (default mixed)"
+    )
+    scan.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ls = commands.add_parser("ls", help="list the catalog")
+    ls.add_argument("--kind", choices=KINDS)
+    ls.add_argument(
+        "--section",
+        choices=LIST_SECTIONS,
+        help="list a watch section in its own order instead of the whole catalog",
+    )
+    ls.add_argument("--json", action="store_true", help="print one JSON array of items")
+    play = commands.add_parser("play", help="play an item (by id or path) and record progress")
+    play.add_argument("target", metavar="ID_OR_PATH")
+    play.add_argument("--player", choices=("mpv", "vlc"), help="override player in config.toml")
+    play.add_argument(
+        "--start", type=float, metavar="SECONDS", help="start here, not at the resume point"
+    )
+    play.add_argument(
+        "--print-command", action="store_true", help="print the player's argument list, don't play"
+    )
+    watched = commands.add_parser(
+        "watched", help="mark an item, or everything under a folder, as watched"
+    )
+    watched.add_argument("target", metavar="ID_OR_PATH")
+    watched.add_argument("--unset", action="store_true", help="mark as not watched")
+    history = commands.add_parser("history", help="list what was played, newest first")
+    history.add_argument("--json", action="store_true", help="print one JSON array")
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    paths = KinoPaths.default()
+    try:
+        if args.command is None:
+            return _open_ui(paths, args.images)
+        if args.command == "paths":
+            status = _paths(paths)
+            sys.stdout.flush()
+            return status
+        from kino_tui.cli import commands
+        from kino_tui.service import Library
+
+        handler = getattr(commands, args.command)
+        status = int(handler(Library(paths), args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
+    except KinoError as error:
+        output.error(str(error))
+        return 2
+    except BrokenPipeError:
+        output.silence_stdout()  # `kino ls | head -1`: the reader has what it wanted
+        return 0
+    except KeyboardInterrupt:
+        output.error("interrupted")
+        return 130
+
+
+def _open_ui(paths: KinoPaths, images: str) -> int:
+    from kino_tui.service import Library
+
+    library = Library(paths)
+    preload = library.load_in_background()  # while the UI toolkit loads
+    from kino_tui.ui.app import run_app
+
+    return run_app(library, images, preload)
+
+
+def _paths(paths: KinoPaths) -> int:
+    output.out(f"config   {paths.config_file}")
+    output.out(f"data     {paths.data_dir}")
+    output.out(f"catalog  {paths.catalog_file}")
+    output.out(f"watch    {paths.watch_file}")
+    output.out(f"cache    {paths.cache_dir}")
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

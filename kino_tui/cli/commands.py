@@ -1,0 +1,196 @@
+"""One function per ``kino`` command: parse nothing, decide nothing, call the application
+layer and print what it returns."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+
+from kino_tui.cli.output import error, out, warn_all, write_json
+from kino_tui.core.display import printable
+from kino_tui.core.errors import KinoError, ScanCancelled
+from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
+from kino_tui.core.text import describe_item, describe_play, format_time, scan_summary
+from kino_tui.paths import default_library_folders
+from kino_tui.service import Library, PlayPlan
+
+MAX_PROBLEMS = 20
+
+
+def add(library: Library, args: argparse.Namespace) -> int:
+    changed = library.add_roots(args.folders, args.type)
+    online = {status.path: status.online for status in library.roots()}
+    for root in changed:
+        note = "" if online.get(root.path) else "  (not found now: kept, scanned when it appears)"
+        out(f"added {root.path} ({root.type}){note}")
+    if not changed:
+        out("nothing to add: already in the library (use --type to change a folder's type)")
+    return 0
+
+
+def remove(library: Library, args: argparse.Namespace) -> int:
+    folder, count = library.remove_root(args.folder)
+    out(f"removed {folder} and its {count} items from the catalog (watch progress is kept)")
+    return 0
+
+
+def roots(library: Library, args: argparse.Namespace) -> int:
+    statuses = library.roots()
+    if not statuses:
+        out("No library folders yet. Add one with: kino add [--type movies|shows|music] PATH")
+        for folder in default_library_folders():
+            out(f"  suggested: kino add {folder}")
+        return 0
+    for status in statuses:
+        out(f"{status.path}  ({status.type}, {'online' if status.online else 'offline'})")
+    return 0
+
+
+def _offer_default_roots(library: Library) -> None:
+    found = default_library_folders()
+    hint = " ".join(str(f) for f in found)
+    if not found:
+        raise KinoError("no library folders yet: add one with `kino add PATH` or `kino scan PATH`")
+    if not sys.stdin.isatty():
+        raise KinoError(f"no library folders yet: try `kino scan {hint}`")
+    answer = input(f"No library folders yet. Add {hint}? [Y/n] ").strip().lower()
+    if answer not in ("", "y", "yes"):
+        raise KinoError("nothing to scan: add a folder with `kino add PATH`")
+    library.add_roots([str(f) for f in found])
+
+
+def scan(library: Library, args: argparse.Namespace) -> int:
+    if args.folders:
+        library.add_roots(args.folders, args.type)
+    if not library.settings.roots:
+        _offer_default_roots(library)
+    chosen = library.roots_for(args.folders)
+    try:
+        if sys.stdout.isatty() and not args.json:
+            summary = _scan_with_progress(library, chosen)
+        else:
+            summary = library.scan(chosen)
+    except ScanCancelled:
+        error("scan cancelled; the catalog was not changed")
+        return 130
+    warn_all(library.take_warnings(summary))
+    if args.json:
+        write_json(summary.to_dict())
+        return 0
+    out(scan_summary(summary))
+    for problem in summary.problems[:MAX_PROBLEMS]:
+        out(f"  ! {problem.path}: {problem.message}")
+    if len(summary.problems) > MAX_PROBLEMS:
+        out(f"  … and {len(summary.problems) - MAX_PROBLEMS} more (see `kino scan --json`)")
+    return 0
+
+
+def _scan_with_progress(library: Library, chosen: list[LibraryRoot]) -> ScanSummary:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("walking folders", total=None)
+
+        def update(progress: ScanProgress) -> None:
+            walking = progress.phase == "walking"
+            bar.update(
+                task,
+                description="walking folders" if walking else "reading files",
+                completed=progress.done,
+                total=None if walking else progress.total,
+            )
+
+        return library.scan(chosen, on_progress=update)
+
+
+def ls(library: Library, args: argparse.Namespace) -> int:
+    if args.section:
+        items, warnings = library.section_items(args.section)
+    else:
+        data, warnings = library.load()
+        items = sorted(data.items.values(), key=lambda i: i.path)
+    warn_all(warnings)
+    items = [i for i in items if args.kind is None or i.kind == args.kind]
+    if args.json:
+        write_json(library.item_records(items))
+        return 0
+    for item in items:
+        flag = "" if item.available else "  [offline]"
+        problem = f"  ! {item.error}" if item.error else ""
+        out(f"{item.kind:7} {describe_item(item)}  {item.path}{flag}{problem}")
+    return 0
+
+
+def _resume_answer(plan: PlayPlan) -> float:
+    """Ask on a terminal whether to resume; anywhere else, resume."""
+    if not sys.stdin.isatty():
+        return plan.resume_at
+    question = f"Resume {plan.item.display_title} at {format_time(plan.resume_at)}? [Y/n] "
+    answer = input(printable(question)).strip().lower()
+    return plan.resume_at if answer in ("", "y", "yes") else 0.0
+
+
+def play(library: Library, args: argparse.Namespace) -> int:
+    items, warnings = library.find_items(args.target)
+    warn_all(warnings)
+    plan = library.plan_play(items, start=args.start, player=args.player)
+    if plan.ask:
+        plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
+    if args.print_command:
+        out(shlex.join(library.session(plan).command()))
+        return 0
+    library.check_playable(plan)
+    session = library.session(plan)
+    start = f" from {format_time(plan.start)}" if plan.start else ""
+    out(f"playing {plan.item.display_title} with {session.player_name}{start}")
+    # Ctrl-C belongs to the player (it quits and kino saves where it stopped).
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        result = session.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    state = result.progress
+    if result.never_played:
+        pass  # nothing was recorded: the error below says why
+    elif state.watched and state.position == 0:
+        out(f"watched {plan.item.display_title} (played {state.play_count}×)")
+    elif state.position:
+        duration = state.duration or plan.item.duration
+        out(f"stopped at {format_time(state.position)} of {format_time(duration)}")
+    if result.error:
+        error(result.error)
+        return 1
+    return 0
+
+
+def watched(library: Library, args: argparse.Namespace) -> int:
+    items, warnings = library.find_items(args.target)
+    warn_all(warnings)
+    library.mark_watched(items, not args.unset)
+    state = "not watched" if args.unset else "watched"
+    if len(items) == 1:
+        out(f"marked {items[0].display_title} {state}")
+    else:
+        out(f"marked {len(items)} items {state}")
+    return 0
+
+
+def history(library: Library, args: argparse.Namespace) -> int:
+    records = library.history()
+    warn_all(library.take_warnings())
+    if args.json:
+        write_json(records)
+        return 0
+    if not records:
+        out("nothing played yet")
+    for play_record in records:
+        out(describe_play(play_record))
+    return 0

@@ -1,0 +1,171 @@
+"""The application core: one user's library, and one entry point per use case.
+
+The command line and the TUI call only this object (and the records it returns); neither
+reaches into the catalog, the watch store or the settings on its own. Each use case lives
+in its own module beside this one; :class:`Library` is the one door to them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from kino_tui.config import Settings, load_settings
+from kino_tui.core.browse import LibraryView
+from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.models import (
+    LibraryRoot,
+    MediaItem,
+    Progress,
+    RootType,
+    ScanProgress,
+    ScanSummary,
+)
+from kino_tui.core.watchstate import WatchStore
+from kino_tui.paths import KinoPaths
+from kino_tui.service import loading, marking, playing, roots, scanning
+from kino_tui.service.loading import Opening
+from kino_tui.service.playing import PlayPlan
+from kino_tui.service.roots import RootStatus
+
+if TYPE_CHECKING:
+    from kino_tui.core.playback import PlaybackSession
+    from kino_tui.core.player_settings import PlayerSettings
+    from kino_tui.core.players import PlayerState
+
+__all__ = ["Library", "Opening", "PlayPlan", "RootStatus"]
+
+
+class Library:
+    """Settings, catalog and watch state of one set of paths, and the use cases over them."""
+
+    def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
+        self.paths = paths
+        self.settings = settings if settings is not None else load_settings(paths.config_file)
+        self.catalog = Catalog(paths.catalog_file)
+        self.watch = WatchStore(paths.watch_file)
+
+    def reload_settings(self) -> None:
+        self.settings = load_settings(self.paths.config_file)
+
+    # -- opening the library (service/loading.py) ----------------------------------
+    def load(self) -> tuple[CatalogData, list[str]]:
+        """The whole catalog, and a line for every damaged file that was set aside."""
+        return loading.load(self)
+
+    def load_view(self) -> tuple[LibraryView, list[str]]:
+        """The catalog as a browsable view with its opening section built."""
+        return loading.load_view(self)
+
+    def load_opening(self) -> Opening:
+        """The section kino opens on, before the rest of the catalog is unpacked."""
+        return loading.load_opening(self)
+
+    def load_rest(self, opening: Opening) -> tuple[LibraryView, list[str]]:
+        """The whole library after :meth:`load_opening` (progress recorded meanwhile kept)."""
+        return loading.load_rest(self, opening)
+
+    def load_in_background(self) -> Future[Opening]:
+        """:meth:`load_opening` on a thread, started before the UI toolkit is imported."""
+        return loading.load_in_background(self)
+
+    def view(self, data: CatalogData) -> LibraryView:
+        """Sections and drill-down over ``data``, with current watch progress."""
+        return loading.make_view(self, data.items.values(), self.watch.all())
+
+    def make_view(self, items: Iterable[MediaItem], progress: dict[str, Progress]) -> LibraryView:
+        return loading.make_view(self, items, progress)
+
+    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
+        """A watch section's items in its own order (``continue-watching``, ``next-up``,
+        ``recently-added``), and any warnings of the load."""
+        data, warnings = self.load()
+        return loading.section_items(self.view(data), key), warnings
+
+    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
+        """The item with this id or file path, or every item under a folder (a season, a
+        show, an album), and any warnings of the load; raises ``ItemNotFound``."""
+        data, warnings = self.load()
+        return loading.find_items(data, target), warnings
+
+    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+        """Items as ``kino ls --json`` prints them, each with its progress."""
+        return loading.item_records(items, self.watch.all())
+
+    # -- library folders (service/roots.py) ----------------------------------------
+    def roots(self) -> list[RootStatus]:
+        return roots.statuses(self)
+
+    def add_roots(
+        self, folders: Sequence[str], root_type: RootType | None = None, *, interactive: bool = False
+    ) -> list[LibraryRoot]:
+        """Add folders (or retype them when ``root_type`` is given); ``interactive`` also
+        requires an absolute path to an existing folder (the UI's dialog)."""
+        return roots.add(self, folders, root_type, interactive=interactive)
+
+    def remove_root(self, folder: str) -> tuple[str, int]:
+        """Forget a library folder and its items (watch progress is kept): the folder as
+        it was known, and how many items went."""
+        return roots.remove(self, folder)
+
+    def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot:
+        return roots.set_type(self, folder, root_type)
+
+    # -- scanning (service/scanning.py) --------------------------------------------
+    def scan(
+        self,
+        chosen: Sequence[LibraryRoot] | None = None,
+        on_progress: Callable[[ScanProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        """Scan the given roots (every configured root by default)."""
+        return scanning.scan(self, chosen, on_progress, cancel)
+
+    def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
+        """The configured roots named by ``folders`` (all of them when empty)."""
+        return scanning.roots_for(self, folders)
+
+    # -- playing (service/playing.py) ----------------------------------------------
+    def plan_play(
+        self,
+        items: Sequence[MediaItem],
+        start: float | None = None,
+        player: str | None = None,
+        progress: Progress | None = None,
+    ) -> PlayPlan:
+        """What to play, with which player, and where to start (or whether to ask)."""
+        return playing.plan(self, items, start, player, progress)
+
+    def check_playable(self, plan: PlayPlan) -> None:
+        """Raise ``PlayerError`` with what to do when the plan cannot start here."""
+        playing.check_playable(self, plan)
+
+    def session(
+        self,
+        plan: PlayPlan,
+        *,
+        settings: PlayerSettings | None = None,
+        window: bool | None = None,
+        on_update: Callable[[PlayerState], None] | None = None,
+    ) -> PlaybackSession:
+        """The core's playback session for a checked plan; ``run()`` plays and records."""
+        return playing.session_for(
+            self, plan, settings=settings, window=window, on_update=on_update
+        )
+
+    # -- watch state (service/marking.py) ------------------------------------------
+    def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
+        """Mark items (an item, a season, a show, an album) watched or not."""
+        return marking.mark(self, items, watched)
+
+    def take_warnings(self, summary: ScanSummary | None = None) -> list[str]:
+        """Lines for damaged files set aside since the last call (the catalog's, as a scan
+        found it, and the watch and history files')."""
+        catalog = getattr(summary, "warning", None) if summary is not None else None
+        return [*([catalog] if catalog else []), *loading.store_warnings(self)]
+
+    def history(self) -> list[dict[str, Any]]:
+        """Plays, newest first, with every field present."""
+        return marking.history(self)

@@ -1,0 +1,153 @@
+"""Opening the library: the catalog and watch state read into a view, the opening section
+first (the UI shows it while the rest is unpacked), damaged files set aside and said so."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kino_tui.config import normalise_root
+from kino_tui.core.browse import OPENING_KINDS, LibraryView, first_section
+from kino_tui.core.catalog import CatalogData, PackedCatalog
+from kino_tui.core.errors import CatalogDamaged, ItemNotFound
+from kino_tui.core.models import MediaItem, Progress
+
+if TYPE_CHECKING:
+    from kino_tui.service.library import Library
+
+#: The watch sections ``kino ls --section`` lists, in their own order.
+LIST_SECTIONS = ("continue-watching", "next-up", "recently-added")
+
+
+@dataclass(slots=True)
+class Opening:
+    """The opening section's view, the catalog as read (if anything is left to unpack),
+    and a line for every damaged file set aside while reading."""
+
+    view: LibraryView
+    warnings: list[str]
+    rest: PackedCatalog | None
+
+
+def store_warnings(library: Library) -> list[str]:
+    """Lines for watch or history files found damaged (and set aside) so far."""
+    return library.watch.recover()
+
+
+def load(library: Library) -> tuple[CatalogData, list[str]]:
+    data, warning = library.catalog.load_or_recover()
+    return data, [*([warning] if warning else []), *store_warnings(library)]
+
+
+def load_view(library: Library) -> tuple[LibraryView, list[str]]:
+    data, warnings = load(library)
+    view = make_view(library, data.items.values(), library.watch.all())
+    view.section(view.first_section())  # built here, off the UI thread
+    return view, [*warnings, *store_warnings(library)]
+
+
+def load_opening(library: Library) -> Opening:
+    progress = library.watch.all()
+    warnings = store_warnings(library)
+    try:
+        packed = library.catalog.read()
+        section = first_section(packed.kinds)
+        items = packed.items(OPENING_KINDS[section])
+    except CatalogDamaged as error:
+        view = make_view(library, [], progress)
+        return Opening(view, [library.catalog.set_aside(error), *warnings], None)
+    view = make_view(library, items, progress)
+    view.section(section)  # built here, off the UI thread
+    return Opening(view, warnings, None if packed.kinds <= OPENING_KINDS[section] else packed)
+
+
+def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:
+    progress = opening.view.progress
+    if opening.rest is None:
+        return opening.view, []
+    try:
+        items = opening.rest.items()
+    except CatalogDamaged as error:
+        return make_view(library, [], progress), [library.catalog.set_aside(error)]
+    view = make_view(library, items, progress)
+    view.section(view.first_section())  # the section on screen, built off the UI thread
+    return view, []
+
+
+def load_in_background(library: Library) -> Future[Opening]:
+    future: Future[Opening] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(load_opening(library))
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="kino-catalog-preload", daemon=True).start()
+    return future
+
+
+def make_view(
+    library: Library, items: Iterable[MediaItem], progress: dict[str, Progress]
+) -> LibraryView:
+    settings = library.settings
+    return LibraryView(
+        items,
+        progress,
+        next_up_days=settings.next_up_days,
+        next_up_specials=settings.next_up_specials,
+    )
+
+
+def section_items(view: LibraryView, key: str) -> list[MediaItem]:
+    """A watch section's items in its own order."""
+    if key == "continue-watching":
+        return view.continue_watching()
+    if key == "next-up":
+        return view.next_up()
+    if key == "recently-added":
+        return view.recently_added()
+    raise ValueError(f"unknown section {key!r}: one of {', '.join(LIST_SECTIONS)}")
+
+
+def find_items(data: CatalogData, target: str) -> list[MediaItem]:
+    """The item with this id or file path, or every item under a folder, in path order."""
+    item = data.items.get(target)
+    if item is not None:
+        return [item]
+    path = normalise_root(target)
+    for item in data.items.values():
+        if item.path == path or path in item.parts:
+            return [item]
+    prefix = path.rstrip("/") + "/"
+    under = sorted(
+        (i for i in data.items.values() if i.path.startswith(prefix) and i.kind != "extra"),
+        key=lambda i: i.path,
+    )
+    if under:
+        return under
+    raise ItemNotFound(
+        f"nothing in the catalog has the id or path {target!r}: "
+        "see `kino ls`, or run `kino scan` if the file is new"
+    )
+
+
+def item_records(
+    items: Sequence[MediaItem], progress: Mapping[str, Progress]
+) -> list[dict[str, Any]]:
+    records = []
+    for item in items:
+        record = item.to_dict()
+        state = progress.get(item.id, Progress())
+        record["progress"] = {
+            "position": state.position,
+            "duration": state.duration if state.duration is not None else item.duration,
+            "watched": state.watched,
+            "play_count": state.play_count,
+            "last_played": state.last_played,
+        }
+        records.append(record)
+    return records

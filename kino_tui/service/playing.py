@@ -1,0 +1,126 @@
+"""Playing: what to play, where to start (the resume decision), and whether it can start here.
+
+Front ends plan a play, check it (off their UI thread: it touches the disk), ask the
+resume question when :attr:`PlayPlan.ask` says so, then run the core's session.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kino_tui.core.errors import ItemNotFound, PlayerError
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.player_settings import PlayerSettings, ResumeMode
+
+if TYPE_CHECKING:
+    from kino_tui.core.playback import PlaybackSession
+    from kino_tui.core.players import PlayerState
+    from kino_tui.service.library import Library
+
+
+@dataclass(frozen=True, slots=True)
+class PlayPlan:
+    """One play as decided: the items, the player, and where to start.
+
+    When :attr:`ask` is true the front end asks "resume at :attr:`resume_at`, or start
+    over?" and passes the answer to :meth:`with_start`; otherwise :attr:`start` stands.
+    """
+
+    items: tuple[MediaItem, ...]
+    player: str
+    start: float
+    resume_at: float
+    ask: bool
+
+    @property
+    def item(self) -> MediaItem:
+        """The item that plays first."""
+        return self.items[0]
+
+    def with_start(self, start: float) -> PlayPlan:
+        return PlayPlan(self.items, self.player, max(0.0, start), self.resume_at, False)
+
+
+def decide_start(
+    resume: ResumeMode, resume_point: float, explicit: float | None = None
+) -> tuple[float, bool]:
+    """Where to start, and whether to ask first: an explicit start wins; without a resume
+    point start at 0; ``never`` starts at 0, ``always`` resumes, ``ask`` asks (the resume
+    point is the suggested answer)."""
+    if explicit is not None:
+        return max(0.0, explicit), False
+    if resume_point <= 0 or resume == "never":
+        return 0.0, False
+    return resume_point, resume == "ask"
+
+
+def plan(
+    library: Library,
+    items: Sequence[MediaItem],
+    start: float | None,
+    player: str | None,
+    progress: Progress | None,
+) -> PlayPlan:
+    if not items:
+        raise ItemNotFound("there is nothing to play here")
+    settings = library.settings.playback
+    first = items[0]
+    state = progress if progress is not None else library.watch.get(first.id)
+    chosen_start, ask = decide_start(settings.resume, state.position, start)
+    return PlayPlan(tuple(items), player or settings.player, chosen_start, state.position, ask)
+
+
+def check_playable(library: Library, play: PlayPlan) -> None:
+    """Raise :class:`PlayerError` saying what happened and what to do: the item's library
+    folder is offline, its file was deleted or cannot be read, or the player cannot run."""
+    item = play.item
+    root = item.root
+    for part in item.parts or [item.path]:
+        if os.path.exists(part):
+            if not os.access(part, os.R_OK):
+                raise PlayerError(f"{part} cannot be read: check its permissions (ls -l shows them)")
+            continue
+        if root and not _root_online(root):
+            raise PlayerError(
+                f"{item.display_title} is on {root}, which is offline: "
+                "mount the drive or network share, then play it again"
+            )
+        raise PlayerError(
+            f"{part} is not there any more: it was moved or deleted since the last scan; "
+            "rescan the library (r, or `kino scan`) to update it"
+        )
+    session_for(library, play).check()
+
+
+def _root_online(root: str) -> bool:
+    """A library folder that is missing, unreadable or empty is offline (a mount is down)."""
+    try:
+        with os.scandir(root) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
+
+
+def session_for(
+    library: Library,
+    play: PlayPlan,
+    *,
+    settings: PlayerSettings | None = None,
+    window: bool | None = None,
+    on_update: Callable[[PlayerState], None] | None = None,
+) -> PlaybackSession:
+    """The core's session for this plan (the player is started by its ``run()``)."""
+    from kino_tui.core.playback import PlaybackSession  # players load on first play
+
+    return PlaybackSession(
+        play.item,
+        library.watch,
+        settings or library.settings.playback,
+        play.start,
+        player=play.player,
+        window=window,
+        on_update=on_update,
+    )

@@ -1,0 +1,100 @@
+"""What workers report to the screens, as typed messages (past tense: what happened).
+
+Workers run on threads and only ever ``post_message`` these; a worker that raises is
+handled once, by ``KinoApp.on_worker_state_changed``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.models import Progress, ScanSummary
+    from kino_tui.core.playback import PlaybackResult
+    from kino_tui.core.players import PlayerState
+    from kino_tui.service import Opening, PlayPlan
+
+
+class OpeningLoaded(Message):
+    """The section kino opens on was read (the rest of the catalog may follow)."""
+
+    def __init__(self, opening: Opening) -> None:
+        super().__init__()
+        self.opening = opening
+
+
+class CatalogLoaded(Message):
+    """The whole library was read (at start, or after a scan)."""
+
+    def __init__(self, view: LibraryView, warnings: list[str]) -> None:
+        super().__init__()
+        self.view = view
+        self.warnings = warnings
+
+
+class WatchStateRead(Message):
+    """Another kino process changed the watch file; here is what it holds now."""
+
+    def __init__(self, signature: tuple[int, int], progress: dict[str, Progress]) -> None:
+        super().__init__()
+        self.signature = signature
+        self.progress = progress
+
+
+class WatchedMarked(Message):
+    """Items were marked watched or not, and saved."""
+
+    def __init__(self, updates: dict[str, Progress], watched: bool) -> None:
+        super().__init__()
+        self.updates = updates
+        self.watched = watched
+
+
+class ScanProgressed(Message):
+    """A scan moved on (a newer one replaces an older one still in the queue)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ScanProgressed)
+
+
+class ScanFinished(Message):
+    """A scan ended and saved the catalog; ``warnings`` name damaged files set aside."""
+
+    def __init__(self, summary: ScanSummary, warnings: list[str]) -> None:
+        super().__init__()
+        self.summary = summary
+        self.warnings = warnings
+
+
+class PlaybackChecked(Message):
+    """A play was planned and can start here (file there, player there)."""
+
+    def __init__(self, plan: PlayPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
+class PlaybackUpdated(Message):
+    """The player reported a new position, a pause or a seek."""
+
+    def __init__(self, state: PlayerState) -> None:
+        super().__init__()
+        self.state = state
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PlaybackUpdated)
+
+
+class PlaybackEnded(Message):
+    """The player exited; its progress is saved."""
+
+    def __init__(self, result: PlaybackResult) -> None:
+        super().__init__()
+        self.result = result
