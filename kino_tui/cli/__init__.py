@@ -42,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("roots", help="list library folders")
     scan = commands.add_parser("scan", help="scan library folders (adding any given)")
     scan.add_argument("folders", nargs="*", metavar="PATH")
-    scan.add_argument(
-        "--type", choices=ROOT_TYPES, help="type for new folders (default mixed)"
-    )
+    scan.add_argument("--type", choices=ROOT_TYPES, help="type for new folders (default mixed)")
     scan.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ls = commands.add_parser("ls", help="list the catalog")
     ls.add_argument("--kind", choices=KINDS)

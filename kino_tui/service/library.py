@@ -99,7 +99,11 @@ class Library:
         return roots.statuses(self)
 
     def add_roots(
-        self, folders: Sequence[str], root_type: RootType | None = None, *, interactive: bool = False
+        self,
+        folders: Sequence[str],
+        root_type: RootType | None = None,
+        *,
+        interactive: bool = False,
     ) -> list[LibraryRoot]:
         """Add folders (or retype them when ``root_type`` is given); ``interactive`` also
         requires an absolute path to an existing folder (the UI's dialog)."""

@@ -81,7 +81,9 @@ def check_playable(library: Library, play: PlayPlan) -> None:
     for part in item.parts or [item.path]:
         if os.path.exists(part):
             if not os.access(part, os.R_OK):
-                raise PlayerError(f"{part} cannot be read: check its permissions (ls -l shows them)")
+                raise PlayerError(
+                    f"{part} cannot be read: check its permissions (ls -l shows them)"
+                )
             continue
         if root and not _root_online(root):
             raise PlayerError(

@@ -27,7 +27,8 @@ class RootStatus:
 
 def statuses(library: Library) -> list[RootStatus]:
     return [
-        RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in library.settings.roots
+        RootStatus(root.path, root.type, os.path.isdir(root.path))
+        for root in library.settings.roots
     ]
 
 

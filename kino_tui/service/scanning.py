@@ -35,4 +35,6 @@ def scan(
     from kino_tui.core.scanner import Scanner  # the UI starts without the scanning stack
 
     roots = library.settings.roots if chosen is None else chosen
-    return Scanner(library.catalog, library.watch).scan(roots, on_progress=on_progress, cancel=cancel)
+    return Scanner(library.catalog, library.watch).scan(
+        roots, on_progress=on_progress, cancel=cancel
+    )

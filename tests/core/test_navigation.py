@@ -1,0 +1,114 @@
+"""The browser's state without Textual: levels, cursor, search and where it returns."""
+
+from __future__ import annotations
+
+from kino_tui.core.browse import EntryFilter, LibraryView
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.navigation import BrowserState
+
+
+def item(item_id: str, kind: str, path: str, **fields: object) -> MediaItem:
+    return MediaItem(id=item_id, kind=kind, path=path, root="/m", parts=[path], **fields)  # type: ignore[arg-type]
+
+
+def view() -> LibraryView:
+    items = [
+        item("a", "movie", "/m/Alien.mkv", title="Alien", year=1979),
+        item("z", "movie", "/m/Zodiac.mkv", title="Zodiac", year=2007),
+        item("b", "movie", "/m/Brazil.mkv", title="Brazil", year=1985),
+        *[
+            item(f"d{s}{e}", "episode", f"/m/Dark/S{s}/Dark S0{s}E0{e}.mkv",
+                 series="Dark", season=s, episode=e, title=f"Ep {e}")
+            for s in (1, 2) for e in (1, 2, 3)
+        ],
+    ]  # fmt: skip
+    return LibraryView(items, {})
+
+
+def titles(state: BrowserState) -> list[str]:
+    assert state.level is not None
+    return [entry.title for entry in state.level.shown]
+
+
+def test_opens_on_the_first_section_with_items() -> None:
+    state = BrowserState()
+    state.set_view(view(), complete=True)
+    assert state.section == "movies" and titles(state) == ["Alien", "Brazil", "Zodiac"]
+    state = BrowserState()
+    state.set_view(LibraryView([item("e", "episode", "/m/e.mkv", series="S")], {}), complete=True)
+    assert state.section == "shows"
+
+
+def test_drill_down_and_back_keep_the_cursor() -> None:
+    state = BrowserState()
+    state.set_view(view(), complete=True)
+    state.show_section("shows")
+    assert state.highlighted is not None and state.open(state.highlighted)
+    assert [level.title for level in state.levels] == ["TV Shows", "Dark"]
+    state.move_cursor(1)
+    assert state.highlighted is not None and state.open(state.highlighted)  # Season 2
+    assert titles(state)[0].startswith("S02E01")
+    assert state.crumbs() == "TV Shows › Dark › Season 2  ·  3"
+    assert state.back() and state.level is not None and state.level.cursor == 1
+    assert state.back() and not state.back()  # at the top
+
+
+def test_cancelling_a_search_returns_to_the_level_and_row() -> None:
+    state = BrowserState()
+    state.set_view(view(), complete=True)
+    state.show_section("shows")
+    assert state.highlighted is not None
+    state.open(state.highlighted)
+    state.move_cursor(1)
+    state.begin_search()
+    state.search("zodiac")
+    assert [level.title for level in state.levels] == ["Search: zodiac"]
+    assert titles(state) == ["Zodiac"] and state.searching
+    state.search("")  # emptied: where the search started, still searching
+    assert [level.title for level in state.levels] == ["TV Shows", "Dark"]
+    state.search("alien")
+    state.cancel_search()
+    assert [level.title for level in state.levels] == ["TV Shows", "Dark"]
+    assert state.level is not None and state.level.cursor == 1 and not state.searching
+    assert state.query == ""
+
+
+def test_back_from_search_results_returns_too() -> None:
+    state = BrowserState()
+    state.set_view(view(), complete=True)
+    state.move_cursor(2)
+    state.search("dark")
+    assert len(titles(state)) == 6
+    assert state.back()
+    assert titles(state) == ["Alien", "Brazil", "Zodiac"] and state.highlighted is not None
+    assert state.highlighted.title == "Zodiac"
+
+
+def test_sort_filter_and_a_refresh_that_keeps_the_entry() -> None:
+    v = view()
+    state = BrowserState()
+    state.set_view(v, complete=True)
+    assert state.cycle_sort() == "title"
+    assert state.cycle_sort() == "year"
+    assert titles(state) == ["Alien", "Brazil", "Zodiac"]
+    state.move_cursor(2)
+    v.update_progress("a", Progress(watched=True, play_count=1))
+    state.refresh()  # as the screen does after every change of progress
+    state.set_filter(EntryFilter("unwatched"))
+    assert titles(state) == ["Brazil", "Zodiac"]
+    state.move_cursor(1)
+    v.update_progress("b", Progress(watched=True, play_count=1))
+    state.refresh()  # Brazil left the filtered list: the cursor stays on Zodiac
+    assert titles(state) == ["Zodiac"] and state.highlighted is not None
+    assert state.highlighted.title == "Zodiac"
+    assert "filter: unwatched" in state.crumbs() and "sorted by year" in state.crumbs()
+
+
+def test_empty_messages_say_what_to_do() -> None:
+    state = BrowserState()
+    state.set_view(LibraryView([], {}), complete=False)
+    assert "Loading" in state.empty_message(has_roots=True)
+    state.set_view(LibraryView([], {}), complete=True)
+    assert "Press a to add one" in state.empty_message(has_roots=False)
+    state.search("nothing")
+    assert "No matches" in state.empty_message(has_roots=True)
