@@ -48,8 +48,8 @@ def _from_documents(raw: RawCatalog) -> RawCatalog:
     """Version 0 kept one TinyDB document per item; pack them into rows per root."""
     items = [MediaItem.from_dict(doc) for doc in raw.get("items", {}).values()]
     documents = {
-        str(number): {"root": root, "rows": rows}
-        for number, ((root, _), rows) in enumerate(sorted(_row_groups(items).items()), start=1)
+        str(number): {"root": root, "rows": [_packed_row(item) for item in group]}
+        for number, ((root, _), group) in enumerate(sorted(_row_groups(items).items()), start=1)
     }
     return {**raw, "items": documents, "meta": {"1": {"schema": 0, "fields": list(ROW_FIELDS)}}}
 
@@ -99,18 +99,24 @@ def migrate(raw: RawCatalog, path: Path) -> RawCatalog:
     return raw
 
 
-def _row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[list[Any]]]:
-    """Packed rows by (root, kind), in path order."""
-    groups: dict[tuple[str, str], list[list[Any]]] = {}
+def _packed_row(item: MediaItem) -> list[Any]:
+    """An item's row as stored: no root (the document holds it), a path relative to the
+    root, no parts when the only part is the path itself."""
+    row = item.to_row()
+    row[ROOT_INDEX] = None  # the document holds the root
+    if item.parts == [item.path]:
+        row[PARTS_INDEX] = None  # the usual single part is the path itself
+    prefix = item.root.rstrip("/") + "/"
+    if item.path.startswith(prefix):
+        row[PATH_INDEX] = item.path[len(prefix) :]  # relative: no leading slash
+    return row
+
+
+def _row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[MediaItem]]:
+    """Items by (root, kind), each group in path order."""
+    groups: dict[tuple[str, str], list[MediaItem]] = {}
     for item in sorted(items, key=lambda i: i.path):
-        row = item.to_row()
-        row[ROOT_INDEX] = None  # the document holds the root
-        if item.parts == [item.path]:
-            row[PARTS_INDEX] = None  # the usual single part is the path itself
-        prefix = item.root.rstrip("/") + "/"
-        if item.path.startswith(prefix):
-            row[PATH_INDEX] = item.path[len(prefix) :]  # relative: no leading slash
-        groups.setdefault((item.root, item.kind), []).append(row)
+        groups.setdefault((item.root, item.kind), []).append(item)
     return groups
 
 
@@ -118,12 +124,51 @@ def _document(root: str, kind: str, rows: list[list[Any]]) -> dict[str, Any]:
     return {"root": root, "kind": kind, "rows": dumps(rows).decode("utf-8")}
 
 
+def _relative_folder(root: str, folder: str) -> str:
+    """A folder as the document index stores it: relative to the root ("" for the root)."""
+    if folder == (root.rstrip("/") or "/"):
+        return ""
+    prefix = root.rstrip("/") + "/"
+    return folder[len(prefix) :] if folder.startswith(prefix) else folder
+
+
+def _absolute_folder(root: str, folder: str) -> str:
+    if not folder:
+        return root.rstrip("/") or "/"
+    return folder if folder.startswith("/") else root.rstrip("/") + "/" + folder
+
+
+def _items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
+    """One document with its index: how many items each folder holds and how many are
+    unavailable, so a scan can tell which documents an unchanged folder needs without
+    unpacking any row."""
+    document = _document(root, kind, [_packed_row(item) for item in items])
+    folders: dict[str, int] = {}
+    for item in items:
+        folder = _relative_folder(root, item.folder)
+        folders[folder] = folders.get(folder, 0) + 1
+    document[_FOLDERS] = folders
+    document[_UNAVAILABLE] = sum(1 for item in items if not item.available)
+    return document
+
+
+#: Document keys of the index (absent in documents written before it: their rows are
+#: unpacked when the index is needed, and the next save adds it).
+_FOLDERS, _UNAVAILABLE = "item_folders", "unavailable"
+_COMPARED = ("rows", _FOLDERS, _UNAVAILABLE)
+
+
 def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
     """One TinyDB document per library root and kind, its rows as JSON text."""
-    return {
-        str(number): _document(root, kind, rows)
-        for number, ((root, kind), rows) in enumerate(sorted(_row_groups(items).items()), start=1)
-    }
+    return _numbered(
+        _items_document(root, kind, group) for (root, kind), group in _row_groups(items).items()
+    )
+
+
+def _numbered(documents: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """TinyDB's numbered documents, in (root, kind) order."""
+    ordered = sorted(documents, key=lambda doc: (doc["root"], doc["kind"]))
+    return {str(number): doc for number, doc in enumerate(ordered, start=1)}
 
 
 def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
@@ -172,11 +217,70 @@ def _objects_for_life() -> Iterator[None]:
             gc.enable()
 
 
+class PackedDocument:
+    """One stored (root, kind) document: its rows stay JSON text until :meth:`items`."""
+
+    __slots__ = ("_fields", "_items", "_path", "kind", "raw", "root")
+
+    def __init__(self, raw: dict[str, Any], fields: list[str], path: Path) -> None:
+        self.raw = raw
+        self.root: str = raw["root"]
+        self.kind: str = raw["kind"]
+        self._fields = fields
+        self._path = path
+        self._items: list[MediaItem] | None = None
+
+    @property
+    def unpacked(self) -> bool:
+        return self._items is not None
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the document carries its folder index (see :meth:`folders`)."""
+        return _FOLDERS in self.raw
+
+    def items(self) -> list[MediaItem]:
+        """The items (unpacked once; the same objects on every call); raises
+        :class:`CatalogDamaged` when the rows cannot be read."""
+        if self._items is None:
+            try:
+                with _objects_for_life():
+                    self._items = _unpack(self.raw, self._fields)
+            except _DAMAGE as error:
+                raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+        return self._items
+
+    def folders(self) -> dict[str, int]:
+        """How many items each folder (an absolute path) holds, from the stored index
+        without unpacking a row; from the items for a document stored without one."""
+        stored = self.raw.get(_FOLDERS)
+        if stored is None:
+            counts: dict[str, int] = {}
+            for item in self.items():
+                counts[item.folder] = counts.get(item.folder, 0) + 1
+            return counts
+        try:
+            return {_absolute_folder(self.root, folder): int(n) for folder, n in stored.items()}
+        except _DAMAGE as error:
+            raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+
+    def unavailable(self) -> int:
+        """How many of the items are marked unavailable."""
+        stored = self.raw.get(_UNAVAILABLE)
+        if stored is None or self._items is not None:
+            return sum(1 for item in self.items() if not item.available)
+        try:
+            return int(stored)
+        except _DAMAGE as error:
+            raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+
+
 class PackedCatalog:
     """The catalog file as read: its folders, and its items still packed by root and kind.
 
-    Each kind is unpacked the first time it is asked for, so a caller can take the
-    kinds it needs first (see :meth:`items`) and the rest later.
+    Each document is unpacked the first time it is asked for, so a caller can take the
+    kinds it needs first (see :meth:`items`) and the rest later, and a scan can leave
+    the documents of unchanged folders packed (see :meth:`Catalog.update`).
     """
 
     def __init__(
@@ -188,29 +292,26 @@ class PackedCatalog:
     ) -> None:
         self.path = path
         self.folders = folders
-        self._documents = documents
-        self._fields = fields
-        self._unpacked: dict[int, list[MediaItem]] = {}
+        #: False when the file has an older layout or field order: a scan packs it anew.
+        self.current = True
         try:
-            self.kinds = frozenset(str(doc["kind"]) for doc in documents)
+            self.documents = [PackedDocument(doc, fields, path) for doc in documents]
+            self.kinds = frozenset(str(doc.kind) for doc in self.documents)
         except _DAMAGE as error:
             raise CatalogDamaged(f"{path} is damaged ({error!r})") from None
+
+    @classmethod
+    def empty(cls, path: Path) -> PackedCatalog:
+        """A catalog with nothing in it (no file yet, or a damaged one set aside)."""
+        return cls(path, [], list(ROW_FIELDS), {})
 
     def items(self, kinds: Collection[str] | None = None) -> list[MediaItem]:
         """The items of these kinds (all of them by default); raises
         :class:`CatalogDamaged` when their rows cannot be read."""
         found: list[MediaItem] = []
-        with _objects_for_life():
-            for index, doc in enumerate(self._documents):
-                if kinds is not None and doc["kind"] not in kinds:
-                    continue
-                unpacked = self._unpacked.get(index)
-                if unpacked is None:
-                    try:
-                        unpacked = self._unpacked[index] = _unpack(doc, self._fields)
-                    except _DAMAGE as error:
-                        raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
-                found.extend(unpacked)
+        for document in self.documents:
+            if kinds is None or document.kind in kinds:
+                found.extend(document.items())
         return found
 
     def data(self) -> CatalogData:
@@ -238,7 +339,7 @@ class Catalog:
         """Read the file, leaving the items packed; an absent file is an empty catalog."""
         raw = self._db.storage.read()
         if raw is None:
-            return PackedCatalog(self.path, [], list(ROW_FIELDS), {})
+            return PackedCatalog.empty(self.path)
         stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
         try:
             raw = migrate(raw, self.path)
@@ -249,8 +350,16 @@ class Catalog:
             raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
         packed = PackedCatalog(self.path, documents, fields, folders)
         if stored_version != SCHEMA_VERSION or fields != list(ROW_FIELDS):
+            packed.current = False
             self._store_upgraded(packed.data())
         return packed
+
+    def read_or_recover(self) -> tuple[PackedCatalog, str | None]:
+        """Read, or set a damaged file aside and start empty; the second value says so."""
+        try:
+            return self.read(), None
+        except CatalogDamaged as error:
+            return PackedCatalog.empty(self.path), self.set_aside(error)
 
     def load(self) -> CatalogData:
         """Read the whole catalog; an absent file is an empty catalog."""
@@ -293,12 +402,56 @@ class Catalog:
 
     def save(self, data: CatalogData) -> None:
         """Write the whole catalog in one atomic replace."""
+        self._write(_pack(data.items.values()), data.folders)
+
+    def update(
+        self,
+        packed: PackedCatalog,
+        replaced: Collection[PackedDocument],
+        items: Iterable[MediaItem],
+        folders: dict[str, str],
+    ) -> bool:
+        """Write ``packed`` back with the ``replaced`` documents' items now being ``items``
+        (which may add new ones, of any root and kind), and these folder keys; every other
+        document keeps its stored rows as they are, unread. Writes only when something
+        differs from the file (or there is no file); says whether it wrote."""
+        groups = _row_groups(items)
+        replaced_ids = {id(document) for document in replaced}
+        before: dict[tuple[str, str], dict[str, Any]] = {}
+        kept: list[dict[str, Any]] = []
+        for document in packed.documents:
+            key = (document.root, document.kind)
+            if id(document) in replaced_ids:
+                before[key] = document.raw
+            elif key in groups or not packed.current:
+                # new items of a kind whose document was not replaced, or rows in an
+                # older layout: this document is packed again with them
+                before[key] = document.raw
+                merged = [*document.items(), *groups.get(key, ())]
+                groups[key] = sorted(merged, key=lambda i: i.path)
+            else:
+                kept.append(document.raw)
+        changed = not packed.current or folders != packed.folders or not self.path.exists()
+        written: list[dict[str, Any]] = []
+        for (root, kind), group in groups.items():
+            packed_again = _items_document(root, kind, group)
+            old = before.pop((root, kind), None)
+            if old is None or any(old.get(name) != packed_again[name] for name in _COMPARED):
+                changed = True
+            written.append(packed_again)
+        if before:  # documents whose items are all gone
+            changed = True
+        if changed:
+            self._write(_numbered([*kept, *written]), folders)
+        return changed
+
+    def _write(self, documents: dict[str, dict[str, Any]], folders: dict[str, str]) -> None:
         raw: RawCatalog = {
             "meta": {"1": {"schema": SCHEMA_VERSION, "fields": list(ROW_FIELDS)}},
-            "items": _pack(data.items.values()),
+            "items": documents,
             "folders": {
                 str(number): {"path": path, "key": key}
-                for number, (path, key) in enumerate(sorted(data.folders.items()), start=1)
+                for number, (path, key) in enumerate(sorted(folders.items()), start=1)
             },
         }
         self._db.storage.write(raw)

@@ -203,6 +203,8 @@ class ScanSummary:
     errors: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    #: Set when the catalog was damaged and set aside (the scan rebuilt it): says where.
+    warning: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the summary."""

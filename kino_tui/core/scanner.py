@@ -12,27 +12,29 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING
 
-from kino_tui.core.analysis import FolderJob, FolderResult, analyse_folder
-from kino_tui.core.catalog import Catalog, CatalogData
-from kino_tui.core.errors import ScanCancelled
+from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument
+from kino_tui.core.errors import CatalogDamaged, ScanCancelled
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
 from kino_tui.core.walker import FolderListing, WalkResult, walk
 from kino_tui.core.watchstate import WatchStore, now_iso
+
+if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
+    from kino_tui.core.analysis import FolderJob, FolderResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
 ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
 #: Below this many files to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
 BATCH_FILES = 24
+#: The kinds an extra's link (``extra_of``) depends on.
+_LINK_KINDS = frozenset({"movie", "video", "extra"})
 
 
 def _root_is_offline(listing: FolderListing | None) -> bool:
@@ -45,6 +47,40 @@ def _is_under(path: str, folder: str) -> bool:
 
 def _parent(path: str) -> str:
     return path.rpartition("/")[0] or "/"
+
+
+class _ScanState:
+    """The catalog during one scan. A document is unpacked ("taken") only when one of its
+    folders changed; its items then live in :attr:`items`, the others stay packed."""
+
+    def __init__(self, packed: PackedCatalog) -> None:
+        self.packed = packed
+        self.folders = dict(packed.folders)
+        self.items: dict[str, MediaItem] = {}
+        self.taken: list[PackedDocument] = []
+        self._taken_ids: set[int] = set()
+
+    def take(self, document: PackedDocument) -> None:
+        if id(document) not in self._taken_ids:
+            self._taken_ids.add(id(document))
+            self.taken.append(document)
+            for item in document.items():
+                self.items[item.id] = item
+
+    def is_taken(self, document: PackedDocument) -> bool:
+        return id(document) in self._taken_ids
+
+    def documents(self, root: str) -> list[PackedDocument]:
+        return [document for document in self.packed.documents if document.root == root]
+
+    def root_items(self, root: str) -> list[MediaItem]:
+        return [item for item in self.items.values() if item.root == root]
+
+    def id_in_use(self, item_id: str) -> bool:
+        """Whether any item of the catalog has this id (unpacks every document)."""
+        for document in self.packed.documents:
+            self.take(document)
+        return item_id in self.items
 
 
 class Scanner:
@@ -63,35 +99,57 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> ScanSummary:
-        """Scan ``roots`` and save the catalog; items of other roots are left alone."""
+        """Scan ``roots`` and save the catalog; items of other roots are left alone. The
+        catalog is read once and written only when something changed; a damaged one is
+        set aside (``summary.warning`` says so) and rebuilt."""
         started = time.perf_counter()
         report = on_progress or (lambda progress: None)
         with self.catalog.lock():
-            data, _ = self.catalog.load_or_recover()
-            before = (dict(data.folders), {i.id: i.available for i in data.items.values()})
-            summary = ScanSummary()
-            for root in roots:
-                self._scan_root(root, data, summary, report, cancel)
-            _link_extras(data.items.values())
-            changed = summary.added or summary.updated or summary.moved or summary.removed
-            after = (data.folders, {i.id: i.available for i in data.items.values()})
-            if changed or before != after or not self.catalog.path.exists():
-                self.catalog.save(data)
+            packed, warning = self.catalog.read_or_recover()
+            try:
+                summary, state = self._scan_catalog(packed, roots, report, cancel)
+            except CatalogDamaged as error:  # rows that could not be unpacked
+                warning = self.catalog.set_aside(error)
+                empty = PackedCatalog.empty(self.catalog.path)
+                summary, state = self._scan_catalog(empty, roots, report, cancel)
         if self.watch is not None and summary.moved:
-            self.watch.follow_moves(data.items)
+            self.watch.follow_moves(state.items)
+        summary.warning = warning
         summary.errors = len(summary.problems)
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _scan_catalog(
+        self,
+        packed: PackedCatalog,
+        roots: Sequence[LibraryRoot],
+        report: Callable[[ScanProgress], None],
+        cancel: threading.Event | None,
+    ) -> tuple[ScanSummary, _ScanState]:
+        state = _ScanState(packed)
+        summary = ScanSummary()
+        for root in roots:
+            self._scan_root(root, state, summary, report, cancel)
+        if state.taken or state.items:  # items changed somewhere: extras follow their movies
+            for document in packed.documents:
+                if document.kind in _LINK_KINDS:
+                    state.take(document)
+            _link_extras(state.items.values())
+        self.catalog.update(packed, state.taken, state.items.values(), state.folders)
+        return summary, state
+
     def _scan_root(
         self,
         root: LibraryRoot,
-        data: CatalogData,
+        state: _ScanState,
         summary: ScanSummary,
         report: Callable[[ScanProgress], None],
         cancel: threading.Event | None,
     ) -> None:
-        old_items = [item for item in data.items.values() if item.root == root.path]
+        documents = state.documents(root.path)
+        for document in documents:
+            if not document.indexed:  # written before the index: packed again with it
+                state.take(document)
         report(ScanProgress("walking", 0, 0, root.path))
         walked = walk(root.path, lambda count: report(ScanProgress("walking", count, 0, root.path)))
         if _root_is_offline(walked.folders.get(root.path)):
@@ -99,32 +157,71 @@ class Scanner:
             summary.problems.append(
                 Problem(root.path, f"library folder {reason}: treated as offline, nothing removed")
             )
-            for item in old_items:
+            for document in documents:
+                if not state.is_taken(document):
+                    count = sum(document.folders().values())
+                    if document.unavailable() < count:
+                        state.take(document)  # some of its items are to be marked
+                    else:
+                        summary.unavailable += count
+            for item in state.root_items(root.path):
                 item.available = False
-            summary.unavailable += len(old_items)
+                summary.unavailable += 1
             return
         summary.problems.extend(walked.problems)
+        for document in documents:
+            if document.unavailable():
+                state.take(document)  # its items may be back
 
+        # Items still packed, by folder (every one available: see above), and which
+        # documents hold each folder.
+        packed_counts: dict[str, int] = {}
+        holders: dict[str, list[PackedDocument]] = {}
+        for document in documents:
+            if not state.is_taken(document):
+                for folder, count in document.folders().items():
+                    packed_counts[folder] = packed_counts.get(folder, 0) + count
+                    holders.setdefault(folder, []).append(document)
         by_folder: dict[str, list[MediaItem]] = {}
-        for item in old_items:
+        for item in state.root_items(root.path):
             by_folder.setdefault(item.folder, []).append(item)
-        not_seen = {item.path: item for item in old_items}
+
         keys = _folder_keys(root, walked)
-        jobs: list[FolderJob] = []
+        unchanged: set[str] = set()
+        to_read: list[FolderListing] = []
         for path, listing in walked.folders.items():
             if not any(is_video(e.name) or is_audio(e.name) for e in listing.files):
                 continue
-            previous = by_folder.get(path, [])
-            if data.folders.get(path) == keys[path] and previous:
-                for item in previous:
-                    del not_seen[item.path]
-                    if item.available:
-                        summary.unchanged += 1
-                    else:
-                        item.available = True
-                        summary.updated += 1
-                continue
-            jobs.append(_job_for(root, listing, walked, previous))
+            has_items = path in packed_counts or path in by_folder
+            if state.folders.get(path) == keys[path] and has_items:
+                unchanged.add(path)
+            else:
+                to_read.append(listing)
+        # A folder read again or gone needs its items: unpack the documents that hold it.
+        for folder, documents_of_folder in holders.items():
+            if folder not in unchanged:
+                for document in documents_of_folder:
+                    if not state.is_taken(document):
+                        state.take(document)
+                        for item in document.items():
+                            if item.id in state.items:
+                                by_folder.setdefault(item.folder, []).append(item)
+                                packed_counts[item.folder] -= 1
+
+        old_items = [item for items in by_folder.values() for item in items]
+        not_seen = {item.path: item for item in old_items}
+        for path in unchanged:
+            summary.unchanged += packed_counts.get(path, 0)
+            for item in by_folder.get(path, ()):
+                del not_seen[item.path]
+                if item.available:
+                    summary.unchanged += 1
+                else:
+                    item.available = True
+                    summary.updated += 1
+        jobs = [
+            _job_for(root, listing, walked, by_folder.get(listing.path, [])) for listing in to_read
+        ]
 
         fresh: list[MediaItem] = []
         for job, result in zip(jobs, self._run_jobs(jobs, report, cancel), strict=True):
@@ -133,7 +230,7 @@ class Scanner:
                 for item in by_folder.get(job.path, []):
                     del not_seen[item.path]
                 continue
-            data.folders[job.path] = keys[job.path]
+            state.folders[job.path] = keys[job.path]
             for item in result.items:
                 old = not_seen.pop(item.path, None)
                 if old is None:
@@ -144,7 +241,7 @@ class Scanner:
                     summary.unchanged += 1
                 else:
                     summary.updated += 1
-                data.items[item.id] = item
+                state.items[item.id] = item
 
         gone: list[MediaItem] = []
         for item in not_seen.values():
@@ -153,14 +250,14 @@ class Scanner:
             else:
                 item.available = False
                 summary.unavailable += 1
-        self._match_moves(gone, fresh, data, summary)
-        for folder in list(data.folders):
+        self._match_moves(gone, fresh, state, summary)
+        for folder in list(state.folders):
             if (
                 _is_under(folder, root.path)
                 and folder not in walked.folders
                 and not any(_is_under(folder, u) for u in walked.unreadable)
             ):
-                del data.folders[folder]
+                del state.folders[folder]
 
     def _run_jobs(
         self,
@@ -168,11 +265,16 @@ class Scanner:
         report: Callable[[ScanProgress], None],
         cancel: threading.Event | None,
     ) -> list[FolderResult]:
+        if not jobs:
+            return []
         total = sum(_files_to_read(job) for job in jobs)
         report(ScanProgress("reading", 0, total))
         results: dict[int, FolderResult] = {}
         done = 0
         if self.workers > 1 and total >= PARALLEL_THRESHOLD:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
             context = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
                 futures = {
@@ -206,7 +308,7 @@ class Scanner:
         self,
         gone: list[MediaItem],
         fresh: list[MediaItem],
-        data: CatalogData,
+        state: _ScanState,
         summary: ScanSummary,
     ) -> None:
         """Give new files the identity of vanished ones: same inode first, then same content."""
@@ -243,14 +345,20 @@ class Scanner:
                 if reattach is None:
                     reattach = self.watch.ids_by_path() if self.watch is not None else {}
                 known = reattach.get(item.path)
-                item.id = known if known and known not in data.items else uuid.uuid4().hex[:12]
+                item.id = known if known and not state.id_in_use(known) else _new_id()
                 item.added = now_iso()
                 summary.added += 1
-            data.items[item.id] = item
+            state.items[item.id] = item
         for old in gone:
             if old.id not in taken:
-                del data.items[old.id]
+                del state.items[old.id]
                 summary.removed += 1
+
+
+def _new_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
 
 
 def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
@@ -279,6 +387,8 @@ def _job_for(
     grandparent = (
         walked.folders.get(_parent(parent.path)) if parent and parent.path != root.path else None
     )
+    from kino_tui.core.analysis import FolderJob
+
     return FolderJob(
         path=listing.path,
         root=root,
@@ -341,11 +451,15 @@ def _batches(jobs: list[FolderJob]) -> list[list[int]]:
 
 
 def _failed(job: FolderJob, error: BaseException) -> FolderResult:
+    from kino_tui.core.analysis import FolderResult
+
     problem = Problem(job.path, f"could not read folder: {error!r}")
     return FolderResult(job.path, [], [problem], failed=True)
 
 
 def _analyse_safely(job: FolderJob) -> FolderResult:
+    from kino_tui.core.analysis import analyse_folder
+
     try:
         return analyse_folder(job)
     except Exception as error:  # one odd folder must not stop the scan
