@@ -120,3 +120,90 @@ def test_damaged_catalog_message(run_kino, kino_paths, build_library: LibraryBui
     assert "damaged" in result.stderr and "kino scan" in result.stderr
     run_kino("scan")
     assert len(json.loads(run_kino("ls", "--json").stdout)) == 1
+
+
+def _synthetic_catalog(paths, count: int) -> None:  # type: ignore[no-untyped-def]
+    from kino_tui.core.catalog import Catalog, CatalogData
+    from kino_tui.core.models import MediaItem
+
+    items = {}
+    for number in range(count):
+        path = f"/srv/media/Movies/Film {number} ({1950 + number % 70}).mkv"
+        items[f"id{number:08d}"] = MediaItem(
+            id=f"id{number:08d}", kind="movie", path=path, root="/srv/media", parts=[path],
+            title=f"Film {number}", year=1950 + number % 70,
+        )  # fmt: skip
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    Catalog(paths.catalog_file).save(CatalogData(items))
+
+
+def test_every_command_ends_quietly_into_a_closed_pipe(
+    run_kino, kino_paths, build_library: LibraryBuilder
+) -> None:
+    """`kino ls | head -1` on a few thousand items, and a reader gone before kino writes."""
+    import subprocess
+    import sys
+
+    root = build_library({"a (2001).mkv": "h264.mkv", "b (2002).mkv": "garbage"})
+    run_kino("scan", str(root))
+    env = os.environ.copy()
+    for args in (["ls"], ["ls", "--json"], ["scan"], ["scan", "--json"], ["history"],
+                 ["roots"], ["paths"], ["history", "--json"]):  # fmt: skip
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before kino writes a byte
+        result = subprocess.run(
+            [sys.executable, "-m", "kino_tui", *args],
+            stdout=write_end, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            env=env, timeout=60, text=True,
+        )  # fmt: skip
+        os.close(write_end)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stderr == "", (args, result.stderr)
+    _synthetic_catalog(kino_paths, 5000)
+    for command in ("ls", "ls --json"):
+        pipeline = subprocess.run(
+            ["bash", "-c", f"set -o pipefail; {sys.executable} -m kino_tui {command} | head -1"],
+            capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+        assert pipeline.stderr == "", pipeline.stderr
+        assert pipeline.returncode == 0 and pipeline.stdout.count("\n") == 1
+
+
+def test_re_adding_a_folder_keeps_its_type_and_nested_folders_are_refused(
+    run_kino, build_library: LibraryBuilder
+) -> None:
+    root = build_library({"Show/Season 1/Show S01E01.mkv": "h264.mkv"})
+    run_kino("add", "--type", "shows", str(root))
+    again = run_kino("add", str(root)).stdout
+    assert "nothing to add" in again
+    assert f"{root}  (shows, online)" in run_kino("roots").stdout
+    run_kino("scan", str(root))  # scanning a known folder keeps its type too
+    assert f"{root}  (shows, online)" in run_kino("roots").stdout
+    assert f"added {root} (mixed)" in run_kino("add", "--type", "mixed", str(root)).stdout
+    inside = run_kino("add", str(root / "Show"), check=False)
+    assert inside.returncode == 2 and str(root) in inside.stderr and "inside" in inside.stderr
+    above = run_kino("scan", str(root.parent), check=False)
+    assert above.returncode == 2 and str(root) in above.stderr
+    assert run_kino("roots").stdout.count("online") == 1  # nothing was saved
+
+
+def test_a_damaged_watch_file_is_kept_aside_and_kino_goes_on(
+    run_kino, kino_paths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({"a (2001).mkv": "h264.mkv"})
+    run_kino("scan", str(root))
+    run_kino("watched", str(root / "a (2001).mkv"))
+    kino_paths.watch_file.write_text('{"progress": {"1": {"id": ')
+    history = kino_paths.data_dir / "history.json"
+    history.write_text("not json at all")
+    listing = run_kino("ls", "--json")
+    assert "watch.json was damaged" in listing.stderr and "kept as" in listing.stderr
+    assert "history.json was damaged" in listing.stderr  # both checked when kino opens
+    (item,) = json.loads(listing.stdout)
+    assert not item["progress"]["watched"]  # a new, empty watch file
+    plays = run_kino("history")
+    assert plays.stderr == "" and "nothing played yet" in plays.stdout
+    assert list(kino_paths.data_dir.glob("watch.json.damaged-*"))
+    assert list(kino_paths.data_dir.glob("history.json.damaged-*"))
+    run_kino("watched", item["id"])  # and writing works again
+    assert json.loads(run_kino("ls", "--json").stdout)[0]["progress"]["watched"]

@@ -146,3 +146,64 @@ def test_play_in_the_terminal_suspends_and_returns(
     assert item["progress"]["watched"]
     send(session, "q")
     assert exit_status(wait) == "0"
+
+
+def test_a_burst_of_keys_after_slash_goes_to_the_search_box(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """Over SSH keys arrive in one packet: nothing typed after "/" may reach the list
+    (l plays, w marks watched, r rescans, a adds a folder)."""
+    root = build_library(
+        {
+            "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
+            "Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv",
+        }
+    )
+    run_kino("scan", str(root))
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Alien (1979)")
+    send(session, "-l", "/Zodiac lwra")  # one write, right after the first screen
+    screen = wait("Search: Zodiac lwra")
+    assert "No matches" in screen
+    send(session, "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+    screen = wait("Zodiac (2007)")
+    assert "Search: Zodiac" in screen and "lwra" not in screen
+    time.sleep(0.5)
+    assert json.loads(run_kino("history", "--json").stdout) == []  # nothing played
+    items = json.loads(run_kino("ls", "--json").stdout)
+    assert not any(item["progress"]["watched"] for item in items)  # nothing marked
+    assert "Add a library folder" not in tmux("capture-pane", "-p", "-t", session)
+    send(session, "Escape")
+    wait("Alien (1979)")
+    time.sleep(0.3)  # an Escape followed at once by q would read as alt+q
+    send(session, "q")
+    assert exit_status(wait) == "0"
+
+
+def test_a_play_that_cannot_start_keeps_kino_on_screen(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """The SSH case (the player takes the terminal): a file deleted since the scan is
+    explained on kino's screen, and q still quits."""
+    kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
+    kino_paths.config_file.write_text('playback = "terminal"\n')
+    root = build_library(
+        {
+            "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
+            "Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv",
+        }
+    )
+    run_kino("scan", str(root))
+    (root / "Movies/Alien (1979)/Alien (1979).avi").unlink()
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Alien (1979)")
+    send(session, "Enter")
+    screen = wait("is not there any more")
+    assert "Zodiac (2007)" in screen and "Cannot play" in screen
+    assert json.loads(run_kino("history", "--json").stdout) == []
+    send(session, "q")
+    assert exit_status(wait) == "0"
