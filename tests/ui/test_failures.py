@@ -112,7 +112,9 @@ async def test_a_missing_player_is_explained(
         await quits(app, pilot)
 
 
-async def test_vlc_as_root_is_explained(kino_paths: KinoPaths, build_library: LibraryBuilder) -> None:
+async def test_vlc_as_root_is_explained(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
     import os
 
     if os.geteuid() != 0:
@@ -169,7 +171,7 @@ async def test_terminal_play_without_a_terminal_to_hand_over(
     kino_paths: KinoPaths, build_library: LibraryBuilder
 ) -> None:
     """Pilot's headless driver cannot suspend: the play is refused with a way out."""
-    library, _, alien = library_with(kino_paths, build_library, f'playback = "terminal"\n{HEADLESS}')
+    library, _, _ = library_with(kino_paths, build_library, f'playback = "terminal"\n{HEADLESS}')
     app = kino_app(kino_paths)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
