@@ -117,9 +117,12 @@ class BrowserState:
     # -- moving -------------------------------------------------------------------
     def set_view(self, view: LibraryView, complete: bool) -> None:
         """A new view (the rest of the library, a rescan): same level and cursor."""
+        was_empty = self.view is None or not self.view.items
         self.view = view
         self.complete = complete
-        if self.levels:
+        if self.levels and was_empty and view.items and not self.searching:
+            self.show_section(view.first_section())  # the first folder was just scanned
+        elif self.levels:
             self.refresh()
         else:
             if not self.searching and self.section == "movies":

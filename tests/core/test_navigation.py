@@ -112,3 +112,15 @@ def test_empty_messages_say_what_to_do() -> None:
     assert "Press a to add one" in state.empty_message(has_roots=False)
     state.search("nothing")
     assert "No matches" in state.empty_message(has_roots=True)
+
+
+def test_the_first_scan_of_an_empty_library_shows_what_it_found() -> None:
+    state = BrowserState()
+    state.set_view(LibraryView([], {}), complete=True)
+    assert state.section == "movies" and titles(state) == []
+    shows = LibraryView([item("e", "episode", "/m/e.mkv", series="Dark", episode=1)], {})
+    state.set_view(shows, complete=True)
+    assert state.section == "shows" and titles(state) == ["Dark"]
+    state.show_section("movies")
+    state.set_view(view(), complete=True)  # a later rescan keeps the user's place
+    assert state.section == "movies"

@@ -210,15 +210,13 @@ class BrowserScreen(Screen[None]):
             self._draw()
 
     def _library_shown(self, view: LibraryView, warnings: list[str], complete: bool) -> None:
-        first = self.state.view is None
         self.state.set_view(view, complete)
         for warning in warnings:
             self.notify(
                 printable(warning), title="Damaged file set aside", severity="error", timeout=20,
                 markup=False,
             )  # fmt: skip
-        if first:
-            self._highlight_section()
+        self._highlight_section()  # the section may have changed (the first folder scanned)
         self._draw()
         if not complete:
             self.set_status("Loading the rest of the library…")
