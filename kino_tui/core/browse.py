@@ -17,7 +17,7 @@ from typing import Any
 
 from kino_tui.core import sections
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.text import episode_label, library_summary
+from kino_tui.core.text import episode_label, library_summary, plural
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("continue-watching", "Continue Watching"),
@@ -245,7 +245,7 @@ class LibraryView:
     def show_entry(self, name: str) -> Entry:
         episodes = self._shows.get(name, [])
         seasons = {e.season for e in episodes if e.season is not None}
-        detail = f"{len(seasons)} season{'s' * (len(seasons) != 1)} · {len(episodes)} episodes"
+        detail = f"{plural(len(seasons), 'season')} · {plural(len(episodes), 'episode')}"
         entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
         # the show's own poster, not its first season's
         entry.poster = next((e.show_poster for e in episodes if e.show_poster), entry.poster)
@@ -254,7 +254,7 @@ class LibraryView:
     def artist_entry(self, name: str) -> Entry:
         albums = self._artists.get(name, {})
         tracks = [t for album in albums.values() for t in album]
-        detail = f"{len(albums)} album{'s' * (len(albums) != 1)} · {len(tracks)} tracks"
+        detail = f"{plural(len(albums), 'album')} · {plural(len(tracks), 'track')}"
         return self.group_entry(f"artist:{name}", "artist", name, tracks, detail)
 
     def children(self, entry: Entry) -> list[Entry]:
@@ -271,7 +271,7 @@ class LibraryView:
                     "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
                 )
                 episodes = by_season[number]
-                detail = f"{len(episodes)} episodes"
+                detail = plural(len(episodes), "episode")
                 seasons.append(
                     self.group_entry(
                         f"{entry.key}:season:{number}", "season", name, episodes, detail
@@ -287,7 +287,7 @@ class LibraryView:
                 albums.setdefault(track.album or "Unknown album", []).append(track)
             result = []
             for name, tracks in albums.items():
-                detail = f"{len(tracks)} tracks"
+                detail = plural(len(tracks), "track")
                 result.append(
                     self.group_entry(f"{entry.key}:album:{name}", "album", name, tracks, detail)
                 )

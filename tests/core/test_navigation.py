@@ -124,3 +124,16 @@ def test_the_first_scan_of_an_empty_library_shows_what_it_found() -> None:
     state.show_section("movies")
     state.set_view(view(), complete=True)  # a later rescan keeps the user's place
     assert state.section == "movies"
+
+
+def test_counts_are_singular_or_plural() -> None:
+    from kino_tui.core.text import library_summary, plural
+
+    assert plural(1, "episode") == "1 episode" and plural(2, "episode") == "2 episodes"
+    assert plural(0, "match") == "0 matches" and plural(12500, "movie") == "12,500 movies"
+    assert library_summary({"movie": 1, "track": 2}, 0) == "1 movie · 0 episodes · 2 tracks"
+    one = LibraryView([item("e", "episode", "/m/e.mkv", series="Dark", season=1, episode=1)], {})
+    (show,) = one.section("shows")
+    assert show.detail == "1 season · 1 episode"
+    (season,) = one.children(show)
+    assert season.detail == "1 episode"
