@@ -136,7 +136,9 @@ def _locations(text: str) -> dict[Location, int]:
             current = table
             found.setdefault(current, number)
         elif key:
-            found.setdefault((*current, *_key_parts(key.group(1))), number)
+            parts = _key_parts(key.group(1))
+            for end in range(1, len(parts) + 1):  # a.b = 1 also defines the table a
+                found.setdefault((*current, *parts[:end]), number)
         for delimiter in ('"""', "'''"):
             if line.count(delimiter) % 2:
                 closing = delimiter

@@ -173,6 +173,11 @@ def test_keys_is_free_form_but_takes_strings(tmp_path: Path) -> None:
     assert load_settings(path).raw["keys"]["anything_at_all"] == "x"
     message = config_error(tmp_path, '[keys]\n"browser.search" = "ctrl+f"\n"app.quit" = 3\n')
     assert message == 'line 3: key bindings must be strings, like "ctrl+f"; app.quit is 3'
+    message = config_error(tmp_path, '[keys]\n\nbrowser.search = "ctrl+f"\n')
+    assert message == (
+        "line 3: key bindings must be strings, like \"ctrl+f\"; browser is {'search': 'ctrl+f'} "
+        '(quote binding ids that hold dots: "browser.…" = "ctrl+f")'
+    )
 
 
 @pytest.mark.parametrize(
