@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -193,13 +192,6 @@ def test_clean_start_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "history.json").exists()
 
 
-def test_a_failed_play_in_the_history_counts_no_play(tmp_path: Path) -> None:
-    store = WatchStore(tmp_path / "watch.json")
-    store.save(ITEM, Progress(position=10.0, duration=100.0, play_count=1))
-    store.add_history(ITEM, {"error": "mpv could not open the file", "watched": False})
-    assert store.get(ITEM.id) == Progress(position=10.0, duration=100.0, play_count=1)
-
-
 READER = """
 import sys, time
 from pathlib import Path
@@ -282,4 +274,3 @@ def test_kino_ls_works_with_a_damaged_watch_file(
     assert len(damaged_copies(kino_paths.watch_file)) == 1
     assert run_kino("history", check=False).returncode == 0
     assert len(damaged_copies(kino_paths.data_dir / "history.json")) == 1
-    assert os.path.exists(kino_paths.data_dir)
