@@ -7,9 +7,9 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -90,16 +90,30 @@ class Poster(Container):
         if source is None and entry.items and entry.is_group:
             source = poster_source(entry.items[0], None)
         if source is not None:
-            self._timer = self.set_timer(LOAD_DELAY, lambda: self._load(entry, source))
+            self._timer = self.set_timer(LOAD_DELAY, lambda: self._start_load(entry, source))
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="poster",
-        exit_on_error=False,
-        description="decode poster",
-    )
+    def _start_load(self, entry: Entry, source: tuple[str, str]) -> None:
+        from kino_tui.ui.app import KinoApp
+
+        assert isinstance(self.app, KinoApp)
+        self.app.start_worker(
+            lambda: self._load(entry, source),
+            group=f"poster-{id(self)}",
+            description="decode poster",
+            failure_title="A poster could not be shown",
+            exclusive=True,
+        )
+
+    class Decoded(Message):
+        """A poster was decoded for an entry (the cursor may have moved on since)."""
+
+        def __init__(self, entry: Entry, picture: Any) -> None:
+            super().__init__()
+            self.entry = entry
+            self.picture = picture
+
     def _load(self, entry: Entry, source: tuple[str, str]) -> None:
+        """On a worker thread: decode the picture at the size shown."""
         worker = get_current_worker()
         height = max(4, self.size.height or 14)
         width = max(8, min(self.size.width or 24, height * 2))
@@ -113,9 +127,11 @@ class Poster(Container):
             if image is None or worker.is_cancelled:
                 return
             picture = image
-        self.app.call_from_thread(self._show_picture, entry, picture)
+        self.post_message(self.Decoded(entry, picture))
 
-    def _show_picture(self, entry: Entry, picture: Any) -> None:
+    def on_poster_decoded(self, message: Decoded) -> None:
+        message.stop()
+        entry, picture = message.entry, message.picture
         if entry is not self._entry:
             return  # the cursor moved on
         self.query_one("#poster-placeholder").display = False
