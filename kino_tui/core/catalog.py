@@ -203,7 +203,7 @@ def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _objects_for_life() -> Iterator[None]:
+def objects_for_life() -> Iterator[None]:
     """Build long-lived objects without the cyclic GC: unpacking makes ~10^6 objects and
     no cycles, so collections only cost time; afterwards they are frozen out of it (a full
     collection walking a 50,000-item catalog costs half a second)."""
@@ -244,7 +244,7 @@ class PackedDocument:
         :class:`CatalogDamaged` when the rows cannot be read."""
         if self._items is None:
             try:
-                with _objects_for_life():
+                with objects_for_life():
                     self._items = _unpack(self.raw, self._fields)
             except _DAMAGE as error:
                 raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument
+from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, objects_for_life
 from kino_tui.core.errors import CatalogDamaged, ScanCancelled
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
@@ -47,6 +47,30 @@ def _is_under(path: str, folder: str) -> bool:
 
 def _parent(path: str) -> str:
     return path.rpartition("/")[0] or "/"
+
+
+#: A root's walk, its folder keys, its unpacked items by folder, those not yet seen by
+#: path, and the folders to read.
+_Plan = tuple[
+    WalkResult,
+    dict[str, str],
+    dict[str, list[MediaItem]],
+    dict[str, MediaItem],
+    list[FolderListing],
+]
+
+
+def _ignore(progress: ScanProgress) -> None:
+    pass
+
+
+def _walk_progress(
+    root: LibraryRoot, report: Callable[[ScanProgress], None] | None
+) -> Callable[[int], None] | None:
+    if report is None:
+        return None
+    report(ScanProgress("walking", 0, 0, root.path))
+    return lambda count: report(ScanProgress("walking", count, 0, root.path))
 
 
 class _ScanState:
@@ -103,15 +127,15 @@ class Scanner:
         catalog is read once and written only when something changed; a damaged one is
         set aside (``summary.warning`` says so) and rebuilt."""
         started = time.perf_counter()
-        report = on_progress or (lambda progress: None)
         with self.catalog.lock():
-            packed, warning = self.catalog.read_or_recover()
+            with objects_for_life():  # the file's objects are long-lived and hold no cycles
+                packed, warning = self.catalog.read_or_recover()
             try:
-                summary, state = self._scan_catalog(packed, roots, report, cancel)
+                summary, state = self._scan_catalog(packed, roots, on_progress, cancel)
             except CatalogDamaged as error:  # rows that could not be unpacked
                 warning = self.catalog.set_aside(error)
                 empty = PackedCatalog.empty(self.catalog.path)
-                summary, state = self._scan_catalog(empty, roots, report, cancel)
+                summary, state = self._scan_catalog(empty, roots, on_progress, cancel)
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning
@@ -123,13 +147,13 @@ class Scanner:
         self,
         packed: PackedCatalog,
         roots: Sequence[LibraryRoot],
-        report: Callable[[ScanProgress], None],
+        on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
     ) -> tuple[ScanSummary, _ScanState]:
         state = _ScanState(packed)
         summary = ScanSummary()
         for root in roots:
-            self._scan_root(root, state, summary, report, cancel)
+            self._scan_root(root, state, summary, on_progress, cancel)
         if state.taken or state.items:  # items changed somewhere: extras follow their movies
             for document in packed.documents:
                 if document.kind in _LINK_KINDS:
@@ -143,87 +167,20 @@ class Scanner:
         root: LibraryRoot,
         state: _ScanState,
         summary: ScanSummary,
-        report: Callable[[ScanProgress], None],
+        on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
     ) -> None:
-        documents = state.documents(root.path)
-        for document in documents:
-            if not document.indexed:  # written before the index: packed again with it
-                state.take(document)
-        report(ScanProgress("walking", 0, 0, root.path))
-        walked = walk(root.path, lambda count: report(ScanProgress("walking", count, 0, root.path)))
-        if _root_is_offline(walked.folders.get(root.path)):
-            reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
-            summary.problems.append(
-                Problem(root.path, f"library folder {reason}: treated as offline, nothing removed")
-            )
-            for document in documents:
-                if not state.is_taken(document):
-                    count = sum(document.folders().values())
-                    if document.unavailable() < count:
-                        state.take(document)  # some of its items are to be marked
-                    else:
-                        summary.unavailable += count
-            for item in state.root_items(root.path):
-                item.available = False
-                summary.unavailable += 1
+        with objects_for_life():  # the walk makes ~10^5 objects and no cycles
+            plan = self._plan_root(root, state, summary, on_progress)
+        if plan is None:
             return
-        summary.problems.extend(walked.problems)
-        for document in documents:
-            if document.unavailable():
-                state.take(document)  # its items may be back
-
-        # Items still packed, by folder (every one available: see above), and which
-        # documents hold each folder.
-        packed_counts: dict[str, int] = {}
-        holders: dict[str, list[PackedDocument]] = {}
-        for document in documents:
-            if not state.is_taken(document):
-                for folder, count in document.folders().items():
-                    packed_counts[folder] = packed_counts.get(folder, 0) + count
-                    holders.setdefault(folder, []).append(document)
-        by_folder: dict[str, list[MediaItem]] = {}
-        for item in state.root_items(root.path):
-            by_folder.setdefault(item.folder, []).append(item)
-
-        keys = _folder_keys(root, walked)
-        unchanged: set[str] = set()
-        to_read: list[FolderListing] = []
-        for path, listing in walked.folders.items():
-            if not any(is_video(e.name) or is_audio(e.name) for e in listing.files):
-                continue
-            has_items = path in packed_counts or path in by_folder
-            if state.folders.get(path) == keys[path] and has_items:
-                unchanged.add(path)
-            else:
-                to_read.append(listing)
-        # A folder read again or gone needs its items: unpack the documents that hold it.
-        for folder, documents_of_folder in holders.items():
-            if folder not in unchanged:
-                for document in documents_of_folder:
-                    if not state.is_taken(document):
-                        state.take(document)
-                        for item in document.items():
-                            if item.id in state.items:
-                                by_folder.setdefault(item.folder, []).append(item)
-                                packed_counts[item.folder] -= 1
-
-        old_items = [item for items in by_folder.values() for item in items]
-        not_seen = {item.path: item for item in old_items}
-        for path in unchanged:
-            summary.unchanged += packed_counts.get(path, 0)
-            for item in by_folder.get(path, ()):
-                del not_seen[item.path]
-                if item.available:
-                    summary.unchanged += 1
-                else:
-                    item.available = True
-                    summary.updated += 1
+        walked, keys, by_folder, not_seen, to_read = plan
         jobs = [
             _job_for(root, listing, walked, by_folder.get(listing.path, [])) for listing in to_read
         ]
 
         fresh: list[MediaItem] = []
+        report = on_progress or _ignore
         for job, result in zip(jobs, self._run_jobs(jobs, report, cancel), strict=True):
             summary.problems.extend(result.problems)
             if result.failed:  # analysis crashed: keep what we had, retry next scan
@@ -258,6 +215,82 @@ class Scanner:
                 and not any(_is_under(folder, u) for u in walked.unreadable)
             ):
                 del state.folders[folder]
+
+    def _plan_root(
+        self,
+        root: LibraryRoot,
+        state: _ScanState,
+        summary: ScanSummary,
+        on_progress: Callable[[ScanProgress], None] | None,
+    ) -> _Plan | None:
+        """Walk a root and sort its folders: unchanged ones keep their items (left packed
+        when they can be), the others are to be read. None when the root is offline."""
+        documents = state.documents(root.path)
+        for document in documents:
+            if not document.indexed:  # written before the index: packed again with it
+                state.take(document)
+        walked = walk(root.path, _walk_progress(root, on_progress), workers=self.workers)
+        if _root_is_offline(walked.folders.get(root.path)):
+            reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
+            summary.problems.append(
+                Problem(root.path, f"library folder {reason}: treated as offline, nothing removed")
+            )
+            for document in documents:
+                if not state.is_taken(document):
+                    count = sum(document.folders().values())
+                    if document.unavailable() < count:
+                        state.take(document)  # some of its items are to be marked
+                    else:
+                        summary.unavailable += count
+            for item in state.root_items(root.path):
+                item.available = False
+                summary.unavailable += 1
+            return None
+        summary.problems.extend(walked.problems)
+        for document in documents:
+            if document.unavailable():
+                state.take(document)  # its items may be back
+
+        # How many items each folder holds in the documents still packed (all of them
+        # available: see above), and the items already unpacked, by folder.
+        still_packed = [(d, d.folders()) for d in documents if not state.is_taken(d)]
+        packed_counts: dict[str, int] = {}
+        for _, counts in still_packed:
+            for folder, count in counts.items():
+                packed_counts[folder] = packed_counts.get(folder, 0) + count
+        by_folder: dict[str, list[MediaItem]] = {}
+        for item in state.root_items(root.path):
+            by_folder.setdefault(item.folder, []).append(item)
+
+        keys = _folder_keys(root, walked)
+        unchanged: set[str] = set()
+        to_read: list[FolderListing] = []
+        stored = state.folders
+        for path, key in keys.items():
+            if stored.get(path) == key and (path in packed_counts or path in by_folder):
+                unchanged.add(path)
+            else:
+                to_read.append(walked.folders[path])
+        # A folder read again or gone needs its items: unpack the documents that hold it.
+        stale = {folder for folder in packed_counts if folder not in unchanged}
+        for document, counts in still_packed:
+            if not stale.isdisjoint(counts):
+                state.take(document)
+                for item in document.items():
+                    by_folder.setdefault(item.folder, []).append(item)
+                    packed_counts[item.folder] -= 1
+
+        not_seen = {item.path: item for items in by_folder.values() for item in items}
+        for path in unchanged:
+            summary.unchanged += packed_counts.get(path, 0)
+            for item in by_folder.get(path, ()):
+                del not_seen[item.path]
+                if item.available:
+                    summary.unchanged += 1
+                else:
+                    item.available = True
+                    summary.updated += 1
+        return walked, keys, by_folder, not_seen, to_read
 
     def _run_jobs(
         self,
@@ -362,21 +395,22 @@ def _new_id() -> str:
 
 
 def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
-    """A key per folder: its own listing plus its two ancestors' sidecars."""
-    sidecars = {path: listing.sidecar_signature() for path, listing in walked.folders.items()}
+    """A key per folder with media: its own listing plus its two ancestors' sidecars
+    (ancestors inside the root only)."""
+    folders = walked.folders
+    head = f"{ANALYSIS_VERSION}|{root.type}|"
     keys = {}
-    for path, listing in walked.folders.items():
-        parent = _parent(path) if path != root.path else ""
-        grandparent = _parent(parent) if parent and parent != root.path else ""
-        keys[path] = "|".join(
-            (
-                ANALYSIS_VERSION,
-                root.type,
-                listing.signature(),
-                sidecars.get(parent, ""),
-                sidecars.get(grandparent, ""),
-            )
-        )
+    for path, listing in folders.items():
+        if not listing.has_media():
+            continue
+        parent_sidecars = grandparent_sidecars = ""
+        if path != root.path:
+            parent = _parent(path)
+            if (listing_of_parent := folders.get(parent)) is not None:
+                parent_sidecars = listing_of_parent.sidecar_signature()
+            if parent != root.path and (grand := folders.get(_parent(parent))) is not None:
+                grandparent_sidecars = grand.sidecar_signature()
+        keys[path] = f"{head}{listing.signature()}|{parent_sidecars}|{grandparent_sidecars}"
     return keys
 
 

@@ -1,0 +1,134 @@
+"""A no-change rescan as a whole `kino scan` process, against `find` on the same tree.
+
+    .venv/bin/python -m bench.bench_rescan --files 30000
+
+Builds a synthetic library (bench/synthetic_library.py) in a temporary folder, runs a
+first `kino scan ROOT` (which adds the folder to the config), then times `--runs`
+no-change rescans (`python -m kino_tui scan --json`, a new process each) and as many
+runs of `find ROOT -printf '%s %T@\\n' > /dev/null`, interleaved and warm. Every rescan
+must report nothing added, updated, moved or removed and leave the catalog file as it
+was. Prints one JSON object: medians, the ratio of the medians (target: at most 1.5),
+and where a rescan's time goes (interpreter start, imports, the scan itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.synthetic_library import build
+
+KINO = [sys.executable, "-m", "kino_tui"]
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, bytes]:
+    """Wall-clock seconds of one process, and what it printed."""
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True)
+    return time.perf_counter() - started, done.stdout
+
+
+def median_of(runs: int, action: Callable[[], float]) -> float:
+    return statistics.median(action() for _ in range(runs))
+
+
+def environment(workdir: Path) -> dict[str, str]:
+    """kino's directories in ``workdir`` (XDG_*_HOME), the rest as it is."""
+    env = dict(os.environ)
+    for name in ("CONFIG", "DATA", "CACHE"):
+        folder = workdir / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        env[f"XDG_{name}_HOME"] = str(folder)
+    return env
+
+
+def check_unchanged(output: bytes, files: int) -> dict[str, object]:
+    summary: dict[str, object] = json.loads(output)
+    moved = {key: summary[key] for key in ("added", "updated", "moved", "removed")}
+    if any(moved.values()) or summary["unchanged"] != files:
+        raise SystemExit(f"a no-change rescan changed something: {summary}")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=30000)
+    parser.add_argument("--runs", type=int, default=9, help="timed runs of each (at least 7)")
+    parser.add_argument("--workdir", type=Path, default=None, help="kept when given")
+    args = parser.parse_args()
+    if args.runs < 7:
+        parser.error("--runs must be at least 7")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kino-rescan-"))
+    root = workdir / "library"
+    env = environment(workdir)
+    try:
+        print(f"building {args.files} files in {root} …", file=sys.stderr)
+        files = build(root, args.files)
+        catalog = workdir / "data" / "kino" / "catalog.json"
+        catalog.unlink(missing_ok=True)
+        first_seconds, output = timed([*KINO, "scan", "--json", str(root)], env)
+        first = json.loads(output)
+        if first["added"] != files:
+            raise SystemExit(f"the first scan did not add every file: {first}")
+
+        find = ["find", str(root), "-printf", "%s %T@\\n"]
+        rescan = [*KINO, "scan", "--json"]
+        timed(find, env)  # warm: the tree, the interpreter and kino's files are cached
+        check_unchanged(timed(rescan, env)[1], files)
+        stored = catalog.stat()
+
+        rescans: list[float] = []
+        finds: list[float] = []
+        inside: list[float] = []
+        for _ in range(args.runs):  # interleaved, so a busy moment hits both alike
+            seconds, output = timed(rescan, env)
+            rescans.append(seconds)
+            inside.append(float(check_unchanged(output, files)["seconds"]))
+            finds.append(timed(find, env)[0])
+        now = catalog.stat()
+        if (now.st_ino, now.st_mtime_ns) != (stored.st_ino, stored.st_mtime_ns):
+            raise SystemExit("a no-change rescan rewrote the catalog file")
+
+        startup = median_of(args.runs, lambda: timed([sys.executable, "-c", "pass"], env)[0])
+        imports = median_of(
+            args.runs, lambda: timed([sys.executable, "-c", "import kino_tui.cli"], env)[0]
+        )
+        rescan_median, find_median = statistics.median(rescans), statistics.median(finds)
+        results = {
+            "files": files,
+            "folders": sum(1 for _ in os.walk(root)),
+            "first_scan_seconds": round(first_seconds, 2),
+            "rescan_command": "python -m kino_tui scan --json",
+            "find_command": "find ROOT -printf '%s %T@\\n' > /dev/null",
+            "runs": args.runs,
+            "rescan_seconds_median": round(rescan_median, 3),
+            "rescan_seconds_min": round(min(rescans), 3),
+            "find_seconds_median": round(find_median, 3),
+            "find_seconds_min": round(min(finds), 3),
+            "ratio_of_medians": round(rescan_median / find_median, 2),
+            "target_ratio": 1.5,
+            # where a rescan's time goes
+            "python_start_seconds_median": round(startup, 3),
+            "cli_import_seconds_median": round(imports - startup, 3),
+            "scan_seconds_in_process_median": round(statistics.median(inside), 3),
+            "catalog_rewritten": False,
+            "cores": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        }
+        print(json.dumps(results, indent=2))
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
