@@ -154,7 +154,9 @@ class Scanner:
         summary = ScanSummary()
         for root in roots:
             self._scan_root(root, state, summary, on_progress, cancel)
-        if state.taken or state.items:  # items changed somewhere: extras follow their movies
+        if any(d.kind in _LINK_KINDS for d in state.taken) or any(
+            item.kind in _LINK_KINDS for item in state.items.values()
+        ):  # movies, videos or extras may have changed: extras follow their movies
             for document in packed.documents:
                 if document.kind in _LINK_KINDS:
                     state.take(document)

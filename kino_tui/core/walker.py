@@ -29,11 +29,11 @@ SIDECAR_EXTENSIONS = IMAGE_EXTENSIONS | frozenset(SUBTITLE_CODECS) | {"nfo"}
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
 RELEVANT_EXTENSIONS = MEDIA_EXTENSIONS | SIDECAR_EXTENSIONS
 SKIPPED_FOLDERS = frozenset({"@eadir", "#recycle", "$recycle.bin", "lost+found", "#snapshot"})
-#: Below this many folders in the top of the tree, one process lists it all.
+#: Below this many subtrees under the top of the tree, one process lists it all.
 PARALLEL_MIN_TASKS = 8
 #: The top of the tree is listed breadth-first until it has this many subtrees to share.
 PARALLEL_TASKS = 64
-_PARALLEL_MAX_DEPTH = 4
+_TOP_MAX = 512  # ... or until it has listed this many folders
 _BATCHES = 256  # subtrees are handed out in at most this many batches
 #: ``on_folder`` is called after this many folders (and once at the end).
 PROGRESS_EVERY = 64
@@ -302,14 +302,13 @@ class _Top:
 
 
 def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
-    """List the top of the tree until it has enough subtrees to share (None: too small,
-    or a folder met twice)."""
+    """List the top of the tree breadth-first until a level has enough subtrees to share
+    (or the tree ends); None when a folder is met twice."""
     children: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     listed_records: dict[str, _Record] = {}
     visited: set[Identity] = set()
     level: list[tuple[str, tuple[str, ...]]] = [(root, ())]
-    depth = 0
-    while level and len(level) < PARALLEL_TASKS and depth < _PARALLEL_MAX_DEPTH:
+    while level and len(level) < PARALLEL_TASKS and len(listed_records) < _TOP_MAX:
         below: list[tuple[str, tuple[str, ...]]] = []
         for path, relative in level:
             try:
@@ -323,9 +322,6 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
             children[path] = [(f"{path}/{name}", (*relative, name)) for name in listed[1]]
             below.extend(children[path])
         level = below
-        depth += 1
-    if len(level) < PARALLEL_MIN_TASKS:
-        return None
     top = _Top(visited=visited)
     pending = {path for path, _ in level}
 
@@ -343,14 +339,35 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
 
 
 def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Record] | None:
-    """The walk shared with one forked helper (None: not worth it, or a folder met twice).
-
-    The top of the tree is listed here; its subtrees are handed out in batches through a
-    pipe that both processes read (whoever is free takes the next), and the helper sends
-    back its records and the identities it met, marshalled."""
+    """The walk shared with one forked helper; None when a folder is met twice (or the
+    helper failed), for the plain walk to decide which one counts."""
     top = _list_top(root, on_folder)
     if top is None:
         return None
+    if len(top.tasks) < PARALLEL_MIN_TASKS:  # a small tree: the rest is listed here
+        try:
+            done: dict[int, list[_Record]] | None = _walk_tasks(
+                top, range(len(top.tasks)), set(top.visited), on_folder
+            )
+        except _Repeated:
+            return None
+    else:
+        done = _walk_shared(top, on_folder)
+    if done is None or len(done) != len(top.tasks):
+        return None
+    records: list[_Record] = []
+    for item in top.order:
+        if isinstance(item, int):
+            records.extend(done[item])
+        else:
+            records.append(item)
+    return records
+
+
+def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Record]] | None:
+    """The subtrees below the top, listed here and by a forked helper at once: they are
+    handed out in batches through a pipe that both processes read (whoever is free takes
+    the next); the helper sends back its records and the identities it met, marshalled."""
     batches = _batches(len(top.tasks))
     queue_read, queue_write = os.pipe()
     try:
@@ -391,20 +408,11 @@ def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Record] | 
             os.kill(pid, 9)
             os.waitpid(pid, 0)
     if mine is None or status != 0:
-        return None  # a folder met twice (or the helper failed): the plain walk
+        return None
     theirs, their_visited = marshal.loads(payload)
     if not (visited - top.visited).isdisjoint(their_visited):
-        return None  # a folder met by both: the plain walk decides which one counts
-    done = {**mine, **theirs}
-    if len(done) != len(top.tasks):
-        return None
-    records: list[_Record] = []
-    for item in top.order:
-        if isinstance(item, int):
-            records.extend(done[item])
-        else:
-            records.append(item)
-    return records
+        return None  # a folder met by both
+    return {**mine, **theirs}
 
 
 def _batches(count: int) -> list[range]:
@@ -424,10 +432,22 @@ def _take_batches(
     number. Raises :class:`_Repeated` when a folder is met twice."""
     done: dict[int, list[_Record]] = {}
     while len(number := os.read(queue, 2)) == 2:
-        for task in batches[int.from_bytes(number, "little")]:
-            records: list[_Record] = []
-            _walk_subtrees([top.tasks[task]], visited, records, on_folder, strict=True)
-            done[task] = records
+        done.update(_walk_tasks(top, batches[int.from_bytes(number, "little")], visited, on_folder))
+    return done
+
+
+def _walk_tasks(
+    top: _Top,
+    numbers: range,
+    visited: set[Identity],
+    on_folder: Callable[[], None] | None = None,
+) -> dict[int, list[_Record]]:
+    """The records of these subtrees, by task number (raises :class:`_Repeated`)."""
+    done: dict[int, list[_Record]] = {}
+    for task in numbers:
+        records: list[_Record] = []
+        _walk_subtrees([top.tasks[task]], visited, records, on_folder, strict=True)
+        done[task] = records
     return done
 
 

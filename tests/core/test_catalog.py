@@ -260,3 +260,100 @@ def test_version_2_layout_is_migrated(tmp_path: Path) -> None:
     stored = orjson.loads(path.read_bytes())  # written back in the new layout
     assert stored["meta"]["1"]["schema"] == SCHEMA_VERSION
     assert {doc["kind"] for doc in stored["items"].values()} == {"movie", "episode"}
+
+
+def test_documents_carry_a_folder_index(tmp_path: Path) -> None:
+    items = make_items(3)
+    items["id000001"].available = False
+    extra = MediaItem(id="x", kind="extra", path="/m/Film 0 (2000)/Extras/a.mkv", root="/m")
+    extra.parts = [extra.path]
+    top = MediaItem(id="t", kind="movie", path="/m/top.mkv", root="/m", parts=["/m/top.mkv"])
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData({**items, "x": extra, "t": top}))
+    stored = {doc["kind"]: doc for doc in orjson.loads(path.read_bytes())["items"].values()}
+    assert stored["movie"]["item_folders"] == {
+        "": 1,
+        "Film 0 (2000)": 1,
+        "Film 1 (2000)": 1,
+        "Film 2 (2000)": 1,
+    }
+    assert (stored["movie"]["unavailable"], stored["extra"]["unavailable"]) == (1, 0)
+    packed = Catalog(path).read()
+    movies = next(d for d in packed.documents if d.kind == "movie")
+    assert movies.folders() == {
+        "/m": 1,
+        "/m/Film 0 (2000)": 1,
+        "/m/Film 1 (2000)": 1,
+        "/m/Film 2 (2000)": 1,
+    }
+    assert movies.unavailable() == 1
+    assert not movies.unpacked  # the index is read without unpacking a row
+    assert movies.folders() == {item.folder: 1 for item in movies.items()}
+
+
+def test_update_writes_only_what_changed(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    catalog = Catalog(path)
+    items = make_items(2)
+    for item in make_items(2, prefix="/other").values():
+        item.id = "other-" + item.id
+        items[item.id] = item
+    catalog.save(CatalogData(items, {"/m": "k"}))
+    before, content = path.stat(), path.read_bytes()
+    packed = catalog.read()
+    movies = next(d for d in packed.documents if d.root == "/m")
+    # the same items and folders: nothing is written
+    assert not catalog.update(packed, [movies], movies.items(), {"/m": "k"})
+    assert path.stat().st_ino == before.st_ino and path.read_bytes() == content
+    # one item changed: its document is packed again, the other kept as stored
+    movies.items()[0].title = "Renamed"
+    assert catalog.update(packed, [movies], movies.items(), {"/m": "k"})
+    raw = {doc["root"]: doc for doc in orjson.loads(path.read_bytes())["items"].values()}
+    old = {doc["root"]: doc for doc in orjson.loads(content)["items"].values()}
+    assert raw["/other"] == old["/other"] and raw["/m"] != old["/m"]
+    loaded = catalog.load().items
+    assert loaded["id000000"].title == "Renamed"
+    assert {i: v for i, v in loaded.items() if v.root == "/other"} == {
+        i: v for i, v in items.items() if v.root == "/other"
+    }
+
+
+def test_update_adds_new_items_to_a_document_left_packed(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    catalog = Catalog(path)
+    items = make_items(2)
+    catalog.save(CatalogData(items, {}))
+    packed = catalog.read()
+    new = MediaItem(id="new", kind="movie", path="/m/New (2020).mkv", root="/m")
+    new.parts = [new.path]
+    assert catalog.update(packed, [], [new], {"/m": "k2"})
+    assert catalog.load() == CatalogData({**items, "new": new}, {"/m": "k2"})
+    # an emptied document is dropped
+    packed = catalog.read()
+    assert catalog.update(packed, packed.documents, [], {})
+    assert catalog.load() == CatalogData({}, {})
+
+
+def test_update_writes_an_old_layout_anew(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    items = make_items(2)
+    write_version_2(path, items)
+    catalog = Catalog(path)
+    with catalog.lock():  # as in a scan: the read cannot write the new layout itself
+        packed = catalog.read()
+        assert not packed.current
+        assert catalog.update(packed, [], [], {})
+    stored = orjson.loads(path.read_bytes())
+    assert stored["meta"]["1"]["schema"] == SCHEMA_VERSION
+    (document,) = stored["items"].values()
+    assert isinstance(document["rows"], str) and "item_folders" in document
+    assert catalog.load().items == items
+
+
+def test_read_or_recover_sets_a_damaged_file_aside(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(b'{"items": ')
+    packed, warning = Catalog(path).read_or_recover()
+    assert packed.documents == [] and packed.folders == {}
+    assert warning and "damaged" in warning and "kept as" in warning
+    assert not path.exists() and list(tmp_path.glob("catalog.json.damaged-*"))

@@ -6,16 +6,24 @@ import os
 import shutil
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import orjson
 import pytest
 
+from kino_tui.core import catalog as catalog_module
+from kino_tui.core import walker as walker_module
 from kino_tui.core.browse import LibraryView
 from kino_tui.core.catalog import Catalog
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
 from kino_tui.core.scanner import Scanner
+from kino_tui.core.walker import WalkResult, walk
 from kino_tui.core.watchstate import WatchStore
 from tests.conftest import LibraryBuilder
+
+T = TypeVar("T")
 
 NFO = """<movie><title>Proper Title</title><year>2011</year><plot>The [b]plot[/b].</plot>
 <genre>Drama</genre><rating>7.5</rating><uniqueid type="imdb">tt1234567</uniqueid></movie>"""
@@ -315,8 +323,13 @@ def test_bad_input_never_stops_a_scan(
 
 def _scan_as_nobody(root: Path, catalog_path: Path) -> ScanSummary:
     """Root reads every folder, so run the scan in a child that dropped to 'nobody'."""
+    return _as_nobody(lambda: scan(root, catalog_path))
+
+
+def _as_nobody(action: Callable[[], T]) -> T:
+    """Run ``action`` in a child that dropped to 'nobody' (when running as root)."""
     if os.geteuid() != 0:
-        return scan(root, catalog_path)
+        return action()
     import pickle
 
     read_end, write_end = os.pipe()
@@ -327,8 +340,7 @@ def _scan_as_nobody(root: Path, catalog_path: Path) -> ScanSummary:
         try:
             os.setgid(65534)
             os.setuid(65534)
-            result = scan(root, catalog_path)
-            os.write(write_end, pickle.dumps(result))
+            os.write(write_end, pickle.dumps(action()))
         except BaseException:
             traceback.print_exc()
             status = 1
@@ -338,8 +350,9 @@ def _scan_as_nobody(root: Path, catalog_path: Path) -> ScanSummary:
     with os.fdopen(read_end, "rb") as pipe:
         payload = pipe.read()
     _, status = os.waitpid(pid, 0)
-    assert status == 0 and payload, "the unprivileged scan failed"
-    return pickle.loads(payload)
+    assert status == 0 and payload, "the unprivileged run failed"
+    result: T = pickle.loads(payload)
+    return result
 
 
 def test_unreadable_folder_keeps_its_items(media: dict[str, Path]) -> None:
@@ -421,3 +434,271 @@ def test_items_of_other_roots_are_untouched(
     scan(first, catalog_path)
     scan(second, catalog_path)
     assert len(Catalog(catalog_path).load().items) == 2
+
+
+# A no-change rescan: one read of the catalog, no row unpacked, no write.
+
+
+def stored_documents(catalog_path: Path) -> dict[tuple[str, str], dict]:
+    """The catalog file's item documents by (root, kind), as stored."""
+    raw = orjson.loads(catalog_path.read_bytes())
+    return {(doc["root"], doc["kind"]): doc for doc in raw["items"].values()}
+
+
+@pytest.fixture
+def unpacked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every (root, kind) document whose rows get unpacked from now on."""
+    seen: list[tuple[str, str]] = []
+    real = catalog_module._unpack
+
+    def spy(doc: dict, fields: list[str]) -> list[MediaItem]:
+        seen.append((doc["root"], doc["kind"]))
+        return real(doc, fields)
+
+    monkeypatch.setattr(catalog_module, "_unpack", spy)
+    return seen
+
+
+def test_no_change_rescan_neither_unpacks_nor_writes(
+    build_library: LibraryBuilder, catalog_path: Path, unpacked: list[tuple[str, str]]
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    before = catalog_path.stat()
+    content = catalog_path.read_bytes()
+    unpacked.clear()
+    summary = scan(root, catalog_path)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 14)
+    assert summary.warning is None
+    assert unpacked == []
+    after = catalog_path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert catalog_path.read_bytes() == content
+
+
+def test_a_changed_folder_unpacks_only_its_documents(
+    build_library: LibraryBuilder, tmp_path: Path, unpacked: list[tuple[str, str]]
+) -> None:
+    first = build_library(
+        {
+            "Film (2010)/Film (2010).mkv": "h264.mkv",
+            "Film (2010)/Extras/Making of.mkv": "vp9.webm",
+            "Artist/Album (2001)/01 - One.mp3": "song.mp3",
+            "Artist/Album (2001)/02 - Two.flac": "song.flac",
+        }
+    )
+    second = build_library({"Show/Season 1/Show S01E01.mkv": "h264.mkv"})
+    catalog_path = tmp_path / "catalog.json"
+    roots = [LibraryRoot(str(first)), LibraryRoot(str(second), "shows")]
+    scanner = Scanner(Catalog(catalog_path), WatchStore(tmp_path / "watch.json"))
+    scanner.scan(roots)
+    documents = stored_documents(catalog_path)
+    old = {item.path: item.to_dict() for item in Catalog(catalog_path).load().items.values()}
+    assert set(documents) == {
+        (str(first), "movie"),
+        (str(first), "extra"),
+        (str(first), "track"),
+        (str(second), "episode"),
+    }
+    # a new track in one album: only the track document is read and written again
+    shutil.copyfile(
+        first / "Artist/Album (2001)/01 - One.mp3", first / "Artist/Album (2001)/03 - Three.mp3"
+    )
+    unpacked.clear()
+    summary = scanner.scan(roots)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 0, 0, 5)
+    assert unpacked == [(str(first), "track")]
+    stored = stored_documents(catalog_path)
+    for key in documents:
+        if key != (str(first), "track"):
+            assert stored[key] == documents[key]  # rows kept as they were, byte for byte
+    new = {item.path: item.to_dict() for item in Catalog(catalog_path).load().items.values()}
+    added = str(first / "Artist/Album (2001)/03 - Three.mp3")
+    assert {path: record for path, record in new.items() if path != added} == old
+    assert new[added]["kind"] == "track" and new[added]["id"] not in {r["id"] for r in old.values()}
+    # a second rescan changes nothing again
+    written = catalog_path.stat().st_ino
+    unpacked.clear()
+    assert scanner.scan(roots).unchanged == 6
+    assert unpacked == [] and catalog_path.stat().st_ino == written
+
+
+def test_a_replaced_movie_gets_its_extras_back(
+    build_library: LibraryBuilder, catalog_path: Path, media: dict[str, Path]
+) -> None:
+    root = build_library(
+        {"Film (2010)/Film (2010).mkv": "h264.mkv", "Film (2010)/Extras/Making of.mkv": "vp9.webm"}
+    )
+    scan(root, catalog_path)
+    old_film = items(catalog_path)["Film (2010)/Film (2010).mkv"]
+    (root / "Film (2010)/Film (2010).mkv").unlink()
+    # another file: a new item with a new id
+    shutil.copyfile(media["hevc.mp4"], root / "Film (2010)/Film (2010) remux.mp4")
+    summary = scan(root, catalog_path)
+    assert (summary.added, summary.removed, summary.moved) == (1, 1, 0), summary
+    found = items(catalog_path)
+    new_film = found["Film (2010)/Film (2010) remux.mp4"]
+    assert new_film.id != old_film.id
+    # the extra's folder did not change, its document is linked again all the same
+    assert found["Film (2010)/Extras/Making of.mkv"].extra_of == new_film.id
+
+
+def test_a_catalog_without_the_folder_index_is_indexed_once(
+    build_library: LibraryBuilder, catalog_path: Path, unpacked: list[tuple[str, str]]
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    raw = orjson.loads(catalog_path.read_bytes())
+    for doc in raw["items"].values():  # as kino wrote it before the index
+        del doc["item_folders"], doc["unavailable"]
+    catalog_path.write_bytes(orjson.dumps(raw))
+    before = items(catalog_path)
+    summary = scan(root, catalog_path)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 14)
+    assert all("item_folders" in doc for doc in stored_documents(catalog_path).values())
+    assert items(catalog_path) == before
+    unpacked.clear()
+    written = catalog_path.stat().st_ino
+    assert scan(root, catalog_path).unchanged == 14
+    assert unpacked == [] and catalog_path.stat().st_ino == written
+
+
+def test_scan_reports_a_damaged_catalog(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    raw = catalog_path.read_bytes()
+    catalog_path.write_bytes(raw[: len(raw) // 2])
+    summary = scan(root, catalog_path)
+    assert summary.warning and "damaged" in summary.warning and "kept as" in summary.warning
+    assert summary.to_dict()["warning"] == summary.warning
+    assert summary.added == 14
+    (backup,) = catalog_path.parent.glob("catalog.json.damaged-*")
+    assert backup.read_bytes() == raw[: len(raw) // 2]
+    assert scan(root, catalog_path).warning is None
+
+
+def test_damaged_rows_found_during_a_scan_are_set_aside(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    raw = orjson.loads(catalog_path.read_bytes())
+    for doc in raw["items"].values():
+        if doc["kind"] == "track":
+            doc["rows"] = doc["rows"][:-3]  # the file is whole, these rows are not
+    catalog_path.write_bytes(orjson.dumps(raw))
+    # unchanged folders do not need those rows
+    assert scan(root, catalog_path).warning is None
+    # a changed album does: the catalog is set aside and rebuilt
+    (root / "Music/Test Artist/Test Album (2001)/cover.jpg").write_text("another jpeg")
+    summary = scan(root, catalog_path)
+    assert summary.warning and "damaged" in summary.warning
+    assert summary.added == 14
+    assert len(items(catalog_path)) == 14
+
+
+def test_offline_root_is_marked_without_rewriting_twice(
+    build_library: LibraryBuilder, catalog_path: Path, unpacked: list[tuple[str, str]]
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    hidden = root.with_name("unmounted")
+    root.rename(hidden)
+    assert scan(root, catalog_path).unavailable == 14
+    written = catalog_path.stat().st_ino
+    summary = scan(root, catalog_path)  # still offline: nothing to mark again
+    assert (summary.unavailable, summary.removed) == (14, 0)
+    assert catalog_path.stat().st_ino == written
+    hidden.rename(root)
+    summary = scan(root, catalog_path)
+    assert (summary.updated, summary.removed) == (14, 0)
+    assert all(item.available for item in items(catalog_path).values())
+
+
+# The walk: two processes list a large tree exactly as one does.
+
+
+def walk_layout(root: Path, folders: int = 72) -> None:
+    """A tree wide enough to be shared (empty media files: the walk never opens them)."""
+    for number in range(folders):
+        album = root / f"Artist {number % 6}" / f"Album {number}"
+        album.mkdir(parents=True)
+        for track in range(3):
+            (album / f"{track:02d} - Song.flac").write_bytes(b"x" * (number + track))
+        (album / "cover.jpg").write_bytes(b"jpeg")
+        (album / "notes.txt").write_bytes(b"not media")
+        (album / "mkv").write_bytes(b"no extension")
+    (root / "Artist 0" / "@eaDir").mkdir()
+    (root / "Artist 0" / "@eaDir" / "skipped.mkv").write_bytes(b"")
+
+
+def comparable_walk(result: WalkResult) -> tuple:
+    listings = [
+        (path, one.folders, one.files, one.entry_count, one.signature(), one.sidecar_signature())
+        for path, one in result.folders.items()
+    ]
+    return listings, sorted(result.unreadable), result.problems
+
+
+def test_shared_walk_matches_the_plain_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk_layout(tmp_path / "lib")
+    shared: list[bool] = []
+    real = walker_module._walk_shared
+
+    def spy(top, on_folder) -> dict | None:  # type: ignore[no-untyped-def]
+        done = real(top, on_folder)
+        shared.append(done is not None)
+        return done
+
+    monkeypatch.setattr(walker_module, "_walk_shared", spy)
+    plain = walk(str(tmp_path / "lib"))
+    assert shared == []
+    together = walk(str(tmp_path / "lib"), workers=2)
+    assert shared == [True]  # a helper process listed part of it
+    assert comparable_walk(together) == comparable_walk(plain)
+    assert len(plain.folders) == 1 + 6 + 72
+    listing = plain.folders[str(tmp_path / "lib/Artist 1/Album 1")]
+    assert [entry.name for entry in listing.files] == [
+        "00 - Song.flac",
+        "01 - Song.flac",
+        "02 - Song.flac",
+        "cover.jpg",
+    ]
+    assert listing.files[0].size == 1 and listing.has_media()
+    assert not plain.folders[str(tmp_path / "lib/Artist 1")].has_media()
+
+
+@pytest.mark.parametrize("alias", ["loop", "repeat"])
+def test_shared_walk_gives_way_when_a_folder_is_met_twice(tmp_path: Path, alias: str) -> None:
+    root = tmp_path / "lib"
+    walk_layout(root)
+    if alias == "loop":
+        (root / "Artist 3" / "Album 3" / "up").symlink_to(root)
+    else:
+        (root / "Artist 5" / "again").symlink_to(root / "Artist 2" / "Album 2")
+    plain = walk(str(root))
+    assert any("symlink loop or repeated folder" in p.message for p in plain.problems)
+    assert comparable_walk(walk(str(root), workers=2)) == comparable_walk(plain)
+
+
+def test_shared_walk_records_unreadable_folders() -> None:
+    base = Path(tempfile.mkdtemp(prefix="kino-walk-", dir="/tmp"))
+    try:
+        root = base / "lib"
+        walk_layout(root)
+        for path in [base, *root.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        locked = root / "Artist 4" / "Album 4"
+        locked.chmod(0)
+
+        def both() -> tuple[tuple, tuple]:
+            return comparable_walk(walk(str(root))), comparable_walk(walk(str(root), workers=2))
+
+        plain, together = _as_nobody(both)
+        assert str(locked) in plain[1]
+        assert any("cannot read folder" in p.message for p in plain[2])
+        assert together == plain
+    finally:
+        shutil.rmtree(base)
