@@ -42,8 +42,12 @@ def median_of(runs: int, action: Callable[[], float]) -> float:
 
 
 def environment(workdir: Path) -> dict[str, str]:
-    """kino's directories in ``workdir`` (XDG_*_HOME), the rest as it is."""
+    """kino's directories in ``workdir`` (XDG_*_HOME); Python's bytecode cached there too,
+    as an installed kino has it (PYTHONDONTWRITEBYTECODE would compile every module on
+    every start); the rest as it is."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     for name in ("CONFIG", "DATA", "CACHE"):
         folder = workdir / name.lower()
         folder.mkdir(parents=True, exist_ok=True)

@@ -124,38 +124,26 @@ def _document(root: str, kind: str, rows: list[list[Any]]) -> dict[str, Any]:
     return {"root": root, "kind": kind, "rows": dumps(rows).decode("utf-8")}
 
 
-def _relative_folder(root: str, folder: str) -> str:
-    """A folder as the document index stores it: relative to the root ("" for the root)."""
-    if folder == (root.rstrip("/") or "/"):
-        return ""
-    prefix = root.rstrip("/") + "/"
-    return folder[len(prefix) :] if folder.startswith(prefix) else folder
-
-
-def _absolute_folder(root: str, folder: str) -> str:
-    if not folder:
-        return root.rstrip("/") or "/"
-    return folder if folder.startswith("/") else root.rstrip("/") + "/" + folder
-
-
 def _items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
-    """One document with its index: how many items each folder holds and how many are
-    unavailable, so a scan can tell which documents an unchanged folder needs without
-    unpacking any row."""
+    """One document with its index: the folders its items are in and how many each holds
+    (the folders as one text, NUL-separated: one string to parse instead of a mapping of
+    thousands), and how many items are unavailable. A scan learns from it which documents
+    an unchanged folder needs without unpacking a row."""
     document = _document(root, kind, [_packed_row(item) for item in items])
-    folders: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for item in items:
-        folder = _relative_folder(root, item.folder)
-        folders[folder] = folders.get(folder, 0) + 1
-    document[_FOLDERS] = folders
+        folder = item.folder
+        counts[folder] = counts.get(folder, 0) + 1
+    document[_FOLDERS] = "\0".join(counts)
+    document[_COUNTS] = list(counts.values())
     document[_UNAVAILABLE] = sum(1 for item in items if not item.available)
     return document
 
 
 #: Document keys of the index (absent in documents written before it: their rows are
 #: unpacked when the index is needed, and the next save adds it).
-_FOLDERS, _UNAVAILABLE = "item_folders", "unavailable"
-_COMPARED = ("rows", _FOLDERS, _UNAVAILABLE)
+_FOLDERS, _COUNTS, _UNAVAILABLE = "item_folders", "item_counts", "unavailable"
+_COMPARED = ("rows", _FOLDERS, _COUNTS, _UNAVAILABLE)
 
 
 def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
@@ -260,7 +248,11 @@ class PackedDocument:
                 counts[item.folder] = counts.get(item.folder, 0) + 1
             return counts
         try:
-            return {_absolute_folder(self.root, folder): int(n) for folder, n in stored.items()}
+            folders = stored.split("\0") if stored else []
+            numbers = self.raw[_COUNTS]
+            if len(folders) != len(numbers) or not all(type(n) is int for n in numbers):
+                raise ValueError(f"an index of {len(folders)} folders and counts {numbers!r:.40}")
+            return dict(zip(folders, numbers, strict=True))
         except _DAMAGE as error:
             raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
 

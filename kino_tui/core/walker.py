@@ -9,18 +9,21 @@ calls. The result is the same as one process listing the tree in order.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kino_tui.core.models import Problem
 from kino_tui.core.naming import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 from kino_tui.core.sidecars import IMAGE_EXTENSIONS, SUBTITLE_CODECS
+
+try:  # hashlib would load OpenSSL too (2 ms of every start); blake2 is built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from kino_tui.core.analysis import FileEntry
@@ -31,15 +34,18 @@ RELEVANT_EXTENSIONS = MEDIA_EXTENSIONS | SIDECAR_EXTENSIONS
 SKIPPED_FOLDERS = frozenset({"@eadir", "#recycle", "$recycle.bin", "lost+found", "#snapshot"})
 #: Below this many subtrees under the top of the tree, one process lists it all.
 PARALLEL_MIN_TASKS = 8
-#: The top of the tree is listed breadth-first until it has this many subtrees to share.
+#: The top of the tree is listed breadth-first until a level has this many subtrees to
+#: share, or until it has listed ``_TOP_MAX`` folders.
 PARALLEL_TASKS = 64
-_TOP_MAX = 512  # ... or until it has listed this many folders
+_TOP_MAX = 512
 _BATCHES = 256  # subtrees are handed out in at most this many batches
 #: ``on_folder`` is called after this many folders (and once at the end).
 PROGRESS_EVERY = 64
 
 #: A file as listed: name, size, mtime, inode, device (an ``analysis.FileEntry`` later).
 RawFile = tuple[str, int, float, int, int]
+Identity = tuple[int, int]
+_Place = tuple[str, tuple[str, ...]]  # a folder's path, and its names below the root
 
 
 def is_skipped_folder(name: str) -> bool:
@@ -56,6 +62,7 @@ class FolderListing:
         "_entries",
         "_files",
         "_media",
+        "_problems",
         "_sidecars",
         "_signature",
         "entry_count",
@@ -72,6 +79,7 @@ class FolderListing:
         signature: str,
         sidecars: str,
         media: bool,
+        problems: list[tuple[str, str]] | None = None,
     ) -> None:
         self.path = path
         self.folders = folders  # the path below the root, one name a level
@@ -80,6 +88,7 @@ class FolderListing:
         self._signature = signature
         self._sidecars = sidecars
         self._media = media
+        self._problems = problems  # files that could not be stat'ed: (path, message)
         self._entries: list[FileEntry] | None = None
 
     @property
@@ -106,31 +115,43 @@ class FolderListing:
         """Changes when an NFO, image or subtitle changes (what child folders depend on)."""
         return self._sidecars
 
+    def _as_tuple(self) -> tuple[object, ...]:
+        return (
+            self.path,
+            self.folders,
+            self._files,
+            self.entry_count,
+            self._signature,
+            self._sidecars,
+            self._media,
+            self._problems,
+        )
+
 
 def _digest(files: list[RawFile]) -> str:
     text = "\n".join([f"{name}\0{size}\0{mtime}" for name, size, mtime, _, _ in files])
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
 
 
 _NO_SIDECARS = _digest([])
 
 
-@dataclass(slots=True)
 class WalkResult:
     """Every readable folder under a root, and the folders that could not be read."""
 
-    folders: dict[str, FolderListing] = field(default_factory=dict)
-    unreadable: set[str] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("folders", "problems", "unreadable")
+
+    def __init__(self) -> None:
+        self.folders: dict[str, FolderListing] = {}
+        self.unreadable: set[str] = set()
+        self.problems: list[Problem] = []
 
 
-# What one folder's listing becomes on the way (marshal-able, so a helper process can
-# send it): (path, relative, files or None when unreadable, entry count, signature,
-# sidecar signature, whether it has media, problems as (path, message) pairs).
-_Record = tuple[
-    str, tuple[str, ...], list[RawFile] | None, int, str, str, bool, list[tuple[str, str]]
-]
-Identity = tuple[int, int]
+# What the walk meets, in order: a folder's listing, or a folder it could not list
+# (path, why, message) because it is unreadable or was met before.
+_UNREADABLE, _REPEATED = "unreadable", "repeated"
+_Note = tuple[str, str, str]
+_Met = FolderListing | _Note
 
 
 class _Repeated(Exception):
@@ -140,7 +161,7 @@ class _Repeated(Exception):
 
 def _list_folder(
     path: str, relative: tuple[str, ...], visited: set[Identity]
-) -> tuple[_Record, list[str]] | None:
+) -> tuple[FolderListing, list[str]] | None:
     """List one folder (its files stat'ed and signed) and its subfolder names, sorted;
     None when it was met before (its identity is in ``visited``, and is added to it).
     Raises OSError when the folder cannot be read."""
@@ -154,7 +175,7 @@ def _list_folder(
     files: list[RawFile] = []
     sidecars: list[RawFile] = []
     subfolders: list[str] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] | None = None
     relevant, sidecar, media_kinds = RELEVANT_EXTENSIONS, SIDECAR_EXTENSIONS, MEDIA_EXTENSIONS
     media = False
     for entry in entries:
@@ -176,6 +197,7 @@ def _list_folder(
         try:
             stat = entry.stat()
         except OSError as error:
+            problems = problems or []
             problems.append((f"{path}/{name}", f"cannot read file: {error.strerror or error}"))
             continue
         raw = (name, stat.st_size, stat.st_mtime, stat.st_ino, stat.st_dev)
@@ -187,7 +209,7 @@ def _list_folder(
     files.sort()  # names are unique: by name
     if sidecars:
         sidecars.sort()
-    record: _Record = (
+    listing = FolderListing(
         path,
         relative,
         files,
@@ -198,48 +220,38 @@ def _list_folder(
         problems,
     )
     subfolders.sort()
-    return record, subfolders
+    return listing, subfolders
 
 
-def _unreadable(path: str, relative: tuple[str, ...], error: OSError) -> _Record:
-    message = f"cannot read folder: {error.strerror or error}"
-    return (path, relative, None, _UNREADABLE, "", "", False, [(path, message)])
-
-
-def _repeated(path: str, relative: tuple[str, ...]) -> _Record:
-    message = "symlink loop or repeated folder; skipped"
-    return (path, relative, None, _REPEATED, "", "", False, [(path, message)])
-
-
-# The entry count of a record without files says why it has none.
-_UNREADABLE, _REPEATED = -1, -2
+def _unreadable(path: str, error: OSError) -> _Note:
+    return (path, _UNREADABLE, f"cannot read folder: {error.strerror or error}")
 
 
 def _walk_subtrees(
-    tops: list[tuple[str, tuple[str, ...]]],
+    tops: list[_Place],
     visited: set[Identity],
-    records: list[_Record],
+    met: list[_Met],
     on_folder: Callable[[], None] | None = None,
     strict: bool = False,
 ) -> None:
     """List every folder under each of ``tops`` depth-first in name order, appending to
-    ``records``. A folder met again is skipped with a problem, or raises :class:`_Repeated`
-    when ``strict``."""
+    ``met``. A folder met again is skipped with a note, or raises :class:`_Repeated` when
+    ``strict``."""
     stack = list(reversed(tops))
     while stack:
         path, relative = stack.pop()
         try:
             listed = _list_folder(path, relative, visited)
         except OSError as error:
-            records.append(_unreadable(path, relative, error))
+            met.append(_unreadable(path, error))
             continue
         if listed is None:
             if strict:
                 raise _Repeated(path)
-            records.append(_repeated(path, relative))
+            met.append((path, _REPEATED, "symlink loop or repeated folder; skipped"))
             continue
-        record, subfolders = listed
-        records.append(record)
+        listing, subfolders = listed
+        met.append(listing)
         if subfolders:
             stack.extend((f"{path}/{name}", (*relative, name)) for name in reversed(subfolders))
         if on_folder is not None:
@@ -263,66 +275,71 @@ def walk(root: str, on_folder: Callable[[int], None] | None = None, workers: int
         if on_folder is not None and counted % PROGRESS_EVERY == 0:
             on_folder(counted)
 
-    records: list[_Record] | None = None
+    met: list[_Met] | None = None
     if workers > 1 and _can_fork():
-        records = _walk_parallel(root, count)
-    if records is None:
-        records = []
+        met = _walk_parallel(root, count)
+    if met is None:
+        met = []
         counted = 0
-        _walk_subtrees([(root, ())], set(), records, count)
-    result = _result(records)
+        _walk_subtrees([(root, ())], set(), met, count)
+    result = _result(met)
     if on_folder is not None:
         on_folder(len(result.folders))
     return result
 
 
-def _result(records: list[_Record]) -> WalkResult:
+def _result(met: list[_Met]) -> WalkResult:
     result = WalkResult()
-    folders = result.folders
-    for path, relative, files, entry_count, signature, sidecars, media, problems in records:
-        if problems:
-            result.problems.extend(Problem(where, message) for where, message in problems)
-        if files is not None:
-            folders[path] = FolderListing(
-                path, relative, files, entry_count, signature, sidecars, media
-            )
-        elif entry_count == _UNREADABLE:
-            result.unreadable.add(path)
+    folders, problems = result.folders, result.problems
+    for one in met:
+        if type(one) is FolderListing:
+            folders[one.path] = one
+            if one._problems:
+                problems.extend(Problem(path, message) for path, message in one._problems)
+        else:
+            path, why, message = one  # type: ignore[misc]
+            if why == _UNREADABLE:
+                result.unreadable.add(path)
+            problems.append(Problem(path, message))
     return result
 
 
-@dataclass(slots=True)
 class _Top:
-    """The top of the tree, listed breadth-first: its records, and the subtrees below it
-    (``tasks``) in the order a depth-first walk would reach them."""
+    """The top of the tree, listed breadth-first: what it met, and the subtrees below it
+    (``tasks``), in the order a depth-first walk reaches them (``order`` holds task
+    numbers where their subtrees go)."""
 
-    order: list[_Record | int] = field(default_factory=list)  # a record, or a task number
-    tasks: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    visited: set[Identity] = field(default_factory=set)
+    __slots__ = ("order", "tasks", "visited")
+
+    def __init__(self, visited: set[Identity]) -> None:
+        self.order: list[_Met | int] = []
+        self.tasks: list[_Place] = []
+        self.visited = visited
 
 
 def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
     """List the top of the tree breadth-first until a level has enough subtrees to share
     (or the tree ends); None when a folder is met twice."""
-    children: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    listed_records: dict[str, _Record] = {}
+    children: dict[str, list[_Place]] = {}
+    listed: dict[str, _Met] = {}
     visited: set[Identity] = set()
-    level: list[tuple[str, tuple[str, ...]]] = [(root, ())]
-    while level and len(level) < PARALLEL_TASKS and len(listed_records) < _TOP_MAX:
-        below: list[tuple[str, tuple[str, ...]]] = []
+    level: list[_Place] = [(root, ())]
+    while level and len(level) < PARALLEL_TASKS and len(listed) < _TOP_MAX:
+        below: list[_Place] = []
         for path, relative in level:
             try:
-                listed = _list_folder(path, relative, visited)
+                found = _list_folder(path, relative, visited)
             except OSError as error:
-                listed = _unreadable(path, relative, error), []
-            if listed is None:
+                listed[path], children[path] = _unreadable(path, error), []
+                continue
+            if found is None:
                 return None
             on_folder()
-            listed_records[path] = listed[0]
-            children[path] = [(f"{path}/{name}", (*relative, name)) for name in listed[1]]
+            listed[path] = found[0]
+            children[path] = [(f"{path}/{name}", (*relative, name)) for name in found[1]]
             below.extend(children[path])
         level = below
-    top = _Top(visited=visited)
+    top = _Top(visited)
     pending = {path for path, _ in level}
 
     def visit(path: str, relative: tuple[str, ...]) -> None:
@@ -330,7 +347,7 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
             top.order.append(len(top.tasks))
             top.tasks.append((path, relative))
             return
-        top.order.append(listed_records[path])
+        top.order.append(listed[path])
         for child in children[path]:
             visit(*child)
 
@@ -338,7 +355,7 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
     return top
 
 
-def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Record] | None:
+def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Met] | None:
     """The walk shared with one forked helper; None when a folder is met twice (or the
     helper failed), for the plain walk to decide which one counts."""
     top = _list_top(root, on_folder)
@@ -346,7 +363,7 @@ def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Record] | 
         return None
     if len(top.tasks) < PARALLEL_MIN_TASKS:  # a small tree: the rest is listed here
         try:
-            done: dict[int, list[_Record]] | None = _walk_tasks(
+            done: dict[int, list[_Met]] | None = _walk_tasks(
                 top, range(len(top.tasks)), set(top.visited), on_folder
             )
         except _Repeated:
@@ -355,19 +372,20 @@ def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Record] | 
         done = _walk_shared(top, on_folder)
     if done is None or len(done) != len(top.tasks):
         return None
-    records: list[_Record] = []
-    for item in top.order:
-        if isinstance(item, int):
-            records.extend(done[item])
+    met: list[_Met] = []
+    for one in top.order:
+        if type(one) is int:
+            met.extend(done[one])
         else:
-            records.append(item)
-    return records
+            met.append(one)  # type: ignore[arg-type]
+    return met
 
 
-def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Record]] | None:
+def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Met]] | None:
     """The subtrees below the top, listed here and by a forked helper at once: they are
     handed out in batches through a pipe that both processes read (whoever is free takes
-    the next); the helper sends back its records and the identities it met, marshalled."""
+    the next); the helper sends back what it met and the identities of the folders it
+    listed, marshalled."""
     batches = _batches(len(top.tasks))
     queue_read, queue_write = os.pipe()
     try:
@@ -382,9 +400,12 @@ def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Re
             os.close(result_read)
             visited = set(top.visited)
             done = _take_batches(queue_read, batches, top, visited)
-            payload = marshal.dumps((done, list(visited - top.visited)))
+            sent = {
+                task: [one._as_tuple() if type(one) is FolderListing else one for one in met]
+                for task, met in done.items()
+            }
             with open(result_write, "wb", closefd=True) as out:
-                out.write(payload)
+                out.write(marshal.dumps((sent, list(visited - top.visited))))
             status = 0
         finally:
             os._exit(status)
@@ -392,7 +413,7 @@ def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Re
     try:
         visited = set(top.visited)
         try:
-            mine: dict[int, list[_Record]] | None = _take_batches(
+            mine: dict[int, list[_Met]] | None = _take_batches(
                 queue_read, batches, top, visited, on_folder
             )
         except _Repeated:
@@ -412,7 +433,9 @@ def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Re
     theirs, their_visited = marshal.loads(payload)
     if not (visited - top.visited).isdisjoint(their_visited):
         return None  # a folder met by both
-    return {**mine, **theirs}
+    for task, met in theirs.items():
+        mine[task] = [FolderListing(*one) if len(one) == 8 else one for one in met]
+    return mine
 
 
 def _batches(count: int) -> list[range]:
@@ -427,10 +450,10 @@ def _take_batches(
     top: _Top,
     visited: set[Identity],
     on_folder: Callable[[], None] | None = None,
-) -> dict[int, list[_Record]]:
-    """Take batches from the queue until it is empty; the records of each task by task
-    number. Raises :class:`_Repeated` when a folder is met twice."""
-    done: dict[int, list[_Record]] = {}
+) -> dict[int, list[_Met]]:
+    """Take batches from the queue until it is empty; what each task met, by task number.
+    Raises :class:`_Repeated` when a folder is met twice."""
+    done: dict[int, list[_Met]] = {}
     while len(number := os.read(queue, 2)) == 2:
         done.update(_walk_tasks(top, batches[int.from_bytes(number, "little")], visited, on_folder))
     return done
@@ -441,13 +464,13 @@ def _walk_tasks(
     numbers: range,
     visited: set[Identity],
     on_folder: Callable[[], None] | None = None,
-) -> dict[int, list[_Record]]:
-    """The records of these subtrees, by task number (raises :class:`_Repeated`)."""
-    done: dict[int, list[_Record]] = {}
+) -> dict[int, list[_Met]]:
+    """What these subtrees met, by task number (raises :class:`_Repeated`)."""
+    done: dict[int, list[_Met]] = {}
     for task in numbers:
-        records: list[_Record] = []
-        _walk_subtrees([top.tasks[task]], visited, records, on_folder, strict=True)
-        done[task] = records
+        met: list[_Met] = []
+        _walk_subtrees([top.tasks[task]], visited, met, on_folder, strict=True)
+        done[task] = met
     return done
 
 

@@ -271,12 +271,14 @@ def test_documents_carry_a_folder_index(tmp_path: Path) -> None:
     path = tmp_path / "catalog.json"
     Catalog(path).save(CatalogData({**items, "x": extra, "t": top}))
     stored = {doc["kind"]: doc for doc in orjson.loads(path.read_bytes())["items"].values()}
-    assert stored["movie"]["item_folders"] == {
-        "": 1,
-        "Film 0 (2000)": 1,
-        "Film 1 (2000)": 1,
-        "Film 2 (2000)": 1,
-    }
+    movies = stored["movie"]
+    index = zip(movies["item_folders"].split("\0"), movies["item_counts"], strict=True)
+    assert sorted(index) == [
+        ("/m", 1),
+        ("/m/Film 0 (2000)", 1),
+        ("/m/Film 1 (2000)", 1),
+        ("/m/Film 2 (2000)", 1),
+    ]
     assert (stored["movie"]["unavailable"], stored["extra"]["unavailable"]) == (1, 0)
     packed = Catalog(path).read()
     movies = next(d for d in packed.documents if d.kind == "movie")
@@ -357,3 +359,14 @@ def test_read_or_recover_sets_a_damaged_file_aside(tmp_path: Path) -> None:
     assert packed.documents == [] and packed.folders == {}
     assert warning and "damaged" in warning and "kept as" in warning
     assert not path.exists() and list(tmp_path.glob("catalog.json.damaged-*"))
+
+
+def test_the_folder_index_keeps_names_that_are_not_utf8(tmp_path: Path) -> None:
+    folder = os.fsdecode(b"/m/caf\xe9 (2001)")
+    item = MediaItem(id="c", kind="movie", path=f"{folder}/a.mkv", root="/m")
+    item.parts = [item.path]
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData({"c": item}))
+    (document,) = Catalog(path).read().documents
+    assert document.folders() == {folder: 1}
+    assert not document.unpacked
