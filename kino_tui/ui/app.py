@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -25,6 +22,7 @@ from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.terminal import guard as terminal_guard
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +45,6 @@ def describe_failure(error: BaseException) -> str:
         "with what you were doing"
     )
 
-
-#: How often kino checks that its terminal is still there.
-TERMINAL_CHECK_SECONDS = 2.0
 
 
 class KinoApp(App[None]):
@@ -88,18 +83,7 @@ class KinoApp(App[None]):
             self._watch_terminal()
 
     def _watch_terminal(self) -> None:
-        """End kino with its terminal (a dropped SSH connection): on SIGHUP, and when the
-        terminal is gone without one, where Textual's input thread would spin on it."""
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._terminal_gone)
-        stdin = sys.__stdin__
-        if stdin is not None and os.isatty(stdin.fileno()):
-            fd = stdin.fileno()
-            self.set_interval(
-                TERMINAL_CHECK_SECONDS, lambda: None if os.isatty(fd) else self._terminal_gone()
-            )
-
-    def _terminal_gone(self) -> None:
-        self.exit()  # stops a player kino started, its progress saved first (on_unmount)
+        terminal_guard().attach(self)  # kino ends with its terminal: see ui/terminal.py
 
     @property
     def browser(self) -> BrowserScreen:
@@ -204,9 +188,10 @@ def run_app(
     preload: Future[Opening] | None = None,
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
+    guard = terminal_guard()  # first: kino ends with its terminal from here on
     requested = images if images != "auto" else library.settings.images
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)
-    KinoApp(library, mode, preload).run()
+    guard.run(KinoApp(library, mode, preload))
     return 0

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import pty
 import select
@@ -101,6 +103,30 @@ def test_kino_ends_when_its_terminal_goes_away(one_movie: KinoPaths) -> None:
             raise AssertionError(f"kino outlived its terminal (used {spent:.1f} s of CPU)")
 
 
+def test_kino_started_on_a_terminal_already_gone_ends(one_movie: KinoPaths) -> None:
+    """The connection dropped while kino was being started: Textual starts on a dead pty
+    (before, kino then spun on it for good: the check for a gone terminal was only set up
+    when the terminal was there at start)."""
+    master, slave = pty.openpty()
+    os.close(master)
+    process = subprocess.Popen(
+        [str(KINO), "--images", "off"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**set_env(one_movie), "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(slave)
+    try:
+        process.wait(timeout=15)
+    finally:
+        if process.poll() is None:
+            spent = cpu_seconds(process.pid)
+            process.kill()
+            raise AssertionError(f"kino outlived its terminal (used {spent:.1f} s of CPU)")
+
+
 def test_hangup_signal_ends_kino_cleanly(one_movie: KinoPaths) -> None:
     kino_paths = one_movie
     terminal = Pty()
@@ -113,3 +139,75 @@ def test_hangup_signal_ends_kino_cleanly(one_movie: KinoPaths) -> None:
         if process.poll() is None:
             process.kill()
         terminal.hang_up()
+
+
+PLAYING = """\
+playback = "window"
+resume = "never"
+
+[mpv]
+args = ["--vo=null", "--ao=null", "--start=100"]
+"""
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (still running), from /proc."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGTERM", "terminal gone"])
+def test_a_player_kino_started_is_stopped_and_its_progress_saved(
+    how: str, kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """kino ending with its terminal (or told to end) first stops the mpv it started in a
+    window (a player of its own session, which the hang-up does not reach) and saves how
+    far it got."""
+    root = build_library({"Movies/Long (2020)/Long (2020).mkv": "long.mkv"})
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(PLAYING)
+    Library(kino_paths).scan([LibraryRoot(str(root), "movies")])
+    terminal = Pty()
+    process = start_on_pty(kino_paths, terminal, new_session=how == "terminal gone")
+    player = None
+    try:
+        terminal.wait_for(b"Long")
+        os.write(terminal.master, b"\r")  # play
+        terminal.wait_for(b"[mpv]")  # the now-playing line
+        deadline = time.monotonic() + 10
+        while player is None:
+            assert time.monotonic() < deadline, "mpv never started"
+            player = next((p for p in children(process.pid) if running(p)), None)
+            time.sleep(0.05)
+        time.sleep(2.0)  # mpv plays from 100 s and says where it is
+        if how == "terminal gone":
+            terminal.hang_up()
+        else:
+            process.send_signal(getattr(signal, how))
+        assert process.wait(timeout=15) == 0  # an exit of its own, not death by signal
+        deadline = time.monotonic() + 5
+        while running(player):
+            assert time.monotonic() < deadline, "mpv outlived kino"
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if player is not None and running(player):
+            os.kill(player, signal.SIGKILL)
+        if how != "terminal gone":
+            terminal.hang_up()
+    (item,) = json.loads(run_kino("ls", "--json").stdout)
+    assert item["progress"]["position"] >= 100  # saved at the position mpv reached
+    (play,) = json.loads(run_kino("history", "--json").stdout)
+    assert play["position"] >= 100 and play["error"] is None
