@@ -225,7 +225,7 @@ class PackedDocument:
     @property
     def indexed(self) -> bool:
         """Whether the document carries its folder index (see :meth:`folders`)."""
-        return _FOLDERS in self.raw
+        return isinstance(self.raw.get(_FOLDERS), str)
 
     def items(self) -> list[MediaItem]:
         """The items (unpacked once; the same objects on every call); raises
@@ -242,7 +242,7 @@ class PackedDocument:
         """How many items each folder (an absolute path) holds, from the stored index
         without unpacking a row; from the items for a document stored without one."""
         stored = self.raw.get(_FOLDERS)
-        if stored is None:
+        if not isinstance(stored, str):  # no index (or another one): from the items
             counts: dict[str, int] = {}
             for item in self.items():
                 counts[item.folder] = counts.get(item.folder, 0) + 1

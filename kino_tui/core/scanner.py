@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -22,7 +23,7 @@ from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, object
 from kino_tui.core.errors import CatalogDamaged, ScanCancelled
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
-from kino_tui.core.walker import FolderListing, WalkResult, walk
+from kino_tui.core.walker import FolderListing, Walking, WalkResult, walk
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
@@ -127,15 +128,16 @@ class Scanner:
         catalog is read once and written only when something changed; a damaged one is
         set aside (``summary.warning`` says so) and rebuilt."""
         started = time.perf_counter()
-        with self.catalog.lock():
+        with self.catalog.lock(), self._first_walk(roots) as walking:
+            # the first root is walked (by a helper process) while the catalog is read
             with objects_for_life():  # the file's objects are long-lived and hold no cycles
                 packed, warning = self.catalog.read_or_recover()
             try:
-                summary, state = self._scan_catalog(packed, roots, on_progress, cancel)
+                summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking)
             except CatalogDamaged as error:  # rows that could not be unpacked
                 warning = self.catalog.set_aside(error)
                 empty = PackedCatalog.empty(self.catalog.path)
-                summary, state = self._scan_catalog(empty, roots, on_progress, cancel)
+                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None)
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning
@@ -143,17 +145,25 @@ class Scanner:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _first_walk(self, roots: Sequence[LibraryRoot]) -> Walking | contextlib.nullcontext[None]:
+        if roots and self.workers > 1:
+            return Walking(roots[0].path, self.workers)
+        return contextlib.nullcontext()
+
     def _scan_catalog(
         self,
         packed: PackedCatalog,
         roots: Sequence[LibraryRoot],
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
+        walking: Walking | None,
     ) -> tuple[ScanSummary, _ScanState]:
         state = _ScanState(packed)
         summary = ScanSummary()
-        for root in roots:
-            self._scan_root(root, state, summary, on_progress, cancel)
+        for number, root in enumerate(roots):
+            self._scan_root(
+                root, state, summary, on_progress, cancel, walking if number == 0 else None
+            )
         if any(d.kind in _LINK_KINDS for d in state.taken) or any(
             item.kind in _LINK_KINDS for item in state.items.values()
         ):  # movies, videos or extras may have changed: extras follow their movies
@@ -171,9 +181,10 @@ class Scanner:
         summary: ScanSummary,
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
+        walking: Walking | None,
     ) -> None:
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
-            plan = self._plan_root(root, state, summary, on_progress)
+            plan = self._plan_root(root, state, summary, on_progress, walking)
         if plan is None:
             return
         walked, keys, by_folder, not_seen, to_read = plan
@@ -224,6 +235,7 @@ class Scanner:
         state: _ScanState,
         summary: ScanSummary,
         on_progress: Callable[[ScanProgress], None] | None,
+        walking: Walking | None,
     ) -> _Plan | None:
         """Walk a root and sort its folders: unchanged ones keep their items (left packed
         when they can be), the others are to be read. None when the root is offline."""
@@ -231,7 +243,11 @@ class Scanner:
         for document in documents:
             if not document.indexed:  # written before the index: packed again with it
                 state.take(document)
-        walked = walk(root.path, _walk_progress(root, on_progress), workers=self.workers)
+        progress = _walk_progress(root, on_progress)
+        if walking is not None:  # started before the catalog was read
+            walked = walking.result(progress)
+        else:
+            walked = walk(root.path, progress, workers=self.workers)
         if _root_is_offline(walked.folders.get(root.path)):
             reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
             summary.problems.append(

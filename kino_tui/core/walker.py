@@ -9,12 +9,15 @@ calls. The result is the same as one process listing the tree in order.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import marshal
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.models import Problem
 from kino_tui.core.naming import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
@@ -39,6 +42,7 @@ PARALLEL_MIN_TASKS = 8
 PARALLEL_TASKS = 64
 _TOP_MAX = 512
 _BATCHES = 256  # subtrees are handed out in at most this many batches
+_PIPE_SIZE = 1 << 20
 #: ``on_folder`` is called after this many folders (and once at the end).
 PROGRESS_EVERY = 64
 
@@ -115,7 +119,7 @@ class FolderListing:
         """Changes when an NFO, image or subtitle changes (what child folders depend on)."""
         return self._sidecars
 
-    def _as_tuple(self) -> tuple[object, ...]:
+    def _as_tuple(self) -> tuple[Any, ...]:
         return (
             self.path,
             self.folders,
@@ -259,33 +263,64 @@ def _walk_subtrees(
 
 
 def walk(root: str, on_folder: Callable[[int], None] | None = None, workers: int = 1) -> WalkResult:
-    """List every folder under ``root``, following symlinks without looping.
+    """List every folder under ``root``, following symlinks without looping (see
+    :class:`Walking`, which this is at once)."""
+    with Walking(root, workers) as walking:
+        return walking.result(on_folder)
 
-    With ``workers`` > 1 (on Linux, called from a process's only thread) a helper process
-    lists part of a large tree meanwhile; a tree where a folder is met twice (a symlink
-    loop or alias) is listed again by one process, so what is skipped never depends on
-    which process got there first. It makes ~10^5 objects and no cycles: callers pause
-    the cyclic GC meanwhile (the scanner does), or collections cost a third of the time.
+
+class Walking:
+    """A walk of ``root`` under way.
+
+    With ``workers`` > 1 (on Linux, started from a process's only thread) a forked helper
+    starts listing at once, so the caller can do other work meanwhile (the scanner reads
+    the catalog); :meth:`result` then lists the rest together with it. A tree where a
+    folder is met twice (a symlink loop or alias) is listed again by one process, so what
+    is skipped never depends on which process got there first. The walk makes ~10^5
+    objects and no cycles: callers pause the cyclic GC meanwhile (the scanner does), or
+    collections cost a third of the time. Use it as a context manager: leaving stops a
+    helper whose result was not taken.
     """
-    counted = 0
 
-    def count() -> None:
-        nonlocal counted
-        counted += 1
-        if on_folder is not None and counted % PROGRESS_EVERY == 0:
-            on_folder(counted)
+    def __init__(self, root: str, workers: int = 1) -> None:
+        self.root = root
+        self._helper = _Helper(root) if workers > 1 and _can_fork() else None
 
-    met: list[_Met] | None = None
-    if workers > 1 and _can_fork():
-        met = _walk_parallel(root, count)
-    if met is None:
-        met = []
+    def __enter__(self) -> Walking:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
+
+    def result(self, on_folder: Callable[[int], None] | None = None) -> WalkResult:
+        """The whole walk; ``on_folder`` hears how many folders were listed, now and then."""
         counted = 0
-        _walk_subtrees([(root, ())], set(), met, count)
-    result = _result(met)
-    if on_folder is not None:
-        on_folder(len(result.folders))
-    return result
+
+        def count() -> None:
+            nonlocal counted
+            counted += 1
+            if on_folder is not None and counted % PROGRESS_EVERY == 0:
+                on_folder(counted)
+
+        met: list[_Met] | None = None
+        if self._helper is not None:
+            try:
+                met = self._helper.join(count)
+            finally:
+                self.close()
+        if met is None:
+            met = []
+            counted = 0
+            _walk_subtrees([(self.root, ())], set(), met, count)
+        result = _result(met)
+        if on_folder is not None:
+            on_folder(len(result.folders))
+        return result
 
 
 def _result(met: list[_Met]) -> WalkResult:
@@ -355,23 +390,140 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
     return top
 
 
-def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Met] | None:
-    """The walk shared with one forked helper; None when a folder is met twice (or the
-    helper failed), for the plain walk to decide which one counts."""
-    top = _list_top(root, on_folder)
-    if top is None:
-        return None
-    if len(top.tasks) < PARALLEL_MIN_TASKS:  # a small tree: the rest is listed here
+def _sent(met: list[_Met]) -> list[Any]:
+    """What was met, as marshal takes it."""
+    return [one._as_tuple() if type(one) is FolderListing else one for one in met]
+
+
+def _received(sent: list[Any]) -> list[_Met]:
+    return [FolderListing(*one) if len(one) == 8 else one for one in sent]
+
+
+class _Helper:
+    """A forked process that lists the top of the tree, hands its subtrees out in batches
+    through a pipe that both processes read (whoever is free takes the next), lists its
+    share and sends back what it met, marshalled, with the identities of the folders it
+    listed. A small tree it lists whole."""
+
+    def __init__(self, root: str) -> None:
+        queue_read, queue_write = os.pipe()
+        top_read, top_write = os.pipe()
+        out_read, out_write = os.pipe()
+        for fd in (top_write, out_write):
+            with contextlib.suppress(OSError):  # a helper that need not wait for the reader
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper: list, send, and leave without running any cleanup
+            status = 1
+            try:
+                os.close(top_read)
+                os.close(out_read)
+                _help(root, queue_read, queue_write, top_write, out_write)
+                status = 0
+            finally:
+                os._exit(status)
+        for fd in (queue_write, top_write, out_write):
+            os.close(fd)
+        self._fds = (queue_read, top_read, out_read)
+
+    def join(self, on_folder: Callable[[], None]) -> list[_Met] | None:
+        """Everything met, in order; None when a folder was met twice (or the helper
+        failed), for the plain walk to decide which one counts."""
+        queue, top_pipe, out_pipe = self._fds
         try:
-            done: dict[int, list[_Met]] | None = _walk_tasks(
-                top, range(len(top.tasks)), set(top.visited), on_folder
+            message = marshal.loads(_read_all(top_pipe))
+        except (EOFError, ValueError, TypeError):
+            return None  # the helper died
+        if message is None:
+            return None
+        if message[0] == "whole":
+            return _received(message[1])
+        _, order, tasks, top_visited = message
+        top = _Top(set(top_visited))
+        top.order = [one if type(one) is int else _received([one])[0] for one in order]
+        top.tasks = tasks
+        visited = set(top.visited)
+        try:
+            done: dict[int, list[_Met]] | None = _take_batches(
+                queue, _batches(len(tasks)), top, visited, on_folder
             )
         except _Repeated:
+            done = None
+        payload = _read_all(out_pipe)
+        if not self._reap() or done is None or not payload:
             return None
-    else:
-        done = _walk_shared(top, on_folder)
-    if done is None or len(done) != len(top.tasks):
-        return None
+        theirs, their_visited = marshal.loads(payload)
+        if not (visited - top.visited).isdisjoint(their_visited):
+            return None  # a folder met by both
+        for task, sent in theirs.items():
+            done[task] = _received(sent)
+        if len(done) != len(tasks):
+            return None
+        return _in_order(top, done)
+
+    def _reap(self) -> bool:
+        """Wait for the helper; whether it ended well."""
+        if not self.pid:
+            return False
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return status == 0
+
+    def stop(self) -> None:
+        """Close the pipes, and end the helper if it still runs."""
+        for fd in self._fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds = (-1, -1, -1)
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+
+def _help(root: str, queue_read: int, queue_write: int, top_write: int, out_write: int) -> None:
+    """The helper's part (see :class:`_Helper`)."""
+    with open(top_write, "wb") as top_pipe:
+        top = _list_top(root, _nothing)
+        if top is None:
+            top_pipe.write(marshal.dumps(None))
+            return
+        if len(top.tasks) < PARALLEL_MIN_TASKS:  # a small tree: all of it here
+            try:
+                done = _walk_tasks(top, range(len(top.tasks)), set(top.visited))
+            except _Repeated:
+                top_pipe.write(marshal.dumps(None))
+                return
+            top_pipe.write(marshal.dumps(("whole", _sent(_in_order(top, done)))))
+            return
+        batches = _batches(len(top.tasks))
+        os.write(queue_write, b"".join(n.to_bytes(2, "little") for n in range(len(batches))))
+        os.close(queue_write)
+        order = [one if type(one) is int else _sent([one])[0] for one in top.order]  # type: ignore[list-item]
+        top_pipe.write(marshal.dumps(("top", order, top.tasks, list(top.visited))))
+    visited = set(top.visited)
+    try:
+        done = _take_batches(queue_read, batches, top, visited)
+    except _Repeated:
+        return  # nothing sent: the caller walks again
+    sent = {task: _sent(met) for task, met in done.items()}
+    with open(out_write, "wb") as out:
+        out.write(marshal.dumps((sent, list(visited - top.visited))))
+
+
+def _nothing() -> None:
+    pass
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, _PIPE_SIZE):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _in_order(top: _Top, done: dict[int, list[_Met]]) -> list[_Met]:
+    """The top's listings with each subtree's where a depth-first walk meets them."""
     met: list[_Met] = []
     for one in top.order:
         if type(one) is int:
@@ -379,63 +531,6 @@ def _walk_parallel(root: str, on_folder: Callable[[], None]) -> list[_Met] | Non
         else:
             met.append(one)  # type: ignore[arg-type]
     return met
-
-
-def _walk_shared(top: _Top, on_folder: Callable[[], None]) -> dict[int, list[_Met]] | None:
-    """The subtrees below the top, listed here and by a forked helper at once: they are
-    handed out in batches through a pipe that both processes read (whoever is free takes
-    the next); the helper sends back what it met and the identities of the folders it
-    listed, marshalled."""
-    batches = _batches(len(top.tasks))
-    queue_read, queue_write = os.pipe()
-    try:
-        os.write(queue_write, b"".join(n.to_bytes(2, "little") for n in range(len(batches))))
-    finally:
-        os.close(queue_write)
-    result_read, result_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: list, send, and leave without running any cleanup
-        status = 1
-        try:
-            os.close(result_read)
-            visited = set(top.visited)
-            done = _take_batches(queue_read, batches, top, visited)
-            sent = {
-                task: [one._as_tuple() if type(one) is FolderListing else one for one in met]
-                for task, met in done.items()
-            }
-            with open(result_write, "wb", closefd=True) as out:
-                out.write(marshal.dumps((sent, list(visited - top.visited))))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(result_write)
-    try:
-        visited = set(top.visited)
-        try:
-            mine: dict[int, list[_Met]] | None = _take_batches(
-                queue_read, batches, top, visited, on_folder
-            )
-        except _Repeated:
-            mine = None
-        with open(result_read, "rb", closefd=False) as incoming:
-            payload = incoming.read()
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-    finally:
-        os.close(result_read)
-        os.close(queue_read)
-        if pid:  # interrupted: stop the helper
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-    if mine is None or status != 0:
-        return None
-    theirs, their_visited = marshal.loads(payload)
-    if not (visited - top.visited).isdisjoint(their_visited):
-        return None  # a folder met by both
-    for task, met in theirs.items():
-        mine[task] = [FolderListing(*one) if len(one) == 8 else one for one in met]
-    return mine
 
 
 def _batches(count: int) -> list[range]:

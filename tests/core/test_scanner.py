@@ -543,14 +543,20 @@ def test_a_replaced_movie_gets_its_extras_back(
     assert found["Film (2010)/Extras/Making of.mkv"].extra_of == new_film.id
 
 
+@pytest.mark.parametrize("index", ["none", "another"])
 def test_a_catalog_without_the_folder_index_is_indexed_once(
-    build_library: LibraryBuilder, catalog_path: Path, unpacked: list[tuple[str, str]]
+    build_library: LibraryBuilder,
+    catalog_path: Path,
+    unpacked: list[tuple[str, str]],
+    index: str,
 ) -> None:
     root = build_library(REALISTIC)
     scan(root, catalog_path)
     raw = orjson.loads(catalog_path.read_bytes())
-    for doc in raw["items"].values():  # as kino wrote it before the index
+    for doc in raw["items"].values():  # as kino wrote it before the index, or another one
         del doc["item_folders"], doc["item_counts"], doc["unavailable"]
+        if index == "another":
+            doc["item_folders"] = {"Movies": 1}
     catalog_path.write_bytes(orjson.dumps(raw))
     before = items(catalog_path)
     summary = scan(root, catalog_path)
@@ -645,18 +651,18 @@ def test_shared_walk_matches_the_plain_walk(
 ) -> None:
     walk_layout(tmp_path / "lib")
     shared: list[bool] = []
-    real = walker_module._walk_shared
+    real = walker_module._Helper.join
 
-    def spy(top, on_folder) -> dict | None:  # type: ignore[no-untyped-def]
-        done = real(top, on_folder)
-        shared.append(done is not None)
-        return done
+    def spy(helper, on_folder) -> list | None:  # type: ignore[no-untyped-def]
+        met = real(helper, on_folder)
+        shared.append(met is not None)
+        return met
 
-    monkeypatch.setattr(walker_module, "_walk_shared", spy)
+    monkeypatch.setattr(walker_module._Helper, "join", spy)
     plain = walk(str(tmp_path / "lib"))
     assert shared == []
     together = walk(str(tmp_path / "lib"), workers=2)
-    assert shared == [True]  # a helper process listed part of it
+    assert shared == [True]  # a helper process listed it with this one
     assert comparable_walk(together) == comparable_walk(plain)
     assert len(plain.folders) == 1 + 6 + 72
     listing = plain.folders[str(tmp_path / "lib/Artist 1/Album 1")]
