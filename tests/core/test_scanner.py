@@ -646,23 +646,30 @@ def comparable_walk(result: WalkResult) -> tuple:
     return listings, sorted(result.unreadable), result.problems
 
 
-def test_shared_walk_matches_the_plain_walk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    walk_layout(tmp_path / "lib")
-    shared: list[bool] = []
+@pytest.fixture
+def helpers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each walk with workers > 1 got its listing from a helper process (False:
+    the helper gave way to the plain walk). Forking is allowed even if another test left
+    a thread running, so these tests always exercise the helper."""
+    joined: list[bool] = []
     real = walker_module._Helper.join
 
     def spy(helper, on_folder) -> list | None:  # type: ignore[no-untyped-def]
         met = real(helper, on_folder)
-        shared.append(met is not None)
+        joined.append(met is not None)
         return met
 
     monkeypatch.setattr(walker_module._Helper, "join", spy)
+    monkeypatch.setattr(walker_module, "_can_fork", lambda: True)
+    return joined
+
+
+def test_shared_walk_matches_the_plain_walk(tmp_path: Path, helpers: list[bool]) -> None:
+    walk_layout(tmp_path / "lib")
     plain = walk(str(tmp_path / "lib"))
-    assert shared == []
+    assert helpers == []
     together = walk(str(tmp_path / "lib"), workers=2)
-    assert shared == [True]  # a helper process listed it with this one
+    assert helpers == [True]  # a helper process listed it with this one
     assert comparable_walk(together) == comparable_walk(plain)
     assert len(plain.folders) == 1 + 6 + 72
     listing = plain.folders[str(tmp_path / "lib/Artist 1/Album 1")]
@@ -674,22 +681,31 @@ def test_shared_walk_matches_the_plain_walk(
     ]
     assert listing.files[0].size == 1 and listing.has_media()
     assert not plain.folders[str(tmp_path / "lib/Artist 1")].has_media()
+    # a small tree: the helper lists it whole
+    small = walk(str(tmp_path / "lib/Artist 2"), workers=2)
+    assert helpers == [True, True]
+    assert comparable_walk(small) == comparable_walk(walk(str(tmp_path / "lib/Artist 2")))
 
 
-@pytest.mark.parametrize("alias", ["loop", "repeat"])
-def test_shared_walk_gives_way_when_a_folder_is_met_twice(tmp_path: Path, alias: str) -> None:
+@pytest.mark.parametrize("alias", ["loop", "repeat", "top"])
+def test_shared_walk_gives_way_when_a_folder_is_met_twice(
+    tmp_path: Path, alias: str, helpers: list[bool]
+) -> None:
     root = tmp_path / "lib"
     walk_layout(root)
     if alias == "loop":
         (root / "Artist 3" / "Album 3" / "up").symlink_to(root)
-    else:
+    elif alias == "repeat":
         (root / "Artist 5" / "again").symlink_to(root / "Artist 2" / "Album 2")
+    else:  # met twice in the top of the tree, which the helper lists first
+        (root / "Artist 1" / "again").symlink_to(root / "Artist 4")
     plain = walk(str(root))
     assert any("symlink loop or repeated folder" in p.message for p in plain.problems)
     assert comparable_walk(walk(str(root), workers=2)) == comparable_walk(plain)
+    assert helpers == [False]  # the helper gave way to the plain walk
 
 
-def test_shared_walk_records_unreadable_folders() -> None:
+def test_shared_walk_records_unreadable_folders(helpers: list[bool]) -> None:
     base = Path(tempfile.mkdtemp(prefix="kino-walk-", dir="/tmp"))
     try:
         root = base / "lib"
@@ -699,12 +715,39 @@ def test_shared_walk_records_unreadable_folders() -> None:
         locked = root / "Artist 4" / "Album 4"
         locked.chmod(0)
 
-        def both() -> tuple[tuple, tuple]:
-            return comparable_walk(walk(str(root))), comparable_walk(walk(str(root), workers=2))
+        def both() -> tuple[tuple, tuple, list[bool]]:
+            plain = comparable_walk(walk(str(root)))
+            return plain, comparable_walk(walk(str(root), workers=2)), helpers
 
-        plain, together = _as_nobody(both)
+        plain, together, helped = _as_nobody(both)
         assert str(locked) in plain[1]
         assert any("cannot read folder" in p.message for p in plain[2])
-        assert together == plain
+        assert together == plain and helped == [True]
     finally:
         shutil.rmtree(base)
+
+
+def test_a_failed_helper_leaves_the_walk_to_this_process(
+    tmp_path: Path, helpers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk_layout(tmp_path / "lib")
+
+    def crash(*args: object) -> None:
+        raise MemoryError("the helper could not go on")
+
+    monkeypatch.setattr(walker_module, "_help", crash)
+    plain = walk(str(tmp_path / "lib"))
+    assert comparable_walk(walk(str(tmp_path / "lib"), workers=2)) == comparable_walk(plain)
+    assert helpers == [False]
+
+
+def test_a_walk_left_unfinished_stops_its_helper(tmp_path: Path, helpers: list[bool]) -> None:
+    walk_layout(tmp_path / "lib")
+    with walker_module.Walking(str(tmp_path / "lib"), workers=2) as walking:
+        helper = walking._helper
+        assert helper is not None and helper.pid
+        pid = helper.pid
+    # left without taking the result (as when reading the catalog fails): ended and reaped
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert helpers == []
