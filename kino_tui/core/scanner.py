@@ -413,22 +413,14 @@ def _new_id() -> str:
 
 
 def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
-    """A key per folder with media: its own listing plus its two ancestors' sidecars
-    (ancestors inside the root only)."""
-    folders = walked.folders
+    """A key per folder with media: its own listing plus the sidecars of the two folders
+    above it (inside the root)."""
     head = f"{ANALYSIS_VERSION}|{root.type}|"
     keys = {}
-    for path, listing in folders.items():
-        if not listing.has_media():
-            continue
-        parent_sidecars = grandparent_sidecars = ""
-        if path != root.path:
-            parent = _parent(path)
-            if (listing_of_parent := folders.get(parent)) is not None:
-                parent_sidecars = listing_of_parent.sidecar_signature()
-            if parent != root.path and (grand := folders.get(_parent(parent))) is not None:
-                grandparent_sidecars = grand.sidecar_signature()
-        keys[path] = f"{head}{listing.signature()}|{parent_sidecars}|{grandparent_sidecars}"
+    for path, listing in walked.folders.items():
+        if listing.has_media():
+            parent, grandparent = listing.sidecars_above()
+            keys[path] = f"{head}{listing.signature()}|{parent}|{grandparent}"
     return keys
 
 

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.models import Problem
@@ -49,7 +49,9 @@ PROGRESS_EVERY = 64
 #: A file as listed: name, size, mtime, inode, device (an ``analysis.FileEntry`` later).
 RawFile = tuple[str, int, float, int, int]
 Identity = tuple[int, int]
-_Place = tuple[str, tuple[str, ...]]  # a folder's path, and its names below the root
+#: A folder to list: its path, its names below the root, and the sidecar signatures of
+#: the folder above it and the one above that (inside the walk; "" above the root).
+_Place = tuple[str, tuple[str, ...], str, str]
 
 
 def is_skipped_folder(name: str) -> bool:
@@ -63,6 +65,7 @@ class FolderListing:
     and its signatures."""
 
     __slots__ = (
+        "_above",
         "_entries",
         "_files",
         "_media",
@@ -84,6 +87,7 @@ class FolderListing:
         sidecars: str,
         media: bool,
         problems: list[tuple[str, str]] | None = None,
+        above: tuple[str, str] = ("", ""),
     ) -> None:
         self.path = path
         self.folders = folders  # the path below the root, one name a level
@@ -93,6 +97,7 @@ class FolderListing:
         self._sidecars = sidecars
         self._media = media
         self._problems = problems  # files that could not be stat'ed: (path, message)
+        self._above = above
         self._entries: list[FileEntry] | None = None
 
     @property
@@ -119,6 +124,11 @@ class FolderListing:
         """Changes when an NFO, image or subtitle changes (what child folders depend on)."""
         return self._sidecars
 
+    def sidecars_above(self) -> tuple[str, str]:
+        """The sidecar signatures of the folder above this one and of the one above that,
+        inside the walk ("" above the root)."""
+        return self._above
+
     def _as_tuple(self) -> tuple[Any, ...]:
         return (
             self.path,
@@ -129,6 +139,7 @@ class FolderListing:
             self._sidecars,
             self._media,
             self._problems,
+            self._above,
         )
 
 
@@ -163,12 +174,11 @@ class _Repeated(Exception):
     the plain one, which knows the order in which they were met."""
 
 
-def _list_folder(
-    path: str, relative: tuple[str, ...], visited: set[Identity]
-) -> tuple[FolderListing, list[str]] | None:
+def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, list[str]] | None:
     """List one folder (its files stat'ed and signed) and its subfolder names, sorted;
     None when it was met before (its identity is in ``visited``, and is added to it).
     Raises OSError when the folder cannot be read."""
+    path, relative, parent_sidecars, grandparent_sidecars = place
     status = os.stat(path)
     identity = (status.st_dev, status.st_ino)
     if identity in visited:
@@ -222,6 +232,7 @@ def _list_folder(
         _digest(sidecars) if sidecars else _NO_SIDECARS,
         media,
         problems,
+        (parent_sidecars, grandparent_sidecars),
     )
     subfolders.sort()
     return listing, subfolders
@@ -243,23 +254,30 @@ def _walk_subtrees(
     ``strict``."""
     stack = list(reversed(tops))
     while stack:
-        path, relative = stack.pop()
+        place = stack.pop()
         try:
-            listed = _list_folder(path, relative, visited)
+            listed = _list_folder(place, visited)
         except OSError as error:
-            met.append(_unreadable(path, error))
+            met.append(_unreadable(place[0], error))
             continue
         if listed is None:
             if strict:
-                raise _Repeated(path)
-            met.append((path, _REPEATED, "symlink loop or repeated folder; skipped"))
+                raise _Repeated(place[0])
+            met.append((place[0], _REPEATED, "symlink loop or repeated folder; skipped"))
             continue
         listing, subfolders = listed
         met.append(listing)
         if subfolders:
-            stack.extend((f"{path}/{name}", (*relative, name)) for name in reversed(subfolders))
+            stack.extend(_below(listing, reversed(subfolders)))
         if on_folder is not None:
             on_folder()
+
+
+def _below(listing: FolderListing, names: Iterable[str]) -> list[_Place]:
+    """The places of these subfolders of a listed folder."""
+    path, relative = listing.path, listing.folders
+    above = (listing._sidecars, listing._above[0])
+    return [(f"{path}/{name}", (*relative, name), *above) for name in names]
 
 
 def walk(root: str, on_folder: Callable[[int], None] | None = None, workers: int = 1) -> WalkResult:
@@ -316,7 +334,7 @@ class Walking:
         if met is None:
             met = []
             counted = 0
-            _walk_subtrees([(self.root, ())], set(), met, count)
+            _walk_subtrees([(self.root, (), "", "")], set(), met, count)
         result = _result(met)
         if on_folder is not None:
             on_folder(len(result.folders))
@@ -358,12 +376,13 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
     children: dict[str, list[_Place]] = {}
     listed: dict[str, _Met] = {}
     visited: set[Identity] = set()
-    level: list[_Place] = [(root, ())]
+    level: list[_Place] = [(root, (), "", "")]
     while level and len(level) < PARALLEL_TASKS and len(listed) < _TOP_MAX:
         below: list[_Place] = []
-        for path, relative in level:
+        for place in level:
+            path = place[0]
             try:
-                found = _list_folder(path, relative, visited)
+                found = _list_folder(place, visited)
             except OSError as error:
                 listed[path], children[path] = _unreadable(path, error), []
                 continue
@@ -371,22 +390,23 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
                 return None
             on_folder()
             listed[path] = found[0]
-            children[path] = [(f"{path}/{name}", (*relative, name)) for name in found[1]]
+            children[path] = _below(found[0], found[1])
             below.extend(children[path])
         level = below
     top = _Top(visited)
-    pending = {path for path, _ in level}
+    pending = {place[0] for place in level}
 
-    def visit(path: str, relative: tuple[str, ...]) -> None:
+    def visit(place: _Place) -> None:
+        path = place[0]
         if path in pending:
             top.order.append(len(top.tasks))
-            top.tasks.append((path, relative))
+            top.tasks.append(place)
             return
         top.order.append(listed[path])
         for child in children[path]:
-            visit(*child)
+            visit(child)
 
-    visit(root, ())
+    visit((root, (), "", ""))
     return top
 
 
@@ -396,7 +416,7 @@ def _sent(met: list[_Met]) -> list[Any]:
 
 
 def _received(sent: list[Any]) -> list[_Met]:
-    return [FolderListing(*one) if len(one) == 8 else one for one in sent]
+    return [FolderListing(*one) if len(one) == 9 else one for one in sent]
 
 
 class _Helper:

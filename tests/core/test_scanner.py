@@ -751,3 +751,41 @@ def test_a_walk_left_unfinished_stops_its_helper(tmp_path: Path, helpers: list[b
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert helpers == []
+
+
+def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
+    """Keys written by earlier kinos must still match, or every folder is read again."""
+    import hashlib
+
+    from kino_tui.core.scanner import _folder_keys
+
+    root = tmp_path / "lib"
+    season = root / "Show" / "Season 1"
+    season.mkdir(parents=True)
+    files = {
+        root / "poster.jpg": (b"jpeg", 1_600_000_000_250_000_000),
+        root / "Show" / "tvshow.nfo": (b"<tvshow/>", 1_600_000_001_000_000_000),
+        season / "Show S01E01.mkv": (b"video", 1_600_000_002_500_000_000),
+        season / "Show S01E01.en.srt": (b"1", 1_600_000_003_000_000_000),
+    }
+    for path, (content, mtime) in files.items():
+        path.write_bytes(content)
+        os.utime(path, ns=(mtime, mtime))
+
+    def signature(*paths: Path) -> str:
+        text = "\n".join(f"{p.name}\0{p.stat().st_size}\0{p.stat().st_mtime}" for p in paths)
+        return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+    keys = _folder_keys(LibraryRoot(str(root), "shows"), walk(str(root), workers=2))
+    srt, mkv = season / "Show S01E01.en.srt", season / "Show S01E01.mkv"
+    assert keys == {
+        str(season): "|".join(
+            (
+                "2",
+                "shows",
+                signature(srt, mkv),  # every relevant file, by name
+                signature(root / "Show" / "tvshow.nfo"),  # the sidecars above
+                signature(root / "poster.jpg"),
+            )
+        )
+    }
