@@ -221,11 +221,10 @@ class Scanner:
                 item.available = False
                 summary.unavailable += 1
         self._match_moves(gone, fresh, state, summary)
-        for folder in list(state.folders):
-            if (
-                _is_under(folder, root.path)
-                and folder not in walked.folders
-                and not any(_is_under(folder, u) for u in walked.unreadable)
+        listed = walked.folders
+        for folder in [f for f in state.folders if f not in listed]:  # gone, or not ours
+            if _is_under(folder, root.path) and not any(
+                _is_under(folder, u) for u in walked.unreadable
             ):
                 del state.folders[folder]
 

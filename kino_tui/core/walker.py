@@ -41,7 +41,7 @@ PARALLEL_MIN_TASKS = 8
 #: share, or until it has listed ``_TOP_MAX`` folders.
 PARALLEL_TASKS = 64
 _TOP_MAX = 512
-_BATCHES = 256  # subtrees are handed out in at most this many batches
+_BATCHES = 1024  # subtrees are handed out in at most this many batches
 _PIPE_SIZE = 1 << 20
 #: ``on_folder`` is called after this many folders (and once at the end).
 PROGRESS_EVERY = 64
@@ -422,8 +422,9 @@ def _received(sent: list[Any]) -> list[_Met]:
 class _Helper:
     """A forked process that lists the top of the tree, hands its subtrees out in batches
     through a pipe that both processes read (whoever is free takes the next), lists its
-    share and sends back what it met, marshalled, with the identities of the folders it
-    listed. A small tree it lists whole."""
+    share and sends back what it met batch by batch, marshalled (this process takes them
+    in between its own batches), and last the identities of the folders it listed. A
+    small tree it lists whole."""
 
     def __init__(self, root: str) -> None:
         queue_read, queue_write = os.pipe()
@@ -463,20 +464,17 @@ class _Helper:
         top.order = [one if type(one) is int else _received([one])[0] for one in order]
         top.tasks = tasks
         visited = set(top.visited)
+        inbox = _Inbox(out_pipe)
         try:
-            done: dict[int, list[_Met]] | None = _take_batches(
-                queue, _batches(len(tasks)), top, visited, on_folder
-            )
-        except _Repeated:
-            done = None
-        payload = _read_all(out_pipe)
-        if not self._reap() or done is None or not payload:
+            done = _take_batches(queue, _batches(len(tasks)), top, visited, on_folder, inbox.take)
+            inbox.take(until_the_end=True)
+        except (_Repeated, EOFError, ValueError, TypeError):
+            return None  # a folder met twice here, or the helper failed
+        if not self._reap() or inbox.identities is None:
             return None
-        theirs, their_visited = marshal.loads(payload)
-        if not (visited - top.visited).isdisjoint(their_visited):
+        if not (visited - top.visited).isdisjoint(inbox.identities):
             return None  # a folder met by both
-        for task, sent in theirs.items():
-            done[task] = _received(sent)
+        done.update(inbox.done)
         if len(done) != len(tasks):
             return None
         return _in_order(top, done)
@@ -522,13 +520,59 @@ def _help(root: str, queue_read: int, queue_write: int, top_write: int, out_writ
         order = [one if type(one) is int else _sent([one])[0] for one in top.order]  # type: ignore[list-item]
         top_pipe.write(marshal.dumps(("top", order, top.tasks, list(top.visited))))
     visited = set(top.visited)
+
+    def send(done: dict[int, list[_Met]]) -> None:
+        _send(out_write, {task: _sent(met) for task, met in done.items()})
+
     try:
-        done = _take_batches(queue_read, batches, top, visited)
+        _take_batches(queue_read, batches, top, visited, after_batch=send)
     except _Repeated:
-        return  # nothing sent: the caller walks again
-    sent = {task: _sent(met) for task, met in done.items()}
-    with open(out_write, "wb") as out:
-        out.write(marshal.dumps((sent, list(visited - top.visited))))
+        return  # no identities sent: the caller walks again
+    _send(out_write, list(visited - top.visited))
+
+
+def _send(fd: int, message: Any) -> None:
+    """One marshalled message, after its length."""
+    data = marshal.dumps(message)
+    view = memoryview(len(data).to_bytes(4, "little") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class _Inbox:
+    """The helper's messages: what it met, batch by batch, then its identities."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.done: dict[int, list[_Met]] = {}
+        self.identities: list[Identity] | None = None
+
+    def take(self, done: object = None, until_the_end: bool = False) -> None:
+        """Take what has come (everything, until the helper closes the pipe, when
+        ``until_the_end``); raises EOFError or ValueError for a message cut short."""
+        os.set_blocking(self.fd, until_the_end)
+        while True:
+            try:
+                chunk = os.read(self.fd, _PIPE_SIZE)
+            except BlockingIOError:
+                return
+            if not chunk:
+                if self.buffer:
+                    raise EOFError("the helper's last message was cut short")
+                return
+            self.buffer += chunk
+            while len(self.buffer) >= 4:
+                size = int.from_bytes(self.buffer[:4], "little")
+                if len(self.buffer) < 4 + size:
+                    break
+                message = marshal.loads(bytes(self.buffer[4 : 4 + size]))
+                del self.buffer[: 4 + size]
+                if type(message) is dict:
+                    for task, sent in message.items():
+                        self.done[task] = _received(sent)
+                else:
+                    self.identities = message
 
 
 def _nothing() -> None:
@@ -565,12 +609,17 @@ def _take_batches(
     top: _Top,
     visited: set[Identity],
     on_folder: Callable[[], None] | None = None,
+    after_batch: Callable[[dict[int, list[_Met]]], None] | None = None,
 ) -> dict[int, list[_Met]]:
-    """Take batches from the queue until it is empty; what each task met, by task number.
-    Raises :class:`_Repeated` when a folder is met twice."""
+    """Take batches from the queue until it is empty; what each task met, by task number
+    (also handed to ``after_batch`` batch by batch). Raises :class:`_Repeated` when a
+    folder is met twice."""
     done: dict[int, list[_Met]] = {}
     while len(number := os.read(queue, 2)) == 2:
-        done.update(_walk_tasks(top, batches[int.from_bytes(number, "little")], visited, on_folder))
+        batch = _walk_tasks(top, batches[int.from_bytes(number, "little")], visited, on_folder)
+        done.update(batch)
+        if after_batch is not None:
+            after_batch(batch)
     return done
 
 
