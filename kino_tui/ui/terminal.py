@@ -11,11 +11,12 @@ What used to leave kino behind (issue 8), and what this module does instead:
   reported and what is written after it is dropped.
 - A hang-up sends SIGCONT with the SIGHUP, and Textual's SIGCONT handler starts
   application mode again (a new writer thread, a new input thread) on the dead terminal,
-  in the middle of whatever the main thread was doing. :class:`GuardedDriver` does not,
-  once the terminal is gone.
+  in the middle of whatever the main thread was doing. :class:`GuardedDriver` does not
+  once kino is ending.
 - SIGHUP and SIGTERM are handled by plain Python signal handlers, installed before
   Textual starts: they run in the main thread even while it waits on a lock, and they do
-  nothing there but wake the watchdog.
+  nothing there but wake the watchdog. (SIGTERM used to kill kino, leaving the player it
+  started running and its terminal in application mode.)
 - The watchdog (a daemon thread) notices a terminal gone without a signal (kino in
   another session than its terminal's: no SIGHUP comes), asks the app to exit, and stops
   a player kino started at once, from its own thread (its progress is saved by the
@@ -49,7 +50,8 @@ CHECK_SECONDS = 1.0
 EXIT_SECONDS = 5.0
 #: How long a player killed then is given to have its last position saved.
 SAVE_SECONDS = 2.5
-#: The exit status of a kino ended by force when its terminal went without a signal.
+#: The exit status of a kino ended by force when its terminal went without a signal (a
+#: signal gives 128 + its number).
 FORCED_STATUS = 128 + signal.SIGHUP
 #: The signals that end kino cleanly (a player it started stopped, its progress saved).
 END_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
@@ -66,8 +68,11 @@ class TerminalGuard:
     """Ends kino with its terminal, within a bounded time. One per process."""
 
     def __init__(self) -> None:
-        #: Set (once) when the terminal is gone or an ending signal came.
-        self.gone = False
+        #: Set when kino is to end: an ending signal came, or the terminal is gone.
+        self.ending = False
+        #: Set when the terminal is known to be gone (writing to it fails, it is no longer
+        #: a terminal): from then on nothing is written to it.
+        self.dead = False
         self.status = FORCED_STATUS
         self.app: KinoApp | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -95,7 +100,7 @@ class TerminalGuard:
         self.app = app
         if app.driver_class is LinuxDriver:
             app.driver_class = GuardedDriver
-        if self.gone:
+        if self.ending:
             return
         try:
             app.run()
@@ -106,30 +111,35 @@ class TerminalGuard:
         """Called on the app's loop once it is mounted: from now on an exit can be asked."""
         self.app = app
         self._loop = asyncio.get_running_loop()
-        if self.gone:
+        if self.ending:
             self._exit_app()
 
-    def terminal_gone(self, status: int = FORCED_STATUS) -> None:
-        """Report the terminal gone (or an ending signal); safe from any thread and from
-        a signal handler: it sets a flag and writes a byte to a pipe, nothing else."""
-        if not self.gone:
+    def end(self, status: int = FORCED_STATUS) -> None:
+        """Have kino end; safe from any thread and from a signal handler: it sets a flag
+        and writes a byte to a pipe, nothing else."""
+        if not self.ending:
             self.status = status
-            self.gone = True
+            self.ending = True
         with contextlib.suppress(OSError):  # a full pipe has woken the watchdog already
             os.write(self._wake_write, b"\0")
 
+    def terminal_gone(self) -> None:
+        """The terminal is gone: nothing more is written to it, and kino ends."""
+        self.dead = True
+        self.end()
+
     def check(self) -> bool:
         """Whether the terminal is still there (reported gone if not)."""
-        if not self.gone and not all(_is_terminal(fd) for fd in self._terminals):
+        if not self.dead and not all(_is_terminal(fd) for fd in self._terminals):
             self.terminal_gone()
-        return not self.gone
+        return not self.dead
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        self.terminal_gone(128 + signum)
+        self.end(128 + signum)
 
     # -- the watchdog thread ---------------------------------------------------------
     def _watch(self) -> None:
-        while not self.gone:
+        while not self.ending:
             ready, _, _ = select.select([self._wake_read], [], [], CHECK_SECONDS)
             if not ready:
                 self.check()
@@ -169,7 +179,7 @@ class TerminalOutput:
         self._guard = guard
 
     def write(self, text: str) -> int:
-        if not self._guard.gone:
+        if not self._guard.dead:
             try:
                 self._file.write(text)
             except (OSError, ValueError):
@@ -177,7 +187,7 @@ class TerminalOutput:
         return len(text)
 
     def flush(self) -> None:
-        if not self._guard.gone:
+        if not self._guard.dead:
             try:
                 self._file.flush()
             except (OSError, ValueError):
@@ -197,7 +207,7 @@ class TerminalOutput:
 
 class GuardedDriver(LinuxDriver):
     """Textual's Linux driver, writing through :class:`TerminalOutput`, and not starting
-    application mode again on a SIGCONT once the terminal is gone."""
+    application mode again on a SIGCONT once kino is ending or the terminal is gone."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +216,9 @@ class GuardedDriver(LinuxDriver):
         self._file = TerminalOutput(self._file, guard())  # type: ignore[assignment]
 
     def _sigcont_application(self, *args: Any) -> None:
-        if guard().check():  # a hang-up sends SIGCONT too: no new threads on a dead terminal
+        terminal = guard()
+        # A hang-up sends SIGCONT after SIGHUP: no new threads on a dead terminal.
+        if terminal.check() and not terminal.ending:
             super()._sigcont_application(*args)
 
 

@@ -196,6 +196,8 @@ def test_a_player_kino_started_is_stopped_and_its_progress_saved(
         else:
             process.send_signal(getattr(signal, how))
         assert process.wait(timeout=15) == 0  # an exit of its own, not death by signal
+        if how != "terminal gone":
+            terminal.wait_for(b"\x1b[?1049l", timeout=5)  # a terminal still there is restored
         deadline = time.monotonic() + 5
         while running(player):
             assert time.monotonic() < deadline, "mpv outlived kino"

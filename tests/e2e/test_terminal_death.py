@@ -98,7 +98,7 @@ def test_twenty_terminals_killed_during_start_up_leave_no_kino(
     chance = random.Random(seed)
     delays = [chance.uniform(0, MAX_DELAY) for _ in range(SESSIONS)]
 
-    socket = f"kino-death-{os.getpid()}"  # a tmux server of its own
+    socket = str(tmp_path / "tmux.sock")  # a tmux server of its own
     token = f"{os.getpid()}-{tmp_path.name}"
     exports = " ".join(
         f"{k}={shlex.quote(v)}" for k, v in set_env(kino_paths).items() if k.startswith("XDG_")
@@ -106,7 +106,7 @@ def test_twenty_terminals_killed_during_start_up_leave_no_kino(
 
     def tmux(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [TMUX or "tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30
+            [TMUX or "tmux", "-S", socket, *args], capture_output=True, text=True, timeout=30
         )
 
     killed_at: dict[int, float] = {}
