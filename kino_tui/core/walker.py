@@ -437,6 +437,8 @@ class _Helper:
         if self.pid == 0:  # the helper: list, send, and leave without running any cleanup
             status = 1
             try:
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(number, signal.SIG_DFL)  # end at once, no handler of kino's
                 os.close(top_read)
                 os.close(out_read)
                 _help(root, queue_read, queue_write, top_write, out_write)
