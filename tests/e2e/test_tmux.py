@@ -207,3 +207,26 @@ def test_a_play_that_cannot_start_keeps_kino_on_screen(
     assert json.loads(run_kino("history", "--json").stdout) == []
     send(session, "q")
     assert exit_status(wait) == "0"
+
+
+def test_a_burst_into_the_add_folder_dialog_adds_what_was_typed(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """A path pasted with its newline (one write): the whole path is added, not a prefix;
+    arrows then Enter on the type buttons in one write choose the highlighted type."""
+    root = build_library({"Films/Sub/Deep/Alien (1979).avi": "mpeg4.avi"})
+    deep = root / "Films/Sub/Deep"
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("No library folders yet")
+    send(session, "a")
+    wait("Add a library folder")
+    send(session, "-l", str(deep) + "\t")  # the path, then Tab to the type buttons
+    send(session, "Down", "Down", "Enter")  # one write: from the pressed type, two down
+    wait("Alien (1979)", timeout=30)
+    (line,) = run_kino("roots").stdout.splitlines()
+    assert line.startswith(f"{deep}  (")  # the whole path, not a prefix of it
+    assert "(mixed," not in line  # the arrows moved off the pressed type before Enter
+    send(session, "q")
+    assert exit_status(wait) == "0"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
@@ -18,6 +20,32 @@ if TYPE_CHECKING:
     from kino_tui.service import Library
 
 
+class RootTypeChoice(RadioSet):
+    """The content types; Enter adds the folder with the highlighted type. (A binding of
+    this widget, not a priority binding of the screen, so an Enter that follows arrow
+    keys in one burst is handled after them.)"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Add", show=False, id="add_folder.choose"),
+    ]
+
+    class Chosen(Message):
+        """Enter on a type: add the folder with this type."""
+
+        def __init__(self, root_type: RootType) -> None:
+            super().__init__()
+            self.root_type = root_type
+
+    def action_choose(self) -> None:
+        index = self._selected
+        pressed = self.pressed_button
+        if index is not None:
+            chosen = ROOT_TYPES[index]
+        else:
+            chosen = pressed.name if pressed is not None and pressed.name else "mixed"
+        self.post_message(self.Chosen(cast(RootType, chosen)))
+
+
 class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
     """Asks for a folder and its content type and adds it; returns (path, type) once it
     is added, or None when cancelled. A path that is relative, missing, not a folder, or
@@ -25,8 +53,6 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="add_folder.cancel"),
-        # Enter adds from the path box and from the type buttons alike.
-        Binding("enter", "submit", "Add", id="add_folder.submit", priority=True),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -38,25 +64,25 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
             yield Label("Add a library folder", id="dialog-title")
             yield Input(placeholder="/path/to/Movies", id="folder")
             yield Label("What does it hold?")
-            with RadioSet(id="types"):
+            with RootTypeChoice(id="types"):
                 for root_type in ROOT_TYPES:
                     yield RadioButton(root_type, value=root_type == "mixed", name=root_type)
             yield Static("", id="add-folder-error", markup=False)
             yield Label("Enter to add, Escape to cancel", classes="hint")
 
-    def _chosen_type(self) -> RootType:
-        types = self.query_one(RadioSet)
-        if types.has_focus:  # the highlighted button: arrows then Enter means that one
-            index = types._selected
-            if index is not None:
-                return cast(RootType, ROOT_TYPES[index])
-        pressed = types.pressed_button
-        name = pressed.name if pressed is not None else None
-        return cast(RootType, name if name in ROOT_TYPES else "mixed")
+    @on(Input.Submitted, "#folder")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the path box: the value as the box had it when Enter arrived (keys
+        typed before it in one burst are in it, whatever the screen shows yet)."""
+        pressed = self.query_one(RootTypeChoice).pressed_button
+        name = pressed.name if pressed is not None and pressed.name else "mixed"
+        self._add(event.value, cast(RootType, name))
 
-    def action_submit(self) -> None:
-        path = self.query_one("#folder", Input).value
-        root_type = self._chosen_type()
+    @on(RootTypeChoice.Chosen)
+    def _type_chosen(self, event: RootTypeChoice.Chosen) -> None:
+        self._add(self.query_one("#folder", Input).value, event.root_type)
+
+    def _add(self, path: str, root_type: RootType) -> None:
         error = self.query_one("#add-folder-error", Static)
         try:
             added = self.library.add_roots([path], root_type, interactive=True)
