@@ -193,5 +193,6 @@ def run_app(
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)
-    guard.run(KinoApp(library, mode, preload))
-    return 0
+    app = KinoApp(library, mode, preload)
+    guard.run(app)
+    return app.return_code or 0  # 1 after a crash Textual caught (its traceback was shown)

@@ -230,3 +230,28 @@ def test_a_burst_into_the_add_folder_dialog_adds_what_was_typed(
     assert "(mixed," not in line  # the arrows moved off the pressed type before Enter
     send(session, "q")
     assert exit_status(wait) == "0"
+
+
+def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """"/" pressed while kino starts (typing ahead over SSH) used to crash it."""
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    wait = terminal
+    session = wait.session  # type: ignore[attr-defined]
+    for delay in (0.05, 0.1, 0.15, 0.25, 0.4):
+        wait.start()  # type: ignore[attr-defined]
+        time.sleep(delay)
+        send(session, "-l", "/")
+        screen = wait("Alien (1979)")
+        time.sleep(0.3)
+        screen = tmux("capture-pane", "-p", "-t", session)
+        assert "Traceback" not in screen and "NoMatches" not in screen, screen
+        send(session, "Escape")
+        time.sleep(0.3)
+        send(session, "q")
+        assert exit_status(wait) == "0"
+        status_file: Path = wait.status_file  # type: ignore[attr-defined]
+        status_file.unlink()
+        tmux("kill-session", "-t", session)

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
@@ -353,8 +354,13 @@ class BrowserScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # in the search box "/" is typed (AC/DC), not a new search
-        return not (action == "search" and self.query_one("#search", Input).has_focus)
+        if action != "search":
+            return True
+        try:
+            search = self.query_one("#search", Input)
+        except NoMatches:  # "/" typed ahead, before the screen is composed: not yet
+            return False
+        return not search.has_focus  # in the search box "/" is typed (AC/DC)
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
@@ -369,6 +375,8 @@ class BrowserScreen(Screen[None]):
     def action_search(self) -> None:
         """Open the search box and focus it now (not after a refresh), so every key after
         "/" goes there, however fast it comes."""
+        if not self.is_mounted:
+            return
         search = self.query_one("#search", Input)
         self.state.begin_search()
         search.display = True
