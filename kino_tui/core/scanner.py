@@ -188,9 +188,14 @@ class Scanner:
         if plan is None:
             return
         walked, keys, by_folder, not_seen, to_read = plan
-        jobs = [
-            _job_for(root, listing, walked, by_folder.get(listing.path, [])) for listing in to_read
-        ]
+        jobs: list[FolderJob] = []
+        for listing in to_read:
+            try:
+                jobs.append(_job_for(root, listing, walked, by_folder.get(listing.path, [])))
+            except OSError as error:  # unreadable since the walk: as if it had been then
+                walked.unreadable.add(listing.path)
+                message = f"cannot read folder: {error.strerror or error}"
+                summary.problems.append(Problem(listing.path, message))
 
         fresh: list[MediaItem] = []
         report = on_progress or _ignore

@@ -81,7 +81,7 @@ class FolderListing:
         self,
         path: str,
         folders: tuple[str, ...],
-        files: list[RawFile],
+        files: list[RawFile] | None,
         entry_count: int,
         signature: str,
         sidecars: str,
@@ -102,15 +102,25 @@ class FolderListing:
 
     @property
     def files(self) -> list[FileEntry]:
-        """The relevant files in name order, as the analysis takes them."""
+        """The relevant files in name order, as the analysis takes them. A folder listed
+        by the walk's helper process is listed again for them here (the helper sends no
+        files: only the few folders to read need them); raises OSError when that fails."""
         if self._entries is None:
             from kino_tui.core.analysis import FileEntry
 
-            self._entries = [FileEntry._make(raw) for raw in self._files]
+            self._entries = [FileEntry._make(raw) for raw in self._raw_files()]
         return self._entries
 
     def names(self) -> tuple[str, ...]:
-        return tuple(raw[0] for raw in self._files)
+        """The relevant files' names (see :attr:`files`)."""
+        return tuple(raw[0] for raw in self._raw_files())
+
+    def _raw_files(self) -> list[RawFile]:
+        if self._files is None:
+            files = _read_folder(self.path)[1]
+            files.sort()
+            self._files = files
+        return self._files
 
     def has_media(self) -> bool:
         """Whether any file is a video or an audio file (a folder worth reading)."""
@@ -130,10 +140,11 @@ class FolderListing:
         return self._above
 
     def _as_tuple(self) -> tuple[Any, ...]:
+        """What the helper sends (no files: see :attr:`files`)."""
         return (
             self.path,
             self.folders,
-            self._files,
+            None,
             self.entry_count,
             self._signature,
             self._sidecars,
@@ -184,6 +195,31 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
     if identity in visited:
         return None
     visited.add(identity)
+    entry_count, files, sidecars, subfolders, problems, media = _read_folder(path)
+    files.sort()  # names are unique: by name
+    if sidecars:
+        sidecars.sort()
+    listing = FolderListing(
+        path,
+        relative,
+        files,
+        entry_count,
+        _digest(files),
+        _digest(sidecars) if sidecars else _NO_SIDECARS,
+        media,
+        problems,
+        (parent_sidecars, grandparent_sidecars),
+    )
+    subfolders.sort()
+    return listing, subfolders
+
+
+def _read_folder(
+    path: str,
+) -> tuple[int, list[RawFile], list[RawFile], list[str], list[tuple[str, str]] | None, bool]:
+    """One folder's entry count, relevant files and the sidecars among them (stat'ed,
+    in no order), subfolders, files that could not be stat'ed (path, message), and
+    whether it has media. Raises OSError when the folder cannot be read."""
     with os.scandir(path) as iterator:
         entries = list(iterator)
     files: list[RawFile] = []
@@ -220,22 +256,7 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
             sidecars.append(raw)
         if kind in media_kinds:
             media = True
-    files.sort()  # names are unique: by name
-    if sidecars:
-        sidecars.sort()
-    listing = FolderListing(
-        path,
-        relative,
-        files,
-        len(entries),
-        _digest(files),
-        _digest(sidecars) if sidecars else _NO_SIDECARS,
-        media,
-        problems,
-        (parent_sidecars, grandparent_sidecars),
-    )
-    subfolders.sort()
-    return listing, subfolders
+    return len(entries), files, sidecars, subfolders, problems, media
 
 
 def _unreadable(path: str, error: OSError) -> _Note:

@@ -789,3 +789,34 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
             )
         )
     }
+
+
+def test_a_folder_unreadable_after_the_walk_keeps_its_items(
+    build_library: LibraryBuilder,
+    catalog_path: Path,
+    helpers: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = build_library(REALISTIC)
+    scan(root, catalog_path)
+    album = root / "Music/Test Artist/Test Album (2001)"
+    (album / "cover.jpg").write_text("another jpeg")  # the album is to be read again
+    # the helper lists the (small) tree; here, the album cannot be listed again for reading
+    real, parent = walker_module._read_folder, os.getpid()
+
+    def read_folder(path: str):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent and path == str(album):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(walker_module, "_read_folder", read_folder)
+    summary = scan(root, catalog_path)
+    assert helpers[-1] is True
+    assert (summary.removed, summary.unavailable, summary.unchanged) == (0, 2, 12)
+    assert any(p.path == str(album) and "cannot read folder" in p.message for p in summary.problems)
+    found = items(catalog_path)
+    assert not found["Music/Test Artist/Test Album (2001)/03 - Test Song.mp3"].available
+    monkeypatch.setattr(walker_module, "_read_folder", real)
+    summary = scan(root, catalog_path)  # readable again: read, and back
+    assert (summary.removed, summary.updated) == (0, 2)
+    assert all(item.available for item in items(catalog_path).values())
