@@ -26,6 +26,8 @@ from kino_tui.core.players.base import Change
 from kino_tui.core.progress import progress_after_play
 from kino_tui.core.watchstate import WatchStore, now_iso
 
+#: How long a player asked to quit has before it is killed.
+STOP_GRACE_SECONDS = 1.0
 _INSTALL_HINT = {"mpv": "apt install mpv", "vlc": "apt install vlc"}
 
 
@@ -103,10 +105,22 @@ class PlaybackSession:
         return self.player.quit()
 
     def stop(self) -> None:
-        """Ask the player to quit (kino is closing); progress is saved as usual."""
+        """Ask the player to quit (kino is closing); progress is saved as usual. A player
+        that has not quit a moment later (one drawing on a terminal that was hung up can
+        sit there) is killed: kino must not leave it playing."""
         self._stop.set()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+
+        def kill_if_still_there() -> None:
+            try:
+                process.wait(timeout=STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+        threading.Thread(target=kill_if_still_there, name="kino-player-stop", daemon=True).start()
 
     def check(self) -> None:
         """Raise :class:`PlayerError` when the player cannot start here (missing, or VLC

@@ -235,7 +235,7 @@ def test_a_burst_into_the_add_folder_dialog_adds_what_was_typed(
 def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
     terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
 ) -> None:
-    """"/" pressed while kino starts (typing ahead over SSH) used to crash it."""
+    """ "/" pressed while kino starts (typing ahead over SSH) used to crash it."""
     root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
     run_kino("scan", str(root))
     wait = terminal
@@ -255,3 +255,60 @@ def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
         status_file: Path = wait.status_file  # type: ignore[attr-defined]
         status_file.unlink()
         tmux("kill-session", "-t", session)
+
+
+def test_closing_the_terminal_during_a_terminal_play_stops_the_player_at_once(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """The SSH case: mpv draws in the terminal; the connection drops; mpv and kino are
+    gone within seconds and the position is saved (mpv outlived the hang-up for 5 s)."""
+    kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
+    kino_paths.config_file.write_text(
+        'playback = "terminal"\nresume = "always"\n[mpv]\nargs = ["--ao=null"]\n'
+    )
+    root = build_library({"Movies/Long (2020)/Long (2020).mkv": "long.mkv"})
+    run_kino("scan", str(root))
+    (item,) = json.loads(run_kino("ls", "--json").stdout)
+    from kino_tui.core.models import Progress
+    from kino_tui.service import Library
+
+    library = Library(kino_paths)
+    library.watch.save(
+        library.find_items(item["id"])[0][0], Progress(position=100.0, duration=400.0)
+    )
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Long (2020)")
+    send(session, "Enter")
+    marker = str(root / "Movies/Long (2020)/Long (2020).mkv")
+
+    def players() -> list[str]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if cmdline and cmdline[0].endswith(b"mpv") and marker.encode() in cmdline:
+                found.append(entry.name)
+        return found
+
+    deadline = time.monotonic() + 20
+    while not players():
+        assert time.monotonic() < deadline, "mpv did not start"
+        time.sleep(0.1)
+    time.sleep(3)
+    tmux("kill-session", "-t", session)
+    killed = time.monotonic()
+    while players():
+        assert time.monotonic() - killed < 2.5, "mpv outlived the terminal"
+        time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while True:
+        saved = library.watch.get(item["id"])
+        if saved.position > 100:
+            break
+        assert time.monotonic() < deadline, f"the position was not saved: {saved}"
+        time.sleep(0.2)
+    assert saved.position < 125
