@@ -278,8 +278,10 @@ class Scanner:
         still_packed = [(d, d.folders()) for d in documents if not state.is_taken(d)]
         packed_counts: dict[str, int] = {}
         for _, counts in still_packed:
-            for folder, count in counts.items():
-                packed_counts[folder] = packed_counts.get(folder, 0) + count
+            both = packed_counts.keys() & counts.keys()  # folders of several kinds
+            added = {folder: packed_counts[folder] + counts[folder] for folder in both}
+            packed_counts.update(counts)
+            packed_counts.update(added)
         by_folder: dict[str, list[MediaItem]] = {}
         for item in state.root_items(root.path):
             by_folder.setdefault(item.folder, []).append(item)
@@ -303,9 +305,9 @@ class Scanner:
                     packed_counts[item.folder] -= 1
 
         not_seen = {item.path: item for items in by_folder.values() for item in items}
-        for path in unchanged:
-            summary.unchanged += packed_counts.get(path, 0)
-            for item in by_folder.get(path, ()):
+        summary.unchanged += sum(packed_counts.get(path, 0) for path in unchanged)
+        for path in unchanged & by_folder.keys():
+            for item in by_folder[path]:
                 del not_seen[item.path]
                 if item.available:
                     summary.unchanged += 1

@@ -493,9 +493,9 @@ class _Helper:
             inbox.take(until_the_end=True)
         except (_Repeated, EOFError, ValueError, TypeError):
             return None  # a folder met twice here, or the helper failed
-        if not self._reap() or inbox.identities is None:
+        if not self._reap() or not inbox.finished:
             return None
-        if not (visited - top.visited).isdisjoint(inbox.identities):
+        if not visited.isdisjoint(inbox.identities):
             return None  # a folder met by both
         done.update(inbox.done)
         if len(done) != len(tasks):
@@ -542,16 +542,32 @@ def _help(root: str, queue_read: int, queue_write: int, top_write: int, out_writ
         os.close(queue_write)
         order = [one if type(one) is int else _sent([one])[0] for one in top.order]  # type: ignore[list-item]
         top_pipe.write(marshal.dumps(("top", order, top.tasks, list(top.visited))))
-    visited = set(top.visited)
+    visited = _Logged(top.visited)
 
     def send(done: dict[int, list[_Met]]) -> None:
-        _send(out_write, {task: _sent(met) for task, met in done.items()})
+        _send(out_write, ({task: _sent(met) for task, met in done.items()}, visited.taken()))
 
     try:
         _take_batches(queue_read, batches, top, visited, after_batch=send)
     except _Repeated:
-        return  # no identities sent: the caller walks again
-    _send(out_write, list(visited - top.visited))
+        return  # not finished: the caller walks again
+    _send(out_write, True)
+
+
+class _Logged(set[Identity]):
+    """The helper's visited identities, noting the ones added since :meth:`taken`."""
+
+    def __init__(self, identities: set[Identity]) -> None:
+        super().__init__(identities)
+        self.log: list[Identity] = []
+
+    def add(self, identity: Identity) -> None:
+        super().add(identity)
+        self.log.append(identity)
+
+    def taken(self) -> list[Identity]:
+        log, self.log = self.log, []
+        return log
 
 
 def _send(fd: int, message: Any) -> None:
@@ -563,13 +579,15 @@ def _send(fd: int, message: Any) -> None:
 
 
 class _Inbox:
-    """The helper's messages: what it met, batch by batch, then its identities."""
+    """The helper's messages: what it met and the identities of the folders it listed,
+    batch by batch, then that it finished."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.buffer = bytearray()
         self.done: dict[int, list[_Met]] = {}
-        self.identities: list[Identity] | None = None
+        self.identities: list[Identity] = []
+        self.finished = False
 
     def take(self, done: object = None, until_the_end: bool = False) -> None:
         """Take what has come (everything, until the helper closes the pipe, when
@@ -591,11 +609,13 @@ class _Inbox:
                     break
                 message = marshal.loads(bytes(self.buffer[4 : 4 + size]))
                 del self.buffer[: 4 + size]
-                if type(message) is dict:
-                    for task, sent in message.items():
-                        self.done[task] = _received(sent)
-                else:
-                    self.identities = message
+                if message is True:
+                    self.finished = True
+                    continue
+                batch, identities = message
+                for task, sent in batch.items():
+                    self.done[task] = _received(sent)
+                self.identities.extend(identities)
 
 
 def _nothing() -> None:
