@@ -61,6 +61,7 @@ def test_crashing_player_is_reported(run_kino, kino_paths: KinoPaths, build_libr
     run_kino("scan", str(root))
     result = run_kino("play", str(root / "Movies/Alien (1979)/Alien (1979).avi"), check=False)
     assert result.returncode == 1 and "mpv exited with status" in result.stderr
+    assert "bogus (option not found)" in result.stderr  # mpv's reason, not "Exiting..."
     assert "Traceback" not in result.stderr
     missing = run_kino("play", "no-such-id", check=False)
     assert missing.returncode == 2 and "nothing in the catalog" in missing.stderr

@@ -138,6 +138,12 @@ class PlaybackSession:
             )
 
     def _not_found(self, program: str) -> PlayerError:
+        if self.settings.commands.get(self.player_name):
+            return PlayerError(
+                f"{program} was not found: it is the command under [{self.player_name}] in "
+                f"config.toml; fix the path there, or remove the command line to use "
+                f"{self.player_name} itself"
+            )
         hint = _INSTALL_HINT.get(self.player_name, "")
         install = f"install it ({hint}) or " if hint else "install it or "
         return PlayerError(
@@ -164,7 +170,7 @@ class PlaybackSession:
                 self.process = subprocess.Popen(
                     argv,
                     stdin=subprocess.DEVNULL if self.window else None,
-                    stdout=subprocess.DEVNULL if self.window else None,
+                    stdout=log if self.window else None,  # mpv reports option errors here
                     stderr=log if self.window else None,
                     start_new_session=self.window,
                 )

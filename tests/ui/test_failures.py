@@ -108,7 +108,7 @@ async def test_a_missing_player_is_explained(
         await ready(app, pilot)
         await pilot.press("enter")
         notice = await until_notice(app, pilot, "/opt/nowhere/mpv was not found")
-        assert "apt install mpv" in notice and not app.playback.busy
+        assert "under [mpv] in config.toml" in notice and not app.playback.busy
         await quits(app, pilot)
 
 
@@ -140,6 +140,7 @@ async def test_a_player_that_exits_at_once_records_nothing(
         await pilot.press("enter")
         notice = await until_notice(app, pilot, "mpv exited with status")
         assert notice.startswith("Cannot play") and "Progress up to there" not in notice
+        assert "no-such-option (option not found)" in notice  # mpv's own reason
         await until(pilot, lambda: not app.playback.busy, "the controller to be free")
         state = library.watch.get(alien.id)
         assert state.play_count == 0 and state.last_played is None and not state.watched

@@ -98,7 +98,7 @@ class Player(ABC):
             return f"{self.name} was killed by signal {-returncode}"
         if returncode != 0:
             last = _last_line(output)
-            detail = f": {last}" if last else ""
+            detail = f": {last}" if last else " (its own messages were on the terminal)"
             return f"{self.name} exited with status {returncode}{detail}"
         return None
 
@@ -139,8 +139,16 @@ def read_lines(client: socket.socket) -> Iterator[str]:
 
 
 def _last_line(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""
+    """The line of a player's output that says why it stopped: its first error line
+    (mpv ends with "Exiting... (Fatal error)", which says nothing), else its last line."""
+    lines = [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip() and not line.strip().startswith("Exiting...")
+    ]
+    errors = [line for line in lines if "error" in line.lower() or "fail" in line.lower()]
+    chosen = errors[0] if errors else lines[-1] if lines else ""
+    return chosen[:300]
 
 
 __all__ = [

@@ -37,7 +37,9 @@ class MpvPlayer(Player):
         if options.title:
             argv.append(f"--force-media-title={options.title}")
         if options.window:
-            argv += ["--force-window=yes", "--terminal=no"]
+            # No terminal input, and only errors on its output, which kino keeps to
+            # explain a player that stops at once (--terminal=no would silence them).
+            argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]
         else:
             argv.append(f"--vo={options.terminal_vo}")
         argv += options.extra_args

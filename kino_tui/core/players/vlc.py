@@ -19,7 +19,7 @@ from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, 
 POLL_SECONDS = 1.0
 ROOT_REFUSAL = (
     'VLC refuses to run as root: use mpv (player = "mpv" in config.toml, '
-    "or --player mpv) or run kino as a normal user"
+    "or kino play --player mpv) or run kino as a normal user"
 )
 _STATUS = re.compile(
     r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,8 +116,19 @@ def test_missing_player_is_a_clear_error(long_movie: tuple[Library, MediaItem]) 
     library, item = long_movie
     settings = headless_settings(commands={"mpv": ("/nonexistent/mpv",)})
     session = PlaybackSession(item, library.watch, settings, 0.0)
-    with pytest.raises(PlayerError, match="not found: install it"):
+    with pytest.raises(PlayerError, match=r"not found: it is the command under \[mpv\]"):
         session.run()
+
+
+
+def test_an_uninstalled_player_says_how_to_install_it(
+    long_movie: tuple[Library, MediaItem], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library, item = long_movie
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without mpv
+    session = PlaybackSession(item, library.watch, headless_settings(), 0.0)
+    with pytest.raises(PlayerError, match=r"mpv was not found: install it \(apt install mpv\)"):
+        session.check()
 
 
 def test_player_error_exit_is_reported(long_movie: tuple[Library, MediaItem]) -> None:
