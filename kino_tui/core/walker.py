@@ -2,9 +2,9 @@
 
 A no-change rescan is mostly this walk, so it is written for speed: each folder's
 signatures are computed while it is listed, files stay plain tuples until a folder is
-read (:attr:`FolderListing.files`), and on Linux a large tree is listed by two processes
-at once (see :func:`walk`), since the Python work per entry costs more than the system
-calls. The result is the same as one process listing the tree in order.
+read (:attr:`FolderListing.files`), and on Linux a forked helper lists the tree together
+with the caller (see :class:`Walking`), since the Python work per entry costs more than
+the system calls. The result is the same as one process listing the tree in order.
 """
 
 from __future__ import annotations
@@ -391,7 +391,7 @@ class _Top:
         self.visited = visited
 
 
-def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
+def _list_top(root: str) -> _Top | None:
     """List the top of the tree breadth-first until a level has enough subtrees to share
     (or the tree ends); None when a folder is met twice."""
     children: dict[str, list[_Place]] = {}
@@ -409,7 +409,6 @@ def _list_top(root: str, on_folder: Callable[[], None]) -> _Top | None:
                 continue
             if found is None:
                 return None
-            on_folder()
             listed[path] = found[0]
             children[path] = _below(found[0], found[1])
             below.extend(children[path])
@@ -525,7 +524,7 @@ class _Helper:
 def _help(root: str, queue_read: int, queue_write: int, top_write: int, out_write: int) -> None:
     """The helper's part (see :class:`_Helper`)."""
     with open(top_write, "wb") as top_pipe:
-        top = _list_top(root, _nothing)
+        top = _list_top(root)
         if top is None:
             top_pipe.write(marshal.dumps(None))
             return
@@ -616,10 +615,6 @@ class _Inbox:
                 for task, sent in batch.items():
                     self.done[task] = _received(sent)
                 self.identities.extend(identities)
-
-
-def _nothing() -> None:
-    pass
 
 
 def _read_all(fd: int) -> bytes:
