@@ -16,6 +16,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
+#: Hints that must fit however narrow the terminal is.
+FIRST_ACTIONS = ("app.help", "help", "app.quit", "quit")
+
+
 class KeyBar(Widget):
     """The active bindings that ask to be shown (``show=True``), one hint per action."""
 
@@ -57,7 +61,9 @@ class KeyBar(Widget):
                 palette = (binding, enabled)
             elif binding.show and binding.action not in shown:
                 shown[binding.action] = (binding, enabled)
-        return [*shown.values(), *([palette] if palette else [])]
+        # Help and Quit first: on a narrow terminal the line is cut at its right end.
+        first = [shown.pop(action) for action in FIRST_ACTIONS if action in shown]
+        return [*first, *shown.values(), *([palette] if palette else [])]
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.style import Style
@@ -167,9 +168,10 @@ class MediaList(ScrollView, can_focus=True):
             self._base_style = self.rich_style
         base = self._base_style
         if not self.entries:
-            if y == 1 and self.empty_message:
+            lines = self._empty_lines(width)
+            if 1 <= y <= len(lines):  # the message wrapped to the list's width
                 text = Text(
-                    "  " + self.empty_message,
+                    "  " + lines[y - 1],
                     style=base + self.get_component_rich_style("media-list--dim"),
                 )
                 return Strip(text.render(self.app.console), text.cell_len).crop_extend(
@@ -189,6 +191,11 @@ class MediaList(ScrollView, can_focus=True):
                 style = style + self.get_component_rich_style("media-list--cursor")
             strip = self._strips[key] = self._render_entry(entry, width, style)
         return strip
+
+    def _empty_lines(self, width: int) -> list[str]:
+        if not self.empty_message:
+            return []
+        return textwrap.wrap(self.empty_message, max(10, width - 3)) or [""]
 
     def _render_entry(self, entry: Entry, width: int, style: Style) -> Strip:
         dim = self.get_component_rich_style("media-list--dim")
