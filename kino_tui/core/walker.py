@@ -234,8 +234,8 @@ def _read_folder(
             is_folder = entry.is_dir()
         except OSError:
             continue
-        if is_folder:
-            if not is_skipped_folder(name):
+        if is_folder:  # is_skipped_folder, inline (a call per folder costs)
+            if name[0] != "." and name.lower() not in SKIPPED_FOLDERS:
                 subfolders.append(name)
             continue
         dot = name.rfind(".")

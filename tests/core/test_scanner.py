@@ -634,8 +634,9 @@ def walk_layout(root: Path, folders: int = 72) -> None:
         (album / "cover.jpg").write_bytes(b"jpeg")
         (album / "notes.txt").write_bytes(b"not media")
         (album / "mkv").write_bytes(b"no extension")
-    (root / "Artist 0" / "@eaDir").mkdir()
-    (root / "Artist 0" / "@eaDir" / "skipped.mkv").write_bytes(b"")
+    for skipped in ("Artist 0/@eaDir", ".Trash-1000", "Artist 1/.thumbs", "$RECYCLE.BIN"):
+        (root / skipped).mkdir()
+        (root / skipped / "skipped.mkv").write_bytes(b"")
 
 
 def comparable_walk(result: WalkResult) -> tuple:
