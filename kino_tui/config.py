@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -169,6 +168,8 @@ def _unknown(key: str, table: str | None, known: tuple[str, ...]) -> str:
             f"top-level settings must come before the first {first}"
         )
     where = "" if table is None else f" in {label}"
+    import difflib  # only to explain an unknown key
+
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"unknown setting {key!r}{where} (did you mean {close[0]!r}?)"

@@ -7,6 +7,7 @@ import argparse
 import shlex
 import signal
 import sys
+import time
 
 from kino_tui.cli.output import error, out, warn_all, write_json
 from kino_tui.core.display import printable
@@ -17,6 +18,7 @@ from kino_tui.paths import default_library_folders
 from kino_tui.service import Library, PlayPlan
 
 MAX_PROBLEMS = 20
+PROGRESS_REFRESH_SECONDS = 0.1
 
 
 def add(library: Library, args: argparse.Namespace) -> int:
@@ -96,10 +98,14 @@ def _scan_with_progress(library: Library, chosen: list[LibraryRoot]) -> ScanSumm
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, transient=True) as bar:
+    # Refreshed by the scan's own reports, not by rich's refresh thread: with no other
+    # thread running, the scanner may walk a large tree with a forked helper.
+    with Progress(*columns, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("walking folders", total=None)
+        shown_at = 0.0
 
         def update(progress: ScanProgress) -> None:
+            nonlocal shown_at
             walking = progress.phase == "walking"
             bar.update(
                 task,
@@ -107,6 +113,10 @@ def _scan_with_progress(library: Library, chosen: list[LibraryRoot]) -> ScanSumm
                 completed=progress.done,
                 total=None if walking else progress.total,
             )
+            now = time.monotonic()
+            if now - shown_at >= PROGRESS_REFRESH_SECONDS:
+                shown_at = now
+                bar.refresh()
 
         return library.scan(chosen, on_progress=update)
 

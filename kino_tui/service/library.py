@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
-from kino_tui.core.browse import LibraryView
 from kino_tui.core.catalog import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
@@ -31,6 +29,9 @@ from kino_tui.service.playing import PlayPlan
 from kino_tui.service.roots import RootStatus
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from kino_tui.core.browse import LibraryView
     from kino_tui.core.playback import PlaybackSession
     from kino_tui.core.player_settings import PlayerSettings
     from kino_tui.core.players import PlayerState

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import normalise_root
-from kino_tui.core.browse import OPENING_KINDS, LibraryView, first_section
 from kino_tui.core.catalog import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from kino_tui.core.browse import LibraryView
     from kino_tui.service.library import Library
 
 #: The watch sections ``kino ls --section`` lists, in their own order.
@@ -50,6 +51,8 @@ def load_view(library: Library) -> tuple[LibraryView, list[str]]:
 
 
 def load_opening(library: Library) -> Opening:
+    from kino_tui.core.browse import OPENING_KINDS, first_section
+
     progress = library.watch.all()
     warnings = store_warnings(library)
     try:
@@ -78,6 +81,8 @@ def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str
 
 
 def load_in_background(library: Library) -> Future[Opening]:
+    from concurrent.futures import Future  # only the UI needs it (kino scan starts lean)
+
     future: Future[Opening] = Future()
 
     def run() -> None:
@@ -93,6 +98,8 @@ def load_in_background(library: Library) -> Future[Opening]:
 def make_view(
     library: Library, items: Iterable[MediaItem], progress: dict[str, Progress]
 ) -> LibraryView:
+    from kino_tui.core.browse import LibraryView  # the browsing stack: not for `kino scan`
+
     settings = library.settings
     return LibraryView(
         items,
