@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-
 #: Hints that must fit however narrow the terminal is.
 FIRST_ACTIONS = ("app.help", "help", "app.quit", "quit")
 
