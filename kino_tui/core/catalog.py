@@ -25,7 +25,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew, LockTimeout
-from kino_tui.core.fsutil import file_lock
+from kino_tui.core.fsutil import clean_stale_temporaries, file_lock
 from kino_tui.core.models import (
     AUDIO_FIELDS,
     PARTS_INDEX,
@@ -326,6 +326,7 @@ class Catalog:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self._db = TinyDB(path, storage=AtomicJSONStorage)
+        clean_stale_temporaries(path)  # left by killed writers
 
     def read(self) -> PackedCatalog:
         """Read the file, leaving the items packed; an absent file is an empty catalog."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -12,11 +13,25 @@ from pathlib import Path
 
 from kino_tui.core.errors import LockTimeout
 
+#: A temporary file this old whose writer is not running is left over from a killed one.
+STALE_TEMPORARY_SECONDS = 60.0
+#: Temporary files of kinos that did not put their pid in the name: removed after an hour.
+UNNAMED_TEMPORARY_SECONDS = 3600.0
+_WRITER_PID = re.compile(r"([0-9]+)\.[^.]+")
+
+
+def temporary_prefix(path: Path) -> str:
+    """How a writer's temporary files for ``path`` start: ``.<name>.<pid>.`` (then a
+    random part and ``.tmp``), so a later kino can tell whether their writer still runs."""
+    return f".{path.name}.{os.getpid()}."
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
     directory = path.parent
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=temporary_prefix(path), suffix=".tmp", dir=directory
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -28,6 +43,51 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except (OverflowError, ValueError, OSError):
+        return False
+    return True
+
+
+def clean_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files that killed writers of ``path`` left beside it and
+    return them: those whose writer (the pid in the name) is not running and that are
+    over a minute old (an hour for names without a pid). A file a running writer is
+    writing is never touched; a folder kino cannot change is left as it is."""
+    start, end = f".{path.name}.", ".tmp"
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(start) and name.endswith(end)) or len(name) <= len(start + end):
+            continue
+        writer = _WRITER_PID.fullmatch(name[len(start) : -len(end)])
+        try:
+            stat = entry.stat(follow_symlinks=False)
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if writer is None:
+                if now - stat.st_mtime < UNNAMED_TEMPORARY_SECONDS:
+                    continue
+            elif now - stat.st_mtime < STALE_TEMPORARY_SECONDS or _running(int(writer[1])):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return sorted(removed)
 
 
 def _fsync_directory(directory: Path) -> None:

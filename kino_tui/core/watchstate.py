@@ -26,7 +26,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from kino_tui.core.errors import DataFileDamaged, WatchStateDamaged
-from kino_tui.core.fsutil import file_lock, set_aside
+from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.storage import AtomicJSONStorage
 
@@ -97,6 +97,8 @@ class WatchStore:
         self.warnings: list[str] = []
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
+        for stored in (path, self.history_path):
+            clean_stale_temporaries(stored)  # left by killed writers
 
     def recover(self) -> list[str]:
         """Check both files now, setting aside any that is damaged, and return one line
