@@ -85,6 +85,30 @@ def fingerprint(path: str, size: int) -> str | None:
     return digest.hexdigest()
 
 
+def describe_error(error: BaseException, path: str = "") -> str:
+    """What went wrong, in words, never empty: the error's message without the file's own
+    path (the problem is recorded under that path already), or, for the many mutagen
+    errors raised with no message, what kind of error it was and what caused it."""
+    text = (error.strerror if isinstance(error, OSError) else None) or str(error).strip()
+    if path:
+        for quoted in (repr(path), f'"{path}"', path):
+            text = text.replace(quoted, "").strip(" :")
+    if text:
+        return text
+    name = type(error).__name__
+    module = type(error).__module__ or ""
+    if name.lower() == "error":  # mutagen's format modules call theirs plain "error"
+        name = f"{module.rsplit('.', 1)[0] if module.endswith('._util') else module} error"
+    if "id3" in module.lower():
+        name = f"damaged ID3 tag ({name})"
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, (EOFError, OSError)) and not str(cause).strip():
+        return f"{name}: the file ends before the data its header announces"
+    if cause is not None and str(cause).strip():
+        return f"{name}: {describe_error(cause, path)}"
+    return name
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -146,7 +170,7 @@ def probe_video(path: str, size: int) -> ProbeResult:
             with open(path, "rb") as handle:
                 info = MediaInfo.parse(handle, parse_speed=0)
     except Exception as error:  # libmediainfo reports failures as generic errors
-        return ProbeResult(error=f"cannot read media: {error}")
+        return ProbeResult(error=f"cannot read media: {describe_error(error, path)}")
     result = ProbeResult()
     general = info.general_tracks[0] if info.general_tracks else None
     if general is not None:
@@ -195,7 +219,7 @@ def probe_audio(path: str, size: int) -> ProbeResult:
     try:
         audio = mutagen.File(path)
     except Exception as error:  # mutagen raises many format-specific errors
-        return ProbeResult(error=f"cannot read audio: {error or type(error).__name__}")
+        return ProbeResult(error=f"cannot read audio: {describe_error(error, path)}")
     if audio is None:
         return ProbeResult(error="not a recognised audio file")
     info = audio.info

@@ -250,6 +250,11 @@ def _read_folder(
             problems = problems or []
             problems.append((f"{path}/{name}", f"cannot read file: {error.strerror or error}"))
             continue
+        if stat.st_mode & 0o170000 != 0o100000:  # not a regular file: opening could wait
+            if kind in media_kinds:  # forever (a FIFO) or read a device
+                problems = problems or []
+                problems.append((f"{path}/{name}", _not_regular(stat.st_mode)))
+            continue
         raw = (name, stat.st_size, stat.st_mtime, stat.st_ino, stat.st_dev)
         files.append(raw)
         if kind in sidecar:
@@ -257,6 +262,20 @@ def _read_folder(
         if kind in media_kinds:
             media = True
     return len(entries), files, sidecars, subfolders, problems, media
+
+
+def _not_regular(mode: int) -> str:
+    import stat
+
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    what = next((name for test, name in kinds if test(mode)), "not a file")
+    return f"not a regular file ({what}): skipped"
 
 
 def _unreadable(path: str, error: OSError) -> _Note:

@@ -117,3 +117,31 @@ def test_fingerprint_is_content_based(tmp_path: Path, media: dict[str, Path]) ->
     assert fingerprint(str(a), size) == fingerprint(str(b), size)
     b.write_bytes(media["h264.mkv"].read_bytes()[:-1] + b"X")
     assert fingerprint(str(a), size) != fingerprint(str(b), size)
+
+
+def test_a_broken_id3_tag_is_an_error_that_says_what(
+    tmp_path: Path, media: dict[str, Path]
+) -> None:
+    """An ID3 header whose size runs past the end of the file: mutagen raises an error with
+    no message, and the recorded error must still say what went wrong."""
+    data = bytearray(media["song.mp3"].read_bytes())
+    assert data[:3] == b"ID3"
+    data[6:10] = b"\x7f\x7f\x7f\x7f"  # the tag's (synchsafe) size: 256 MB
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(bytes(data))
+    error = probe_audio(str(broken), len(data)).error or ""
+    assert error.startswith("cannot read audio: ")
+    reason = error.removeprefix("cannot read audio: ")
+    assert reason.strip(" :") and "ID3" in reason, error
+    assert str(broken) not in error  # the path is the problem's own, not repeated in its text
+
+
+def test_every_probe_error_names_its_cause(tmp_path: Path) -> None:
+    from kino_tui.core.probe import describe_error
+
+    class Silent(Exception):
+        pass
+
+    assert describe_error(Silent()) == "Silent"
+    assert describe_error(ValueError("'/x/a.mp3' bad frame"), "/x/a.mp3") == "bad frame"
+    assert describe_error(OSError(5, "Input/output error")) == "Input/output error"
