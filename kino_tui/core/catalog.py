@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import time
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
-from kino_tui.core.errors import CatalogDamaged, CatalogTooNew, LockTimeout
+from kino_tui.core.errors import CatalogDamaged, CatalogTooNew, DataFileDamaged, LockTimeout
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock
 from kino_tui.core.models import (
     AUDIO_FIELDS,
+    KINDS,
     PARTS_INDEX,
     PATH_INDEX,
     ROOT_INDEX,
@@ -42,6 +46,192 @@ SCHEMA_VERSION = 3
 RawCatalog = dict[str, dict[str, Any]]
 #: What a damaged file raises while it is unpacked.
 _DAMAGE = (TypeError, KeyError, ValueError, AttributeError, IndexError)
+
+
+class _BadShape(ValueError):
+    """Valid JSON, but not what kino writes; the message says what is wrong."""
+
+
+_NONE: type = type(None)
+_TEXT: frozenset[type] = frozenset({str})
+_OPTIONAL_TEXT: frozenset[type] = frozenset({str, _NONE})
+_OPTIONAL_WHOLE: frozenset[type] = frozenset({int, _NONE})
+_NUMBER: frozenset[type] = frozenset({int, float})
+_OPTIONAL_NUMBER: frozenset[type] = frozenset({int, float, _NONE})
+#: The JSON types each stored item field may hold (exact types: ``true`` is no number).
+#: Fields a newer kino may add are not checked; the values in lists are checked below.
+_FIELD_TYPES: dict[str, frozenset[type]] = {
+    **dict.fromkeys(ROW_FIELDS, _OPTIONAL_TEXT),
+    "id": _TEXT,
+    "kind": _TEXT,
+    "path": _TEXT,
+    "parts": frozenset({list, _NONE}),
+    "root": _OPTIONAL_TEXT,
+    **dict.fromkeys(("size", "inode", "device"), frozenset({int})),
+    "mtime": _NUMBER,
+    **dict.fromkeys(("available", "embedded_cover"), frozenset({bool})),
+    **dict.fromkeys(("duration", "frame_rate", "rating"), _OPTIONAL_NUMBER),
+    **dict.fromkeys(
+        (
+            "year",
+            "bitrate",
+            "width",
+            "height",
+            "season",
+            "episode",
+            "track",
+            "disc",
+            "runtime",
+            "episode_end",
+        ),
+        _OPTIONAL_WHOLE,
+    ),
+    **dict.fromkeys(("audio", "subtitles", "genres"), frozenset({list})),
+    "ids": frozenset({dict}),
+}
+_TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
+    "audio": (_OPTIONAL_TEXT, _OPTIONAL_WHOLE, _OPTIONAL_TEXT),
+    "subtitles": (
+        _OPTIONAL_TEXT,
+        _OPTIONAL_TEXT,
+        frozenset({bool}),
+        frozenset({bool}),
+        _OPTIONAL_TEXT,
+    ),
+}
+_REQUIRED = ("id", "kind", "path", "root", "parts")
+_CONTAINERS = frozenset({"parts", "genres", "ids", *_TRACK_TYPES})
+_KINDS = frozenset(KINDS)
+
+
+def _damaged(path: Path, error: Exception) -> DataFileDamaged:
+    reason = str(error) if isinstance(error, _BadShape) else repr(error)
+    return DataFileDamaged(path, reason)
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in (
+        (dict, "an object"),
+        (list, "a list"),
+        (str, "text"),
+        (bool, "true or false"),
+        (int, "a number"),
+        (float, "a number"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return "null"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_file(raw: dict[str, Any]) -> None:
+    """Raise :class:`_BadShape` unless the file's tables are shaped as kino writes them
+    (the documents of ``items`` are checked after migration, see :func:`_check_documents`)."""
+    for name in ("meta", "items", "folders"):
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise _BadShape(f'"{name}" is {_json_type(table)}, not a table')
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise _BadShape(f"{name} document {doc_id} is {_json_type(doc)}, not an object")
+    meta = raw.get("meta", {}).get("1", {})
+    schema = meta.get("schema", 0)
+    if type(schema) is not int or schema < 0:
+        raise _BadShape(f"the schema version is {_shown(schema)}, not a number")
+    stored_fields = meta.get("fields")
+    if stored_fields is not None:
+        if not isinstance(stored_fields, list) or not all(type(f) is str for f in stored_fields):
+            raise _BadShape(f"the field list is {_shown(stored_fields)}, not a list of names")
+        missing = [name for name in _REQUIRED if name not in stored_fields]
+        if missing or len(set(stored_fields)) != len(stored_fields):
+            raise _BadShape(f"the field list {_shown(stored_fields)} lacks {missing or 'nothing'}")
+    for doc_id, doc in raw.get("folders", {}).items():
+        if type(doc.get("path")) is not str or type(doc.get("key")) is not str:
+            raise _BadShape(f"folders document {doc_id} is {_shown(doc)}, not a path and a key")
+
+
+def _check_documents(documents: Iterable[dict[str, Any]]) -> None:
+    """Raise :class:`_BadShape` unless every (migrated) items document has a root, a kind,
+    rows, and an index of the right types (the rows themselves are checked on unpacking)."""
+    for doc in documents:
+        root, kind = doc.get("root"), doc.get("kind")
+        if type(root) is not str or not root.startswith("/"):
+            raise _BadShape(f"an items document's root is {_shown(root)}, not a folder")
+        if kind not in _KINDS:
+            raise _BadShape(f"the items of {root} have the kind {_shown(kind)}")
+        if not isinstance(doc.get("rows"), str | list):
+            raise _BadShape(f"the {kind} rows of {root} are {_json_type(doc.get('rows'))}")
+        counts = doc.get(_COUNTS)
+        if type(doc.get(_FOLDERS)) is str and (  # another index (or none) is rebuilt
+            type(counts) is not list or not set(map(type, counts)) <= {int}
+        ):
+            raise _BadShape(f"the folder index of the {kind} items of {root} is damaged")
+
+
+def _check_rows(rows: Any, stored_fields: list[str], where: str) -> None:
+    """Raise :class:`_BadShape` unless ``rows`` are lists of values of the right types
+    (without a Python loop over the rows: one would cost a third of the load)."""
+    if type(rows) is not list:
+        raise _BadShape(f"the {where} are {_json_type(rows)}, not a list of rows")
+    if not rows:
+        return
+    if not set(map(type, rows)) <= {list}:
+        bad = next(row for row in rows if type(row) is not list)
+        raise _BadShape(f"a row of the {where} is {_shown(bad)}")
+    shortest = 1 + max(stored_fields.index(name) for name in _REQUIRED)
+    # the types of each row's values: a catalog has few distinct such signatures, so
+    # they are checked field by field, and the rows are walked only by C loops
+    for signature in set(map(tuple, map(map, itertools.repeat(type), rows))):
+        if not shortest <= len(signature) <= len(stored_fields):
+            raise _BadShape(f"a row of the {where} has {len(signature)} values")
+        for index, (name, kind) in enumerate(zip(stored_fields, signature, strict=False)):
+            allowed = _FIELD_TYPES.get(name)  # None: a field of a newer kino
+            if allowed is not None and kind not in allowed:
+                number, row = next(
+                    (n, r) for n, r in enumerate(rows) if len(r) > index and type(r[index]) is kind
+                )
+                shown = _shown(row[index])
+                raise _BadShape(f"row {number + 1} of the {where}: {name} is {shown}")
+    kinds = set(map(itemgetter(stored_fields.index("kind")), rows))
+    if not kinds <= _KINDS:
+        raise _BadShape(f"the {where} have the kind {_shown(sorted(kinds - _KINDS))}")
+    if "" in map(itemgetter(stored_fields.index("path")), rows):
+        raise _BadShape(f"an item of the {where} has an empty path")
+    for index, name in enumerate(stored_fields):
+        if name not in _CONTAINERS:
+            continue
+        # the non-empty lists (or objects) stored in this field, in the rows that have it
+        values = filter(
+            None, itertools.chain.from_iterable(map(itemgetter(slice(index, index + 1)), rows))
+        )
+        if name in ("parts", "genres"):
+            inner = set(map(type, itertools.chain.from_iterable(values)))
+            if not inner <= {str}:
+                raise _BadShape(f"the {name} of the {where} hold {_shown(inner)}")
+        elif name == "ids":
+            if not set(map(type, itertools.chain.from_iterable(map(dict.values, values)))) <= {str}:
+                raise _BadShape(f"the ids of the {where} are not all text")
+        else:
+            tracks = list(itertools.chain.from_iterable(values))
+            _check_tracks(tracks, _TRACK_TYPES[name], f"{name} of the {where}")
+
+
+def _check_tracks(tracks: list[Any], types: tuple[frozenset[type], ...], where: str) -> None:
+    """The streams stored in ``audio`` or ``subtitles``: lists of values of these types."""
+    if not tracks:
+        return
+    if not set(map(type, tracks)) <= {list}:
+        raise _BadShape(f"the {where} are not lists")
+    for signature in set(map(tuple, map(map, itertools.repeat(type), tracks))):
+        if len(signature) > len(types) or any(
+            kind not in allowed for kind, allowed in zip(signature, types, strict=False)
+        ):
+            shown = _shown([t.__name__ for t in signature])
+            raise _BadShape(f"the {where} hold values of the types {shown}")
 
 
 def _from_documents(raw: RawCatalog) -> RawCatalog:
@@ -121,7 +311,21 @@ def _row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[MediaI
 
 
 def _document(root: str, kind: str, rows: list[list[Any]]) -> dict[str, Any]:
-    return {"root": root, "kind": kind, "rows": dumps(rows).decode("utf-8")}
+    text = dumps(rows).decode("utf-8")
+    return {"root": root, "kind": kind, "rows": text, _CHECKSUM: _checksum(text)}
+
+
+def _checksum(rows: str) -> int:
+    """The CRC-32 of a document's rows as kino wrote them. Rows whose text still has it
+    are used without checking every value's type (a third of the load at 50,000 items);
+    any other rows (edited by hand, damaged on disk, written before it) are checked."""
+    return zlib.crc32(rows.encode("utf-8", "surrogatepass"))
+
+
+def _verified(doc: dict[str, Any]) -> bool:
+    """Whether the document's rows are exactly as kino wrote them (see :func:`_checksum`)."""
+    rows = doc.get("rows")
+    return isinstance(rows, str) and doc.get(_CHECKSUM) == _checksum(rows)
 
 
 def _items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
@@ -143,7 +347,8 @@ def _items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, A
 #: Document keys of the index (absent in documents written before it: their rows are
 #: unpacked when the index is needed, and the next save adds it).
 _FOLDERS, _COUNTS, _UNAVAILABLE = "item_folders", "item_counts", "unavailable"
-_COMPARED = ("rows", _FOLDERS, _COUNTS, _UNAVAILABLE)
+_CHECKSUM = "rows_crc"
+_COMPARED = ("rows", _CHECKSUM, _FOLDERS, _COUNTS, _UNAVAILABLE)
 
 
 def _pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
@@ -162,9 +367,12 @@ def _numbered(documents: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
     """The items of one document (rows as JSON text, or as lists in the older layouts)."""
     rows = doc["rows"]
+    verified = _verified(doc)
     if isinstance(rows, str):
         rows = loads(rows)
     root = doc["root"]
+    if not verified:
+        _check_rows(rows, stored_fields, f"{doc.get('kind', 'other')} items of {root}")
     prefix = root.rstrip("/") + "/"
     root_index, parts_index = stored_fields.index("root"), stored_fields.index("parts")
     path_index = stored_fields.index("path")
@@ -235,7 +443,7 @@ class PackedDocument:
                 with objects_for_life():
                     self._items = _unpack(self.raw, self._fields)
             except _DAMAGE as error:
-                raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+                raise _damaged(self._path, error) from None
         return self._items
 
     def folders(self) -> dict[str, int]:
@@ -254,7 +462,7 @@ class PackedDocument:
                 raise ValueError(f"an index of {len(folders)} folders and counts {numbers!r:.40}")
             return dict(zip(folders, numbers, strict=True))
         except _DAMAGE as error:
-            raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+            raise _damaged(self._path, error) from None
 
     def unavailable(self) -> int:
         """How many of the items are marked unavailable."""
@@ -264,7 +472,7 @@ class PackedDocument:
         try:
             return int(stored)
         except _DAMAGE as error:
-            raise CatalogDamaged(f"{self._path} is damaged ({error!r})") from None
+            raise _damaged(self._path, error) from None
 
 
 class PackedCatalog:
@@ -290,7 +498,7 @@ class PackedCatalog:
             self.documents = [PackedDocument(doc, fields, path) for doc in documents]
             self.kinds = frozenset(str(doc.kind) for doc in self.documents)
         except _DAMAGE as error:
-            raise CatalogDamaged(f"{path} is damaged ({error!r})") from None
+            raise _damaged(path, error) from None
 
     @classmethod
     def empty(cls, path: Path) -> PackedCatalog:
@@ -333,14 +541,16 @@ class Catalog:
         raw = self._db.storage.read()
         if raw is None:
             return PackedCatalog.empty(self.path)
-        stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
         try:
+            _check_file(raw)
+            stored_version = raw.get("meta", {}).get("1", {}).get("schema", 0)
             raw = migrate(raw, self.path)
             fields = list(raw["meta"]["1"].get("fields") or ROW_FIELDS)
             folders = {doc["path"]: doc["key"] for doc in raw.get("folders", {}).values()}
             documents = list(raw.get("items", {}).values())
+            _check_documents(documents)
         except _DAMAGE as error:
-            raise CatalogDamaged(f"{self.path} is damaged ({error!r})") from None
+            raise _damaged(self.path, error) from None
         packed = PackedCatalog(self.path, documents, fields, folders)
         if stored_version != SCHEMA_VERSION or fields != list(ROW_FIELDS):
             packed.current = False
@@ -406,7 +616,9 @@ class Catalog:
     ) -> bool:
         """Write ``packed`` back with the ``replaced`` documents' items now being ``items``
         (which may add new ones, of any root and kind), and these folder keys; every other
-        document keeps its stored rows as they are, unread. Writes only when something
+        document keeps its stored rows as they are, unread (rows stored without a checksum
+        are checked and packed again, once; rows that no longer match theirs are found
+        by the next reader). Writes only when something
         differs from the file (or there is no file); says whether it wrote."""
         groups = _row_groups(items)
         replaced_ids = {id(document) for document in replaced}
@@ -416,9 +628,11 @@ class Catalog:
             key = (document.root, document.kind)
             if id(document) in replaced_ids:
                 before[key] = document.raw
-            elif key in groups or not packed.current:
-                # new items of a kind whose document was not replaced, or rows in an
-                # older layout: this document is packed again with them
+            elif key in groups or not packed.current or _CHECKSUM not in document.raw:
+                # new items of a kind whose document was not replaced, rows in an older
+                # layout, or rows written before their checksum (unpacking checks them,
+                # and damaged ones raise CatalogDamaged: the scan rebuilds the catalog):
+                # this document is packed again
                 before[key] = document.raw
                 merged = [*document.items(), *groups.get(key, ())]
                 groups[key] = sorted(merged, key=lambda i: i.path)

@@ -370,3 +370,32 @@ def test_the_folder_index_keeps_names_that_are_not_utf8(tmp_path: Path) -> None:
     (document,) = Catalog(path).read().documents
     assert document.folders() == {folder: 1}
     assert not document.unpacked
+
+
+def test_rows_edited_by_hand_are_checked_and_used_when_sound(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(make_items(2)))
+    raw = orjson.loads(path.read_bytes())
+    (document,) = raw["items"].values()
+    assert isinstance(document["rows_crc"], int)  # rows as kino wrote them are not re-checked
+    document["rows"] = document["rows"].replace('"Film 1"', '"Film One"')
+    path.write_bytes(orjson.dumps(raw))
+    assert Catalog(path).load().items["id000001"].title == "Film One"
+    document["rows"] = document["rows"].replace('"Film One"', "1")
+    path.write_bytes(orjson.dumps(raw))
+    with pytest.raises(CatalogDamaged, match="row 2 of the movie items of /m: title is 1"):
+        Catalog(path).load()
+
+
+def test_rows_stored_without_a_checksum_are_checked_and_given_one(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    catalog = Catalog(path)
+    catalog.save(CatalogData(make_items(2)))
+    raw = orjson.loads(path.read_bytes())
+    del raw["items"]["1"]["rows_crc"]  # as a kino before the checksum wrote it
+    path.write_bytes(orjson.dumps(raw))
+    packed = catalog.read()
+    assert catalog.update(packed, [], [], packed.folders)  # packed again, once
+    assert "rows_crc" in orjson.loads(path.read_bytes())["items"]["1"]
+    assert not catalog.update(catalog.read(), [], [], packed.folders)
+    assert catalog.load().items == make_items(2)
