@@ -1,9 +1,18 @@
-"""What the command line promises whatever the files hold: a damaged catalog is one line
-and a rebuild, never a traceback (real catalogs scanned from real media, then broken)."""
+"""What the command line promises whatever the files hold and wherever they are: a damaged
+catalog is one line and a rebuild, a data folder kino cannot write is one line naming the
+file and why, never a traceback (real media, real catalogs, a real unprivileged user)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -163,3 +172,156 @@ def test_a_damaged_catalog_in_a_real_process_is_one_line(
     assert len(result.stderr.splitlines()) == 1 and "title is 42" in result.stderr
     run_kino("scan")
     assert "Alien" in run_kino("ls").stdout
+
+
+NOBODY = 65534
+AS_ROOT = os.geteuid() == 0
+#: What a command may import late: the child that dropped to nobody cannot read the
+#: interpreter's own library (it lives in root's home), so it is imported beforehand.
+LATE_IMPORTS = (
+    "kino_tui.cli.commands",
+    "kino_tui.core.browse",
+    "kino_tui.core.scanner",
+    "kino_tui.core.analysis",
+    "kino_tui.core.probe",
+    "pymediainfo",
+    "mutagen",
+    "ctypes",
+    "kino_tui.core.text",
+    "concurrent.futures",
+    "difflib",
+    "base64",
+    "json",
+)
+
+
+def kino_as_nobody(*args: str) -> tuple[int, str, list[str]]:
+    """``kino ARGS`` as ``main`` runs it, in a forked child that dropped to ``nobody``
+    (root writes anywhere): the exit status, stdout, and stderr's lines. A traceback
+    that escapes the command line shows in stderr with the status 70."""
+    for module in LATE_IMPORTS:
+        importlib.import_module(module)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            status = 70
+            try:
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+                if AS_ROOT:
+                    os.setgroups([])
+                    os.setgid(NOBODY)
+                    os.setuid(NOBODY)
+                status = run(list(args))
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
+        _, code = os.waitpid(pid, 0)
+        out.seek(0)
+        err.seek(0)
+        return (
+            os.waitstatus_to_exitcode(code),
+            out.read().decode(),
+            err.read().decode().splitlines(),
+        )
+
+
+@pytest.fixture
+def shared(
+    monkeypatch: pytest.MonkeyPatch, media: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> Iterator[tuple[KinoPaths, Path]]:
+    """Kino's folders and a scanned library where ``nobody`` can read them (made by root)."""
+    home = Path(tempfile.mkdtemp(prefix="kino-shared-"))
+    home.chmod(0o755)
+    for name in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(home / "xdg" / name.lower()))
+    for relative, source in LAYOUT.items():
+        (home / "library" / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(media[source], home / "library" / relative)
+    assert kino(capsys, "scan", str(home / "library"))[0] == 0
+    subprocess.run(["chmod", "-R", "a+rX", str(home)], check=True)
+    yield KinoPaths.default(), home / "library"
+    subprocess.run(["chmod", "-R", "u+rwX", str(home)], check=True)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def lock_out(folder: Path, how: str) -> None:
+    """Make ``folder`` one ``nobody`` cannot write: another user's, or its own read-only."""
+    if how == "read-only" and AS_ROOT:
+        os.chown(folder, NOBODY, NOBODY)
+    folder.chmod(0o555 if how == "read-only" else 0o755)
+
+
+def hint(folder: Path) -> str:
+    return f"Permission denied (is {folder} read-only, or another user's?)"
+
+
+@pytest.mark.parametrize("how", ["another user's", "read-only"])
+def test_a_data_folder_kino_cannot_write_is_one_line(
+    shared: tuple[KinoPaths, Path], how: str
+) -> None:
+    paths, library = shared
+    lock_out(paths.data_dir, how)
+    status, out, err = kino_as_nobody("ls")
+    assert (status, err) == (0, []) and "Alien" in out  # reading works
+    alien = str(library / "Movies/Alien (1979)/Alien (1979).mkv")
+    status, out, err = kino_as_nobody("watched", alien)
+    assert (status, out) == (2, "")
+    assert err == [f"kino: cannot write {paths.watch_file}: {hint(paths.data_dir)}"]
+    assert kino_as_nobody("scan")[0] == 0  # nothing changed: nothing to write
+    new = library / "Movies/Zodiac (2007)/Zodiac (2007).mkv"
+    new.parent.mkdir(mode=0o755)
+    shutil.copyfile(library / "Movies/Alien (1979)/Alien (1979).mkv", new)
+    new.chmod(0o644)
+    status, out, err = kino_as_nobody("scan")
+    assert (status, out) == (2, "")
+    assert err == [f"kino: cannot write {paths.catalog_file}: {hint(paths.data_dir)}"]
+    assert kino_as_nobody("history") == (0, "nothing played yet\n", [])
+    assert sorted(p.name for p in paths.data_dir.iterdir()) == ["catalog.json", "catalog.json.lock"]
+
+
+def test_a_damaged_catalog_kino_cannot_move_is_read_as_empty(
+    shared: tuple[KinoPaths, Path],
+) -> None:
+    paths, _ = shared
+    paths.catalog_file.write_bytes(b'{"meta": []}')
+    lock_out(paths.data_dir, "read-only")
+    for command in (("ls",), ("ls", "--json"), ("ls", "--section", "next-up")):
+        status, out, err = kino_as_nobody(*command)
+        assert status == 0 and out in ("", "[]\n"), (command, out, err)
+        (line,) = err
+        assert line.startswith(f"kino: {paths.catalog_file} is damaged (")
+        assert f"could not be moved aside ({hint(paths.data_dir)})" in line
+        assert "empty catalog for now" in line
+    assert paths.catalog_file.read_bytes() == b'{"meta": []}'  # left where it was
+
+
+def test_a_damaged_watch_file_kino_cannot_move_is_said_and_not_overwritten(
+    shared: tuple[KinoPaths, Path],
+) -> None:
+    paths, library = shared
+    paths.watch_file.write_bytes(b"\x00garbage")
+    lock_out(paths.data_dir, "another user's")
+    status, out, err = kino_as_nobody("ls")
+    assert status == 0 and "Alien" in out  # the library shows: the catalog is fine
+    (line,) = err
+    assert line.startswith(f"kino: {paths.watch_file} is damaged (")
+    assert "could not be moved aside" in line and "goes on without it" in line
+    status, out, err = kino_as_nobody("watched", str(library / "Movies"))
+    assert (status, out) == (2, "") and err[0] == line  # said again, then why not marked
+    assert err[1:] == [f"kino: cannot write {paths.watch_file}: {hint(paths.data_dir)}"]
+    assert paths.watch_file.read_bytes() == b"\x00garbage"
+
+
+def test_a_catalog_kino_cannot_read_is_one_line(shared: tuple[KinoPaths, Path]) -> None:
+    paths, _ = shared
+    paths.catalog_file.chmod(0o600)  # root's own file
+    status, out, err = kino_as_nobody("ls")
+    assert (status, out) == (2, "")
+    expected = f"kino: cannot read {paths.catalog_file}: Permission denied (is it another user's?)"
+    assert err == [expected]

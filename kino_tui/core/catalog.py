@@ -27,8 +27,14 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from kino_tui.core.errors import CatalogDamaged, CatalogTooNew, DataFileDamaged, LockTimeout
-from kino_tui.core.fsutil import clean_stale_temporaries, file_lock
+from kino_tui.core.errors import (
+    CatalogDamaged,
+    CatalogTooNew,
+    DataFileDamaged,
+    DataFileUnwritable,
+    LockTimeout,
+)
+from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, unwritable
 from kino_tui.core.models import (
     AUDIO_FIELDS,
     KINDS,
@@ -572,10 +578,10 @@ class Catalog:
         """Write a migrated catalog back once, so later starts read the fast layout; skipped
         when another kino holds the lock (it will write the new layout itself)."""
         try:
-            with file_lock(self.lock_path, timeout=0.0):
+            with file_lock(self.lock_path, timeout=0.0, guards=self.path):
                 self.save(data)
-        except (LockTimeout, OSError):
-            pass
+        except (LockTimeout, DataFileUnwritable, OSError):
+            pass  # a read-only folder: the next start migrates it again
 
     def load_or_recover(self) -> tuple[CatalogData, str | None]:
         """Load, or set a damaged file aside and start empty; the second value says so."""
@@ -585,8 +591,16 @@ class Catalog:
             return CatalogData(), self.set_aside(error)
 
     def set_aside(self, error: CatalogDamaged) -> str:
-        """Quarantine a damaged file (kino goes on with an empty catalog); says so."""
-        backup = self.quarantine()
+        """Quarantine a damaged file (kino goes on with an empty catalog); says so. A file
+        that cannot be moved (a read-only folder) stays, and kino goes on without it."""
+        try:
+            backup = self.quarantine()
+        except OSError as failure:
+            return (
+                f"{error}, and it could not be moved aside ({unwritable(self.path, failure).reason}). "
+                "kino shows an empty catalog for now: move the file away (or make its folder "
+                "writable), then run `kino scan` to rebuild it."
+            )
         return (
             f"{error}. It was kept as {backup} and kino started an empty catalog: "
             "run `kino scan` to rebuild it (watch progress is stored apart and is kept)."
@@ -666,5 +680,5 @@ class Catalog:
     @contextlib.contextmanager
     def lock(self, timeout: float = 600.0) -> Iterator[None]:
         """Exclusive lock for a read-modify-write of the catalog (a scan, a root removal)."""
-        with file_lock(self.lock_path, timeout=timeout):
+        with file_lock(self.lock_path, timeout=timeout, guards=self.path):
             yield

@@ -55,3 +55,23 @@ class ItemNotFound(KinoError):
 
 class ScanCancelled(KinoError):
     """The scan was cancelled before it wrote anything."""
+
+
+class DataFileUnwritable(KinoError):
+    """kino cannot write one of its files (a read-only folder or mount, another user's
+    folder, a full disk); ``path`` is the file and ``reason`` why, with a hint."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class DataFileUnreadable(KinoError):
+    """kino cannot read one of its files (another user's, a failing disk); ``path`` is
+    the file and ``reason`` why."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot read {path}: {reason}")
+        self.path = path
+        self.reason = reason

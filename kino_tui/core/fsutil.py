@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -11,7 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from kino_tui.core.errors import LockTimeout
+from kino_tui.core.errors import DataFileUnwritable, LockTimeout
 
 #: A temporary file this old whose writer is not running is left over from a killed one.
 STALE_TEMPORARY_SECONDS = 60.0
@@ -26,21 +27,45 @@ def temporary_prefix(path: Path) -> str:
     return f".{path.name}.{os.getpid()}."
 
 
+def unwritable(path: Path, error: OSError) -> DataFileUnwritable:
+    """The one line for a failed write of ``path``: the system's reason and what it likely
+    means (``cannot write /…/watch.json: Permission denied (is … read-only or another
+    user's?)``)."""
+    reason = error.strerror or str(error)
+    folder = path.parent
+    if error.errno in (errno.EACCES, errno.EPERM):
+        reason += f" (is {folder} read-only, or another user's?)"
+    elif error.errno == errno.EROFS:
+        reason += f" ({folder} is on a read-only mount)"
+    elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (the disk is full: free some space and try again)"
+    elif error.errno == errno.ENOENT:
+        reason += f" ({folder} cannot be created)"
+    return DataFileUnwritable(path, reason)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
+    A failed write (a read-only folder, a full disk) raises :class:`DataFileUnwritable`
+    and leaves the old file as it was."""
     directory = path.parent
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=temporary_prefix(path), suffix=".tmp", dir=directory
-    )
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=temporary_prefix(path), suffix=".tmp", dir=directory
+        )
+    except OSError as error:
+        raise unwritable(path, error) from error
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as error:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise unwritable(path, error) from error
         raise
     _fsync_directory(directory)
 
@@ -104,10 +129,13 @@ def _fsync_directory(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, timeout: float = 30.0, shared: bool = False) -> Iterator[None]:
-    """Hold an advisory ``flock`` on ``path`` (created if needed) across processes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+def file_lock(
+    path: Path, timeout: float = 30.0, shared: bool = False, guards: Path | None = None
+) -> Iterator[None]:
+    """Hold an advisory ``flock`` on ``path`` (created if needed) across processes. A lock
+    file that cannot be opened raises :class:`DataFileUnwritable` naming ``guards`` (the
+    file the lock is for) when given."""
+    descriptor = _open_lock(path, guards or path)
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     deadline = time.monotonic() + timeout
     try:
@@ -125,6 +153,20 @@ def file_lock(path: Path, timeout: float = 30.0, shared: bool = False) -> Iterat
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def _open_lock(path: Path, guards: Path) -> int:
+    """The lock file, created if needed; an existing one is also opened read-only (a lock
+    holds all the same) in a folder kino cannot write, where the write itself then fails
+    naming its file. Raises :class:`DataFileUnwritable` when neither works."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        try:
+            return os.open(path, os.O_RDONLY)
+        except OSError:
+            raise unwritable(guards, error) from error
 
 
 def set_aside(path: Path, label: str = "damaged") -> Path:

@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from kino_tui.core.errors import DataFileDamaged
-from kino_tui.core.fsutil import atomic_write_bytes
+from kino_tui.core.errors import DataFileDamaged, DataFileUnreadable
+from kino_tui.core.fsutil import atomic_write_bytes, unwritable
 
 #: File names that are not valid UTF-8 reach Python with surrogate escapes, which JSON
 #: cannot carry; such strings are stored as this marker plus the base64 of their bytes.
@@ -73,7 +73,8 @@ class AtomicJSONStorage(Storage):
 
     A crash or kill at any moment leaves either the previous file or the new one.
     A file that is not valid JSON raises :class:`DataFileDamaged` (a
-    :class:`CatalogDamaged`) instead of being silently overwritten.
+    :class:`CatalogDamaged`) instead of being silently overwritten; a file that cannot be
+    read or written raises :class:`DataFileUnreadable` or :class:`DataFileUnwritable`.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -85,6 +86,9 @@ class AtomicJSONStorage(Storage):
             data = self.path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as error:
+            hint = " (is it another user's?)" if isinstance(error, PermissionError) else ""
+            raise DataFileUnreadable(self.path, f"{error.strerror or error}{hint}") from error
         try:
             loaded = loads(data)
         except orjson.JSONDecodeError as error:
@@ -94,7 +98,12 @@ class AtomicJSONStorage(Storage):
         return loaded
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Replace the file; raises :class:`DataFileUnwritable` (one line naming the file
+        and the reason) when it cannot be written."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unwritable(self.path, error) from error
         atomic_write_bytes(self.path, dumps(data))
 
     def close(self) -> None:

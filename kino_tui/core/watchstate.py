@@ -25,8 +25,8 @@ from typing import Any, cast
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from kino_tui.core.errors import DataFileDamaged, WatchStateDamaged
-from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside
+from kino_tui.core.errors import DataFileDamaged, DataFileUnwritable, WatchStateDamaged
+from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside, unwritable
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.storage import AtomicJSONStorage
 
@@ -82,8 +82,10 @@ class WatchStore:
     No method raises on a damaged ``watch.json`` or ``history.json``: the file is set
     aside and kino starts a new one; the lines saying so are in :attr:`warnings` and
     returned (once) by :meth:`recover`. Lock waits longer than 30 s raise
-    :class:`~kino_tui.core.errors.LockTimeout`; a damaged file that cannot be moved
-    (a read-only folder) raises :class:`~kino_tui.core.errors.WatchStateDamaged`.
+    :class:`~kino_tui.core.errors.LockTimeout`; a write to a folder kino cannot change
+    raises :class:`~kino_tui.core.errors.DataFileUnwritable`, and a writer that finds a
+    damaged file it cannot move aside :class:`~kino_tui.core.errors.WatchStateDamaged`
+    (a reader goes on without that file, with a line saying so).
     """
 
     def __init__(self, path: Path) -> None:
@@ -97,6 +99,7 @@ class WatchStore:
         self.warnings: list[str] = []
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
+        self._unmovable: set[object] = set()  # damaged files that could not be moved aside
         for stored in (path, self.history_path):
             clean_stale_temporaries(stored)  # left by killed writers
 
@@ -118,7 +121,7 @@ class WatchStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Table]:
-        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
             self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
             yield self._progress_table()
 
@@ -129,9 +132,22 @@ class WatchStore:
         again under the lock (a writer may have replaced it) and set aside there."""
         try:
             return _read_checked(_storage(db), table, fields)
-        except DataFileDamaged:
-            with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
-                return self._documents_locked(db, table, fields)
+        except DataFileDamaged as damage:
+            try:
+                with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=_storage(db).path):
+                    return self._documents_locked(db, table, fields)
+            except (WatchStateDamaged, DataFileUnwritable) as failure:
+                # a folder kino cannot change: read on without the file (writes still
+                # refuse, so it is never overwritten), and say so once
+                cause = failure if isinstance(failure, DataFileUnwritable) else failure.__cause__
+                why = cause.reason if isinstance(cause, DataFileUnwritable) else str(failure)
+                self._warn_once(
+                    damage.path,
+                    f"{damage.path} is damaged ({damage.reason}) and could not be moved aside "
+                    f"({why}): kino goes on without it for now; move it away (or make its "
+                    "folder writable) and start kino again.",
+                )
+                return {}
 
     def _documents_locked(
         self, db: TinyDB, table: str, fields: dict[str, tuple[type, ...]]
@@ -144,14 +160,23 @@ class WatchStore:
             self._set_aside(storage.path, damage.reason)
             return {}
 
+    def _warn_once(self, path: object, line: str) -> None:
+        with self._warnings_lock:
+            if path in self._unmovable:
+                return
+            self._unmovable.add(path)
+            self.warnings.append(line)
+            self._unreported.append(line)
+
     def _set_aside(self, path: Path, reason: str) -> None:
         try:
             backup = set_aside(path)
         except OSError as error:
+            failure = unwritable(path, error)
             raise WatchStateDamaged(
                 f"{path} is damaged ({reason}) and could not be moved aside "
-                f"({error.strerror or error}): move or delete it, then try again"
-            ) from None
+                f"({failure.reason}): move or delete it, then try again"
+            ) from failure
         line = (
             f"{path} was damaged ({reason}). It was kept as {backup} and kino started "
             f"a new one; {_LOST.get(path.name, 'what it held is not used')}."
@@ -234,7 +259,7 @@ class WatchStore:
             "episode": item.episode,
         }
         entry.update(record)
-        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT):
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.history_path):
             self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
             Table(self._history_db.storage, "plays", cache_size=0).insert(entry)
 
