@@ -20,6 +20,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.widgets.media_list import MediaList
+from tests.conftest import LibraryBuilder
 from tests.ui.conftest import kino_app, list_text, ready
 from tests.ui.test_browser import SIZE
 from tests.ui.test_failures import notices
@@ -124,3 +125,36 @@ async def test_w_in_a_folder_kino_cannot_write_says_so(
         f"(is {paths.data_dir} read-only, or another user's?)"
     )
     assert not paths.watch_file.exists()
+
+
+async def test_garbage_watch_and_history_files_are_set_aside_and_the_library_shows(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({f"Movies/{name}": source for name, source in MOVIES.items()})
+    paths = kino_paths
+    paths.config_dir.mkdir(parents=True)
+    add_roots(paths.config_file, [str(root / "Movies")], "movies")
+    Library(paths).scan([LibraryRoot(str(root / "Movies"), "movies")])
+    paths.watch_file.write_bytes(b"\x00\xffnot json")
+    history = paths.data_dir / "history.json"
+    history.write_bytes(b'{"plays": []}')  # valid JSON, the wrong shape
+    app = kino_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        shown = list_text(app)
+        assert "Alien" in shown and "Zodiac" in shown  # the catalog is fine: it shows
+        said = [n for n in notices(app) if n.startswith("Damaged file set aside")]
+        assert len(said) == 2, notices(app)
+        (watch_backup,) = paths.data_dir.glob("watch.json.damaged-*")
+        (history_backup,) = paths.data_dir.glob("history.json.damaged-*")
+        assert any(str(watch_backup) in n and "resume points" in n for n in said)
+        assert any(str(history_backup) in n for n in said)
+        assert not paths.watch_file.exists()  # a new one only when something is saved
+        await pilot.press("w")
+        await until(pilot, lambda: paths.watch_file.exists(), "the new watch file")
+        await pilot.pause(0.2)
+        assert len([n for n in notices(app) if n.startswith("Damaged")]) == 2  # said once
+        await pilot.press("q")
+    assert watch_backup.read_bytes() == b"\x00\xffnot json"
+    assert history_backup.read_bytes() == b'{"plays": []}'
+    assert len(Library(paths).watch.all()) == 1
