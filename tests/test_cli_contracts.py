@@ -325,3 +325,67 @@ def test_a_catalog_kino_cannot_read_is_one_line(shared: tuple[KinoPaths, Path]) 
     assert (status, out) == (2, "")
     expected = f"kino: cannot read {paths.catalog_file}: Permission denied (is it another user's?)"
     assert err == [expected]
+
+
+#: A movie whose folder and file names are Latin-1, not UTF-8, and a broken file beside it.
+LATIN1_FOLDER = b"Movies/Caf\xe9 (2001)"
+LATIN1_FILE = LATIN1_FOLDER + b"/Caf\xe9 (2001).mkv"
+BROKEN_FILE = b"Movies/broken \xff.mkv"
+STRICT_PARSER = "import json, sys; json.loads(sys.stdin.buffer.read().decode('utf-8', 'strict'))"
+
+
+def kino_bytes(*args: str) -> bytes:
+    """``kino ARGS`` in a real process: its stdout as bytes (exit status 0)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kino_tui", *args],
+        capture_output=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
+
+
+def strictly_parsed(output: bytes) -> Any:
+    """The output as orjson and Python's json over strictly decoded UTF-8 read it."""
+    checked = subprocess.run(
+        [sys.executable, "-c", STRICT_PARSER], input=output, capture_output=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr.decode(errors="replace")
+    return orjson.loads(output)
+
+
+def test_json_output_is_utf8_whatever_the_file_names(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, media: dict[str, Path]
+) -> None:
+    from base64 import b64decode
+
+    from kino_tui.service import Library
+
+    root = build_library({"Movies/Plain (2000)/Plain (2000).mkv": "h264.mkv"})
+    movie = os.path.join(os.fsencode(root), LATIN1_FILE)
+    os.makedirs(os.path.dirname(movie))
+    shutil.copyfile(media["h264.mkv"], movie)
+    broken = os.path.join(os.fsencode(root), BROKEN_FILE)
+    with open(broken, "wb") as handle:
+        handle.write(b"garbage" * 100)
+
+    summary = strictly_parsed(kino_bytes("scan", "--json", str(root)))
+    (problem,) = summary["problems"]
+    assert problem["path"] == f"{root}/Movies/broken \\xff.mkv"
+    assert b64decode(problem["path_bytes"]) == broken
+
+    items = {item["title"]: item for item in strictly_parsed(kino_bytes("ls", "--json"))}
+    plain, cafe = items["Plain"], items.get("Café") or items["Caf\\xe9"]
+    assert "path_bytes" not in plain and "parts_bytes" not in plain  # UTF-8: as it is
+    assert cafe["path"] == f"{root}/Movies/Caf\\xe9 (2001)/Caf\\xe9 (2001).mkv"
+    assert b64decode(cafe["path_bytes"]) == movie and os.path.exists(b64decode(cafe["path_bytes"]))
+    assert [b64decode(part) for part in cafe["parts_bytes"]] == [movie]
+    assert cafe["parts"] == [cafe["path"]]
+
+    library = Library(kino_paths)
+    item = next(i for i in library.load()[0].items.values() if os.fsencode(i.path) == movie)
+    library.watch.add_history(item, {"player": "mpv", "ended_at": "2026-01-01T00:00:00+00:00"})
+    (play,) = strictly_parsed(kino_bytes("history", "--json"))
+    assert play["path"] == cafe["path"] and b64decode(play["path_bytes"]) == movie

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json
+import base64
 import os
 import sys
 from typing import Any
@@ -27,12 +27,63 @@ def warn_all(warnings: list[str]) -> None:
 
 
 def write_json(value: Any) -> None:
+    """Print ``value`` as one line of JSON that is always valid UTF-8 (see
+    :func:`utf8_safe` for file names that are not)."""
     try:
         data = orjson.dumps(value)
-    except TypeError:  # non-UTF-8 file names: escape them the way Python's json does
-        data = json.dumps(value, ensure_ascii=True).encode("ascii")
+    except TypeError:  # file names that are not UTF-8 (surrogate escapes)
+        data = orjson.dumps(utf8_safe(value))
     sys.stdout.buffer.write(data + b"\n")
     sys.stdout.flush()
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _raw(text: str) -> bytes:
+    """The bytes a name read from the file system had (``os.fsdecode`` undone)."""
+    try:
+        return os.fsencode(text)
+    except UnicodeEncodeError:  # a surrogate that was never a byte: keep it visible
+        return text.encode("utf-8", "backslashreplace")
+
+
+def _shown(text: str) -> str:
+    return text if _is_utf8(text) else _raw(text).decode("utf-8", "backslashreplace")
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(_raw(text)).decode("ascii")
+
+
+def utf8_safe(value: Any) -> Any:
+    """The JSON contract for names that are not UTF-8: each such string shows every
+    byte that is not UTF-8 as ``\\xNN`` (as kino's screen does), and the object that
+    holds it gets ``<field>_bytes``: the base64 of the real bytes (for a list, such as
+    ``parts``, the base64 of every element). Fields whose text is UTF-8 are unchanged
+    and get no ``_bytes`` field."""
+    if isinstance(value, dict):
+        safe: dict[Any, Any] = {}
+        for key, item in value.items():
+            name = _shown(key) if isinstance(key, str) else key
+            safe[name] = utf8_safe(item)
+            if isinstance(item, str) and not _is_utf8(item):
+                safe[f"{name}_bytes"] = _base64(item)
+            elif isinstance(item, list | tuple) and any(
+                isinstance(v, str) and not _is_utf8(v) for v in item
+            ):
+                safe[f"{name}_bytes"] = [_base64(v) if isinstance(v, str) else None for v in item]
+        return safe
+    if isinstance(value, list | tuple):
+        return [utf8_safe(item) for item in value]
+    if isinstance(value, str):
+        return _shown(value)
+    return value
 
 
 def silence_stdout() -> None:
