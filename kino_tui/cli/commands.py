@@ -4,14 +4,17 @@ layer and print what it returns."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import signal
 import sys
+import threading
 import time
+from typing import Any
 
 from kino_tui.cli.output import error, out, warn_all, write_json
 from kino_tui.core.display import printable
-from kino_tui.core.errors import KinoError, ScanCancelled
+from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
 from kino_tui.core.text import describe_item, describe_play, format_time, scan_summary
 from kino_tui.paths import default_library_folders
@@ -69,27 +72,55 @@ def scan(library: Library, args: argparse.Namespace) -> int:
     if not library.settings.roots:
         _offer_default_roots(library)
     chosen = library.roots_for(args.folders)
+    # Ctrl+C, SIGTERM and a closed terminal stop the scan the same way: what was read is
+    # saved. A second signal acts at once (Ctrl+C: "interrupted"; SIGTERM, SIGHUP: kino ends).
+    stop = threading.Event()
+    received: list[int] = []
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def on_signal(number: int, frame: object) -> None:
+        received.append(number)
+        stop.set()
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+    previous: dict[int, Any] = {}
+    for caught in numbers:
+        previous[caught] = signal.signal(caught, on_signal)
     try:
         if sys.stdout.isatty() and not args.json:
-            summary = _scan_with_progress(library, chosen)
+            summary = _scan_with_progress(library, chosen, stop)
         else:
-            summary = library.scan(chosen)
-    except ScanCancelled:
-        error("scan cancelled; the catalog was not changed")
-        return 130
+            summary = library.scan(chosen, cancel=stop)
+    finally:
+        for restored, handler in previous.items():
+            signal.signal(restored, handler)
+    status = 128 + received[0] if received else 0
+    with contextlib.suppress(OSError):  # a closed terminal: the catalog is saved all the same
+        _print_scan(library, summary, args.json)
+    return status
+
+
+def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
     warn_all(library.take_warnings(summary))
-    if args.json:
+    if summary.stopped:
+        error(
+            f"scan stopped: {summary.files_read} of {summary.files_to_read} files read and"
+            " kept; run kino scan again to finish"
+        )
+    if as_json:
         write_json(summary.to_dict())
-        return 0
+        return
     out(scan_summary(summary))
     for problem in summary.problems[:MAX_PROBLEMS]:
         out(f"  ! {problem.path}: {problem.message}")
     if len(summary.problems) > MAX_PROBLEMS:
         out(f"  … and {len(summary.problems) - MAX_PROBLEMS} more (see `kino scan --json`)")
-    return 0
 
 
-def _scan_with_progress(library: Library, chosen: list[LibraryRoot]) -> ScanSummary:
+def _scan_with_progress(
+    library: Library, chosen: list[LibraryRoot], stop: threading.Event
+) -> ScanSummary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -99,26 +130,34 @@ def _scan_with_progress(library: Library, chosen: list[LibraryRoot]) -> ScanSumm
         TimeElapsedColumn(),
     )
     # Refreshed by the scan's own reports, not by rich's refresh thread: with no other
-    # thread running, the scanner may walk a large tree with a forked helper.
-    with Progress(*columns, transient=True, auto_refresh=False) as bar:
-        task = bar.add_task("walking folders", total=None)
-        shown_at = 0.0
+    # thread running, the scanner may walk a large tree with a forked helper (and fork
+    # its readers rather than start new interpreters).
+    bar = Progress(*columns, transient=True, auto_refresh=False)
+    task = bar.add_task("walking folders", total=None)
+    shown_at = 0.0
 
-        def update(progress: ScanProgress) -> None:
-            nonlocal shown_at
-            walking = progress.phase == "walking"
-            bar.update(
-                task,
-                description="walking folders" if walking else "reading files",
-                completed=progress.done,
-                total=None if walking else progress.total,
-            )
-            now = time.monotonic()
-            if now - shown_at >= PROGRESS_REFRESH_SECONDS:
-                shown_at = now
+    def update(progress: ScanProgress) -> None:
+        nonlocal shown_at
+        walking = progress.phase == "walking"
+        bar.update(
+            task,
+            description="walking folders" if walking else "reading files",
+            completed=progress.done,
+            total=None if walking else progress.total,
+        )
+        now = time.monotonic()
+        if now - shown_at >= PROGRESS_REFRESH_SECONDS and not stop.is_set():
+            shown_at = now
+            with contextlib.suppress(OSError):  # the terminal went: the scan goes on
                 bar.refresh()
 
-        return library.scan(chosen, on_progress=update)
+    with contextlib.suppress(OSError):
+        bar.start()
+    try:
+        return library.scan(chosen, on_progress=update, cancel=stop)
+    finally:
+        with contextlib.suppress(OSError):
+            bar.stop()
 
 
 def ls(library: Library, args: argparse.Namespace) -> int:

@@ -205,6 +205,12 @@ class ScanSummary:
     problems: list[Problem] = field(default_factory=list)
     #: Set when the catalog was damaged and set aside (the scan rebuilt it): says where.
     warning: str | None = None
+    #: The scan was stopped (cancelled, or a signal) before it finished: what it read is
+    #: kept, and the next scan reads the rest.
+    stopped: bool = False
+    #: Media files read (probed or reused) in changed folders, of those it had to read.
+    files_read: int = 0
+    files_to_read: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the summary."""

@@ -14,19 +14,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, objects_for_life
-from kino_tui.core.errors import CatalogDamaged, ScanCancelled
+from kino_tui.core.errors import CatalogDamaged
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
-from kino_tui.core.walker import FolderListing, Walking, WalkResult, walk
+from kino_tui.core.walker import FolderListing, Walking, WalkResult, _can_fork, walk
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
+
     from kino_tui.core.analysis import FolderJob, FolderResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
@@ -34,6 +39,8 @@ ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
 #: Below this many files to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
 BATCH_FILES = 24
+#: A stopped scan waits this long for the batches its workers are reading, then ends them.
+STOP_GRACE_SECONDS = 1.5
 #: The kinds an extra's link (``extra_of``) depends on.
 _LINK_KINDS = frozenset({"movie", "video", "extra"})
 
@@ -65,13 +72,27 @@ def _ignore(progress: ScanProgress) -> None:
     pass
 
 
+class _Stopped(Exception):
+    """The scan was cancelled while a root was walked: that root is left as it was."""
+
+
 def _walk_progress(
-    root: LibraryRoot, report: Callable[[ScanProgress], None] | None
+    root: LibraryRoot,
+    report: Callable[[ScanProgress], None] | None,
+    cancel: threading.Event | None,
 ) -> Callable[[int], None] | None:
-    if report is None:
+    if report is None and cancel is None:
         return None
-    report(ScanProgress("walking", 0, 0, root.path))
-    return lambda count: report(ScanProgress("walking", count, 0, root.path))
+    if report is not None:
+        report(ScanProgress("walking", 0, 0, root.path))
+
+    def progress(count: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise _Stopped(root.path)
+        if report is not None:
+            report(ScanProgress("walking", count, 0, root.path))
+
+    return progress
 
 
 class _ScanState:
@@ -126,7 +147,11 @@ class Scanner:
     ) -> ScanSummary:
         """Scan ``roots`` and save the catalog; items of other roots are left alone. The
         catalog is read once and written only when something changed; a damaged one is
-        set aside (``summary.warning`` says so) and rebuilt."""
+        set aside (``summary.warning`` says so) and rebuilt.
+
+        Setting ``cancel`` stops the scan soon: no new folder is read, the files read so
+        far are saved with the rest of the catalog, and ``summary.stopped`` is set (folders
+        not read keep their items and their old keys, so the next scan reads them)."""
         started = time.perf_counter()
         with self.catalog.lock(), self._first_walk(roots) as walking:
             # the first root is walked (by a helper process) while the catalog is read
@@ -161,9 +186,16 @@ class Scanner:
         state = _ScanState(packed)
         summary = ScanSummary()
         for number, root in enumerate(roots):
-            self._scan_root(
-                root, state, summary, on_progress, cancel, walking if number == 0 else None
-            )
+            if cancel is not None and cancel.is_set():
+                summary.stopped = True
+                break
+            try:
+                self._scan_root(
+                    root, state, summary, on_progress, cancel, walking if number == 0 else None
+                )
+            except _Stopped:
+                summary.stopped = True
+                break
         if any(d.kind in _LINK_KINDS for d in state.taken) or any(
             item.kind in _LINK_KINDS for item in state.items.values()
         ):  # movies, videos or extras may have changed: extras follow their movies
@@ -184,7 +216,7 @@ class Scanner:
         walking: Walking | None,
     ) -> None:
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
-            plan = self._plan_root(root, state, summary, on_progress, walking)
+            plan = self._plan_root(root, state, summary, on_progress, cancel, walking)
         if plan is None:
             return
         walked, keys, by_folder, not_seen, to_read = plan
@@ -199,11 +231,13 @@ class Scanner:
 
         fresh: list[MediaItem] = []
         report = on_progress or _ignore
-        for job, result in zip(jobs, self._run_jobs(jobs, report, cancel), strict=True):
-            summary.problems.extend(result.problems)
-            if result.failed:  # analysis crashed: keep what we had, retry next scan
-                for item in by_folder.get(job.path, []):
-                    del not_seen[item.path]
+        results = self._run_jobs(jobs, report, cancel, summary)
+        for job, result in zip(jobs, results, strict=True):
+            if result is not None:
+                summary.problems.extend(result.problems)
+            if result is None or result.failed:  # not read (stopped), or analysis crashed:
+                for item in by_folder.get(job.path, []):  # keep what we had, and read it
+                    del not_seen[item.path]  # again next scan (its key is not stored)
                 continue
             state.folders[job.path] = keys[job.path]
             for item in result.items:
@@ -225,7 +259,9 @@ class Scanner:
             else:
                 item.available = False
                 summary.unavailable += 1
-        self._match_moves(gone, fresh, state, summary)
+        # A stopped scan removes nothing: a file that seems gone may be a move into a
+        # folder it did not read, which the next scan recognises (keeping its id).
+        self._match_moves(gone, fresh, state, summary, remove=not summary.stopped)
         listed = walked.folders
         for folder in [f for f in state.folders if f not in listed]:  # gone, or not ours
             if _is_under(folder, root.path) and not any(
@@ -239,6 +275,7 @@ class Scanner:
         state: _ScanState,
         summary: ScanSummary,
         on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
         walking: Walking | None,
     ) -> _Plan | None:
         """Walk a root and sort its folders: unchanged ones keep their items (left packed
@@ -247,7 +284,7 @@ class Scanner:
         for document in documents:
             if not document.indexed:  # written before the index: packed again with it
                 state.take(document)
-        progress = _walk_progress(root, on_progress)
+        progress = _walk_progress(root, on_progress, cancel)
         if walking is not None:  # started before the catalog was read
             walked = walking.result(progress)
         else:
@@ -321,33 +358,20 @@ class Scanner:
         jobs: list[FolderJob],
         report: Callable[[ScanProgress], None],
         cancel: threading.Event | None,
-    ) -> list[FolderResult]:
+        summary: ScanSummary,
+    ) -> list[FolderResult | None]:
+        """Each job's result, None for those not read because the scan was stopped (which
+        sets ``summary.stopped``)."""
         if not jobs:
             return []
         total = sum(_files_to_read(job) for job in jobs)
+        summary.files_to_read += total
         report(ScanProgress("reading", 0, total))
-        results: dict[int, FolderResult] = {}
+        results: list[FolderResult | None] = [None] * len(jobs)
         done = 0
         if self.workers > 1 and total >= PARALLEL_THRESHOLD:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            context = multiprocessing.get_context("forkserver")
-            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                futures = {
-                    pool.submit(_analyse_batch, [jobs[i] for i in batch]): batch
-                    for batch in _batches(jobs)
-                }
-                for future in as_completed(futures):
-                    if cancel is not None and cancel.is_set():
-                        for pending in futures:
-                            pending.cancel()
-                        raise ScanCancelled("scan cancelled; the catalog was not changed")
-                    batch = futures[future]
-                    try:
-                        batch_results = future.result()
-                    except Exception as error:  # a worker died: record it, keep old items
-                        batch_results = [_failed(jobs[i], error) for i in batch]
+            with contextlib.closing(_read_in_workers(jobs, self.workers, cancel)) as batches:
+                for batch, batch_results in batches:
                     for index, result in zip(batch, batch_results, strict=True):
                         results[index] = result
                         done += _files_to_read(jobs[index])
@@ -355,11 +379,14 @@ class Scanner:
         else:
             for index, job in enumerate(jobs):
                 if cancel is not None and cancel.is_set():
-                    raise ScanCancelled("scan cancelled; the catalog was not changed")
+                    break
                 results[index] = _analyse_safely(job)
                 done += _files_to_read(job)
                 report(ScanProgress("reading", done, total, job.path))
-        return [results[index] for index in range(len(jobs))]
+        summary.files_read += done
+        if any(result is None for result in results):
+            summary.stopped = True
+        return results
 
     def _match_moves(
         self,
@@ -367,8 +394,10 @@ class Scanner:
         fresh: list[MediaItem],
         state: _ScanState,
         summary: ScanSummary,
+        remove: bool = True,
     ) -> None:
-        """Give new files the identity of vanished ones: same inode first, then same content."""
+        """Give new files the identity of vanished ones: same inode first, then same content;
+        the vanished ones left are removed (when ``remove``)."""
         by_inode = {(i.device, i.inode, i.size): i for i in gone if i.inode}
         by_content: dict[tuple[int, str], list[MediaItem]] = {}
         for old in gone:
@@ -407,7 +436,7 @@ class Scanner:
                 summary.added += 1
             state.items[item.id] = item
         for old in gone:
-            if old.id not in taken:
+            if old.id not in taken and remove:
                 del state.items[old.id]
                 summary.removed += 1
 
@@ -518,3 +547,122 @@ def _analyse_safely(job: FolderJob) -> FolderResult:
 
 def _analyse_batch(jobs: list[FolderJob]) -> list[FolderResult]:
     return [_analyse_safely(job) for job in jobs]
+
+
+def _read_in_workers(
+    jobs: list[FolderJob], count: int, cancel: threading.Event | None
+) -> Generator[tuple[list[int], list[FolderResult]], None, None]:
+    """Read the jobs in ``count`` worker processes, batch by batch: each batch's job
+    numbers and results as they come. Workers are children of this process (forked when
+    no other thread runs, else spawned: no fork server, no lingering helper) and end with
+    it however it ends (a parent-death signal, and a check of their parent). When
+    ``cancel`` is set, no batch is handed out any more; those being read are waited for a
+    moment (:data:`STOP_GRACE_SECONDS`), then their workers are killed."""
+    import multiprocessing
+    from multiprocessing.connection import wait as wait_for
+
+    context: Any = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    waiting = _batches(jobs)
+    waiting.reverse()  # popped from the end: handed out in order
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    busy: dict[Connection, list[int]] = {}
+    stopped_at: float | None = None
+    try:
+        for _ in range(min(count, len(waiting))):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=_worker, args=(theirs, os.getpid()), daemon=True, name="kino-reader"
+            )
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+        idle = [connection for _, connection in workers]
+        while True:
+            if stopped_at is None and cancel is not None and cancel.is_set():
+                stopped_at = time.monotonic()
+            while idle and waiting and stopped_at is None:
+                connection = idle.pop()
+                batch = waiting.pop()
+                try:
+                    connection.send([jobs[i] for i in batch])
+                except OSError as error:  # the worker died while idle
+                    yield batch, [_failed(jobs[i], error) for i in batch]
+                    continue
+                busy[connection] = batch
+            if not busy:
+                if waiting and stopped_at is None:  # every worker died: nobody to read these
+                    died = RuntimeError("no reader process left")
+                    for batch in reversed(waiting):
+                        yield batch, [_failed(jobs[i], died) for i in batch]
+                break
+            if stopped_at is not None and time.monotonic() - stopped_at > STOP_GRACE_SECONDS:
+                break  # the batches still being read are not kept
+            for ready in wait_for(list(busy), timeout=0.1):
+                connection = cast("Connection", ready)
+                batch = busy.pop(connection)
+                try:
+                    batch_results = connection.recv()
+                except (EOFError, OSError):  # the worker died
+                    if stopped_at is not None or (cancel is not None and cancel.is_set()):
+                        continue  # ended along with kino (a signal to the group): not read
+                    died = RuntimeError("its reader process ended unexpectedly")
+                    yield batch, [_failed(jobs[i], died) for i in batch]
+                    continue
+                idle.append(connection)
+                yield batch, batch_results
+    finally:
+        _end_workers(workers, bool(busy))
+
+
+def _end_workers(
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]], at_once: bool
+) -> None:
+    """Tell idle workers to leave, kill the others (or all, ``at_once``), and reap them."""
+    for _, connection in workers:
+        if not at_once:
+            with contextlib.suppress(OSError, ValueError):
+                connection.send(None)
+        connection.close()
+    deadline = time.monotonic() + (0 if at_once else 1.0)
+    for process, _ in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+
+
+def _worker(connection: Connection, parent: int) -> None:
+    """A reader process: batches of jobs in, their results out, until told to stop, its
+    pipe closes, or the parent is gone."""
+    _end_with_parent(parent)
+    for number in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_IGN)  # the parent stops the scan and then us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            jobs = connection.recv()
+        except (EOFError, OSError):
+            return
+        if jobs is None:
+            return
+        connection.send(_analyse_batch(jobs))
+
+
+def _end_with_parent(parent: int) -> None:
+    """Die when ``parent`` dies, whatever kills it: the kernel's parent-death signal on
+    Linux, and everywhere a thread that checks the parent every second."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="kino-parent-watch").start()

@@ -821,3 +821,53 @@ def test_a_folder_unreadable_after_the_walk_keeps_its_items(
     summary = scan(root, catalog_path)  # readable again: read, and back
     assert (summary.removed, summary.updated) == (0, 2)
     assert all(item.available for item in items(catalog_path).values())
+
+
+@pytest.mark.parametrize("mode", ["serial", "forked readers", "spawned readers"])
+def test_a_cancelled_scan_keeps_what_it_read(
+    build_library: LibraryBuilder, catalog_path: Path, mode: str
+) -> None:
+    """Cancelling (the TUI's Event; the command line sets it on a signal) stops the reading
+    and saves what was read; the next scan reads only the rest. With another thread
+    running (as in the TUI) the readers are spawned, not forked."""
+    import threading
+
+    from kino_tui.core.scanner import PARALLEL_THRESHOLD
+
+    layout = {
+        f"Music/Artist/Album {a:02d}/{t:02d} - Song.mp3": "plain.mp3"
+        for a in range(12)
+        for t in range(1, 6)
+    }
+    assert len(layout) > PARALLEL_THRESHOLD
+    root = build_library(layout)
+    cancel = threading.Event()
+    seen: list[tuple[str, int]] = []
+
+    def progress(report) -> None:
+        seen.append((report.phase, report.done))
+        if report.phase == "reading" and report.done > 0:
+            cancel.set()
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    if mode == "spawned readers":
+        other.start()
+    try:
+        catalog = Catalog(catalog_path)
+        summary = Scanner(catalog, workers=1 if mode == "serial" else 2).scan(
+            [LibraryRoot(str(root), "music")], on_progress=progress, cancel=cancel
+        )
+    finally:
+        release.set()
+        if other.is_alive():
+            other.join()
+    assert summary.stopped and summary.files_to_read == len(layout), summary
+    assert 0 < summary.files_read < len(layout), summary
+    assert summary.added == summary.files_read and summary.errors == 0, summary
+    assert len(items(catalog_path)) == summary.files_read
+
+    again = scan(root, catalog_path, "music")
+    assert not again.stopped and again.files_read == len(layout) - summary.files_read
+    assert (again.added, again.unchanged, again.removed) == (again.files_read, summary.added, 0)
+    assert len(items(catalog_path)) == len(layout)
