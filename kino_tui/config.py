@@ -83,7 +83,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "next_up": ("days", "include_specials"),
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
-    "roots": ("path", "type"),
+    "roots": ("path", "type", "follow_links"),
 }
 #: The longest ``save_interval`` that still saves progress during a playback.
 MAX_SAVE_INTERVAL = 3600.0
@@ -242,7 +242,9 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
                 ("roots", index, "type"),
                 f"root type must be one of {', '.join(ROOT_TYPES)}, not {root_type!r}",
             )
-        roots.append(LibraryRoot(normalise_root(entry["path"]), root_type))
+        location = ("roots", index)
+        follow_links = _typed(entry, location, "follow_links", bool, False, fail)
+        roots.append(LibraryRoot(normalise_root(entry["path"]), root_type, follow_links))
     next_up = data.get("next_up", {})
     days = _typed(next_up, ("next_up",), "days", int, 365, fail)
     if days < 1:

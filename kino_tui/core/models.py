@@ -235,3 +235,6 @@ class LibraryRoot:
 
     path: str
     type: RootType = "mixed"
+    #: Follow symlinks that lead outside this folder (``follow_links = true`` in its
+    #: ``[[roots]]`` table); by default they are listed as problems and not followed.
+    follow_links: bool = False

@@ -172,7 +172,7 @@ class Scanner:
 
     def _first_walk(self, roots: Sequence[LibraryRoot]) -> Walking | contextlib.nullcontext[None]:
         if roots and self.workers > 1:
-            return Walking(roots[0].path, self.workers)
+            return Walking(roots[0].path, self.workers, roots[0].follow_links)
         return contextlib.nullcontext()
 
     def _scan_catalog(
@@ -288,7 +288,7 @@ class Scanner:
         if walking is not None:  # started before the catalog was read
             walked = walking.result(progress)
         else:
-            walked = walk(root.path, progress, workers=self.workers)
+            walked = walk(root.path, progress, self.workers, root.follow_links)
         if _root_is_offline(walked.folders.get(root.path)):
             reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
             summary.problems.append(

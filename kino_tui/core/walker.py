@@ -49,9 +49,10 @@ PROGRESS_EVERY = 64
 #: A file as listed: name, size, mtime, inode, device (an ``analysis.FileEntry`` later).
 RawFile = tuple[str, int, float, int, int]
 Identity = tuple[int, int]
-#: A folder to list: its path, its names below the root, and the sidecar signatures of
-#: the folder above it and the one above that (inside the walk; "" above the root).
-_Place = tuple[str, tuple[str, ...], str, str]
+#: A folder to list: its path, its names below the root, the sidecar signatures of the
+#: folder above it and the one above that (inside the walk; "" above the root), and the
+#: real path of the root when links that leave it are not followed (else None).
+_Place = tuple[str, tuple[str, ...], str, str, str | None]
 
 
 def is_skipped_folder(name: str) -> bool:
@@ -72,6 +73,7 @@ class FolderListing:
         "_problems",
         "_sidecars",
         "_signature",
+        "_within",
         "entry_count",
         "folders",
         "path",
@@ -88,6 +90,7 @@ class FolderListing:
         media: bool,
         problems: list[tuple[str, str]] | None = None,
         above: tuple[str, str] = ("", ""),
+        within: str | None = None,
     ) -> None:
         self.path = path
         self.folders = folders  # the path below the root, one name a level
@@ -98,6 +101,7 @@ class FolderListing:
         self._media = media
         self._problems = problems  # files that could not be stat'ed: (path, message)
         self._above = above
+        self._within = within
         self._entries: list[FileEntry] | None = None
 
     @property
@@ -117,7 +121,7 @@ class FolderListing:
 
     def _raw_files(self) -> list[RawFile]:
         if self._files is None:
-            files = _read_folder(self.path)[1]
+            files = _read_folder(self.path, self._within)[1]
             files.sort()
             self._files = files
         return self._files
@@ -151,6 +155,7 @@ class FolderListing:
             self._media,
             self._problems,
             self._above,
+            self._within,
         )
 
 
@@ -189,13 +194,13 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
     """List one folder (its files stat'ed and signed) and its subfolder names, sorted;
     None when it was met before (its identity is in ``visited``, and is added to it).
     Raises OSError when the folder cannot be read."""
-    path, relative, parent_sidecars, grandparent_sidecars = place
+    path, relative, parent_sidecars, grandparent_sidecars, within = place
     status = os.stat(path)
     identity = (status.st_dev, status.st_ino)
     if identity in visited:
         return None
     visited.add(identity)
-    entry_count, files, sidecars, subfolders, problems, media = _read_folder(path)
+    entry_count, files, sidecars, subfolders, problems, media = _read_folder(path, within)
     files.sort()  # names are unique: by name
     if sidecars:
         sidecars.sort()
@@ -209,17 +214,20 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
         media,
         problems,
         (parent_sidecars, grandparent_sidecars),
+        within,
     )
     subfolders.sort()
     return listing, subfolders
 
 
 def _read_folder(
-    path: str,
+    path: str, within: str | None = None
 ) -> tuple[int, list[RawFile], list[RawFile], list[str], list[tuple[str, str]] | None, bool]:
     """One folder's entry count, relevant files and the sidecars among them (stat'ed,
-    in no order), subfolders, files that could not be stat'ed (path, message), and
-    whether it has media. Raises OSError when the folder cannot be read."""
+    in no order), subfolders, files that could not be stat'ed or were skipped (path,
+    message), and whether it has media. Only regular files count; with ``within`` (a
+    real path), a symlink that leads outside it is skipped too. Raises OSError when the
+    folder cannot be read."""
     with os.scandir(path) as iterator:
         entries = list(iterator)
     files: list[RawFile] = []
@@ -236,6 +244,12 @@ def _read_folder(
             continue
         if is_folder:  # is_skipped_folder, inline (a call per folder costs)
             if name[0] != "." and name.lower() not in SKIPPED_FOLDERS:
+                if within is not None and entry.is_symlink():
+                    outside = _outside(f"{path}/{name}", within)
+                    if outside is not None:
+                        problems = problems or []
+                        problems.append((f"{path}/{name}", outside))
+                        continue
                 subfolders.append(name)
             continue
         dot = name.rfind(".")
@@ -244,6 +258,12 @@ def _read_folder(
         kind = name[dot + 1 :].lower()
         if kind not in relevant:
             continue
+        if within is not None and entry.is_symlink():
+            outside = _outside(f"{path}/{name}", within)
+            if outside is not None:
+                problems = problems or []
+                problems.append((f"{path}/{name}", outside))
+                continue
         try:
             stat = entry.stat()
         except OSError as error:
@@ -262,6 +282,17 @@ def _read_folder(
         if kind in media_kinds:
             media = True
     return len(entries), files, sidecars, subfolders, problems, media
+
+
+def _outside(link: str, within: str) -> str | None:
+    """Why a symlink is not followed (it leads outside ``within``), or None."""
+    target = os.path.realpath(link)
+    if target == within or target.startswith(within.rstrip("/") + "/"):
+        return None
+    return (
+        f"link outside the library folder (to {target}): not followed; set follow_links ="
+        " true for this root in config.toml to follow it"
+    )
 
 
 def _not_regular(mode: int) -> str:
@@ -315,15 +346,20 @@ def _walk_subtrees(
 
 def _below(listing: FolderListing, names: Iterable[str]) -> list[_Place]:
     """The places of these subfolders of a listed folder."""
-    path, relative = listing.path, listing.folders
-    above = (listing._sidecars, listing._above[0])
-    return [(f"{path}/{name}", (*relative, name), *above) for name in names]
+    path, relative, within = listing.path, listing.folders, listing._within
+    parent, grandparent = listing._sidecars, listing._above[0]
+    return [(f"{path}/{name}", (*relative, name), parent, grandparent, within) for name in names]
 
 
-def walk(root: str, on_folder: Callable[[int], None] | None = None, workers: int = 1) -> WalkResult:
+def walk(
+    root: str,
+    on_folder: Callable[[int], None] | None = None,
+    workers: int = 1,
+    follow_links: bool = False,
+) -> WalkResult:
     """List every folder under ``root``, following symlinks without looping (see
     :class:`Walking`, which this is at once)."""
-    with Walking(root, workers) as walking:
+    with Walking(root, workers, follow_links) as walking:
         return walking.result(on_folder)
 
 
@@ -340,9 +376,11 @@ class Walking:
     helper whose result was not taken.
     """
 
-    def __init__(self, root: str, workers: int = 1) -> None:
+    def __init__(self, root: str, workers: int = 1, follow_links: bool = False) -> None:
         self.root = root
-        self._helper = _Helper(root) if workers > 1 and _can_fork() else None
+        within = None if follow_links else os.path.realpath(root)
+        self._top: _Place = (root, (), "", "", within)
+        self._helper = _Helper(self._top) if workers > 1 and _can_fork() else None
 
     def __enter__(self) -> Walking:
         return self
@@ -374,7 +412,7 @@ class Walking:
         if met is None:
             met = []
             counted = 0
-            _walk_subtrees([(self.root, (), "", "")], set(), met, count)
+            _walk_subtrees([self._top], set(), met, count)
         result = _result(met)
         if on_folder is not None:
             on_folder(len(result.folders))
@@ -410,13 +448,13 @@ class _Top:
         self.visited = visited
 
 
-def _list_top(root: str) -> _Top | None:
+def _list_top(start: _Place) -> _Top | None:
     """List the top of the tree breadth-first until a level has enough subtrees to share
     (or the tree ends); None when a folder is met twice."""
     children: dict[str, list[_Place]] = {}
     listed: dict[str, _Met] = {}
     visited: set[Identity] = set()
-    level: list[_Place] = [(root, (), "", "")]
+    level: list[_Place] = [start]
     while level and len(level) < PARALLEL_TASKS and len(listed) < _TOP_MAX:
         below: list[_Place] = []
         for place in level:
@@ -445,7 +483,7 @@ def _list_top(root: str) -> _Top | None:
         for child in children[path]:
             visit(child)
 
-    visit((root, (), "", ""))
+    visit(start)
     return top
 
 
@@ -455,7 +493,7 @@ def _sent(met: list[_Met]) -> list[Any]:
 
 
 def _received(sent: list[Any]) -> list[_Met]:
-    return [FolderListing(*one) if len(one) == 9 else one for one in sent]
+    return [FolderListing(*one) if len(one) == 10 else one for one in sent]
 
 
 class _Helper:
@@ -465,7 +503,7 @@ class _Helper:
     in between its own batches), and last the identities of the folders it listed. A
     small tree it lists whole."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: _Place) -> None:
         queue_read, queue_write = os.pipe()
         top_read, top_write = os.pipe()
         out_read, out_write = os.pipe()
@@ -540,7 +578,7 @@ class _Helper:
             self._reap()
 
 
-def _help(root: str, queue_read: int, queue_write: int, top_write: int, out_write: int) -> None:
+def _help(root: _Place, queue_read: int, queue_write: int, top_write: int, out_write: int) -> None:
     """The helper's part (see :class:`_Helper`)."""
     with open(top_write, "wb") as top_pipe:
         top = _list_top(root)

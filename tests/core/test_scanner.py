@@ -805,10 +805,10 @@ def test_a_folder_unreadable_after_the_walk_keeps_its_items(
     # the helper lists the (small) tree; here, the album cannot be listed again for reading
     real, parent = walker_module._read_folder, os.getpid()
 
-    def read_folder(path: str):  # type: ignore[no-untyped-def]
+    def read_folder(path: str, within: str | None = None):  # type: ignore[no-untyped-def]
         if os.getpid() == parent and path == str(album):
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, within)
 
     monkeypatch.setattr(walker_module, "_read_folder", read_folder)
     summary = scan(root, catalog_path)

@@ -50,3 +50,73 @@ def test_a_fifo_or_socket_named_like_media_is_skipped_not_waited_on(
     listed = json.loads(run_kino("ls", "--json").stdout)
     assert [item["path"] for item in listed] == [str(folder / "Film (2010).mkv")]
     assert listed[0]["poster"] is None
+
+
+@pytest.fixture
+def private_tmp() -> Iterator[Path]:
+    """A folder of this test's own under /tmp (a link to / is made in it)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="kino-links-", dir="/tmp"))
+    yield base
+    shutil.rmtree(base, ignore_errors=True)  # does not follow the links
+
+
+def test_links_leaving_the_root_are_not_followed_unless_the_root_says_so(
+    private_tmp: Path, media: dict[str, Path], run_kino: RunKino, kino_paths
+) -> None:
+    import shutil
+
+    root, outside = private_tmp / "lib", private_tmp / "outside"
+    for folder in (root / "Movies/Film (2010)", root / ".store/Kept (2012)", outside / "Far"):
+        folder.mkdir(parents=True)
+    shutil.copyfile(media["h264.mkv"], root / "Movies/Film (2010)/Film (2010).mkv")
+    shutil.copyfile(media["h264.mkv"], root / ".store/Kept (2012)/Kept (2012).mkv")
+    shutil.copyfile(media["mpeg4.avi"], outside / "Far/Far (2014).avi")
+    shutil.copyfile(media["vp9.webm"], outside / "Other (2013).webm")
+    (root / "Movies/Kept (2012)").symlink_to("../.store/Kept (2012)")  # inside: followed
+    (root / "everything").symlink_to("/")
+    (root / "Movies/Sibling").symlink_to(outside)
+    (root / "Movies/Other (2013).webm").symlink_to(outside / "Other (2013).webm")
+
+    result = run_kino("scan", "--json", str(root), timeout=60)  # used to walk the machine
+    summary = json.loads(result.stdout)
+    problems = {p["path"]: p["message"] for p in summary["problems"]}
+    hint = "not followed; set follow_links = true for this root in config.toml to follow it"
+    assert problems == {
+        f"{root}/everything": f"link outside the library folder (to /): {hint}",
+        f"{root}/Movies/Sibling": f"link outside the library folder (to {outside}): {hint}",
+        f"{root}/Movies/Other (2013).webm": (
+            f"link outside the library folder (to {outside}/Other (2013).webm): {hint}"
+        ),
+    }
+    paths = {item["path"] for item in json.loads(run_kino("ls", "--json").stdout)}
+    assert paths == {
+        f"{root}/Movies/Film (2010)/Film (2010).mkv",
+        f"{root}/Movies/Kept (2012)/Kept (2012).mkv",
+    }
+
+    (root / "everything").unlink()  # following that one is the user's choice, not a test's
+    config = kino_paths.config_file
+    config.write_text(config.read_text() + "follow_links = true\n")
+    summary = json.loads(run_kino("scan", "--json", timeout=60).stdout)
+    assert summary["added"] == 3 and summary["problems"] == [], summary  # Sibling has two
+    paths = {item["path"] for item in json.loads(run_kino("ls", "--json").stdout)}
+    assert f"{root}/Movies/Sibling/Far/Far (2014).avi" in paths
+    assert f"{root}/Movies/Other (2013).webm" in paths
+
+
+def test_follow_links_is_a_checked_root_setting(tmp_path: Path) -> None:
+    from kino_tui.config import load_settings
+    from kino_tui.core.errors import ConfigError
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[roots]]\npath = "/srv/a"\nfollow_links = true\n\n[[roots]]\npath = "/srv/b"\n'
+    )
+    roots = load_settings(config).roots
+    assert [(r.path, r.follow_links) for r in roots] == [("/srv/a", True), ("/srv/b", False)]
+    config.write_text('[[roots]]\npath = "/srv/a"\nfollow_links = "yes"\n')
+    with pytest.raises(ConfigError, match=r"line 3.*follow_links must be true or false"):
+        load_settings(config)
