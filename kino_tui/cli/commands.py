@@ -103,19 +103,22 @@ def scan(library: Library, args: argparse.Namespace) -> int:
 
 def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
     warn_all(library.take_warnings(summary))
-    if summary.stopped:
-        error(
-            f"scan stopped: {summary.files_read} of {summary.files_to_read} files read and"
-            " kept; run kino scan again to finish"
-        )
     if as_json:
         write_json(summary.to_dict())
-        return
-    out(scan_summary(summary))
-    for problem in summary.problems[:MAX_PROBLEMS]:
-        out(f"  ! {problem.path}: {problem.message}")
-    if len(summary.problems) > MAX_PROBLEMS:
-        out(f"  … and {len(summary.problems) - MAX_PROBLEMS} more (see `kino scan --json`)")
+    else:
+        out(scan_summary(summary))
+        for problem in summary.problems[:MAX_PROBLEMS]:
+            out(f"  ! {problem.path}: {problem.message}")
+        if len(summary.problems) > MAX_PROBLEMS:
+            out(f"  … and {len(summary.problems) - MAX_PROBLEMS} more (see `kino scan --json`)")
+    if summary.stopped:
+        sys.stdout.flush()  # the last word, after the summary
+        read = (
+            f"{summary.files_read} of {summary.files_to_read} files read and kept"
+            if summary.files_to_read
+            else "no file read yet"
+        )
+        error(f"scan stopped: {read}; run kino scan again to finish")
 
 
 def _scan_with_progress(

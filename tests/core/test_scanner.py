@@ -871,3 +871,54 @@ def test_a_cancelled_scan_keeps_what_it_read(
     assert not again.stopped and again.files_read == len(layout) - summary.files_read
     assert (again.added, again.unchanged, again.removed) == (again.files_read, summary.added, 0)
     assert len(items(catalog_path)) == len(layout)
+
+
+def test_a_stopped_scan_removes_nothing_and_the_next_one_sees_the_move(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    """A file that seems gone may have moved into a folder the stopped scan did not read:
+    it stays, and the next scan finds the move (same id, so the same watch progress)."""
+    import threading
+
+    root = build_library({"A/01 - Song.mp3": "plain.mp3", "C/01 - Other.mp3": "song.mp3"})
+    scan(root, catalog_path, "music")
+    before = items(catalog_path)["A/01 - Song.mp3"]
+    (root / "Z").mkdir()
+    (root / "A/01 - Song.mp3").rename(root / "Z/01 - Song.mp3")
+    (root / "B").mkdir()
+    shutil.copyfile(root / "C/01 - Other.mp3", root / "B/01 - New.mp3")
+    cancel = threading.Event()
+
+    def progress(report) -> None:
+        if report.phase == "reading" and report.done > 0:
+            cancel.set()  # B is read, Z is not
+
+    summary = Scanner(Catalog(catalog_path), workers=1).scan(
+        [LibraryRoot(str(root), "music")], on_progress=progress, cancel=cancel
+    )
+    assert summary.stopped and (summary.files_read, summary.files_to_read) == (1, 2), summary
+    assert (summary.added, summary.removed, summary.moved) == (1, 0, 0), summary
+    assert set(items(catalog_path)) == {"A/01 - Song.mp3", "B/01 - New.mp3", "C/01 - Other.mp3"}
+
+    again = scan(root, catalog_path, "music")
+    assert (again.added, again.removed, again.moved, again.stopped) == (0, 0, 1, False), again
+    assert items(catalog_path)["Z/01 - Song.mp3"].id == before.id
+
+
+def test_a_scan_stopped_while_walking_changes_nothing(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    import threading
+
+    root = build_library({f"F{n:03d}/x.mp3": "plain.mp3" for n in range(70)})
+    cancel = threading.Event()
+
+    def progress(report) -> None:
+        if report.phase == "walking" and report.done >= 64:  # reported every 64 folders
+            cancel.set()  # as if Ctrl+C came during the walk
+
+    summary = Scanner(Catalog(catalog_path), workers=1).scan(
+        [LibraryRoot(str(root), "music")], on_progress=progress, cancel=cancel
+    )
+    assert summary.stopped and summary.added == 0 and summary.files_to_read == 0, summary
+    assert not catalog_path.exists() or items(catalog_path) == {}
