@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -108,7 +109,10 @@ def test_hostile_names_print_safely(run_kino, build_library: LibraryBuilder) -> 
     assert "\x1b" not in listing
     assert "Evil\\x1b[31m" in listing and "caf\\xe9" in listing
     items = json.loads(run_kino("ls", "--json").stdout)
-    paths = {os.fsencode(item["path"]) for item in items}
+    paths = {
+        base64.b64decode(i["path_bytes"]) if "path_bytes" in i else os.fsencode(i["path"])
+        for i in items
+    }
     assert os.fsencode(str(root)) + b"/caf\xe9 (2002).mkv" in paths
 
 
