@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import normalise_root
 from kino_tui.core.catalog import CatalogData, PackedCatalog
-from kino_tui.core.errors import CatalogDamaged, ItemNotFound
+from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
 
 if TYPE_CHECKING:
@@ -33,9 +33,22 @@ class Opening:
     rest: PackedCatalog | None
 
 
+def read_progress(library: Library) -> tuple[dict[str, Progress], list[str]]:
+    """Every item's progress, or none and a line saying why when the watch file cannot
+    be read (another user's file, a failing disk): the library is shown all the same."""
+    try:
+        return library.watch.all(), []
+    except DataFileUnreadable:
+        return {}, []  # said by store_warnings, which every load calls next
+
+
 def store_warnings(library: Library) -> list[str]:
-    """Lines for watch or history files found damaged (and set aside) so far."""
-    return library.watch.recover()
+    """Lines for watch or history files found damaged (and set aside) so far, or that
+    cannot be read at all."""
+    try:
+        return library.watch.recover()
+    except DataFileUnreadable as error:
+        return [f"{error}; watch progress and history are not shown until it can be read"]
 
 
 def load(library: Library) -> tuple[CatalogData, list[str]]:
@@ -45,16 +58,17 @@ def load(library: Library) -> tuple[CatalogData, list[str]]:
 
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
     data, warnings = load(library)
-    view = make_view(library, data.items.values(), library.watch.all())
+    progress, unread = read_progress(library)
+    view = make_view(library, data.items.values(), progress)
     view.section(view.first_section())  # built here, off the UI thread
-    return view, [*warnings, *store_warnings(library)]
+    return view, [*warnings, *unread, *store_warnings(library)]
 
 
 def load_opening(library: Library) -> Opening:
     from kino_tui.core.browse import OPENING_KINDS, first_section
 
-    progress = library.watch.all()
-    warnings = store_warnings(library)
+    progress, unread = read_progress(library)
+    warnings = [*unread, *store_warnings(library)]
     try:
         packed = library.catalog.read()
         section = first_section(packed.kinds)
