@@ -922,3 +922,29 @@ def test_a_scan_stopped_while_walking_changes_nothing(
     )
     assert summary.stopped and summary.added == 0 and summary.files_to_read == 0, summary
     assert not catalog_path.exists() or items(catalog_path) == {}
+
+
+def test_shared_walk_keeps_links_inside_the_root(tmp_path: Path, helpers: list[bool]) -> None:
+    """Links that leave the root are skipped the same way by the helper, including when
+    the folders it listed are listed again for reading."""
+    root, outside = tmp_path / "lib", tmp_path / "outside"
+    walk_layout(root)
+    (outside / "Album").mkdir(parents=True)
+    (outside / "Album/01 - Far.flac").write_bytes(b"far")
+    (outside / "02 - Far.flac").write_bytes(b"far")
+    for number in (7, 40, 71):  # deep in the subtrees handed out
+        album = root / f"Artist {number % 6}" / f"Album {number}"
+        (album / "elsewhere").symlink_to(outside / "Album")
+        (album / "03 - Far.flac").symlink_to(outside / "02 - Far.flac")
+    plain = walk(str(root))
+    together = walk(str(root), workers=2)
+    assert helpers == [True]
+    assert comparable_walk(together) == comparable_walk(plain)
+    assert len([p for p in plain.problems if "link outside the library folder" in p.message]) == 6
+    album = together.folders[str(root / "Artist 1/Album 7")]
+    album._files = None  # listed by the helper: listed again here for reading
+    assert "03 - Far.flac" not in album.names()
+    assert str(root / "Artist 1/Album 7/elsewhere") not in together.folders
+    followed = walk(str(root), workers=2, follow_links=True)
+    assert str(root / "Artist 1/Album 7/elsewhere") in followed.folders
+    assert "03 - Far.flac" in followed.folders[str(root / "Artist 1/Album 7")].names()
