@@ -529,10 +529,18 @@ def _batches(jobs: list[FolderJob]) -> list[list[int]]:
     return batches
 
 
-def _failed(job: FolderJob, error: BaseException) -> FolderResult:
+def _failed(job: FolderJob, error: BaseException | str) -> FolderResult:
+    """A folder whose reading failed (``error`` as raised, or in words): its items are
+    kept as they were and it is read again next scan."""
     from kino_tui.core.analysis import FolderResult
+    from kino_tui.core.probe import describe_error
 
-    problem = Problem(job.path, f"could not read folder: {error!r}")
+    if isinstance(error, str):
+        reason = error
+    else:  # an unexpected error: its type says most
+        text, name = describe_error(error), type(error).__name__
+        reason = text if text.startswith(name) else f"{name}: {text}"
+    problem = Problem(job.path, f"could not read folder: {reason}")
     return FolderResult(job.path, [], [problem], failed=True)
 
 
@@ -585,13 +593,13 @@ def _read_in_workers(
                 batch = waiting.pop()
                 try:
                     connection.send([jobs[i] for i in batch])
-                except OSError as error:  # the worker died while idle
-                    yield batch, [_failed(jobs[i], error) for i in batch]
+                except OSError:  # the worker died while idle: another one takes it
+                    waiting.append(batch)
                     continue
                 busy[connection] = batch
             if not busy:
                 if waiting and stopped_at is None:  # every worker died: nobody to read these
-                    died = RuntimeError("no reader process left")
+                    died = "no reader process left (read again next scan)"
                     for batch in reversed(waiting):
                         yield batch, [_failed(jobs[i], died) for i in batch]
                 break
@@ -605,7 +613,7 @@ def _read_in_workers(
                 except (EOFError, OSError):  # the worker died
                     if stopped_at is not None or (cancel is not None and cancel.is_set()):
                         continue  # ended along with kino (a signal to the group): not read
-                    died = RuntimeError("its reader process ended unexpectedly")
+                    died = "its reader process ended unexpectedly (read again next scan)"
                     yield batch, [_failed(jobs[i], died) for i in batch]
                     continue
                 idle.append(connection)

@@ -948,3 +948,43 @@ def test_shared_walk_keeps_links_inside_the_root(tmp_path: Path, helpers: list[b
     followed = walk(str(root), workers=2, follow_links=True)
     assert str(root / "Artist 1/Album 7/elsewhere") in followed.folders
     assert "03 - Far.flac" in followed.folders[str(root / "Artist 1/Album 7")].names()
+
+
+def test_a_reader_process_that_dies_costs_only_its_batch(
+    build_library: LibraryBuilder, catalog_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that dies (a crash in a media library, the OOM killer) is a problem line
+    for the folders it held; the other reader reads the rest, and the next scan reads
+    those folders again."""
+    import threading
+
+    from kino_tui.core import scanner as scanner_module
+
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs: readers are spawned and would not see the patch")
+    layout = {
+        f"Music/Artist/Album {a:02d}/{t:02d} - Song.mp3": "plain.mp3"
+        for a in range(12)
+        for t in range(1, 6)
+    }
+    root = build_library(layout)
+    real = scanner_module._analyse_batch
+
+    def crash_on_the_first_album(jobs):  # type: ignore[no-untyped-def]
+        if any(job.path.endswith("Album 00") for job in jobs):
+            os._exit(70)  # in the forked reader: it dies mid-batch
+        return real(jobs)
+
+    monkeypatch.setattr(scanner_module, "_analyse_batch", crash_on_the_first_album)
+    summary = scan(root, catalog_path, "music", workers=2)
+    crashed = {p.path for p in summary.problems}
+    assert not summary.stopped and crashed and str(root / "Music/Artist/Album 00") in crashed
+    assert all(
+        p.message == "could not read folder: its reader process ended unexpectedly"
+        " (read again next scan)"
+        for p in summary.problems
+    )
+    assert summary.added == len(layout) - 5 * len(crashed)
+    monkeypatch.setattr(scanner_module, "_analyse_batch", real)
+    again = scan(root, catalog_path, "music")
+    assert (again.added, again.errors) == (5 * len(crashed), 0)
