@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Sequence
@@ -25,7 +24,14 @@ from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, object
 from kino_tui.core.errors import CatalogDamaged
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
-from kino_tui.core.walker import FolderListing, Walking, WalkResult, _can_fork, walk
+from kino_tui.core.walker import (
+    FolderListing,
+    Walking,
+    WalkResult,
+    _can_fork,
+    end_with_parent,
+    walk,
+)
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
@@ -659,14 +665,7 @@ def _worker(connection: Connection, parent: int) -> None:
 def _end_with_parent(parent: int) -> None:
     """Die when ``parent`` dies, whatever kills it: the kernel's parent-death signal on
     Linux, and everywhere a thread that checks the parent every second."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before that took effect
-        os._exit(1)
+    end_with_parent(parent)
 
     def watch() -> None:
         while os.getppid() == parent:

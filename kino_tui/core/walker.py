@@ -510,10 +510,12 @@ class _Helper:
         for fd in (top_write, out_write):
             with contextlib.suppress(OSError):  # a helper that need not wait for the reader
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the helper: list, send, and leave without running any cleanup
             status = 1
             try:
+                end_with_parent(parent)
                 for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                     signal.signal(number, signal.SIG_DFL)  # end at once, no handler of kino's
                 os.close(top_read)
@@ -731,6 +733,18 @@ def _walk_tasks(
         _walk_subtrees([top.tasks[task]], visited, met, on_folder, strict=True)
         done[task] = met
     return done
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this (child) process die when ``parent`` does, however it ends: the kernel's
+    parent-death signal on Linux. Exits at once when the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
+    if os.getppid() != parent:  # it died before that took effect
+        os._exit(1)
 
 
 def _can_fork() -> bool:

@@ -120,3 +120,47 @@ def test_follow_links_is_a_checked_root_setting(tmp_path: Path) -> None:
     config.write_text('[[roots]]\npath = "/srv/a"\nfollow_links = "yes"\n')
     with pytest.raises(ConfigError, match=r"line 3.*follow_links must be true or false"):
         load_settings(config)
+
+
+HELPER_SCRIPT = """
+import os, sys, time
+from kino_tui.core import walker
+
+real = walker._read_folder
+
+def slow(path, within=None):
+    time.sleep(0.5)
+    return real(path, within)
+
+walker._read_folder = slow
+walking = walker.Walking(sys.argv[1], workers=2)
+assert walking._helper is not None
+print(walking._helper.pid, flush=True)
+time.sleep(0.3)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_the_walk_helper_dies_with_kino(tmp_path: Path) -> None:
+    """kino killed while its forked walk helper lists a (slow) tree: the helper goes too,
+    at once, instead of walking on for good (and holding kino's output open)."""
+    import sys
+    import time
+
+    for number in range(40):  # 20 s of listing for the helper
+        (tmp_path / "lib" / f"Folder {number}").mkdir(parents=True)
+    started = time.monotonic()
+    process = subprocess.run(  # returns when stdout closes: kino and its helper are gone
+        [sys.executable, "-c", HELPER_SCRIPT, str(tmp_path / "lib")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == -9, process.stderr
+    helper = int(process.stdout)
+    assert time.monotonic() - started < 5, "the walk helper outlived kino"
+    try:
+        state = Path(f"/proc/{helper}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return  # gone, and reaped
+    assert state in ("Z", "X"), "the walk helper outlived kino"
