@@ -16,7 +16,13 @@ from kino_tui.cli.output import error, out, warn_all, write_json
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
-from kino_tui.core.text import describe_item, describe_play, format_time, scan_summary
+from kino_tui.core.text import (
+    describe_item,
+    describe_play,
+    format_time,
+    scan_stopped,
+    scan_summary,
+)
 from kino_tui.paths import default_library_folders
 from kino_tui.service import Library, PlayPlan
 
@@ -113,12 +119,7 @@ def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
             out(f"  … and {len(summary.problems) - MAX_PROBLEMS} more (see `kino scan --json`)")
     if summary.stopped:
         sys.stdout.flush()  # the last word, after the summary
-        read = (
-            f"{summary.files_read} of {summary.files_to_read} files read and kept"
-            if summary.files_to_read
-            else "no file read yet"
-        )
-        error(f"scan stopped: {read}; run kino scan again to finish")
+        error(scan_stopped(summary))
 
 
 def _scan_with_progress(

@@ -53,9 +53,6 @@ class ItemNotFound(KinoError):
     """No catalog item matches the id or path the user gave."""
 
 
-class ScanCancelled(KinoError):
-    """The scan was cancelled before it wrote anything."""
-
 
 class DataFileUnwritable(KinoError):
     """kino cannot write one of its files (a read-only folder or mount, another user's

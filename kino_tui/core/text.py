@@ -83,12 +83,23 @@ def _how_far(play: Mapping[str, Any]) -> str:
 
 def scan_summary(summary: ScanSummary) -> str:
     """``scan finished in 1.2 s: 3 added, …`` for the command line and the status line."""
+    verb = "stopped after" if summary.stopped else "finished in"
     return (
-        f"scan finished in {summary.seconds:.1f} s: {summary.added} added, "
+        f"scan {verb} {summary.seconds:.1f} s: {summary.added} added, "
         f"{summary.updated} updated, {summary.moved} moved, {summary.removed} removed, "
         f"{summary.unavailable} unavailable, {summary.unchanged} unchanged, "
         f"{plural(summary.errors, 'problem')}"
     )
+
+
+def scan_stopped(summary: ScanSummary) -> str:
+    """What a stopped scan kept, and what to do next."""
+    read = (
+        f"{summary.files_read:,} of {summary.files_to_read:,} files read and kept"
+        if summary.files_to_read
+        else "no file read yet"
+    )
+    return f"scan stopped: {read}; run kino scan again to finish"
 
 
 def scan_progress(progress: ScanProgress) -> str:
