@@ -152,10 +152,10 @@ def test_a_signalled_scan_stops_and_keeps_what_it_read(
         os.kill(scan.pid, number)
     assert scan.wait(timeout=20) == status
     stderr = assert_nothing_left(scan, token).decode()
-    found = re.search(r"scan stopped: (\d+) of (\d+) files read and kept", stderr)
+    found = re.search(r"scan stopped: ([\d,]+) of ([\d,]+) files read and kept", stderr)
     assert found, stderr
     assert "Traceback" not in stderr, stderr
-    read, total = int(found[1]), int(found[2])
+    read, total = (int(number.replace(",", "")) for number in (found[1], found[2]))
     assert total == FILES and 0 < read < FILES, stderr
     assert listed(env) == read  # one item a file in this library
 
