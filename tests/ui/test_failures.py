@@ -183,3 +183,24 @@ async def test_terminal_play_without_a_terminal_to_hand_over(
         status = str(app.screen.query_one("#status", Static).content)
         assert "movies" in status  # the screen is still kino's
         await quits(app, pilot)
+
+
+async def test_a_catalog_that_cannot_be_read_ends_loading_with_a_message(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """The catalog path is a folder (an odd disk): kino says so instead of sitting on
+    "Loading the catalog…" for ever, shows an empty library, and q quits."""
+    library_with(kino_paths, build_library, HEADLESS)
+    kino_paths.catalog_file.unlink()
+    kino_paths.catalog_file.mkdir()
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one("#status", Static)
+        await until(
+            pilot,
+            lambda: "could not be loaded" in str(status.content),
+            "the loading failure in the status line",
+        )
+        assert "catalog.json" in str(status.content)
+        assert app.browser.complete and "Loading" not in str(status.content)
+        await quits(app, pilot)
