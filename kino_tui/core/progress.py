@@ -35,15 +35,19 @@ def progress_after_play(
 
     ``before`` is the progress when playback started, so calling this again with a
     later position during the same playback gives the same play count, not one more.
+    Watched is decided by the position reached, never by the end of the file alone: a
+    file that ends at a third of its length (a truncated download) is not watched.
     """
     after = replace(before, last_played=now)
     if duration:
         after.duration = duration
     if position is None and not reached_end:
         return after  # the player never reported a position: nothing learned
-    position = max(0.0, position or 0.0)
     total = duration or before.duration
-    if reached_end or (total and _is_finished(position, total, rules)):
+    if reached_end and (position is None or not total or position >= total - END_SLACK_SECONDS):
+        return _completed(after)  # the end of the file was the end of the item
+    position = max(0.0, position or 0.0)
+    if total and _is_finished(position, total, rules):
         return _completed(after)
     if not total:
         after.position = position  # unknown length (a stream, an unprobed file): resume there
@@ -55,6 +59,12 @@ def progress_after_play(
         return _completed(after)  # short items are watched or not, never resumed
     after.position = position
     return after
+
+
+#: A player's last reported position may lag the end of the file by this much (VLC is
+#: asked once a second, in whole seconds). Further from the end, an end of file is a
+#: truncated download or a player stopped early (``--end``): the position decides.
+END_SLACK_SECONDS = 2.0
 
 
 def _is_finished(position: float, total: float, rules: ResumeRules) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kino_tui.core.models import Progress
 from kino_tui.core.progress import ResumeRules, progress_after_play, start_position
 from kino_tui.core.text import format_time
@@ -38,8 +40,20 @@ def test_within_the_last_second_is_watched() -> None:
     assert progress.watched
 
 
-def test_end_of_file_is_watched_whatever_the_last_position() -> None:
-    assert after(10.0, reached_end=True).watched
+@pytest.mark.parametrize(
+    ("position", "watched"),
+    [
+        (HOUR - 1.5, True),  # the last report lagged the end a little
+        (None, True),  # the player never said where it was: the end is all we know
+        (HOUR / 3, False),  # a truncated download ends at a third
+        (0.5 * HOUR, False),  # a player stopped early by its own --end
+    ],
+)
+def test_end_of_file_counts_only_near_the_end(position: float | None, watched: bool) -> None:
+    progress = after(position, reached_end=True)  # type: ignore[arg-type]
+    assert progress.watched == watched
+    if not watched:
+        assert progress.position == position  # the resume point stays
 
 
 def test_short_items_are_watched_or_not_never_resumed() -> None:

@@ -15,6 +15,7 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.players.mpv import edl_target
 from kino_tui.core.progress import start_position
+from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.core.players.conftest import (
     MpvClient,
@@ -199,3 +200,39 @@ def test_offline_file_is_a_clear_error(long_movie: tuple[Library, MediaItem]) ->
     with pytest.raises(PlayerError, match="is not there: is its drive or network share mounted"):
         PlaybackSession(item, library.watch, headless_settings(), 0.0).run()
     assert library.watch.history() == []
+
+
+FAST = ("--vo=null", "--ao=null", "--speed=40")
+
+
+def test_a_truncated_download_is_not_watched(
+    kino_paths: KinoPaths, build_library, long_clip: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """The file ends at a third of the length its header declares: the end of the file
+    is not the end of the film, so it keeps its resume point."""
+    root = build_library({})
+    target = root / "Movies/Cut (2020)/Cut (2020).mkv"
+    target.parent.mkdir(parents=True)
+    data = long_clip.read_bytes()
+    target.write_bytes(data[: len(data) // 3])
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "movies")])
+    (item,) = library.load()[0].items.values()
+    assert item.duration and item.duration > 300  # the header still says 400 s
+    settings = headless_settings(extra_args={"mpv": FAST})
+    result = PlaybackSession(item, library.watch, settings, 0.0).run()
+    assert result.state.reached_end and result.error is None
+    saved = library.watch.get(item.id)
+    assert not saved.watched and saved.play_count == 0
+    assert 0.2 * item.duration < saved.position < 0.5 * item.duration
+
+
+def test_a_player_stopped_early_by_its_own_options_is_not_watched(
+    long_movie: tuple[Library, MediaItem],
+) -> None:
+    library, item = long_movie
+    settings = headless_settings(extra_args={"mpv": (*FAST, "--end=150")})
+    result = PlaybackSession(item, library.watch, settings, 100.0).run()
+    assert result.state.reached_end and result.error is None
+    saved = library.watch.get(item.id)
+    assert not saved.watched and 145 <= saved.position <= 151
