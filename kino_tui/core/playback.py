@@ -257,6 +257,7 @@ class PlaybackSession:
             self.settings.rules,
             now_iso(),
             reached_end=self.state.reached_end,
+            resumable=self.item.kind != "track",
         )
         self._store(progress)
         return progress

@@ -30,6 +30,7 @@ def progress_after_play(
     rules: ResumeRules,
     now: str,
     reached_end: bool = False,
+    resumable: bool = True,
 ) -> Progress:
     """The progress to store when playback stands at ``position`` (or ended there).
 
@@ -37,6 +38,8 @@ def progress_after_play(
     later position during the same playback gives the same play count, not one more.
     Watched is decided by the position reached, never by the end of the file alone: a
     file that ends at a third of its length (a truncated download) is not watched.
+    Items that are not ``resumable`` (music) are played or not, and counted, like short
+    items: they never keep a resume point.
     """
     after = replace(before, last_played=now)
     if duration:
@@ -50,13 +53,14 @@ def progress_after_play(
     if total and _is_finished(position, total, rules):
         return _completed(after)
     if not total:
-        after.position = position  # unknown length (a stream, an unprobed file): resume there
+        if resumable:
+            after.position = position  # unknown length (a stream, an unprobed file): resume there
         return after
     if position < total * rules.min_resume_percent / 100:
         after.position = 0.0
         return after
-    if total < rules.min_resume_seconds:
-        return _completed(after)  # short items are watched or not, never resumed
+    if total < rules.min_resume_seconds or not resumable:
+        return _completed(after)  # short items and music are played or not, never resumed
     after.position = position
     return after
 

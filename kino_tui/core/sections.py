@@ -27,11 +27,15 @@ def episode_order(item: MediaItem) -> tuple[int, int, str, str]:
 def continue_watching(
     items: Mapping[str, MediaItem], progress: Mapping[str, Progress]
 ) -> list[MediaItem]:
-    """Items with a resume point, most recently played first."""
+    """Items with a resume point, most recently played first (never music: a track is
+    played or not)."""
     started = [
         (state.last_played or "", item)
         for item_id, state in progress.items()
-        if state.position > 0 and not state.watched and (item := items.get(item_id))
+        if state.position > 0
+        and not state.watched
+        and (item := items.get(item_id)) is not None
+        and item.kind != "track"
     ]
     return [item for _, item in sorted(started, key=lambda pair: pair[0], reverse=True)]
 

@@ -105,3 +105,15 @@ def test_start_position_follows_the_resume_setting() -> None:
     assert start_position(stopped, "never") == 0.0
     assert start_position(stopped, "always", explicit=42.0) == 42.0
     assert start_position(Progress(), "always") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("position", "duration", "watched"),
+    [(30.0, 600.0, True), (10.0, 600.0, False), (300.0, None, False), (590.0, 600.0, True)],
+)
+def test_music_is_played_or_not_never_resumed(
+    position: float, duration: float | None, watched: bool
+) -> None:
+    progress = progress_after_play(Progress(), position, duration, RULES, NOW, resumable=False)
+    assert progress.position == 0 and progress.watched == watched
+    assert progress.play_count == (1 if watched else 0)

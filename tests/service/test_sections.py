@@ -71,6 +71,9 @@ def test_next_up(watched: dict[str, float], options: dict, expected: list[str]) 
 
 
 ITEMS = {item.id: item for show in SHOWS.values() for item in show}
+ITEMS["track"] = MediaItem(
+    id="track", kind="track", path="/music/A/B/01.flac", root="/music", parts=["/music/A/B/01.flac"]
+)
 
 CONTINUE_CASES = [
     pytest.param({}, [], id="nothing started"),
@@ -81,6 +84,7 @@ CONTINUE_CASES = [
     ),
     pytest.param({"Dark-1-1": (0, 5)}, [], id="no resume point, not listed"),
     pytest.param({"gone": (600, 1)}, [], id="progress of an item no longer in the catalog"),
+    pytest.param({"track": (100, 1)}, [], id="music never continues (an old resume point)"),
 ]  # fmt: skip
 
 

@@ -236,3 +236,26 @@ def test_a_player_stopped_early_by_its_own_options_is_not_watched(
     assert result.state.reached_end and result.error is None
     saved = library.watch.get(item.id)
     assert not saved.watched and 145 <= saved.position <= 151
+
+
+def test_a_track_stopped_part_way_is_played_not_resumed(
+    kino_paths: KinoPaths, build_library, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Music keeps no resume point (and so never shows in Continue Watching)."""
+    from tests.conftest import ffmpeg
+
+    root = build_library({})
+    track = root / "Music/Artist/Album/01 - Long Song.mp3"
+    track.parent.mkdir(parents=True)
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=400:sample_rate=8000", "-b:a", "16k",
+           "-metadata", "title=Long Song", "-metadata", "artist=Artist", str(track))  # fmt: skip
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "music")])
+    (item,) = library.load()[0].items.values()
+    assert item.kind == "track"
+    settings = headless_settings(extra_args={"mpv": (*FAST, "--end=100")})
+    PlaybackSession(item, library.watch, settings, 0.0).run()
+    saved = library.watch.get(item.id)
+    assert saved.position == 0 and saved.watched and saved.play_count == 1
+    items, _ = library.section_items("continue-watching")
+    assert items == []
