@@ -68,7 +68,9 @@ def describe_play(play: Mapping[str, Any]) -> str:
     title = play.get("title") or play.get("path")
     if play.get("kind") == "episode" and play.get("series"):
         number = episode_number(play.get("season"), play.get("episode"))
-        title = f"{play['series']} {number} {title}" if number else f"{play['series']} {title}"
+        label = f"{play['series']} {number}".strip()
+        named_by_file = str(play.get("path") or "").endswith("/" + str(title))
+        title = label if named_by_file else f"{label} {title}"  # not "Dark S01E02 Dark S01E02.mkv"
     if play.get("error"):
         how_far = "did not play" if not play.get("position") else _how_far(play)
     else:

@@ -19,7 +19,7 @@ from textual.app import SuspendNotSupported
 from kino_tui.core.display import printable
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.text import format_time
+from kino_tui.core.text import describe_item, format_time
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ class PlaybackController:
             return
         self.next_item = following
         self.app.notify(
-            f"Up next: {printable(following.display_title)}. Press n to play it.",
+            f"Up next: {printable(describe_item(following))}. Press n to play it.",
             title="Episode finished",
             timeout=15,
             markup=False,

@@ -137,3 +137,16 @@ def test_counts_are_singular_or_plural() -> None:
     assert show.detail == "1 season · 1 episode"
     (season,) = one.children(show)
     assert season.detail == "1 episode"
+
+
+def test_history_lines_do_not_repeat_a_file_name() -> None:
+    from kino_tui.core.text import describe_play
+
+    play = {
+        "kind": "episode", "series": "Dark", "season": 1, "episode": 2,
+        "title": "Dark S01E02.mkv", "path": "/tv/Dark/Dark S01E02.mkv",
+        "ended_at": "2026-11-27T20:00:00+00:00", "watched": True, "player": "mpv",
+    }  # fmt: skip
+    assert "Dark S01E02  (watched, mpv)" in describe_play(play)
+    titled = {**play, "title": "Lies"}
+    assert "Dark S01E02 Lies  (watched, mpv)" in describe_play(titled)
