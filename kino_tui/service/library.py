@@ -91,6 +91,16 @@ class Library:
         data, warnings = self.load()
         return loading.find_items(data, target), warnings
 
+    def progress_since(
+        self, signature: tuple[int, int] | None
+    ) -> tuple[tuple[int, int], dict[str, Progress]] | None:
+        """Every item's progress, with the watch file's new signature, when another
+        process has written it since ``signature``; None when nothing changed."""
+        current = self.watch.signature()
+        if current is None or current == signature:
+            return None
+        return current, self.watch.all()
+
     def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
         """Items as ``kino ls --json`` prints them, each with its progress."""
         return loading.item_records(items, self.watch.all())

@@ -237,13 +237,12 @@ class BrowserScreen(Screen[None]):
     # -- watch state from elsewhere -------------------------------------------------
     def check_watch_state(self) -> None:
         """Read the watch file again when another process has written it (in a worker)."""
-        store = self.kino.library.watch
+        library = self.kino.library
 
         def poll() -> None:
-            signature = store.signature()
-            if signature is None or signature == self._watch_signature:
-                return
-            self.post_message(WatchStateRead(signature, store.all()))
+            changed = library.progress_since(self._watch_signature)
+            if changed is not None:
+                self.post_message(WatchStateRead(*changed))
 
         self.kino.start_worker(
             poll,
