@@ -158,3 +158,27 @@ def test_sections_follow_a_realistic_history(
     )
     with_old = [Path(i["path"]).stem for i in items(run_kino, "--section", "next-up")]
     assert "Old Show S01E02" in with_old
+
+
+def test_play_a_season_plays_it_all_through_one_player(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library(
+        {f"TV/Dark/Season 01/Dark S01E0{n}.mkv": "h264.mkv" for n in (3, 1, 2)}
+    )
+    run_kino("scan", str(root))
+    season = str(root / "TV/Dark/Season 01")
+    argv = shlex.split(run_kino("play", season, "--print-command").stdout)
+    files = [arg for arg in argv if arg.startswith(str(root))]
+    assert [Path(f).name for f in files] == [f"Dark S01E0{n}.mkv" for n in (1, 2, 3)]
+    played = run_kino("play", season)
+    assert "playing 3 items with mpv, first Dark S01E01" in played.stdout
+    assert played.stdout.count("watched Dark S01E0") == 3
+    plays = json.loads(run_kino("history", "--json").stdout)
+    assert sorted(p["episode"] for p in plays) == [1, 2, 3]
+    assert all(i["progress"]["watched"] and i["progress"]["play_count"] == 1
+               for i in items(run_kino))  # fmt: skip
+    shuffled = run_kino("play", season, "--shuffle")
+    assert shuffled.stdout.count("watched Dark S01E0") == 3
+    assert all(i["progress"]["play_count"] == 2 for i in items(run_kino))

@@ -52,7 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         help="list a watch section in its own order instead of the whole catalog",
     )
     ls.add_argument("--json", action="store_true", help="print one JSON array of items")
-    play = commands.add_parser("play", help="play an item (by id or path) and record progress")
+    play = commands.add_parser(
+        "play",
+        help="play an item, or a whole season, show, album or artist (by id or folder), "
+        "and record progress",
+    )
     play.add_argument("target", metavar="ID_OR_PATH")
     play.add_argument("--player", choices=("mpv", "vlc"), help="override player in config.toml")
     play.add_argument(
@@ -60,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument(
         "--print-command", action="store_true", help="print the player's argument list, don't play"
+    )
+    play.add_argument(
+        "--shuffle", action="store_true", help="a season, show, album or artist in random order"
     )
     watched = commands.add_parser(
         "watched", help="mark an item, or everything under a folder, as watched"

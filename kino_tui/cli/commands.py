@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kino_tui.cli.output import error, out, warn_all, write_json
 from kino_tui.core.display import printable
@@ -20,11 +20,15 @@ from kino_tui.core.text import (
     describe_item,
     describe_play,
     format_time,
+    plural,
     scan_stopped,
     scan_summary,
 )
 from kino_tui.paths import default_library_folders
 from kino_tui.service import Library, PlayPlan
+
+if TYPE_CHECKING:
+    from kino_tui.core.playback import PlaybackResult
 
 MAX_PROBLEMS = 20
 PROGRESS_REFRESH_SECONDS = 0.1
@@ -194,6 +198,7 @@ def _resume_answer(plan: PlayPlan) -> float:
 def play(library: Library, args: argparse.Namespace) -> int:
     items, warnings = library.find_items(args.target)
     warn_all(warnings)
+    items = library.play_order(items, shuffle=args.shuffle)
     plan = library.plan_play(items, start=args.start, player=args.player)
     if plan.ask:
         plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
@@ -203,23 +208,37 @@ def play(library: Library, args: argparse.Namespace) -> int:
     library.check_playable(plan)
     session = library.session(plan)
     start = f" from {format_time(plan.start)}" if plan.start else ""
-    out(f"playing {plan.item.display_title} with {session.player_name}{start}")
+    queued = len(session.queue)
+    if queued > 1:
+        first = describe_item(plan.item)
+        out(f"playing {plural(queued, 'item')} with {session.player_name}, first {first}{start}")
+    else:
+        out(f"playing {plan.item.display_title} with {session.player_name}{start}")
+        if len(plan.items) > 1:  # VLC: kino follows it through one item
+            out(f"(VLC plays one item at a time here: use mpv for all {len(plan.items)})")
     # Ctrl-C belongs to the player (it quits and kino saves where it stopped).
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        result = session.run()
+        session.run()
     finally:
         signal.signal(signal.SIGINT, previous)
+    statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    return max(statuses, default=0)
+
+
+def _say_how_it_ended(result: PlaybackResult, in_queue: bool) -> int:
     state = result.progress
+    title = describe_item(result.item) if in_queue else result.item.display_title
+    where = f"{title}: " if in_queue else ""
     if result.never_played:
         pass  # nothing was recorded: the error below says why
     elif state.watched and state.position == 0:
-        out(f"watched {plan.item.display_title} (played {state.play_count}×)")
+        out(f"watched {title} (played {state.play_count}×)")
     elif state.position:
-        duration = state.duration or plan.item.duration
-        out(f"stopped at {format_time(state.position)} of {format_time(duration)}")
+        duration = state.duration or result.item.duration
+        out(f"{where}stopped at {format_time(state.position)} of {format_time(duration)}")
     if result.error:
-        error(result.error)
+        error(f"{where}{result.error}")
         return 1
     return 0
 

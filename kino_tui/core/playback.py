@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
-from kino_tui.core.players.base import Change
+from kino_tui.core.players.base import Change, ItemEnd
 from kino_tui.core.progress import progress_after_play
 from kino_tui.core.watchstate import WatchStore, now_iso
 
@@ -44,7 +44,8 @@ class PlaybackResult:
 
 
 class PlaybackSession:
-    """Plays one item with the chosen player and records how far the user got."""
+    """Plays an item, or a queue of items through one player process (mpv; VLC plays the
+    first), and records how far the user got in each."""
 
     def __init__(
         self,
@@ -55,8 +56,13 @@ class PlaybackSession:
         player: str | None = None,
         window: bool | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
+        following: Sequence[MediaItem] = (),
     ) -> None:
-        self.item = item
+        #: What plays, in order: ``item`` first, then ``following`` (one player process).
+        self.queue: list[MediaItem] = [item, *following]
+        self.item = item  # the item playing now
+        #: How each item of the queue that has ended went, in the order they ended.
+        self.results: list[PlaybackResult] = []
         self.store = store
         self.settings = settings
         self.on_update = on_update
@@ -75,6 +81,7 @@ class PlaybackSession:
             terminal_vo=settings.terminal_vo or "tct",
             extra_args=settings.extra_args.get(self.player_name, ()),
             title=item.display_title,
+            following=tuple(tuple(i.parts or [i.path]) for i in following),
         )
         socket_name = "mpv.sock" if self.player_name == "mpv" else "vlc.sock"
         self.player: Player = make_player(
@@ -84,6 +91,7 @@ class PlaybackSession:
             str(self._directory / socket_name),
         )
         self.state = PlayerState()
+        self._before = Progress()  # the playing item's progress when it started
         self.process: subprocess.Popen[bytes] | None = None
         self._stop = threading.Event()
 
@@ -162,7 +170,7 @@ class PlaybackSession:
             shutil.rmtree(self._directory, ignore_errors=True)
 
     def _run(self) -> PlaybackResult:
-        before = self.store.get(self.item.id)
+        before = self._before = self.store.get(self.item.id)
         log_path = self._directory / "player.log"
         argv = self.command()
         with open(log_path, "wb") as log:
@@ -184,12 +192,26 @@ class PlaybackSession:
         if self._stop.is_set() and not self.state.error:
             error = None  # kino asked it to stop (mpv then exits with status 4)
         error = error or self.save_error
+        ended = ItemEnd(
+            self.state.item_index,
+            self.state.position,
+            self.state.duration,
+            self.state.reached_end,
+            self.state.error,
+        )
+        never_played = bool(error) and progress is self._before
+        return self._record(ended, progress, error, never_played)
+
+    def _record(
+        self, ended: ItemEnd, progress: Progress, error: str | None, never_played: bool = False
+    ) -> PlaybackResult:
+        """The history line of the item that just ended, and its result."""
         record = {
             "player": self.player_name,
             "started_at": self._started_at,
             "ended_at": now_iso(),
-            "position": self.state.position,
-            "duration": self.state.duration or self.item.duration,
+            "position": ended.position,
+            "duration": ended.duration or self.item.duration,
             "watched": progress.watched,
             "error": error,
         }
@@ -197,8 +219,20 @@ class PlaybackSession:
             self.store.add_history(self.item, record)
         except (OSError, KinoError) as failure:
             error = error or f"the play could not be added to the history: {failure}"
-        never_played = bool(error) and progress is before
-        return PlaybackResult(self.item, progress, self.state, error, never_played)
+        result = PlaybackResult(self.item, progress, self.state, error, never_played)
+        self.results.append(result)
+        return result
+
+    def _item_ended(self, ended: ItemEnd) -> None:
+        """The player moved on from an item of the queue: record it, follow the next."""
+        progress = self._progress_at(self._before, ended)
+        if ended.position is not None or ended.reached_end:
+            self._store(progress)
+        self._record(ended, progress, ended.error)
+        self.item = self.queue[min(self.state.item_index, len(self.queue) - 1)]
+        self._before = self.store.get(self.item.id)
+        self._started_at = now_iso()
+        self._start = 0.0
 
     def _follow(self, process: subprocess.Popen[bytes], before: Progress) -> Progress:
         self._started_at = now_iso()
@@ -221,15 +255,24 @@ class PlaybackSession:
                 change = None
             if change is not None and self.on_update is not None:
                 self.on_update(self.state)
-            due = time.monotonic() - saved_at >= rules.save_interval
-            moved = self.state.position != saved_position
-            known = self.state.position is not None or self.state.reached_end
-            if known and (change in ("pause", "seek", "end") or (due and moved)):
-                progress = self._save(before)
-                saved_at, saved_position = time.monotonic(), self.state.position
+            with self.state.lock:  # the follower moves to the next item under this lock
+                while self.state.finished:
+                    self._item_ended(self.state.finished.pop(0))
+                    before = progress = self._before
+                    saved_position = None
+                due = time.monotonic() - saved_at >= rules.save_interval
+                moved = self.state.position != saved_position
+                known = self.state.position is not None or self.state.reached_end
+                if known and (change in ("pause", "seek", "end") or (due and moved)):
+                    progress = self._save(before)
+                    saved_at, saved_position = time.monotonic(), self.state.position
             if process.poll() is not None:
                 follower.join(timeout=2.0)
                 if not follower.is_alive() and changes.empty():
+                    with self.state.lock:
+                        while self.state.finished:
+                            self._item_ended(self.state.finished.pop(0))
+                            before = progress = self._before
                     break
         if self.state.reached_end:
             return self._save(before)
@@ -250,17 +293,23 @@ class PlaybackSession:
         return failed and position <= self._start + 1.0
 
     def _save(self, before: Progress) -> Progress:
-        progress = progress_after_play(
-            before,
-            self.state.position,
-            self.state.duration or self.item.duration,
-            self.settings.rules,
-            now_iso(),
-            reached_end=self.state.reached_end,
-            resumable=self.item.kind != "track",
-        )
+        state = self.state
+        ended = ItemEnd(state.item_index, state.position, state.duration, state.reached_end, None)
+        progress = self._progress_at(before, ended)
         self._store(progress)
         return progress
+
+    def _progress_at(self, before: Progress, ended: ItemEnd) -> Progress:
+        """The current item's progress when the player stands (or ended) as ``ended`` says."""
+        return progress_after_play(
+            before,
+            ended.position,
+            ended.duration or self.item.duration,
+            self.settings.rules,
+            now_iso(),
+            reached_end=ended.reached_end,
+            resumable=self.item.kind != "track",
+        )
 
     def _store(self, progress: Progress) -> None:
         try:

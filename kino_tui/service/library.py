@@ -153,6 +153,10 @@ class Library:
         """What to play, with which player, and where to start (or whether to ask)."""
         return playing.plan(self, items, start, player, progress)
 
+    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
+        """A season, show, album or artist in the order it plays (or shuffled)."""
+        return playing.play_order(items, shuffle)
+
     def check_playable(self, plan: PlayPlan) -> None:
         """Raise ``PlayerError`` with what to do when the plan cannot start here."""
         playing.check_playable(self, plan)

@@ -7,6 +7,7 @@ resume question when :attr:`PlayPlan.ask` says so, then run the core's session.
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,6 +56,25 @@ def decide_start(
     if resume_point <= 0 or resume == "never":
         return 0.0, False
     return resume_point, resume == "ask"
+
+
+def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
+    """The order a queue plays in: episodes by season and number, tracks by disc and
+    number, anything else by path; shuffled when asked."""
+    from kino_tui.core.sections import episode_order
+
+    def key(item: MediaItem) -> tuple[object, ...]:
+        if item.kind == "episode":
+            return (item.series or "", *episode_order(item))
+        if item.kind == "track":
+            return (item.album_artist or item.artist or "", item.album or "",
+                    item.disc or 0, item.track or 0, item.path)  # fmt: skip
+        return (item.path,)
+
+    ordered = sorted(items, key=key)
+    if shuffle:
+        random.shuffle(ordered)
+    return ordered
 
 
 def plan(
@@ -125,4 +145,10 @@ def session_for(
         player=play.player,
         window=window,
         on_update=on_update,
+        following=play.items[1:] if plays_queues(play.player) else (),
     )
+
+
+def plays_queues(player: str) -> bool:
+    """mpv plays a whole queue in one process; kino follows VLC through one item."""
+    return player == "mpv"

@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 from kino_tui.core.errors import PlayerError
 
 #: Why the player told kino something: a new position, a pause, a seek, the end of the media.
-Change = Literal["position", "pause", "seek", "end"]
+Change = Literal["position", "pause", "seek", "end", "item"]
 Emit = Callable[[Change], None]
 CONNECT_TIMEOUT = 15.0
 
@@ -30,6 +30,9 @@ class LaunchOptions:
     terminal_vo: str = "tct"
     extra_args: tuple[str, ...] = ()
     title: str | None = None
+    #: The parts of each item that plays after the first, in order (one player process
+    #: plays the whole queue; players that cannot follow a queue play the first only).
+    following: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(slots=True)
@@ -43,6 +46,33 @@ class PlayerState:
     error: str | None = None
     part: int = 0
     part_lengths: dict[int, float] = field(default_factory=dict)
+    #: Which item of the queue plays (0: the first).
+    item_index: int = 0
+    #: Items the player has moved on from, with how each ended, oldest first.
+    finished: list[ItemEnd] = field(default_factory=list)
+    #: Held while the state is changed or read as a whole (the follower thread changes it).
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def next_item(self, index: int) -> None:
+        """The player moved to item ``index`` of the queue: keep how the last one ended,
+        start afresh for the new one (the caller holds :attr:`lock`)."""
+        self.finished.append(
+            ItemEnd(self.item_index, self.position, self.duration, self.reached_end, self.error)
+        )
+        self.item_index = index
+        self.position = self.duration = self.error = None
+        self.reached_end = self.paused = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEnd:
+    """How one item of a queue ended: where the player was, and whether it reached the end."""
+
+    index: int
+    position: float | None
+    duration: float | None
+    reached_end: bool
+    error: str | None
 
 
 class Player(ABC):

@@ -7,14 +7,25 @@ import os
 import subprocess
 from typing import Any, ClassVar
 
-from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
+from kino_tui.core.players.base import (
+    Change,
+    Emit,
+    Player,
+    PlayerState,
+    connect_unix,
+    read_lines,
+)
 
-_OBSERVED = ("time-pos", "duration", "pause")
+_OBSERVED = ("time-pos", "duration", "pause", "playlist-pos")
 
 
 def edl_target(parts: list[str]) -> str:
     """One ``edl://`` timeline of several files; ``%bytes%`` quoting keeps any name intact."""
     return "edl://" + ";".join(f"%{len(os.fsencode(part))}%{part}" for part in parts)
+
+
+def _target(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else edl_target(parts)
 
 
 class MpvPlayer(Player):
@@ -32,10 +43,11 @@ class MpvPlayer(Player):
             # Without this mpv plays to the end, then reports the file as failed.
             "--audio-fallback-to-null=yes",
         ]
+        first: list[str] = []  # options of the first item only
         if options.start > 0:
-            argv.append(f"--start={options.start:.3f}")
+            first.append(f"--start={options.start:.3f}")
         if options.title:
-            argv.append(f"--force-media-title={options.title}")
+            first.append(f"--force-media-title={options.title}")
         if options.window:
             # No terminal input, and only errors on its output, which kino keeps to
             # explain a player that stops at once (--terminal=no would silence them).
@@ -43,8 +55,15 @@ class MpvPlayer(Player):
         else:
             argv.append(f"--vo={options.terminal_vo}")
         argv += options.extra_args
-        target = self.parts[0] if len(self.parts) == 1 else edl_target(self.parts)
-        return [*argv, "--", target]
+        target = _target(self.parts)
+        if not options.following:
+            return [*argv, *first, "--", target]
+        # A queue: one playlist. The first item's own options go in a per-file group
+        # (a plain --start would start every item there); "--" cannot be inside the
+        # group, and needs not: the target is an absolute path or an edl:// timeline.
+        assert target.startswith(("/", "edl://")), target
+        following = [_target(list(parts)) for parts in options.following]
+        return [*argv, "--{", *first, target, "--}", "--", *following]
 
     def _command(self, *args: object) -> bool:
         return self._send(json.dumps({"command": list(args)}).encode() + b"\n")
@@ -69,27 +88,45 @@ class MpvPlayer(Player):
                 except ValueError:
                     continue
                 if isinstance(message, dict) and "event" in message:
-                    _apply(message, state, emit)
+                    with state.lock:
+                        change = _apply(message, state)
+                    if change is not None:
+                        emit(change)
+
+    def next(self) -> bool:
+        """Skip to the next item of the queue."""
+        return self._command("playlist-next")
+
+    def previous(self) -> bool:
+        """Back to the previous item of the queue."""
+        return self._command("playlist-prev")
 
 
-def _apply(message: dict[str, Any], state: PlayerState, emit: Emit) -> None:
+def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:
+    """Apply one event to the state (the caller holds its lock); what changed, if anything
+    the session must act on."""
     event = message["event"]
     if event == "property-change":
         name, value = message.get("name"), message.get("data")
         if name == "time-pos" and isinstance(value, int | float):
             state.position = float(value)
-            emit("position")
-        elif name == "duration" and isinstance(value, int | float):
+            return "position"
+        if name == "duration" and isinstance(value, int | float):
             state.duration = float(value)
         elif name == "pause" and isinstance(value, bool):
             state.paused = value
-            emit("pause")
-    elif event == "playback-restart":
-        emit("seek")  # sent after every seek, once the new position is known
-    elif event == "end-file":
+            return "pause"
+        elif name == "playlist-pos" and isinstance(value, int) and 0 <= value != state.item_index:
+            state.next_item(value)
+            return "item"
+        return None
+    if event == "playback-restart":
+        return "seek"  # sent after every seek, once the new position is known
+    if event == "end-file":
         reason = message.get("reason")
         if reason == "eof":
             state.reached_end = True
-            emit("end")
-        elif reason == "error":
+            return "end"
+        if reason == "error":
             state.error = f"mpv could not play the file ({message.get('file_error') or 'error'})"
+    return None
