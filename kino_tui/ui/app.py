@@ -55,7 +55,26 @@ class KinoApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kino"),
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Show every key"),
-    ]
+        # Shown (and active) while a player runs in its own window.
+        Binding("space", "player('pause')", "Pause", id="player.pause", tooltip="Pause or play on"),
+        Binding("greater_than_sign", "player('next')", "Next", id="player.next",
+                tooltip="Next item of the queue"),
+        Binding("less_than_sign", "player('previous')", "Previous", id="player.previous",
+                tooltip="Previous item of the queue"),
+        Binding("right_square_bracket", "player('forward')", "+10 s", id="player.forward",
+                tooltip="Forward 10 seconds"),
+        Binding("left_square_bracket", "player('back')", "-10 s", id="player.back",
+                tooltip="Back 10 seconds"),
+        Binding("right_curly_bracket", "player('forward-more')", "+60 s", show=False,
+                id="player.forward_more", tooltip="Forward a minute"),
+        Binding("left_curly_bracket", "player('back-more')", "-60 s", show=False,
+                id="player.back_more", tooltip="Back a minute"),
+        Binding("plus,equals_sign", "player('louder')", "Louder", show=False, id="player.louder",
+                tooltip="Louder"),
+        Binding("minus", "player('softer')", "Softer", show=False, id="player.softer",
+                tooltip="Softer"),
+        Binding("x", "player('stop')", "Stop", id="player.stop", tooltip="Stop the player"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -90,6 +109,14 @@ class KinoApp(App[None]):
         screen = self.screen_stack[0] if self.screen_stack else self.screen
         assert isinstance(screen, BrowserScreen)
         return screen
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "player":
+            return self.playback.controllable  # hidden while no player runs in a window
+        return True
+
+    def action_player(self, what: str) -> None:
+        self.playback.control(what)
 
     def action_help(self) -> None:
         from kino_tui.ui.screens.help import HelpScreen
@@ -172,10 +199,10 @@ class KinoApp(App[None]):
 
     @on(PlaybackEnded)
     def _playback_ended(self, message: PlaybackEnded) -> None:
-        self.playback.ended(message.result)
+        self.playback.ended(message.result, message.results)
 
-    def play(self, item: MediaItem) -> None:
-        """Hand an item to the player."""
+    def play(self, item: MediaItem | list[MediaItem]) -> None:
+        """Hand an item, or a queue of items, to the player."""
         self.playback.play(item)
 
     def on_unmount(self) -> None:

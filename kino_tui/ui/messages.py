@@ -95,6 +95,8 @@ class PlaybackUpdated(Message):
 class PlaybackEnded(Message):
     """The player exited; its progress is saved."""
 
-    def __init__(self, result: PlaybackResult) -> None:
+    def __init__(self, result: PlaybackResult, results: list[PlaybackResult]) -> None:
         super().__init__()
         self.result = result
+        #: Every item of the queue that played, in order (``result`` is the last).
+        self.results = results

@@ -41,13 +41,18 @@ class PlaybackController:
         #: The item whose play is being checked (before a session exists).
         self.checking: MediaItem | None = None
         self._last_update = 0.0
+        self._last_index = 0
 
     @property
     def busy(self) -> bool:
         return self.session is not None or self.checking is not None
 
-    def play(self, item: MediaItem) -> None:
-        """Check an item can play (in a worker), then ask or start."""
+    def play(self, item: MediaItem | list[MediaItem]) -> None:
+        """Check an item (or a queue: the first plays first) can play, in a worker, then
+        ask where to start or start."""
+        items = item if isinstance(item, list) else [item]
+        if not items:
+            return
         if self.busy:
             playing = self.session.item if self.session is not None else self.checking
             title = printable(playing.display_title if playing else "")
@@ -55,20 +60,21 @@ class PlaybackController:
                 f"Already playing {title}: quit the player first.", severity="warning", markup=False
             )
             return
-        self.checking = item
-        progress = self.app.browser.progress_of(item)
+        first = items[0]
+        self.checking = first
+        progress = self.app.browser.progress_of(first)
         self.app.start_worker(
-            lambda: self._check(item, progress),
+            lambda: self._check(items, progress),
             group="playback",
-            description=f"check {item.display_title}",
+            description=f"check {first.display_title}",
             failure_title="Cannot play",
             on_failure=self.reset,
         )
 
-    def _check(self, item: MediaItem, progress: Progress) -> None:
+    def _check(self, items: list[MediaItem], progress: Progress) -> None:
         """On a worker thread: plan the play and check it can start (touches the disk)."""
         library = self.app.library
-        plan = library.plan_play([item], progress=progress)
+        plan = library.plan_play(items, progress=progress)
         library.check_playable(plan)
         self.app.post_message(PlaybackChecked(plan))
 
@@ -111,10 +117,12 @@ class PlaybackController:
         )
         self.session = session
         self.next_item = None
+        self._last_index = 0
+        self.app.refresh_bindings()  # the player's keys show while it runs
         self.show(session.state)
         if window:
             self.app.start_worker(
-                lambda: self.app.post_message(PlaybackEnded(session.run())),
+                lambda: self.app.post_message(PlaybackEnded(session.run(), session.results)),
                 group="playback",
                 description=f"play {plan.item.display_title}",
                 failure_title="Cannot play",
@@ -128,10 +136,40 @@ class PlaybackController:
         if self.session is not None:
             self.session.stop()
 
+    @property
+    def controllable(self) -> bool:
+        """A player runs in its own window (kino keeps the terminal and can steer it)."""
+        return self.session is not None and self.session.window
+
+    def control(self, what: str) -> bool:
+        """Steer the running player: pause, next, previous, back/forward (10 s),
+        back-more/forward-more (60 s), louder, softer, stop."""
+        session = self.session
+        if session is None:
+            return False
+        player = session.player
+        actions = {
+            "pause": player.toggle_pause,
+            "next": player.next,
+            "previous": player.previous,
+            "back": lambda: player.seek_by(-10),
+            "forward": lambda: player.seek_by(10),
+            "back-more": lambda: player.seek_by(-60),
+            "forward-more": lambda: player.seek_by(60),
+            "louder": lambda: player.change_volume(1),
+            "softer": lambda: player.change_volume(-1),
+            "stop": player.quit,
+        }
+        done = actions[what]()
+        if not done and what in ("next", "previous"):
+            self.app.notify("Nothing to skip to: this player plays one item.", timeout=2)
+        return done
+
     def reset(self, error: BaseException | None = None) -> None:
         """Forget the playback (it failed, or never started): a new play may begin."""
         self.session = None
         self.checking = None
+        self.app.refresh_bindings()
         self.app.browser.set_now_playing("")
 
     # -- running ---------------------------------------------------------------------
@@ -154,31 +192,42 @@ class PlaybackController:
             self.reset()
             self.app.report_failure("Cannot play", failure or PlayerError("the player did not run"))
             return
-        self.ended(result)
+        self.ended(result, session.results)
 
     def _updated_from_thread(self, state: PlayerState) -> None:
         now = time.monotonic()
-        if now - self._last_update < UPDATE_INTERVAL and not state.paused:
+        moved_on = state.item_index != self._last_index  # always shown at once
+        if now - self._last_update < UPDATE_INTERVAL and not state.paused and not moved_on:
             return
-        self._last_update = now
+        self._last_update, self._last_index = now, state.item_index
         self.app.post_message(PlaybackUpdated(replace(state)))
 
     def show(self, state: PlayerState) -> None:
         session = self.session
         if session is None:
             return
-        title = session.item.display_title
-        duration = state.duration or session.item.duration
+        item = session.item
+        title = describe_item(item) if item.kind == "episode" else item.display_title
+        duration = state.duration or item.duration
         where = f"{format_time(state.position or 0)} / {format_time(duration)}"
         paused = "  (paused)" if state.paused else ""
-        self.app.browser.set_now_playing(f"▶ {title}  {where}{paused}  [{session.player_name}]")
+        queue = ""
+        if len(session.queue) > 1:
+            index = min(state.item_index, len(session.queue) - 1)
+            queue = f"  {index + 1} of {len(session.queue)}"
+            if index + 1 < len(session.queue):
+                queue += f" · next: {describe_item(session.queue[index + 1])}"
+        self.app.browser.set_now_playing(
+            f"▶ {title}  {where}{paused}{queue}  [{session.player_name}]"
+        )
 
     # -- ending ----------------------------------------------------------------------
-    def ended(self, result: PlaybackResult) -> None:
+    def ended(self, result: PlaybackResult, results: list[PlaybackResult] | None = None) -> None:
         self.session = None
+        self.app.refresh_bindings()
         browser = self.app.browser
         browser.set_now_playing("")
-        browser.progress_changed({result.item.id: result.progress})
+        browser.progress_changed({r.item.id: r.progress for r in results or [result]})
         if result.error:
             saved = "" if result.never_played else "\nProgress up to there was saved."
             self.app.notify(

@@ -132,3 +132,40 @@ async def test_autoplay_next_starts_the_following_episode(
         )
         plays = app.library.watch.history()
         assert [p["episode"] for p in plays] == [2, 1] and all(p["watched"] for p in plays)
+
+
+async def test_play_a_season_and_steer_the_player(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """p on a season plays from its next unwatched episode through one mpv; the player
+    keys pause it and move the queue, and the now-playing line says where it is."""
+    root = build_library({f"TV/Dark/Season 01/Dark S01E0{n}.mkv": "long.mkv" for n in (1, 2, 3)})
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(CONFIG)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "shows")])
+    first = next(i for i in library.load()[0].items.values() if i.episode == 1)
+    library.mark_watched([first], True)  # the next unwatched is E02
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")  # Dark → its seasons; Season 1 is highlighted
+        await pilot.pause()
+        assert "Season 1" in list_text(app)
+        await pilot.press("p")
+        await until(pilot, lambda: app.playback.session is not None, "the season to play")
+        session = app.playback.session
+        assert session is not None
+        assert [i.episode for i in session.queue] == [2, 3]
+        await until(pilot, lambda: "1 of 2" in now_playing(app), "the queue in the now-playing line")
+        assert "next: Dark S01E03" in now_playing(app)
+        MpvClient(wait_for_socket(session)).wait_position(lambda p: p > 0)
+        await pilot.press("space")
+        await until(pilot, lambda: session.state.paused, "mpv to pause")
+        await pilot.press("greater_than_sign")
+        await until(pilot, lambda: session.item.episode == 3, "the next episode")
+        await until(pilot, lambda: "2 of 2" in now_playing(app), "the line to follow")
+        await pilot.press("x")
+        await until(pilot, lambda: app.playback.session is None, "the player to stop")
+        plays = app.library.watch.history()
+        assert [p["episode"] for p in plays] == [3, 2]  # newest first: one line each

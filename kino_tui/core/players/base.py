@@ -111,6 +111,26 @@ class Player(ABC):
         """Ask the player to quit."""
 
     @abstractmethod
+    def toggle_pause(self) -> bool:
+        """Pause, or play on."""
+
+    @abstractmethod
+    def seek_by(self, seconds: float) -> bool:
+        """Jump ``seconds`` forward (or back, when negative)."""
+
+    @abstractmethod
+    def change_volume(self, step: int) -> bool:
+        """Louder (a positive step) or softer."""
+
+    def next(self) -> bool:
+        """Skip to the next item of the queue (False: this player has no queue)."""
+        return False
+
+    def previous(self) -> bool:
+        """Back to the previous item of the queue (False: this player has no queue)."""
+        return False
+
+    @abstractmethod
     def argv(self) -> list[str]:
         """The full argument list: the command, kino's options, the user's, ``--``, the media."""
 

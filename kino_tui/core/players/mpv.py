@@ -74,6 +74,15 @@ class MpvPlayer(Player):
     def quit(self) -> bool:
         return self._command("quit")
 
+    def toggle_pause(self) -> bool:
+        return self._command("cycle", "pause")
+
+    def seek_by(self, seconds: float) -> bool:
+        return self._command("seek", seconds, "relative")
+
+    def change_volume(self, step: int) -> bool:
+        return self._command("add", "volume", step * 5)
+
     def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
         client = connect_unix(self.ipc_path, process)
         if client is None:

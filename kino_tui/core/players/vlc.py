@@ -64,7 +64,22 @@ class VlcPlayer(Player):
     def quit(self) -> bool:
         return self._send(b"quit\n")
 
+    def toggle_pause(self) -> bool:
+        return self._send(b"pause\n")
+
+    def seek_by(self, seconds: float) -> bool:
+        here = self._followed.position if self._followed is not None else None
+        return self.seek(max(0.0, (here or 0.0) + seconds))
+
+    def change_volume(self, step: int) -> bool:
+        command = "volup" if step > 0 else "voldown"
+        return self._send(f"{command} {abs(step)}\n".encode())
+
+    #: The state :meth:`follow` keeps current (VLC seeks only to absolute positions).
+    _followed: PlayerState | None = None
+
     def follow(self, process: subprocess.Popen[bytes], state: PlayerState, emit: Emit) -> None:
+        self._followed = state
         client = connect_unix(self.ipc_path, process)
         if client is None:
             return

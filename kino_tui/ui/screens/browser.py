@@ -79,6 +79,21 @@ class BrowserScreen(Screen[None]):
             "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
         ),
         Binding(
+            "p",
+            "play_all",
+            "Play all",
+            id="browser.play_all",
+            tooltip="Play a show, season or album (from the next unwatched), or from here on",
+        ),
+        Binding(
+            "P",
+            "play_all(True)",
+            "Shuffle",
+            show=False,
+            id="browser.shuffle",
+            tooltip="Play a show, season, artist or album in random order",
+        ),
+        Binding(
             "n",
             "play_next",
             "Play next",
@@ -286,6 +301,27 @@ class BrowserScreen(Screen[None]):
 
     def action_play_next(self) -> None:
         self.kino.playback.play_next()
+
+    def action_play_all(self, shuffle: bool = False) -> None:
+        """A group (show, season, artist, album): all of it, from its next unwatched
+        episode (or the first track), or shuffled; an item: it and what follows it here."""
+        entry = self.state.highlighted
+        view = self.state.view
+        level = self.state.level
+        if entry is None or view is None or level is None:
+            return
+        library = self.kino.library
+        if entry.is_group:
+            items = library.play_order(entry.items, shuffle)
+            if not shuffle and entry.kind in ("show", "season"):
+                first = next((n for n, i in enumerate(items) if not view.state(i).watched), 0)
+                items = items[first:]
+        else:
+            here = level.shown[level.cursor :]
+            items = [e.item for e in here if e.item is not None]
+            if shuffle:
+                items = library.play_order(items, shuffle=True)
+        self.kino.play(items)
 
     # -- drawing -------------------------------------------------------------------
     def _draw(self) -> None:
