@@ -104,6 +104,16 @@ class PlaybackSession:
         """The exact argument list the player is started with."""
         return self.player.argv()
 
+    def enqueue(self, items: Sequence[MediaItem]) -> bool:
+        """Add items to the end of what plays (False: this player plays one item)."""
+        added = False
+        for item in items:
+            if not self.player.append(list(item.parts or [item.path])):
+                return added
+            self.queue.append(item)
+            added = True
+        return added
+
     def seek(self, position: float) -> bool:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)

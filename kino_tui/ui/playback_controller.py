@@ -42,6 +42,8 @@ class PlaybackController:
         self.checking: MediaItem | None = None
         self._last_update = 0.0
         self._last_index = 0
+        #: What to play once the running player has stopped ("play now" over a queue).
+        self._after_stop: list[MediaItem] | None = None
 
     @property
     def busy(self) -> bool:
@@ -52,6 +54,9 @@ class PlaybackController:
         ask where to start or start."""
         items = item if isinstance(item, list) else [item]
         if not items:
+            return
+        if self.session is not None and self.controllable:
+            self._ask_play_or_queue(items)
             return
         if self.busy:
             playing = self.session.item if self.session is not None else self.checking
@@ -77,6 +82,38 @@ class PlaybackController:
         plan = library.plan_play(items, progress=progress)
         library.check_playable(plan)
         self.app.post_message(PlaybackChecked(plan))
+
+    def _ask_play_or_queue(self, items: list[MediaItem]) -> None:
+        from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
+
+        session = self.session
+        assert session is not None
+        wanted = describe_item(items[0]) + (f" and {len(items) - 1} more" if len(items) > 1 else "")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "queue":
+                self.enqueue(items)
+            elif choice == "replace" and self.session is not None:
+                self._after_stop = items  # played once this player has stopped
+                self.session.stop()
+
+        self.app.push_screen(PlayOrQueueScreen(describe_item(session.item), wanted), chosen)
+
+    def enqueue(self, items: list[MediaItem]) -> None:
+        """Add items to the end of what plays (or play them when nothing does)."""
+        session = self.session
+        if session is None:
+            self.play(items)
+            return
+        if session.enqueue(items):
+            count = f"{len(items)} items" if len(items) > 1 else describe_item(items[0])
+            self.app.notify(f"Queued {printable(count)}", timeout=3, markup=False)
+            self.show(session.state)
+        else:
+            self.app.notify(
+                f"{session.player_name} plays one item at a time here: use mpv for a queue.",
+                severity="warning",
+            )
 
     def checked(self, plan: PlayPlan) -> None:
         """The play can start: ask where (``resume = "ask"``), then start."""
@@ -228,6 +265,10 @@ class PlaybackController:
         browser = self.app.browser
         browser.set_now_playing("")
         browser.progress_changed({r.item.id: r.progress for r in results or [result]})
+        wanted, self._after_stop = self._after_stop, None
+        if wanted:
+            self.play(wanted)  # "play now" was chosen over what was playing
+            return
         if result.error:
             saved = "" if result.never_played else "\nProgress up to there was saved."
             self.app.notify(

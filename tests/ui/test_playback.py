@@ -10,6 +10,7 @@ from kino_tui.core.models import LibraryRoot, Progress
 from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
+from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
 from tests.conftest import LibraryBuilder
 from tests.core.players.conftest import MpvClient, wait_for_socket
@@ -169,3 +170,34 @@ async def test_play_a_season_and_steer_the_player(
         await until(pilot, lambda: app.playback.session is None, "the player to stop")
         plays = app.library.watch.history()
         assert [p["episode"] for p in plays] == [3, 2]  # newest first: one line each
+
+
+async def test_a_play_while_something_plays_asks_to_queue_or_replace(
+    playback_app: KinoApp,
+) -> None:
+    app = playback_app
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")  # Long (2020): a 400-second movie
+        await until(pilot, lambda: app.playback.session is not None, "the movie to play")
+        movie_session = app.playback.session
+        assert movie_session is not None
+        MpvClient(wait_for_socket(movie_session)).wait_position(lambda p: p >= 0)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("enter")  # Dark → Season 1
+        await pilot.press("e")  # the whole season to the end of the queue
+        await until(pilot, lambda: len(movie_session.queue) == 3, "the season to be queued")
+        assert [i.episode for i in movie_session.queue[1:]] == [1, 2]
+        await pilot.press("enter")  # into the season
+        await pilot.pause()
+        await pilot.press("enter")  # S01E01 while the movie plays: queue or replace?
+        await until(pilot, lambda: isinstance(app.screen, PlayOrQueueScreen), "the question")
+        await pilot.press("down", "enter")  # Play now
+        await until(
+            pilot,
+            lambda: app.playback.session is not None and app.playback.session is not movie_session,
+            "the episode to replace the movie",
+        )
+        new_session = app.playback.session
+        assert new_session is not None and new_session.item.episode == 1
+        await until(pilot, lambda: app.playback.session is None, "the episode to end")

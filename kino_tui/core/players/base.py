@@ -130,6 +130,10 @@ class Player(ABC):
         """Back to the previous item of the queue (False: this player has no queue)."""
         return False
 
+    def append(self, parts: list[str]) -> bool:
+        """Add an item to the end of the queue (False: this player has no queue)."""
+        return False
+
     @abstractmethod
     def argv(self) -> list[str]:
         """The full argument list: the command, kino's options, the user's, ``--``, the media."""

@@ -110,6 +110,11 @@ class MpvPlayer(Player):
         """Back to the previous item of the queue."""
         return self._command("playlist-prev")
 
+    def append(self, parts: list[str]) -> bool:
+        """Add an item to the end of the playlist (it starts at 0, like every item after
+        the first)."""
+        return self._command("loadfile", _target(parts), "append")
+
 
 def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:
     """Apply one event to the state (the caller holds its lock); what changed, if anything

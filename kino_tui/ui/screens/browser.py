@@ -94,6 +94,14 @@ class BrowserScreen(Screen[None]):
             tooltip="Play a show, season, artist or album in random order",
         ),
         Binding(
+            "e",
+            "enqueue",
+            "Queue",
+            show=False,
+            id="browser.queue",
+            tooltip="Add this (or a whole season or album) to the end of what plays",
+        ),
+        Binding(
             "n",
             "play_next",
             "Play next",
@@ -301,6 +309,11 @@ class BrowserScreen(Screen[None]):
 
     def action_play_next(self) -> None:
         self.kino.playback.play_next()
+
+    def action_enqueue(self) -> None:
+        entry = self.state.highlighted
+        if entry is not None:
+            self.kino.playback.enqueue(self.kino.library.play_order(entry.items))
 
     def action_play_all(self, shuffle: bool = False) -> None:
         """A group (show, season, artist, album): all of it, from its next unwatched
