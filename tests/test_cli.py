@@ -211,3 +211,29 @@ def test_a_damaged_watch_file_is_kept_aside_and_kino_goes_on(
     assert list(kino_paths.data_dir.glob("history.json.damaged-*"))
     run_kino("watched", item["id"])  # and writing works again
     assert json.loads(run_kino("ls", "--json").stdout)[0]["progress"]["watched"]
+
+
+def test_absurd_numbers_in_tags_and_nfos_do_not_break_a_scan(
+    run_kino, build_library: LibraryBuilder
+) -> None:
+    """A 1e30 track number or runtime, a year of 1e400: read as unknown, never a crash
+    (the catalog's save failed on them, and every later scan with it)."""
+    from tests.conftest import ffmpeg
+
+    root = build_library(
+        {
+            "Movies/Huge (2001)/Huge (2001).mkv": "h264.mkv",
+            "Movies/Huge (2001)/Huge (2001).nfo": "<movie><title>Huge</title>"
+            "<runtime>1e30</runtime><year>1e400</year><rating>nan</rating></movie>",
+        }
+    )
+    track = root / "Music/Artist/Album/01 - Song.flac"
+    track.parent.mkdir(parents=True)
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-metadata", "TRACKNUMBER=1e30",
+           "-metadata", "DATE=1e400", "-metadata", "title=Song", str(track))  # fmt: skip
+    result = run_kino("scan", "--json", str(root))
+    assert json.loads(result.stdout)["added"] == 2 and "Traceback" not in result.stderr
+    by_kind = {item["kind"]: item for item in json.loads(run_kino("ls", "--json").stdout)}
+    assert by_kind["movie"]["title"] == "Huge" and by_kind["movie"]["year"] == 2001
+    assert by_kind["track"]["track"] == 1  # from the name: the tag is nonsense
+    assert json.loads(run_kino("scan", "--json").stdout)["unchanged"] == 2

@@ -7,6 +7,7 @@ a provider id is taken from it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,15 +132,22 @@ def _text(element: Any, tag: str) -> str | None:
     return child.text.strip() or None
 
 
+#: Numbers outside this range in an NFO (a year, a runtime, a rating) are nonsense.
+_LARGEST = 10**9
+
+
 def _int(text: str | None) -> int | None:
-    try:
-        return int(float(text)) if text else None
-    except ValueError:
-        return None
+    number = _float(text)
+    return int(number) if number is not None else None
 
 
 def _float(text: str | None) -> float | None:
+    """A finite number of sensible size, or None (``1e400``, ``nan`` and ``1e30`` are
+    not a year: they once crashed the catalog's save)."""
     try:
-        return float(text) if text else None
+        number = float(text) if text else None
     except ValueError:
         return None
+    if number is None or not math.isfinite(number) or abs(number) > _LARGEST:
+        return None
+    return number

@@ -7,6 +7,7 @@ and an error message instead of raising: a damaged file is indexed, not fatal.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,14 +118,21 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
+#: Tag and stream numbers outside this range are nonsense (a track number of 1e30 once
+#: crashed the catalog's save).
+_LARGEST = 10**12
+
+
 def _number(value: Any, kind: type = float) -> Any:
     if value in (None, ""):
         return None
     try:
-        text = str(value).split("/")[0].split()[0]
-        return kind(float(text)) if kind is int else kind(text)
+        number = float(str(value).split("/")[0].split()[0])
     except (ValueError, IndexError):
         return None
+    if not math.isfinite(number) or abs(number) > _LARGEST:
+        return None
+    return int(number) if kind is int else kind(number)
 
 
 def _video_codec(track: Any) -> str | None:
