@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
+import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, objects_for_life
@@ -563,6 +565,27 @@ def _analyse_batch(jobs: list[FolderJob]) -> list[FolderResult]:
     return [_analyse_safely(job) for job in jobs]
 
 
+@contextlib.contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """Spawning a process hands ``sys.stderr``'s descriptor to multiprocessing's resource
+    tracker; in the TUI ``sys.stderr`` is Textual's capture, whose ``fileno()`` is -1, and
+    the spawn failed ("bad value(s) in fds_to_keep"). Lend it /dev/null meanwhile."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        usable = True  # no descriptor at all: multiprocessing copes with that itself
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
 def _read_in_workers(
     jobs: list[FolderJob], count: int, cancel: threading.Event | None
 ) -> Generator[tuple[list[int], list[FolderResult]], None, None]:
@@ -582,14 +605,15 @@ def _read_in_workers(
     busy: dict[Connection, list[int]] = {}
     stopped_at: float | None = None
     try:
-        for _ in range(min(count, len(waiting))):
-            ours, theirs = context.Pipe()
-            process = context.Process(
-                target=_worker, args=(theirs, os.getpid()), daemon=True, name="kino-reader"
-            )
-            process.start()
-            theirs.close()
-            workers.append((process, ours))
+        with _stderr_with_a_descriptor():
+            for _ in range(min(count, len(waiting))):
+                ours, theirs = context.Pipe()
+                process = context.Process(
+                    target=_worker, args=(theirs, os.getpid()), daemon=True, name="kino-reader"
+                )
+                process.start()
+                theirs.close()
+                workers.append((process, ours))
         idle = [connection for _, connection in workers]
         while True:
             if stopped_at is None and cancel is not None and cancel.is_set():

@@ -312,3 +312,26 @@ def test_closing_the_terminal_during_a_terminal_play_stops_the_player_at_once(
         assert time.monotonic() < deadline, f"the position was not saved: {saved}"
         time.sleep(0.2)
     assert saved.position < 125
+
+
+def test_a_rescan_from_the_tui_reads_many_files_in_reader_processes(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """Enough files for the reader processes: in the TUI they are spawned (threads run),
+    which failed at once under Textual ("bad value(s) in fds_to_keep")."""
+    from kino_tui.core.scanner import PARALLEL_THRESHOLD
+
+    count = PARALLEL_THRESHOLD + 12
+    root = build_library({f"Movies/Film {n} ({1950 + n})/Film {n} ({1950 + n}).avi": "mpeg4.avi"
+                          for n in range(count)})  # fmt: skip
+    run_kino("add", "--type", "movies", str(root))
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("No movies found")
+    send(session, "r")
+    screen = wait("Scan finished", timeout=60)
+    assert f"{count} added" in screen and "Scan failed" not in screen
+    wait("Film 0 (1950)")
+    send(session, "q")
+    assert exit_status(wait) == "0"
