@@ -90,9 +90,11 @@ class KinoApp(App[None]):
         self.poster_cache = PosterCache(library.paths.thumbnails_dir)
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
+        self._browser: BrowserScreen | None = None
 
     def get_default_screen(self) -> Screen[None]:
-        return BrowserScreen()
+        self._browser = BrowserScreen()
+        return self._browser
 
     def on_mount(self) -> None:
         keys = self.library.settings.raw.get("keys")
@@ -207,6 +209,8 @@ class KinoApp(App[None]):
 
     def on_unmount(self) -> None:
         self.playback.stop()  # a player kino started does not outlive it untracked
+        if self._browser is not None:  # (the screens are gone by now)
+            self._browser.stop_scan()  # it saves what it read, then kino ends
 
 
 def run_app(

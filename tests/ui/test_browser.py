@@ -454,3 +454,30 @@ async def test_a_library_of_shows_opens_on_tv_shows(
         sections = screen.query_one("#sections", OptionList)
         assert sections.highlighted is not None
         assert sections.get_option_at_index(sections.highlighted).id == "shows"
+
+
+async def test_quitting_stops_a_running_scan(app: KinoApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """q while a scan runs: the scan is told to stop (it keeps what it read) instead of
+    running on after kino's screen has gone."""
+    scan = Library.scan
+    started = threading.Event()
+    seen: list[threading.Event] = []
+
+    def slow_scan(self: Library, chosen=None, on_progress=None, cancel=None):  # type: ignore[no-untyped-def]
+        assert cancel is not None
+        seen.append(cancel)
+        started.set()
+        cancel.wait(30)  # a long walk, until kino says stop: then the real (short) scan
+        return scan(self, chosen, on_progress, cancel)
+
+    monkeypatch.setattr(Library, "scan", slow_scan)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("r")
+        for _ in range(100):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        assert seen and not seen[0].is_set()
+        await pilot.press("q")
+    assert seen[0].is_set()

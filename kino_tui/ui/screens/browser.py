@@ -555,6 +555,11 @@ class BrowserScreen(Screen[None]):
             exclusive=True,
         )
 
+    def stop_scan(self) -> None:
+        """Stop a running scan (kino is closing): what it read so far is kept."""
+        if self.scan_cancel is not None:
+            self.scan_cancel.set()
+
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:
         if self.scan_cancel is not None:
