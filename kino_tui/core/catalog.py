@@ -17,6 +17,7 @@ import contextlib
 import gc
 import itertools
 import os
+import threading
 import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -265,7 +266,9 @@ def _rows_as_text(raw: RawCatalog) -> RawCatalog:
         for row in doc["rows"]:
             by_kind.setdefault(row[kind_index], []).append(row)
         for kind, rows in sorted(by_kind.items()):
-            documents[str(len(documents) + 1)] = _document(doc["root"], kind, rows)
+            migrated = _document(doc["root"], kind, rows)
+            del migrated[_CHECKSUM]  # not written by this kino: its rows are checked
+            documents[str(len(documents) + 1)] = migrated
     return {**raw, "items": documents}
 
 
@@ -540,6 +543,9 @@ class Catalog:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self._db = TinyDB(path, storage=AtomicJSONStorage)
+        #: Threads of this process holding :meth:`lock` (flock does not nest across
+        #: descriptors: taking it again here would wait for ourselves).
+        self._holders: set[int] = set()
         clean_stale_temporaries(path)  # left by killed writers
 
     def read(self) -> PackedCatalog:
@@ -592,9 +598,22 @@ class Catalog:
 
     def set_aside(self, error: CatalogDamaged) -> str:
         """Quarantine a damaged file (kino goes on with an empty catalog); says so. A file
-        that cannot be moved (a read-only folder) stays, and kino goes on without it."""
+        that cannot be moved (a read-only folder) stays, and kino goes on without it.
+        Done under the catalog's lock, and only if the file is still damaged: a scan may
+        have rebuilt it since it was read, and a good catalog is never moved aside."""
+        held = threading.get_ident() in self._holders  # a scan finding damage: ours already
         try:
-            backup = self.quarantine()
+            with contextlib.nullcontext() if held else self.lock(timeout=30.0):
+                try:
+                    self.read().items()  # every row: damage may be in any of them
+                except CatalogDamaged:
+                    pass
+                else:
+                    return (
+                        f"{error}, but another kino rewrote it meanwhile and it reads well "
+                        "now: it was kept; open kino again to see it."
+                    )
+                backup = self.quarantine()
         except OSError as failure:
             return (
                 f"{error}, and it could not be moved aside ({unwritable(self.path, failure).reason}). "
@@ -681,4 +700,8 @@ class Catalog:
     def lock(self, timeout: float = 600.0) -> Iterator[None]:
         """Exclusive lock for a read-modify-write of the catalog (a scan, a root removal)."""
         with file_lock(self.lock_path, timeout=timeout, guards=self.path):
-            yield
+            self._holders.add(threading.get_ident())
+            try:
+                yield
+            finally:
+                self._holders.discard(threading.get_ident())

@@ -399,3 +399,37 @@ def test_rows_stored_without_a_checksum_are_checked_and_given_one(tmp_path: Path
     assert "rows_crc" in orjson.loads(path.read_bytes())["items"]["1"]
     assert not catalog.update(catalog.read(), [], [], packed.folders)
     assert catalog.load().items == make_items(2)
+
+
+def test_a_catalog_rebuilt_meanwhile_is_not_set_aside(tmp_path: Path) -> None:
+    """A reader found the file damaged; before it set it aside a scan rebuilt it: the good
+    catalog stays where it is (it was moved aside, and the user saw an empty library)."""
+    path = tmp_path / "catalog.json"
+    path.write_text('{"meta": []}')
+    catalog = Catalog(path)
+    with pytest.raises(CatalogDamaged) as damaged:
+        catalog.read()
+    Catalog(path).save(CatalogData(make_items(3)))  # the scan, meanwhile
+    message = catalog.set_aside(damaged.value)
+    assert "rewrote it meanwhile" in message
+    assert not list(tmp_path.glob("catalog.json.damaged-*"))
+    assert len(Catalog(path).load().items) == 3
+
+
+def test_rows_of_an_older_schema_are_checked_when_migrated(tmp_path: Path) -> None:
+    """A schema-2 catalog with a number for a title: damaged, not trusted by a checksum
+    the migration computed (ls --json printed 5 and split a genre into letters)."""
+    path = tmp_path / "catalog.json"
+    Catalog(path).save(CatalogData(make_items(2)))
+    raw = orjson.loads(path.read_bytes())
+    raw["meta"]["1"]["schema"] = 2
+    title = list(raw["meta"]["1"]["fields"]).index("title")
+    documents = {}
+    for number, doc in raw["items"].items():
+        rows = orjson.loads(doc["rows"])
+        rows[0][title] = 5
+        documents[number] = {"root": doc["root"], "rows": rows}
+    raw["items"] = documents
+    path.write_bytes(orjson.dumps(raw))
+    with pytest.raises(CatalogDamaged, match="title"):
+        Catalog(path).load()
