@@ -33,6 +33,25 @@ class FailurePlan:
     reset: Callable[[BaseException], None] | None
 
 
+def binding_ids() -> set[str]:
+    """The id of every key binding kino has (what ``[keys]`` in config.toml may remap)."""
+    from kino_tui.ui.screens.add_folder import AddFolderScreen, RootTypeChoice
+    from kino_tui.ui.screens.filter import FilterScreen
+    from kino_tui.ui.screens.help import HelpScreen
+    from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
+    from kino_tui.ui.screens.resume import ResumeScreen
+    from kino_tui.ui.widgets.media_list import MediaList
+
+    owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
+              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen)  # fmt: skip
+    return {
+        binding.id
+        for owner in owners
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
+
+
 def describe_failure(error: BaseException) -> str:
     """One line a user can act on, for any error a worker may raise."""
     if isinstance(error, KinoError):
@@ -100,6 +119,11 @@ class KinoApp(App[None]):
         keys = self.library.settings.raw.get("keys")
         if isinstance(keys, dict):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
+            from kino_tui.config import unknown_binding_ids
+
+            for line in unknown_binding_ids(self.library.paths.config_file, binding_ids()):
+                self.notify(printable(line), title="config.toml", severity="warning",
+                            timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
             self._watch_terminal()
 

@@ -481,3 +481,15 @@ async def test_quitting_stops_a_running_scan(app: KinoApp, monkeypatch: pytest.M
         assert seen and not seen[0].is_set()
         await pilot.press("q")
     assert seen[0].is_set()
+
+
+async def test_an_unknown_binding_id_in_the_keymap_is_named(ui_library: Library) -> None:
+    """A typo under [keys] was ignored without a word (the key simply did nothing)."""
+    config = ui_library.paths.config_file
+    config.write_text(config.read_text() + '\n[keys]\n"browser.serch" = "ctrl+f"\n')
+    app = kino_app(ui_library.paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        messages = [n.message for n in app._notifications]
+        line = next(m for m in messages if "browser.serch" in m)
+        assert f"{config}, line " in line and "'browser.search'" in line
