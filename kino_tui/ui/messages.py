@@ -29,19 +29,26 @@ class OpeningLoaded(Message):
 class CatalogLoaded(Message):
     """The whole library was read (at start, or after a scan)."""
 
-    def __init__(self, view: LibraryView, warnings: list[str]) -> None:
+    def __init__(self, view: LibraryView, warnings: list[str], generation: int = 0) -> None:
         super().__init__()
         self.view = view
         self.warnings = warnings
+        #: Which load this is: a load that an older one overtook is dropped.
+        self.generation = generation
 
 
 class WatchStateRead(Message):
     """Another kino process changed the watch file; here is what it holds now."""
 
-    def __init__(self, signature: tuple[int, int], progress: dict[str, Progress]) -> None:
+    def __init__(
+        self, signature: tuple[int, int], progress: dict[str, Progress], generation: int = 0
+    ) -> None:
         super().__init__()
         self.signature = signature
         self.progress = progress
+        #: The screen's progress generation when the read began: progress changed here
+        #: since (a mark) makes this read stale.
+        self.generation = generation
 
 
 class WatchedMarked(Message):

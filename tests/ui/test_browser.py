@@ -9,7 +9,7 @@ from textual import events
 from textual.widgets import Input, OptionList
 
 from kino_tui.core.browse import LibraryView
-from kino_tui.core.models import LibraryRoot
+from kino_tui.core.models import LibraryRoot, Progress
 from kino_tui.paths import KinoPaths
 from kino_tui.service import Library, Opening
 from kino_tui.ui.app import KinoApp
@@ -493,3 +493,28 @@ async def test_an_unknown_binding_id_in_the_keymap_is_named(ui_library: Library)
         messages = [n.message for n in app._notifications]
         line = next(m for m in messages if "browser.serch" in m)
         assert f"{config}, line " in line and "'browser.search'" in line
+
+
+async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
+    """A watch-file read begun before a mark made here, or a catalog load overtaken by a
+    rescan's, arrives late: the screen keeps what it has (the mark looked undone)."""
+    from kino_tui.core.browse import LibraryView
+    from kino_tui.ui.messages import CatalogLoaded, WatchStateRead
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        entry = screen.state.highlighted
+        assert entry is not None and entry.item is not None
+        before_mark = screen._progress_generation
+        await pilot.press("w")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.progress_of(entry.item).watched:
+                break
+        screen.post_message(WatchStateRead((1, 1), {entry.item.id: Progress()}, before_mark))
+        await pilot.pause(0.1)
+        assert screen.progress_of(entry.item).watched
+        overtaken = screen._load_generation - 1
+        screen.post_message(CatalogLoaded(LibraryView([], {}), [], overtaken))
+        await pilot.pause(0.1)
+        assert screen.view is not None and screen.view.items  # not the stale, empty one

@@ -123,6 +123,9 @@ class BrowserScreen(Screen[None]):
         self._watch_signature: tuple[int, int] | None = None
         self._detail_timer: Timer | None = None
         self._last_highlight = 0.0
+        #: Counts the catalog loads started, and the changes of progress made here.
+        self._load_generation = 0
+        self._progress_generation = 0
 
     @property
     def kino(self) -> KinoApp:
@@ -177,6 +180,8 @@ class BrowserScreen(Screen[None]):
         """Load the catalog in a worker: at start the opening section (read since kino
         started), after a rescan all of it at once."""
         library = self.kino.library
+        self._load_generation += 1
+        generation = self._load_generation
 
         def load() -> None:
             if preload is not None:
@@ -184,7 +189,7 @@ class BrowserScreen(Screen[None]):
                 return
             view, warnings = library.load_view()
             view.build_search_index()
-            self.post_message(CatalogLoaded(view, warnings))
+            self.post_message(CatalogLoaded(view, warnings, generation))
 
         self.kino.start_worker(
             load,
@@ -205,11 +210,12 @@ class BrowserScreen(Screen[None]):
         if complete:
             return
         library = self.kino.library
+        generation = self._load_generation
 
         def load_rest() -> None:
             view, warnings = library.load_rest(opening)
             view.build_search_index()
-            self.post_message(CatalogLoaded(view, warnings))
+            self.post_message(CatalogLoaded(view, warnings, generation))
 
         self.call_after_refresh(
             self.kino.start_worker,
@@ -223,6 +229,8 @@ class BrowserScreen(Screen[None]):
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
+        if message.generation != self._load_generation:
+            return  # overtaken: a rescan's load started after this one
         self._library_shown(message.view, message.warnings, complete=True)
 
     def _catalog_failed(self, error: BaseException) -> None:
@@ -261,11 +269,12 @@ class BrowserScreen(Screen[None]):
     def check_watch_state(self) -> None:
         """Read the watch file again when another process has written it (in a worker)."""
         library = self.kino.library
+        generation = self._progress_generation
 
         def poll() -> None:
             changed = library.progress_since(self._watch_signature)
             if changed is not None:
-                self.post_message(WatchStateRead(*changed))
+                self.post_message(WatchStateRead(*changed, generation))
 
         self.kino.start_worker(
             poll,
@@ -280,6 +289,8 @@ class BrowserScreen(Screen[None]):
         view = self.state.view
         if view is None or not self.state.complete:
             return  # read again once every item is known
+        if message.generation != self._progress_generation:
+            return  # read before a mark made here: the next poll reads it again
         self._watch_signature = message.signature
         changed = {
             item_id: state
@@ -294,6 +305,7 @@ class BrowserScreen(Screen[None]):
         view = self.state.view
         if view is None:
             return
+        self._progress_generation += 1
         for item_id, progress in updates.items():
             view.update_progress(item_id, progress)
         self.state.refresh()
