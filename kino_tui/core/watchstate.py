@@ -185,13 +185,15 @@ class WatchStore:
             self.warnings.append(line)
             self._unreported.append(line)
 
-    def signature(self) -> tuple[int, int] | None:
-        """The file's modification time and size: a cheap way to see another process's writes."""
+    def signature(self) -> tuple[int, int, int] | None:
+        """The file's inode, modification time and size: a cheap way to see another
+        process's writes (every write is a new file, so a new inode, even when two writes
+        of one size fall in the same timestamp tick)."""
         try:
             stat = self.path.stat()
         except OSError:
             return None
-        return (stat.st_mtime_ns, stat.st_size)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def _progress_documents(self) -> Iterator[dict[str, Any]]:
         return iter(self._documents(self._db, "progress", _PROGRESS_FIELDS).values())

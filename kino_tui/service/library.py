@@ -92,8 +92,8 @@ class Library:
         return loading.find_items(data, target), warnings
 
     def progress_since(
-        self, signature: tuple[int, int] | None
-    ) -> tuple[tuple[int, int], dict[str, Progress]] | None:
+        self, signature: tuple[int, int, int] | None
+    ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
         """Every item's progress, with the watch file's new signature, when another
         process has written it since ``signature``; None when nothing changed."""
         current = self.watch.signature()

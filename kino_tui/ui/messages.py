@@ -41,7 +41,7 @@ class WatchStateRead(Message):
     """Another kino process changed the watch file; here is what it holds now."""
 
     def __init__(
-        self, signature: tuple[int, int], progress: dict[str, Progress], generation: int = 0
+        self, signature: tuple[int, int, int], progress: dict[str, Progress], generation: int = 0
     ) -> None:
         super().__init__()
         self.signature = signature

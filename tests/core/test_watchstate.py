@@ -274,3 +274,21 @@ def test_kino_ls_works_with_a_damaged_watch_file(
     assert len(damaged_copies(kino_paths.watch_file)) == 1
     assert run_kino("history", check=False).returncode == 0
     assert len(damaged_copies(kino_paths.data_dir / "history.json")) == 1
+
+
+def test_a_rewrite_of_the_same_size_in_the_same_tick_changes_the_signature(
+    tmp_path: Path,
+) -> None:
+    """Another kino's write must be seen even when size and timestamp match (a coarse
+    filesystem clock): every write replaces the file, so its inode tells."""
+    import os
+
+    store = WatchStore(tmp_path / "watch.json")
+    item = MediaItem(id="a", kind="movie", path="/m/a.mkv", root="/m", parts=["/m/a.mkv"])
+    store.save(item, Progress(position=100.0, duration=3000.0))
+    first = store.signature()
+    stat = store.path.stat()
+    store.save(item, Progress(position=200.0, duration=3000.0))  # same length of text
+    assert store.path.stat().st_size == stat.st_size
+    os.utime(store.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same tick
+    assert store.signature() != first

@@ -120,7 +120,7 @@ class BrowserScreen(Screen[None]):
         self.last_search_seconds = 0.0
         self._scan_message = ""
         self._search_timer: Timer | None = None
-        self._watch_signature: tuple[int, int] | None = None
+        self._watch_signature: tuple[int, int, int] | None = None
         self._detail_timer: Timer | None = None
         self._last_highlight = 0.0
         #: Counts the catalog loads started, and the changes of progress made here.
