@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
     from kino_tui.core.browse import LibraryView
     from kino_tui.core.playback import PlaybackSession
-    from kino_tui.core.player_settings import PlayerSettings
     from kino_tui.core.players import PlayerState
 
 __all__ = ["Library", "Opening", "PlayPlan", "RootStatus"]
@@ -165,14 +164,12 @@ class Library:
         self,
         plan: PlayPlan,
         *,
-        settings: PlayerSettings | None = None,
-        window: bool | None = None,
+        picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
     ) -> PlaybackSession:
-        """The core's playback session for a checked plan; ``run()`` plays and records."""
-        return playing.session_for(
-            self, plan, settings=settings, window=window, on_update=on_update
-        )
+        """The core's playback session for a checked plan (in a window or the terminal,
+        as the settings and the display say); ``run()`` plays and records."""
+        return playing.session_for(self, plan, picture_mode=picture_mode, on_update=on_update)
 
     # -- watch state (service/marking.py) ------------------------------------------
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.player_settings import PlayerSettings, ResumeMode
+from kino_tui.core.player_settings import ResumeMode
 
 if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackSession
@@ -130,21 +130,28 @@ def session_for(
     library: Library,
     play: PlayPlan,
     *,
-    settings: PlayerSettings | None = None,
-    window: bool | None = None,
+    picture_mode: str | None = None,
     on_update: Callable[[PlayerState], None] | None = None,
 ) -> PlaybackSession:
-    """The core's session for this plan (the player is started by its ``run()``)."""
+    """The core's session for this plan (the player is started by its ``run()``). Where
+    it plays is decided here: in a window on the box's screen (``on_update`` then
+    follows it), or in the terminal, where mpv draws the way the terminal shows
+    pictures (``picture_mode`` kitty or sixel, with tct as fallback) unless
+    ``[mpv] terminal_vo`` says otherwise."""
     from kino_tui.core.playback import PlaybackSession  # players load on first play
 
+    settings = library.settings.playback
+    window = settings.in_window()
+    if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
+        settings = replace(settings, terminal_vo=f"{picture_mode},tct")
     return PlaybackSession(
         play.item,
         library.watch,
-        settings or library.settings.playback,
+        settings,
         play.start,
         player=play.player,
         window=window,
-        on_update=on_update,
+        on_update=on_update if window else None,
         following=play.items[1:] if plays_queues(play.player) else (),
     )
 

@@ -141,17 +141,10 @@ class PlaybackController:
         """Start the player now."""
         if self.busy:
             return
-        settings = self.app.library.settings.playback
-        window = settings.in_window()
-        if not settings.terminal_vo and self.app.image_mode in ("kitty", "sixel"):
-            # The terminal shows pictures: mpv can draw video the same way (tct if it can't).
-            settings = replace(settings, terminal_vo=f"{self.app.image_mode},tct")
         session = self.app.library.session(
-            plan,
-            settings=settings,
-            window=window,
-            on_update=self._updated_from_thread if window else None,
+            plan, picture_mode=self.app.image_mode, on_update=self._updated_from_thread
         )
+        window = session.window
         self.session = session
         self.next_item = None
         self._last_index = 0
