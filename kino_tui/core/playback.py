@@ -57,6 +57,7 @@ class PlaybackSession:
         window: bool | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         following: Sequence[MediaItem] = (),
+        audio_only: bool = False,
     ) -> None:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
@@ -66,7 +67,9 @@ class PlaybackSession:
         self.store = store
         self.settings = settings
         self.on_update = on_update
-        self.window = settings.in_window() if window is None else window
+        #: The player runs detached, beside kino (its own window, or music in the
+        #: background); otherwise it takes the terminal.
+        self.window = audio_only or (settings.in_window() if window is None else window)
         self.player_name = player or settings.player
         # Until run() makes the private directory, the socket path shows where it will be.
         self._directory = Path(tempfile.gettempdir()) / "kino-play-XXXXXXXX"
@@ -82,6 +85,7 @@ class PlaybackSession:
             extra_args=settings.extra_args.get(self.player_name, ()),
             title=item.display_title,
             following=tuple(tuple(i.parts or [i.path]) for i in following),
+            audio_only=audio_only,
         )
         socket_name = "mpv.sock" if self.player_name == "mpv" else "vlc.sock"
         self.player: Player = make_player(

@@ -134,14 +134,16 @@ def session_for(
     on_update: Callable[[PlayerState], None] | None = None,
 ) -> PlaybackSession:
     """The core's session for this plan (the player is started by its ``run()``). Where
-    it plays is decided here: in a window on the box's screen (``on_update`` then
-    follows it), or in the terminal, where mpv draws the way the terminal shows
+    it plays is decided here: music in the background (no picture, gapless; kino stays
+    on screen, also over SSH), video in a window on the box's screen (``on_update`` then
+    follows either), or in the terminal, where mpv draws the way the terminal shows
     pictures (``picture_mode`` kitty or sixel, with tct as fallback) unless
     ``[mpv] terminal_vo`` says otherwise."""
     from kino_tui.core.playback import PlaybackSession  # players load on first play
 
     settings = library.settings.playback
-    window = settings.in_window()
+    music = all(item.kind == "track" for item in play.items)  # in the background
+    window = music or settings.in_window()
     if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
         settings = replace(settings, terminal_vo=f"{picture_mode},tct")
     return PlaybackSession(
@@ -153,6 +155,7 @@ def session_for(
         window=window,
         on_update=on_update if window else None,
         following=play.items[1:] if plays_queues(play.player) else (),
+        audio_only=music,
     )
 
 

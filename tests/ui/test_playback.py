@@ -201,3 +201,39 @@ async def test_a_play_while_something_plays_asks_to_queue_or_replace(
         new_session = app.playback.session
         assert new_session is not None and new_session.item.episode == 1
         await until(pilot, lambda: app.playback.session is None, "the episode to end")
+
+
+async def test_music_plays_in_the_background_over_ssh(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """No display (playback = "terminal"): an album plays without taking the terminal,
+    no picture, gapless, while the browser stays usable; each track is counted."""
+    root = build_library(
+        {
+            "Music/Test Artist/Test Album (2001)/03 - Test Song.mp3": "song.mp3",
+            "Music/Test Artist/Test Album (2001)/04 - Other Song.flac": "song.flac",
+        }
+    )
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "music")])
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "Various Artists" in list_text(app)  # the album artist of the tags
+        await pilot.press("enter")  # the artist's albums
+        await pilot.pause()
+        await pilot.press("p")  # the album, in order
+        await until(pilot, lambda: app.playback.session is not None, "the album to play")
+        session = app.playback.session
+        assert session is not None and session.window  # not under suspend()
+        argv = session.command()
+        assert "--no-video" in argv and "--gapless-audio=yes" in argv
+        assert len(session.queue) == 2
+        await pilot.press("k")  # the browser is still kino's
+        await until(pilot, lambda: app.playback.session is None, "the album to end", 30)
+        states = app.library.watch.all()
+        assert len(states) == 2
+        assert all(s.watched and s.play_count == 1 and s.position == 0 for s in states.values())
+        assert len(app.library.watch.history()) == 2

@@ -33,6 +33,9 @@ class LaunchOptions:
     #: The parts of each item that plays after the first, in order (one player process
     #: plays the whole queue; players that cannot follow a queue play the first only).
     following: tuple[tuple[str, ...], ...] = ()
+    #: Music: no picture, no window and no terminal; plays in the background (kino stays
+    #: on screen, also over SSH), gapless from one track to the next.
+    audio_only: bool = False
 
 
 @dataclass(slots=True)

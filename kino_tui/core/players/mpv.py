@@ -48,7 +48,10 @@ class MpvPlayer(Player):
             first.append(f"--start={options.start:.3f}")
         if options.title:
             first.append(f"--force-media-title={options.title}")
-        if options.window:
+        if options.audio_only:
+            argv += ["--no-video", "--gapless-audio=yes", "--force-window=no",
+                     "--no-input-terminal", "--msg-level=all=error"]  # fmt: skip
+        elif options.window:
             # No terminal input, and only errors on its output, which kino keeps to
             # explain a player that stops at once (--terminal=no would silence them).
             argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]

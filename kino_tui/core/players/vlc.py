@@ -48,7 +48,9 @@ class VlcPlayer(Player):
             argv.append(f"--start-time={options.start:.3f}")
         if options.title:
             argv.append(f"--meta-title={options.title}")
-        if not options.window:
+        if options.audio_only:
+            argv += ["--intf=dummy", "--no-video"]
+        elif not options.window:
             argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
         argv += options.extra_args
         return [*argv, "--", *self.parts]
