@@ -182,3 +182,12 @@ def test_play_a_season_plays_it_all_through_one_player(
     shuffled = run_kino("play", season, "--shuffle")
     assert shuffled.stdout.count("watched Dark S01E0") == 3
     assert all(i["progress"]["play_count"] == 2 for i in items(run_kino))
+
+
+def test_kino_play_keeps_music_in_the_terminal(run_kino, build_library: LibraryBuilder) -> None:
+    """Only the TUI plays music in the background: `kino play ALBUM` leaves the player
+    the terminal and its keys (a detached player could not be stopped from there)."""
+    root = build_library({"Music/A/B/01 - Song.mp3": "song.mp3", "Music/A/B/02 - Two.mp3": "song.mp3"})
+    run_kino("scan", str(root))
+    argv = shlex.split(run_kino("play", str(root / "Music/A/B"), "--print-command").stdout)
+    assert "--no-video" not in argv and "--no-input-terminal" not in argv

@@ -166,10 +166,18 @@ class Library:
         *,
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
+        music_in_background: bool = False,
     ) -> PlaybackSession:
         """The core's playback session for a checked plan (in a window or the terminal,
-        as the settings and the display say); ``run()`` plays and records."""
-        return playing.session_for(self, plan, picture_mode=picture_mode, on_update=on_update)
+        as the settings and the display say; music in the background when the front end
+        stays on screen); ``run()`` plays and records."""
+        return playing.session_for(
+            self,
+            plan,
+            picture_mode=picture_mode,
+            on_update=on_update,
+            music_in_background=music_in_background,
+        )
 
     # -- watch state (service/marking.py) ------------------------------------------
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:

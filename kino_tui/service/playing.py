@@ -132,6 +132,7 @@ def session_for(
     *,
     picture_mode: str | None = None,
     on_update: Callable[[PlayerState], None] | None = None,
+    music_in_background: bool = False,
 ) -> PlaybackSession:
     """The core's session for this plan (the player is started by its ``run()``). Where
     it plays is decided here: music in the background (no picture, gapless; kino stays
@@ -142,7 +143,9 @@ def session_for(
     from kino_tui.core.playback import PlaybackSession  # players load on first play
 
     settings = library.settings.playback
-    music = all(item.kind == "track" for item in play.items)  # in the background
+    # Music beside a front end that stays on screen (the TUI); `kino play` keeps the
+    # terminal's keys for it instead.
+    music = music_in_background and all(item.kind == "track" for item in play.items)
     window = music or settings.in_window()
     if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
         settings = replace(settings, terminal_vo=f"{picture_mode},tct")

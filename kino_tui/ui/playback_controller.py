@@ -142,7 +142,10 @@ class PlaybackController:
         if self.busy:
             return
         session = self.app.library.session(
-            plan, picture_mode=self.app.image_mode, on_update=self._updated_from_thread
+            plan,
+            picture_mode=self.app.image_mode,
+            on_update=self._updated_from_thread,
+            music_in_background=True,
         )
         window = session.window
         self.session = session
