@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from kino_tui.core.display import printable
+from kino_tui.core.display import is_utf8, printable
 
 
 def out(text: str = "") -> None:
@@ -37,14 +37,6 @@ def write_json(value: Any) -> None:
     sys.stdout.flush()
 
 
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _raw(text: str) -> bytes:
     """The bytes a name read from the file system had (``os.fsdecode`` undone)."""
     try:
@@ -54,7 +46,7 @@ def _raw(text: str) -> bytes:
 
 
 def _shown(text: str) -> str:
-    return text if _is_utf8(text) else _raw(text).decode("utf-8", "backslashreplace")
+    return text if is_utf8(text) else _raw(text).decode("utf-8", "backslashreplace")
 
 
 def _base64(text: str) -> str:
@@ -72,10 +64,10 @@ def utf8_safe(value: Any) -> Any:
         for key, item in value.items():
             name = _shown(key) if isinstance(key, str) else key
             safe[name] = utf8_safe(item)
-            if isinstance(item, str) and not _is_utf8(item):
+            if isinstance(item, str) and not is_utf8(item):
                 safe[f"{name}_bytes"] = _base64(item)
             elif isinstance(item, list | tuple) and any(
-                isinstance(v, str) and not _is_utf8(v) for v in item
+                isinstance(v, str) and not is_utf8(v) for v in item
             ):
                 safe[f"{name}_bytes"] = [_base64(v) if isinstance(v, str) else None for v in item]
         return safe

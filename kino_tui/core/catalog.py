@@ -46,7 +46,7 @@ from kino_tui.core.models import (
     SUBTITLE_FIELDS,
     MediaItem,
 )
-from kino_tui.core.storage import AtomicJSONStorage, dumps, loads
+from kino_tui.core.storage import AtomicJSONStorage, dumps, json_type, loads
 
 SCHEMA_VERSION = 3
 
@@ -116,20 +116,6 @@ def _damaged(path: Path, error: Exception) -> DataFileDamaged:
     return DataFileDamaged(path, reason)
 
 
-def _json_type(value: Any) -> str:
-    for kind, name in (
-        (dict, "an object"),
-        (list, "a list"),
-        (str, "text"),
-        (bool, "true or false"),
-        (int, "a number"),
-        (float, "a number"),
-    ):
-        if isinstance(value, kind):
-            return name
-    return "null"
-
-
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -141,10 +127,10 @@ def _check_file(raw: dict[str, Any]) -> None:
     for name in ("meta", "items", "folders"):
         table = raw.get(name, {})
         if not isinstance(table, dict):
-            raise _BadShape(f'"{name}" is {_json_type(table)}, not a table')
+            raise _BadShape(f'"{name}" is {json_type(table)}, not a table')
         for doc_id, doc in table.items():
             if not isinstance(doc, dict):
-                raise _BadShape(f"{name} document {doc_id} is {_json_type(doc)}, not an object")
+                raise _BadShape(f"{name} document {doc_id} is {json_type(doc)}, not an object")
     meta = raw.get("meta", {}).get("1", {})
     schema = meta.get("schema", 0)
     if type(schema) is not int or schema < 0:
@@ -171,7 +157,7 @@ def _check_documents(documents: Iterable[dict[str, Any]]) -> None:
         if kind not in _KINDS:
             raise _BadShape(f"the items of {root} have the kind {_shown(kind)}")
         if not isinstance(doc.get("rows"), str | list):
-            raise _BadShape(f"the {kind} rows of {root} are {_json_type(doc.get('rows'))}")
+            raise _BadShape(f"the {kind} rows of {root} are {json_type(doc.get('rows'))}")
         counts = doc.get(_COUNTS)
         if type(doc.get(_FOLDERS)) is str and (  # another index (or none) is rebuilt
             type(counts) is not list or not set(map(type, counts)) <= {int}
@@ -183,7 +169,7 @@ def _check_rows(rows: Any, stored_fields: list[str], where: str) -> None:
     """Raise :class:`_BadShape` unless ``rows`` are lists of values of the right types
     (without a Python loop over the rows: one would cost a third of the load)."""
     if type(rows) is not list:
-        raise _BadShape(f"the {where} are {_json_type(rows)}, not a list of rows")
+        raise _BadShape(f"the {where} are {json_type(rows)}, not a list of rows")
     if not rows:
         return
     if not set(map(type, rows)) <= {list}:

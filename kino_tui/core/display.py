@@ -22,3 +22,12 @@ def printable(text: str, keep_newlines: bool = False) -> str:
     """Show control characters and undecodable bytes as visible ``\\xNN`` escapes."""
     pattern = _UNSAFE_KEEPING_NEWLINES if keep_newlines else _UNSAFE
     return pattern.sub(_escape, text)
+
+
+def is_utf8(text: str) -> bool:
+    """False for a name with bytes that were not UTF-8 (kept as surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kino_tui.core.display import is_utf8
 from kino_tui.core.languages import normalise_language
 from kino_tui.core.models import AudioTrack, SubtitleTrack
 
@@ -110,14 +111,6 @@ def describe_error(error: BaseException, path: str = "") -> str:
     return name
 
 
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 #: Tag and stream numbers outside this range are nonsense (a track number of 1e30 once
 #: crashed the catalog's save).
 _LARGEST = 10**12
@@ -172,7 +165,7 @@ def probe_video(path: str, size: int) -> ProbeResult:
 
     try:
         # parse_speed=0 reads headers only (full output keeps durations in plain numbers).
-        if path.isprintable() and _is_utf8(path):
+        if path.isprintable() and is_utf8(path):
             info = MediaInfo.parse(path, parse_speed=0)
         else:  # libmediainfo cannot open a name that is not UTF-8: hand it the open file
             with open(path, "rb") as handle:

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from kino_tui.core.display import is_utf8
 from kino_tui.core.errors import DataFileDamaged, DataFileUnreadable
 from kino_tui.core.fsutil import atomic_write_bytes, unwritable
 
@@ -21,17 +22,9 @@ _RAW_MARK_JSON = b"\\u0000fsb64:"
 _RAW_MARK_TEXT = _RAW_MARK_JSON.decode("ascii")
 
 
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _escape_raw(value: Any) -> Any:
     if isinstance(value, str):
-        if _has_surrogates(value):
+        if not is_utf8(value):
             return _RAW_MARK + base64.b64encode(os.fsencode(value)).decode("ascii")
         return value
     if isinstance(value, dict):
@@ -108,3 +101,18 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def json_type(value: Any) -> str:
+    """What a JSON value is, in words, for a message about a damaged file."""
+    for kind, name in (
+        (dict, "an object"),
+        (list, "a list"),
+        (str, "text"),
+        (bool, "true or false"),  # before int: a bool is an int to Python
+        (int, "a number"),
+        (float, "a number"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return "null"

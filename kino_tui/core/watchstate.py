@@ -28,7 +28,7 @@ from tinydb.table import Table
 from kino_tui.core.errors import DataFileDamaged, DataFileUnwritable, WatchStateDamaged
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside, unwritable
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.storage import AtomicJSONStorage
+from kino_tui.core.storage import AtomicJSONStorage, json_type
 
 #: How long a writer (or a reader setting a damaged file aside) waits for another kino.
 LOCK_TIMEOUT = 30.0
@@ -313,14 +313,14 @@ def _checked(
         return {}
     for name, value in raw.items():
         if not isinstance(value, dict):
-            raise _BadShape(f"{name!r} is {_json_type(value)}, not a table")
+            raise _BadShape(f"{name!r} is {json_type(value)}, not a table")
     documents: dict[str, dict[str, Any]] = raw.get(table, {})
     for doc_id, doc in documents.items():
         where = f"{table} document {doc_id}"
         if not _DOCUMENT_ID.fullmatch(doc_id):
             raise _BadShape(f"{table} document id {doc_id!r} is not a number")
         if not isinstance(doc, dict):
-            raise _BadShape(f"{where} is {_json_type(doc)}, not an object")
+            raise _BadShape(f"{where} is {json_type(doc)}, not an object")
         for field, kinds in fields.items():
             value = doc.get(field)
             if value is None:
@@ -332,18 +332,6 @@ def _checked(
                 expected = _TYPE_NAMES.get(kinds, "true or false")
                 raise _BadShape(f"{where}: {field} is {shown}, not {expected}")
     return documents
-
-
-def _json_type(value: Any) -> str:
-    for kind, name in (
-        (dict, "an object"),
-        (list, "a list"),
-        (str, "a string"),
-        (bool, "true or false"),
-    ):
-        if isinstance(value, kind):
-            return name
-    return "a number" if isinstance(value, _NUMBER) else "null"
 
 
 def _progress_from(doc: dict[str, Any]) -> Progress:
