@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -191,10 +192,14 @@ class BrowserScreen(Screen[None]):
             view.build_search_index()
             self.post_message(CatalogLoaded(view, warnings, generation))
 
+        self._load_in_worker(load, "load the catalog")
+
+    def _load_in_worker(self, work: Callable[[], None], description: str) -> None:
+        """Every catalog load runs in one exclusive worker group, failing the same way."""
         self.kino.start_worker(
-            load,
+            work,
             group="catalog",
-            description="load the catalog",
+            description=description,
             failure_title="The catalog could not be loaded",
             on_failure=self._catalog_failed,
             exclusive=True,
@@ -217,15 +222,7 @@ class BrowserScreen(Screen[None]):
             view.build_search_index()
             self.post_message(CatalogLoaded(view, warnings, generation))
 
-        self.call_after_refresh(
-            self.kino.start_worker,
-            load_rest,
-            group="catalog",
-            description="load the rest of the library",
-            failure_title="The catalog could not be loaded",
-            on_failure=self._catalog_failed,
-            exclusive=True,
-        )
+        self.call_after_refresh(self._load_in_worker, load_rest, "load the rest of the library")
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
