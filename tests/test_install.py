@@ -4,17 +4,16 @@ copy of this checkout, real folders, a real pty for the run that opens kino."""
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.test_hangup import Pty
 
 REPO = Path(__file__).parents[1]
 #: The line install.sh prints for ~/.profile, exactly (not expanded).
@@ -136,39 +135,6 @@ def test_the_installed_kino_runs(installed) -> None:
     assert "Heat" in listed.stdout
 
 
-class Terminal:
-    """A pty whose far end is read all the time (a full pty would block the writer)."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = pty.openpty()
-        self.seen = b""
-        self._stop = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.1)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 65536)
-                except OSError:  # EIO: the other side is closed
-                    return
-
-    def wait_for(self, text: bytes, timeout: float, process: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            ended = process.poll() is not None and (time.sleep(0.5) or text not in self.seen)
-            if ended or time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared: {self.seen[-800:]!r}")
-            time.sleep(0.05)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._reader.join()
-        os.close(self.master)
-
-
 def test_install_in_a_terminal_opens_kino(installed) -> None:
     """Run again, in a terminal, with ~/.local/bin on PATH and no folders given: it scans
     ~/Videos, gives no PATH advice, and opens kino (q quits it)."""
@@ -177,7 +143,7 @@ def test_install_in_a_terminal_opens_kino(installed) -> None:
     videos.mkdir(parents=True)
     shutil.copyfile(home.base / "library" / "Movies" / "Heat (1995)" / "Heat (1995).mkv",
                     videos / "Ronin (1998).mkv")  # fmt: skip
-    terminal = Terminal()
+    terminal = Pty()
     process = subprocess.Popen(
         ["bash", str(home.source / "scripts" / "install.sh")],
         stdin=terminal.slave,
@@ -197,7 +163,7 @@ def test_install_in_a_terminal_opens_kino(installed) -> None:
     finally:
         if process.poll() is None:
             process.kill()
-        terminal.close()
+        terminal.hang_up()
     output = terminal.seen.decode("utf-8", "replace")
     assert "not on your PATH" not in output
     assert "start kino with" not in output  # it opened kino instead

@@ -45,10 +45,19 @@ class Pty:
                 except OSError:  # EIO: kino's side is closed
                     return
 
-    def wait_for(self, text: bytes, timeout: float = 20.0) -> None:
+    def wait_for(
+        self, text: bytes, timeout: float = 20.0, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
+        """Wait for ``text``; with ``process``, give up soon after it has ended."""
         deadline = time.monotonic() + timeout
         while text not in self.seen:
-            assert time.monotonic() < deadline, f"{text!r} never appeared: {self.seen[-500:]!r}"
+            ended = (
+                process is not None
+                and process.poll() is not None
+                and (time.sleep(0.5) or text not in self.seen)
+            )
+            if ended or time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared: {self.seen[-800:]!r}")
             time.sleep(0.05)
 
     def hang_up(self) -> None:
