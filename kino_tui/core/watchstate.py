@@ -103,12 +103,14 @@ class WatchStore:
         for stored in (path, self.history_path):
             clean_stale_temporaries(stored)  # left by killed writers
 
-    def recover(self) -> list[str]:
-        """Check both files now, setting aside any that is damaged, and return one line
-        for each file set aside since the last call (also those found by other methods:
-        ``store.all()`` then ``store.recover()`` gives the lines about that read).
-        An empty list means there was nothing to say."""
-        self._documents(self._db, "progress", _PROGRESS_FIELDS)
+    def recover(self, progress: bool = True) -> list[str]:
+        """Check both files now (only the history with ``progress=False``, when the
+        caller has just read the progress), setting aside any that is damaged, and return
+        one line for each file set aside since the last call (also those found by other
+        methods: ``store.all()`` then ``store.recover()`` gives the lines about that
+        read). An empty list means there was nothing to say."""
+        if progress:
+            self._documents(self._db, "progress", _PROGRESS_FIELDS)
         self._documents(self._history_db, "plays", _PLAY_FIELDS)
         with self._warnings_lock:
             lines, self._unreported = self._unreported, []

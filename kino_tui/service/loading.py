@@ -34,19 +34,22 @@ class Opening:
 
 
 def read_progress(library: Library) -> tuple[dict[str, Progress], list[str]]:
-    """Every item's progress, or none and a line saying why when the watch file cannot
-    be read (another user's file, a failing disk): the library is shown all the same."""
+    """Every item's progress, and a line for each watch or history file set aside or
+    unreadable. A watch file that cannot be read gives no progress and a line saying why:
+    the library is shown all the same. watch.json is read once."""
     try:
-        return library.watch.all(), []
+        progress = library.watch.all()
     except DataFileUnreadable:
-        return {}, []  # said by store_warnings, which every load calls next
+        return {}, store_warnings(library)  # says why (and checks the history too)
+    return progress, store_warnings(library, progress_read=True)
 
 
-def store_warnings(library: Library) -> list[str]:
+def store_warnings(library: Library, progress_read: bool = False) -> list[str]:
     """Lines for watch or history files found damaged (and set aside) so far, or that
-    cannot be read at all."""
+    cannot be read at all (``progress_read``: watch.json was just read, check only the
+    history)."""
     try:
-        return library.watch.recover()
+        return library.watch.recover(progress=not progress_read)
     except DataFileUnreadable as error:
         return [f"{error}; watch progress and history are not shown until it can be read"]
 
@@ -57,18 +60,17 @@ def load(library: Library) -> tuple[CatalogData, list[str]]:
 
 
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
-    data, warnings = load(library)
-    progress, unread = read_progress(library)
+    data, warning = library.catalog.load_or_recover()
+    progress, warnings = read_progress(library)
     view = make_view(library, data.items.values(), progress)
     view.section(view.first_section())  # built here, off the UI thread
-    return view, [*warnings, *unread, *store_warnings(library)]
+    return view, [*([warning] if warning else []), *warnings]
 
 
 def load_opening(library: Library) -> Opening:
     from kino_tui.core.browse import OPENING_KINDS, first_section
 
-    progress, unread = read_progress(library)
-    warnings = [*unread, *store_warnings(library)]
+    progress, warnings = read_progress(library)
     try:
         packed = library.catalog.read()
         section = first_section(packed.kinds)
