@@ -8,7 +8,7 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
@@ -74,9 +74,6 @@ class Library:
     def view(self, data: CatalogData) -> LibraryView:
         """Sections and drill-down over ``data``, with current watch progress."""
         return loading.make_view(self, data.items.values(), self.watch.all())
-
-    def make_view(self, items: Iterable[MediaItem], progress: dict[str, Progress]) -> LibraryView:
-        return loading.make_view(self, items, progress)
 
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
         """A watch section's items in its own order (``continue-watching``, ``next-up``,
