@@ -1,23 +1,34 @@
 """What the browser shows: sections, drill-down levels, search, sort and filters.
 
 Pure data over catalog items and watch progress; the UI only renders these entries.
+Ranking lives in ``core/search.py``, sort orders and filters in ``core/ordering.py``.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
-from typing import Any
 
 from kino_tui.core import sections
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.ordering import (
+    SORT_LABELS,
+    SORTS,
+    EntryFilter,
+    filter_choices,
+    filter_entries,
+    sort_entries,
+)
+from kino_tui.core.search import Searchable, SearchIndex, fold
 from kino_tui.core.text import episode_label, library_summary, plural
+
+__all__ = [
+    "OPENING_KINDS", "SECTIONS", "SORTS", "SORT_LABELS", "Entry", "EntryFilter",
+    "LibraryView", "filter_choices", "filter_entries", "first_section", "fold", "sort_entries",
+]  # fmt: skip
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("continue-watching", "Continue Watching"),
@@ -28,14 +39,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("music", "Music"),
     ("videos", "All Videos"),
 )
-SORTS: tuple[str, ...] = ("title", "year", "added", "played", "duration")
-SORT_LABELS = {
-    "title": "title",
-    "year": "year",
-    "added": "recently added",
-    "played": "last played",
-    "duration": "duration",
-}
 RECENT_LIMIT = 200
 _VIDEO_KINDS = sections.VIDEO_KINDS
 NEXT_UP_DAYS = sections.NEXT_UP_DAYS
@@ -76,32 +79,18 @@ class Entry:
     unwatched: int = 0
     available: bool = True
     genres: tuple[str, ...] = ()
+    rating: float | None = None
 
     @property
     def is_group(self) -> bool:
         return self.item is None
 
 
-_NOT_WORD = re.compile(r"[^\w]+")
+def _in_season_folders(episodes: Iterable[MediaItem]) -> bool:
+    """Does any of these episodes sit in a season folder (``Season 01``, ``Specials``)?"""
+    from kino_tui.core.naming import season_of_folder  # only when a show is opened
 
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text for matching."""
-    folded = text.casefold()
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", folded).strip()
-
-
-_ARTICLES = frozenset({"the", "a", "an"})
-
-
-def _sort_title(text: str) -> str:
-    """``The Wire`` sorts as ``wire``."""
-    lowered = text.casefold()
-    article, _, rest = lowered.partition(" ")
-    return rest if rest and article in _ARTICLES else lowered
+    return any(season_of_folder(e.folder.rpartition("/")[2]) is not None for e in episodes)
 
 
 class LibraryView:
@@ -119,12 +108,15 @@ class LibraryView:
         self.next_up_days = next_up_days
         self.next_up_specials = next_up_specials
         self._sections: dict[str, list[Entry]] = {}
-        # Every item's folded text, one line each, in one string: str.find runs in C.
-        self._search_text: str | None = None
-        self._search_items: list[MediaItem] = []
-        self._search_starts: list[int] = []
+        #: Group entries by key (search results, Recently Added), until progress changes.
+        self._groups: dict[str, Entry] = {}
+        self._search: SearchIndex | None = None
+        #: How to build each group search can find: key → (kind, show or artist, season
+        #: number or album name).
+        self._group_keys: dict[str, tuple[str, str, int | str | None]] = {}
         self._shows: dict[str, list[MediaItem]] = {}
         self._artists: dict[str, dict[str, list[MediaItem]]] = {}
+        self._extras: dict[str, list[MediaItem]] = {}
         for item in self.items.values():
             if item.kind == "episode":
                 self._shows.setdefault(item.series or "Unknown show", []).append(item)
@@ -132,6 +124,8 @@ class LibraryView:
                 artist = item.album_artist or item.artist or "Unknown artist"
                 albums = self._artists.setdefault(artist, {})
                 albums.setdefault(item.album or "Unknown album", []).append(item)
+            elif item.kind == "extra" and item.extra_of:
+                self._extras.setdefault(item.extra_of, []).append(item)
 
     # -- state ---------------------------------------------------------------
     def state(self, item: MediaItem) -> Progress:
@@ -140,6 +134,23 @@ class LibraryView:
     def update_progress(self, item_id: str, progress: Progress) -> None:
         self.progress[item_id] = progress
         self._sections.clear()  # counts and watch-state sections depend on progress
+        item = self.items.get(item_id)
+        if item is not None:
+            for key in self._group_keys_of(item):
+                self._groups.pop(key, None)
+
+    @staticmethod
+    def _group_keys_of(item: MediaItem) -> list[str]:
+        """The keys of the groups an item counts in (its show and season, its artist and
+        album)."""
+        if item.kind == "episode":
+            show = f"show:{item.series or 'Unknown show'}"
+            season = item.season if item.season is not None else -1
+            return [show, f"{show}:season:{season}"]
+        if item.kind == "track":
+            artist = f"artist:{item.album_artist or item.artist or 'Unknown artist'}"
+            return [artist, f"{artist}:album:{item.album or 'Unknown album'}"]
+        return []
 
     # -- entries -------------------------------------------------------------
     def item_entry(self, item: MediaItem, detail: str | None = None) -> Entry:
@@ -174,6 +185,7 @@ class LibraryView:
             unwatched=0 if state is not None and state.watched else 1,
             available=item.available,
             genres=tuple(item.genres),
+            rating=item.rating,
         )
 
     def group_entry(
@@ -182,6 +194,7 @@ class LibraryView:
         states = [self.state(i) for i in items]
         years = [i.year for i in items if i.year]
         posters = [i.poster for i in items if i.poster]
+        ratings = [i.rating for i in items if i.rating is not None]
         return Entry(
             key=key,
             kind=kind,
@@ -196,6 +209,7 @@ class LibraryView:
             unwatched=sum(1 for s in states if not s.watched),
             available=any(i.available for i in items),
             genres=tuple(sorted({g for i in items for g in i.genres})),
+            rating=round(sum(ratings) / len(ratings), 1) if ratings else None,
         )
 
     @cached_property
@@ -232,7 +246,7 @@ class LibraryView:
         if key == "music":
             return sort_entries([self.artist_entry(name) for name in self._artists], "title")
         if key == "recently-added":
-            return [self.item_entry(i) for i in self.recently_added()]
+            return self._recent_entries()
         if key == "continue-watching":
             return [self.item_entry(i) for i in self.continue_watching()]
         if key == "next-up":
@@ -242,43 +256,72 @@ class LibraryView:
     def _of_kind(self, kind: str) -> list[MediaItem]:
         return [i for i in self.items.values() if i.kind == kind]
 
-    def show_entry(self, name: str) -> Entry:
-        episodes = self._shows.get(name, [])
-        seasons = {e.season for e in episodes if e.season is not None}
-        detail = f"{plural(len(seasons), 'season')} · {plural(len(episodes), 'episode')}"
-        entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
-        # the show's own poster, not its first season's
-        entry.poster = next((e.show_poster for e in episodes if e.show_poster), entry.poster)
+    # -- groups ----------------------------------------------------------------
+    def _cached(self, key: str, build: Callable[[], Entry]) -> Entry:
+        entry = self._groups.get(key)
+        if entry is None:
+            entry = self._groups[key] = build()
         return entry
 
+    def show_entry(self, name: str) -> Entry:
+        def build() -> Entry:
+            episodes = self._shows.get(name, [])
+            seasons = {e.season for e in episodes if e.season is not None}
+            detail = f"{plural(len(seasons), 'season')} · {plural(len(episodes), 'episode')}"
+            entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
+            # the show's own poster, not its first season's
+            entry.poster = next((e.show_poster for e in episodes if e.show_poster), entry.poster)
+            return entry
+
+        return replace(self._cached(f"show:{name}", build))
+
     def artist_entry(self, name: str) -> Entry:
-        albums = self._artists.get(name, {})
-        tracks = [t for album in albums.values() for t in album]
-        detail = f"{plural(len(albums), 'album')} · {plural(len(tracks), 'track')}"
-        return self.group_entry(f"artist:{name}", "artist", name, tracks, detail)
+        def build() -> Entry:
+            albums = self._artists.get(name, {})
+            tracks = [t for album in albums.values() for t in album]
+            detail = f"{plural(len(albums), 'album')} · {plural(len(tracks), 'track')}"
+            return self.group_entry(f"artist:{name}", "artist", name, tracks, detail)
+
+        return replace(self._cached(f"artist:{name}", build))
+
+    def season_entries(self, show: str) -> list[Entry]:
+        """A show's seasons in order, specials last (episodes without a season number
+        are one "Episodes" group)."""
+        by_season: dict[int, list[MediaItem]] = {}
+        for episode in self._shows.get(show, []):
+            number = episode.season if episode.season is not None else -1
+            by_season.setdefault(number, []).append(episode)
+        seasons = []
+        for number in sorted(by_season, key=lambda n: (n == 0, n)):
+            name = "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
+            episodes = by_season[number]
+            seasons.append(
+                self.group_entry(
+                    f"show:{show}:season:{number}", "season", name, episodes,
+                    plural(len(episodes), "episode"),
+                )
+            )  # fmt: skip
+        return seasons
+
+    def album_entry(self, artist: str, album: str) -> Entry:
+        def build() -> Entry:
+            tracks = self._artists.get(artist, {}).get(album, [])
+            detail = plural(len(tracks), "track")
+            return self.group_entry(
+                f"artist:{artist}:album:{album}", "album", album, tracks, detail
+            )
+
+        return replace(self._cached(f"artist:{artist}:album:{album}", build))
 
     def children(self, entry: Entry) -> list[Entry]:
-        """The next level down: show → seasons → episodes, artist → albums → tracks."""
+        """The next level down: show → seasons → episodes, artist → albums → tracks. A show
+        without season folders (one season, no specials) opens on its episodes."""
         if entry.kind == "show":
-            by_season: dict[int, list[MediaItem]] = {}
-            for episode in entry.items:
-                by_season.setdefault(
-                    episode.season if episode.season is not None else -1, []
-                ).append(episode)
-            seasons = []
-            for number in sorted(by_season, key=lambda n: (n == 0, n)):
-                name = (
-                    "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
-                )
-                episodes = by_season[number]
-                detail = plural(len(episodes), "episode")
-                seasons.append(
-                    self.group_entry(
-                        f"{entry.key}:season:{number}", "season", name, episodes, detail
-                    )
-                )
+            seasons = self.season_entries(entry.key.removeprefix("show:"))
+            if len(seasons) == 1 and not _in_season_folders(seasons[0].items):
+                return self.children(seasons[0])
             return seasons
-        if entry.kind in ("season",):
+        if entry.kind == "season":
             ordered = sorted(entry.items, key=lambda e: (e.episode or 0, e.air_date or "", e.path))
             return [self.item_entry(e, detail="") for e in ordered]
         if entry.kind == "artist":
@@ -296,6 +339,13 @@ class LibraryView:
             ordered = sorted(entry.items, key=lambda t: (t.disc or 0, t.track or 0, t.path))
             return [self.item_entry(t, detail="") for t in ordered]
         return []
+
+    def extras_of(self, item: MediaItem) -> list[MediaItem]:
+        """A movie's (or video's) trailers, featurettes, deleted scenes…, by type and title."""
+        return sorted(
+            self._extras.get(item.id, []),
+            key=lambda e: (e.extra_type or "", (e.title or "").casefold(), e.path),
+        )
 
     # -- watch-state sections (the rules live in core/sections.py) -----------
     def continue_watching(self) -> list[MediaItem]:
@@ -318,116 +368,113 @@ class LibraryView:
             return None
         return sections.next_episode(self._shows.get(item.series or "Unknown show", []), item)
 
+    def episodes_up_to(self, item: MediaItem) -> list[MediaItem]:
+        """``item`` and every episode of its show before it (see
+        :func:`~kino_tui.core.sections.episodes_up_to`)."""
+        if item.kind != "episode":
+            return [item]
+        return sections.episodes_up_to(self._shows.get(item.series or "Unknown show", []), item)
+
     def recently_added(self) -> list[MediaItem]:
-        """Videos, newest first (at most :data:`RECENT_LIMIT`)."""
+        """Movies, episodes, videos and tracks, newest first (at most :data:`RECENT_LIMIT`)."""
         return sections.recently_added(self.items.values(), RECENT_LIMIT)
 
-    # -- search --------------------------------------------------------------
+    def _recent_entries(self) -> list[Entry]:
+        """Recently Added rows: a show's new episodes as one row ("Dark — 3 new episodes"),
+        an album's new tracks as the album; Enter opens the whole show or album."""
+        entries = []
+        for row in sections.recently_added_rows(self.items.values(), RECENT_LIMIT):
+            if row.kind == "show":
+                entry = self.show_entry(row.name)
+                entry.detail = ""
+                new = plural(len(row.items), "new episode")
+            elif row.kind == "album":
+                entry = self.album_entry(row.artist, row.name)
+                entry.detail = row.artist
+                new = plural(len(row.items), "new track")
+            else:
+                entries.append(self.item_entry(row.items[0]))
+                continue
+            entry.title = f"{entry.title} — {new}"
+            entry.added = row.items[0].added or ""
+            entries.append(entry)
+        return entries
+
+    # -- search (the ranking is core/search.py) ----------------------------------
     def build_search_index(self) -> None:
-        """Fold every item's searchable text once (titles, series, artist, album, file name)."""
-        items, lines, starts = [], [], []
-        offset = 0
+        """Every item (extras belong to their movie: not listed) and every show, season,
+        artist and album, folded once."""
+        records: list[Searchable] = []
+        groups = self._group_keys
+        groups.clear()
         for item in self.items.values():
-            if item.kind == "extra":
+            kind = item.kind
+            if kind == "extra":
                 continue
             name = item.path.rpartition("/")[2]
-            parts = (item.title, item.series, item.artist, item.album, item.album_artist, name)
-            line = fold(" ".join(t for t in parts if t))
-            items.append(item)
-            lines.append(line)
-            starts.append(offset)
-            offset += len(line) + 1
-        self._search_items, self._search_starts = items, starts
-        self._search_text = "\n".join(lines)
+            context: tuple[str | None, ...]
+            if kind == "episode":
+                context = (item.series, name)
+            elif kind == "track":
+                context = (item.artist, item.album, item.album_artist, name)
+            else:
+                context = (item.original_title, name)
+            if kind == "episode":
+                order = f"{item.series} {item.season or 0} {item.episode or 0} {name}"
+            elif kind == "track":
+                order = f"{item.artist} {item.album} {item.disc or 0} {item.track or 0} {name}"
+            else:
+                order = None
+            text = " ".join(t for t in context if t)
+            records.append(Searchable(kind, item.id, item.title or "", text, order))
+        for show, episodes in self._shows.items():
+            key = f"show:{show}"
+            groups[key] = ("show", show, None)
+            records.append(Searchable("show", key, show))
+            for number in {e.season if e.season is not None else -1 for e in episodes}:
+                if number < 0:
+                    continue  # no season number: the show itself is the group
+                key = f"show:{show}:season:{number}"
+                groups[key] = ("season", show, number)
+                title = "Specials" if number == 0 else f"Season {number}"
+                records.append(Searchable("season", key, title, show))
+        for artist, albums in self._artists.items():
+            key = f"artist:{artist}"
+            groups[key] = ("artist", artist, None)
+            records.append(Searchable("artist", key, artist))
+            for album in albums:
+                key = f"artist:{artist}:album:{album}"
+                groups[key] = ("album", artist, album)
+                records.append(Searchable("album", key, album, artist))
+        self._search = SearchIndex(records)
+        for key in groups:  # counted here, off the UI thread, not at the first keystroke
+            self.search_entry(Searchable("", key, ""))
 
     def search(self, query: str, limit: int = 500) -> list[Entry]:
-        """Items whose text holds every word of the query, in any order."""
-        words = sorted(set(fold(query).split()), key=len, reverse=True)
-        if not words:
-            return []
-        if self._search_text is None:
+        """Items and groups matching the query, ranked (see ``core/search.py``)."""
+        if self._search is None:
             self.build_search_index()
-        text, starts = self._search_text or "", self._search_starts
-        first, others = words[0], words[1:]
-        found: list[MediaItem] = []
-        position = 0
-        while len(found) < limit:
-            at = text.find(first, position)
-            if at < 0:
-                break
-            line = bisect.bisect_right(starts, at) - 1
-            end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-            if not others or all(word in text[starts[line] : end] for word in others):
-                found.append(self._search_items[line])
-            position = end + 1
-        return [self.item_entry(i) for i in found]
+        assert self._search is not None
+        return [self.search_entry(record) for record in self._search.search(query, limit)]
 
+    def search_entry(self, record: Searchable) -> Entry:
+        """The list row of a search result: the item, or the group to drill into."""
+        item = self.items.get(record.key)
+        if item is not None:
+            return self.item_entry(item)
+        kind, name, sub = self._group_keys[record.key]
+        if kind == "show":
+            return self.show_entry(name)
+        if kind == "artist":
+            return self.artist_entry(name)
+        if kind == "album":
+            entry = self.album_entry(name, str(sub))
+            entry.detail = f"{name} · {entry.detail}"
+            return entry
+        entry = self._cached(record.key, lambda: self._season(name, record.key))
+        entry = replace(entry)
+        entry.detail = f"{name} · {entry.detail}"
+        return entry
 
-# -- sorting and filtering ---------------------------------------------------
-_SORT_KEYS: dict[str, Callable[[Entry], Any]] = {
-    "title": lambda e: _sort_title(e.title),
-    "year": lambda e: (e.year or 0, _sort_title(e.title)),
-    "added": lambda e: e.added,
-    "played": lambda e: e.last_played,
-    "duration": lambda e: e.duration,
-}
-_REVERSED = {"added", "played", "duration"}
-
-
-def sort_entries(entries: list[Entry], key: str) -> list[Entry]:
-    """Entries in a new order: title and year ascending, the others newest/longest first."""
-    return sorted(entries, key=_SORT_KEYS[key], reverse=key in _REVERSED)
-
-
-@dataclass(frozen=True, slots=True)
-class EntryFilter:
-    """A filter the user chose: ``kind`` is one of unwatched, in-progress, kind, genre, decade."""
-
-    kind: str
-    value: str = ""
-
-    @property
-    def label(self) -> str:
-        return {
-            "unwatched": "unwatched",
-            "in-progress": "in progress",
-            "kind": f"kind: {self.value}",
-            "genre": f"genre: {self.value}",
-            "decade": f"{self.value}s",
-        }.get(self.kind, self.kind)
-
-
-def filter_entries(
-    entries: list[Entry], chosen: EntryFilter | None, view: LibraryView
-) -> list[Entry]:
-    """Entries that pass the filter (all of them without one)."""
-    if chosen is None:
-        return entries
-    if chosen.kind == "unwatched":
-        return [e for e in entries if e.unwatched]
-    if chosen.kind == "in-progress":
-        return [
-            e
-            for e in entries
-            if any(view.state(i).position > 0 and not view.state(i).watched for i in e.items)
-        ]
-    if chosen.kind == "kind":
-        return [e for e in entries if e.kind == chosen.value]
-    if chosen.kind == "genre":
-        return [e for e in entries if chosen.value in e.genres]
-    if chosen.kind == "decade":
-        start = int(chosen.value)
-        return [e for e in entries if e.year and start <= e.year < start + 10]
-    return entries
-
-
-def filter_choices(entries: list[Entry]) -> list[EntryFilter]:
-    """The filters that make sense for these entries."""
-    choices = [EntryFilter("unwatched"), EntryFilter("in-progress")]
-    choices += [EntryFilter("kind", k) for k in sorted({e.kind for e in entries})]
-    choices += [EntryFilter("genre", g) for g in sorted({g for e in entries for g in e.genres})]
-    choices += [
-        EntryFilter("decade", str(d))
-        for d in sorted({e.year // 10 * 10 for e in entries if e.year})
-    ]
-    return choices
+    def _season(self, show: str, key: str) -> Entry:
+        return next(s for s in self.season_entries(show) if s.key == key)

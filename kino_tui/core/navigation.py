@@ -8,16 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from kino_tui.core.browse import (
-    SECTIONS,
-    SORT_LABELS,
-    SORTS,
-    Entry,
-    EntryFilter,
-    LibraryView,
-    filter_entries,
-    sort_entries,
-)
+from kino_tui.core.browse import SECTIONS, Entry, LibraryView
+from kino_tui.core.ordering import SORTS, EntryFilter, filter_entries, sort_entries, sort_label
 
 SECTION_TITLES = dict(SECTIONS)
 
@@ -32,6 +24,14 @@ EMPTY_MESSAGES = {
 }
 
 
+#: What a drilled-into list is ordered by when no sort is chosen (and reversed).
+NATURAL_ORDERS = {
+    "season": ("by episode number", "by episode number, last first"),
+    "show": ("by episode number", "by episode number, last first"),
+    "album": ("by track number", "by track number, last first"),
+}
+
+
 @dataclass(slots=True)
 class Level:
     """One step of drill-down: what is listed, how it is sorted and filtered, where the cursor is."""
@@ -39,6 +39,8 @@ class Level:
     title: str
     entries: list[Entry]
     sort: str | None = None
+    #: The sort (or the list's own order) turned around: year newest first, Z to A…
+    reverse: bool = False
     filter: EntryFilter | None = None
     cursor: int = 0
     parent: Entry | None = None
@@ -47,7 +49,9 @@ class Level:
     def update_shown(self, view: LibraryView | None) -> list[Entry]:
         shown = filter_entries(self.entries, self.filter, view) if view else []
         if self.sort:
-            shown = sort_entries(shown, self.sort)
+            shown = sort_entries(shown, self.sort, self.reverse)
+        elif self.reverse:
+            shown = shown[::-1]
         self.shown = shown
         self.cursor = max(0, min(self.cursor, len(shown) - 1))
         return shown
@@ -94,7 +98,16 @@ class BrowserState:
         trail = " › ".join(lvl.title for lvl in self.levels)
         extras = []
         if level.sort:
-            extras.append(f"sorted by {SORT_LABELS[level.sort]}")
+            extras.append(f"sorted by {sort_label(level.sort, level.reverse)}")
+        elif (
+            level.parent is not None
+            and level.parent.kind in NATURAL_ORDERS
+            and level.shown
+            and level.shown[0].item
+        ):
+            extras.append(NATURAL_ORDERS[level.parent.kind][level.reverse])
+        elif level.reverse:
+            extras.append("reversed")
         if level.filter:
             extras.append(f"filter: {level.filter.label}")
         suffix = f"   ({', '.join(extras)})" if extras else ""
@@ -201,7 +214,19 @@ class BrowserState:
         level.sort = SORTS[index % len(SORTS)]
         level.cursor = 0
         level.update_shown(self.view)
-        return SORT_LABELS[level.sort]
+        return sort_label(level.sort, level.reverse)
+
+    def reverse_sort(self) -> str | None:
+        """Turn this list's order around (year newest first…); returns its label."""
+        level = self.level
+        if level is None:
+            return None
+        level.reverse = not level.reverse
+        level.cursor = 0
+        level.update_shown(self.view)
+        if level.sort:
+            return sort_label(level.sort, level.reverse)
+        return "reversed" if level.reverse else "in its own order"
 
     def set_filter(self, chosen: EntryFilter | None) -> None:
         level = self.level

@@ -8,6 +8,7 @@ turns their results into list entries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from kino_tui.core.models import MediaItem, Progress
@@ -83,7 +84,92 @@ def next_episode(show: Iterable[MediaItem], item: MediaItem) -> MediaItem | None
     return min(following, key=episode_order) if following else None
 
 
+def episodes_up_to(show: Iterable[MediaItem], item: MediaItem) -> list[MediaItem]:
+    """``item`` and every episode of ``show`` before it, in watching order ("watched up to
+    here"); specials count only from a special."""
+    here = episode_order(item)
+    earlier = [e for e in show if (e.season == 0) == (item.season == 0) and episode_order(e) < here]
+    return [*sorted(earlier, key=episode_order), item]
+
+
+#: The kinds Recently Added lists (extras belong to their movie and are never listed).
+RECENT_KINDS = ("movie", "episode", "video", "track")
+#: A show's (or an album's) episodes count as new together when added within this many
+#: days of its newest one.
+RECENT_GROUP_DAYS = 14
+
+
+def _recent_order(item: MediaItem) -> tuple[bool, str, str]:
+    """Healthy files first (a damaged or empty file is never news), then newest first."""
+    healthy = not item.error and item.size > 0
+    return (healthy, item.added or "", item.path)
+
+
 def recently_added(items: Iterable[MediaItem], limit: int) -> list[MediaItem]:
-    """Videos, newest first."""
-    videos = (i for i in items if i.kind in VIDEO_KINDS)
-    return sorted(videos, key=lambda i: (i.added or "", i.path), reverse=True)[:limit]
+    """Movies, episodes, videos and tracks, newest first; damaged and empty files last."""
+    listed = (i for i in items if i.kind in RECENT_KINDS)
+    return sorted(listed, key=_recent_order, reverse=True)[:limit]
+
+
+@dataclass(slots=True)
+class RecentRow:
+    """One row of Recently Added: an item, or a show's new episodes, or an album's new
+    tracks (``kind`` "show" or "album", ``name`` the show or album, ``artist`` the
+    album's), newest first."""
+
+    kind: str
+    items: list[MediaItem]
+    name: str = ""
+    artist: str = ""
+
+
+def recent_group(item: MediaItem) -> tuple[str, str, str] | None:
+    """The group a new item is shown in: ("show", series, "") for an episode,
+    ("album", album, artist) for a track, None for anything else."""
+    if item.kind == "episode":
+        return ("show", item.series or "Unknown show", "")
+    if item.kind == "track":
+        artist = item.album_artist or item.artist or "Unknown artist"
+        return ("album", item.album or "Unknown album", artist)
+    return None
+
+
+def recently_added_rows(items: Iterable[MediaItem], limit: int) -> list[RecentRow]:
+    """Recently Added as rows: a show's episodes (an album's tracks) added together are one
+    row, where its newest one would be; a lone new episode or track is its own row.
+    Damaged and empty files come after every healthy one."""
+    rows: list[RecentRow] = []
+    groups: dict[tuple[str, str, str], tuple[RecentRow, str]] = {}
+    for item in sorted(
+        (i for i in items if i.kind in RECENT_KINDS), key=_recent_order, reverse=True
+    ):
+        group = recent_group(item)
+        if group is None:
+            if len(rows) < limit:
+                rows.append(RecentRow("item", [item]))
+            continue
+        known = groups.get(group)
+        if known is not None:
+            row, since = known
+            if (item.added or "") >= since and (not item.error and item.size > 0) == (
+                not row.items[0].error and row.items[0].size > 0
+            ):
+                row.items.append(item)
+            continue
+        if len(rows) < limit:
+            row = RecentRow(group[0], [item], group[1], group[2])
+            rows.append(row)
+            groups[group] = (row, _days_before(item.added, RECENT_GROUP_DAYS))
+    for row in rows:
+        if row.kind != "item" and len(row.items) == 1:
+            row.kind = "item"  # one new episode (or track) is shown as itself
+    return rows
+
+
+def _days_before(iso: str | None, days: int) -> str:
+    if not iso:
+        return ""
+    try:
+        return (datetime.fromisoformat(iso) - timedelta(days=days)).isoformat(timespec="seconds")
+    except ValueError:
+        return ""

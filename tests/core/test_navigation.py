@@ -48,7 +48,7 @@ def test_drill_down_and_back_keep_the_cursor() -> None:
     state.move_cursor(1)
     assert state.highlighted is not None and state.open(state.highlighted)  # Season 2
     assert titles(state)[0].startswith("S02E01")
-    assert state.crumbs() == "TV Shows › Dark › Season 2  ·  3"
+    assert state.crumbs() == "TV Shows › Dark › Season 2  ·  3   (by episode number)"
     assert state.back() and state.level is not None and state.level.cursor == 1
     assert state.back() and not state.back()  # at the top
 
@@ -78,7 +78,7 @@ def test_back_from_search_results_returns_too() -> None:
     state.set_view(view(), complete=True)
     state.move_cursor(2)
     state.search("dark")
-    assert len(titles(state)) == 6
+    assert titles(state)[:3] == ["Dark", "Season 1", "Season 2"] and len(titles(state)) == 9
     assert state.back()
     assert titles(state) == ["Alien", "Brazil", "Zodiac"] and state.highlighted is not None
     assert state.highlighted.title == "Zodiac"
@@ -132,7 +132,9 @@ def test_counts_are_singular_or_plural() -> None:
     assert plural(1, "episode") == "1 episode" and plural(2, "episode") == "2 episodes"
     assert plural(0, "match") == "0 matches" and plural(12500, "movie") == "12,500 movies"
     assert library_summary({"movie": 1, "track": 2}, 0) == "1 movie · 0 episodes · 2 tracks"
-    one = LibraryView([item("e", "episode", "/m/e.mkv", series="Dark", season=1, episode=1)], {})
+    one = LibraryView(
+        [item("e", "episode", "/m/Dark/Season 1/e.mkv", series="Dark", season=1, episode=1)], {}
+    )
     (show,) = one.section("shows")
     assert show.detail == "1 season · 1 episode"
     (season,) = one.children(show)
