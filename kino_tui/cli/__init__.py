@@ -1,4 +1,4 @@
-"""The command line: ``kino [paths|add|remove|roots|scan|ls|play|watched|history]``; no
+"""The command line: ``kino [paths|add|remove|roots|scan|ls|search|play|watched|history]``; no
 command opens the TUI. It parses, calls the application layer, and prints; nothing more."""
 
 from __future__ import annotations
@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     watched.add_argument("target", metavar="ID_OR_PATH")
     watched.add_argument("--unset", action="store_true", help="mark as not watched")
+    search = commands.add_parser(
+        "search", help="find shows, seasons, artists, albums and items, best match first"
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--json", action="store_true", help="print one JSON array of results")
     history = commands.add_parser("history", help="list what was played, newest first")
     history.add_argument("--json", action="store_true", help="print one JSON array")
     return parser

@@ -186,6 +186,19 @@ def ls(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def search(library: Library, args: argparse.Namespace) -> int:
+    results, warnings = library.search(" ".join(args.query))
+    warn_all(warnings)
+    if args.json:
+        write_json([result.to_dict() for result in results])
+        return 0
+    if not results:
+        out("no matches: try fewer or other words")
+    for result in results:
+        out(f"{result.kind:7} {result.line}  {result.path or result.id}")
+    return 0
+
+
 def _resume_answer(plan: PlayPlan) -> float:
     """Ask on a terminal whether to resume; anywhere else, resume."""
     if not sys.stdin.isatty():

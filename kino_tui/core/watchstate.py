@@ -224,14 +224,22 @@ class WatchStore:
         """Mark by hand: watched counts a play and clears the resume point."""
         return self.set_watched_many([item], watched)[item.id]
 
-    def set_watched_many(self, items: list[MediaItem], watched: bool) -> dict[str, Progress]:
-        """Mark several items (a season, a show, an album) in one locked write."""
+    def set_watched_many(
+        self,
+        items: list[MediaItem],
+        watched: bool,
+        previous: dict[str, Progress | None] | None = None,
+    ) -> dict[str, Progress]:
+        """Mark several items (a season, a show, an album) in one locked write; each
+        item's record as it was before (None: it had none) goes into ``previous``."""
         result: dict[str, Progress] = {}
         with self._locked() as table:
             existing = {doc["id"]: doc for doc in table.all()}
             updates, inserts = [], []
             for item in items:
                 doc = existing.get(item.id)
+                if previous is not None:
+                    previous[item.id] = _progress_from(doc) if doc else None
                 progress = _progress_from(doc) if doc else Progress()
                 if watched and not progress.watched:
                     progress.play_count += 1
@@ -250,6 +258,21 @@ class WatchStore:
             if inserts:
                 table.insert_multiple(inserts)
         return result
+
+    def restore_many(self, items: list[MediaItem], previous: dict[str, Progress | None]) -> None:
+        """Put items' records back as they were (an undo): a record that did not exist is
+        removed, the others are written back exactly, in one locked write."""
+        with self._locked() as table:
+            for item in items:
+                if item.id not in previous:
+                    continue
+                before = previous[item.id]
+                if before is None:
+                    table.remove(Query().id == item.id)
+                    continue
+                record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
+                record.update(asdict(before))
+                table.upsert(record, Query().id == item.id)
 
     def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
         """Append one play to the history (what, when, how far, with which player)."""

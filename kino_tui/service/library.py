@@ -23,7 +23,7 @@ from kino_tui.core.models import (
 )
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
-from kino_tui.service import loading, marking, playing, roots, scanning
+from kino_tui.service import loading, marking, playing, roots, scanning, searching
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan
 from kino_tui.service.roots import RootStatus
@@ -86,6 +86,11 @@ class Library:
         show, an album), and any warnings of the load; raises ``ItemNotFound``."""
         data, warnings = self.load()
         return loading.find_items(data, target), warnings
+
+    def search(self, query: str) -> tuple[list[searching.SearchResult], list[str]]:
+        """Shows, seasons, artists, albums and items matching ``query``, ranked as the
+        browser's search ranks them, and any warnings of the load."""
+        return searching.search(self, query)
 
     def progress_since(
         self, signature: tuple[int, int, int] | None
@@ -180,6 +185,14 @@ class Library:
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         """Mark items (an item, a season, a show, an album) watched or not."""
         return marking.mark(self, items, watched)
+
+    def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> marking.Marked:
+        """Mark items watched or not, keeping what :meth:`undo_mark` puts back."""
+        return marking.mark_undoable(self, items, watched)
+
+    def undo_mark(self, marked: marking.Marked) -> dict[str, Progress]:
+        """Restore every item a mark changed to its exact previous watch state."""
+        return marking.undo(self, marked)
 
     def take_warnings(self, summary: ScanSummary | None = None) -> list[str]:
         """Lines for damaged files set aside since the last call (the catalog's, as a scan

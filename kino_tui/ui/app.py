@@ -36,6 +36,7 @@ class FailurePlan:
 def binding_ids() -> set[str]:
     """The id of every key binding kino has (what ``[keys]`` in config.toml may remap)."""
     from kino_tui.ui.screens.add_folder import AddFolderScreen, RootTypeChoice
+    from kino_tui.ui.screens.confirm import ConfirmScreen
     from kino_tui.ui.screens.filter import FilterScreen
     from kino_tui.ui.screens.help import HelpScreen
     from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
@@ -43,7 +44,7 @@ def binding_ids() -> set[str]:
     from kino_tui.ui.widgets.media_list import MediaList
 
     owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
-              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen)  # fmt: skip
+              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen)  # fmt: skip
     return {
         binding.id
         for owner in owners

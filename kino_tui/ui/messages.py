@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackResult
     from kino_tui.core.players import PlayerState
     from kino_tui.service import Opening, PlayPlan
+    from kino_tui.service.marking import Marked
 
 
 class OpeningLoaded(Message):
@@ -52,12 +53,21 @@ class WatchStateRead(Message):
 
 
 class WatchedMarked(Message):
-    """Items were marked watched or not, and saved."""
+    """Items were marked watched or not (or a mark was undone: ``marked`` is None), and
+    saved. ``marked`` keeps what an undo puts back; ``what`` names what was marked."""
 
-    def __init__(self, updates: dict[str, Progress], watched: bool) -> None:
+    def __init__(
+        self,
+        updates: dict[str, Progress],
+        watched: bool,
+        marked: Marked | None = None,
+        what: str = "",
+    ) -> None:
         super().__init__()
         self.updates = updates
         self.watched = watched
+        self.marked = marked
+        self.what = what
 
 
 class ScanProgressed(Message):

@@ -26,7 +26,8 @@ from kino_tui.core.browse import SECTIONS, EntryFilter, LibraryView, filter_choi
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.navigation import BrowserState
-from kino_tui.core.text import plural, scan_progress, scan_summary
+from kino_tui.core.text import scan_progress, scan_summary
+from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
     OpeningLoaded,
@@ -69,9 +70,33 @@ class BrowserScreen(Screen[None]):
             priority=True,
         ),
         Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
+        Binding(
+            "S",
+            "reverse_sort",
+            "Reverse",
+            show=False,
+            id="browser.reverse_sort",
+            tooltip="Reverse the order (year newest first, Z to A)",
+        ),
         Binding("f", "filter", "Filter", id="browser.filter", tooltip="Filter this list"),
         Binding(
             "w", "toggle_watched", "Watched", id="browser.watched", tooltip="Mark watched or not"
+        ),
+        Binding(
+            "W",
+            "watched_up_to",
+            "Watched up to here",
+            show=False,
+            id="browser.watched_up_to",
+            tooltip="Mark this episode and every earlier one of its show watched",
+        ),
+        Binding(
+            "u",
+            "undo_mark",
+            "Undo",
+            show=False,
+            id="browser.undo",
+            tooltip="Undo the last watched mark (restores play counts and resume points)",
         ),
         Binding(
             "r", "rescan", "Rescan", id="browser.rescan", tooltip="Scan the library folders again"
@@ -117,6 +142,7 @@ class BrowserScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.state = BrowserState()
+        self.marking = MarkingController(self)
         self.scan_cancel: threading.Event | None = None
         self.last_search_seconds = 0.0
         self._scan_message = ""
@@ -400,6 +426,10 @@ class BrowserScreen(Screen[None]):
         self._detail_timer = None
         self.query_one(DetailPane).show(self.query_one(MediaList).highlighted, self.state.view)
 
+    @on(DetailPane.ExtraChosen)
+    def _extra_chosen(self, message: DetailPane.ExtraChosen) -> None:
+        self.kino.play(message.item)  # a trailer, a featurette… of the movie shown
+
     @on(MediaList.Selected)
     def _entry_selected(self, event: MediaList.Selected) -> None:
         entry = event.entry
@@ -508,28 +538,26 @@ class BrowserScreen(Screen[None]):
 
     def action_toggle_watched(self) -> None:
         entry = self.query_one(MediaList).highlighted
-        view = self.state.view
-        if entry is None or view is None:
-            return
-        items = entry.items
-        watched = not all(view.state(i).watched for i in items)
-        library = self.kino.library
+        if entry is not None:
+            self.marking.toggle(entry)
 
-        def mark() -> None:
-            self.post_message(WatchedMarked(library.mark_watched(items, watched), watched))
+    def action_watched_up_to(self) -> None:
+        entry = self.query_one(MediaList).highlighted
+        if entry is not None:
+            self.marking.up_to_here(entry)
 
-        self.kino.start_worker(
-            mark,
-            group="watch",
-            description="mark watched",
-            failure_title="Could not mark watched",
-        )
+    def action_undo_mark(self) -> None:
+        self.marking.undo()
 
     @on(WatchedMarked)
     def _watched_marked(self, message: WatchedMarked) -> None:
-        self.progress_changed(message.updates)
-        state = "watched" if message.watched else "not watched"
-        self.notify(f"Marked {plural(len(message.updates), 'item')} {state}", timeout=2)
+        self.marking.marked(message)
+
+    def action_reverse_sort(self) -> None:
+        label = self.state.reverse_sort()
+        if label is not None:
+            self._draw()
+            self.notify(f"Order: {label}", timeout=2)
 
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self) -> None:

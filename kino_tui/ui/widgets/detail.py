@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import ProgressBar, Static
+from textual.message import Message
+from textual.widgets import OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
 
 from kino_tui.core.browse import Entry, LibraryView
 from kino_tui.core.display import printable
@@ -126,18 +129,56 @@ def describe(entry: Entry, view: LibraryView) -> Text:
     return text
 
 
+EXTRA_TYPES = {
+    "trailer": "Trailer",
+    "featurette": "Featurette",
+    "behindthescenes": "Behind the scenes",
+    "behind the scenes": "Behind the scenes",
+    "deleted": "Deleted scene",
+    "deleted scenes": "Deleted scene",
+    "scene": "Scene",
+    "scenes": "Scene",
+    "interview": "Interview",
+    "interviews": "Interview",
+    "short": "Short",
+    "shorts": "Short",
+    "clip": "Clip",
+    "clips": "Clip",
+    "sample": "Sample",
+    "samples": "Sample",
+}
+
+
+def extra_label(extra: MediaItem) -> str:
+    """``Trailer  Alien (1979) trailer  2:03`` (file text made printable)."""
+    kind = EXTRA_TYPES.get((extra.extra_type or "").lower(), (extra.extra_type or "Extra").title())
+    duration = format_duration(extra.duration) if extra.duration else ""
+    return f"{kind}: {printable(extra.display_title)}  {duration}".rstrip()
+
+
 class DetailPane(VerticalScroll):
-    """Right-hand pane: follows the list's cursor."""
+    """Right-hand pane: follows the list's cursor. A movie's extras (trailers,
+    featurettes…) are listed under it; Enter (or a click) on one plays it."""
 
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
     DetailPane > #detail-progress { width: 100%; margin-top: 1; }
+    DetailPane > #detail-extras-title { margin-top: 1; text-style: bold; }
+    DetailPane > #detail-extras { height: auto; max-height: 8; border: none; padding: 0; }
     """
+
+    class ExtraChosen(Message):
+        """An extra was chosen to play."""
+
+        def __init__(self, item: MediaItem) -> None:
+            self.item = item
+            super().__init__()
 
     def __init__(self, image_mode: str, cache: PosterCache, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.image_mode = image_mode
         self.cache = cache
+        self._extras: list[MediaItem] = []
 
     def on_resize(self) -> None:
         # Posters take a third of the height: small terminals keep room for the text.
@@ -147,10 +188,37 @@ class DetailPane(VerticalScroll):
         yield Poster(self.image_mode, self.cache, id="poster")
         yield Static(id="detail-text")
         yield ProgressBar(total=100, show_eta=False, id="detail-progress")
+        yield Static("Extras", id="detail-extras-title")
+        yield OptionList(id="detail-extras")
         yield Thumbnails(self.image_mode, self.cache, id="detail-thumbnails")
+
+    def on_mount(self) -> None:
+        self._show_extras([])
+
+    def _show_extras(self, extras: list[MediaItem]) -> None:
+        """List the extras (hidden when there are none)."""
+        self._extras = extras
+        options = self.query_one("#detail-extras", OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(extra_label(e)), id=str(n)) for n, e in enumerate(extras)])
+        options.display = bool(extras)
+        title = self.query_one("#detail-extras-title", Static)
+        title.update(f"Extras ({len(extras)}): Tab here, Enter plays" if extras else "")
+        title.display = bool(extras)
+
+    @on(OptionList.OptionSelected, "#detail-extras")
+    def _extra_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = int(event.option.id or 0)
+        if 0 <= index < len(self._extras):
+            self.post_message(self.ExtraChosen(self._extras[index]))
 
     def show(self, entry: Entry | None, view: LibraryView | None) -> None:
         self.query_one("#poster", Poster).show(entry)
+        item = entry.item if entry is not None else None
+        extras = view.extras_of(item) if view is not None and item is not None else []
+        if extras != self._extras:
+            self._show_extras(extras)
         body = self.query_one("#detail-text", Static)
         bar = self.query_one("#detail-progress", ProgressBar)
         thumbnails = self.query_one(Thumbnails)
@@ -160,7 +228,8 @@ class DetailPane(VerticalScroll):
             thumbnails.show([])
             return
         has_parts = self.image_mode != "off" and entry.kind in ("show", "artist")
-        thumbnails.show(view.children(entry) if has_parts else [])  # seasons, albums
+        parts = [c for c in view.children(entry) if c.is_group] if has_parts else []
+        thumbnails.show(parts)  # seasons, albums
         body.update(describe(entry, view))
         if entry.item is not None:
             state = view.state(entry.item)

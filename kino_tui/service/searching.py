@@ -1,0 +1,126 @@
+"""Searching the library: the same ranked results for ``kino search`` as the browser's
+search box shows (the ranking is ``core/search.py``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kino_tui.core.text import describe_item
+
+if TYPE_CHECKING:
+    from kino_tui.core.browse import Entry, LibraryView
+    from kino_tui.service.library import Library
+
+#: Results ``kino search`` gives at most (the browser shows as many).
+SEARCH_LIMIT = 500
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """One search result: an item, or a group (show, season, artist, album) with its
+    counts. ``id`` is the item's id or the group's key (``show:Dark``); ``path`` the item's
+    file or the folder that holds the whole group (None when it spans several)."""
+
+    kind: str
+    title: str
+    id: str
+    path: str | None
+    year: int | None = None
+    unwatched: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    #: The show of a season or an episode, the artist of an album or a track…
+    context: dict[str, Any] = field(default_factory=dict)
+    line: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "kind": self.kind,
+            "title": self.title,
+            "id": self.id,
+            "path": self.path,
+            "year": self.year,
+            "unwatched": self.unwatched,
+            **self.counts,
+            **self.context,
+        }
+        return data
+
+
+def search(
+    library: Library, query: str, limit: int = SEARCH_LIMIT
+) -> tuple[list[SearchResult], list[str]]:
+    """The library's matches for ``query``, ranked, and any warnings of the load."""
+    view, warnings = library.load_view()
+    return results(view, query, limit), warnings
+
+
+def results(view: LibraryView, query: str, limit: int = SEARCH_LIMIT) -> list[SearchResult]:
+    return [result_of(view, entry) for entry in view.search(query, limit)]
+
+
+def _folder_of(entry: Entry) -> str | None:
+    folders = {item.folder for item in entry.items}
+    if not folders:
+        return None
+    common = os.path.commonpath(list(folders)) if len(folders) > 1 else folders.pop()
+    roots = {item.root for item in entry.items}
+    return common if len(roots) == 1 and len(common) > len(roots.pop()) else None
+
+
+def result_of(view: LibraryView, entry: Entry) -> SearchResult:
+    item = entry.item
+    if item is not None:
+        context: dict[str, Any] = {}
+        if item.kind == "episode":
+            context = {"series": item.series, "season": item.season, "episode": item.episode}
+        elif item.kind == "track":
+            context = {"artist": item.artist, "album": item.album, "track": item.track}
+        return SearchResult(
+            kind=item.kind,
+            title=item.display_title,
+            id=item.id,
+            path=item.path,
+            year=item.year,
+            unwatched=entry.unwatched,
+            context=context,
+            line=describe_item(item),
+        )
+    counts: dict[str, int] = {}
+    context = {}
+    children = len(entry.items)
+    if entry.kind == "show":
+        seasons = {e.season for e in entry.items if e.season is not None}
+        counts = {"seasons": len(seasons), "episodes": children}
+    elif entry.kind == "season":
+        show = entry.items[0].series if entry.items else None
+        counts, context = {"episodes": children}, {"series": show}
+    elif entry.kind == "artist":
+        counts = {"albums": len({t.album for t in entry.items}), "tracks": children}
+    elif entry.kind == "album":
+        first = entry.items[0] if entry.items else None
+        artist = (first.album_artist or first.artist) if first is not None else None
+        counts, context = {"tracks": children}, {"artist": artist}
+    title = entry.title  # a season's is "Season 1": its show is in ``series``
+    where = " · ".join(str(v) for v in context.values() if v)
+    year = f" ({entry.year})" if entry.year and entry.kind in ("show", "album") else ""
+    line = f"{title}{year}  {where + ' · ' if where else ''}{_counts_line(counts)}"
+    return SearchResult(
+        kind=entry.kind,
+        title=title,
+        id=entry.key,
+        path=_folder_of(entry),
+        year=entry.year,
+        unwatched=entry.unwatched,
+        counts=counts,
+        context=context,
+        line=line,
+    )
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    from kino_tui.core.text import plural
+
+    names = {"seasons": "season", "episodes": "episode", "albums": "album", "tracks": "track"}
+    return " · ".join(plural(count, names[key]) for key, count in counts.items())
