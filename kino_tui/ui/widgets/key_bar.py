@@ -15,6 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from kino_tui.ui.keys import key_name
+
 #: Hints that must fit however narrow the terminal is.
 FIRST_ACTIONS = ("app.help", "help", "app.quit", "quit")
 
@@ -60,7 +62,7 @@ class KeyBar(Widget):
                 palette = (binding, enabled)
             elif binding.show and binding.action not in shown:
                 shown[binding.action] = (binding, enabled)
-        # Help and Quit first: on a narrow terminal the line is cut at its right end.
+        # Help and Quit first: on a narrow terminal the hints at the end are left out.
         first = [shown.pop(action) for action in FIRST_ACTIONS if action in shown]
         return [*first, *shown.values(), *([palette] if palette else [])]
 
@@ -69,10 +71,15 @@ class KeyBar(Widget):
         disabled_style = self.get_component_rich_style("key-bar--disabled")
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
+        width = self.size.width or 10_000
         for binding, enabled in self._hints():
+            key = f" {key_name(self.app.get_key_display(binding))} "
+            description = f"{binding.description} "
+            if line.cell_len + len(key) + len(description) > width and self._spans:
+                continue  # a whole hint or none: the less important ones (later) go first
             start = line.cell_len
-            line.append(f" {self.app.get_key_display(binding)} ", key_style)
-            line.append(f"{binding.description} ", "" if enabled else disabled_style)
+            line.append(key, key_style)
+            line.append(description, "" if enabled else disabled_style)
             self._spans.append((start, line.cell_len, binding.key.split(",")[0]))
         return line
 
