@@ -162,7 +162,7 @@ def recently_added_rows(items: Iterable[MediaItem], limit: int) -> list[RecentRo
             groups[group] = (row, _days_before(item.added, RECENT_GROUP_DAYS))
     for row in rows:
         if row.kind != "item" and len(row.items) == 1:
-            row.kind = "item"  # one new episode (or track) is shown as itself
+            row.kind, row.name, row.artist = "item", "", ""  # one new episode: itself
     return rows
 
 

@@ -68,3 +68,36 @@ def test_marking_a_season_counts_one_play_and_clears_resume_points(
     cleared = library.mark_watched(season, False)
     assert all(not p.watched and p.position == 0 for p in cleared.values())
     assert watched_names(library) == set()
+
+
+def test_undo_restores_every_record_exactly(shows: tuple[Library, str]) -> None:
+    """A resume point, a play count and last-played time come back as they were; an item
+    that had no record has none again."""
+    library, root = shows
+    show, _ = library.find_items(f"{root}/Dark")
+    first, second, third = sorted(show, key=lambda i: i.path)
+    before = Progress(position=600.0, duration=3000.0, play_count=2,
+                      last_played="2026-01-02T03:04:05+00:00")  # fmt: skip
+    library.watch.save(first, before)
+    library.watch.save(
+        second, Progress(watched=True, play_count=1, last_played="2026-02-01T00:00:00+00:00")
+    )
+    on_disk = library.watch.all()
+    marked = library.mark_undoable(show, True)
+    assert all(p.watched for p in library.watch.all().values())
+    restored = library.undo_mark(marked)
+    assert library.watch.all() == on_disk  # exactly: third has no record again
+    assert third.id not in library.watch.all()
+    assert restored[first.id] == before and restored[third.id] == Progress()
+
+
+def test_watched_up_to_here_marks_earlier_episodes_of_the_show(shows: tuple[Library, str]) -> None:
+    library, _ = shows
+    view, _ = library.load_view()
+    target = next(i for i in view.items.values() if i.path.endswith("Dark S02E01.mkv"))
+    items = view.episodes_up_to(target)
+    assert [i.path.rpartition("/")[2] for i in items] == [
+        "Dark S01E01.mkv", "Dark S01E02.mkv", "Dark S02E01.mkv",
+    ]  # fmt: skip
+    library.mark_undoable(items, True)
+    assert watched_names(library) == {"Dark S01E01", "Dark S01E02", "Dark S02E01"}  # not Lost

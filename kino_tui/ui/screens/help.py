@@ -65,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-keys { height: 1fr; }
     HelpScreen #help-scroll-hint { color: $text-muted; height: 1; }
     HelpScreen #help-title { text-style: bold; height: 1; }
-    HelpScreen #help-remap { margin: 0; }
+    HelpScreen #help-remap { color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,7 +84,7 @@ class HelpScreen(ModalScreen[None]):
         ]
         with Vertical(id="help"):
             yield Label("Keys", id="help-title")
-            yield Label(REMAP_HINT, classes="hint", markup=False, id="help-remap")
+            yield Label(REMAP_HINT, markup=False, id="help-remap")
             with VerticalScroll(id="help-keys"):
                 yield Static(keys_table(self.app, groups), id="keys")
             yield Static("", id="help-scroll-hint", markup=False)
