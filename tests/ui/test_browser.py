@@ -227,7 +227,9 @@ async def test_mark_a_whole_season(app: KinoApp) -> None:
 
 
 async def test_help_lists_every_key(app: KinoApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    """At 80×24: keys as typed ("/", "?", not "slash"), each binding's id for [keys], and
+    a line saying more is below, which scrolling reaches."""
+    async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -235,19 +237,36 @@ async def test_help_lists_every_key(app: KinoApp) -> None:
         table = app.screen.query_one("#keys").content
         from rich.console import Console
 
-        console = Console(width=100, record=True)
+        console = Console(width=76, record=True)
         console.print(table)
         text = console.export_text()
-        for key in ("j", "slash", "s", "f", "w", "r", "q", "escape", "question_mark"):
-            assert key in text
-        assert "Search the whole library" in text
-        assert "under [keys] in config.toml" in str(app.screen.query(".hint").first().render())
+        rows = {line.split()[0]: line for line in text.splitlines() if line.split()}
+        assert "Search the whole library" in rows["/"] and "browser.search" in rows["/"]
+        assert "app.help" in rows["?,"] and "browser.watched_up_to" in rows["W"]
+        for name in ("slash", "question_mark", "greater_than_sign", "escape"):
+            assert name not in text
+        assert "esc, backspace, h, ←" in text
+        assert "under [keys] in config.toml" in str(app.screen.query_one("#help-remap").render())
+        hint = app.screen.query_one("#help-scroll-hint")
+        assert "more below" in str(hint.render())
+        assert hint.region.bottom <= 24  # on screen
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert "end of the list" in str(hint.render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_key_bar_keeps_help_and_quit_at_80_columns(app: KinoApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        text = app.screen.query_one(KeyBar).render().plain
+        assert text.startswith(" ? Help  q Quit ")
+        assert len(text) <= 80 and text.rstrip().endswith(("Rescan", "Watched", "Filter"))
 
 
 async def test_key_bar_shows_the_keys_and_a_click_runs_one(app: KinoApp) -> None:

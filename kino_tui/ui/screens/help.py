@@ -32,7 +32,7 @@ REMAP_HINT = 'Remap a key by its id under [keys] in config.toml, e.g. browser.so
 def keys_table(app: object, groups: list[tuple[str, list[BindingType]]]) -> Table:
     """Key, what it does, and its id: one row per binding, a heading per group."""
     table = Table(box=None, show_header=True, padding=(0, 1), expand=True)
-    table.add_column("key", style="bold", no_wrap=True, max_width=16)
+    table.add_column("key", style="bold", max_width=20)
     table.add_column("does", ratio=1)
     table.add_column(Text("id (for [keys])"), style="dim", no_wrap=True)
     for title, bindings in groups:
