@@ -80,6 +80,9 @@ class Entry:
     available: bool = True
     genres: tuple[str, ...] = ()
     rating: float | None = None
+    #: What the level opened from this row is called, when not its title (a Recently
+    #: Added row "Dark — 3 new episodes" opens "Dark").
+    heading: str | None = None
 
     @property
     def is_group(self) -> bool:
@@ -395,7 +398,9 @@ class LibraryView:
             else:
                 entries.append(self.item_entry(row.items[0]))
                 continue
+            entry.heading = entry.title
             entry.title = f"{entry.title} — {new}"
+            entry.year = None  # "Dark — 3 new episodes", not "… episodes (2017)"
             entry.added = row.items[0].added or ""
             entries.append(entry)
         return entries

@@ -159,7 +159,7 @@ class BrowserState:
         """Drill into a group (show, season, artist, album); False for a playable item."""
         if not entry.is_group or self.view is None or self.level is None:
             return False
-        level = Level(entry.title, self.view.children(entry), parent=entry)
+        level = Level(entry.heading or entry.title, self.view.children(entry), parent=entry)
         level.update_shown(self.view)
         self.levels.append(level)
         return True

@@ -59,6 +59,7 @@ def test_the_section_row_says_how_many_and_opens_the_show() -> None:
     state.set_view(view, complete=True)
     state.show_section("recently-added")
     assert state.open(rows[0])
+    assert state.crumbs().startswith("Recently Added › Dark  ·  ")
     assert state.level is not None and len(state.level.shown) == 4  # the whole show
     state.back()
     state.move_cursor(2)

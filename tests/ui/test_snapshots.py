@@ -80,6 +80,36 @@ class TestBrowserSnapshots:
 
         assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=run_before)
 
+    def test_help_large(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """At 120×40 the help screen shows keys, what they do and their ids for [keys]."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)
+
+    def test_search_results(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """A show's name finds the show first, then its seasons and episodes."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            await pilot.press("slash", *"dark", "enter")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=run_before)
+
+    def test_recently_added(self, snap_compare, snapshot_app: KinoApp) -> None:
+        """Recently Added: a show's new episodes in one row, an album's tracks in one."""
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            pilot.app.screen.show_section("recently-added")
+            await pilot.pause()
+
+        assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)
+
     def test_empty_library(self, snap_compare, kino_paths: KinoPaths) -> None:
         """With no library folders, the list says how to add one."""
         app = kino_app(kino_paths)
