@@ -164,7 +164,7 @@ async def test_sort_cycles(app: KinoApp) -> None:
         await pilot.press("s")
         years = [e.year for e in app.screen.query_one(MediaList).entries]
         assert screen.state.levels[-1].sort == "year" and years == sorted(years)
-        for expected in ("added", "played", "duration", "title"):
+        for expected in ("added", "played", "duration", "rating", "title"):
             await pilot.press("s")
             assert screen.state.levels[-1].sort == expected
 

@@ -164,7 +164,7 @@ async def test_a_failing_worker_is_reported_and_its_state_reset(
         assert notice.startswith("Could not mark watched")
         app._notifications.clear()
         await pilot.press("w")  # the lock is free again: marking works
-        await until_notice(app, pilot, "Marked 1 item watched")
+        await until_notice(app, pilot, "watched. Press u to undo")
         await quits(app, pilot)
 
 

@@ -115,7 +115,7 @@ async def test_w_in_a_folder_kino_cannot_write_says_so(
 ) -> None:
     warm_up, paths = homes
     marked = await press_w(warm_up)  # as root: every module loaded, and w works
-    assert any("Marked 1 item watched" in n for n in marked["notices"]), marked  # type: ignore[union-attr]
+    assert any("watched. Press u to undo" in n for n in marked["notices"]), marked  # type: ignore[union-attr]
     paths.data_dir.chmod(0o555)  # root's folder: nobody cannot write it
     shown = await asyncio.to_thread(as_nobody, paths)
     assert "Alien" in str(shown["list"]) and "Zodiac" in str(shown["list"])  # reading works
