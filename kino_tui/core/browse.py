@@ -425,9 +425,11 @@ class LibraryView:
             else:
                 context = (item.original_title, name)
             if kind == "episode":
-                order = f"{item.series} {item.season or 0} {item.episode or 0} {name}"
+                order = f"{item.series}\0{item.season or 0:06d}{item.episode or 0:06d}{name}"
             elif kind == "track":
-                order = f"{item.artist} {item.album} {item.disc or 0} {item.track or 0} {name}"
+                order = (
+                    f"{item.artist}\0{item.album}\0{item.disc or 0:04d}{item.track or 0:04d}{name}"
+                )
             else:
                 order = None
             text = " ".join(t for t in context if t)
@@ -476,10 +478,9 @@ class LibraryView:
             entry = self.album_entry(name, str(sub))
             entry.detail = f"{name} · {entry.detail}"
             return entry
-        entry = self._cached(record.key, lambda: self._season(name, record.key))
-        entry = replace(entry)
+        if record.key not in self._groups:
+            for season in self.season_entries(name):  # every season of the show at once
+                self._groups[season.key] = season
+        entry = replace(self._groups[record.key])
         entry.detail = f"{name} · {entry.detail}"
         return entry
-
-    def _season(self, show: str, key: str) -> Entry:
-        return next(s for s in self.season_entries(show) if s.key == key)

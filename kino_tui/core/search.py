@@ -59,8 +59,9 @@ class Searchable:
     key: str
     title: str
     context: str = ""
-    #: The order within a tier when it is not the title's (episodes by show, season and
-    #: number; tracks by artist, album and number).
+    #: The order within a tier when it is not the title's natural order, compared as
+    #: text (episodes by show and zero-padded season and number; tracks by artist, album
+    #: and number). Records of one kind either all have one or none do.
     order: str | None = None
 
 
@@ -90,7 +91,7 @@ class SearchIndex:
         rows = []
         for record in records:
             title = fold(record.title)
-            order = natural_key(record.order if record.order is not None else title)
+            order = (record.order, ()) if record.order is not None else ("", natural_key(title))
             rows.append((KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, title, record))
         # kind, then natural order (Season 2 before Season 10): the order a tier lists
         rows.sort(key=lambda row: (row[0], row[1]))
