@@ -410,8 +410,6 @@ class LibraryView:
         """Every item (extras belong to their movie: not listed) and every show, season,
         artist and album, folded once."""
         records: list[Searchable] = []
-        groups = self._group_keys
-        groups.clear()
         for item in self.items.values():
             kind = item.kind
             if kind == "extra":
@@ -434,28 +432,40 @@ class LibraryView:
                 order = None
             text = " ".join(t for t in context if t)
             records.append(Searchable(kind, item.id, item.title or "", text, order))
-        for show, episodes in self._shows.items():
-            key = f"show:{show}"
-            groups[key] = ("show", show, None)
-            records.append(Searchable("show", key, show))
-            for number in {e.season if e.season is not None else -1 for e in episodes}:
-                if number < 0:
-                    continue  # no season number: the show itself is the group
-                key = f"show:{show}:season:{number}"
-                groups[key] = ("season", show, number)
-                title = "Specials" if number == 0 else f"Season {number}"
-                records.append(Searchable("season", key, title, show))
-        for artist, albums in self._artists.items():
-            key = f"artist:{artist}"
-            groups[key] = ("artist", artist, None)
-            records.append(Searchable("artist", key, artist))
-            for album in albums:
-                key = f"artist:{artist}:album:{album}"
-                groups[key] = ("album", artist, album)
-                records.append(Searchable("album", key, album, artist))
+        for key, (group, name, sub) in self._collect_groups().items():
+            if group == "season":
+                title = "Specials" if sub == 0 else f"Season {sub}"
+                records.append(Searchable("season", key, title, name))
+            elif group == "album":
+                records.append(Searchable("album", key, str(sub), name))
+            else:
+                records.append(Searchable(group, key, name))
         self._search = SearchIndex(records)
-        for key in groups:  # counted here, off the UI thread, not at the first keystroke
+        for key in self._group_keys:  # counted here, off the UI thread, not at the first keystroke
             self.search_entry(Searchable("", key, ""))
+
+    def _collect_groups(self) -> dict[str, tuple[str, str, int | str | None]]:
+        """Every show, season (with a number), artist and album, by key."""
+        groups = self._group_keys
+        groups.clear()
+        for show, episodes in self._shows.items():
+            groups[f"show:{show}"] = ("show", show, None)
+            for number in sorted({e.season for e in episodes if e.season is not None}):
+                groups[f"show:{show}:season:{number}"] = ("season", show, number)
+        for artist, albums in self._artists.items():
+            groups[f"artist:{artist}"] = ("artist", artist, None)
+            for album in albums:
+                groups[f"artist:{artist}:album:{album}"] = ("album", artist, album)
+        return groups
+
+    def group(self, key: str) -> Entry | None:
+        """The show, season, artist or album with this key (``show:Dark``,
+        ``show:Dark:season:1``, ``artist:Air:album:Moon Safari``), or None."""
+        if not self._group_keys:
+            self._collect_groups()
+        if key not in self._group_keys:
+            return None
+        return self.search_entry(Searchable("", key, ""))
 
     def search(self, query: str, limit: int = 500) -> list[Entry]:
         """Items and groups matching the query, ranked (see ``core/search.py``)."""

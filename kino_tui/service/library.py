@@ -82,8 +82,9 @@ class Library:
         return loading.section_items(self.view(data), key), warnings
 
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
-        """The item with this id or file path, or every item under a folder (a season, a
-        show, an album), and any warnings of the load; raises ``ItemNotFound``."""
+        """The item with this id or file path, every item under a folder (a season, a
+        show, an album) or of a group by its search key (``show:Dark``), and any warnings
+        of the load; raises ``ItemNotFound``."""
         data, warnings = self.load()
         return loading.find_items(data, target), warnings
 

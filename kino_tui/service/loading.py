@@ -137,10 +137,17 @@ def section_items(view: LibraryView, key: str) -> list[MediaItem]:
 
 
 def find_items(data: CatalogData, target: str) -> list[MediaItem]:
-    """The item with this id or file path, or every item under a folder, in path order."""
+    """The item with this id or file path, every item under a folder (in path order), or
+    every item of a group by the key ``kino search`` gives it (``show:Dark``)."""
     item = data.items.get(target)
     if item is not None:
         return [item]
+    if target.startswith(("show:", "artist:")):
+        from kino_tui.core.browse import LibraryView
+
+        group = LibraryView(data.items.values(), {}).group(target)
+        if group is not None:
+            return list(group.items)
     path = normalise_root(target)
     for item in data.items.values():
         if item.path == path or path in item.parts:

@@ -89,3 +89,14 @@ def test_kino_search_text_and_no_match(library: tuple[Library, Path]) -> None:
     assert first.startswith("show") and "Dark" in first and "2 seasons · 3 episodes" in first
     none = run_kino(lib.paths, "search", "zzzz")
     assert none.returncode == 0 and "no matches" in none.stdout
+
+
+def test_a_group_key_from_search_names_its_items(library: tuple[Library, Path]) -> None:
+    """``kino watched show:Dark`` (and ``kino play``) take the id ``kino search`` gives."""
+    lib, _ = library
+    season = next(r for r in lib.search("dark season 2")[0] if r.kind == "season")
+    items, _ = lib.find_items(season.id)
+    assert [i.path.rpartition("/")[2] for i in items] == ["Dark S02E01.mkv"]
+    done = run_kino(lib.paths, "watched", "show:Dark")
+    assert done.returncode == 0 and "marked 3 items watched" in done.stdout
+    assert len(lib.watch.all()) == 3
