@@ -33,8 +33,10 @@ from kino_tui.core.sidecars import (
     SEASON_POSTERS,
     SHOW_POSTERS,
     FolderImages,
+    edl_file,
     external_subtitles,
 )
+from kino_tui.core.skipping import EDL_KINDS, read_edl, segments_from_chapters
 
 #: Fields read from a file's content, reused while its size and mtime hold.
 VIDEO_PROBED_FIELDS = [
@@ -50,6 +52,7 @@ VIDEO_PROBED_FIELDS = [
     "subtitles",
     "fingerprint",
     "error",
+    "segments",
 ]
 TRACK_PROBED_FIELDS = [
     "duration",
@@ -212,6 +215,8 @@ def _merge_probes(item: MediaItem, probes: list[ProbeResult]) -> None:
     item.video_codec, item.hdr, item.frame_rate = first.video_codec, first.hdr, first.frame_rate
     item.container, item.bitrate = first.container, first.bitrate
     item.audio, item.subtitles = list(first.audio), list(first.subtitles)
+    # chapters of the first part (a multi-part movie's intro is in its first file)
+    item.segments = segments_from_chapters(first.chapters, first.duration)
     errors = [
         f"part {n}: {p.error}" if len(probes) > 1 else p.error
         for n, p in enumerate(probes, 1)
@@ -246,6 +251,11 @@ def _apply_video_sidecars(
     item.subtitles = [s for s in item.subtitles if not s.external]
     for name in group:
         item.subtitles.extend(external_subtitles(job.path, name, names))
+    # the .edl beside the video is read afresh (it changes the folder's listing)
+    item.segments = [s for s in item.segments if s.kind not in EDL_KINDS]
+    edl = edl_file(job.path, group[0], lowered) if len(group) == 1 else None
+    if edl:
+        item.segments = sorted([*item.segments, *read_edl(edl, item.frame_rate)])
 
     nfo_names = [f"{video_stem}.nfo", f"{stacked_stem}.nfo"]
     if own_folder and info.kind in ("movie", "video"):
