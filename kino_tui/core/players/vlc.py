@@ -174,7 +174,8 @@ class VlcPlayer(Player):
             state.part_lengths[state.part] = value
             if len(self._parts_of(state.item_index)) == 1:
                 state.duration = value
-        elif asked == "time":
+        elif asked == "time" and not state.reached_end:
+            # after an item's end VLC answers 0 until the next one starts: not a position
             offset = sum(state.part_lengths.get(n, 0.0) for n in range(state.part))
             state.position = offset + value
             emit("position")
