@@ -45,8 +45,9 @@ class PlaybackResult:
 
 
 class PlaybackSession:
-    """Plays an item, or a queue of items through one player process (mpv; VLC plays the
-    first), and records how far the user got in each."""
+    """Plays an item, or a queue of items through one player process (mpv's playlist or
+    VLC's), and records how far the user got in each; skips what the item's segments and
+    the settings say (see ``core/skipping``)."""
 
     def __init__(
         self,
