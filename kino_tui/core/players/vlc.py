@@ -1,4 +1,4 @@
-"""VLC: resume with ``--start-time``, follow playback through its remote-control socket.
+"""VLC: resume with ``:start-time=``, follow playback through its remote-control socket.
 
 The ``oldrc`` interface answers ``get_time``/``get_length`` with whole seconds and
 announces ``new input``, pause, play and end as status lines. A queue is VLC's playlist:
@@ -55,8 +55,6 @@ class VlcPlayer(Player):
             "--rc-fake-tty",
             "--play-and-exit",
         ]
-        if options.start > 0 and not options.following:
-            argv.append(f"--start-time={options.start:.3f}")
         if options.title and not options.following:  # a title for the whole playlist
             argv.append(f"--meta-title={options.title}")
         if options.audio_only:
@@ -65,8 +63,9 @@ class VlcPlayer(Player):
             argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
         argv += options.extra_args
         first: list[str] = list(self.parts)
-        if options.following and options.start > 0:
-            # an item option: this item starts there, the following ones at 0
+        if options.start > 0:
+            # an option of this item: a global --start-time would start every item of
+            # the playlist there, the ones added later too
             first.insert(1, f":start-time={options.start:.3f}")
         following = [part for parts in options.following for part in parts]
         return [*argv, "--", *first, *following]

@@ -151,7 +151,8 @@ def test_vlc_stop_resume_and_watched(vlc_library: tuple[KinoPaths, MediaItem]) -
         library = Library(paths)
         start = start_position(library.watch.get(item.id), "always")
         session = PlaybackSession(item, library.watch, library.settings.playback, start)
-        assert f"--start-time={start:.3f}" in session.command()
+        argv = session.command()
+        assert argv[argv.index("--") + 1 :] == [item.path, f":start-time={start:.3f}"]
         running = Running(session)
         wait_until(lambda: (session.state.position or 0) > 0, "VLC to report a time")
         assert (session.state.position or 0) >= 199, "VLC did not resume at the saved point"
