@@ -86,3 +86,23 @@ def test_reaching_the_credits_marks_watched() -> None:
     assert after.watched and after.play_count == 1 and after.position == 0
     before_credits = progress_after_play(Progress(), 2300, 2700, rules, "now", credits_start=start)
     assert not before_credits.watched and before_credits.position == 2300
+
+
+def test_the_probe_reads_chapters_of_mkv_and_mp4(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kino_tui.core.probe import probe_video
+    from tests.conftest import ffmpeg
+
+    metadata = tmp_path / "chapters.txt"
+    metadata.write_text(
+        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=Opening\n"
+        "[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=4000\ntitle=Story\n"
+    )
+    for extension in ("mkv", "mp4"):
+        path = tmp_path / f"clip.{extension}"
+        ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=4", "-i", str(metadata),
+               "-map_metadata", "1", "-c:v", "libx264", "-preset", "ultrafast", str(path))  # fmt: skip
+        probe = probe_video(str(path), path.stat().st_size)
+        assert probe.chapters == [(0.0, "Opening"), (1.5, "Story")], extension
+        assert segments_from_chapters(probe.chapters, probe.duration) == [
+            Segment(0.0, 1.5, "intro")
+        ]

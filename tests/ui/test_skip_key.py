@@ -42,5 +42,8 @@ async def test_the_skip_key_is_offered_in_the_intro_and_skips_it(
         await pilot.press("i")
         assert client.wait_position(lambda p: p >= 59.5) < 70  # mpv is past the intro
         await until(pilot, lambda: "skip" not in now_playing(app), "the offer to go")
+        here = client.position or 60.0
+        await pilot.press("right_curly_bracket")  # a minute on: the seek reaches mpv
+        assert client.wait_position(lambda p: p >= here + 59) < here + 90
         await pilot.press("x")
         await until(pilot, lambda: app.playback.session is None, "the player to stop")
