@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kino_tui.core.models import LibraryRoot, MediaItem, Problem
+from kino_tui.core.models import LibraryRoot, MediaItem, Problem, Segment
 from kino_tui.core.naming import (
     NameInfo,
     PathContext,
@@ -215,14 +215,37 @@ def _merge_probes(item: MediaItem, probes: list[ProbeResult]) -> None:
     item.video_codec, item.hdr, item.frame_rate = first.video_codec, first.hdr, first.frame_rate
     item.container, item.bitrate = first.container, first.bitrate
     item.audio, item.subtitles = list(first.audio), list(first.subtitles)
-    # chapters of the first part (a multi-part movie's intro is in its first file)
-    item.segments = segments_from_chapters(first.chapters, first.duration)
+    item.segments = _timeline_segments(probes, item.duration)
     errors = [
         f"part {n}: {p.error}" if len(probes) > 1 else p.error
         for n, p in enumerate(probes, 1)
         if p.error
     ]
     item.error = "; ".join(e for e in errors if e) or None
+
+
+def _timeline_segments(probes: list[ProbeResult], duration: float | None) -> list[Segment]:
+    """Skippable segments of the item's chapters, on the timeline of all its parts (part
+    two's chapters start after part one's length); credits and previews count only in
+    the last part (the item's end). When a part's length is unknown, only the first
+    part's intros and recaps are kept."""
+    if len(probes) == 1:
+        return segments_from_chapters(probes[0].chapters, probes[0].duration)
+    if not all(probe.duration for probe in probes):
+        first = segments_from_chapters(probes[0].chapters, probes[0].duration)
+        return [segment for segment in first if segment.kind not in ("credits", "preview")]
+    chapters: list[tuple[float, str]] = []
+    offset = 0.0
+    for probe in probes:
+        chapters += [(offset + start, title) for start, title in probe.chapters]
+        offset += probe.duration or 0.0
+        chapters.append((offset, ""))  # a part's last chapter ends with the part
+    last_part = offset - (probes[-1].duration or 0.0)
+    return [  # only the last part's credits are the item's end
+        segment
+        for segment in segments_from_chapters(chapters, duration)
+        if segment.kind not in ("credits", "preview") or segment.start >= last_part
+    ]
 
 
 def _read_nfo(path: str, result: FolderResult) -> NfoInfo | None:

@@ -106,3 +106,17 @@ def test_the_probe_reads_chapters_of_mkv_and_mp4(tmp_path) -> None:  # type: ign
         assert segments_from_chapters(probe.chapters, probe.duration) == [
             Segment(0.0, 1.5, "intro")
         ]
+
+
+def test_a_multi_part_movie_has_its_segments_on_one_timeline() -> None:
+    """Part two's credits are the movie's; part one's are not its end."""
+    from kino_tui.core.analysis import _timeline_segments
+    from kino_tui.core.probe import ProbeResult
+
+    one = ProbeResult(duration=400.0, chapters=[(0.0, "Intro"), (60.0, "A"), (380.0, "Credits")])
+    two = ProbeResult(duration=400.0, chapters=[(0.0, "B"), (350.0, "Credits")])
+    segments = _timeline_segments([one, two], 800.0)
+    assert segments == [Segment(0.0, 60.0, "intro"), Segment(750.0, 800.0, "credits")]
+    assert credits_start(segments, 800.0) == 750.0
+    unknown = ProbeResult(duration=None, chapters=[])
+    assert _timeline_segments([one, unknown], None) == [Segment(0.0, 60.0, "intro")]
