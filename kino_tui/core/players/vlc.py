@@ -42,6 +42,11 @@ class VlcPlayer(Player):
 
     name: ClassVar[str] = "vlc"
 
+    def __init__(self, parts: list[str], options: LaunchOptions, ipc_path: str) -> None:
+        super().__init__(parts, options, ipc_path)
+        #: The items added while VLC plays (``enqueue``), by their parts.
+        self._appended: list[list[str]] = []
+
     def check_can_run(self) -> None:
         if os.geteuid() == 0:
             raise PlayerError(ROOT_REFUSAL)
@@ -73,14 +78,8 @@ class VlcPlayer(Player):
     @property
     def queue_parts(self) -> list[list[str]]:
         """The parts of every item of the queue, in order (appended ones included)."""
-        return [list(self.parts), *(list(parts) for parts in self.options.following),
-                *self._appended]  # fmt: skip
-
-    _appended: list[list[str]]
-
-    def __init__(self, parts: list[str], options: LaunchOptions, ipc_path: str) -> None:
-        super().__init__(parts, options, ipc_path)
-        self._appended = []
+        following = [list(parts) for parts in self.options.following]
+        return [list(self.parts), *following, *self._appended]
 
     def next(self) -> bool:
         """Skip to the next item of the playlist."""
