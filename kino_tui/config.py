@@ -70,6 +70,7 @@ TOP_LEVEL_KEYS = (
     "playback",
     "resume",
     "autoplay_next",
+    "skip_intros",
     "images",
     "progress",
     "next_up",
@@ -344,6 +345,7 @@ def _player_settings(data: dict[str, Any], player: str, fail: Fail) -> PlayerSet
         commands=commands,
         extra_args=extra_args,
         terminal_vo=terminal_vo,
+        skip_intros=_typed(data, (), "skip_intros", bool, False, fail),
     )
 
 

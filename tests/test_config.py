@@ -90,6 +90,12 @@ def test_bad_playback_values_name_the_line(tmp_path: Path) -> None:
         load_settings(path)
     path.write_text('images = "halfcell"\n')
     assert load_settings(path).images == "halfcell"
+    path.write_text('player = "mpv"\nskip_intros = "yes"\n')
+    with pytest.raises(ConfigError, match=r"line 2: skip_intros must be true or false"):
+        load_settings(path)
+    path.write_text("skip_intros = true\n")
+    assert load_settings(path).playback.skip_intros
+    assert not load_settings(tmp_path / "absent.toml").playback.skip_intros
 
 
 def test_playback_window_follows_the_display(tmp_path: Path) -> None:

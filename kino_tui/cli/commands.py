@@ -227,8 +227,6 @@ def play(library: Library, args: argparse.Namespace) -> int:
         out(f"playing {plural(queued, 'item')} with {session.player_name}, first {first}{start}")
     else:
         out(f"playing {plan.item.display_title} with {session.player_name}{start}")
-        if len(plan.items) > 1:  # VLC: kino follows it through one item
-            out(f"(VLC plays one item at a time here: use mpv for all {len(plan.items)})")
     # Ctrl-C belongs to the player (it quits and kino saves where it stopped).
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

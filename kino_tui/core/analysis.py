@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kino_tui.core.models import LibraryRoot, MediaItem, Problem
+from kino_tui.core.models import LibraryRoot, MediaItem, Problem, Segment
 from kino_tui.core.naming import (
     NameInfo,
     PathContext,
@@ -33,8 +33,10 @@ from kino_tui.core.sidecars import (
     SEASON_POSTERS,
     SHOW_POSTERS,
     FolderImages,
+    edl_file,
     external_subtitles,
 )
+from kino_tui.core.skipping import EDL_KINDS, read_edl, segments_from_chapters
 
 #: Fields read from a file's content, reused while its size and mtime hold.
 VIDEO_PROBED_FIELDS = [
@@ -50,6 +52,7 @@ VIDEO_PROBED_FIELDS = [
     "subtitles",
     "fingerprint",
     "error",
+    "segments",
 ]
 TRACK_PROBED_FIELDS = [
     "duration",
@@ -212,12 +215,37 @@ def _merge_probes(item: MediaItem, probes: list[ProbeResult]) -> None:
     item.video_codec, item.hdr, item.frame_rate = first.video_codec, first.hdr, first.frame_rate
     item.container, item.bitrate = first.container, first.bitrate
     item.audio, item.subtitles = list(first.audio), list(first.subtitles)
+    item.segments = _timeline_segments(probes, item.duration)
     errors = [
         f"part {n}: {p.error}" if len(probes) > 1 else p.error
         for n, p in enumerate(probes, 1)
         if p.error
     ]
     item.error = "; ".join(e for e in errors if e) or None
+
+
+def _timeline_segments(probes: list[ProbeResult], duration: float | None) -> list[Segment]:
+    """Skippable segments of the item's chapters, on the timeline of all its parts (part
+    two's chapters start after part one's length); credits and previews count only in
+    the last part (the item's end). When a part's length is unknown, only the first
+    part's intros and recaps are kept."""
+    if len(probes) == 1:
+        return segments_from_chapters(probes[0].chapters, probes[0].duration)
+    if not all(probe.duration for probe in probes):
+        first = segments_from_chapters(probes[0].chapters, probes[0].duration)
+        return [segment for segment in first if segment.kind not in ("credits", "preview")]
+    chapters: list[tuple[float, str]] = []
+    offset = 0.0
+    for probe in probes:
+        chapters += [(offset + start, title) for start, title in probe.chapters]
+        offset += probe.duration or 0.0
+        chapters.append((offset, ""))  # a part's last chapter ends with the part
+    last_part = offset - (probes[-1].duration or 0.0)
+    return [  # only the last part's credits are the item's end
+        segment
+        for segment in segments_from_chapters(chapters, duration)
+        if segment.kind not in ("credits", "preview") or segment.start >= last_part
+    ]
 
 
 def _read_nfo(path: str, result: FolderResult) -> NfoInfo | None:
@@ -246,6 +274,11 @@ def _apply_video_sidecars(
     item.subtitles = [s for s in item.subtitles if not s.external]
     for name in group:
         item.subtitles.extend(external_subtitles(job.path, name, names))
+    # the .edl beside the video is read afresh (it changes the folder's listing)
+    item.segments = [s for s in item.segments if s.kind not in EDL_KINDS]
+    edl = edl_file(job.path, group[0], lowered) if len(group) == 1 else None
+    if edl:
+        item.segments = sorted([*item.segments, *read_edl(edl, item.frame_rate)])
 
     nfo_names = [f"{video_stem}.nfo", f"{stacked_stem}.nfo"]
     if own_folder and info.kind in ("movie", "video"):

@@ -43,6 +43,7 @@ from kino_tui.core.models import (
     PATH_INDEX,
     ROOT_INDEX,
     ROW_FIELDS,
+    SEGMENT_FIELDS,
     SUBTITLE_FIELDS,
     MediaItem,
 )
@@ -93,7 +94,7 @@ _FIELD_TYPES: dict[str, frozenset[type]] = {
         ),
         _OPTIONAL_WHOLE,
     ),
-    **dict.fromkeys(("audio", "subtitles", "genres"), frozenset({list})),
+    **dict.fromkeys(("audio", "subtitles", "genres", "segments"), frozenset({list})),
     "ids": frozenset({dict}),
 }
 _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
@@ -105,6 +106,7 @@ _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
         frozenset({bool}),
         _OPTIONAL_TEXT,
     ),
+    "segments": (_NUMBER, _NUMBER, _TEXT),
 }
 _REQUIRED = ("id", "kind", "path", "root", "parts")
 _CONTAINERS = frozenset({"parts", "genres", "ids", *_TRACK_TYPES})
@@ -389,6 +391,9 @@ def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
     data["audio"] = [dict(zip(AUDIO_FIELDS, a, strict=False)) for a in data.get("audio") or ()]
     data["subtitles"] = [
         dict(zip(SUBTITLE_FIELDS, s, strict=False)) for s in data.get("subtitles") or ()
+    ]
+    data["segments"] = [
+        dict(zip(SEGMENT_FIELDS, s, strict=False)) for s in data.get("segments") or ()
     ]
     return data
 

@@ -29,6 +29,16 @@ class SubtitleTrack(NamedTuple):
     path: str | None = None
 
 
+class Segment(NamedTuple):
+    """A part of a video a viewer may skip (see ``core/skipping``): seconds from the start,
+    and its kind: intro, recap, credits, preview (from chapter titles), cut or commercial
+    (from an ``.edl`` file)."""
+
+    start: float
+    end: float
+    kind: str
+
+
 @dataclass(slots=True)
 class Progress:
     """How far the user got in one item (kept in the watch-state store)."""
@@ -101,6 +111,7 @@ class MediaItem:
     extra_of: str | None = None
     extra_owner: str | None = None
     error: str | None = None
+    segments: list[Segment] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MediaItem:
@@ -108,6 +119,7 @@ class MediaItem:
         values = {key: data[key] for key in _ITEM_FIELDS if key in data}
         values["audio"] = [AudioTrack(**a) for a in data.get("audio") or ()]
         values["subtitles"] = [SubtitleTrack(**s) for s in data.get("subtitles") or ()]
+        values["segments"] = [Segment(**s) for s in data.get("segments") or ()]
         return cls(**values)
 
     @classmethod
@@ -119,6 +131,8 @@ class MediaItem:
             row[_AUDIO_INDEX] = [AudioTrack(*values) for values in row[_AUDIO_INDEX]]
         if length > _SUBTITLES_INDEX and row[_SUBTITLES_INDEX]:
             row[_SUBTITLES_INDEX] = [SubtitleTrack(*values) for values in row[_SUBTITLES_INDEX]]
+        if length > _SEGMENTS_INDEX and row[_SEGMENTS_INDEX]:
+            row[_SEGMENTS_INDEX] = [Segment(*values) for values in row[_SEGMENTS_INDEX]]
         return cls(*row)
 
     def to_row(self) -> list[Any]:
@@ -127,6 +141,7 @@ class MediaItem:
         row = [getattr(self, name) for name in ROW_FIELDS]
         row[_AUDIO_INDEX] = [list(track) for track in self.audio]
         row[_SUBTITLES_INDEX] = [list(track) for track in self.subtitles]
+        row[_SEGMENTS_INDEX] = [list(segment) for segment in self.segments]
         end = len(row)
         while end > _MIN_ROW and _is_default(row[end - 1], _DEFAULTS[end - 1]):
             end -= 1
@@ -138,6 +153,7 @@ class MediaItem:
         data = {name: getattr(self, name) for name in _ITEM_FIELDS}
         data["audio"] = [track._asdict() for track in self.audio]
         data["subtitles"] = [track._asdict() for track in self.subtitles]
+        data["segments"] = [segment._asdict() for segment in self.segments]
         data["parts"] = list(self.parts)
         data["genres"] = list(self.genres)
         data["ids"] = dict(self.ids)
@@ -159,11 +175,13 @@ _ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MediaItem))
 ROW_FIELDS = _ITEM_FIELDS
 AUDIO_FIELDS: tuple[str, ...] = AudioTrack._fields
 SUBTITLE_FIELDS: tuple[str, ...] = SubtitleTrack._fields
+SEGMENT_FIELDS: tuple[str, ...] = Segment._fields
 _AUDIO_INDEX = ROW_FIELDS.index("audio")
 PATH_INDEX = ROW_FIELDS.index("path")
 ROOT_INDEX = ROW_FIELDS.index("root")
 PARTS_INDEX = ROW_FIELDS.index("parts")
 _SUBTITLES_INDEX = ROW_FIELDS.index("subtitles")
+_SEGMENTS_INDEX = ROW_FIELDS.index("segments")
 _MIN_ROW = PARTS_INDEX + 1  # id, kind, path, root and parts are always stored
 
 

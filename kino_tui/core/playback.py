@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kino_tui.core.errors import KinoError, PlayerError
-from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
 from kino_tui.core.players.base import Change, ItemEnd
 from kino_tui.core.progress import progress_after_play
+from kino_tui.core.skipping import Skipper, credits_start
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 #: How long a player asked to quit has before it is killed.
@@ -44,8 +45,9 @@ class PlaybackResult:
 
 
 class PlaybackSession:
-    """Plays an item, or a queue of items through one player process (mpv; VLC plays the
-    first), and records how far the user got in each."""
+    """Plays an item, or a queue of items through one player process (mpv's playlist or
+    VLC's), and records how far the user got in each; skips what the item's segments and
+    the settings say (see ``core/skipping``)."""
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class PlaybackSession:
         self._before = Progress()  # the playing item's progress when it started
         self.process: subprocess.Popen[bytes] | None = None
         self._stop = threading.Event()
+        self.skipper = Skipper(item.segments, settings.skip_intros)
 
     @property
     def ipc_path(self) -> str:
@@ -121,6 +124,25 @@ class PlaybackSession:
     def seek(self, position: float) -> bool:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)
+
+    def offered_skip(self) -> Segment | None:
+        """The intro, recap, credits… the player is in now, which :meth:`skip` skips."""
+        return self.skipper.offered(self.state.position)
+
+    def skip(self) -> Segment | None:
+        """Seek the player past the segment it is in; the segment, or None when there was
+        nothing to skip (or the player could not be reached)."""
+        segment = self.skipper.offered(self.state.position)
+        if segment is None or not self.player.seek(segment.end):
+            return None
+        self.skipper.skipped(segment)
+        return segment
+
+    def _skip_by_itself(self) -> None:
+        """Skip a cut (always) or an intro, recap or commercial (``skip_intros``)."""
+        segment = self.skipper.automatic(self.state.position)
+        if segment is not None:
+            self.player.seek(segment.end)
 
     def quit(self) -> bool:
         """Ask the running player to quit, as its own ``q`` key would."""
@@ -244,6 +266,7 @@ class PlaybackSession:
             self._store(progress)
         self._record(ended, progress, ended.error)
         self.item = self.queue[min(self.state.item_index, len(self.queue) - 1)]
+        self.skipper = Skipper(self.item.segments, self.settings.skip_intros)
         self._before = self.store.get(self.item.id)
         self._started_at = now_iso()
         self._start = 0.0
@@ -267,6 +290,8 @@ class PlaybackSession:
                 change: Change | None = changes.get(timeout=0.2)
             except queue.Empty:
                 change = None
+            if change == "position":
+                self._skip_by_itself()
             if change is not None and self.on_update is not None:
                 self.on_update(self.state)
             with self.state.lock:  # the follower moves to the next item under this lock
@@ -315,14 +340,16 @@ class PlaybackSession:
 
     def _progress_at(self, before: Progress, ended: ItemEnd) -> Progress:
         """The current item's progress when the player stands (or ended) as ``ended`` says."""
+        duration = ended.duration or self.item.duration
         return progress_after_play(
             before,
             ended.position,
-            ended.duration or self.item.duration,
+            duration,
             self.settings.rules,
             now_iso(),
             reached_end=ended.reached_end,
             resumable=self.item.kind != "track",
+            credits_start=credits_start(self.item.segments, duration),
         )
 
     def _store(self, progress: Progress) -> None:

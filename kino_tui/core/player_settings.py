@@ -23,6 +23,8 @@ class PlayerSettings:
     commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_args: dict[str, tuple[str, ...]] = field(default_factory=dict)
     terminal_vo: str = ""  # mpv's video output in a terminal; empty: tct (or as the UI picks)
+    #: Skip intros, recaps and commercial breaks without being asked (``skip_intros``).
+    skip_intros: bool = False
 
     def in_window(self, environ: dict[str, str] | None = None) -> bool:
         """True when playback gets a window on the box's screen, False for the terminal."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,8 @@ class ProbeResult:
     subtitles: list[SubtitleTrack] = field(default_factory=list)
     tags: dict[str, Any] = field(default_factory=dict)
     embedded_cover: bool = False
+    #: Chapters (start in seconds, title), from the container's menu.
+    chapters: list[tuple[float, str]] = field(default_factory=list)
     error: str | None = None
 
 
@@ -204,11 +207,29 @@ def probe_video(path: str, size: int) -> ProbeResult:
         )
         for track in info.text_tracks
     ]
+    if info.menu_tracks:
+        result.chapters = _chapters(info.menu_tracks[-1].to_data())
     if not info.video_tracks:
         result.error = "no video stream found: the file is damaged or not a video"
     elif general is not None and str(getattr(general, "istruncated", "") or "") == "Yes":
         result.error = "the file is truncated"
     return result
+
+
+_CHAPTER_KEY = re.compile(r"(\d+)_(\d\d)_(\d\d)(\d{3})")
+
+
+def _chapters(menu: dict[str, Any]) -> list[tuple[float, str]]:
+    """Chapters of MediaInfo's menu track: keys like ``00_05_12345`` (the time
+    ``00:05:12.345``) hold the titles (the menu already read with the headers: no cost)."""
+    chapters = []
+    for key, title in menu.items():
+        match = _CHAPTER_KEY.fullmatch(key)
+        if match and isinstance(title, str):
+            hours, minutes, seconds, milliseconds = map(int, match.groups())
+            start = hours * 3600 + minutes * 60 + seconds + milliseconds / 1000
+            chapters.append((start, title))
+    return sorted(chapters)
 
 
 def probe_audio(path: str, size: int) -> ProbeResult:

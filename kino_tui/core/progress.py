@@ -31,6 +31,7 @@ def progress_after_play(
     now: str,
     reached_end: bool = False,
     resumable: bool = True,
+    credits_start: float | None = None,
 ) -> Progress:
     """The progress to store when playback stands at ``position`` (or ended there).
 
@@ -51,6 +52,8 @@ def progress_after_play(
         return _completed(after)  # the end of the file was the end of the item
     position = max(0.0, position or 0.0)
     if total and _is_finished(position, total, rules):
+        return _completed(after)
+    if credits_start is not None and 0 < credits_start <= position:
         return _completed(after)
     if not total:
         if resumable:

@@ -83,3 +83,10 @@ def external_subtitles(folder: str, video_name: str, names: Iterable[str]) -> li
             )
         )
     return found
+
+
+def edl_file(folder: str, video_name: str, lowered: dict[str, str]) -> str | None:
+    """The Kodi/MPlayer ``Movie.edl`` beside ``Movie.mkv`` (any case), from the folder's
+    names by their lower-case form; None when there is none."""
+    name = lowered.get(f"{stem(video_name)}.edl".lower())
+    return f"{folder}/{name}" if name else None

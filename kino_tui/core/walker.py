@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 SIDECAR_EXTENSIONS = IMAGE_EXTENSIONS | frozenset(SUBTITLE_CODECS) | {"nfo"}
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
-RELEVANT_EXTENSIONS = MEDIA_EXTENSIONS | SIDECAR_EXTENSIONS
+#: ``.edl`` (skips beside a video) is listed, so a new or changed one re-reads its folder.
+RELEVANT_EXTENSIONS = MEDIA_EXTENSIONS | SIDECAR_EXTENSIONS | {"edl"}
 SKIPPED_FOLDERS = frozenset({"@eadir", "#recycle", "$recycle.bin", "lost+found", "#snapshot"})
 #: Below this many subtrees under the top of the tree, one process lists it all.
 PARALLEL_MIN_TASKS = 8

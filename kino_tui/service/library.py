@@ -20,6 +20,7 @@ from kino_tui.core.models import (
     RootType,
     ScanProgress,
     ScanSummary,
+    Segment,
 )
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
@@ -158,6 +159,20 @@ class Library:
     def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
         """A season, show, album or artist in the order it plays (or shuffled)."""
         return playing.play_order(items, shuffle)
+
+    def group_queue(
+        self,
+        items: Sequence[MediaItem],
+        watched: Callable[[MediaItem], bool],
+        shuffle: bool = False,
+    ) -> list[MediaItem]:
+        """A show, season, artist or album as Play (from the next unwatched episode, or
+        the first track) or Shuffle plays it."""
+        return playing.play_from_next_unwatched(items, watched, shuffle)
+
+    def skip_segment(self, session: PlaybackSession) -> Segment | None:
+        """Skip the intro, recap, credits… the running player is in (the skip key)."""
+        return playing.skip_segment(session)
 
     def check_playable(self, plan: PlayPlan) -> None:
         """Raise ``PlayerError`` with what to do when the plan cannot start here."""

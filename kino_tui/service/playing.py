@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kino_tui.core.errors import ItemNotFound, PlayerError
-from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.player_settings import ResumeMode
 
 if TYPE_CHECKING:
@@ -157,11 +157,24 @@ def session_for(
         player=play.player,
         window=window,
         on_update=on_update if window else None,
-        following=play.items[1:] if plays_queues(play.player) else (),
+        following=play.items[1:],
         audio_only=music,
     )
 
 
-def plays_queues(player: str) -> bool:
-    """mpv plays a whole queue in one process; kino follows VLC through one item."""
-    return player == "mpv"
+def skip_segment(session: PlaybackSession) -> Segment | None:
+    """Skip the intro, recap, credits… the player is in (the skip key); the segment
+    skipped, or None when there was nothing to skip."""
+    return session.skip()
+
+
+def play_from_next_unwatched(
+    items: Sequence[MediaItem], watched: Callable[[MediaItem], bool], shuffle: bool = False
+) -> list[MediaItem]:
+    """A show, season, artist or album as it plays: in order from its next unwatched
+    episode (music and a group watched through start at the first), or shuffled."""
+    ordered = play_order(items, shuffle)
+    if shuffle or not any(item.kind == "episode" for item in ordered):
+        return ordered
+    first = next((n for n, item in enumerate(ordered) if not watched(item)), 0)
+    return ordered[first:]

@@ -94,6 +94,8 @@ class KinoApp(App[None]):
         Binding("minus", "player('softer')", "Softer", show=False, id="player.softer",
                 tooltip="Softer"),
         Binding("x", "player('stop')", "Stop", id="player.stop", tooltip="Stop the player"),
+        Binding("i", "player('skip')", "Skip", show=False, id="player.skip",
+                tooltip="Skip the intro, recap or credits playing now"),
     ]  # fmt: skip
 
     def __init__(

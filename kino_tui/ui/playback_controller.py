@@ -19,6 +19,7 @@ from textual.app import SuspendNotSupported
 from kino_tui.core.display import printable
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 
@@ -180,6 +181,8 @@ class PlaybackController:
         session = self.session
         if session is None:
             return False
+        if what == "skip":
+            return self.skip()
         player = session.player
         actions = {
             "pause": player.toggle_pause,
@@ -197,6 +200,18 @@ class PlaybackController:
         if not done and what in ("next", "previous"):
             self.app.notify("Nothing to skip to: this player plays one item.", timeout=2)
         return done
+
+    def skip(self) -> bool:
+        """Skip the intro, recap, credits… playing now (the skip key)."""
+        session = self.session
+        if session is None:
+            return False
+        segment = self.app.library.skip_segment(session)
+        if segment is None:
+            self.app.notify("Nothing to skip here.", timeout=2)
+            return False
+        self.app.notify(f"Skipped the {LABELS.get(segment.kind, segment.kind)}.", timeout=2)
+        return True
 
     def reset(self, error: BaseException | None = None) -> None:
         """Forget the playback (it failed, or never started): a new play may begin."""
@@ -250,8 +265,10 @@ class PlaybackController:
             queue = f"  {index + 1} of {len(session.queue)}"
             if index + 1 < len(session.queue):
                 queue += f" · next: {describe_item(session.queue[index + 1])}"
+        offered = session.skipper.offered(state.position)
+        skip = f"  · i: skip {LABELS.get(offered.kind, offered.kind)}" if offered else ""
         self.app.browser.set_now_playing(
-            f"▶ {title}  {where}{paused}{queue}  [{session.player_name}]"
+            f"▶ {title}  {where}{paused}{queue}{skip}  [{session.player_name}]"
         )
 
     # -- ending ----------------------------------------------------------------------

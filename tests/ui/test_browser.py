@@ -54,12 +54,12 @@ async def test_drill_into_a_show_and_back(app: KinoApp) -> None:
         screen = await ready(app, pilot)
         await choose_section(app, pilot, "shows")
         assert "Dark (2017)" in list_text(app) and "3 seasons · 4 episodes" in list_text(app)
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # Open is the menu's first choice
         await pilot.pause()
         seasons = list_text(app)
         assert seasons.index("Season 1") < seasons.index("Season 2") < seasons.index("Specials")
         assert "2 unwatched" in seasons
-        await pilot.press("enter")
+        await pilot.press("right")  # opens at once, without the menu
         await pilot.pause()
         episodes = list_text(app)
         assert "S01E01" in episodes and "S01E02" in episodes and "S02E01" not in episodes
@@ -216,7 +216,7 @@ async def test_mark_a_whole_season(app: KinoApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "shows")
-        await pilot.press("enter")
+        await pilot.press("l")
         await pilot.pause()
         await pilot.press("w")  # Season 1
         await app.workers.wait_for_complete()

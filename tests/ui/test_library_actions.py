@@ -67,7 +67,7 @@ async def test_search_ranks_the_show_first_and_opens_it(actions_app: KinoApp) ->
         rows = [line for line in list_text(app).splitlines() if line.strip()]
         assert "Dark (2017)" in rows[0] and "2 seasons · 3 episodes" in rows[0]
         assert "Dark City (1998)" in rows[1]
-        await pilot.press("enter")  # the show: its seasons
+        await pilot.press("l")  # the show: its seasons
         await pilot.pause()
         text = list_text(app)
         assert "Season 1" in text and "Season 2" in text and "S01E01" not in text
@@ -110,7 +110,7 @@ async def test_watched_up_to_here(actions_app: KinoApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "shows")
-        await pilot.press("enter", "j", "enter")  # Dark › Season 2
+        await pilot.press("l", "j", "l")  # Dark › Season 2
         await pilot.pause()
         assert "S02E01" in list_text(app)
         await pilot.press("W")

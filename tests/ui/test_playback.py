@@ -94,8 +94,8 @@ async def test_episode_end_offers_the_next(playback_app: KinoApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "shows")
-        await pilot.press("enter")  # Dark → seasons
-        await pilot.press("enter")  # Season 1 → episodes
+        await pilot.press("enter", "enter")  # Dark → seasons (Open, the first choice)
+        await pilot.press("l")  # Season 1 → episodes
         await pilot.pause()
         assert "S01E01" in list_text(app)
         await pilot.press("enter")  # play S01E01 (a one-second clip)
@@ -123,7 +123,7 @@ async def test_autoplay_next_starts_the_following_episode(
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "shows")
-        await pilot.press("enter", "enter")
+        await pilot.press("l", "l")
         await pilot.pause()
         await pilot.press("enter")  # S01E01; S01E02 follows by itself
         await until(
@@ -150,7 +150,7 @@ async def test_play_a_season_and_steer_the_player(
     app = kino_app(kino_paths)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        await pilot.press("enter")  # Dark → its seasons; Season 1 is highlighted
+        await pilot.press("l")  # Dark → its seasons; Season 1 is highlighted
         await pilot.pause()
         assert "Season 1" in list_text(app)
         await pilot.press("p")
@@ -184,11 +184,11 @@ async def test_a_play_while_something_plays_asks_to_queue_or_replace(
         assert movie_session is not None
         MpvClient(wait_for_socket(movie_session)).wait_position(lambda p: p >= 0)
         await choose_section(app, pilot, "shows")
-        await pilot.press("enter")  # Dark → Season 1
+        await pilot.press("l")  # Dark → Season 1
         await pilot.press("e")  # the whole season to the end of the queue
         await until(pilot, lambda: len(movie_session.queue) == 3, "the season to be queued")
         assert [i.episode for i in movie_session.queue[1:]] == [1, 2]
-        await pilot.press("enter")  # into the season
+        await pilot.press("l")  # into the season
         await pilot.pause()
         await pilot.press("enter")  # S01E01 while the movie plays: queue or replace?
         await until(pilot, lambda: isinstance(app.screen, PlayOrQueueScreen), "the question")
@@ -222,7 +222,7 @@ async def test_music_plays_in_the_background_over_ssh(
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert "Various Artists" in list_text(app)  # the album artist of the tags
-        await pilot.press("enter")  # the artist's albums
+        await pilot.press("l")  # the artist's albums
         await pilot.pause()
         await pilot.press("p")  # the album, in order
         await until(pilot, lambda: app.playback.session is not None, "the album to play")

@@ -65,7 +65,7 @@ class TestBrowserSnapshots:
             await settle(pilot)
             pilot.app.screen.show_section("shows")
             await pilot.pause()
-            await pilot.press("enter")
+            await pilot.press("l")
             await pilot.pause()
 
         assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)

@@ -31,7 +31,7 @@ class LaunchOptions:
     extra_args: tuple[str, ...] = ()
     title: str | None = None
     #: The parts of each item that plays after the first, in order (one player process
-    #: plays the whole queue; players that cannot follow a queue play the first only).
+    #: plays the whole queue: mpv's playlist, VLC's).
     following: tuple[tuple[str, ...], ...] = ()
     #: Music: no picture, no window and no terminal; plays in the background (kino stays
     #: on screen, also over SSH), gapless from one track to the next.
@@ -65,6 +65,8 @@ class PlayerState:
         self.item_index = index
         self.position = self.duration = self.error = None
         self.reached_end = self.paused = False
+        self.part = 0
+        self.part_lengths = {}
 
 
 @dataclass(frozen=True, slots=True)

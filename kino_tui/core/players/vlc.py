@@ -1,7 +1,10 @@
-"""VLC: resume with ``--start-time``, follow playback through its remote-control socket.
+"""VLC: resume with ``:start-time=``, follow playback through its remote-control socket.
 
 The ``oldrc`` interface answers ``get_time``/``get_length`` with whole seconds and
-announces ``new input``, pause, play and end as status lines.
+announces ``new input``, pause, play and end as status lines. A queue is VLC's playlist:
+every item's parts on the command line (the first item's resume point as its own
+``:start-time=`` option), ``next``/``prev``/``enqueue`` over the socket, and the item
+that plays is recognised by the file of each ``new input``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ import urllib.parse
 from typing import ClassVar
 
 from kino_tui.core.errors import PlayerError
-from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
+from kino_tui.core.players.base import (
+    Change,
+    Emit,
+    LaunchOptions,
+    Player,
+    PlayerState,
+    connect_unix,
+    read_lines,
+)
 
 POLL_SECONDS = 1.0
 ROOT_REFUSAL = (
@@ -31,6 +42,11 @@ class VlcPlayer(Player):
 
     name: ClassVar[str] = "vlc"
 
+    def __init__(self, parts: list[str], options: LaunchOptions, ipc_path: str) -> None:
+        super().__init__(parts, options, ipc_path)
+        #: The items added while VLC plays (``enqueue``), by their parts.
+        self._appended: list[list[str]] = []
+
     def check_can_run(self) -> None:
         if os.geteuid() == 0:
             raise PlayerError(ROOT_REFUSAL)
@@ -44,16 +60,42 @@ class VlcPlayer(Player):
             "--rc-fake-tty",
             "--play-and-exit",
         ]
-        if options.start > 0:
-            argv.append(f"--start-time={options.start:.3f}")
-        if options.title:
+        if options.title and not options.following:  # a title for the whole playlist
             argv.append(f"--meta-title={options.title}")
         if options.audio_only:
             argv += ["--intf=dummy", "--no-video"]
         elif not options.window:
             argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
         argv += options.extra_args
-        return [*argv, "--", *self.parts]
+        first: list[str] = list(self.parts)
+        if options.start > 0:
+            # an option of this item: a global --start-time would start every item of
+            # the playlist there, the ones added later too
+            first.insert(1, f":start-time={options.start:.3f}")
+        following = [part for parts in options.following for part in parts]
+        return [*argv, "--", *first, *following]
+
+    @property
+    def queue_parts(self) -> list[list[str]]:
+        """The parts of every item of the queue, in order (appended ones included)."""
+        following = [list(parts) for parts in self.options.following]
+        return [list(self.parts), *following, *self._appended]
+
+    def next(self) -> bool:
+        """Skip to the next item of the playlist."""
+        return len(self.queue_parts) > 1 and self._send(b"next\n")
+
+    def previous(self) -> bool:
+        """Back to the previous item of the playlist (VLC's ``prev``)."""
+        return len(self.queue_parts) > 1 and self._send(b"prev\n")
+
+    def append(self, parts: list[str]) -> bool:
+        """Add an item's parts to the end of VLC's playlist."""
+        for part in parts:
+            if "\n" in part or not self._send(f"enqueue {_file_uri(part)}\n".encode()):
+                return False
+        self._appended.append(list(parts))
+        return True
 
     def explain_exit(self, returncode: int, output: str) -> str | None:
         if "not supposed to be run as root" in output:  # a configured wrapper ran it as root
@@ -103,7 +145,6 @@ class VlcPlayer(Player):
 
         poller = threading.Thread(target=poll, name="kino-vlc-poll", daemon=True)
         poller.start()
-        paths = [os.path.abspath(part) for part in self.parts]
         try:
             for line in read_lines(client):
                 line = line.strip()
@@ -115,7 +156,13 @@ class VlcPlayer(Player):
                     continue
                 match = _STATUS.match(line)
                 if match:
-                    self._status(match, paths, state, emit)
+                    if match["what"] == "new input":
+                        asked.clear()  # an answer on its way is about the input before
+                        answered.set()
+                    with state.lock:
+                        change = self._status(match, state)
+                    if change is not None:
+                        emit(change)
         finally:
             closed.set()
             client.close()
@@ -123,30 +170,58 @@ class VlcPlayer(Player):
     def _answer(self, asked: str | None, value: float, state: PlayerState, emit: Emit) -> None:
         if asked == "length" and value > 0:
             state.part_lengths[state.part] = value
-            if len(self.parts) == 1:
+            if len(self._parts_of(state.item_index)) == 1:
                 state.duration = value
-        elif asked == "time":
+        elif asked == "time" and not state.reached_end:
+            # after an item's end VLC answers 0 until the next one starts: not a position
             offset = sum(state.part_lengths.get(n, 0.0) for n in range(state.part))
             state.position = offset + value
             emit("position")
 
-    def _status(
-        self, match: re.Match[str], paths: list[str], state: PlayerState, emit: Emit
-    ) -> None:
+    def _parts_of(self, index: int) -> list[str]:
+        queue = self.queue_parts
+        return queue[min(index, len(queue) - 1)]
+
+    def _status(self, match: re.Match[str], state: PlayerState) -> Change | None:
+        """Apply one status line (the caller holds the state's lock); what changed."""
         what, value, word = match["what"], match["value"] or "", match["word"] or ""
         if what == "new input":
-            path = _path_from_uri(value)
-            if path in paths:
-                state.part = paths.index(path)
+            found = _find(self.queue_parts, _path_from_uri(value), state.item_index)
+            if found is None:
+                return None
+            index, part = found
+            if index != state.item_index:
+                state.next_item(index)
+                state.part = part
+                return "item"
+            state.part = part
         elif word == "Pause":
             state.paused = True
-            emit("pause")
+            return "pause"
         elif word == "Play":
             state.paused = False
-            emit("pause")
-        elif word == "End" and state.part == len(self.parts) - 1:
+            return "pause"
+        elif word == "End" and state.part == len(self._parts_of(state.item_index)) - 1:
             state.reached_end = True
-            emit("end")
+            return "end"
+        return None
+
+
+def _find(queue: list[list[str]], path: str, current: int) -> tuple[int, int] | None:
+    """Which item of the queue (and which of its parts) a file is: the current item first,
+    then the nearest after it, then before it (the same file may be queued twice)."""
+    order = [current, *range(current + 1, len(queue)), *range(current - 1, -1, -1)]
+    for index in order:
+        if 0 <= index < len(queue):
+            parts = [os.path.abspath(part) for part in queue[index]]
+            if path in parts:
+                return index, parts.index(path)
+    return None
+
+
+def _file_uri(path: str) -> str:
+    """A ``file://`` address of a path (any byte of its name quoted)."""
+    return "file://" + urllib.parse.quote_from_bytes(os.fsencode(os.path.abspath(path)))
 
 
 def _path_from_uri(uri: str) -> str:

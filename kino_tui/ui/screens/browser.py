@@ -69,6 +69,17 @@ class BrowserScreen(Screen[None]):
             tooltip="Search the whole library",
             priority=True,
         ),
+        # Enter on a show, season, artist or album: Open, Play or Shuffle (l and the right
+        # arrow open at once). A priority binding, so the menu is up before the next key.
+        Binding(
+            "enter",
+            "group_menu",
+            "Open/Play",
+            show=False,
+            id="browser.group_menu",
+            tooltip="Open, play or shuffle a show, season, artist or album",
+            priority=True,
+        ),
         Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
         Binding(
             "S",
@@ -350,6 +361,30 @@ class BrowserScreen(Screen[None]):
         if entry is not None:
             self.kino.playback.enqueue(self.kino.library.play_order(entry.items))
 
+    def action_group_menu(self) -> None:
+        """Enter on a group: ask Open, Play or Shuffle. Anything else (a movie, an episode,
+        the search box, the sections) is left to Enter's usual meaning."""
+        from textual.actions import SkipAction
+
+        from kino_tui.ui.screens.group_menu import GroupMenuScreen
+
+        entry = self.state.highlighted
+        media_list = self.query_one(MediaList)
+        if entry is None or not entry.is_group or not media_list.has_focus:
+            raise SkipAction()
+        music = entry.kind in ("artist", "album")
+        play = "Play" if music else "Play from the next unwatched"
+
+        def chosen(choice: str) -> None:
+            if choice == "open":  # at once: the keys that follow find it open
+                self.state.move_cursor(media_list.cursor)
+                if self.state.open(entry):
+                    self._draw()
+            else:
+                self.action_play_all(shuffle=choice == "shuffle")
+
+        self.app.push_screen(GroupMenuScreen(entry.title, play, chosen))
+
     def action_play_all(self, shuffle: bool = False) -> None:
         """A group (show, season, artist, album): all of it, from its next unwatched
         episode (or the first track), or shuffled; an item: it and what follows it here."""
@@ -360,10 +395,7 @@ class BrowserScreen(Screen[None]):
             return
         library = self.kino.library
         if entry.is_group:
-            items = library.play_order(entry.items, shuffle)
-            if not shuffle and entry.kind in ("show", "season"):
-                first = next((n for n, i in enumerate(items) if not view.state(i).watched), 0)
-                items = items[first:]
+            items = library.group_queue(entry.items, lambda i: view.state(i).watched, shuffle)
         else:
             here = level.shown[level.cursor :]
             items = [e.item for e in here if e.item is not None]

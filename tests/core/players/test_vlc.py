@@ -151,7 +151,8 @@ def test_vlc_stop_resume_and_watched(vlc_library: tuple[KinoPaths, MediaItem]) -
         library = Library(paths)
         start = start_position(library.watch.get(item.id), "always")
         session = PlaybackSession(item, library.watch, library.settings.playback, start)
-        assert f"--start-time={start:.3f}" in session.command()
+        argv = session.command()
+        assert argv[argv.index("--") + 1 :] == [item.path, f":start-time={start:.3f}"]
         running = Running(session)
         wait_until(lambda: (session.state.position or 0) > 0, "VLC to report a time")
         assert (session.state.position or 0) >= 199, "VLC did not resume at the saved point"
@@ -199,3 +200,65 @@ def test_vlc_as_root_is_refused_clearly(run_kino, build_library) -> None:  # typ
     assert result.returncode == 2
     assert "VLC refuses to run as root" in result.stderr and "mpv" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def vlc_season(
+    public_dir: Path, long_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[KinoPaths, list[MediaItem]]]:
+    """Two 400-second episodes, in kino directories ``nobody`` owns."""
+    home = public_dir / f"vlc-season-{time.monotonic_ns()}"
+    for number in (1, 2):
+        episode = home / "Shows" / "Dark" / "Season 01" / f"Dark S01E0{number}.mkv"
+        episode.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(long_clip, episode)
+    for name in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(home / "xdg" / name.lower()))
+    paths = KinoPaths.default()
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text(CONFIG)
+    library = Library(paths)
+    library.scan([LibraryRoot(str(home / "Shows"), "shows")])
+    episodes = sorted(library.load()[0].items.values(), key=lambda i: i.episode or 0)
+    if AS_ROOT:
+        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(home)], check=True)
+    home.chmod(0o755)
+    yield paths, episodes
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_vlc_plays_a_queue_in_one_process_and_records_each_item(
+    vlc_season: tuple[KinoPaths, list[MediaItem]],
+) -> None:
+    """The first episode resumes near its end (its own ``:start-time``) and plays out; VLC
+    moves to the second by itself, which starts at 0 and is stopped part-way: both are
+    recorded, each with its own progress and history line."""
+    paths, episodes = vlc_season
+
+    def play_the_season() -> None:
+        library = Library(paths)
+        session = PlaybackSession(
+            episodes[0], library.watch, library.settings.playback, 390.0, following=episodes[1:]
+        )
+        argv = session.command()
+        assert argv[argv.index("--") + 1 :] == [
+            episodes[0].path,
+            ":start-time=390.000",
+            episodes[1].path,
+        ]
+        running = Running(session)
+        wait_until(lambda: session.item is episodes[1], "VLC to move to the second episode", 40)
+        wait_until(lambda: session.state.position is not None, "VLC to report a time")
+        assert (session.state.position or 0) < 50  # the second starts at 0, not at 390
+        assert session.seek(200)
+        wait_until(lambda: library.watch.get(episodes[1].id).position >= 199, "the saved point")
+        assert session.quit()
+        assert running.wait().error is None
+        assert [r.item.id for r in session.results] == [e.id for e in episodes]
+
+    as_nobody(play_the_season)
+    store = WatchStore(paths.watch_file)
+    first, second = (store.get(e.id) for e in episodes)
+    assert first.watched and first.play_count == 1 and first.position == 0
+    assert 199 <= second.position <= 206 and not second.watched
+    assert sorted(play["episode"] for play in store.history()) == [1, 2]

@@ -1,0 +1,53 @@
+"""Enter on a show, season, artist or album: Open (the default), Play, Shuffle."""
+
+from __future__ import annotations
+
+from kino_tui.core.models import LibraryRoot
+from kino_tui.paths import KinoPaths
+from kino_tui.service import Library
+from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.group_menu import GroupMenuScreen
+from tests.conftest import LibraryBuilder
+from tests.ui.conftest import kino_app, list_text, ready
+from tests.ui.test_browser import SIZE, choose_section
+from tests.ui.test_playback import CONFIG, until
+
+
+async def test_enter_offers_open_play_and_shuffle_and_bursts_go_where_meant(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({f"TV/Dark/Season 01/Dark S01E0{n}.mkv": "h264.mkv" for n in (1, 2, 3)})
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(CONFIG)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "shows")])
+    first = next(i for i in library.load()[0].items.values() if i.episode == 1)
+    library.mark_watched([first], True)  # the next unwatched is E02
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("enter")
+        assert isinstance(app.screen, GroupMenuScreen)  # up as the key is read
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowserScreen) and "Dark" in list_text(app)
+        # one burst: Enter (the menu), Enter (Open: Dark's seasons), Enter (the menu of
+        # Season 1), down, Enter (Play): every key lands where it was meant
+        await pilot.press("enter", "enter", "enter", "down", "enter")
+        await until(pilot, lambda: app.playback.session is not None, "the season to play")
+        session = app.playback.session
+        assert session is not None
+        assert [i.episode for i in session.queue] == [2, 3]  # from the next unwatched
+        assert "Season 1" in list_text(app)  # the browser opened Dark, not the season
+        await pilot.press("x")
+        await until(pilot, lambda: app.playback.session is None, "the player to stop")
+        await pilot.press("enter", "s")  # Season 1 → Shuffle: the whole season
+        await until(pilot, lambda: app.playback.session is not None, "the shuffle to play")
+        shuffled = app.playback.session
+        assert shuffled is not None
+        assert sorted(i.episode or 0 for i in shuffled.queue) == [1, 2, 3]
+        await pilot.press("x")
+        await until(pilot, lambda: app.playback.session is None, "the player to stop")
+        await pilot.press("right")  # opens at once, no menu
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen) and "S01E02" in list_text(app)
