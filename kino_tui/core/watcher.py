@@ -239,9 +239,7 @@ class RootWatcher:
         self.stop_event = threading.Event()
         self.tick = tick
         now = time.monotonic()
-        self._next_timer = {
-            p.root.path: now + p.minutes * 60 for p in self.plans if p.minutes
-        }
+        self._next_timer = {p.root.path: now + p.minutes * 60 for p in self.plans if p.minutes}
         #: Set once the kernel's watches are in place (tests wait for it).
         self.ready = threading.Event()
         self._thread: threading.Thread | None = None
