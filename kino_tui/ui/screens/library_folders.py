@@ -171,6 +171,7 @@ class LibraryFoldersScreen(Screen[None]):
         self.statuses: list[RootStatus] = []
         self._signature: object = None
         self._listed = False
+        self._scan_shown = False
 
     @property
     def kino(self) -> KinoApp:
@@ -256,8 +257,10 @@ class LibraryFoldersScreen(Screen[None]):
             paths = [s.path for s in self.statuses]
             roots.highlighted = paths.index(chosen) if chosen in paths else 0
         self._show_detail()
-        scanning = self.kino.browser.scan_cancel is not None
-        self.set_status("Scanning…" if scanning else "")
+        if self.kino.browser.scan_cancel is not None:
+            self.set_status("Scanning…", scanning=True)
+        elif self._scan_shown:
+            self.set_status("Scan finished.")
 
     @on(OptionList.OptionHighlighted, "#roots")
     def _root_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -283,7 +286,9 @@ class LibraryFoldersScreen(Screen[None]):
             return None
         return self.statuses[index]
 
-    def set_status(self, text: str) -> None:
+    def set_status(self, text: str, scanning: bool = False) -> None:
+        """Say what happened; ``scanning``: replaced once the scan has ended."""
+        self._scan_shown = scanning
         self.query_one("#folders-status", Static).update(printable(text))
 
     # -- actions -------------------------------------------------------------------
@@ -297,7 +302,7 @@ class LibraryFoldersScreen(Screen[None]):
             if result is None:
                 return
             path, _ = result
-            self.set_status(f"Added {path}; scanning…")
+            self.set_status(f"Added {path}; scanning…", scanning=True)
             self.kino.folders_changed(rescan=path)
             self.refresh_roots()
 
@@ -365,11 +370,11 @@ class LibraryFoldersScreen(Screen[None]):
         if self.kino.browser.scan_cancel is not None:
             self.notify("A scan is already running.", timeout=2)
             return
-        self.set_status(f"Scanning {status.path}…")
+        self.set_status(f"Scanning {status.path}…", scanning=True)
         self.kino.browser.action_rescan(status.path)
 
     @on(FolderChanged)
     def _folder_changed(self, message: FolderChanged) -> None:
-        self.set_status(message.text)
+        self.set_status(message.text, scanning=message.rescan is not None)
         self.kino.folders_changed(rescan=message.rescan)
         self.refresh_roots()
