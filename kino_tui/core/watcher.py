@@ -139,15 +139,18 @@ def _minutes(value: float | None) -> str:
 
 
 def changed_folder(path: str, roots: Iterable[str]) -> str | None:
-    """The folder to read again for a change at ``path`` (the folder holding it), or None
-    when the change does not matter: outside every root, a hidden or skipped folder, or
-    a file kino does not read (a download's ``.part``)."""
+    """The folder to read again for a change at ``path`` (the folder holding it, or the
+    folder itself when it is one), or None when the change does not matter: outside
+    every root, in a hidden or skipped folder, or a file kino does not read (a
+    download's ``.part``)."""
     owner = max((r for r in roots if path == r or path.startswith(r.rstrip("/") + "/")),
                 key=len, default=None)  # fmt: skip
     if owner is None:
         return None
-    if path == owner:
-        return owner
+    if path == owner or os.path.isdir(path):
+        # A folder that is there now: itself and what is below it (its own files did not
+        # change its parent's listing). One that is gone: its parent, which no longer has it.
+        return path if _visible(path, owner) else None
     below = path[len(owner) :].strip("/").split("/")
     if any(is_skipped_folder(name) for name in below[:-1]):
         return None
@@ -161,11 +164,16 @@ def changed_folder(path: str, roots: Iterable[str]) -> str | None:
     if (
         extension
         and extension not in RELEVANT_EXTENSIONS
-        and not os.path.isdir(path)
         and (os.path.exists(path) or extension in PARTIAL_EXTENSIONS)
     ):
         return None
     return path.rpartition("/")[0] or "/"
+
+
+def _visible(folder: str, root: str) -> bool:
+    """Whether no folder from the root down to ``folder`` is hidden or skipped."""
+    below = folder[len(root) :].strip("/")
+    return not below or not any(is_skipped_folder(name) for name in below.split("/"))
 
 
 PARTIAL_EXTENSIONS = frozenset({"part", "crdownload", "tmp", "partial", "!qb", "aria2"})
