@@ -140,6 +140,7 @@ class KinoApp(App[None]):
     def _start_live_updates(self) -> None:
         """Watch the roots (service/watching.py) on a daemon thread: not a worker, since it
         runs as long as kino does. It rescans what changed and says so with a message."""
+        import contextlib
         import threading
 
         def scanned(rescan: Rescan) -> None:
@@ -147,15 +148,18 @@ class KinoApp(App[None]):
                 self._browser.post_message(LibraryChanged(rescan=rescan))
 
         def failed(reason: str) -> None:
-            self.call_from_thread(
-                self.notify,
-                f"Changes are not followed as they happen ({reason}); the library folders "
-                "are scanned again every 10 minutes instead.",
-                title="Live updates",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
+            with contextlib.suppress(RuntimeError):  # kino is closing
+                self.call_from_thread(
+                    self.notify,
+                    printable(
+                        f"Changes are not followed as they happen ({reason}); the library "
+                        "folders are scanned again every 10 minutes instead."
+                    ),
+                    title="Live updates",
+                    severity="warning",
+                    timeout=12,
+                    markup=False,
+                )
 
         self.live = self.library.live_updates(scanned, failed)
         threading.Thread(target=self.live.run, name="kino-live-updates", daemon=True).start()

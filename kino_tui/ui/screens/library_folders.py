@@ -66,11 +66,11 @@ def scanned_text(iso: str | None, now: datetime | None = None) -> str:
 
 
 def row_text(status: RootStatus) -> Text:
-    """One root in the list: state, path, type, counts, problems."""
-    row = Text(no_wrap=True, overflow="ellipsis")
+    """One root in the list: state and path, then type, counts and problems."""
+    row = Text()
     row.append("● " if status.online else "○ ", "green" if status.online else "red")
     row.append(printable(status.path))
-    row.append(f"  {status.type} · {counts_text(status)}", "dim")
+    row.append(f"\n  {status.type} · {counts_text(status)}", "dim")
     if status.problems:
         row.append(f" · {plural(len(status.problems), 'problem')}", "bold yellow")
     return row
