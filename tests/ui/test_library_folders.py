@@ -209,3 +209,18 @@ async def test_rescan_one_folder(kino_paths: KinoPaths, build_library: LibraryBu
         await pilot.press("r")
         await until(pilot, lambda: "2 movies" in rows(app)[1], "the second folder rescanned")
         assert "2 movies" not in rows(app)[0]  # the first folder was not scanned
+
+
+async def test_the_command_palette_opens_library_folders(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    scanned_library(kino_paths, build_library({"Film (2010)/Film (2010).mkv": "h264.mkv"}))
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Library folders")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LibraryFoldersScreen), "the screen")
