@@ -5,7 +5,7 @@ unchanged folder again), so the record keeps earlier problems that still stand: 
 file problem while the file is there, unchanged, and its folder was not read again;
 a folder problem (unreadable, a link not followed) until a scan that listed that
 place again no longer reports it. Stored in ``scans.json`` beside the catalog,
-replaced atomically under its own lock; a damaged file is simply started afresh
+replaced atomically under the catalog's lock; a damaged file is simply started afresh
 (it holds nothing that a scan does not find again).
 """
 
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
 from kino_tui.core.fsutil import atomic_write_bytes, file_lock
 from kino_tui.core.models import Problem
+from kino_tui.core.storage import dumps, loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,13 @@ def _stamp(path: str) -> int | None:
 class ScanRecords:
     """``scans.json``: root → last scan time and its standing problems."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, lock: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> None:
         self.path = path
-        self.lock_path = path.with_name(path.name + ".lock")
+        own_lock = path.with_name(path.name + ".lock")
+        #: What writers hold: the catalog's lock (scans take it anyway), or a lock file.
+        self.lock = lock or (lambda: file_lock(own_lock, guards=path))
 
     def read(self) -> dict[str, RootScan]:
         raw = self._raw()
@@ -62,8 +66,8 @@ class ScanRecords:
 
     def _raw(self) -> dict[str, dict[str, object]]:
         try:
-            data = orjson.loads(self.path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
+            data = loads(self.path.read_bytes())
+        except (OSError, ValueError):
             return {}
         if not isinstance(data, dict):
             return {}
@@ -80,7 +84,7 @@ class ScanRecords:
         """Record a scan of ``roots`` and the ``problems`` it reported. ``read`` limits it
         to those folders by root (a limited scan); a stopped scan keeps earlier problems."""
         found = list(problems)
-        with file_lock(self.lock_path, guards=self.path):
+        with self.lock():
             raw = self._raw()
             for root in roots:
                 if read is not None and root not in read:
@@ -97,14 +101,14 @@ class ScanRecords:
                 raw[root] = {"scanned_at": scanned_at, "problems": kept + entry}
             with contextlib.suppress(OSError):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self.path, orjson.dumps(raw))
+            atomic_write_bytes(self.path, dumps(raw))
 
     def forget(self, root: str) -> None:
         """Drop a root's record (the root was removed from the library)."""
-        with file_lock(self.lock_path, guards=self.path):
+        with self.lock():
             raw = self._raw()
             if raw.pop(root, None) is not None:
-                atomic_write_bytes(self.path, orjson.dumps(raw))
+                atomic_write_bytes(self.path, dumps(raw))
 
 
 def _stored(entry: object) -> list[list[object]]:

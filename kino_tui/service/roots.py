@@ -40,7 +40,7 @@ class RootStatus:
 
 
 def scan_records(library: Library) -> ScanRecords:
-    return ScanRecords(library.paths.data_dir / "scans.json")
+    return ScanRecords(library.paths.data_dir / "scans.json", library.catalog.lock)
 
 
 def statuses(library: Library, details: bool = False) -> list[RootStatus]:

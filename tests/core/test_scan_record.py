@@ -46,3 +46,10 @@ def test_a_damaged_record_starts_afresh(tmp_path: Path) -> None:
     assert records.read() == {}
     records.record(["/lib"], [Problem("/lib/x.nfo", "bad")], "t")
     assert records.read()["/lib"].problems == (Problem("/lib/x.nfo", "bad"),)
+
+
+def test_names_that_are_not_utf8_are_kept_exactly(tmp_path: Path) -> None:
+    name = os.fsdecode(b"/lib/Caf\xe9/movie.nfo")  # a Latin-1 disk
+    records = ScanRecords(tmp_path / "scans.json")
+    records.record(["/lib"], [Problem(name, "bad NFO")], "t")
+    assert records.read()["/lib"].problems == (Problem(name, "bad NFO"),)
