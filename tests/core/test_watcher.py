@@ -141,3 +141,20 @@ def test_the_real_watcher_gives_one_batch_for_a_burst(tmp_path: Path) -> None:
         assert batches == [Batch(folders=(str(season),))]
     finally:
         watcher.stop()
+
+
+def test_a_network_root_is_scanned_again_on_its_timer(tmp_path: Path) -> None:
+    nas = LibraryRoot(str(tmp_path / "nas"))
+    (plan,) = plan_watches(
+        [nas], f"40 22 0:35 / {nas.path} rw - nfs4 nas:/x rw\n", {nas.path: 0.005}
+    )
+    assert (plan.events, plan.minutes) == (False, 0.005)  # every 0.3 s
+    batches: list[Batch] = []
+    watcher = RootWatcher([plan], batches.append, tick=0.05)
+    watcher.start()
+    try:
+        watcher.stop_event.wait(1.0)
+    finally:
+        watcher.stop()
+    assert 2 <= len(batches) <= 4, batches
+    assert set(batches) == {Batch(roots=(nas.path,), reason="timer")}
