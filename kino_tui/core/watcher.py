@@ -1,7 +1,8 @@
 """Watch the library roots for changes: the kernel's file events where it has them, a
 timer where it does not (network mounts), and bursts gathered into one batch.
 
-The events come from watchfiles (inotify on Linux, through the Rust ``notify`` crate).
+The events come from watchfiles (inotify on Linux, through the Rust ``notify`` crate),
+run in a child process (``watch_process``: setting the watches up holds the GIL).
 A change to a file or folder names the folder that holds it; the folders named during
 a burst (a season being copied in, one file after another) are handed over together
 once nothing has changed for ``quiet`` seconds (or after ``longest`` seconds of steady
@@ -15,15 +16,19 @@ runs this on a thread and the UI hears of it through a message.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kino_tui.core.models import LibraryRoot
 from kino_tui.core.walker import RELEVANT_EXTENSIONS, is_skipped_folder
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: File system types whose changes made elsewhere the kernel does not report.
 NETWORK_FILESYSTEMS = frozenset(
@@ -251,6 +256,7 @@ class RootWatcher:
         #: Set once the kernel's watches are in place (tests wait for it).
         self.ready = threading.Event()
         self._thread: threading.Thread | None = None
+        self._child: subprocess.Popen[bytes] | None = None
 
     @property
     def watched(self) -> list[str]:
@@ -285,27 +291,61 @@ class RootWatcher:
                 self._flush()
 
     def _follow(self, watched: list[str]) -> None:
-        from watchfiles import watch  # the UI starts without it
+        """Read the events of a child process (see ``watch_process``) until stopped: the
+        watches' set-up, in Rust, would hold this process's GIL for as long as it takes."""
+        import select
+        import subprocess
+        import sys
 
-        millis = max(1, int(self.tick * 1000))
-        changes = watch(
-            *watched,
-            watch_filter=None,
-            debounce=millis,
-            step=min(50, millis),
-            stop_event=self.stop_event,
-            rust_timeout=millis,
-            yield_on_timeout=True,
-            raise_interrupt=False,
-            ignore_permission_denied=True,
+        from kino_tui.core.storage import loads
+
+        child = subprocess.Popen(
+            [sys.executable, "-m", "kino_tui.core.watch_process", str(os.getpid()), *watched],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
-        self.ready.set()
-        for found in changes:
-            folders = {changed_folder(path, watched) for _, path in found}
-            self.debouncer.add((f for f in folders if f is not None), time.monotonic())
-            self._flush()
-            if self.stop_event.is_set():
-                break
+        assert child.stdout is not None and child.stdin is not None
+        self._child = child
+        pending = b""
+        try:
+            while not self.stop_event.is_set():
+                readable, _, _ = select.select([child.stdout], [], [], self.tick)
+                if readable:
+                    chunk = os.read(child.stdout.fileno(), 1 << 16)
+                    if not chunk:  # the child ended: why is on its standard error
+                        reason = (child.stderr.read() if child.stderr else b"").decode(
+                            "utf-8", "replace"
+                        )
+                        child.wait()
+                        raise RuntimeError(reason.strip().splitlines()[-1] if reason.strip()
+                                           else f"the watcher ended ({child.returncode})")  # fmt: skip
+                    pending += chunk
+                    *lines, pending = pending.split(b"\n")
+                    for line in lines:
+                        event = loads(line)
+                        if event == "ready":
+                            self.ready.set()
+                        elif isinstance(event, list):
+                            self.debouncer.add((str(f) for f in event), time.monotonic())
+                self._flush()
+        finally:
+            self._end_child(child)
+
+    def _end_child(self, child: subprocess.Popen[bytes]) -> None:
+        import subprocess
+
+        with contextlib.suppress(OSError):
+            if child.stdin is not None:
+                child.stdin.close()  # the child's cue to end
+        try:
+            child.wait(2)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
 
     def _flush(self) -> None:
         now = time.monotonic()

@@ -3,8 +3,12 @@ changes matter, how each root is followed; and the real watcher on a real folder
 
 from __future__ import annotations
 
+import shutil
+import sys
 import threading
 from pathlib import Path
+
+import pytest
 
 from kino_tui.core.models import LibraryRoot
 from kino_tui.core.watcher import (
@@ -141,6 +145,26 @@ def test_the_real_watcher_gives_one_batch_for_a_burst(tmp_path: Path) -> None:
         assert batches == [Batch(folders=(str(season),))]
     finally:
         watcher.stop()
+    # The events came from a child process (the watches' set-up holds its GIL, not
+    # kino's), which ends with the watcher.
+    assert watcher._child is not None and watcher._child.returncode == 0
+
+
+def test_a_watcher_that_ends_falls_back_to_a_timer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (plan,) = plan_watches([LibraryRoot(str(tmp_path))], "", {})
+    monkeypatch.setattr(sys, "executable", shutil.which("false"))  # the child ends at once
+    failures: list[str] = []
+    watcher = RootWatcher([plan], lambda batch: None, on_failure=failures.append, tick=0.05)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+        watcher.stop_event.wait(0.3)
+    finally:
+        watcher.stop()
+    assert failures == ["RuntimeError: the watcher ended (1)"]
+    assert str(tmp_path) in watcher._next_timer  # scanned again on the default timer
 
 
 def test_a_network_root_is_scanned_again_on_its_timer(tmp_path: Path) -> None:
