@@ -113,3 +113,38 @@ async def test_level_and_cursor_stay_when_episodes_arrive_and_leave(
         assert highlighted is not None and highlighted.item is not None
         assert highlighted.item.episode == 2  # the same episode, one row higher now
         assert screen.query_one(MediaList).cursor == 0
+
+
+async def test_a_folder_added_in_the_app_is_watched(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, media: dict[str, Path]
+) -> None:
+    from textual.widgets import Input
+
+    from kino_tui.ui.screens.add_folder import AddFolderScreen
+
+    first = build_library({"Movies/Zodiac (2007)/Zodiac (2007).mkv": "h264.mkv"})
+    second = build_library({"Alien (1979)/Alien (1979).mkv": "h264.mkv"})
+    scan_into(kino_paths, first)
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await watching(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddFolderScreen), "the dialog")
+        app.screen.query_one("#folder", Input).value = str(second)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Alien (1979)" in list_text(app), "the new folder scanned")
+        await until(
+            pilot,
+            lambda: (
+                app.live is not None
+                and app.live.watcher is not None
+                and str(second) in app.live.watcher.watched
+                and app.live.watcher.ready.is_set()
+            ),
+            "the new folder watched",
+        )
+        folder = second / "Heat (1995)"
+        folder.mkdir()
+        shutil.copyfile(media["h264.mkv"], folder / "Heat (1995).mkv")
+        await until(pilot, lambda: "Heat (1995)" in list_text(app), "the new movie", 30)

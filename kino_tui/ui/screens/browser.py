@@ -662,6 +662,8 @@ class BrowserScreen(Screen[None]):
                 return
             path, _ = result
             self.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
+            if self.kino.live is not None:
+                self.kino.live.restart()  # watch the new folder too
             self.action_rescan()
 
         self.app.push_screen(AddFolderScreen(self.kino.library), added)
