@@ -299,12 +299,16 @@ class RootWatcher:
 
         from kino_tui.core.storage import loads
 
-        child = subprocess.Popen(
-            [sys.executable, "-m", "kino_tui.core.watch_process", str(os.getpid()), *watched],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "kino_tui.core.watch_process", str(os.getpid()), *watched],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:  # Python cannot be started again here: watch on this thread
+            self._follow_here(watched)
+            return
         assert child.stdout is not None and child.stdin is not None
         self._child = child
         pending = b""
@@ -331,6 +335,30 @@ class RootWatcher:
                 self._flush()
         finally:
             self._end_child(child)
+
+    def _follow_here(self, watched: list[str]) -> None:
+        """The events on this thread (the watches' set-up then pauses kino's threads)."""
+        from watchfiles import watch
+
+        millis = max(1, int(self.tick * 1000))
+        changes = watch(
+            *watched,
+            watch_filter=None,
+            debounce=millis,
+            step=min(50, millis),
+            stop_event=self.stop_event,
+            rust_timeout=millis,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        )
+        for found in changes:
+            self.ready.set()
+            folders = {changed_folder(path, watched) for _, path in found}
+            self.debouncer.add((f for f in folders if f is not None), time.monotonic())
+            self._flush()
+            if self.stop_event.is_set():
+                break
 
     def _end_child(self, child: subprocess.Popen[bytes]) -> None:
         import subprocess

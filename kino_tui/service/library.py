@@ -111,6 +111,10 @@ class Library:
         (reads the catalog: off the UI thread)."""
         return roots.statuses(self, details=True)
 
+    def root_details_signature(self) -> object:
+        """Changes whenever :meth:`root_details` may say something new (a cheap stat)."""
+        return roots.details_signature(self)
+
     def add_roots(
         self,
         folders: Sequence[str],

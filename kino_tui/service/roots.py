@@ -43,6 +43,18 @@ def scan_records(library: Library) -> ScanRecords:
     return ScanRecords(library.paths.data_dir / "scans.json", library.catalog.lock)
 
 
+def details_signature(library: Library) -> object:
+    """Changes whenever :func:`statuses` with ``details`` may say something new: the
+    catalog or the scan record was saved, or the roots changed."""
+    try:
+        recorded: int | None = scan_records(library).path.stat().st_mtime_ns
+    except OSError:
+        recorded = None
+    from kino_tui.service.watching import catalog_signature
+
+    return (catalog_signature(library), recorded, library.settings.roots)
+
+
 def statuses(library: Library, details: bool = False) -> list[RootStatus]:
     """Every root and whether it is there; with ``details`` also its items by kind, its
     last scan and its problems (reads the catalog: call it off the UI thread)."""

@@ -182,3 +182,25 @@ def test_a_network_root_is_scanned_again_on_its_timer(tmp_path: Path) -> None:
         watcher.stop()
     assert 2 <= len(batches) <= 4, batches
     assert set(batches) == {Batch(roots=(nas.path,), reason="timer")}
+
+
+def test_without_a_python_to_start_it_watches_on_its_own_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    (plan,) = plan_watches([LibraryRoot(str(root))], "", {})
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    batches: list[Batch] = []
+    watcher = RootWatcher([plan], batches.append, quiet=0.3, tick=0.05)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+        (root / "Film (2010).mkv").write_bytes(b"x")
+        for _ in range(100):
+            if batches:
+                break
+            watcher.stop_event.wait(0.05)
+    finally:
+        watcher.stop()
+    assert watcher._child is None and batches == [Batch(folders=(str(root),))]

@@ -197,38 +197,29 @@ class LibraryFoldersScreen(Screen[None]):
     # -- reading -----------------------------------------------------------------
     def refresh_roots(self) -> None:
         """Read every root's details again (in a worker)."""
-        library = self.kino.library
-
-        def read() -> None:
-            signature = self._signature_now()
-            self.post_message(RootsListed(library.root_details(), signature))
-
         self.kino.start_worker(
-            read,
+            self._read,
             group="library-folders",
             description="read the library folders",
             failure_title="The library folders could not be read",
             exclusive=True,
         )
 
-    def _signature_now(self) -> object:
+    def _read(self) -> None:
+        """(In a worker.) The details, with what they were read from."""
         library = self.kino.library
-        record = library.paths.data_dir / "scans.json"
-        try:
-            recorded: object = record.stat().st_mtime_ns
-        except OSError:
-            recorded = None
-        roots = tuple(library.settings.roots)
-        return (library.catalog_signature(), recorded, roots)
+        signature = library.root_details_signature()
+        self.post_message(RootsListed(library.root_details(), signature))
 
     def _poll(self) -> None:
         """Read again when a scan (here, live, or another process) changed something."""
         if not self._listed:
             return
+        library = self.kino.library
 
         def poll() -> None:
-            if self._signature_now() != self._signature:
-                self.refresh_roots_from_worker()
+            if library.root_details_signature() != self._signature:
+                self._read()
 
         self.kino.start_worker(
             poll,
@@ -237,11 +228,6 @@ class LibraryFoldersScreen(Screen[None]):
             failure_title="The library folders could not be read",
             exclusive=True,
         )
-
-    def refresh_roots_from_worker(self) -> None:
-        library = self.kino.library
-        signature = self._signature_now()
-        self.post_message(RootsListed(library.root_details(), signature))
 
     @on(RootsListed)
     def _roots_listed(self, message: RootsListed) -> None:
