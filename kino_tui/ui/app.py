@@ -134,12 +134,14 @@ class KinoApp(App[None]):
                             timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
             self._watch_terminal()
-        self._start_live_updates()
 
     # -- live updates ----------------------------------------------------------------
-    def _start_live_updates(self) -> None:
+    def start_live_updates(self) -> None:
         """Watch the roots (service/watching.py) on a daemon thread: not a worker, since it
-        runs as long as kino does. It rescans what changed and says so with a message."""
+        runs as long as kino does. It rescans what changed and says so with a message.
+        The browser starts it once the whole library is shown (start-up comes first)."""
+        if self.live is not None:
+            return
         import contextlib
         import threading
 

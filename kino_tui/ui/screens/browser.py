@@ -254,6 +254,7 @@ class BrowserScreen(Screen[None]):
         from kino_tui.ui.app import describe_failure
 
         self.set_status(f"The catalog could not be loaded: {describe_failure(error)}")
+        self.kino.start_live_updates()
         if self.state.view is None:  # show an empty library rather than "Loading…" forever
             self.state.complete = True
             self._draw()
@@ -272,6 +273,7 @@ class BrowserScreen(Screen[None]):
             return
         self.set_status(self._scan_message or view.summary())
         self._scan_message = ""
+        self.kino.start_live_updates()  # once the library is shown (a no-op after that)
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))
