@@ -84,8 +84,10 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "next_up": ("days", "include_specials"),
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
-    "roots": ("path", "type", "follow_links"),
+    "roots": ("path", "type", "follow_links", "rescan_minutes"),
 }
+#: The longest ``rescan_minutes`` of a root (a week).
+MAX_RESCAN_MINUTES = 7 * 24 * 60
 #: The longest ``save_interval`` that still saves progress during a playback.
 MAX_SAVE_INTERVAL = 3600.0
 
@@ -245,7 +247,20 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
             )
         location = ("roots", index)
         follow_links = _typed(entry, location, "follow_links", bool, False, fail)
-        roots.append(LibraryRoot(normalise_root(entry["path"]), root_type, follow_links))
+        minutes = _typed(entry, location, "rescan_minutes", float, None, fail)
+        if minutes is not None and not 0 <= minutes <= MAX_RESCAN_MINUTES:
+            raise fail(
+                (*location, "rescan_minutes"),
+                f"rescan_minutes must be 0 (never) to {MAX_RESCAN_MINUTES}, not {minutes}",
+            )
+        roots.append(
+            LibraryRoot(
+                normalise_root(entry["path"]),
+                root_type,
+                follow_links,
+                None if minutes is None else float(minutes),
+            )
+        )
     next_up = data.get("next_up", {})
     days = _typed(next_up, ("next_up",), "days", int, 365, fail)
     if days < 1:

@@ -256,3 +256,6 @@ class LibraryRoot:
     #: Follow symlinks that lead outside this folder (``follow_links = true`` in its
     #: ``[[roots]]`` table); by default they are listed as problems and not followed.
     follow_links: bool = False
+    #: Scan again every this many minutes (``rescan_minutes`` in its ``[[roots]]`` table;
+    #: 0 never). None: only network mounts are, every 10 minutes (see core/watcher.py).
+    rescan_minutes: float | None = None

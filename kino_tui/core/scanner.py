@@ -31,9 +31,12 @@ from kino_tui.core.walker import (
     Walking,
     WalkResult,
     _can_fork,
+    _walk_subtrees,
     end_with_parent,
     walk,
 )
+from kino_tui.core.walker import _list_folder as _list_one
+from kino_tui.core.walker import _result as _walk_result
 from kino_tui.core.watchstate import WatchStore, now_iso
 
 if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
@@ -146,12 +149,15 @@ class Scanner:
         self.catalog = catalog
         self.watch = watch
         self.workers = workers or min(os.cpu_count() or 1, 4)
+        #: The folders a limited scan covers, by root (empty: whole roots).
+        self._only: dict[str, list[str]] = {}
 
     def scan(
         self,
         roots: Sequence[LibraryRoot],
         on_progress: Callable[[ScanProgress], None] | None = None,
         cancel: threading.Event | None = None,
+        folders: Sequence[str] | None = None,
     ) -> ScanSummary:
         """Scan ``roots`` and save the catalog; items of other roots are left alone. The
         catalog is read once and written only when something changed; a damaged one is
@@ -159,9 +165,21 @@ class Scanner:
 
         Setting ``cancel`` stops the scan soon: no new folder is read, the files read so
         far are saved with the rest of the catalog, and ``summary.stopped`` is set (folders
-        not read keep their items and their old keys, so the next scan reads them)."""
+        not read keep their items and their old keys, so the next scan reads them).
+
+        ``folders`` limits the scan to those folders and everything below them (what a
+        file watcher saw change): only they are listed, read and reconciled; the rest of
+        each root keeps its items and keys untouched. A root none of them is in is not
+        scanned; a folder that is gone stands for its nearest existing parent."""
         started = time.perf_counter()
-        with self.catalog.lock(), self._first_walk(roots) as walking:
+        every_root = roots
+        if folders is not None:
+            self._only = scan_limits(roots, folders)
+            roots = [root for root in roots if root.path in self._only]
+        else:
+            self._only = {}
+        first = self._first_walk(roots) if folders is None else contextlib.nullcontext()
+        with self.catalog.lock(), first as walking:
             # the first root is walked (by a helper process) while the catalog is read
             with objects_for_life():  # the file's objects are long-lived and hold no cycles
                 packed, warning = self.catalog.read_or_recover()
@@ -170,6 +188,7 @@ class Scanner:
             except CatalogDamaged as error:  # rows that could not be unpacked
                 warning = self.catalog.set_aside(error)
                 empty = PackedCatalog.empty(self.catalog.path)
+                self._only, roots = {}, every_root  # rebuilt: every folder of every root
                 summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None)
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
@@ -271,7 +290,10 @@ class Scanner:
         # folder it did not read, which the next scan recognises (keeping its id).
         self._match_moves(gone, fresh, state, summary, remove=not summary.stopped)
         listed = walked.folders
+        tops = self._only.get(root.path)
         for folder in [f for f in state.folders if f not in listed]:  # gone, or not ours
+            if tops is not None and not _under_any(folder, tops):
+                continue  # outside a limited scan: left as it was
             if _is_under(folder, root.path) and not any(
                 _is_under(folder, u) for u in walked.unreadable
             ):
@@ -293,6 +315,9 @@ class Scanner:
             if not document.indexed:  # written before the index: packed again with it
                 state.take(document)
         progress = _walk_progress(root, on_progress, cancel)
+        tops = self._only.get(root.path)
+        if tops is not None and os.path.isdir(root.path):
+            return self._plan_part(root, tops, state, summary, progress)
         if walking is not None:  # started before the catalog was read
             walked = walking.result(progress)
         else:
@@ -352,6 +377,46 @@ class Scanner:
         not_seen = {item.path: item for items in by_folder.values() for item in items}
         summary.unchanged += sum(packed_counts.get(path, 0) for path in unchanged)
         for path in unchanged & by_folder.keys():
+            for item in by_folder[path]:
+                del not_seen[item.path]
+                if item.available:
+                    summary.unchanged += 1
+                else:
+                    item.available = True
+                    summary.updated += 1
+        return walked, keys, by_folder, not_seen, to_read
+
+    def _plan_part(
+        self,
+        root: LibraryRoot,
+        tops: list[str],
+        state: _ScanState,
+        summary: ScanSummary,
+        progress: Callable[[int], None] | None,
+    ) -> _Plan:
+        """:meth:`_plan_root` for the folders under ``tops`` only: they are listed (with
+        the two folders above each, whose names and sidecars the analysis and the keys
+        need), and only the documents holding one of them are unpacked."""
+        walked = _walk_below(root, tops)
+        if progress is not None:
+            progress(len(walked.folders))
+        summary.problems.extend(walked.problems)
+        for document in state.documents(root.path):
+            if not state.is_taken(document) and any(
+                _under_any(folder, tops) for folder in document.folders()
+            ):
+                state.take(document)
+        by_folder: dict[str, list[MediaItem]] = {}
+        for item in state.root_items(root.path):
+            if _under_any(item.folder, tops):
+                by_folder.setdefault(item.folder, []).append(item)
+        not_seen = {item.path: item for items in by_folder.values() for item in items}
+        keys = {p: k for p, k in _folder_keys(root, walked).items() if _under_any(p, tops)}
+        to_read: list[FolderListing] = []
+        for path, key in keys.items():
+            if state.folders.get(path) != key or path not in by_folder:
+                to_read.append(walked.folders[path])
+                continue
             for item in by_folder[path]:
                 del not_seen[item.path]
                 if item.available:
@@ -447,6 +512,74 @@ class Scanner:
             if old.id not in taken and remove:
                 del state.items[old.id]
                 summary.removed += 1
+
+
+def _under_any(path: str, tops: Sequence[str]) -> bool:
+    return any(_is_under(path, top) for top in tops)
+
+
+def scan_limits(roots: Sequence[LibraryRoot], folders: Sequence[str]) -> dict[str, list[str]]:
+    """The folders of a limited scan by root: each one that is gone replaced by its
+    nearest existing parent inside its root, and none below another."""
+    by_root: dict[str, list[str]] = {}
+    for folder in folders:
+        folder = folder.rstrip("/") or "/"
+        owners = [root.path for root in roots if _is_under(folder, root.path)]
+        if not owners:
+            continue  # not in a root scanned now
+        owner = max(owners, key=len)
+        while folder != owner and not os.path.isdir(folder):
+            folder = _parent(folder)
+        by_root.setdefault(owner, []).append(folder)
+    limits: dict[str, list[str]] = {}
+    for owner, chosen in by_root.items():
+        tops: list[str] = []
+        for folder in sorted(set(chosen), key=len):
+            if not _under_any(folder, tops):
+                tops.append(folder)
+        limits[owner] = tops
+    return limits
+
+
+def _walk_below(root: LibraryRoot, tops: list[str]) -> WalkResult:
+    """The walk of a limited scan: every folder under ``tops``, as the root's whole walk
+    would list them (names below the root, the sidecar signatures above), plus the
+    listings of the two folders above each top (their names, for the analysis)."""
+    within = None if root.follow_links else os.path.realpath(root.path)
+    met: list[Any] = []
+    above: dict[str, FolderListing] = {}
+    for top in tops:
+        sidecars = ["", ""]
+        folder = top
+        for level in range(2):
+            if folder == root.path:
+                break
+            folder = _parent(folder)
+            listing = above.get(folder) or _list_above(root, folder, within)
+            if listing is None:
+                break
+            above[folder] = listing
+            sidecars[level] = listing.sidecar_signature()
+        relative = _relative(root, top)
+        _walk_subtrees([(top, relative, sidecars[0], sidecars[1], within)], set(), met)
+    walked = _walk_result(met)
+    for path, listing in above.items():
+        walked.folders.setdefault(path, listing)
+    return walked
+
+
+def _relative(root: LibraryRoot, folder: str) -> tuple[str, ...]:
+    if folder == root.path:
+        return ()
+    return tuple(folder[len(root.path) :].strip("/").split("/"))
+
+
+def _list_above(root: LibraryRoot, folder: str, within: str | None) -> FolderListing | None:
+    try:
+        listed = _list_one((folder, _relative(root, folder), "", "", within), set())
+    except OSError:
+        return None
+    return listed[0] if listed is not None else None
 
 
 def _new_id() -> str:

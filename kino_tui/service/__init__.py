@@ -6,6 +6,6 @@
 (watched, history). Nothing here imports Textual or Rich.
 """
 
-from kino_tui.service.library import Library, Opening, PlayPlan, RootStatus
+from kino_tui.service.library import Library, LiveUpdates, Opening, PlayPlan, Rescan, RootStatus
 
-__all__ = ["Library", "Opening", "PlayPlan", "RootStatus"]
+__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]

@@ -24,10 +24,11 @@ from kino_tui.core.models import (
 )
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
-from kino_tui.service import loading, marking, playing, roots, scanning, searching
+from kino_tui.service import loading, marking, playing, roots, scanning, searching, watching
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan
 from kino_tui.service.roots import RootStatus
+from kino_tui.service.watching import LiveUpdates, Rescan
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackSession
     from kino_tui.core.players import PlayerState
 
-__all__ = ["Library", "Opening", "PlayPlan", "RootStatus"]
+__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
 
 
 class Library:
@@ -112,6 +113,15 @@ class Library:
     def roots(self) -> list[RootStatus]:
         return roots.statuses(self)
 
+    def root_details(self) -> list[RootStatus]:
+        """Every root with its items by kind, last scan, problems and how it is watched
+        (reads the catalog: off the UI thread)."""
+        return roots.statuses(self, details=True)
+
+    def root_details_signature(self) -> object:
+        """Changes whenever :meth:`root_details` may say something new (a cheap stat)."""
+        return roots.details_signature(self)
+
     def add_roots(
         self,
         folders: Sequence[str],
@@ -137,9 +147,25 @@ class Library:
         chosen: Sequence[LibraryRoot] | None = None,
         on_progress: Callable[[ScanProgress], None] | None = None,
         cancel: threading.Event | None = None,
+        folders: Sequence[str] | None = None,
     ) -> ScanSummary:
-        """Scan the given roots (every configured root by default)."""
-        return scanning.scan(self, chosen, on_progress, cancel)
+        """Scan the given roots (every configured root by default); ``folders`` limits it
+        to those folders and what is below them (what live updates saw change)."""
+        return scanning.scan(self, chosen, on_progress, cancel, folders)
+
+    # -- live updates (service/watching.py) ----------------------------------------
+    def live_updates(
+        self,
+        on_scanned: Callable[[Rescan], None],
+        on_failure: Callable[[str], None] | None = None,
+    ) -> LiveUpdates:
+        """Watching the roots (``run()`` on a thread until ``stop()``): changed folders
+        are scanned again and ``on_scanned`` hears of each rescan."""
+        return LiveUpdates(self, on_scanned, on_failure=on_failure)
+
+    def catalog_signature(self) -> tuple[int, int, int] | None:
+        """Changes whenever the catalog is saved (by this process or another)."""
+        return watching.catalog_signature(self)
 
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
         """The configured roots named by ``folders`` (all of them when empty)."""

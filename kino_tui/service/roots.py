@@ -1,14 +1,16 @@
-"""Library folders: list, add (checked), remove (watch progress kept), retype."""
+"""Library folders: list (with counts, last scan and problems), add (checked), remove
+(watch progress kept), retype, rescan one."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kino_tui import config
-from kino_tui.core.errors import ConfigError
-from kino_tui.core.models import LibraryRoot, RootType
+from kino_tui.core.errors import CatalogDamaged, ConfigError
+from kino_tui.core.models import LibraryRoot, Problem, RootType
+from kino_tui.core.scan_record import ScanRecords
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,13 +25,82 @@ class RootStatus:
     path: str
     type: RootType
     online: bool
+    #: Items by kind ("movie": 12, "episode": 40…), from the catalog (``details`` only).
+    counts: dict[str, int] = field(default_factory=dict)
+    #: When its last scan ended (ISO time, UTC), None when it was never scanned.
+    scanned_at: str | None = None
+    #: Unreadable folders, damaged files, bad NFOs: each with its full path and reason.
+    problems: tuple[Problem, ...] = ()
+    #: How kino follows its changes ("watched for changes", "on a network mount…").
+    watching: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
-def statuses(library: Library) -> list[RootStatus]:
-    return [
-        RootStatus(root.path, root.type, os.path.isdir(root.path))
-        for root in library.settings.roots
-    ]
+def scan_records(library: Library) -> ScanRecords:
+    return ScanRecords(library.paths.data_dir / "scans.json", library.catalog.lock)
+
+
+def details_signature(library: Library) -> object:
+    """Changes whenever :func:`statuses` with ``details`` may say something new: the
+    catalog or the scan record was saved, or the roots changed."""
+    try:
+        recorded: int | None = scan_records(library).path.stat().st_mtime_ns
+    except OSError:
+        recorded = None
+    from kino_tui.service.watching import catalog_signature
+
+    return (catalog_signature(library), recorded, library.settings.roots)
+
+
+def statuses(library: Library, details: bool = False) -> list[RootStatus]:
+    """Every root and whether it is there; with ``details`` also its items by kind, its
+    last scan and its problems (reads the catalog: call it off the UI thread)."""
+    roots = library.settings.roots
+    if not details:
+        return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
+    counts, damaged = _catalog_facts(library)
+    records = scan_records(library).read()
+    from kino_tui.service.watching import watch_plans
+
+    plans = {plan.root.path: plan.why for plan in watch_plans(library)}
+    found = []
+    for root in roots:
+        record = records.get(root.path)
+        problems = list(record.problems) if record is not None else []
+        known = {p.path for p in problems}
+        problems += [p for p in damaged.get(root.path, []) if p.path not in known]
+        found.append(
+            RootStatus(
+                root.path,
+                root.type,
+                os.path.isdir(root.path),
+                counts.get(root.path, {}),
+                record.scanned_at if record is not None else None,
+                tuple(sorted(problems, key=lambda p: p.path)),
+                plans.get(root.path, ""),
+            )
+        )
+    return found
+
+
+def _catalog_facts(library: Library) -> tuple[dict[str, dict[str, int]], dict[str, list[Problem]]]:
+    """Items by root and kind, and the damaged files (items whose reading failed) by root."""
+    counts: dict[str, dict[str, int]] = {}
+    damaged: dict[str, list[Problem]] = {}
+    try:  # a damaged catalog is set aside by the next load or scan, which say so
+        packed = library.catalog.read()
+        for document in packed.documents:
+            kinds = counts.setdefault(document.root, {})
+            kinds[document.kind] = kinds.get(document.kind, 0) + sum(document.folders().values())
+            for item in document.items():
+                if item.error:
+                    damaged.setdefault(document.root, []).append(Problem(item.path, item.error))
+    except CatalogDamaged:
+        return {}, {}
+    return counts, damaged
 
 
 def check_folder(folder: str) -> str:
@@ -68,7 +139,9 @@ def remove(library: Library, folder: str) -> tuple[str, int]:
     if not config.remove_root(library.paths.config_file, path):
         raise ConfigError(f"{path} is not a library folder (see `kino roots`)")
     library.reload_settings()
-    return path, forget_items(library, path)
+    forgotten = forget_items(library, path)
+    scan_records(library).forget(path)
+    return path, forgotten
 
 
 def forget_items(library: Library, root_path: str) -> int:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from kino_tui.config import normalise_root
-from kino_tui.core.errors import ConfigError
+from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
+from kino_tui.core.watchstate import now_iso
+from kino_tui.service.roots import scan_records
 
 if TYPE_CHECKING:
     from kino_tui.service.library import Library
@@ -31,10 +34,19 @@ def scan(
     chosen: Sequence[LibraryRoot] | None,
     on_progress: Callable[[ScanProgress], None] | None,
     cancel: threading.Event | None,
+    folders: Sequence[str] | None = None,
 ) -> ScanSummary:
-    from kino_tui.core.scanner import Scanner  # the UI starts without the scanning stack
+    """Scan roots (or only ``folders`` of them), and record when and what it found."""
+    from kino_tui.core.scanner import Scanner, scan_limits  # the UI starts without it
 
     roots = library.settings.roots if chosen is None else chosen
-    return Scanner(library.catalog, library.watch).scan(
-        roots, on_progress=on_progress, cancel=cancel
+    summary = Scanner(library.catalog, library.watch).scan(
+        roots, on_progress=on_progress, cancel=cancel, folders=folders
     )
+    read = None if folders is None else scan_limits(roots, folders)
+    scanned = [root.path for root in roots]
+    with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
+        scan_records(library).record(
+            scanned, summary.problems, now_iso(), read, stopped=summary.stopped
+        )
+    return summary

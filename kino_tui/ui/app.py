@@ -17,9 +17,9 @@ from textual.worker import Worker, WorkerState
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
-from kino_tui.service import Library, Opening
+from kino_tui.service import Library, LiveUpdates, Opening, Rescan
 from kino_tui.ui.images import PosterCache, choose_image_mode
-from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.terminal import guard as terminal_guard
@@ -39,12 +39,18 @@ def binding_ids() -> set[str]:
     from kino_tui.ui.screens.confirm import ConfirmScreen
     from kino_tui.ui.screens.filter import FilterScreen
     from kino_tui.ui.screens.help import HelpScreen
+    from kino_tui.ui.screens.library_folders import (
+        ConfirmRemoveScreen,
+        LibraryFoldersScreen,
+        RootTypeScreen,
+    )
     from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
     from kino_tui.ui.screens.resume import ResumeScreen
     from kino_tui.ui.widgets.media_list import MediaList
 
     owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
-              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen)  # fmt: skip
+              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen,
+              LibraryFoldersScreen, ConfirmRemoveScreen, RootTypeScreen)  # fmt: skip
     return {
         binding.id
         for owner in owners
@@ -113,6 +119,8 @@ class KinoApp(App[None]):
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
         self._browser: BrowserScreen | None = None
+        #: Live updates: the roots watched on a thread of their own while kino is open.
+        self.live: LiveUpdates | None = None
 
     def get_default_screen(self) -> Screen[None]:
         self._browser = BrowserScreen()
@@ -130,6 +138,50 @@ class KinoApp(App[None]):
         if not self.is_headless:
             self._watch_terminal()
 
+    # -- live updates ----------------------------------------------------------------
+    def start_live_updates(self) -> None:
+        """Watch the roots (service/watching.py) on a daemon thread: not a worker, since it
+        runs as long as kino does. It rescans what changed and says so with a message.
+        The browser starts it once the whole library is shown (start-up comes first)."""
+        if self.live is not None:
+            return
+        import contextlib
+        import threading
+
+        def scanned(rescan: Rescan) -> None:
+            if self._browser is not None:
+                self._browser.post_message(LibraryChanged(rescan=rescan))
+
+        def failed(reason: str) -> None:
+            with contextlib.suppress(RuntimeError):  # kino is closing
+                self.call_from_thread(
+                    self.notify,
+                    printable(
+                        f"Changes are not followed as they happen ({reason}); the library "
+                        "folders are scanned again every 10 minutes instead."
+                    ),
+                    title="Live updates",
+                    severity="warning",
+                    timeout=12,
+                    markup=False,
+                )
+
+        self.live = self.library.live_updates(scanned, failed)
+        threading.Thread(target=self.live.run, name="kino-live-updates", daemon=True).start()
+
+    def folders_changed(self, rescan: str | None = None) -> None:
+        """A library folder was added, removed or retyped: follow the new set of roots,
+        and scan ``rescan`` (or just load the catalog again)."""
+        if self.live is not None:
+            self.live.restart()
+        if rescan is not None:
+            self.browser.action_rescan(rescan)
+        else:
+            self.browser.reload_library()
+
+    def workers_in_group(self, group: str) -> bool:
+        """Whether a worker of ``group`` is pending or running."""
+        return any(worker.group == group and not worker.is_finished for worker in self.workers)
     def _watch_terminal(self) -> None:
         terminal_guard().attach(self)  # kino ends with its terminal: see ui/terminal.py
 
@@ -167,6 +219,11 @@ class KinoApp(App[None]):
         )
         yield SystemCommand(
             "Add library folder", "Add a folder to the library", browser.action_add_folder
+        )
+        yield SystemCommand(
+            "Library folders",
+            "Every library folder: state, counts, last scan, problems; add, remove, retype, rescan",
+            browser.action_library_folders,
         )
         yield SystemCommand("Help", "Show every key", self.action_help)
 
@@ -235,6 +292,8 @@ class KinoApp(App[None]):
         self.playback.play(item)
 
     def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.stop()  # a live rescan under way stops soon and keeps what it read
         self.playback.stop()  # a player kino started does not outlive it untracked
         if self._browser is not None:  # (the screens are gone by now)
             self._browser.stop_scan()  # it saves what it read, then kino ends

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kino_tui.core.models import Progress, ScanSummary
     from kino_tui.core.playback import PlaybackResult
     from kino_tui.core.players import PlayerState
-    from kino_tui.service import Opening, PlayPlan
+    from kino_tui.service import Opening, PlayPlan, Rescan, RootStatus
     from kino_tui.service.marking import Marked
 
 
@@ -30,12 +30,20 @@ class OpeningLoaded(Message):
 class CatalogLoaded(Message):
     """The whole library was read (at start, or after a scan)."""
 
-    def __init__(self, view: LibraryView, warnings: list[str], generation: int = 0) -> None:
+    def __init__(
+        self,
+        view: LibraryView,
+        warnings: list[str],
+        generation: int = 0,
+        signature: tuple[int, int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.view = view
         self.warnings = warnings
         #: Which load this is: a load that an older one overtook is dropped.
         self.generation = generation
+        #: The catalog file's signature taken just before it was read (None: not taken).
+        self.signature = signature
 
 
 class WatchStateRead(Message):
@@ -117,3 +125,34 @@ class PlaybackEnded(Message):
         self.result = result
         #: Every item of the queue that played, in order (``result`` is the last).
         self.results = results
+
+
+class LibraryChanged(Message):
+    """The catalog changed on disk: live updates rescanned what changed (``rescan``), or
+    another process saved it (``signature``, the file's new signature)."""
+
+    def __init__(
+        self, signature: tuple[int, int, int] | None = None, rescan: Rescan | None = None
+    ) -> None:
+        super().__init__()
+        self.signature = signature
+        self.rescan = rescan
+
+
+class RootsListed(Message):
+    """The library folders were read, with their counts, last scans and problems."""
+
+    def __init__(self, statuses: list[RootStatus], signature: object) -> None:
+        super().__init__()
+        self.statuses = statuses
+        #: What the list was read from (catalog, scan record, settings): read again when it changes.
+        self.signature = signature
+
+
+class FolderChanged(Message):
+    """A library folder was removed or retyped (``rescan``: scan this root now)."""
+
+    def __init__(self, text: str, rescan: str | None = None) -> None:
+        super().__init__()
+        self.text = text
+        self.rescan = rescan

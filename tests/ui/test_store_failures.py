@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+import watchfiles  # noqa: F401  (loaded before the fork: nobody may not read this Python)
 
 from kino_tui.config import add_roots
 from kino_tui.core.models import LibraryRoot

@@ -30,6 +30,7 @@ from kino_tui.core.text import scan_progress, scan_summary
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
+    LibraryChanged,
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
@@ -116,6 +117,14 @@ class BrowserScreen(Screen[None]):
             "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
         ),
         Binding(
+            "L",
+            "library_folders",
+            "Folders",
+            show=False,
+            id="browser.library_folders",
+            tooltip="Library folders: their state, counts and problems; add, remove, retype",
+        ),
+        Binding(
             "p",
             "play_all",
             "Play all",
@@ -164,6 +173,10 @@ class BrowserScreen(Screen[None]):
         #: Counts the catalog loads started, and the changes of progress made here.
         self._load_generation = 0
         self._progress_generation = 0
+        #: The catalog file as last loaded (see :meth:`_library_changed`).
+        self._catalog_signature: tuple[int, int, int] | None = None
+        self._catalog_known = False
+        self._reload_pending = False
 
     @property
     def kino(self) -> KinoApp:
@@ -207,6 +220,7 @@ class BrowserScreen(Screen[None]):
             self._start_loading(preload)
         self._highlight_section()
         self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
+        self.check_watch_state()  # the catalog's signature as it was opened
 
     def _highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
@@ -225,9 +239,10 @@ class BrowserScreen(Screen[None]):
             if preload is not None:
                 self.post_message(OpeningLoaded(preload.result()))
                 return
+            signature = library.catalog_signature()
             view, warnings = library.load_view()
             view.build_search_index()
-            self.post_message(CatalogLoaded(view, warnings, generation))
+            self.post_message(CatalogLoaded(view, warnings, generation, signature))
 
         self._load_in_worker(load, "load the catalog")
 
@@ -265,12 +280,18 @@ class BrowserScreen(Screen[None]):
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
         if message.generation != self._load_generation:
             return  # overtaken: a rescan's load started after this one
+        if message.signature is not None:
+            self._catalog_signature, self._catalog_known = message.signature, True
         self._library_shown(message.view, message.warnings, complete=True)
+        if self._reload_pending:  # changed again while this was read
+            self._reload_pending = False
+            self._start_loading()
 
     def _catalog_failed(self, error: BaseException) -> None:
         from kino_tui.ui.app import describe_failure
 
         self.set_status(f"The catalog could not be loaded: {describe_failure(error)}")
+        self.kino.start_live_updates()
         if self.state.view is None:  # show an empty library rather than "Loading…" forever
             self.state.complete = True
             self._draw()
@@ -289,6 +310,7 @@ class BrowserScreen(Screen[None]):
             return
         self.set_status(self._scan_message or view.summary())
         self._scan_message = ""
+        self.kino.start_live_updates()  # once the library is shown (a no-op after that)
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))
@@ -309,6 +331,9 @@ class BrowserScreen(Screen[None]):
             changed = library.progress_since(self._watch_signature)
             if changed is not None:
                 self.post_message(WatchStateRead(*changed, generation))
+            catalog = library.catalog_signature()
+            if not self._catalog_known or catalog != self._catalog_signature:
+                self.post_message(LibraryChanged(catalog))  # another kino scanned
 
         self.kino.start_worker(
             poll,
@@ -591,8 +616,45 @@ class BrowserScreen(Screen[None]):
             self._draw()
             self.notify(f"Order: {label}", timeout=2)
 
+    # -- live updates ----------------------------------------------------------------
+    @on(LibraryChanged)
+    def _library_changed(self, message: LibraryChanged) -> None:
+        """Live updates rescanned something, or another process saved the catalog: load
+        it again in a worker (the level and cursor are kept, see ``BrowserState.set_view``)."""
+        rescan = message.rescan
+        if rescan is None:
+            if not self._catalog_known:  # the first look: the catalog as it was opened
+                self._catalog_signature, self._catalog_known = message.signature, True
+                return
+            if message.signature == self._catalog_signature:
+                return
+            self._catalog_signature = message.signature
+        elif not rescan.changed:
+            if rescan.error:
+                self.set_status(f"Live update failed: {rescan.error}")
+            return
+        else:
+            self._scan_message = f"Library updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
+        if self.scan_cancel is not None:
+            return  # a scan of ours is running: its end loads the catalog again
+        if not self.state.complete or self.kino.workers_in_group("catalog"):
+            self._reload_pending = True  # loading now: once more when it is done
+            return
+        self._start_loading()
+
+    def reload_library(self) -> None:
+        """Load the catalog again (a folder was removed)."""
+        self._start_loading()
+
+    def action_library_folders(self) -> None:
+        from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
+
+        if not isinstance(self.app.screen, LibraryFoldersScreen):
+            self.app.push_screen(LibraryFoldersScreen())
+
     # -- scanning ------------------------------------------------------------------
-    def action_rescan(self) -> None:
+    def action_rescan(self, only: str | None = None) -> None:
+        """Scan every library folder again (or only the folder ``only``)."""
         if not self.kino.library.settings.roots:
             self.notify("No library folders yet: press a to add one.", severity="warning")
             return
@@ -612,7 +674,8 @@ class BrowserScreen(Screen[None]):
                 self.post_message(ScanProgressed(f"Scanning: {scan_progress(progress)}"))
 
         def scan() -> None:
-            summary = library.scan(on_progress=report, cancel=cancel)
+            chosen = library.roots_for([only]) if only else None
+            summary = library.scan(chosen, on_progress=report, cancel=cancel)
             self.post_message(ScanFinished(summary, library.take_warnings(summary)))
 
         self.kino.start_worker(
@@ -661,6 +724,8 @@ class BrowserScreen(Screen[None]):
                 return
             path, _ = result
             self.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
+            if self.kino.live is not None:
+                self.kino.live.restart()  # watch the new folder too
             self.action_rescan()
 
         self.app.push_screen(AddFolderScreen(self.kino.library), added)
