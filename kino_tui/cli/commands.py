@@ -200,6 +200,8 @@ def play(library: Library, args: argparse.Namespace) -> int:
     warn_all(warnings)
     items = library.play_order(items, shuffle=args.shuffle)
     plan = library.plan_play(items, start=args.start, player=args.player)
+    if library.choose_tracks_from_text(plan.item, args.audio, args.subtitles) is not None:
+        warn_all(library.take_warnings())
     if plan.ask:
         plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
     if args.print_command:

@@ -17,6 +17,8 @@ class AudioTrack(NamedTuple):
     codec: str | None = None
     channels: int | None = None
     language: str | None = None
+    title: str | None = None
+    default: bool = False
 
 
 class SubtitleTrack(NamedTuple):
@@ -27,6 +29,8 @@ class SubtitleTrack(NamedTuple):
     external: bool = False
     forced: bool = False
     path: str | None = None
+    title: str | None = None
+    default: bool = False
 
 
 @dataclass(slots=True)

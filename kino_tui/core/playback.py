@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
@@ -24,7 +25,18 @@ from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_player
 from kino_tui.core.players.base import Change, ItemEnd
 from kino_tui.core.progress import progress_after_play
+from kino_tui.core.tracks import TrackSelection
 from kino_tui.core.watchstate import WatchStore, now_iso
+
+
+class LaunchTracks(NamedTuple):
+    """The streams of each item of the queue and the languages the player applies where
+    kino decided nothing (see :class:`~kino_tui.core.players.LaunchOptions`)."""
+
+    tracks: tuple[TrackSelection, ...] = ()
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+
 
 #: How long a player asked to quit has before it is killed.
 STOP_GRACE_SECONDS = 1.0
@@ -58,6 +70,7 @@ class PlaybackSession:
         on_update: Callable[[PlayerState], None] | None = None,
         following: Sequence[MediaItem] = (),
         audio_only: bool = False,
+        tracks: LaunchTracks | None = None,
     ) -> None:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
@@ -77,6 +90,7 @@ class PlaybackSession:
         self.save_error: str | None = None
         self._start = start
         command = settings.commands.get(self.player_name) or (self.player_name,)
+        streams = tracks or LaunchTracks()
         options = LaunchOptions(
             command=tuple(command),
             start=start,
@@ -86,6 +100,9 @@ class PlaybackSession:
             title=item.display_title,
             following=tuple(tuple(i.parts or [i.path]) for i in following),
             audio_only=audio_only,
+            tracks=streams.tracks,
+            audio_languages=streams.audio_languages,
+            subtitle_languages=streams.subtitle_languages,
         )
         socket_name = "mpv.sock" if self.player_name == "mpv" else "vlc.sock"
         self.player: Player = make_player(

@@ -10,11 +10,13 @@ from typing import Any, ClassVar
 from kino_tui.core.players.base import (
     Change,
     Emit,
+    LaunchOptions,
     Player,
     PlayerState,
     connect_unix,
     read_lines,
 )
+from kino_tui.core.tracks import TrackSelection
 
 _OBSERVED = ("time-pos", "duration", "pause", "playlist-pos")
 
@@ -26,6 +28,33 @@ def edl_target(parts: list[str]) -> str:
 
 def _target(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else edl_target(parts)
+
+
+def track_args(tracks: TrackSelection) -> list[str]:
+    """mpv's options for one item's streams: ``--aid=N``, ``--sid=N|no``, and an external
+    subtitle as ``--sub-file`` selected by its number (mpv numbers the files given with
+    ``--sub-file`` right after the embedded streams, before any it finds by itself)."""
+    args = []
+    if tracks.audio is not None:
+        args.append(f"--aid={tracks.audio}")
+    if tracks.subtitles_off:
+        args.append("--sid=no")
+    elif tracks.subtitle_file is not None:
+        args += [f"--sub-file={tracks.subtitle_file}", f"--sid={tracks.embedded_subtitles + 1}"]
+    elif tracks.subtitle is not None:
+        args.append(f"--sid={tracks.subtitle}")
+    return args
+
+
+def _language_args(options: LaunchOptions) -> list[str]:
+    """The preferred languages, for what kino did not decide (items whose streams are not
+    known, items added to the queue later)."""
+    args = []
+    if options.audio_languages:
+        args.append("--alang=" + ",".join(options.audio_languages))
+    if options.subtitle_languages:
+        args.append("--slang=" + ",".join(options.subtitle_languages))
+    return args
 
 
 class MpvPlayer(Player):
@@ -57,7 +86,9 @@ class MpvPlayer(Player):
             argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]
         else:
             argv.append(f"--vo={options.terminal_vo}")
+        argv += _language_args(options)
         argv += options.extra_args
+        first += track_args(options.tracks_of(0))
         target = _target(self.parts)
         if not options.following:
             return [*argv, *first, "--", target]
@@ -65,8 +96,19 @@ class MpvPlayer(Player):
         # (a plain --start would start every item there); "--" cannot be inside the
         # group, and needs not: the target is an absolute path or an edl:// timeline.
         assert target.startswith(("/", "edl://")), target
-        following = [_target(list(parts)) for parts in options.following]
-        return [*argv, "--{", *first, target, "--}", "--", *following]
+        following: list[str] = []
+        grouped = False
+        for index, parts in enumerate(options.following, start=1):
+            item_target = _target(list(parts))
+            own = track_args(options.tracks_of(index))
+            if own:  # this item's audio and subtitles, in its own group
+                assert item_target.startswith(("/", "edl://")), item_target
+                following += ["--{", *own, item_target, "--}"]
+                grouped = True
+            else:
+                following.append(item_target)
+        # With groups among them, the targets cannot follow "--" (nor need to).
+        return [*argv, "--{", *first, target, "--}", *([] if grouped else ["--"]), *following]
 
     def _command(self, *args: object) -> bool:
         return self._send(json.dumps({"command": list(args)}).encode() + b"\n")

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.players.base import Emit, Player, PlayerState, connect_unix, read_lines
+from kino_tui.core.tracks import TrackSelection
 
 POLL_SECONDS = 1.0
 ROOT_REFUSAL = (
@@ -24,6 +25,22 @@ ROOT_REFUSAL = (
 _STATUS = re.compile(
     r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"
 )
+
+
+def track_args(tracks: TrackSelection) -> list[str]:
+    """VLC's options for one item's streams (``vlc -H``): ``--audio-track`` and
+    ``--sub-track`` count from 0; an external subtitle is ``--sub-file`` (VLC shows a
+    file given so); no subtitles is ``--no-spu``."""
+    args = []
+    if tracks.audio is not None:
+        args.append(f"--audio-track={tracks.audio - 1}")
+    if tracks.subtitles_off:
+        args.append("--no-spu")
+    elif tracks.subtitle_file is not None:
+        args.append(f"--sub-file={tracks.subtitle_file}")
+    elif tracks.subtitle is not None:
+        args.append(f"--sub-track={tracks.subtitle - 1}")
+    return args
 
 
 class VlcPlayer(Player):
@@ -52,6 +69,11 @@ class VlcPlayer(Player):
             argv += ["--intf=dummy", "--no-video"]
         elif not options.window:
             argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
+        argv += track_args(options.tracks_of(0))
+        if options.audio_languages:
+            argv.append("--audio-language=" + ",".join(options.audio_languages))
+        if options.subtitle_languages:
+            argv.append("--sub-language=" + ",".join(options.subtitle_languages))
         argv += options.extra_args
         return [*argv, "--", *self.parts]
 
