@@ -183,9 +183,7 @@ class BadTrackRequest(KinoError):
     """A ``--audio``/``--subtitles`` value that names no stream of the item."""
 
 
-def parse_request(
-    text: str, streams: Sequence[AudioTrack | SubtitleTrack], what: str
-) -> int | str:
+def parse_request(text: str, streams: Sequence[AudioTrack | SubtitleTrack], what: str) -> int | str:
     """A command line's ``LANG``, ``N`` (from 1) or, for subtitles, ``off`` → a stream
     number from 1 (or ``"off"``). Raises :class:`BadTrackRequest` saying what exists."""
     value = text.strip()
@@ -355,6 +353,13 @@ def _selection(item: MediaItem, audio: int | None, subtitle: int | str | None) -
     return TrackSelection(audio=audio)
 
 
+def default_audio(streams: Sequence[AudioTrack]) -> int | None:
+    """The audio stream a player plays when told nothing: the one flagged default, else
+    the first (from 1; None when there is none)."""
+    flagged = [n for n, s in enumerate(streams, start=1) if s.default]
+    return flagged[0] if flagged else (1 if streams else None)
+
+
 def selected_indexes(
     item: MediaItem, selection: TrackSelection
 ) -> tuple[int | None, int | str | None]:
@@ -409,3 +414,27 @@ def describe_subtitle(stream: SubtitleTrack) -> str:
 
 
 _CHANNELS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
+
+
+def describe_choice(choice: TrackChoice) -> str:
+    """``audio jpn, subtitles eng (forced)`` (file-derived languages are codes only)."""
+    parts = []
+    if choice.audio_language or choice.audio_number:
+        parts.append(f"audio {choice.audio_language or f'stream {choice.audio_number}'}")
+    if choice.subtitles == "off":
+        parts.append("subtitles off")
+    elif choice.subtitles == "on":
+        which = choice.subtitle_language or f"stream {choice.subtitle_number}"
+        flags = [f for f, on in (("forced", choice.subtitle_forced),
+                                 ("file", choice.subtitle_external)) if on]  # fmt: skip
+        parts.append(f"subtitles {which}" + (f" ({', '.join(flags)})" if flags else ""))
+    return ", ".join(parts) or "the player's default streams"
+
+
+def item_for_tracks(items: Sequence[MediaItem]) -> MediaItem | None:
+    """The video whose streams a chooser lists for an entry (a movie, an episode, a
+    season or show: its first episode with known streams); None for music."""
+    videos = [item for item in items if item.kind != "track"]
+    with_streams = [item for item in videos if item.audio or item.subtitles]
+    found = with_streams or videos
+    return found[0] if found else None

@@ -19,6 +19,7 @@ from kino_tui.core.tracks import (
     TrackChoice,
     choice_for,
     choice_key,
+    default_audio,
     parse_request,
     select_tracks,
     selected_indexes,
@@ -54,6 +55,8 @@ def menu(library: Library, item: MediaItem) -> TrackMenu:
     selection = select_tracks(item, library.track_choices.get(choice_key(item)),
                               library.settings.tracks)  # fmt: skip
     audio, subtitle = selected_indexes(item, selection)
+    if audio is None:  # the player's own choice: show which it is
+        audio = default_audio(item.audio)
     return TrackMenu(
         item, tuple(item.audio), tuple(item.subtitles), audio, subtitle, remembered_for(item)
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackResult
     from kino_tui.core.players import PlayerState
     from kino_tui.service import Opening, PlayPlan
+    from kino_tui.service.tracks import TrackMenu
 
 
 class OpeningLoaded(Message):
@@ -107,3 +108,21 @@ class PlaybackEnded(Message):
         self.result = result
         #: Every item of the queue that played, in order (``result`` is the last).
         self.results = results
+
+
+class TracksListed(Message):
+    """An item's audio and subtitle streams were read, with which play now."""
+
+    def __init__(self, menu: TrackMenu, warnings: list[str]) -> None:
+        super().__init__()
+        self.menu = menu
+        self.warnings = warnings
+
+
+class TracksChosen(Message):
+    """An audio and subtitle choice was saved; ``summary`` says what and for what."""
+
+    def __init__(self, summary: str, warnings: list[str]) -> None:
+        super().__init__()
+        self.summary = summary
+        self.warnings = warnings

@@ -27,11 +27,14 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.navigation import BrowserState
 from kino_tui.core.text import plural, scan_progress, scan_summary
+from kino_tui.core.tracks import describe_choice
 from kino_tui.ui.messages import (
     CatalogLoaded,
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    TracksChosen,
+    TracksListed,
     WatchedMarked,
     WatchStateRead,
 )
@@ -43,7 +46,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.service import Opening
+    from kino_tui.service.tracks import TrackMenu
     from kino_tui.ui.app import KinoApp
+    from kino_tui.ui.screens.tracks import ChosenTracks
 
 SEARCH_DELAY = 0.03
 #: While the cursor moves faster than this (a held key), the detail pane waits for it to
@@ -101,6 +106,14 @@ class BrowserScreen(Screen[None]):
             show=False,
             id="browser.queue",
             tooltip="Add this (or a whole season or album) to the end of what plays",
+        ),
+        Binding(
+            "t",
+            "choose_tracks",
+            "Tracks",
+            show=False,
+            id="browser.tracks",
+            tooltip="Choose audio and subtitles (kept for the whole show, or the movie)",
         ),
         Binding(
             "n",
@@ -530,6 +543,58 @@ class BrowserScreen(Screen[None]):
         self.progress_changed(message.updates)
         state = "watched" if message.watched else "not watched"
         self.notify(f"Marked {plural(len(message.updates), 'item')} {state}", timeout=2)
+
+    # -- audio and subtitles -------------------------------------------------------
+    def action_choose_tracks(self) -> None:
+        from kino_tui.core.tracks import item_for_tracks
+
+        entry = self.query_one(MediaList).highlighted
+        item = item_for_tracks(entry.items if entry is not None else [])
+        if item is None:
+            self.notify("Audio and subtitles are chosen for a movie, show or episode.", timeout=3)
+            return
+        library = self.kino.library
+
+        def list_tracks() -> None:
+            self.post_message(TracksListed(library.track_menu(item), library.take_warnings()))
+
+        self.kino.start_worker(
+            list_tracks,
+            group="tracks",
+            description="list audio and subtitles",
+            failure_title="Could not list the audio and subtitles",
+        )
+
+    @on(TracksListed)
+    def _tracks_listed(self, message: TracksListed) -> None:
+        from kino_tui.ui.screens.tracks import TrackScreen
+
+        for warning in message.warnings:
+            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
+        menu = message.menu
+        self.app.push_screen(TrackScreen(menu), lambda chosen: self._save_tracks(menu, chosen))
+
+    def _save_tracks(self, menu: TrackMenu, chosen: ChosenTracks | None) -> None:
+        if chosen is None:
+            return
+        library = self.kino.library
+
+        def save() -> None:
+            choice = library.choose_tracks(menu.item, chosen.audio, chosen.subtitle)
+            summary = f"{describe_choice(choice)} for {menu.remembered_for}"
+            self.post_message(TracksChosen(summary, library.take_warnings()))
+
+        self.kino.start_worker(
+            save, group="tracks", description="save the track choice",
+            failure_title="Could not save the audio and subtitle choice",
+        )  # fmt: skip
+
+    @on(TracksChosen)
+    def _tracks_chosen(self, message: TracksChosen) -> None:
+        for warning in message.warnings:
+            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
+        self.notify(printable(message.summary[:1].upper() + message.summary[1:]),
+                    markup=False, timeout=3)  # fmt: skip
 
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self) -> None:

@@ -30,7 +30,7 @@ from tests.core.players.conftest import Running, headless_settings, wait_for_soc
 PAUSED = ("--vo=null", "--ao=null", "--pause")  # stays on the first frame until told
 
 
-def _episode(path: Path, languages: tuple[str, str]) -> None:
+def make_episode(path: Path, languages: tuple[str, str]) -> None:
     subtitle = path.with_suffix(".forced.srt")
     subtitle.write_text("1\n00:00:00,000 --> 00:00:20,000\nSIGN\n")
     ffmpeg(
@@ -54,8 +54,8 @@ def _episode(path: Path, languages: tuple[str, str]) -> None:
 @pytest.fixture(scope="module")
 def episodes_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tracks-media")
-    _episode(folder / "first.mkv", ("eng", "jpn"))
-    _episode(folder / "second.mkv", ("jpn", "eng"))
+    make_episode(folder / "first.mkv", ("eng", "jpn"))
+    make_episode(folder / "second.mkv", ("jpn", "eng"))
     return folder
 
 
