@@ -27,7 +27,9 @@ def episode_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def season(kino_paths: KinoPaths, tmp_path: Path, episode_files: Path, run_kino) -> Path:  # type: ignore[no-untyped-def]
     kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
-    kino_paths.config_file.write_text(CONFIG.format(args='["--vo=null", "--ao=null", "--end=5", "--speed=5"]'))
+    kino_paths.config_file.write_text(
+        CONFIG.format(args='["--vo=null", "--ao=null", "--end=5", "--speed=5"]')
+    )
     folder = tmp_path / "TV" / "Dark" / "Season 01"
     folder.mkdir(parents=True)
     for number, source in ((1, "first.mkv"), (2, "second.mkv")):
