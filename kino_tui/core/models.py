@@ -129,8 +129,8 @@ class MediaItem:
         """The packed catalog form: values in :data:`ROW_FIELDS` order, trailing defaults
         left out (they are most of a row, and each costs time to parse)."""
         row = [getattr(self, name) for name in ROW_FIELDS]
-        row[_AUDIO_INDEX] = [list(track) for track in self.audio]
-        row[_SUBTITLES_INDEX] = [list(track) for track in self.subtitles]
+        row[_AUDIO_INDEX] = [_packed_track(track) for track in self.audio]
+        row[_SUBTITLES_INDEX] = [_packed_track(track) for track in self.subtitles]
         end = len(row)
         while end > _MIN_ROW and _is_default(row[end - 1], _DEFAULTS[end - 1]):
             end -= 1
@@ -180,6 +180,15 @@ def _default_of(item_field: Any) -> Any:
 
 
 _DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
+
+
+def _packed_track(track: tuple[Any, ...]) -> list[Any]:
+    """A stream's values without its trailing unset ones (None, False): the title and
+    flags most streams lack cost nothing in the catalog."""
+    values = list(track)
+    while values and (values[-1] is None or values[-1] is False):
+        values.pop()
+    return values
 
 
 def _is_default(value: Any, default: Any) -> bool:

@@ -292,15 +292,23 @@ def _vlc_tracks(folder: Path, video: Path, options: list[str]) -> tuple[list[str
                 answer += client.recv(65536)
             return answer
 
-        answer = b""
-        while answer.count(b"\n| ") < 2:  # until the file is open: more than "Disable"
-            assert time.monotonic() < deadline, answer
+        # VLC lists a file's streams a moment before it has selected them: ask until the
+        # audio has a selection and the answer has stayed the same for half a second.
+        answers: list[tuple[float, bytes]] = []
+        while True:
+            assert time.monotonic() < deadline, answers[-1:] or "VLC never answered"
             time.sleep(0.1)
-            answer = ask(b"atrack")
-        answer += ask(b"strack")
+            audio = ask(b"atrack")
+            if audio.count(b"\n| ") < 2 or b"Disable *" in audio:
+                continue
+            answer = audio + ask(b"strack")
+            answers.append((time.monotonic(), answer))
+            same = [when for when, said in answers if said == answer]
+            if same[-1] - same[0] >= 0.5:
+                break
         client.sendall(b"quit\n")
         client.close()
-        text = answer.decode()
+        text = answers[-1][1].decode()
         audio, subtitles = text.split("[ Audio Track ]")[1].split("[ Subtitle Track ]")
         return _selected(audio), _selected(subtitles)
     finally:
