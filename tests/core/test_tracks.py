@@ -196,3 +196,15 @@ def test_descriptions_show_language_codec_channels_title_and_flags() -> None:
 
 def test_no_subtitles_known_means_no_decision() -> None:
     assert preferred_subtitle([], "jpn", prefs("", "eng", "always")) is None
+
+
+def test_catalog_rows_leave_out_unset_stream_values() -> None:
+    film = item(
+        [AudioTrack("aac", 2, "eng"), ENG], [SubtitleTrack("eng", "subrip"), SUB_ENG_FORCED]
+    )
+    row = film.to_row()
+    audio = next(v for v in row if isinstance(v, list) and v and v[0] == ["aac", 2, "eng"])
+    assert audio == [["aac", 2, "eng"], ["aac", 2, "eng", "English", True]]
+    assert [["eng", "subrip"], ["eng", "subrip", False, True, None, "Signs"]] in row
+    again = MediaItem.from_row(row)
+    assert again.audio == film.audio and again.subtitles == film.subtitles

@@ -133,3 +133,22 @@ async def test_nothing_highlighted_means_no_chooser(show_library: Library) -> No
         await pilot.pause()
         assert not isinstance(app.screen, TrackScreen)
         assert any("movie, show or episode" in n.message for n in app._notifications)
+
+
+async def test_the_command_palette_opens_the_chooser(show_library: Library) -> None:
+    app = kino_app(show_library.paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Audio and subtitles")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, TrackScreen):
+                break
+        assert isinstance(app.screen, TrackScreen)
+        assert app.screen.menu.remembered_for == "every episode of Dark"
