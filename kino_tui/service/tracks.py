@@ -42,6 +42,8 @@ class TrackMenu:
     subtitle_selected: int | str | None
     #: "every episode of <show>" or "this movie": where a choice is remembered.
     remembered_for: str
+    #: The subtitle shown with each audio stream (from 1) while subtitles are not chosen.
+    subtitle_with_audio: tuple[int | str | None, ...] = ()
 
 
 def remembered_for(item: MediaItem) -> str:
@@ -52,13 +54,27 @@ def remembered_for(item: MediaItem) -> str:
 
 def menu(library: Library, item: MediaItem) -> TrackMenu:
     """The chooser's content (reads ``tracks.json``: call it off the UI thread)."""
-    selection = select_tracks(item, library.track_choices.get(choice_key(item)),
-                              library.settings.tracks)  # fmt: skip
-    audio, subtitle = selected_indexes(item, selection)
+    preferences = library.settings.tracks
+    remembered = library.track_choices.get(choice_key(item)) or TrackChoice()
+    audio, subtitle = selected_indexes(item, select_tracks(item, remembered, preferences))
     if audio is None:  # the player's own choice: show which it is
         audio = default_audio(item.audio)
+    # The subtitles that go with each audio stream, while they are not chosen (auto).
+    with_audio = tuple(
+        selected_indexes(
+            item,
+            select_tracks(item, remembered.merged(choice_for(item, number, None)), preferences),
+        )[1]
+        for number in range(1, len(item.audio) + 1)
+    )
     return TrackMenu(
-        item, tuple(item.audio), tuple(item.subtitles), audio, subtitle, remembered_for(item)
+        item,
+        tuple(item.audio),
+        tuple(item.subtitles),
+        audio,
+        subtitle,
+        remembered_for(item),
+        with_audio,
     )
 
 

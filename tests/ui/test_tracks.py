@@ -80,6 +80,8 @@ async def test_t_lists_the_streams_and_the_choice_is_kept_for_the_show(
         assert texts[6] == "  eng · subrip · file Dark S01E01.en.srt"
         assert texts[-1] == "Use these"
         await pick(pilot, screen, "audio-2")
+        # no forced Japanese subtitles: with Japanese audio the rules show none
+        assert option_texts(screen)[4:6] == ["● Off", '  eng · subrip · "Signs" · forced']
         await pick(pilot, screen, "subtitle-2")
         texts = option_texts(screen)
         assert texts[2].startswith("● jpn") and texts[6].startswith("● eng · subrip · file")

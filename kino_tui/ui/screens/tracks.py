@@ -101,6 +101,8 @@ class TrackScreen(ModalScreen[ChosenTracks | None]):
         kind, _, value = option_id.partition("-")
         if kind == "audio":
             self.audio, self._touched_audio = int(value), True
+            if not self._touched_subtitle and self.audio <= len(self.menu.subtitle_with_audio):
+                self.subtitle = self.menu.subtitle_with_audio[self.audio - 1]
         elif kind == "subtitle":
             self.subtitle = OFF if value == "off" else int(value)
             self._touched_subtitle = True
