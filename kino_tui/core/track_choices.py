@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kino_tui.core.errors import DataFileUnreadable
+from kino_tui.core.errors import DataFileUnreadable, KinoError
 from kino_tui.core.fsutil import (
     atomic_write_bytes,
     clean_stale_temporaries,
@@ -35,6 +35,7 @@ class TrackChoiceStore:
         self.lock_path = path.with_name(path.name + ".lock")
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
+        self._said: set[str] = set()
         clean_stale_temporaries(path)
 
     def take_warnings(self) -> list[str]:
@@ -68,20 +69,42 @@ class TrackChoiceStore:
         return merged
 
     def _read(self, locked: bool) -> dict[str, TrackChoice]:
+        """The choices on disk. A damaged file is looked at again under the lock (a
+        writer may have replaced it) and set aside there. A reader (``locked`` False)
+        never raises: a file it cannot read, or a damaged one it cannot move aside, is
+        a warning line and no choices (a play goes on with the preferences); a writer
+        raises, so such a file is never overwritten."""
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
             return {}
         except OSError as error:
-            raise DataFileUnreadable(self.path, error.strerror or str(error)) from error
+            failure = DataFileUnreadable(self.path, error.strerror or str(error))
+            if locked:
+                raise failure from error
+            self._warn_once(f"{failure}: the audio and subtitle choices are not used")
+            return {}
         try:
             return _parse(data)
         except ValueError as damage:
-            if not locked:  # look again under the lock: a writer may have replaced it
+            if locked:
+                self._set_aside(str(damage))
+                return {}
+            try:
                 with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
                     return self._read(locked=True)
-            self._set_aside(str(damage))
-            return {}
+            except (KinoError, OSError) as failure:
+                self._warn_once(
+                    f"{self.path} is damaged ({damage}) and could not be moved aside "
+                    f"({failure}): the audio and subtitle choices are not used; move it away"
+                )
+                return {}
+
+    def _warn_once(self, line: str) -> None:
+        with self._warnings_lock:
+            if line not in self._said:
+                self._said.add(line)
+                self._unreported.append(line)
 
     def _set_aside(self, reason: str) -> None:
         try:

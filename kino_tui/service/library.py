@@ -190,6 +190,11 @@ class Library:
         """Remember streams chosen in a list (from 1; ``"off"``) for the show or movie."""
         return tracks.choose(self, item, audio, subtitle)
 
+    def track_warnings(self) -> list[str]:
+        """Lines about ``tracks.json`` (damaged and set aside, unreadable) since the last
+        call; cheaper than :meth:`take_warnings`, which also checks the watch files."""
+        return self.track_choices.take_warnings()
+
     def choose_tracks_from_text(
         self, item: MediaItem, audio: str | None, subtitles: str | None
     ) -> TrackChoice | None:

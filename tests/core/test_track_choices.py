@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.core.errors import DataFileUnreadable
 from kino_tui.core.track_choices import TrackChoiceStore
 from kino_tui.core.tracks import TrackChoice
 
@@ -54,3 +55,17 @@ def test_a_damaged_file_is_kept_aside_with_a_message(
     store.remember("item:m1", TrackChoice("eng"))  # and a new one is started
     assert TrackChoiceStore(path).get("item:m1") == TrackChoice("eng")
     assert store.take_warnings() == []
+
+
+def test_a_file_that_cannot_be_read_is_a_warning_for_readers_and_an_error_for_writers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tracks.json"
+    path.mkdir()  # reading it fails (also as root, unlike a chmod)
+    store = TrackChoiceStore(path)
+    assert store.all() == {} and store.get("item:m1") is None
+    (line,) = store.take_warnings()  # said once, however often it is read
+    assert line.startswith(f"cannot read {path}: ") and "choices are not used" in line
+    with pytest.raises(DataFileUnreadable):
+        store.remember("item:m1", TrackChoice("eng"))
+    assert path.is_dir()  # left as it was

@@ -556,7 +556,7 @@ class BrowserScreen(Screen[None]):
         library = self.kino.library
 
         def list_tracks() -> None:
-            self.post_message(TracksListed(library.track_menu(item), library.take_warnings()))
+            self.post_message(TracksListed(library.track_menu(item), library.track_warnings()))
 
         self.kino.start_worker(
             list_tracks,
@@ -582,7 +582,7 @@ class BrowserScreen(Screen[None]):
         def save() -> None:
             choice = library.choose_tracks(menu.item, chosen.audio, chosen.subtitle)
             summary = f"{describe_choice(choice)} for {menu.remembered_for}"
-            self.post_message(TracksChosen(summary, library.take_warnings()))
+            self.post_message(TracksChosen(summary, library.track_warnings()))
 
         self.kino.start_worker(
             save, group="tracks", description="save the track choice",
