@@ -71,6 +71,7 @@ class PlaybackSession:
         following: Sequence[MediaItem] = (),
         audio_only: bool = False,
         tracks: LaunchTracks | None = None,
+        tracks_for: Callable[[MediaItem], TrackSelection] | None = None,
     ) -> None:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
@@ -80,6 +81,8 @@ class PlaybackSession:
         self.store = store
         self.settings = settings
         self.on_update = on_update
+        #: The audio and subtitles of an item added to the queue while it plays.
+        self.tracks_for = tracks_for
         #: The player runs detached, beside kino (its own window, or music in the
         #: background); otherwise it takes the terminal.
         self.window = audio_only or (settings.in_window() if window is None else window)
@@ -129,7 +132,9 @@ class PlaybackSession:
         """Add items to the end of what plays (False: this player plays one item)."""
         added = False
         for item in items:
-            if not self.player.append(list(item.parts or [item.path])):
+            parts = list(item.parts or [item.path])
+            tracks = self.tracks_for(item) if self.tracks_for is not None else TrackSelection()
+            if not self.player.append(parts, tracks=tracks):
                 return added
             self.queue.append(item)
             added = True

@@ -161,6 +161,7 @@ def session_for(
         following=play.items[1:] if plays_queues(play.player) else (),
         audio_only=music,
         tracks=tracks.launch_tracks(library, play.items),
+        tracks_for=lambda item: tracks.tracks_of(library, item),
     )
 
 

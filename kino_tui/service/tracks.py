@@ -17,6 +17,7 @@ from kino_tui.core.models import AudioTrack, MediaItem, SubtitleTrack
 from kino_tui.core.tracks import (
     OFF,
     TrackChoice,
+    TrackSelection,
     choice_for,
     choice_key,
     default_audio,
@@ -100,6 +101,14 @@ def choose_from_text(
     )
     assert audio_number is None or isinstance(audio_number, int)
     return choose(library, item, audio_number, subtitle)
+
+
+def tracks_of(library: Library, item: MediaItem) -> TrackSelection:
+    """The streams one item plays with (an item added to the queue while it plays)."""
+    if item.kind == "track":
+        return TrackSelection()
+    choice = library.track_choices.get(choice_key(item))
+    return select_tracks(item, choice, library.settings.tracks)
 
 
 def launch_tracks(library: Library, items: Sequence[MediaItem]) -> LaunchTracks:

@@ -145,8 +145,9 @@ class Player(ABC):
         """Back to the previous item of the queue (False: this player has no queue)."""
         return False
 
-    def append(self, parts: list[str]) -> bool:
-        """Add an item to the end of the queue (False: this player has no queue)."""
+    def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
+        """Add an item, with its audio and subtitles, to the end of the queue (False:
+        this player has no queue)."""
         return False
 
     @abstractmethod

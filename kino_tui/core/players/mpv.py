@@ -46,6 +46,18 @@ def track_args(tracks: TrackSelection) -> list[str]:
     return args
 
 
+def _loadfile_options(tracks: TrackSelection) -> str:
+    """:func:`track_args` as ``loadfile`` options (``aid=2,sid=no``); a file name is
+    quoted by its length (``%N%name``), so any character in it is safe."""
+    pairs = []
+    for argument in track_args(tracks):
+        name, _, value = argument[2:].partition("=")
+        if name == "sub-file":
+            name, value = "sub-files-append", f"%{len(value.encode())}%{value}"
+        pairs.append(f"{name}={value}")
+    return ",".join(pairs)
+
+
 def _language_args(options: LaunchOptions) -> list[str]:
     """The preferred languages, for what kino did not decide (items whose streams are not
     known, items added to the queue later)."""
@@ -88,10 +100,15 @@ class MpvPlayer(Player):
             argv.append(f"--vo={options.terminal_vo}")
         argv += _language_args(options)
         argv += options.extra_args
-        first += track_args(options.tracks_of(0))
+        own = track_args(options.tracks_of(0))
         target = _target(self.parts)
         if not options.following:
-            return [*argv, *first, "--", target]
+            if own and target.startswith(("/", "edl://")):
+                # The item's streams in its own group: an item queued later (loadfile
+                # append) must not inherit its --sub-file or --aid.
+                return [*argv, *first, "--{", *own, target, "--}"]
+            return [*argv, *first, *own, "--", target]
+        first += own
         # A queue: one playlist. The first item's own options go in a per-file group
         # (a plain --start would start every item there); "--" cannot be inside the
         # group, and needs not: the target is an absolute path or an edl:// timeline.
@@ -155,10 +172,16 @@ class MpvPlayer(Player):
         """Back to the previous item of the queue."""
         return self._command("playlist-prev")
 
-    def append(self, parts: list[str]) -> bool:
+    def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
         """Add an item to the end of the playlist (it starts at 0, like every item after
-        the first)."""
-        return self._command("loadfile", _target(parts), "append")
+        the first), with its own audio and subtitles: ``loadfile``'s per-file options,
+        given by name (their position changed in mpv 0.38)."""
+        options = _loadfile_options(tracks) if tracks is not None else ""
+        if not options:
+            return self._command("loadfile", _target(parts), "append")
+        command = {"name": "loadfile", "url": _target(parts), "flags": "append",
+                   "options": options}  # fmt: skip
+        return self._send(json.dumps({"command": command}).encode() + b"\n")
 
 
 def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:

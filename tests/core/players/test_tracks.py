@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,37 @@ def test_the_chosen_tracks_reach_mpv_and_the_next_episode_gets_the_same_choice(
         stop(session, running, client)
 
 
+def test_an_episode_queued_while_one_plays_gets_the_choice_too(
+    kino_paths: KinoPaths, show: list[MediaItem], tmp_path: Path
+) -> None:
+    """``e`` (queue) while episode 1 plays: mpv's ``loadfile … append`` carries episode
+    2's own streams, its .srt named with characters mpv's option lists treat specially."""
+    first, second = show
+    odd = Path(second.path).with_name("Dark, [S01E02]=x%.mkv")
+    os.rename(second.path, odd)
+    srt = odd.with_suffix(".en.srt")
+    os.rename(second.subtitles[1].path or "", srt)
+    external = second.subtitles[1]._replace(path=str(srt))
+    second = replace(
+        second, path=str(odd), parts=[str(odd)], subtitles=[second.subtitles[0], external]
+    )
+    library = library_with(kino_paths)
+    library.choose_tracks(first, 2, 2)
+    session, running, client = play(library, [first])
+    try:
+        client.playing(first.path)
+        deadline = time.monotonic() + 20
+        while not session.enqueue([second]):  # until kino's own link to mpv is up
+            assert time.monotonic() < deadline, "kino never reached mpv"
+            time.sleep(0.05)
+        assert session.player.next()  # type: ignore[attr-defined]
+        audio, sub = client.playing(str(odd))
+        assert (audio["id"], audio["lang"]) == (1, "jpn")
+        assert sub.get("external-filename") == str(srt)
+    finally:
+        stop(session, running, client)
+
+
 def test_subtitles_off_and_an_embedded_stream_reach_mpv(
     kino_paths: KinoPaths, show: list[MediaItem]
 ) -> None:
@@ -241,6 +273,17 @@ def test_mpv_arguments_give_each_queued_item_its_own_group(show: list[MediaItem]
         "--sub-file=/x/a.srt", "--sid=2", first.path, "--}",
         "--{", "--aid=1", "--sid=no", second.path, "--}",
     ]  # fmt: skip
+
+
+def test_a_single_item_keeps_its_streams_in_its_own_group(show: list[MediaItem]) -> None:
+    """So an item queued later does not inherit them; without a choice nothing changes."""
+    first, _ = show
+    settings = headless_settings(extra_args={"mpv": ()})
+    chosen = LaunchTracks((TrackSelection(audio=2, subtitles_off=True),))
+    argv = PlaybackSession(first, None, settings, tracks=chosen).command()  # type: ignore[arg-type]
+    assert argv[-5:] == ["--{", "--aid=2", "--sid=no", first.path, "--}"]
+    argv = PlaybackSession(first, None, settings, tracks=LaunchTracks()).command()  # type: ignore[arg-type]
+    assert argv[-2:] == ["--", first.path] and not any(a.startswith("--aid") for a in argv)
 
 
 def test_vlc_arguments_name_the_streams_from_zero(show: list[MediaItem]) -> None:
