@@ -140,6 +140,10 @@ class PlaybackSession:
             added = True
         return added
 
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch the playing item's audio and subtitles (False: the player cannot)."""
+        return self.player.set_tracks(tracks)
+
     def seek(self, position: float) -> bool:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)

@@ -190,6 +190,11 @@ class Library:
         """Remember streams chosen in a list (from 1; ``"off"``) for the show or movie."""
         return tracks.choose(self, item, audio, subtitle)
 
+    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
+        """After a choice for ``item``: switch the running ``session`` to it when what it
+        plays shares the choice (the same movie, an episode of the same show)."""
+        return tracks.apply_to_session(self, session, item)
+
     def track_warnings(self) -> list[str]:
         """Lines about ``tracks.json`` (damaged and set aside, unreadable) since the last
         call; cheaper than :meth:`take_warnings`, which also checks the watch files."""

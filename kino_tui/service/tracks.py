@@ -27,7 +27,7 @@ from kino_tui.core.tracks import (
 )
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import LaunchTracks
+    from kino_tui.core.playback import LaunchTracks, PlaybackSession
     from kino_tui.service.library import Library
 
 
@@ -109,6 +109,16 @@ def tracks_of(library: Library, item: MediaItem) -> TrackSelection:
         return TrackSelection()
     choice = library.track_choices.get(choice_key(item))
     return select_tracks(item, choice, library.settings.tracks)
+
+
+def apply_to_session(library: Library, session: PlaybackSession, item: MediaItem) -> bool:
+    """Switch the streams of what ``session`` plays now, when a choice just made for
+    ``item`` is its choice too; True when the player was told."""
+    playing = session.item
+    if playing.kind == "track" or choice_key(playing) != choice_key(item):
+        return False
+    selection = tracks_of(library, playing)
+    return not selection.empty and session.set_tracks(selection)
 
 
 def launch_tracks(library: Library, items: Sequence[MediaItem]) -> LaunchTracks:

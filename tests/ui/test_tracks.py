@@ -15,9 +15,11 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.tracks import TrackScreen
-from tests.core.players.test_tracks import make_episode
+from tests.core.players.conftest import wait_for_socket
+from tests.core.players.test_tracks import MpvTracks, make_episode
 from tests.ui.conftest import kino_app, ready, scan_into
 from tests.ui.test_browser import SIZE, choose_section
+from tests.ui.test_playback import until
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +58,8 @@ async def pick(pilot, screen: TrackScreen, option_id: str) -> None:  # type: ign
 async def open_chooser(app: KinoApp, pilot) -> TrackScreen:  # type: ignore[no-untyped-def]
     await choose_section(app, pilot, "shows")
     await pilot.press("t")
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if isinstance(app.screen, TrackScreen):
-            break
+    # (not workers.wait_for_complete(): a player may be running in a worker)
+    await until(pilot, lambda: isinstance(app.screen, TrackScreen), "the chooser")
     assert isinstance(app.screen, TrackScreen)
     return app.screen
 
@@ -154,3 +153,44 @@ async def test_the_command_palette_opens_the_chooser(show_library: Library) -> N
                 break
         assert isinstance(app.screen, TrackScreen)
         assert app.screen.menu.remembered_for == "every episode of Dark"
+
+
+async def test_a_choice_made_while_the_show_plays_switches_the_player(
+    show_library: Library,
+) -> None:
+    """Episode 1 plays in a window (real mpv, paused); t on the show, Japanese audio and
+    no subtitles: mpv switches at once (read back over its IPC)."""
+    paths = show_library.paths
+    headless = 'playback = "window"\nresume = "never"\n[mpv]\nargs = ["--vo=null", "--ao=null", "--pause"]\n'
+    paths.config_file.write_text(headless + paths.config_file.read_text())  # before [[roots]]
+    first = next(i for i in Library(paths).load()[0].items.values() if i.episode == 1)
+    app = kino_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        app.play(first)
+        await until(pilot, lambda: app.playback.session is not None, "playback")
+        session = app.playback.session
+        assert session is not None
+        client = MpvTracks(wait_for_socket(session))
+        try:
+            audio, sub = client.playing(first.path)
+            assert audio["lang"] == "eng" and sub.get("title") == "Signs"
+            screen = await open_chooser(app, pilot)
+            await pick(pilot, screen, "audio-2")
+            await pick(pilot, screen, "subtitle-off")
+            await pilot.press("u")
+
+            def switched() -> bool:
+                return any("(switched in the player too)" in n.message for n in app._notifications)
+
+            await until(pilot, switched, "the notice")
+            for _ in range(100):
+                audio, sub = client.playing(first.path)
+                if audio["lang"] == "jpn" and not sub:
+                    break
+                await pilot.pause(0.05)
+            assert (audio["lang"], sub) == ("jpn", {})
+        finally:
+            client.socket.sendall(b'{"command": ["quit"]}\n')
+            client.close()
+        await until(pilot, lambda: app.playback.session is None, "the end of playback")

@@ -145,6 +145,10 @@ class Player(ABC):
         """Back to the previous item of the queue (False: this player has no queue)."""
         return False
 
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch the playing item's audio and subtitles now (False: this player cannot)."""
+        return False
+
     def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
         """Add an item, with its audio and subtitles, to the end of the queue (False:
         this player has no queue)."""

@@ -172,6 +172,20 @@ class MpvPlayer(Player):
         """Back to the previous item of the queue."""
         return self._command("playlist-prev")
 
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch streams while playing: ``set aid``/``set sid``, or ``sub-add … select``
+        for a file beside the video."""
+        sent = True
+        if tracks.audio is not None:
+            sent &= self._command("set", "aid", str(tracks.audio))
+        if tracks.subtitles_off:
+            sent &= self._command("set", "sid", "no")
+        elif tracks.subtitle_file is not None:
+            sent &= self._command("sub-add", tracks.subtitle_file, "select")
+        elif tracks.subtitle is not None:
+            sent &= self._command("set", "sid", str(tracks.subtitle))
+        return sent
+
     def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
         """Add an item to the end of the playlist (it starts at 0, like every item after
         the first), with its own audio and subtitles: ``loadfile``'s per-file options,

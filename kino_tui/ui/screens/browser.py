@@ -579,9 +579,13 @@ class BrowserScreen(Screen[None]):
             return
         library = self.kino.library
 
+        session = self.kino.playback.session
+
         def save() -> None:
             choice = library.choose_tracks(menu.item, chosen.audio, chosen.subtitle)
             summary = f"{describe_choice(choice)} for {menu.remembered_for}"
+            if session is not None and session.window and library.apply_tracks(session, menu.item):
+                summary += " (switched in the player too)"
             self.post_message(TracksChosen(summary, library.track_warnings()))
 
         self.kino.start_worker(
