@@ -35,7 +35,8 @@ class TrackPreferences:
 
     ``subtitles``: ``auto`` shows subtitles in a preferred subtitle language when the
     audio is not in one of those languages, otherwise only forced subtitles (Jellyfin's
-    "smart" mode); ``always`` shows subtitles in a preferred language whatever the audio;
+    "smart" mode; with no ``subtitle_languages`` the player decides, as it did before
+    kino chose anything); ``always`` shows subtitles in a preferred language whatever the audio;
     ``forced`` only forced subtitles; ``off`` none.
     """
 
@@ -260,6 +261,8 @@ def preferred_subtitle(
     wanted = preferences.subtitle_languages
     if mode == "off":
         return OFF
+    if mode == "auto" and not wanted:
+        return None  # nothing configured: the player's own rules (flagged streams)
     if mode == "always" or (
         mode == "auto" and wanted and audio_language is not None and audio_language not in wanted
     ):

@@ -60,9 +60,12 @@ PREFERENCE_CASES = [
     ("", "eng", "auto", [JPN, ENG], [SUB_ENG], None, OFF),
     # auto: unknown audio language is not a reason for subtitles
     ("", "eng", "auto", [UNKNOWN], [SUB_ENG], None, OFF),
-    # auto without preferred subtitle languages: forced in the audio language only
-    ("jpn", "", "auto", [ENG, JPN], [SUB_ENG, SUB_JPN_FORCED], 2, 2),
-    ("jpn", "", "auto", [ENG, JPN], [SUB_ENG], 2, OFF),
+    # auto without preferred subtitle languages: the player's own rules
+    ("jpn", "", "auto", [ENG, JPN], [SUB_ENG, SUB_JPN_FORCED], 2, None),
+    ("", "", "auto", [ENG, JPN], [SUB_ENG], None, None),
+    # forced without preferred subtitle languages: forced in the audio language only
+    ("jpn", "", "forced", [ENG, JPN], [SUB_ENG, SUB_JPN_FORCED], 2, 2),
+    ("jpn", "", "forced", [ENG, JPN], [SUB_ENG], 2, OFF),
     # always: preferred language, full before forced; none preferred → flagged or first
     ("eng", "eng", "always", [ENG], [SUB_ENG_FORCED, SUB_ENG], None, 2),
     ("eng", "fre eng", "always", [ENG], [SUB_ENG, SUB_FRE], None, 2),

@@ -73,14 +73,12 @@ async def test_t_lists_the_streams_and_the_choice_is_kept_for_the_show(
         screen = await open_chooser(app, pilot)
         texts = option_texts(screen)
         assert texts[:3] == ["Audio", '● eng · aac · mono · "Main"', "  jpn · aac · mono"]
-        assert texts[3:5] == ["Subtitles", "  Off"]
-        # nothing chosen, no preferred languages: forced subtitles in the audio's language
-        assert texts[5] == '● eng · subrip · "Signs" · forced'
+        # nothing chosen, no preferred languages: mpv's own rules pick the subtitles
+        assert texts[3:5] == ["Subtitles (the player's choice)", "  Off"]
+        assert texts[5] == '  eng · subrip · "Signs" · forced'
         assert texts[6] == "  eng · subrip · file Dark S01E01.en.srt"
         assert texts[-1] == "Use these"
         await pick(pilot, screen, "audio-2")
-        # no forced Japanese subtitles: with Japanese audio the rules show none
-        assert option_texts(screen)[4:6] == ["● Off", '  eng · subrip · "Signs" · forced']
         await pick(pilot, screen, "subtitle-2")
         texts = option_texts(screen)
         assert texts[2].startswith("● jpn") and texts[6].startswith("● eng · subrip · file")
@@ -118,7 +116,7 @@ async def test_a_damaged_choices_file_is_set_aside_with_a_notice(show_library: L
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         screen = await open_chooser(app, pilot)  # the chooser still opens
-        assert option_texts(screen)[1].startswith("● eng")
+        assert option_texts(screen)[1].startswith("● eng")  # the chooser works on
         notices = [n.message for n in app._notifications]
         assert any("tracks.json was damaged (not JSON" in n for n in notices), notices
     (kept,) = show_library.paths.data_dir.glob("tracks.json.damaged-*")
@@ -174,7 +172,7 @@ async def test_a_choice_made_while_the_show_plays_switches_the_player(
         client = MpvTracks(wait_for_socket(session))
         try:
             audio, sub = client.playing(first.path)
-            assert audio["lang"] == "eng" and sub.get("title") == "Signs"
+            assert audio["lang"] == "eng" and sub  # mpv's own choice of subtitles
             screen = await open_chooser(app, pilot)
             await pick(pilot, screen, "audio-2")
             await pick(pilot, screen, "subtitle-off")
@@ -194,3 +192,21 @@ async def test_a_choice_made_while_the_show_plays_switches_the_player(
             client.socket.sendall(b'{"command": ["quit"]}\n')
             client.close()
         await until(pilot, lambda: app.playback.session is None, "the end of playback")
+
+
+async def test_with_preferred_languages_the_subtitles_follow_the_audio_picked(
+    show_library: Library,
+) -> None:
+    """subtitle_languages = ["eng"], auto: English audio shows only the forced "Signs";
+    picking Japanese audio marks the full English subtitles, as the play will show."""
+    paths = show_library.paths
+    paths.config_file.write_text('subtitle_languages = ["eng"]\n' + paths.config_file.read_text())
+    app = kino_app(paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        screen = await open_chooser(app, pilot)
+        texts = option_texts(screen)
+        assert texts[3:6] == ["Subtitles", "  Off", '● eng · subrip · "Signs" · forced']
+        await pick(pilot, screen, "audio-2")
+        texts = option_texts(screen)
+        assert texts[5].startswith("  eng") and texts[6].startswith("● eng · subrip · file")

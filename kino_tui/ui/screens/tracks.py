@@ -69,7 +69,8 @@ class TrackScreen(ModalScreen[ChosenTracks | None]):
         for number, stream in enumerate(menu.audio, start=1):
             options.append(self._option(f"audio-{number}", describe_audio(stream),
                                         self.audio == number))  # fmt: skip
-        options.append(Option(Text("Subtitles", style="bold"), disabled=True))
+        heading = "Subtitles" if self.subtitle is not None else "Subtitles (the player's choice)"
+        options.append(Option(Text(heading, style="bold"), disabled=True))
         options.append(self._option("subtitle-off", "Off", self.subtitle == OFF))
         for number, sub in enumerate(menu.subtitles, start=1):
             options.append(self._option(f"subtitle-{number}", describe_subtitle(sub),
