@@ -15,6 +15,7 @@ from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot, RootType
 from kino_tui.core.player_settings import PlayerSettings
 from kino_tui.core.progress import ResumeRules
+from kino_tui.core.tracks import SUBTITLE_MODES, TrackPreferences
 
 if TYPE_CHECKING:  # tomlkit is imported when a config is edited, not at every start
     import tomlkit
@@ -37,6 +38,7 @@ class Settings:
     next_up_days: int = 365
     next_up_specials: bool = False
     images: str = "auto"
+    tracks: TrackPreferences = field(default_factory=TrackPreferences)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,6 +74,9 @@ TOP_LEVEL_KEYS = (
     "autoplay_next",
     "skip_intros",
     "images",
+    "audio_languages",
+    "subtitle_languages",
+    "subtitles",
     "progress",
     "next_up",
     "mpv",
@@ -273,6 +278,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         next_up_days=days,
         next_up_specials=_typed(next_up, ("next_up",), "include_specials", bool, False, fail),
         images=_choice(data, "images", IMAGE_MODES, fail),
+        tracks=_track_preferences(data, fail),
         raw=data,
     )
 
@@ -304,6 +310,36 @@ def _string_list(table: dict[str, Any], where: Location, key: str, fail: Fail) -
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail((*where, key), f'{key} must be a list of strings, like ["--fs"]')
     return tuple(value)
+
+
+def _track_preferences(data: dict[str, Any], fail: Fail) -> TrackPreferences:
+    """``audio_languages``, ``subtitle_languages`` (codes or names babelfish knows, kept
+    as ISO 639-2/B codes) and ``subtitles``."""
+    from kino_tui.core.languages import normalise_language
+
+    languages: dict[str, tuple[str, ...]] = {}
+    for key in ("audio_languages", "subtitle_languages"):
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail((key,), f'{key} must be a list of language codes, like ["jpn", "eng"]')
+        codes = []
+        for text in value:
+            code = normalise_language(text)
+            if code is None:
+                raise fail(
+                    (key,),
+                    f"{key}: {text!r} is not a language kino knows "
+                    '(use ISO 639 codes like "eng", "en" or "jpn", or names like "English")',
+                )
+            codes.append(code)
+        languages[key] = tuple(dict.fromkeys(codes))
+    return TrackPreferences(
+        audio_languages=languages["audio_languages"],
+        subtitle_languages=languages["subtitle_languages"],
+        subtitles=_choice(data, "subtitles", SUBTITLE_MODES, fail),  # type: ignore[arg-type]
+    )
 
 
 def _resume_rules(progress: dict[str, Any], fail: Fail) -> ResumeRules:

@@ -40,6 +40,11 @@ class KinoPaths:
         return self.data_dir / "watch.json"
 
     @property
+    def tracks_file(self) -> Path:
+        """The remembered audio and subtitle choices."""
+        return self.data_dir / "tracks.json"
+
+    @property
     def thumbnails_dir(self) -> Path:
         return self.cache_dir / "thumbnails"
 

@@ -68,6 +68,18 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--shuffle", action="store_true", help="a season, show, album or artist in random order"
     )
+    play.add_argument(
+        "--audio",
+        metavar="LANG|N",
+        help="audio in this language (eng, en, jpn…) or stream N (from 1); remembered for "
+        "the show's episodes or the movie",
+    )
+    play.add_argument(
+        "--subtitles",
+        metavar="LANG|N|off",
+        help="subtitles in this language, stream N (from 1, files beside the video last), "
+        "or off; remembered like --audio",
+    )
     watched = commands.add_parser(
         "watched", help="mark an item, or everything under a folder, as watched"
     )

@@ -213,13 +213,17 @@ def play(library: Library, args: argparse.Namespace) -> int:
     warn_all(warnings)
     items = library.play_order(items, shuffle=args.shuffle)
     plan = library.plan_play(items, start=args.start, player=args.player)
+    library.choose_tracks_from_text(plan.item, args.audio, args.subtitles)
     if plan.ask:
         plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
     if args.print_command:
-        out(shlex.join(library.session(plan).command()))
+        command = library.session(plan).command()
+        warn_all(library.track_warnings())  # a damaged tracks.json set aside, say
+        out(shlex.join(command))
         return 0
     library.check_playable(plan)
     session = library.session(plan)
+    warn_all(library.track_warnings())
     start = f" from {format_time(plan.start)}" if plan.start else ""
     queued = len(session.queue)
     if queued > 1:

@@ -98,13 +98,15 @@ _FIELD_TYPES: dict[str, frozenset[type]] = {
     "ids": frozenset({dict}),
 }
 _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
-    "audio": (_OPTIONAL_TEXT, _OPTIONAL_WHOLE, _OPTIONAL_TEXT),
+    "audio": (_OPTIONAL_TEXT, _OPTIONAL_WHOLE, _OPTIONAL_TEXT, _OPTIONAL_TEXT, frozenset({bool})),
     "subtitles": (
         _OPTIONAL_TEXT,
         _OPTIONAL_TEXT,
         frozenset({bool}),
         frozenset({bool}),
         _OPTIONAL_TEXT,
+        _OPTIONAL_TEXT,
+        frozenset({bool}),
     ),
     "segments": (_NUMBER, _NUMBER, _TEXT),
 }

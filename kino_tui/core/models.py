@@ -17,6 +17,8 @@ class AudioTrack(NamedTuple):
     codec: str | None = None
     channels: int | None = None
     language: str | None = None
+    title: str | None = None
+    default: bool = False
 
 
 class SubtitleTrack(NamedTuple):
@@ -27,6 +29,8 @@ class SubtitleTrack(NamedTuple):
     external: bool = False
     forced: bool = False
     path: str | None = None
+    title: str | None = None
+    default: bool = False
 
 
 class Segment(NamedTuple):
@@ -139,8 +143,8 @@ class MediaItem:
         """The packed catalog form: values in :data:`ROW_FIELDS` order, trailing defaults
         left out (they are most of a row, and each costs time to parse)."""
         row = [getattr(self, name) for name in ROW_FIELDS]
-        row[_AUDIO_INDEX] = [list(track) for track in self.audio]
-        row[_SUBTITLES_INDEX] = [list(track) for track in self.subtitles]
+        row[_AUDIO_INDEX] = [_packed_track(track) for track in self.audio]
+        row[_SUBTITLES_INDEX] = [_packed_track(track) for track in self.subtitles]
         row[_SEGMENTS_INDEX] = [list(segment) for segment in self.segments]
         end = len(row)
         while end > _MIN_ROW and _is_default(row[end - 1], _DEFAULTS[end - 1]):
@@ -194,6 +198,15 @@ def _default_of(item_field: Any) -> Any:
 
 
 _DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
+
+
+def _packed_track(track: tuple[Any, ...]) -> list[Any]:
+    """A stream's values without its trailing unset ones (None, False): the title and
+    flags most streams lack cost nothing in the catalog."""
+    values = list(track)
+    while values and (values[-1] is None or values[-1] is False):
+        values.pop()
+    return values
 
 
 def _is_default(value: Any, default: Any) -> bool:

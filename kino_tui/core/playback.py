@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
@@ -25,7 +26,18 @@ from kino_tui.core.players import LaunchOptions, Player, PlayerState, make_playe
 from kino_tui.core.players.base import Change, ItemEnd
 from kino_tui.core.progress import progress_after_play
 from kino_tui.core.skipping import Skipper, credits_start
+from kino_tui.core.tracks import TrackSelection
 from kino_tui.core.watchstate import WatchStore, now_iso
+
+
+class LaunchTracks(NamedTuple):
+    """The streams of each item of the queue and the languages the player applies where
+    kino decided nothing (see :class:`~kino_tui.core.players.LaunchOptions`)."""
+
+    tracks: tuple[TrackSelection, ...] = ()
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+
 
 #: How long a player asked to quit has before it is killed.
 STOP_GRACE_SECONDS = 1.0
@@ -60,6 +72,8 @@ class PlaybackSession:
         on_update: Callable[[PlayerState], None] | None = None,
         following: Sequence[MediaItem] = (),
         audio_only: bool = False,
+        tracks: LaunchTracks | None = None,
+        tracks_for: Callable[[MediaItem], TrackSelection] | None = None,
     ) -> None:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
@@ -69,6 +83,8 @@ class PlaybackSession:
         self.store = store
         self.settings = settings
         self.on_update = on_update
+        #: The audio and subtitles of an item added to the queue while it plays.
+        self.tracks_for = tracks_for
         #: The player runs detached, beside kino (its own window, or music in the
         #: background); otherwise it takes the terminal.
         self.window = audio_only or (settings.in_window() if window is None else window)
@@ -79,6 +95,7 @@ class PlaybackSession:
         self.save_error: str | None = None
         self._start = start
         command = settings.commands.get(self.player_name) or (self.player_name,)
+        streams = tracks or LaunchTracks()
         options = LaunchOptions(
             command=tuple(command),
             start=start,
@@ -88,6 +105,9 @@ class PlaybackSession:
             title=item.display_title,
             following=tuple(tuple(i.parts or [i.path]) for i in following),
             audio_only=audio_only,
+            tracks=streams.tracks,
+            audio_languages=streams.audio_languages,
+            subtitle_languages=streams.subtitle_languages,
         )
         socket_name = "mpv.sock" if self.player_name == "mpv" else "vlc.sock"
         self.player: Player = make_player(
@@ -115,11 +135,17 @@ class PlaybackSession:
         """Add items to the end of what plays (False: this player plays one item)."""
         added = False
         for item in items:
-            if not self.player.append(list(item.parts or [item.path])):
+            parts = list(item.parts or [item.path])
+            tracks = self.tracks_for(item) if self.tracks_for is not None else TrackSelection()
+            if not self.player.append(parts, tracks=tracks):
                 return added
             self.queue.append(item)
             added = True
         return added
+
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch the playing item's audio and subtitles (False: the player cannot)."""
+        return self.player.set_tracks(tracks)
 
     def seek(self, position: float) -> bool:
         """Jump the running player to ``position`` seconds."""

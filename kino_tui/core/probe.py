@@ -131,6 +131,16 @@ def _number(value: Any, kind: type = float) -> Any:
     return int(number) if kind is int else kind(number)
 
 
+def _yes(value: Any) -> bool:
+    return str(value or "").lower() == "yes"
+
+
+def _text(value: Any) -> str | None:
+    """A stream's title as text (None when empty)."""
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
 def _video_codec(track: Any) -> str | None:
     name = (track.format or "").lower()
     if name == "mpeg video":
@@ -196,6 +206,8 @@ def probe_video(path: str, size: int) -> ProbeResult:
             codec=_audio_codec(track),
             channels=_number(track.channel_s, int),
             language=normalise_language(track.language),
+            title=_text(track.title),
+            default=_yes(track.default),
         )
         for track in info.audio_tracks
     ]
@@ -203,7 +215,9 @@ def probe_video(path: str, size: int) -> ProbeResult:
         SubtitleTrack(
             language=normalise_language(track.language),
             codec=_SUBTITLE_CODECS.get((track.format or "").lower(), (track.format or "").lower()),
-            forced=str(track.forced or "").lower() == "yes",
+            forced=_yes(track.forced),
+            title=_text(track.title),
+            default=_yes(track.default),
         )
         for track in info.text_tracks
     ]

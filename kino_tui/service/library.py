@@ -22,9 +22,19 @@ from kino_tui.core.models import (
     ScanSummary,
     Segment,
 )
+from kino_tui.core.track_choices import TrackChoiceStore
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
-from kino_tui.service import loading, marking, playing, roots, scanning, searching, watching
+from kino_tui.service import (
+    loading,
+    marking,
+    playing,
+    roots,
+    scanning,
+    searching,
+    tracks,
+    watching,
+)
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan
 from kino_tui.service.roots import RootStatus
@@ -36,6 +46,7 @@ if TYPE_CHECKING:
     from kino_tui.core.browse import LibraryView
     from kino_tui.core.playback import PlaybackSession
     from kino_tui.core.players import PlayerState
+    from kino_tui.core.tracks import TrackChoice
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
 
@@ -48,6 +59,7 @@ class Library:
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
+        self.track_choices = TrackChoiceStore(paths.tracks_file)
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
@@ -223,6 +235,33 @@ class Library:
             music_in_background=music_in_background,
         )
 
+    # -- audio and subtitles (service/tracks.py) ------------------------------------
+    def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
+        """The item's audio and subtitle streams and which play (reads a file)."""
+        return tracks.menu(self, item)
+
+    def choose_tracks(
+        self, item: MediaItem, audio: int | None, subtitle: int | str | None
+    ) -> TrackChoice:
+        """Remember streams chosen in a list (from 1; ``"off"``) for the show or movie."""
+        return tracks.choose(self, item, audio, subtitle)
+
+    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
+        """After a choice for ``item``: switch the running ``session`` to it when what it
+        plays shares the choice (the same movie, an episode of the same show)."""
+        return tracks.apply_to_session(self, session, item)
+
+    def track_warnings(self) -> list[str]:
+        """Lines about ``tracks.json`` (damaged and set aside, unreadable) since the last
+        call; cheaper than :meth:`take_warnings`, which also checks the watch files."""
+        return self.track_choices.take_warnings()
+
+    def choose_tracks_from_text(
+        self, item: MediaItem, audio: str | None, subtitles: str | None
+    ) -> TrackChoice | None:
+        """``--audio LANG|N --subtitles LANG|N|off``, remembered the same way."""
+        return tracks.choose_from_text(self, item, audio, subtitles)
+
     # -- watch state (service/marking.py) ------------------------------------------
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         """Mark items (an item, a season, a show, an album) watched or not."""
@@ -240,7 +279,11 @@ class Library:
         """Lines for damaged files set aside since the last call (the catalog's, as a scan
         found it, and the watch and history files')."""
         catalog = getattr(summary, "warning", None) if summary is not None else None
-        return [*([catalog] if catalog else []), *loading.store_warnings(self)]
+        return [
+            *([catalog] if catalog else []),
+            *loading.store_warnings(self),
+            *self.track_choices.take_warnings(),
+        ]
 
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.player_settings import ResumeMode
+from kino_tui.service import tracks
 
 if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackSession
@@ -159,6 +160,8 @@ def session_for(
         on_update=on_update if window else None,
         following=play.items[1:],
         audio_only=music,
+        tracks=tracks.launch_tracks(library, play.items),
+        tracks_for=lambda item: tracks.tracks_of(library, item),
     )
 
 

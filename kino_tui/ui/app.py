@@ -218,6 +218,11 @@ class KinoApp(App[None]):
             "Toggle watched", "Mark the highlighted entry", browser.action_toggle_watched
         )
         yield SystemCommand(
+            "Audio and subtitles",
+            "Choose the highlighted video's audio and subtitles (kept for the show or movie)",
+            browser.action_choose_tracks,
+        )
+        yield SystemCommand(
             "Add library folder", "Add a folder to the library", browser.action_add_folder
         )
         yield SystemCommand(

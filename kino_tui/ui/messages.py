@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kino_tui.core.players import PlayerState
     from kino_tui.service import Opening, PlayPlan, Rescan, RootStatus
     from kino_tui.service.marking import Marked
+    from kino_tui.service.tracks import TrackMenu
 
 
 class OpeningLoaded(Message):
@@ -156,3 +157,21 @@ class FolderChanged(Message):
         super().__init__()
         self.text = text
         self.rescan = rescan
+
+
+class TracksListed(Message):
+    """An item's audio and subtitle streams were read, with which play now."""
+
+    def __init__(self, menu: TrackMenu, warnings: list[str]) -> None:
+        super().__init__()
+        self.menu = menu
+        self.warnings = warnings
+
+
+class TracksChosen(Message):
+    """An audio and subtitle choice was saved; ``summary`` says what and for what."""
+
+    def __init__(self, summary: str, warnings: list[str]) -> None:
+        super().__init__()
+        self.summary = summary
+        self.warnings = warnings

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from kino_tui.core.errors import PlayerError
+from kino_tui.core.tracks import TrackSelection
 
 #: Why the player told kino something: a new position, a pause, a seek, the end of the media.
 Change = Literal["position", "pause", "seek", "end", "item"]
@@ -36,6 +37,17 @@ class LaunchOptions:
     #: Music: no picture, no window and no terminal; plays in the background (kino stays
     #: on screen, also over SSH), gapless from one track to the next.
     audio_only: bool = False
+    #: The audio and subtitle streams of each item, first then ``following`` (missing
+    #: or empty ones: the player's default).
+    tracks: tuple[TrackSelection, ...] = ()
+    #: Preferred languages the player applies itself where kino decided nothing
+    #: (mpv ``--alang``/``--slang``, VLC ``--audio-language``/``--sub-language``).
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+
+    def tracks_of(self, index: int) -> TrackSelection:
+        """The streams of item ``index`` of the queue (0: the first)."""
+        return self.tracks[index] if index < len(self.tracks) else TrackSelection()
 
 
 @dataclass(slots=True)
@@ -135,8 +147,13 @@ class Player(ABC):
         """Back to the previous item of the queue (False: this player has no queue)."""
         return False
 
-    def append(self, parts: list[str]) -> bool:
-        """Add an item to the end of the queue (False: this player has no queue)."""
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch the playing item's audio and subtitles now (False: this player cannot)."""
+        return False
+
+    def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
+        """Add an item, with its audio and subtitles, to the end of the queue (False:
+        this player has no queue)."""
         return False
 
     @abstractmethod

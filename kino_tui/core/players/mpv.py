@@ -10,11 +10,13 @@ from typing import Any, ClassVar
 from kino_tui.core.players.base import (
     Change,
     Emit,
+    LaunchOptions,
     Player,
     PlayerState,
     connect_unix,
     read_lines,
 )
+from kino_tui.core.tracks import TrackSelection
 
 _OBSERVED = ("time-pos", "duration", "pause", "playlist-pos")
 
@@ -26,6 +28,45 @@ def edl_target(parts: list[str]) -> str:
 
 def _target(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else edl_target(parts)
+
+
+def track_args(tracks: TrackSelection) -> list[str]:
+    """mpv's options for one item's streams: ``--aid=N``, ``--sid=N|no``, and an external
+    subtitle as ``--sub-file`` selected by its number (mpv numbers the files given with
+    ``--sub-file`` right after the embedded streams, before any it finds by itself)."""
+    args = []
+    if tracks.audio is not None:
+        args.append(f"--aid={tracks.audio}")
+    if tracks.subtitles_off:
+        args.append("--sid=no")
+    elif tracks.subtitle_file is not None:
+        args += [f"--sub-file={tracks.subtitle_file}", f"--sid={tracks.embedded_subtitles + 1}"]
+    elif tracks.subtitle is not None:
+        args.append(f"--sid={tracks.subtitle}")
+    return args
+
+
+def _loadfile_options(tracks: TrackSelection) -> str:
+    """:func:`track_args` as ``loadfile`` options (``aid=2,sid=no``); a file name is
+    quoted by its length (``%N%name``), so any character in it is safe."""
+    pairs = []
+    for argument in track_args(tracks):
+        name, _, value = argument[2:].partition("=")
+        if name == "sub-file":
+            name, value = "sub-files-append", f"%{len(value.encode())}%{value}"
+        pairs.append(f"{name}={value}")
+    return ",".join(pairs)
+
+
+def _language_args(options: LaunchOptions) -> list[str]:
+    """The preferred languages, for what kino did not decide (items whose streams are not
+    known, items added to the queue later)."""
+    args = []
+    if options.audio_languages:
+        args.append("--alang=" + ",".join(options.audio_languages))
+    if options.subtitle_languages:
+        args.append("--slang=" + ",".join(options.subtitle_languages))
+    return args
 
 
 class MpvPlayer(Player):
@@ -57,16 +98,34 @@ class MpvPlayer(Player):
             argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]
         else:
             argv.append(f"--vo={options.terminal_vo}")
+        argv += _language_args(options)
         argv += options.extra_args
+        own = track_args(options.tracks_of(0))
         target = _target(self.parts)
         if not options.following:
-            return [*argv, *first, "--", target]
+            if own and target.startswith(("/", "edl://")):
+                # The item's streams in its own group: an item queued later (loadfile
+                # append) must not inherit its --sub-file or --aid.
+                return [*argv, *first, "--{", *own, target, "--}"]
+            return [*argv, *first, *own, "--", target]
+        first += own
         # A queue: one playlist. The first item's own options go in a per-file group
         # (a plain --start would start every item there); "--" cannot be inside the
         # group, and needs not: the target is an absolute path or an edl:// timeline.
         assert target.startswith(("/", "edl://")), target
-        following = [_target(list(parts)) for parts in options.following]
-        return [*argv, "--{", *first, target, "--}", "--", *following]
+        following: list[str] = []
+        grouped = False
+        for index, parts in enumerate(options.following, start=1):
+            item_target = _target(list(parts))
+            own = track_args(options.tracks_of(index))
+            if own:  # this item's audio and subtitles, in its own group
+                assert item_target.startswith(("/", "edl://")), item_target
+                following += ["--{", *own, item_target, "--}"]
+                grouped = True
+            else:
+                following.append(item_target)
+        # With groups among them, the targets cannot follow "--" (nor need to).
+        return [*argv, "--{", *first, target, "--}", *([] if grouped else ["--"]), *following]
 
     def _command(self, *args: object) -> bool:
         return self._send(json.dumps({"command": list(args)}).encode() + b"\n")
@@ -113,10 +172,30 @@ class MpvPlayer(Player):
         """Back to the previous item of the queue."""
         return self._command("playlist-prev")
 
-    def append(self, parts: list[str]) -> bool:
+    def set_tracks(self, tracks: TrackSelection) -> bool:
+        """Switch streams while playing: ``set aid``/``set sid``, or ``sub-add … select``
+        for a file beside the video."""
+        sent = True
+        if tracks.audio is not None:
+            sent &= self._command("set", "aid", str(tracks.audio))
+        if tracks.subtitles_off:
+            sent &= self._command("set", "sid", "no")
+        elif tracks.subtitle_file is not None:
+            sent &= self._command("sub-add", tracks.subtitle_file, "select")
+        elif tracks.subtitle is not None:
+            sent &= self._command("set", "sid", str(tracks.subtitle))
+        return sent
+
+    def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
         """Add an item to the end of the playlist (it starts at 0, like every item after
-        the first)."""
-        return self._command("loadfile", _target(parts), "append")
+        the first), with its own audio and subtitles: ``loadfile``'s per-file options,
+        given by name (their position changed in mpv 0.38)."""
+        options = _loadfile_options(tracks) if tracks is not None else ""
+        if not options:
+            return self._command("loadfile", _target(parts), "append")
+        command = {"name": "loadfile", "url": _target(parts), "flags": "append",
+                   "options": options}  # fmt: skip
+        return self._send(json.dumps({"command": command}).encode() + b"\n")
 
 
 def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:

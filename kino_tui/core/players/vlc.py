@@ -26,6 +26,7 @@ from kino_tui.core.players.base import (
     connect_unix,
     read_lines,
 )
+from kino_tui.core.tracks import TrackSelection
 
 POLL_SECONDS = 1.0
 ROOT_REFUSAL = (
@@ -35,6 +36,29 @@ ROOT_REFUSAL = (
 _STATUS = re.compile(
     r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"
 )
+
+
+def track_args(tracks: TrackSelection) -> list[str]:
+    """VLC's options for one item's streams (``vlc -H``), as options of that item of the
+    playlist (``:audio-track=1`` after its path), so they never carry over to the next
+    one: ``audio-track`` and ``sub-track`` count from 0; an external subtitle is
+    ``sub-file`` (VLC shows a file given so); no subtitles is ``no-spu``."""
+    args = []
+    if tracks.audio is not None:
+        args.append(f":audio-track={tracks.audio - 1}")
+    if tracks.subtitles_off:
+        args.append(":no-spu")
+    elif tracks.subtitle_file is not None:
+        args.append(f":sub-file={tracks.subtitle_file}")
+    elif tracks.subtitle is not None:
+        args.append(f":sub-track={tracks.subtitle - 1}")
+    return args
+
+
+def _item_args(parts: list[str], options: list[str]) -> list[str]:
+    """An item's parts with its own options after its first part (VLC applies ``:option``
+    arguments to the playlist item they follow)."""
+    return [parts[0], *options, *parts[1:]] if parts else []
 
 
 class VlcPlayer(Player):
@@ -66,13 +90,22 @@ class VlcPlayer(Player):
             argv += ["--intf=dummy", "--no-video"]
         elif not options.window:
             argv.append("--intf=dummy")  # VLC has no video in a terminal: sound only
+        if options.audio_languages:
+            argv.append("--audio-language=" + ",".join(options.audio_languages))
+        if options.subtitle_languages:
+            argv.append("--sub-language=" + ",".join(options.subtitle_languages))
         argv += options.extra_args
-        first: list[str] = list(self.parts)
+        own = track_args(options.tracks_of(0))
         if options.start > 0:
             # an option of this item: a global --start-time would start every item of
             # the playlist there, the ones added later too
-            first.insert(1, f":start-time={options.start:.3f}")
-        following = [part for parts in options.following for part in parts]
+            own.insert(0, f":start-time={options.start:.3f}")
+        first = _item_args(list(self.parts), own)
+        following = [
+            part
+            for index, parts in enumerate(options.following, start=1)
+            for part in _item_args(list(parts), track_args(options.tracks_of(index)))
+        ]
         return [*argv, "--", *first, *following]
 
     @property
@@ -89,8 +122,9 @@ class VlcPlayer(Player):
         """Back to the previous item of the playlist (VLC's ``prev``)."""
         return len(self.queue_parts) > 1 and self._send(b"prev\n")
 
-    def append(self, parts: list[str]) -> bool:
-        """Add an item's parts to the end of VLC's playlist."""
+    def append(self, parts: list[str], tracks: TrackSelection | None = None) -> bool:
+        """Add an item's parts to the end of VLC's playlist (``enqueue`` takes no item
+        options: an item queued so plays VLC's default streams)."""
         for part in parts:
             if "\n" in part or not self._send(f"enqueue {_file_uri(part)}\n".encode()):
                 return False

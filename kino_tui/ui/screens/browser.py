@@ -27,6 +27,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.navigation import BrowserState
 from kino_tui.core.text import scan_progress, scan_summary
+from kino_tui.core.tracks import describe_choice
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
@@ -34,6 +35,8 @@ from kino_tui.ui.messages import (
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    TracksChosen,
+    TracksListed,
     WatchedMarked,
     WatchStateRead,
 )
@@ -45,7 +48,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.service import Opening
+    from kino_tui.service.tracks import TrackMenu
     from kino_tui.ui.app import KinoApp
+    from kino_tui.ui.screens.tracks import ChosenTracks
 
 SEARCH_DELAY = 0.03
 #: While the cursor moves faster than this (a held key), the detail pane waits for it to
@@ -146,6 +151,14 @@ class BrowserScreen(Screen[None]):
             show=False,
             id="browser.queue",
             tooltip="Add this (or a whole season or album) to the end of what plays",
+        ),
+        Binding(
+            "t",
+            "choose_tracks",
+            "Tracks",
+            show=False,
+            id="browser.tracks",
+            tooltip="Choose audio and subtitles (kept for the whole show, or the movie)",
         ),
         Binding(
             "n",
@@ -651,6 +664,62 @@ class BrowserScreen(Screen[None]):
 
         if not isinstance(self.app.screen, LibraryFoldersScreen):
             self.app.push_screen(LibraryFoldersScreen())
+
+    # -- audio and subtitles -------------------------------------------------------
+    def action_choose_tracks(self) -> None:
+        from kino_tui.core.tracks import item_for_tracks
+
+        entry = self.query_one(MediaList).highlighted
+        item = item_for_tracks(entry.items if entry is not None else [])
+        if item is None:
+            self.notify("Audio and subtitles are chosen for a movie, show or episode.", timeout=3)
+            return
+        library = self.kino.library
+
+        def list_tracks() -> None:
+            self.post_message(TracksListed(library.track_menu(item), library.track_warnings()))
+
+        self.kino.start_worker(
+            list_tracks,
+            group="tracks",
+            description="list audio and subtitles",
+            failure_title="Could not list the audio and subtitles",
+        )
+
+    @on(TracksListed)
+    def _tracks_listed(self, message: TracksListed) -> None:
+        from kino_tui.ui.screens.tracks import TrackScreen
+
+        for warning in message.warnings:
+            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
+        menu = message.menu
+        self.app.push_screen(TrackScreen(menu), lambda chosen: self._save_tracks(menu, chosen))
+
+    def _save_tracks(self, menu: TrackMenu, chosen: ChosenTracks | None) -> None:
+        if chosen is None:
+            return
+        library = self.kino.library
+
+        session = self.kino.playback.session
+
+        def save() -> None:
+            choice = library.choose_tracks(menu.item, chosen.audio, chosen.subtitle)
+            summary = f"{describe_choice(choice)} for {menu.remembered_for}"
+            if session is not None and session.window and library.apply_tracks(session, menu.item):
+                summary += " (switched in the player too)"
+            self.post_message(TracksChosen(summary, library.track_warnings()))
+
+        self.kino.start_worker(
+            save, group="tracks", description="save the track choice",
+            failure_title="Could not save the audio and subtitle choice",
+        )  # fmt: skip
+
+    @on(TracksChosen)
+    def _tracks_chosen(self, message: TracksChosen) -> None:
+        for warning in message.warnings:
+            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
+        self.notify(printable(message.summary[:1].upper() + message.summary[1:]),
+                    markup=False, timeout=3)  # fmt: skip
 
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self, only: str | None = None) -> None:
