@@ -8,6 +8,10 @@
 3. Items no longer found are removed only where the scan could see they are gone;
    a new file with the same inode, or the same size and content fingerprint,
    is the old item moved and keeps its id (and so its watch progress).
+
+A root whose walk is exactly as its last complete scan stamped it (see
+:mod:`kino_tui.core.scanstamps`) is unchanged as a whole: when every root scanned is,
+the catalog is not read at all.
 """
 
 from __future__ import annotations
@@ -22,15 +26,23 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, objects_for_life
+from kino_tui.core.catalog import (
+    SCHEMA_VERSION,
+    Catalog,
+    PackedCatalog,
+    PackedDocument,
+    objects_for_life,
+)
 from kino_tui.core.errors import CatalogDamaged
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
+from kino_tui.core.scanstamps import RootStamp, ScanStamps
 from kino_tui.core.walker import (
     FolderListing,
     Walking,
     WalkResult,
     _can_fork,
+    blake2b,
     end_with_parent,
     walk,
 )
@@ -113,6 +125,8 @@ class _ScanState:
         self.items: dict[str, MediaItem] = {}
         self.taken: list[PackedDocument] = []
         self._taken_ids: set[int] = set()
+        #: Each root's walk and folder keys, by root path (offline roots have none).
+        self.walks: dict[str, tuple[WalkResult, dict[str, str]]] = {}
 
     def take(self, document: PackedDocument) -> None:
         if id(document) not in self._taken_ids:
@@ -161,21 +175,71 @@ class Scanner:
         far are saved with the rest of the catalog, and ``summary.stopped`` is set (folders
         not read keep their items and their old keys, so the next scan reads them)."""
         started = time.perf_counter()
+        stamps = ScanStamps(self.catalog.path, f"{SCHEMA_VERSION}/{ANALYSIS_VERSION}")
+        walks: dict[str, WalkResult] = {}
         with self.catalog.lock(), self._first_walk(roots) as walking:
-            # the first root is walked (by a helper process) while the catalog is read
+            stamped = stamps.read()  # the first root is walked (by a helper) meanwhile
+            unchanged = self._unchanged(roots, stamped, walks, on_progress, cancel, walking)
+            if unchanged is not None:
+                unchanged.seconds = time.perf_counter() - started
+                return unchanged
             with objects_for_life():  # the file's objects are long-lived and hold no cycles
                 packed, warning = self.catalog.read_or_recover()
             try:
-                summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking)
+                summary, state = self._scan_catalog(
+                    packed, roots, on_progress, cancel, walking, walks
+                )
             except CatalogDamaged as error:  # rows that could not be unpacked
                 warning = self.catalog.set_aside(error)
                 empty = PackedCatalog.empty(self.catalog.path)
-                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None)
+                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
+            # other roots' stamps stay true unless the catalog was rebuilt without them
+            kept = {} if warning else stamped
+            stamps.write(_stamps_after(roots, state, summary, kept))
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning
         summary.errors = len(summary.problems)
         summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _unchanged(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamped: dict[str, RootStamp],
+        walks: dict[str, WalkResult],
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+        walking: Walking | None,
+    ) -> ScanSummary | None:
+        """The summary of a scan that changes nothing, when every root's walk is as
+        stamped (see :mod:`kino_tui.core.scanstamps`); else None, the walks made so far
+        left in ``walks`` for the ordinary scan."""
+        if not roots or any(root.path not in stamped for root in roots):
+            return None
+        summary = ScanSummary()
+        for number, root in enumerate(roots):
+            if cancel is not None and cancel.is_set():
+                return None  # the ordinary scan says it stopped
+            progress = _walk_progress(root, on_progress, cancel)
+            try:
+                with objects_for_life():  # the walk makes ~10^5 objects and no cycles
+                    if walking is not None and number == 0:
+                        walked = walking.result(progress)
+                    else:
+                        walked = walk(root.path, progress, self.workers, root.follow_links)
+            except _Stopped:
+                return None
+            walks[root.path] = walked
+            if (
+                walked.unreadable
+                or _root_is_offline(walked.folders.get(root.path))
+                or _tree_digest(root, walked) != stamped[root.path].tree
+            ):
+                return None
+            summary.unchanged += stamped[root.path].items
+            summary.problems.extend(walked.problems)
+        summary.errors = len(summary.problems)
         return summary
 
     def _first_walk(self, roots: Sequence[LibraryRoot]) -> Walking | contextlib.nullcontext[None]:
@@ -190,6 +254,7 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walks: dict[str, WalkResult],
     ) -> tuple[ScanSummary, _ScanState]:
         state = _ScanState(packed)
         summary = ScanSummary()
@@ -199,7 +264,13 @@ class Scanner:
                 break
             try:
                 self._scan_root(
-                    root, state, summary, on_progress, cancel, walking if number == 0 else None
+                    root,
+                    state,
+                    summary,
+                    on_progress,
+                    cancel,
+                    walking if number == 0 else None,
+                    walks.get(root.path),
                 )
             except _Stopped:
                 summary.stopped = True
@@ -222,9 +293,10 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walked: WalkResult | None,
     ) -> None:
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
-            plan = self._plan_root(root, state, summary, on_progress, cancel, walking)
+            plan = self._plan_root(root, state, summary, on_progress, cancel, walking, walked)
         if plan is None:
             return
         walked, keys, by_folder, not_seen, to_read = plan
@@ -285,18 +357,21 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walked: WalkResult | None,
     ) -> _Plan | None:
-        """Walk a root and sort its folders: unchanged ones keep their items (left packed
-        when they can be), the others are to be read. None when the root is offline."""
+        """Walk a root (unless ``walked`` already) and sort its folders: unchanged ones
+        keep their items (left packed when they can be), the others are to be read. None
+        when the root is offline."""
         documents = state.documents(root.path)
         for document in documents:
             if not document.indexed:  # written before the index: packed again with it
                 state.take(document)
-        progress = _walk_progress(root, on_progress, cancel)
-        if walking is not None:  # started before the catalog was read
-            walked = walking.result(progress)
-        else:
-            walked = walk(root.path, progress, self.workers, root.follow_links)
+        if walked is None:
+            progress = _walk_progress(root, on_progress, cancel)
+            if walking is not None:  # started before the catalog was read
+                walked = walking.result(progress)
+            else:
+                walked = walk(root.path, progress, self.workers, root.follow_links)
         if _root_is_offline(walked.folders.get(root.path)):
             reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
             summary.problems.append(
@@ -332,6 +407,7 @@ class Scanner:
             by_folder.setdefault(item.folder, []).append(item)
 
         keys = _folder_keys(root, walked)
+        state.walks[root.path] = (walked, keys)
         unchanged: set[str] = set()
         to_read: list[FolderListing] = []
         stored = state.folders
@@ -465,6 +541,52 @@ def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
             parent, grandparent = listing.sidecars_above()
             keys[path] = f"{head}{listing.signature()}|{parent}|{grandparent}"
     return keys
+
+
+def _tree_digest(root: LibraryRoot, walked: WalkResult) -> str:
+    """One digest of a root's walk: every folder met (its path and its signature) in
+    order, and what else its folder keys depend on."""
+    head = f"{ANALYSIS_VERSION}|{root.type}|{root.follow_links}|{len(walked.folders)}"
+    text = "\0".join([head, *(f"{p}\0{f.signature()}" for p, f in walked.folders.items())])
+    return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _stamps_after(
+    roots: Sequence[LibraryRoot],
+    state: _ScanState,
+    summary: ScanSummary,
+    kept: dict[str, RootStamp],
+) -> dict[str, RootStamp]:
+    """The stamps to keep after an ordinary scan: ``kept`` (the other roots'), with each
+    root scanned stamped when the next scan of an unchanged tree would read nothing and
+    change nothing: every folder with media keyed as walked (none failed or left unread)
+    and holding items, nothing unreadable, every item available, the scan not stopped."""
+    stamps = dict(kept)
+    for root in roots:
+        stamps.pop(root.path, None)
+        if summary.stopped or root.path not in state.walks:
+            continue
+        walked, keys = state.walks[root.path]
+        if walked.unreadable:
+            continue
+        stored = {path: key for path, key in state.folders.items() if _is_under(path, root.path)}
+        if stored != keys:
+            continue
+        counts: dict[str, int] = {}  # items by folder
+        documents = [d for d in state.documents(root.path) if not state.is_taken(d)]
+        if any(document.unavailable() for document in documents):
+            continue
+        for document in documents:
+            for folder, count in document.folders().items():
+                counts[folder] = counts.get(folder, 0) + count
+        taken = state.root_items(root.path)
+        if not all(item.available for item in taken):
+            continue
+        for item in taken:
+            counts[item.folder] = counts.get(item.folder, 0) + 1
+        if keys.keys() <= counts.keys():  # a folder without items is read every scan
+            stamps[root.path] = RootStamp(_tree_digest(root, walked), sum(counts.values()))
+    return stamps
 
 
 def _job_for(
