@@ -11,7 +11,8 @@
 
 A root whose walk is exactly as its last complete scan stamped it (see
 :mod:`kino_tui.core.scanstamps`) is unchanged as a whole: when every root scanned is,
-the catalog is not read at all.
+the catalog is not read at all; when the stamp holds every folder as walked, the
+folders are not even listed, only stat'ed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ from kino_tui.core.catalog import (
 from kino_tui.core.errors import CatalogDamaged
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
 from kino_tui.core.naming import is_audio, is_video
-from kino_tui.core.scanstamps import RootStamp, ScanStamps
+from kino_tui.core.scanstamps import (
+    RootStamp,
+    ScanStamps,
+    quick_folders,
+    quick_unchanged,
+    trusted_devices,
+)
 from kino_tui.core.walker import (
     FolderListing,
     Walking,
@@ -177,12 +184,40 @@ class Scanner:
         started = time.perf_counter()
         stamps = ScanStamps(self.catalog.path, f"{SCHEMA_VERSION}/{ANALYSIS_VERSION}")
         walks: dict[str, WalkResult] = {}
-        with self.catalog.lock(), self._first_walk(roots) as walking:
-            stamped = stamps.read()  # the first root is walked (by a helper) meanwhile
-            unchanged = self._unchanged(roots, stamped, walks, on_progress, cancel, walking)
+        with self.catalog.lock():
+            walk_started_ns = time.time_ns()
+            stamped = stamps.read()
+            unchanged = self._quickly_unchanged(roots, stamped, on_progress, cancel)
+            if unchanged is None:
+                unchanged = self._walked_unchanged(
+                    roots, stamps, stamped, walks, walk_started_ns, on_progress, cancel
+                )
             if unchanged is not None:
                 unchanged.seconds = time.perf_counter() - started
                 return unchanged
+            summary, warning, state = self._scan_stamped(
+                roots, stamps, stamped, walks, walk_started_ns, on_progress, cancel
+            )
+        if self.watch is not None and summary.moved:
+            self.watch.follow_moves(state.items)
+        summary.warning = warning
+        summary.errors = len(summary.problems)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _scan_stamped(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamps: ScanStamps,
+        stamped: dict[str, RootStamp],
+        walks: dict[str, WalkResult],
+        walk_started_ns: int,
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> tuple[ScanSummary, str | None, _ScanState]:
+        """The ordinary scan (reusing the ``walks`` made already), then the stamps."""
+        first = [] if walks else roots  # the first root is walked while the catalog is read
+        with self._first_walk(first) as walking:
             with objects_for_life():  # the file's objects are long-lived and hold no cycles
                 packed, warning = self.catalog.read_or_recover()
             try:
@@ -193,52 +228,80 @@ class Scanner:
                 warning = self.catalog.set_aside(error)
                 empty = PackedCatalog.empty(self.catalog.path)
                 summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
-            # other roots' stamps stay true unless the catalog was rebuilt without them
-            kept = {} if warning else stamped
-            stamps.write(_stamps_after(roots, state, summary, kept))
-        if self.watch is not None and summary.moved:
-            self.watch.follow_moves(state.items)
-        summary.warning = warning
-        summary.errors = len(summary.problems)
-        summary.seconds = time.perf_counter() - started
-        return summary
+        # other roots' stamps stay true unless the catalog was rebuilt without them
+        kept = {} if warning else stamped
+        stamps.write(_stamps_after(roots, state, summary, kept, walk_started_ns))
+        return summary, warning, state
 
-    def _unchanged(
+    def _quickly_unchanged(
         self,
         roots: Sequence[LibraryRoot],
         stamped: dict[str, RootStamp],
-        walks: dict[str, WalkResult],
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
-        walking: Walking | None,
+    ) -> ScanSummary | None:
+        """The summary of a scan that changes nothing, when every root's stamp holds its
+        folders and they are as stamped (see :func:`quick_unchanged`); else None."""
+        if not roots or (cancel is not None and cancel.is_set()):
+            return None
+        folders: list[list[Any]] = []
+        for root in roots:
+            stamp = stamped.get(root.path)
+            if stamp is None or stamp.folders is None:
+                return None
+            folders.extend(stamp.folders)
+        if on_progress is not None:
+            on_progress(ScanProgress("walking", 0, 0, roots[0].path))
+        if not quick_unchanged(folders, parallel=self.workers > 1 and _can_fork()):
+            return None
+        if on_progress is not None:
+            on_progress(ScanProgress("walking", len(folders), 0, roots[-1].path))
+        return ScanSummary(unchanged=sum(stamped[root.path].items for root in roots))
+
+    def _walked_unchanged(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamps: ScanStamps,
+        stamped: dict[str, RootStamp],
+        walks: dict[str, WalkResult],
+        walk_started_ns: int,
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
     ) -> ScanSummary | None:
         """The summary of a scan that changes nothing, when every root's walk is as
         stamped (see :mod:`kino_tui.core.scanstamps`); else None, the walks made so far
-        left in ``walks`` for the ordinary scan."""
+        left in ``walks`` for the ordinary scan. A stamp that can now hold its folders
+        is given them."""
         if not roots or any(root.path not in stamped for root in roots):
             return None
         summary = ScanSummary()
-        for number, root in enumerate(roots):
+        restamped = dict(stamped)
+        trusted = trusted_devices()
+        for root in roots:
             if cancel is not None and cancel.is_set():
                 return None  # the ordinary scan says it stopped
             progress = _walk_progress(root, on_progress, cancel)
             try:
                 with objects_for_life():  # the walk makes ~10^5 objects and no cycles
-                    if walking is not None and number == 0:
-                        walked = walking.result(progress)
-                    else:
-                        walked = walk(root.path, progress, self.workers, root.follow_links)
+                    walked = walk(root.path, progress, self.workers, root.follow_links)
             except _Stopped:
                 return None
             walks[root.path] = walked
+            stamp = stamped[root.path]
             if (
                 walked.unreadable
                 or _root_is_offline(walked.folders.get(root.path))
-                or _tree_digest(root, walked) != stamped[root.path].tree
+                or _tree_digest(root, walked) != stamp.tree
             ):
                 return None
-            summary.unchanged += stamped[root.path].items
+            summary.unchanged += stamp.items
             summary.problems.extend(walked.problems)
+            if stamp.folders is None:
+                folders = walked.folders.values()
+                quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
+                restamped[root.path] = RootStamp(stamp.tree, stamp.items, quick)
+        if restamped != stamped:
+            stamps.write(restamped)
         summary.errors = len(summary.problems)
         return summary
 
@@ -556,12 +619,14 @@ def _stamps_after(
     state: _ScanState,
     summary: ScanSummary,
     kept: dict[str, RootStamp],
+    walk_started_ns: int,
 ) -> dict[str, RootStamp]:
     """The stamps to keep after an ordinary scan: ``kept`` (the other roots'), with each
     root scanned stamped when the next scan of an unchanged tree would read nothing and
     change nothing: every folder with media keyed as walked (none failed or left unread)
     and holding items, nothing unreadable, every item available, the scan not stopped."""
     stamps = dict(kept)
+    trusted = trusted_devices()
     for root in roots:
         stamps.pop(root.path, None)
         if summary.stopped or root.path not in state.walks:
@@ -585,7 +650,11 @@ def _stamps_after(
         for item in taken:
             counts[item.folder] = counts.get(item.folder, 0) + 1
         if keys.keys() <= counts.keys():  # a folder without items is read every scan
-            stamps[root.path] = RootStamp(_tree_digest(root, walked), sum(counts.values()))
+            folders = quick_folders(
+                walked.folders.values(), walked.problems, walk_started_ns, trusted
+            )
+            tree = _tree_digest(root, walked)
+            stamps[root.path] = RootStamp(tree, sum(counts.values()), folders)
     return stamps
 
 

@@ -11,6 +11,19 @@ and the catalog is not even read. Anything else (no stamps, a damaged stamps fil
 catalog written since by anyone, another root type, another kino) is the ordinary scan,
 which stamps again.
 
+Quicker still, a stamp can hold what the walk saw of each folder (its device, inode,
+mtime and ctime, and each relevant file's name, size and mtime): then the next scan
+does not list folders at all but stats them and their files (:func:`quick_unchanged`).
+A folder's mtime and ctime change whenever an entry is added to it, removed or renamed,
+so a folder whose times and inode are as stamped holds the same entries; a file changed
+in place is seen by its own size and mtime, as the walk sees it. This holds only where
+folder times are kept faithfully and finely: so such a stamp is made only when every
+folder is on a local file system (:data:`TRUSTED_FILE_SYSTEMS`, not a network share or
+FUSE), none was changed within :data:`RACY_NS` before the walk (two changes within one
+timestamp tick leave the same time), the walk met no symlink (a link's target can
+change without its folder changing) and no problem (which is reported on every scan).
+Anything else is walked as usual.
+
 The file is a cache: it is never required, a damaged one is ignored, and one that cannot
 be written is left out.
 """
@@ -19,24 +32,46 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.errors import DataFileUnwritable
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.storage import dumps, loads
 
+if TYPE_CHECKING:
+    from kino_tui.core.models import Problem
+    from kino_tui.core.walker import FolderListing
+
 #: Bump when what a stamp covers changes: every stamp then counts as missing once.
-STAMPS_VERSION = 1
+STAMPS_VERSION = 2
+#: Local file systems that update a folder's mtime and ctime, in ns, on every change of
+#: its entries.
+TRUSTED_FILE_SYSTEMS = frozenset(
+    {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "zfs", "f2fs", "bcachefs"}
+)
+#: A folder or file changed less than this before the walk that stamps it is not trusted.
+RACY_NS = 2_000_000_000
+#: Below this many stats, a second process costs more than it saves.
+PARALLEL_STATS = 4096
+
+#: A folder as stamped: path, device, inode, mtime and ctime (ns), and its relevant files
+#: as one flat list, [name, size, mtime, name, size, mtime, …] (a third of the objects to
+#: parse of a list per file).
+QuickFolder = list[Any]
 
 
 @dataclass(frozen=True, slots=True)
 class RootStamp:
-    """One root as its last complete scan left it: the walk's digest and the item count."""
+    """One root as its last complete scan left it: the walk's digest, the item count,
+    and (when it can be trusted: see the module) each folder as walked."""
 
     tree: str
     items: int
+    folders: list[QuickFolder] | None = None
 
 
 def catalog_identity(catalog: Path) -> list[int] | None:
@@ -68,8 +103,8 @@ class ScanStamps:
             if raw.get("catalog") != catalog_identity(self.catalog):
                 return {}
             return {
-                root: RootStamp(tree, items)
-                for root, (tree, items) in raw["roots"].items()
+                root: RootStamp(tree, items, folders if type(folders) is list else None)
+                for root, (tree, items, folders) in raw["roots"].items()
                 if type(root) is str and type(tree) is str and type(items) is int
             }
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -86,7 +121,113 @@ class ScanStamps:
         raw = {
             "version": self.version,
             "catalog": identity,
-            "roots": {root: [stamp.tree, stamp.items] for root, stamp in sorted(stamps.items())},
+            "roots": {
+                root: [stamp.tree, stamp.items, stamp.folders]
+                for root, stamp in sorted(stamps.items())
+            },
         }
         with contextlib.suppress(DataFileUnwritable):  # a cache: the next scan reads all
             atomic_write_bytes(self.path, dumps(raw))
+
+
+def trusted_devices() -> set[int]:
+    """The devices (``st_dev``) mounted with a file system of :data:`TRUSTED_FILE_SYSTEMS`
+    (none where /proc/self/mountinfo cannot be read)."""
+    devices: set[int] = set()
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            lines = mounts.readlines()
+    except OSError:
+        return devices
+    for line in lines:
+        fields = line.split(" - ", 1)
+        if len(fields) != 2:
+            continue
+        numbers, kind = fields[0].split(" ")[2:3], fields[1].split(" ", 1)[0]
+        if kind in TRUSTED_FILE_SYSTEMS and numbers:
+            major, _, minor = numbers[0].partition(":")
+            with contextlib.suppress(ValueError):
+                devices.add(os.makedev(int(major), int(minor)))
+    return devices
+
+
+def quick_folders(
+    listings: Iterable[FolderListing],
+    problems: Sequence[Problem],
+    walk_started_ns: int,
+    trusted: set[int],
+) -> list[QuickFolder] | None:
+    """The folders of a walk as a stamp keeps them for :func:`quick_unchanged`, or None
+    when they cannot be trusted (see the module)."""
+    if problems:
+        return None
+    threshold = walk_started_ns - RACY_NS
+    threshold_seconds = threshold / 1e9
+    folders: list[QuickFolder] = []
+    for listing in listings:
+        device, inode, mtime, ctime = listing.status
+        if listing.linked or device not in trusted or max(mtime, ctime) >= threshold:
+            return None
+        listed = listing.listed()
+        if any(raw[2] >= threshold_seconds for raw in listed):
+            return None
+        files = [value for raw in listed for value in raw[:3]]
+        folders.append([listing.path, device, inode, mtime, ctime, files])
+    return folders
+
+
+def quick_unchanged(folders: list[QuickFolder], parallel: bool = False) -> bool:
+    """Whether every folder still has its stamped device, inode, mtime and ctime on a
+    trusted file system, and every file its size and mtime as a regular file. With
+    ``parallel``, a forked process checks half of them."""
+    trusted = trusted_devices()
+    total = sum(1 + len(folder[5]) // 3 for folder in folders)
+    if not parallel or total < PARALLEL_STATS:
+        return _check(folders, trusted)
+    half = count = 0
+    while count * 2 < total:
+        count += 1 + len(folders[half][5]) // 3
+        half += 1
+    pid = os.fork()
+    if pid == 0:  # the helper: its half, its answer in its exit status, no cleanup
+        same = False
+        try:
+            same = _check(folders[half:], trusted)
+        finally:
+            os._exit(0 if same else 1)
+    same = False
+    try:
+        same = _check(folders[:half], trusted)
+    finally:
+        if not same:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    return same and status == 0
+
+
+def _check(folders: list[QuickFolder], trusted: set[int]) -> bool:
+    stat = os.stat
+    try:
+        for path, device, inode, mtime, ctime, files in folders:
+            status = stat(path)
+            if (
+                status.st_mtime_ns != mtime
+                or status.st_ctime_ns != ctime
+                or status.st_ino != inode
+                or status.st_dev != device
+                or device not in trusted
+            ):
+                return False
+            values = iter(files)
+            for name, size, modified in zip(values, values, values, strict=True):
+                status = stat(f"{path}/{name}")
+                if (
+                    status.st_size != size
+                    or status.st_mtime != modified
+                    or status.st_mode & 0o170000 != 0o100000
+                ):
+                    return False
+    except (OSError, ValueError, TypeError):  # gone, unreadable, or a damaged stamp
+        return False
+    return True
