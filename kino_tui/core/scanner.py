@@ -270,8 +270,7 @@ class Scanner:
     ) -> ScanSummary | None:
         """The summary of a scan that changes nothing, when every root's walk is as
         stamped (see :mod:`kino_tui.core.scanstamps`); else None, the walks made so far
-        left in ``walks`` for the ordinary scan. A stamp that can now hold its folders
-        is given them."""
+        left in ``walks`` for the ordinary scan. The stamps get the folders as walked now."""
         if not roots or any(root.path not in stamped for root in roots):
             return None
         summary = ScanSummary()
@@ -296,10 +295,10 @@ class Scanner:
                 return None
             summary.unchanged += stamp.items
             summary.problems.extend(walked.problems)
-            if stamp.folders is None:
-                folders = walked.folders.values()
-                quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
-                restamped[root.path] = RootStamp(stamp.tree, stamp.items, quick)
+            # the folders as walked now (their times may have changed with other files)
+            folders = walked.folders.values()
+            quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
+            restamped[root.path] = RootStamp(stamp.tree, stamp.items, quick)
         if restamped != stamped:
             stamps.write(restamped)
         summary.errors = len(summary.problems)
