@@ -247,7 +247,7 @@ class Scanner:
         folders: list[list[Any]] = []
         for root in roots:
             stamp = stamped.get(root.path)
-            if stamp is None or stamp.folders is None:
+            if stamp is None or stamp.folders is None or stamp.settings != _settings(root):
                 return None
             folders.extend(stamp.folders)
         if on_progress is not None:
@@ -271,7 +271,10 @@ class Scanner:
         """The summary of a scan that changes nothing, when every root's walk is as
         stamped (see :mod:`kino_tui.core.scanstamps`); else None, the walks made so far
         left in ``walks`` for the ordinary scan. The stamps get the folders as walked now."""
-        if not roots or any(root.path not in stamped for root in roots):
+        if not roots or any(
+            root.path not in stamped or stamped[root.path].settings != _settings(root)
+            for root in roots
+        ):
             return None
         summary = ScanSummary()
         restamped = dict(stamped)
@@ -298,7 +301,7 @@ class Scanner:
             # the folders as walked now (their times may have changed with other files)
             folders = walked.folders.values()
             quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
-            restamped[root.path] = RootStamp(stamp.tree, stamp.items, quick)
+            restamped[root.path] = RootStamp(stamp.settings, stamp.tree, stamp.items, quick)
         if restamped != stamped:
             stamps.write(restamped)
         summary.errors = len(summary.problems)
@@ -605,6 +608,11 @@ def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
     return keys
 
 
+def _settings(root: LibraryRoot) -> str:
+    """What a root's stamp depends on besides its folders."""
+    return f"{root.type}|{root.follow_links}"
+
+
 def _tree_digest(root: LibraryRoot, walked: WalkResult) -> str:
     """One digest of a root's walk: every folder met (its path and its signature) in
     order, and what else its folder keys depend on."""
@@ -653,7 +661,7 @@ def _stamps_after(
                 walked.folders.values(), walked.problems, walk_started_ns, trusted
             )
             tree = _tree_digest(root, walked)
-            stamps[root.path] = RootStamp(tree, sum(counts.values()), folders)
+            stamps[root.path] = RootStamp(_settings(root), tree, sum(counts.values()), folders)
     return stamps
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kino_tui.core.walker import FolderListing
 
 #: Bump when what a stamp covers changes: every stamp then counts as missing once.
-STAMPS_VERSION = 2
+STAMPS_VERSION = 3
 #: Local file systems that update a folder's mtime and ctime, in ns, on every change of
 #: its entries.
 TRUSTED_FILE_SYSTEMS = frozenset(
@@ -66,9 +66,11 @@ QuickFolder = list[Any]
 
 @dataclass(frozen=True, slots=True)
 class RootStamp:
-    """One root as its last complete scan left it: the walk's digest, the item count,
-    and (when it can be trusted: see the module) each folder as walked."""
+    """One root as its last complete scan left it: its settings as scanned (type, links
+    followed), the walk's digest, the item count, and (when it can be trusted: see the
+    module) each folder as walked."""
 
+    settings: str
     tree: str
     items: int
     folders: list[QuickFolder] | None = None
@@ -103,9 +105,9 @@ class ScanStamps:
             if raw.get("catalog") != catalog_identity(self.catalog):
                 return {}
             return {
-                root: RootStamp(tree, items, folders if type(folders) is list else None)
-                for root, (tree, items, folders) in raw["roots"].items()
-                if type(root) is str and type(tree) is str and type(items) is int
+                root: RootStamp(settings, tree, items, folders if type(folders) is list else None)
+                for root, (settings, tree, items, folders) in raw["roots"].items()
+                if type(settings) is str and type(tree) is str and type(items) is int
             }
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}
@@ -122,7 +124,7 @@ class ScanStamps:
             "version": self.version,
             "catalog": identity,
             "roots": {
-                root: [stamp.tree, stamp.items, stamp.folders]
+                root: [stamp.settings, stamp.tree, stamp.items, stamp.folders]
                 for root, stamp in sorted(stamps.items())
             },
         }

@@ -290,6 +290,19 @@ def test_a_folder_changed_by_other_files_is_stamped_again(
     assert spies.listed == [] and spies.catalog_reads == 1
 
 
+def test_a_root_given_another_type_is_read_again(
+    build_library: LibraryBuilder, catalog_path: Path, not_racy: None
+) -> None:
+    root = build_library(LIBRARY)
+    scan(root, catalog_path)
+    assert _raw_stamps(catalog_path)[str(root)].folders is not None
+    catalog = Catalog(catalog_path)
+    watch = WatchStore(catalog_path.with_name("watch.json"))
+    summary = Scanner(catalog, watch).scan([LibraryRoot(str(root), "movies")])
+    assert summary.files_read == ITEMS  # every folder read again, as movies this time
+    assert _raw_stamps(catalog_path)[str(root)].settings.startswith("movies|")
+
+
 def test_a_catalog_written_since_the_stamp_is_read(
     build_library: LibraryBuilder, catalog_path: Path, spies: Spies, not_racy: None
 ) -> None:
@@ -329,7 +342,7 @@ def test_damaged_folder_records_only_fail_the_quick_check(
     scan(root, catalog_path)
     stamps_file = catalog_path.with_name("catalog.stamps.json")
     raw = orjson.loads(stamps_file.read_bytes())
-    raw["roots"][str(root)][2][1][5] = ["a name", "not a size"]  # not as kino writes it
+    raw["roots"][str(root)][3][1][5] = ["a name", "not a size"]  # not as kino writes it
     stamps_file.write_bytes(orjson.dumps(raw))
     spies.catalog_reads = 0
     assert counts(scan(root, catalog_path)) == (0, 0, 0, 0, ITEMS)
