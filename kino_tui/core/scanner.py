@@ -35,8 +35,9 @@ from kino_tui.core.catalog import (
     objects_for_life,
 )
 from kino_tui.core.errors import CatalogDamaged
+from kino_tui.core.forking import can_fork as _can_fork
+from kino_tui.core.forking import end_with_parent
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
-from kino_tui.core.naming import is_audio, is_video
 from kino_tui.core.scanstamps import (
     RootStamp,
     ScanStamps,
@@ -44,22 +45,15 @@ from kino_tui.core.scanstamps import (
     quick_unchanged,
     trusted_devices,
 )
-from kino_tui.core.walker import (
-    FolderListing,
-    Walking,
-    WalkResult,
-    _can_fork,
-    blake2b,
-    end_with_parent,
-    walk,
-)
 from kino_tui.core.watchstate import WatchStore, now_iso
 
-if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
+if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading,
+    # and the walker when a folder is listed (not by a rescan that only stats them)
     import multiprocessing.process
     from multiprocessing.connection import Connection
 
     from kino_tui.core.analysis import FolderJob, FolderResult
+    from kino_tui.core.walker import FolderListing, Walking, WalkResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
 ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
@@ -87,11 +81,11 @@ def _parent(path: str) -> str:
 #: A root's walk, its folder keys, its unpacked items by folder, those not yet seen by
 #: path, and the folders to read.
 _Plan = tuple[
-    WalkResult,
+    "WalkResult",
     dict[str, str],
     dict[str, list[MediaItem]],
     dict[str, MediaItem],
-    list[FolderListing],
+    list["FolderListing"],
 ]
 
 
@@ -283,6 +277,8 @@ class Scanner:
             if cancel is not None and cancel.is_set():
                 return None  # the ordinary scan says it stopped
             progress = _walk_progress(root, on_progress, cancel)
+            from kino_tui.core.walker import walk
+
             try:
                 with objects_for_life():  # the walk makes ~10^5 objects and no cycles
                     walked = walk(root.path, progress, self.workers, root.follow_links)
@@ -309,6 +305,8 @@ class Scanner:
 
     def _first_walk(self, roots: Sequence[LibraryRoot]) -> Walking | contextlib.nullcontext[None]:
         if roots and self.workers > 1:
+            from kino_tui.core.walker import Walking
+
             return Walking(roots[0].path, self.workers, roots[0].follow_links)
         return contextlib.nullcontext()
 
@@ -436,6 +434,8 @@ class Scanner:
             if walking is not None:  # started before the catalog was read
                 walked = walking.result(progress)
             else:
+                from kino_tui.core.walker import walk
+
                 walked = walk(root.path, progress, self.workers, root.follow_links)
         if _root_is_offline(walked.folders.get(root.path)):
             reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
@@ -616,6 +616,8 @@ def _settings(root: LibraryRoot) -> str:
 def _tree_digest(root: LibraryRoot, walked: WalkResult) -> str:
     """One digest of a root's walk: every folder met (its path and its signature) in
     order, and what else its folder keys depend on."""
+    from kino_tui.core.walker import blake2b
+
     head = f"{ANALYSIS_VERSION}|{root.type}|{root.follow_links}|{len(walked.folders)}"
     text = "\0".join([head, *(f"{p}\0{f.signature()}" for p, f in walked.folders.items())])
     return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
@@ -717,6 +719,8 @@ def _link_extras(items: Iterable[MediaItem]) -> None:
 
 
 def _files_to_read(job: FolderJob) -> int:
+    from kino_tui.core.naming import is_audio, is_video
+
     return sum(1 for entry in job.files if is_video(entry.name) or is_audio(entry.name))
 
 

@@ -14,11 +14,11 @@ import fcntl
 import marshal
 import os
 import signal
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.forking import can_fork as _can_fork
+from kino_tui.core.forking import end_with_parent
 from kino_tui.core.models import Problem
 from kino_tui.core.naming import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 from kino_tui.core.sidecars import IMAGE_EXTENSIONS, SUBTITLE_CODECS
@@ -756,21 +756,3 @@ def _walk_tasks(
         _walk_subtrees([top.tasks[task]], visited, met, on_folder, strict=True)
         done[task] = met
     return done
-
-
-def end_with_parent(parent: int) -> None:
-    """Make this (child) process die when ``parent`` does, however it ends: the kernel's
-    parent-death signal on Linux. Exits at once when the parent is already gone."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
-    if os.getppid() != parent:  # it died before that took effect
-        os._exit(1)
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with no other thread running (one could hold a lock the
-    helper needs) and is cheap only on Linux."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
