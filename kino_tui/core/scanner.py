@@ -238,18 +238,19 @@ class Scanner:
         folders and they are as stamped (see :func:`quick_unchanged`); else None."""
         if not roots or (cancel is not None and cancel.is_set()):
             return None
-        folders: list[list[Any]] = []
+        stamps: list[RootStamp] = []
         for root in roots:
             stamp = stamped.get(root.path)
             if stamp is None or stamp.folders is None or stamp.settings != _settings(root):
                 return None
-            folders.extend(stamp.folders)
+            stamps.append(stamp)
         if on_progress is not None:
             on_progress(ScanProgress("walking", 0, 0, roots[0].path))
-        if not quick_unchanged(folders, parallel=self.workers > 1 and _can_fork()):
+        if not quick_unchanged(stamps, parallel=self.workers > 1 and _can_fork()):
             return None
         if on_progress is not None:
-            on_progress(ScanProgress("walking", len(folders), 0, roots[-1].path))
+            checked = sum(sum(stamp.stats) for stamp in stamps)
+            on_progress(ScanProgress("walking", checked, 0, roots[-1].path))
         return ScanSummary(unchanged=sum(stamped[root.path].items for root in roots))
 
     def _walked_unchanged(
@@ -297,7 +298,8 @@ class Scanner:
             # the folders as walked now (their times may have changed with other files)
             folders = walked.folders.values()
             quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
-            restamped[root.path] = RootStamp(stamp.settings, stamp.tree, stamp.items, quick)
+            stats, texts = quick or ((0, 0), None)
+            restamped[root.path] = RootStamp(stamp.settings, stamp.tree, stamp.items, stats, texts)
         if restamped != stamped:
             stamps.write(restamped)
         summary.errors = len(summary.problems)
@@ -659,11 +661,12 @@ def _stamps_after(
         for item in taken:
             counts[item.folder] = counts.get(item.folder, 0) + 1
         if keys.keys() <= counts.keys():  # a folder without items is read every scan
-            folders = quick_folders(
+            quick = quick_folders(
                 walked.folders.values(), walked.problems, walk_started_ns, trusted
             )
-            tree = _tree_digest(root, walked)
-            stamps[root.path] = RootStamp(_settings(root), tree, sum(counts.values()), folders)
+            stats, texts = quick or ((0, 0), None)
+            tree, items = _tree_digest(root, walked), sum(counts.values())
+            stamps[root.path] = RootStamp(_settings(root), tree, items, stats, texts)
     return stamps
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kino_tui.core.walker import FolderListing
 
 #: Bump when what a stamp covers changes: every stamp then counts as missing once.
-STAMPS_VERSION = 3
+STAMPS_VERSION = 4
 #: Local file systems that update a folder's mtime and ctime, in ns, on every change of
 #: its entries.
 TRUSTED_FILE_SYSTEMS = frozenset(
@@ -67,13 +67,17 @@ QuickFolder = list[Any]
 @dataclass(frozen=True, slots=True)
 class RootStamp:
     """One root as its last complete scan left it: its settings as scanned (type, links
-    followed), the walk's digest, the item count, and (when it can be trusted: see the
-    module) each folder as walked."""
+    followed), the walk's digest, the item count, and (when they can be trusted: see the
+    module) its folders as walked: two JSON texts of about as many stats each, and how
+    many stats checking each takes (a text that takes another number is not kino's). Each process of :func:`quick_unchanged`
+    parses only its own text: parsing is shared, and the big parsed lists are never
+    shared (a forked process touching them would copy their memory page by page)."""
 
     settings: str
     tree: str
     items: int
-    folders: list[QuickFolder] | None = None
+    stats: tuple[int, int] = (0, 0)
+    folders: list[str] | None = None
 
 
 def catalog_identity(catalog: Path) -> list[int] | None:
@@ -105,9 +109,18 @@ class ScanStamps:
             if raw.get("catalog") != catalog_identity(self.catalog):
                 return {}
             return {
-                root: RootStamp(settings, tree, items, folders if type(folders) is list else None)
-                for root, (settings, tree, items, folders) in raw["roots"].items()
-                if type(settings) is str and type(tree) is str and type(items) is int
+                root: RootStamp(
+                    settings,
+                    tree,
+                    items,
+                    (stats[0], stats[1]) if _are_texts(folders) else (0, 0),
+                    folders if _are_texts(folders) else None,
+                )
+                for root, (settings, tree, items, stats, folders) in raw["roots"].items()
+                if type(settings) is str
+                and type(tree) is str
+                and type(items) is int
+                and _are_counts(stats)
             }
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}
@@ -124,12 +137,20 @@ class ScanStamps:
             "version": self.version,
             "catalog": identity,
             "roots": {
-                root: [stamp.settings, stamp.tree, stamp.items, stamp.folders]
+                root: [stamp.settings, stamp.tree, stamp.items, list(stamp.stats), stamp.folders]
                 for root, stamp in sorted(stamps.items())
             },
         }
         with contextlib.suppress(DataFileUnwritable):  # a cache: the next scan reads all
             atomic_write_bytes(self.path, dumps(raw))
+
+
+def _are_texts(folders: Any) -> bool:
+    return type(folders) is list and len(folders) == 2 and all(type(f) is str for f in folders)
+
+
+def _are_counts(stats: Any) -> bool:
+    return type(stats) is list and len(stats) == 2 and all(type(n) is int for n in stats)
 
 
 def trusted_devices() -> set[int]:
@@ -158,9 +179,10 @@ def quick_folders(
     problems: Sequence[Problem],
     walk_started_ns: int,
     trusted: set[int],
-) -> list[QuickFolder] | None:
-    """The folders of a walk as a stamp keeps them for :func:`quick_unchanged`, or None
-    when they cannot be trusted (see the module)."""
+) -> tuple[tuple[int, int], list[str]] | None:
+    """The folders of a walk as a stamp keeps them for :func:`quick_unchanged` (how many
+    stats each text takes, and the two texts), or None when they cannot be trusted (see
+    the module)."""
     if problems:
         return None
     threshold = walk_started_ns - RACY_NS
@@ -175,31 +197,36 @@ def quick_folders(
             return None
         files = [value for raw in listed for value in raw[:3]]
         folders.append([listing.path, device, inode, mtime, ctime, files])
-    return folders
-
-
-def quick_unchanged(folders: list[QuickFolder], parallel: bool = False) -> bool:
-    """Whether every folder still has its stamped device, inode, mtime and ctime on a
-    trusted file system, and every file its size and mtime as a regular file. With
-    ``parallel``, a forked process checks half of them."""
-    trusted = trusted_devices()
     total = sum(1 + len(folder[5]) // 3 for folder in folders)
-    if not parallel or total < PARALLEL_STATS:
-        return _check(folders, trusted)
     half = count = 0
     while count * 2 < total:
         count += 1 + len(folders[half][5]) // 3
         half += 1
+    texts = [dumps(part).decode("utf-8") for part in (folders[:half], folders[half:])]
+    return (count, total - count), texts
+
+
+def quick_unchanged(stamps: Sequence[RootStamp], parallel: bool = False) -> bool:
+    """Whether every folder of these stamps still has its device, inode, mtime and ctime
+    on a trusted file system, and every file its size and mtime as a regular file. With
+    ``parallel`` (and enough to check), a forked process checks the second text of each."""
+    trusted = trusted_devices()
+    first = [(s.folders[0], s.stats[0]) for s in stamps if s.folders is not None]
+    second = [(s.folders[1], s.stats[1]) for s in stamps if s.folders is not None]
+    if len(first) < len(stamps):
+        return False
+    if not parallel or sum(sum(stamp.stats) for stamp in stamps) < PARALLEL_STATS:
+        return _check(first + second, trusted)
     pid = os.fork()
     if pid == 0:  # the helper: its half, its answer in its exit status, no cleanup
         same = False
         try:
-            same = _check(folders[half:], trusted)
+            same = _check(second, trusted)
         finally:
             os._exit(0 if same else 1)
     same = False
     try:
-        same = _check(folders[:half], trusted)
+        same = _check(first, trusted)
     finally:
         if not same:
             with contextlib.suppress(OSError):
@@ -208,7 +235,20 @@ def quick_unchanged(folders: list[QuickFolder], parallel: bool = False) -> bool:
     return same and status == 0
 
 
-def _check(folders: list[QuickFolder], trusted: set[int]) -> bool:
+def _check(texts: list[tuple[str, int]], trusted: set[int]) -> bool:
+    """Whether the folders of these texts are as stamped, each text taking as many stats
+    as it should."""
+    for text, stats in texts:
+        try:
+            folders = loads(text)
+        except ValueError:
+            return False
+        if type(folders) is not list or not _same(folders, stats, trusted):
+            return False
+    return True
+
+
+def _same(folders: list[QuickFolder], stats: int, trusted: set[int]) -> bool:
     stat = os.stat
     try:
         for path, device, inode, mtime, ctime, files in folders:
@@ -230,6 +270,7 @@ def _check(folders: list[QuickFolder], trusted: set[int]) -> bool:
                     or status.st_mode & 0o170000 != 0o100000
                 ):
                     return False
-    except (OSError, ValueError, TypeError):  # gone, unreadable, or a damaged stamp
+            stats -= 1 + len(files) // 3
+    except (OSError, ValueError, TypeError, AttributeError):  # gone, unreadable, damaged
         return False
-    return True
+    return stats == 0

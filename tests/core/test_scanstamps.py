@@ -203,22 +203,24 @@ def test_the_check_in_two_processes_sees_a_change_in_either_half(
     checks: list[tuple[bool, bool]] = []  # (in two processes, unchanged)
     real = scanner_module.quick_unchanged
 
-    def quick_unchanged(folders: list, parallel: bool = False) -> bool:  # type: ignore[type-arg]
-        same = real(folders, parallel)
+    def quick_unchanged(stamps: list, parallel: bool = False) -> bool:  # type: ignore[type-arg]
+        same = real(stamps, parallel)
         checks.append((parallel, same))
         return same
 
     monkeypatch.setattr(scanner_module, "quick_unchanged", quick_unchanged)
     root = build_library(LIBRARY)
     scan(root, catalog_path, workers=2)
-    folders = _raw_stamps(catalog_path)[str(root)].folders
-    assert folders is not None
+    texts = _raw_stamps(catalog_path)[str(root)].folders
+    assert texts is not None
+    first, second = (orjson.loads(text) for text in texts)  # each process's share
+    assert first and second
     spies.catalog_reads = 0
     assert scan(root, catalog_path, workers=2).unchanged == ITEMS
     assert checks == [(True, True)] and spies.catalog_reads == 0
-    # a file of the first or the last folder with media grows by a byte
-    with_files = [folder for folder in folders if folder[5]]
-    path, files = (with_files[0] if where == "first half" else with_files[-1])[::5]
+    # a file of a folder in the first or the second share grows by a byte
+    share = first if where == "first half" else second
+    path, files = next(folder for folder in share if folder[5])[::5]
     with open(os.path.join(path, files[0]), "ab") as handle:
         handle.write(b"\0")
     checks.clear()
@@ -335,15 +337,19 @@ def test_a_damaged_stamps_file_is_ignored_and_rewritten(
     assert _raw_stamps(catalog_path)[str(root)].items == ITEMS
 
 
+@pytest.mark.parametrize(
+    "text", ["not json", "{}", "[]", '[["/", 1, 2, 3, 4, ["a name", "not a size"]]]', "[[1]]"]
+)
 def test_damaged_folder_records_only_fail_the_quick_check(
-    build_library: LibraryBuilder, catalog_path: Path, spies: Spies, not_racy: None
+    build_library: LibraryBuilder, catalog_path: Path, spies: Spies, not_racy: None, text: str
 ) -> None:
     root = build_library(LIBRARY)
     scan(root, catalog_path)
     stamps_file = catalog_path.with_name("catalog.stamps.json")
     raw = orjson.loads(stamps_file.read_bytes())
-    raw["roots"][str(root)][3][1][5] = ["a name", "not a size"]  # not as kino writes it
+    raw["roots"][str(root)][4][1] = text  # not as kino writes it
     stamps_file.write_bytes(orjson.dumps(raw))
     spies.catalog_reads = 0
     assert counts(scan(root, catalog_path)) == (0, 0, 0, 0, ITEMS)
     assert spies.catalog_reads == 0  # the walk's digest still matched
+    assert _raw_stamps(catalog_path)[str(root)].folders != raw["roots"][str(root)][4]
