@@ -60,11 +60,12 @@ def timed_with_cpu(command: list[str], env: dict[str, str]) -> tuple[float, floa
 
 
 def without_folders(stamps_file: Path) -> None:
-    """Take the folders out of every root's stamp: the next rescan walks the tree."""
-    raw = json.loads(stamps_file.read_bytes())
+    """Take the folders out of every root's stamp (the file's first line; the folders
+    follow it): the next rescan walks the tree."""
+    raw = json.loads(stamps_file.read_bytes().partition(b"\n")[0])
     for stamp in raw["roots"].values():
-        stamp[2] = None
-    stamps_file.write_text(json.dumps(raw))
+        stamp[4] = None
+    stamps_file.write_text(json.dumps(raw) + "\n")
 
 
 def median_of(runs: int, action: Callable[[], float]) -> float:
@@ -112,7 +113,7 @@ def main() -> None:
         print(f"building {args.files} files in {root} …", file=sys.stderr)
         files = build(root, args.files)
         catalog = workdir / "data" / "kino" / "catalog.json"
-        stamps_file = catalog.with_name("catalog.stamps.json")
+        stamps_file = catalog.with_name("catalog.stamps")
         catalog.unlink(missing_ok=True)
         stamps_file.unlink(missing_ok=True)
         first_seconds, output = timed([*kino, "scan", "--json", str(root)], env)

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kino_tui.core.walker import FolderListing
 
 #: Bump when what a stamp covers changes: every stamp then counts as missing once.
-STAMPS_VERSION = 4
+STAMPS_VERSION = 5
 #: Local file systems that update a folder's mtime and ctime, in ns, on every change of
 #: its entries.
 TRUSTED_FILE_SYSTEMS = frozenset(
@@ -69,7 +69,9 @@ class RootStamp:
     """One root as its last complete scan left it: its settings as scanned (type, links
     followed), the walk's digest, the item count, and (when they can be trusted: see the
     module) its folders as walked: two JSON texts of about as many stats each, and how
-    many stats checking each takes (a text that takes another number is not kino's). Each process of :func:`quick_unchanged`
+    many stats checking each takes (a text that takes another number is not kino's).
+    The file holds one line of JSON (the stamps, and where each text is in the rest)
+    and then the texts: reading it parses only that line. Each process of :func:`quick_unchanged`
     parses only its own text: parsing is shared, and the big parsed lists are never
     shared (a forked process touching them would copy their memory page by page)."""
 
@@ -77,7 +79,7 @@ class RootStamp:
     tree: str
     items: int
     stats: tuple[int, int] = (0, 0)
-    folders: list[str] | None = None
+    folders: list[bytes] | None = None
 
 
 def catalog_identity(catalog: Path) -> list[int] | None:
@@ -91,11 +93,11 @@ def catalog_identity(catalog: Path) -> list[int] | None:
 
 
 class ScanStamps:
-    """The stamps file beside a catalog file (``catalog.json`` → ``catalog.stamps.json``)."""
+    """The stamps file beside a catalog file (``catalog.json`` → ``catalog.stamps``)."""
 
     def __init__(self, catalog: Path, version: str) -> None:
         self.catalog = catalog
-        self.path = catalog.with_name(catalog.stem + ".stamps.json")
+        self.path = catalog.with_name(catalog.stem + ".stamps")
         #: What else a stamp depends on (the catalog's schema, the analysis rules).
         self.version = f"{STAMPS_VERSION}/{version}"
 
@@ -103,25 +105,19 @@ class ScanStamps:
         """The stamps by root path; none when the file is missing or damaged, was written
         by another kino, or the catalog file has been written since."""
         try:
-            raw: Any = loads(self.path.read_bytes())
+            header, _, body = self.path.read_bytes().partition(b"\n")
+            raw: Any = loads(header)
             if raw.get("version") != self.version:
                 return {}
             if raw.get("catalog") != catalog_identity(self.catalog):
                 return {}
-            return {
-                root: RootStamp(
-                    settings,
-                    tree,
-                    items,
-                    (stats[0], stats[1]) if _are_texts(folders) else (0, 0),
-                    folders if _are_texts(folders) else None,
-                )
-                for root, (settings, tree, items, stats, folders) in raw["roots"].items()
-                if type(settings) is str
-                and type(tree) is str
-                and type(items) is int
-                and _are_counts(stats)
-            }
+            stamps = {}
+            for root, (settings, tree, items, stats, spans) in raw["roots"].items():
+                if type(settings) is str and type(tree) is str and type(items) is int:
+                    folders = _texts(body, spans) if _are_counts(stats) else None
+                    counts = (stats[0], stats[1]) if folders else (0, 0)
+                    stamps[root] = RootStamp(settings, tree, items, counts, folders)
+            return stamps
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}
 
@@ -133,20 +129,31 @@ class ScanStamps:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
             return
-        raw = {
-            "version": self.version,
-            "catalog": identity,
-            "roots": {
-                root: [stamp.settings, stamp.tree, stamp.items, list(stamp.stats), stamp.folders]
-                for root, stamp in sorted(stamps.items())
-            },
-        }
+        body = bytearray()
+        roots: dict[str, list[Any]] = {}
+        for root, stamp in sorted(stamps.items()):
+            spans = None
+            if stamp.folders is not None:
+                spans = []
+                for text in stamp.folders:
+                    spans.append([len(body), len(body) + len(text)])
+                    body += text
+            roots[root] = [stamp.settings, stamp.tree, stamp.items, list(stamp.stats), spans]
+        header = dumps({"version": self.version, "catalog": identity, "roots": roots})
         with contextlib.suppress(DataFileUnwritable):  # a cache: the next scan reads all
-            atomic_write_bytes(self.path, dumps(raw))
+            atomic_write_bytes(self.path, header + b"\n" + bytes(body))
 
 
-def _are_texts(folders: Any) -> bool:
-    return type(folders) is list and len(folders) == 2 and all(type(f) is str for f in folders)
+def _texts(body: bytes, spans: Any) -> list[bytes] | None:
+    """The two texts at these spans of the body, or None."""
+    if type(spans) is not list or len(spans) != 2:
+        return None
+    texts = []
+    for span in spans:
+        if not _are_counts(span) or not 0 <= span[0] <= span[1] <= len(body):
+            return None
+        texts.append(body[span[0] : span[1]])
+    return texts
 
 
 def _are_counts(stats: Any) -> bool:
@@ -179,7 +186,7 @@ def quick_folders(
     problems: Sequence[Problem],
     walk_started_ns: int,
     trusted: set[int],
-) -> tuple[tuple[int, int], list[str]] | None:
+) -> tuple[tuple[int, int], list[bytes]] | None:
     """The folders of a walk as a stamp keeps them for :func:`quick_unchanged` (how many
     stats each text takes, and the two texts), or None when they cannot be trusted (see
     the module)."""
@@ -202,7 +209,7 @@ def quick_folders(
     while count * 2 < total:
         count += 1 + len(folders[half][5]) // 3
         half += 1
-    texts = [dumps(part).decode("utf-8") for part in (folders[:half], folders[half:])]
+    texts = [dumps(part) for part in (folders[:half], folders[half:])]
     return (count, total - count), texts
 
 
@@ -235,7 +242,7 @@ def quick_unchanged(stamps: Sequence[RootStamp], parallel: bool = False) -> bool
     return same and status == 0
 
 
-def _check(texts: list[tuple[str, int]], trusted: set[int]) -> bool:
+def _check(texts: list[tuple[bytes, int]], trusted: set[int]) -> bool:
     """Whether the folders of these texts are as stamped, each text taking as many stats
     as it should."""
     for text, stats in texts:

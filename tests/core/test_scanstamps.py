@@ -3,6 +3,7 @@ never misses a change (real folders, real media, a real catalog file)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -14,9 +15,9 @@ import pytest
 from kino_tui.core import scanner as scanner_module
 from kino_tui.core import scanstamps
 from kino_tui.core import walker as walker_module
-from kino_tui.core.catalog import Catalog
+from kino_tui.core.catalog import SCHEMA_VERSION, Catalog
 from kino_tui.core.models import LibraryRoot, ScanSummary
-from kino_tui.core.scanner import Scanner
+from kino_tui.core.scanner import ANALYSIS_VERSION, Scanner
 from kino_tui.core.watchstate import WatchStore
 from tests.conftest import LibraryBuilder
 
@@ -78,13 +79,13 @@ def scan(root: Path, catalog_path: Path, workers: int = 1, **root_options: objec
     return Scanner(catalog, watch, workers=workers).scan([library])
 
 
+def stamps_file(catalog_path: Path) -> scanstamps.ScanStamps:
+    return scanstamps.ScanStamps(catalog_path, f"{SCHEMA_VERSION}/{ANALYSIS_VERSION}")
+
+
 def _raw_stamps(catalog_path: Path) -> dict[str, scanstamps.RootStamp]:
     """The stamps as stored (none without a file)."""
-    stamps_file = catalog_path.with_name("catalog.stamps.json")
-    if not stamps_file.exists():
-        return {}
-    raw = orjson.loads(stamps_file.read_bytes())
-    return {root: scanstamps.RootStamp(*value) for root, value in raw["roots"].items()}
+    return stamps_file(catalog_path).read()
 
 
 def counts(summary: ScanSummary) -> tuple[int, int, int, int, int]:
@@ -323,15 +324,19 @@ def test_a_catalog_written_since_the_stamp_is_read(
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"{not json", b'{"version": 1}', b"[]", b'{"version": "%s", "catalog": null}'],
+    [b"", b"{not json", b'{"version": 1}', b"[]", b'{"version": "%s", "catalog": null}', None],
 )
 def test_a_damaged_stamps_file_is_ignored_and_rewritten(
-    build_library: LibraryBuilder, catalog_path: Path, not_racy: None, content: bytes
+    build_library: LibraryBuilder, catalog_path: Path, not_racy: None, content: bytes | None
 ) -> None:
     root = build_library(LIBRARY)
     scan(root, catalog_path)
-    stamps_file = catalog_path.with_name("catalog.stamps.json")
-    stamps_file.write_bytes(content)
+    path = catalog_path.with_name("catalog.stamps")
+    if content is None:  # cut short: the texts' places are past its end
+        content = path.read_bytes()[:-100]
+        path.write_bytes(content)
+        assert _raw_stamps(catalog_path)[str(root)].folders is None
+    path.write_bytes(content)
     summary = scan(root, catalog_path)
     assert counts(summary) == (0, 0, 0, 0, ITEMS) and summary.warning is None
     assert _raw_stamps(catalog_path)[str(root)].items == ITEMS
@@ -345,11 +350,13 @@ def test_damaged_folder_records_only_fail_the_quick_check(
 ) -> None:
     root = build_library(LIBRARY)
     scan(root, catalog_path)
-    stamps_file = catalog_path.with_name("catalog.stamps.json")
-    raw = orjson.loads(stamps_file.read_bytes())
-    raw["roots"][str(root)][4][1] = text  # not as kino writes it
-    stamps_file.write_bytes(orjson.dumps(raw))
+    stamps = stamps_file(catalog_path)
+    stamp = stamps.read()[str(root)]
+    assert stamp.folders is not None
+    damaged = [stamp.folders[0], text.encode()]  # not as kino writes it
+    stamps.write({str(root): dataclasses.replace(stamp, folders=damaged)})
+    assert _raw_stamps(catalog_path)[str(root)].folders == damaged
     spies.catalog_reads = 0
     assert counts(scan(root, catalog_path)) == (0, 0, 0, 0, ITEMS)
     assert spies.catalog_reads == 0  # the walk's digest still matched
-    assert _raw_stamps(catalog_path)[str(root)].folders != raw["roots"][str(root)][4]
+    assert _raw_stamps(catalog_path)[str(root)].folders == stamp.folders  # stamped again
