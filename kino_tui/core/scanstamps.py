@@ -79,7 +79,7 @@ class RootStamp:
     tree: str
     items: int
     stats: tuple[int, int] = (0, 0)
-    folders: list[bytes] | None = None
+    folders: Sequence[bytes | memoryview] | None = None
 
 
 def catalog_identity(catalog: Path) -> list[int] | None:
@@ -105,7 +105,9 @@ class ScanStamps:
         """The stamps by root path; none when the file is missing or damaged, was written
         by another kino, or the catalog file has been written since."""
         try:
-            header, _, body = self.path.read_bytes().partition(b"\n")
+            data = self.path.read_bytes()
+            end = data.find(b"\n")
+            header, body = data[:end], memoryview(data)[end + 1 :]  # the texts: not copied
             raw: Any = loads(header)
             if raw.get("version") != self.version:
                 return {}
@@ -144,7 +146,7 @@ class ScanStamps:
             atomic_write_bytes(self.path, header + b"\n" + bytes(body))
 
 
-def _texts(body: bytes, spans: Any) -> list[bytes] | None:
+def _texts(body: memoryview, spans: Any) -> list[memoryview] | None:
     """The two texts at these spans of the body, or None."""
     if type(spans) is not list or len(spans) != 2:
         return None
@@ -242,12 +244,12 @@ def quick_unchanged(stamps: Sequence[RootStamp], parallel: bool = False) -> bool
     return same and status == 0
 
 
-def _check(texts: list[tuple[bytes, int]], trusted: set[int]) -> bool:
+def _check(texts: list[tuple[bytes | memoryview, int]], trusted: set[int]) -> bool:
     """Whether the folders of these texts are as stamped, each text taking as many stats
     as it should."""
     for text, stats in texts:
         try:
-            folders = loads(text)
+            folders = loads(bytes(text))
         except ValueError:
             return False
         if type(folders) is not list or not _same(folders, stats, trusted):
