@@ -282,7 +282,8 @@ def test_a_data_folder_kino_cannot_write_is_one_line(
     assert (status, out) == (2, "")
     assert err == [f"kino: cannot write {paths.catalog_file}: {hint(paths.data_dir)}"]
     assert kino_as_nobody("history") == (0, "nothing played yet\n", [])
-    assert sorted(p.name for p in paths.data_dir.iterdir()) == ["catalog.json", "catalog.json.lock"]
+    written = sorted(p.name for p in paths.data_dir.iterdir())
+    assert written == ["catalog.json", "catalog.json.lock", "catalog.stamps"]  # as set up
 
 
 def test_a_damaged_catalog_kino_cannot_move_is_read_as_empty(
