@@ -282,9 +282,11 @@ def test_a_data_folder_kino_cannot_write_is_one_line(
     assert (status, out) == (2, "")
     assert err == [f"kino: cannot write {paths.catalog_file}: {hint(paths.data_dir)}"]
     assert kino_as_nobody("history") == (0, "nothing played yet\n", [])
-    assert sorted(p.name for p in paths.data_dir.iterdir()) == [
+    written = sorted(p.name for p in paths.data_dir.iterdir())
+    assert written == [  # as set up
         "catalog.json",
         "catalog.json.lock",
+        "catalog.stamps",
         "scans.json",  # the first scan's record (by the owner)
     ]
 

@@ -8,6 +8,11 @@
 3. Items no longer found are removed only where the scan could see they are gone;
    a new file with the same inode, or the same size and content fingerprint,
    is the old item moved and keeps its id (and so its watch progress).
+
+A root whose walk is exactly as its last complete scan stamped it (see
+:mod:`kino_tui.core.scanstamps`) is unchanged as a whole: when every root scanned is,
+the catalog is not read at all; when the stamp holds every folder as walked, the
+folders are not even listed, only stat'ed.
 """
 
 from __future__ import annotations
@@ -22,28 +27,33 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from kino_tui.core.catalog import Catalog, PackedCatalog, PackedDocument, objects_for_life
-from kino_tui.core.errors import CatalogDamaged
-from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
-from kino_tui.core.naming import is_audio, is_video
-from kino_tui.core.walker import (
-    FolderListing,
-    Walking,
-    WalkResult,
-    _can_fork,
-    _walk_subtrees,
-    end_with_parent,
-    walk,
+from kino_tui.core.catalog import (
+    SCHEMA_VERSION,
+    Catalog,
+    PackedCatalog,
+    PackedDocument,
+    objects_for_life,
 )
-from kino_tui.core.walker import _list_folder as _list_one
-from kino_tui.core.walker import _result as _walk_result
+from kino_tui.core.errors import CatalogDamaged
+from kino_tui.core.forking import can_fork as _can_fork
+from kino_tui.core.forking import end_with_parent
+from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
+from kino_tui.core.scanstamps import (
+    RootStamp,
+    ScanStamps,
+    quick_folders,
+    quick_unchanged,
+    trusted_devices,
+)
 from kino_tui.core.watchstate import WatchStore, now_iso
 
-if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading
+if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs reading,
+    # and the walker when a folder is listed (not by a rescan that only stats them)
     import multiprocessing.process
     from multiprocessing.connection import Connection
 
     from kino_tui.core.analysis import FolderJob, FolderResult
+    from kino_tui.core.walker import FolderListing, Walking, WalkResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
 ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
@@ -71,11 +81,11 @@ def _parent(path: str) -> str:
 #: A root's walk, its folder keys, its unpacked items by folder, those not yet seen by
 #: path, and the folders to read.
 _Plan = tuple[
-    WalkResult,
+    "WalkResult",
     dict[str, str],
     dict[str, list[MediaItem]],
     dict[str, MediaItem],
-    list[FolderListing],
+    list["FolderListing"],
 ]
 
 
@@ -116,6 +126,8 @@ class _ScanState:
         self.items: dict[str, MediaItem] = {}
         self.taken: list[PackedDocument] = []
         self._taken_ids: set[int] = set()
+        #: Each root's walk and folder keys, by root path (offline roots have none).
+        self.walks: dict[str, tuple[WalkResult, dict[str, str]]] = {}
 
     def take(self, document: PackedDocument) -> None:
         if id(document) not in self._taken_ids:
@@ -172,24 +184,25 @@ class Scanner:
         each root keeps its items and keys untouched. A root none of them is in is not
         scanned; a folder that is gone stands for its nearest existing parent."""
         started = time.perf_counter()
-        every_root = roots
-        if folders is not None:
-            self._only = scan_limits(roots, folders)
-            roots = [root for root in roots if root.path in self._only]
-        else:
-            self._only = {}
-        first = self._first_walk(roots) if folders is None else contextlib.nullcontext()
-        with self.catalog.lock(), first as walking:
-            # the first root is walked (by a helper process) while the catalog is read
-            with objects_for_life():  # the file's objects are long-lived and hold no cycles
-                packed, warning = self.catalog.read_or_recover()
-            try:
-                summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking)
-            except CatalogDamaged as error:  # rows that could not be unpacked
-                warning = self.catalog.set_aside(error)
-                empty = PackedCatalog.empty(self.catalog.path)
-                self._only, roots = {}, every_root  # rebuilt: every folder of every root
-                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None)
+        if folders is not None:  # what a file watcher saw change: no stamps, no shortcuts
+            return self._scan_folders(roots, folders, on_progress, cancel, started)
+        self._only = {}
+        stamps = ScanStamps(self.catalog.path, f"{SCHEMA_VERSION}/{ANALYSIS_VERSION}")
+        walks: dict[str, WalkResult] = {}
+        with self.catalog.lock():
+            walk_started_ns = time.time_ns()
+            stamped = stamps.read()
+            unchanged = self._quickly_unchanged(roots, stamped, on_progress, cancel)
+            if unchanged is None:
+                unchanged = self._walked_unchanged(
+                    roots, stamps, stamped, walks, walk_started_ns, on_progress, cancel
+                )
+            if unchanged is not None:
+                unchanged.seconds = time.perf_counter() - started
+                return unchanged
+            summary, warning, state = self._scan_stamped(
+                roots, stamps, stamped, walks, walk_started_ns, on_progress, cancel
+            )
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning
@@ -197,8 +210,147 @@ class Scanner:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _scan_folders(
+        self,
+        roots: Sequence[LibraryRoot],
+        folders: Sequence[str],
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+        started: float,
+    ) -> ScanSummary:
+        """A scan limited to ``folders`` (see :meth:`scan`). It writes the catalog only
+        when something changed, and a catalog written since they were stamped voids
+        every root's stamps, so they never vouch for what this scan changed."""
+        every_root = roots
+        self._only = scan_limits(roots, folders)
+        roots = [root for root in roots if root.path in self._only]
+        with self.catalog.lock():
+            with objects_for_life():  # the file's objects are long-lived and hold no cycles
+                packed, warning = self.catalog.read_or_recover()
+            try:
+                summary, state = self._scan_catalog(packed, roots, on_progress, cancel, None, {})
+            except CatalogDamaged as error:  # rows that could not be unpacked
+                warning = self.catalog.set_aside(error)
+                empty = PackedCatalog.empty(self.catalog.path)
+                self._only, roots = {}, every_root  # rebuilt: every folder of every root
+                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
+        if self.watch is not None and summary.moved:
+            self.watch.follow_moves(state.items)
+        summary.warning = warning
+        summary.errors = len(summary.problems)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _scan_stamped(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamps: ScanStamps,
+        stamped: dict[str, RootStamp],
+        walks: dict[str, WalkResult],
+        walk_started_ns: int,
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> tuple[ScanSummary, str | None, _ScanState]:
+        """The ordinary scan (reusing the ``walks`` made already), then the stamps."""
+        first = [] if walks else roots  # the first root is walked while the catalog is read
+        with self._first_walk(first) as walking:
+            with objects_for_life():  # the file's objects are long-lived and hold no cycles
+                packed, warning = self.catalog.read_or_recover()
+            try:
+                summary, state = self._scan_catalog(
+                    packed, roots, on_progress, cancel, walking, walks
+                )
+            except CatalogDamaged as error:  # rows that could not be unpacked
+                warning = self.catalog.set_aside(error)
+                empty = PackedCatalog.empty(self.catalog.path)
+                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
+        # other roots' stamps stay true unless the catalog was rebuilt without them
+        kept = {} if warning else stamped
+        stamps.write(_stamps_after(roots, state, summary, kept, walk_started_ns))
+        return summary, warning, state
+
+    def _quickly_unchanged(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamped: dict[str, RootStamp],
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> ScanSummary | None:
+        """The summary of a scan that changes nothing, when every root's stamp holds its
+        folders and they are as stamped (see :func:`quick_unchanged`); else None."""
+        if not roots or (cancel is not None and cancel.is_set()):
+            return None
+        stamps: list[RootStamp] = []
+        for root in roots:
+            stamp = stamped.get(root.path)
+            if stamp is None or stamp.folders is None or stamp.settings != _settings(root):
+                return None
+            stamps.append(stamp)
+        if on_progress is not None:
+            on_progress(ScanProgress("walking", 0, 0, roots[0].path))
+        if not quick_unchanged(stamps, parallel=self.workers > 1 and _can_fork()):
+            return None
+        if on_progress is not None:
+            checked = sum(sum(stamp.stats) for stamp in stamps)
+            on_progress(ScanProgress("walking", checked, 0, roots[-1].path))
+        return ScanSummary(unchanged=sum(stamped[root.path].items for root in roots))
+
+    def _walked_unchanged(
+        self,
+        roots: Sequence[LibraryRoot],
+        stamps: ScanStamps,
+        stamped: dict[str, RootStamp],
+        walks: dict[str, WalkResult],
+        walk_started_ns: int,
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+    ) -> ScanSummary | None:
+        """The summary of a scan that changes nothing, when every root's walk is as
+        stamped (see :mod:`kino_tui.core.scanstamps`); else None, the walks made so far
+        left in ``walks`` for the ordinary scan. The stamps get the folders as walked now."""
+        if not roots or any(
+            root.path not in stamped or stamped[root.path].settings != _settings(root)
+            for root in roots
+        ):
+            return None
+        summary = ScanSummary()
+        restamped = dict(stamped)
+        trusted = trusted_devices()
+        for root in roots:
+            if cancel is not None and cancel.is_set():
+                return None  # the ordinary scan says it stopped
+            progress = _walk_progress(root, on_progress, cancel)
+            from kino_tui.core.walker import walk
+
+            try:
+                with objects_for_life():  # the walk makes ~10^5 objects and no cycles
+                    walked = walk(root.path, progress, self.workers, root.follow_links)
+            except _Stopped:
+                return None
+            walks[root.path] = walked
+            stamp = stamped[root.path]
+            if (
+                walked.unreadable
+                or _root_is_offline(walked.folders.get(root.path))
+                or _tree_digest(root, walked) != stamp.tree
+            ):
+                return None
+            summary.unchanged += stamp.items
+            summary.problems.extend(walked.problems)
+            # the folders as walked now (their times may have changed with other files)
+            folders = walked.folders.values()
+            quick = quick_folders(folders, walked.problems, walk_started_ns, trusted)
+            stats, texts = quick or ((0, 0), None)
+            restamped[root.path] = RootStamp(stamp.settings, stamp.tree, stamp.items, stats, texts)
+        if restamped != stamped:
+            stamps.write(restamped)
+        summary.errors = len(summary.problems)
+        return summary
+
     def _first_walk(self, roots: Sequence[LibraryRoot]) -> Walking | contextlib.nullcontext[None]:
         if roots and self.workers > 1:
+            from kino_tui.core.walker import Walking
+
             return Walking(roots[0].path, self.workers, roots[0].follow_links)
         return contextlib.nullcontext()
 
@@ -209,6 +361,7 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walks: dict[str, WalkResult],
     ) -> tuple[ScanSummary, _ScanState]:
         state = _ScanState(packed)
         summary = ScanSummary()
@@ -218,7 +371,13 @@ class Scanner:
                 break
             try:
                 self._scan_root(
-                    root, state, summary, on_progress, cancel, walking if number == 0 else None
+                    root,
+                    state,
+                    summary,
+                    on_progress,
+                    cancel,
+                    walking if number == 0 else None,
+                    walks.get(root.path),
                 )
             except _Stopped:
                 summary.stopped = True
@@ -241,9 +400,10 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walked: WalkResult | None,
     ) -> None:
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
-            plan = self._plan_root(root, state, summary, on_progress, cancel, walking)
+            plan = self._plan_root(root, state, summary, on_progress, cancel, walking, walked)
         if plan is None:
             return
         walked, keys, by_folder, not_seen, to_read = plan
@@ -307,9 +467,11 @@ class Scanner:
         on_progress: Callable[[ScanProgress], None] | None,
         cancel: threading.Event | None,
         walking: Walking | None,
+        walked: WalkResult | None,
     ) -> _Plan | None:
-        """Walk a root and sort its folders: unchanged ones keep their items (left packed
-        when they can be), the others are to be read. None when the root is offline."""
+        """Walk a root (unless ``walked`` already) and sort its folders: unchanged ones
+        keep their items (left packed when they can be), the others are to be read. None
+        when the root is offline."""
         documents = state.documents(root.path)
         for document in documents:
             if not document.indexed:  # written before the index: packed again with it
@@ -318,10 +480,13 @@ class Scanner:
         tops = self._only.get(root.path)
         if tops is not None and os.path.isdir(root.path):
             return self._plan_part(root, tops, state, summary, progress)
-        if walking is not None:  # started before the catalog was read
-            walked = walking.result(progress)
-        else:
-            walked = walk(root.path, progress, self.workers, root.follow_links)
+        if walked is None:
+            if walking is not None:  # started before the catalog was read
+                walked = walking.result(progress)
+            else:
+                from kino_tui.core.walker import walk
+
+                walked = walk(root.path, progress, self.workers, root.follow_links)
         if _root_is_offline(walked.folders.get(root.path)):
             reason = "is empty" if root.path in walked.folders else "cannot be read or is missing"
             summary.problems.append(
@@ -357,6 +522,7 @@ class Scanner:
             by_folder.setdefault(item.folder, []).append(item)
 
         keys = _folder_keys(root, walked)
+        state.walks[root.path] = (walked, keys)
         unchanged: set[str] = set()
         to_read: list[FolderListing] = []
         stored = state.folders
@@ -545,6 +711,9 @@ def _walk_below(root: LibraryRoot, tops: list[str]) -> WalkResult:
     """The walk of a limited scan: every folder under ``tops``, as the root's whole walk
     would list them (names below the root, the sidecar signatures above), plus the
     listings of the two folders above each top (their names, for the analysis)."""
+    from kino_tui.core.walker import _result as _walk_result
+    from kino_tui.core.walker import _walk_subtrees
+
     within = None if root.follow_links else os.path.realpath(root.path)
     met: list[Any] = []
     above: dict[str, FolderListing] = {}
@@ -576,6 +745,8 @@ def _relative(root: LibraryRoot, folder: str) -> tuple[str, ...]:
 
 def _list_above(root: LibraryRoot, folder: str, within: str | None) -> FolderListing | None:
     try:
+        from kino_tui.core.walker import _list_folder as _list_one
+
         listed = _list_one((folder, _relative(root, folder), "", "", within), set())
     except OSError:
         return None
@@ -598,6 +769,66 @@ def _folder_keys(root: LibraryRoot, walked: WalkResult) -> dict[str, str]:
             parent, grandparent = listing.sidecars_above()
             keys[path] = f"{head}{listing.signature()}|{parent}|{grandparent}"
     return keys
+
+
+def _settings(root: LibraryRoot) -> str:
+    """What a root's stamp depends on besides its folders."""
+    return f"{root.type}|{root.follow_links}"
+
+
+def _tree_digest(root: LibraryRoot, walked: WalkResult) -> str:
+    """One digest of a root's walk: every folder met (its path and its signature) in
+    order, and what else its folder keys depend on."""
+    from kino_tui.core.walker import blake2b
+
+    head = f"{ANALYSIS_VERSION}|{root.type}|{root.follow_links}|{len(walked.folders)}"
+    text = "\0".join([head, *(f"{p}\0{f.signature()}" for p, f in walked.folders.items())])
+    return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _stamps_after(
+    roots: Sequence[LibraryRoot],
+    state: _ScanState,
+    summary: ScanSummary,
+    kept: dict[str, RootStamp],
+    walk_started_ns: int,
+) -> dict[str, RootStamp]:
+    """The stamps to keep after an ordinary scan: ``kept`` (the other roots'), with each
+    root scanned stamped when the next scan of an unchanged tree would read nothing and
+    change nothing: every folder with media keyed as walked (none failed or left unread)
+    and holding items, nothing unreadable, every item available, the scan not stopped."""
+    stamps = dict(kept)
+    trusted = trusted_devices()
+    for root in roots:
+        stamps.pop(root.path, None)
+        if summary.stopped or root.path not in state.walks:
+            continue
+        walked, keys = state.walks[root.path]
+        if walked.unreadable:
+            continue
+        stored = {path: key for path, key in state.folders.items() if _is_under(path, root.path)}
+        if stored != keys:
+            continue
+        counts: dict[str, int] = {}  # items by folder
+        documents = [d for d in state.documents(root.path) if not state.is_taken(d)]
+        if any(document.unavailable() for document in documents):
+            continue
+        for document in documents:
+            for folder, count in document.folders().items():
+                counts[folder] = counts.get(folder, 0) + count
+        taken = state.root_items(root.path)
+        if not all(item.available for item in taken):
+            continue
+        for item in taken:
+            counts[item.folder] = counts.get(item.folder, 0) + 1
+        if keys.keys() <= counts.keys():  # a folder without items is read every scan
+            quick = quick_folders(
+                walked.folders.values(), walked.problems, walk_started_ns, trusted
+            )
+            stats, texts = quick or ((0, 0), None)
+            tree, items = _tree_digest(root, walked), sum(counts.values())
+            stamps[root.path] = RootStamp(_settings(root), tree, items, stats, texts)
+    return stamps
 
 
 def _job_for(
@@ -652,6 +883,8 @@ def _link_extras(items: Iterable[MediaItem]) -> None:
 
 
 def _files_to_read(job: FolderJob) -> int:
+    from kino_tui.core.naming import is_audio, is_video
+
     return sum(1 for entry in job.files if is_video(entry.name) or is_audio(entry.name))
 
 

@@ -14,11 +14,11 @@ import fcntl
 import marshal
 import os
 import signal
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.forking import can_fork as _can_fork
+from kino_tui.core.forking import end_with_parent
 from kino_tui.core.models import Problem
 from kino_tui.core.naming import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 from kino_tui.core.sidecars import IMAGE_EXTENSIONS, SUBTITLE_CODECS
@@ -64,12 +64,14 @@ def is_skipped_folder(name: str) -> bool:
 
 class FolderListing:
     """One folder as listed: its relevant files (by name), how many entries it had at all,
-    and its signatures."""
+    its signatures, its own identity and times (:attr:`status`: device, inode, mtime and
+    ctime in ns), and whether a relevant file or a subfolder followed is a symlink."""
 
     __slots__ = (
         "_above",
         "_entries",
         "_files",
+        "_listed",
         "_media",
         "_problems",
         "_sidecars",
@@ -77,7 +79,9 @@ class FolderListing:
         "_within",
         "entry_count",
         "folders",
+        "linked",
         "path",
+        "status",
     )
 
     def __init__(
@@ -92,6 +96,9 @@ class FolderListing:
         problems: list[tuple[str, str]] | None = None,
         above: tuple[str, str] = ("", ""),
         within: str | None = None,
+        status: tuple[int, int, int, int] = (0, 0, 0, 0),
+        linked: bool = False,
+        listed: list[RawFile] | None = None,
     ) -> None:
         self.path = path
         self.folders = folders  # the path below the root, one name a level
@@ -103,13 +110,17 @@ class FolderListing:
         self._problems = problems  # files that could not be stat'ed: (path, message)
         self._above = above
         self._within = within
+        self.status = status
+        self.linked = linked
+        self._listed = files if listed is None else listed
         self._entries: list[FileEntry] | None = None
 
     @property
     def files(self) -> list[FileEntry]:
         """The relevant files in name order, as the analysis takes them. A folder listed
-        by the walk's helper process is listed again for them here (the helper sends no
-        files: only the few folders to read need them); raises OSError when that fails."""
+        by the walk's helper process is listed again for them here (only the few folders
+        to read need them: one unreadable since the walk is seen as such); raises OSError
+        when that fails."""
         if self._entries is None:
             from kino_tui.core.analysis import FileEntry
 
@@ -119,6 +130,11 @@ class FolderListing:
     def names(self) -> tuple[str, ...]:
         """The relevant files' names (see :attr:`files`)."""
         return tuple(raw[0] for raw in self._raw_files())
+
+    def listed(self) -> list[RawFile]:
+        """The relevant files as the walk listed them: (name, size, mtime, inode, device),
+        by name."""
+        return self._listed or []
 
     def _raw_files(self) -> list[RawFile]:
         if self._files is None:
@@ -145,7 +161,7 @@ class FolderListing:
         return self._above
 
     def _as_tuple(self) -> tuple[Any, ...]:
-        """What the helper sends (no files: see :attr:`files`)."""
+        """What the helper sends (the files apart: see :attr:`files`)."""
         return (
             self.path,
             self.folders,
@@ -157,6 +173,9 @@ class FolderListing:
             self._problems,
             self._above,
             self._within,
+            self.status,
+            self.linked,
+            self._listed,
         )
 
 
@@ -201,7 +220,7 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
     if identity in visited:
         return None
     visited.add(identity)
-    entry_count, files, sidecars, subfolders, problems, media = _read_folder(path, within)
+    entry_count, files, sidecars, subfolders, problems, media, linked = _read_folder(path, within)
     files.sort()  # names are unique: by name
     if sidecars:
         sidecars.sort()
@@ -216,6 +235,8 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
         problems,
         (parent_sidecars, grandparent_sidecars),
         within,
+        (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns),
+        linked,
     )
     subfolders.sort()
     return listing, subfolders
@@ -223,12 +244,12 @@ def _list_folder(place: _Place, visited: set[Identity]) -> tuple[FolderListing, 
 
 def _read_folder(
     path: str, within: str | None = None
-) -> tuple[int, list[RawFile], list[RawFile], list[str], list[tuple[str, str]] | None, bool]:
+) -> tuple[int, list[RawFile], list[RawFile], list[str], list[tuple[str, str]] | None, bool, bool]:
     """One folder's entry count, relevant files and the sidecars among them (stat'ed,
     in no order), subfolders, files that could not be stat'ed or were skipped (path,
-    message), and whether it has media. Only regular files count; with ``within`` (a
-    real path), a symlink that leads outside it is skipped too. Raises OSError when the
-    folder cannot be read."""
+    message), whether it has media, and whether a relevant file or a subfolder kept is a
+    symlink. Only regular files count; with ``within`` (a real path), a symlink that leads
+    outside it is skipped too. Raises OSError when the folder cannot be read."""
     with os.scandir(path) as iterator:
         entries = list(iterator)
     files: list[RawFile] = []
@@ -236,7 +257,7 @@ def _read_folder(
     subfolders: list[str] = []
     problems: list[tuple[str, str]] | None = None
     relevant, sidecar, media_kinds = RELEVANT_EXTENSIONS, SIDECAR_EXTENSIONS, MEDIA_EXTENSIONS
-    media = False
+    media = linked = False
     for entry in entries:
         name = entry.name
         try:
@@ -245,8 +266,9 @@ def _read_folder(
             continue
         if is_folder:  # is_skipped_folder, inline (a call per folder costs)
             if name[0] != "." and name.lower() not in SKIPPED_FOLDERS:
-                if within is not None and entry.is_symlink():
-                    outside = _outside(f"{path}/{name}", within)
+                if entry.is_symlink():
+                    linked = True
+                    outside = None if within is None else _outside(f"{path}/{name}", within)
                     if outside is not None:
                         problems = problems or []
                         problems.append((f"{path}/{name}", outside))
@@ -259,8 +281,9 @@ def _read_folder(
         kind = name[dot + 1 :].lower()
         if kind not in relevant:
             continue
-        if within is not None and entry.is_symlink():
-            outside = _outside(f"{path}/{name}", within)
+        if entry.is_symlink():
+            linked = True
+            outside = None if within is None else _outside(f"{path}/{name}", within)
             if outside is not None:
                 problems = problems or []
                 problems.append((f"{path}/{name}", outside))
@@ -282,7 +305,7 @@ def _read_folder(
             sidecars.append(raw)
         if kind in media_kinds:
             media = True
-    return len(entries), files, sidecars, subfolders, problems, media
+    return len(entries), files, sidecars, subfolders, problems, media, linked
 
 
 def _outside(link: str, within: str) -> str | None:
@@ -494,7 +517,7 @@ def _sent(met: list[_Met]) -> list[Any]:
 
 
 def _received(sent: list[Any]) -> list[_Met]:
-    return [FolderListing(*one) if len(one) == 10 else one for one in sent]
+    return [FolderListing(*one) if len(one) == 13 else one for one in sent]
 
 
 class _Helper:
@@ -734,21 +757,3 @@ def _walk_tasks(
         _walk_subtrees([top.tasks[task]], visited, met, on_folder, strict=True)
         done[task] = met
     return done
-
-
-def end_with_parent(parent: int) -> None:
-    """Make this (child) process die when ``parent`` does, however it ends: the kernel's
-    parent-death signal on Linux. Exits at once when the parent is already gone."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
-    if os.getppid() != parent:  # it died before that took effect
-        os._exit(1)
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with no other thread running (one could hold a lock the
-    helper needs) and is cheap only on Linux."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1

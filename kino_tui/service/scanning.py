@@ -1,4 +1,5 @@
-"""Scanning: which roots, with progress and cancel; the scanner reads the catalog once."""
+"""Scanning: which roots, with progress and cancel; the scanner reads the catalog once (not at
+all when nothing changed: see core/scanstamps.py)."""
 
 from __future__ import annotations
 

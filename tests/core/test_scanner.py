@@ -641,7 +641,17 @@ def walk_layout(root: Path, folders: int = 72) -> None:
 
 def comparable_walk(result: WalkResult) -> tuple:
     listings = [
-        (path, one.folders, one.files, one.entry_count, one.signature(), one.sidecar_signature())
+        (
+            path,
+            one.folders,
+            one.files,
+            one.entry_count,
+            one.signature(),
+            one.sidecar_signature(),
+            one.status,
+            one.linked,
+            one.listed(),
+        )
         for path, one in result.folders.items()
     ]
     return listings, sorted(result.unreadable), result.problems
@@ -948,6 +958,10 @@ def test_shared_walk_keeps_links_inside_the_root(tmp_path: Path, helpers: list[b
     followed = walk(str(root), workers=2, follow_links=True)
     assert str(root / "Artist 1/Album 7/elsewhere") in followed.folders
     assert "03 - Far.flac" in followed.folders[str(root / "Artist 1/Album 7")].names()
+    # a folder with a link is marked, whoever listed it (a scan stamp never trusts it)
+    linked = {path for path, one in together.folders.items() if one.linked}
+    assert linked == {str(root / f"Artist {n % 6}/Album {n}") for n in (7, 40, 71)}
+    assert {p for p, one in followed.folders.items() if one.linked} == linked
 
 
 def test_a_reader_process_that_dies_costs_only_its_batch(

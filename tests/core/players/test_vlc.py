@@ -156,8 +156,16 @@ def test_vlc_stop_resume_and_watched(vlc_library: tuple[KinoPaths, MediaItem]) -
         running = Running(session)
         wait_until(lambda: (session.state.position or 0) > 0, "VLC to report a time")
         assert (session.state.position or 0) >= 199, "VLC did not resume at the saved point"
-        assert session.seek(385)
-        wait_until(lambda: library.watch.get(item.id).watched, "the watched mark")
+
+        def seeked() -> bool:
+            # a seek sent while VLC still applies :start-time can be undone by it (seen on
+            # a loaded machine): send it again until the position is past it
+            if (session.state.position or 0) < 380:
+                assert session.seek(385)
+                time.sleep(0.3)
+            return library.watch.get(item.id).watched
+
+        wait_until(seeked, "the watched mark")
         assert session.quit()
         assert running.wait().error is None
 
