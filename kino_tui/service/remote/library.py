@@ -1,0 +1,279 @@
+"""``RemoteLibrary``: the box's library, with the same interface as a local :class:`Library`.
+
+The front ends (``kino --remote HOST ls|play|…`` and the TUI) are given this object and
+use it as they use a local library. The catalog, watch progress and history are the
+box's, asked for over the connection; the settings (player, resume question, keys) are
+this machine's. A play streams each file from the box (``stream.py``) to this machine's
+player, and the playback session records progress through :class:`RemoteWatchStore`,
+so the box keeps the one true watch state with the same save rules as a local play.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from kino_tui.config import Settings, load_settings
+from kino_tui.core.catalog import CatalogData
+from kino_tui.core.errors import KinoError
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.playback import PlaybackSession
+from kino_tui.core.watchstate import WatchStore
+from kino_tui.paths import KinoPaths
+from kino_tui.service import loading, playing
+from kino_tui.service.library import Library, Opening, PlayPlan
+from kino_tui.service.remote import protocol
+from kino_tui.service.remote.connection import Connection
+from kino_tui.service.remote.pending import PendingStore
+from kino_tui.service.remote.protocol import RemoteError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
+    from kino_tui.core.players import PlayerState
+    from kino_tui.service.roots import RootStatus
+
+
+class LinkDropped(RemoteError):
+    """The connection died during a play; the position waits on this machine."""
+
+
+class RemoteWatchStore(WatchStore):
+    """The box's watch store, over the connection. A progress save or history line that
+    cannot reach the box is kept in the pending file and delivered on the next connection."""
+
+    def __init__(self, connection: Connection, pending: PendingStore) -> None:
+        self.connection = connection
+        self.pending = pending
+        self.path = pending.path  # for messages only: the box's file is the box's
+        self.warnings = []
+
+    def recover(self, progress: bool = True) -> list[str]:
+        return list(self.connection.call("warnings"))
+
+    def signature(self) -> tuple[int, int, int] | None:
+        return None
+
+    def all(self) -> dict[str, Progress]:
+        answer = self.connection.call("progress")
+        return {key: protocol.progress_from_wire(value) for key, value in answer.items()}
+
+    def get(self, item_id: str) -> Progress:
+        return protocol.progress_from_wire(self.connection.call("progress", id=item_id))
+
+    def save(self, item: MediaItem, progress: Progress) -> None:
+        try:
+            self.connection.call(
+                "save_progress", id=item.id, progress=protocol.progress_to_wire(progress)
+            )
+        except RemoteError as error:
+            self.pending.keep_progress(item.id, progress)
+            raise LinkDropped(
+                f"{error}: the position is kept on this machine and given to the box "
+                "on the next connection"
+            ) from None
+
+    def set_watched_many(self, items: list[MediaItem], watched: bool) -> dict[str, Progress]:
+        answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
+        return {key: protocol.progress_from_wire(value) for key, value in answer.items()}
+
+    def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
+        try:
+            self.connection.call("add_history", id=item.id, record=record)
+        except RemoteError:
+            self.pending.keep_history(item.id, record)
+            raise
+
+    def history(self) -> list[dict[str, Any]]:
+        return list(self.connection.call("history"))
+
+    def follow_moves(self, items: dict[str, MediaItem]) -> None:
+        return None  # the box's scans do this
+
+
+class RemotePlaybackSession(PlaybackSession):
+    """A session whose files are stream URLs: only the player is checked here (the box
+    checks the files as it serves them)."""
+
+    def check(self) -> None:
+        import shutil
+
+        program = self.player.options.command[0]
+        if shutil.which(program) is None:
+            raise self._not_found(program)
+        self.player.check_can_run()
+
+
+class RemoteLibrary(Library):
+    """The box's library over ssh (see the module's docstring)."""
+
+    def __init__(
+        self,
+        paths: KinoPaths,
+        host: str,
+        settings: Settings | None = None,
+        remote_command: Sequence[str] | None = None,
+    ) -> None:
+        self.paths = paths
+        self.settings = settings if settings is not None else load_settings(paths.config_file)
+        self.host = host
+        remote = self.settings.remote
+        self.connection = Connection(host, remote.ssh, remote_command or remote.command).open()
+        self.pending = PendingStore(paths.data_dir, host)
+        self.watch = RemoteWatchStore(self.connection, self.pending)
+        self._stream: tuple[str, int] | None = None  # (token, local port)
+        self._stream_lock = threading.Lock()
+        self.delivered = self.deliver_pending()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def deliver_pending(self) -> int:
+        """Give the box what a dropped link kept here; how many positions went."""
+        waiting = self.pending.waiting()
+        for item_id, progress in waiting["progress"].items():
+            self.connection.call("save_progress", id=item_id, progress=progress)
+        for line in waiting["history"]:
+            if isinstance(line, dict):
+                self.connection.call("add_history", id=line.get("id"), record=line.get("record"))
+        if waiting["progress"] or waiting["history"]:
+            self.pending.clear()
+        return len(waiting["progress"])
+
+    # -- opening the library -----------------------------------------------------------
+    def load(self) -> tuple[CatalogData, list[str]]:
+        answer = self.connection.call("items")
+        items = [MediaItem.from_dict(data) for data in answer["items"]]
+        return CatalogData({item.id: item for item in items}), list(answer["warnings"])
+
+    def load_view(self) -> tuple[LibraryView, list[str]]:
+        data, warnings = self.load()
+        view = self.view(data)
+        view.section(view.first_section())
+        return view, warnings
+
+    def load_opening(self) -> Opening:
+        view, warnings = self.load_view()
+        return Opening(view, warnings, None)
+
+    def load_rest(self, opening: Opening) -> tuple[LibraryView, list[str]]:
+        return opening.view, []
+
+    def load_in_background(self) -> Future[Opening]:
+        return loading.load_in_background(self)
+
+    def progress_since(
+        self, signature: tuple[int, int, int] | None
+    ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
+        answer = self.connection.call(
+            "progress_since", signature=list(signature) if signature else None
+        )
+        if answer is None:
+            return None
+        progress = {k: protocol.progress_from_wire(v) for k, v in answer["progress"].items()}
+        first, second, third = answer["signature"]
+        return (int(first), int(second), int(third)), progress
+
+    def poster_bytes(self, item: MediaItem, field: str = "poster") -> bytes:
+        """An artwork file of the box's item (``poster``, ``show_poster``, ``fanart``, ``thumb``)."""
+        return base64.b64decode(self.connection.call("poster", id=item.id, field=field))
+
+    # -- library folders and scans are the box's ---------------------------------------
+    def _on_the_box(self, what: str) -> KinoError:
+        return KinoError(f"{what} happens on the box: run `ssh {self.host} kino {what}` there")
+
+    def roots(self) -> list[RootStatus]:
+        raise self._on_the_box("roots")
+
+    def add_roots(
+        self,
+        folders: Sequence[str],
+        root_type: RootType | None = None,
+        *,
+        interactive: bool = False,
+    ) -> list[LibraryRoot]:
+        raise self._on_the_box("add")
+
+    def remove_root(self, folder: str) -> tuple[str, int]:
+        raise self._on_the_box("remove")
+
+    def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot:
+        raise self._on_the_box("add")
+
+    def scan(
+        self,
+        chosen: Sequence[LibraryRoot] | None = None,
+        on_progress: Callable[[ScanProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        raise self._on_the_box("scan")
+
+    def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
+        raise self._on_the_box("scan")
+
+    # -- playing: the box's files, streamed to this machine's player -------------------
+    def check_playable(self, plan: PlayPlan) -> None:
+        self.session(plan).check()
+
+    def stream_url(self, item: MediaItem, index: int = 0, kind: str = "part") -> str:
+        with self._stream_lock:
+            if self._stream is None:
+                answer = self.connection.call("stream")
+                port = self.connection.forward(str(answer["socket"]))
+                self._stream = (str(answer["token"]), port)
+            token, port = self._stream
+        if kind == "part":
+            files = item.parts or [item.path]
+        else:
+            files = [track.path or "" for track in item.subtitles if track.external]
+        name = urllib.parse.quote(files[index].rpartition("/")[2] or "file", safe="")
+        item_id = urllib.parse.quote(item.id, safe="")
+        return f"http://127.0.0.1:{port}/{token}/{kind}/{item_id}/{index}/{name}"
+
+    def streamed(self, item: MediaItem) -> MediaItem:
+        """The item as this machine's player sees it: its files are stream URLs."""
+        urls = [self.stream_url(item, index) for index in range(len(item.parts or [1]))]
+        return replace(
+            item, path=urls[0], parts=urls if item.parts else [], title=item.display_title
+        )
+
+    def session(
+        self,
+        plan: PlayPlan,
+        *,
+        picture_mode: str | None = None,
+        on_update: Callable[[PlayerState], None] | None = None,
+        music_in_background: bool = False,
+    ) -> PlaybackSession:
+        settings = self.settings.playback
+        music = music_in_background and all(item.kind == "track" for item in plan.items)
+        window = music or settings.in_window()
+        if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
+            settings = replace(settings, terminal_vo=f"{picture_mode},tct")
+        first = plan.item
+        subtitles = [
+            f"--sub-file={self.stream_url(first, index, 'sub')}"
+            for index in range(sum(1 for track in first.subtitles if track.external))
+        ]
+        if subtitles and plan.player == "mpv":
+            extra = dict(settings.extra_args)
+            extra["mpv"] = (*extra.get("mpv", ()), *subtitles)
+            settings = replace(settings, extra_args=extra)
+        following = plan.items[1:] if playing.plays_queues(plan.player) else ()
+        return RemotePlaybackSession(
+            self.streamed(first),
+            self.watch,
+            settings,
+            plan.start,
+            player=plan.player,
+            window=window,
+            on_update=on_update if window else None,
+            following=[self.streamed(item) for item in following],
+            audio_only=music,
+        )

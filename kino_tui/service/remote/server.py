@@ -1,0 +1,184 @@
+"""``kino serve --stdio``: the box's :class:`~kino_tui.service.Library` over stdin/stdout.
+
+Started by ``kino --remote`` through ssh, one process per connection. It reads requests
+until its standard input ends (the connection closed, or died), then stops the stream
+endpoint, removes its private directory and exits: nothing stays behind. It opens no
+port: the stream endpoint (``stream.py``) is a Unix socket in a private directory,
+reached only through the ssh connection's own forward.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from kino_tui import __version__
+from kino_tui.core.catalog import CatalogData
+from kino_tui.core.errors import ItemNotFound, KinoError
+from kino_tui.core.models import MediaItem
+from kino_tui.service.library import Library
+from kino_tui.service.remote import protocol
+from kino_tui.service.remote.access import ARTWORK_FIELDS, servable_file
+from kino_tui.service.remote.stream import StreamServer
+
+#: The largest poster the box sends (a poster is a few hundred KiB; this refuses films).
+MAX_POSTER_BYTES = 16 * 1024 * 1024
+
+
+class Server:
+    """Answers one client's requests, one at a time, in the order they come."""
+
+    def __init__(self, library: Library, reader: BinaryIO, writer: BinaryIO) -> None:
+        self.library = library
+        self.reader = reader
+        self.writer = writer
+        self.stream: StreamServer | None = None
+        self._data: CatalogData | None = None
+        self._data_signature: tuple[int, int] | None = None
+        self._data_lock = threading.Lock()
+        self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
+            "items": self._items,
+            "progress": self._progress,
+            "progress_since": self._progress_since,
+            "save_progress": self._save_progress,
+            "mark": self._mark,
+            "add_history": self._add_history,
+            "history": lambda params: self.library.history(),
+            "warnings": lambda params: self.library.take_warnings(),
+            "stream": self._stream,
+            "poster": self._poster,
+        }
+
+    def run(self) -> int:
+        self._send({"kino": "serve", "protocol": protocol.PROTOCOL, "version": __version__})
+        try:
+            while True:
+                line = self.reader.readline(protocol.MAX_LINE)
+                if not line:
+                    return 0  # the connection ended: so does the server
+                if line.strip():
+                    self._send(self._answer(line))
+        except (BrokenPipeError, ConnectionResetError):
+            return 0
+        finally:
+            if self.stream is not None:
+                self.stream.stop()
+
+    def _answer(self, line: bytes) -> dict[str, Any]:
+        try:
+            request = protocol.decode(line)
+        except protocol.ProtocolError as error:
+            return {"id": None, "error": protocol.error_to_wire(error)}
+        number = request.get("id")
+        method = self._methods.get(str(request.get("method")))
+        params = request.get("params") or {}
+        if method is None or not isinstance(params, dict):
+            unknown = protocol.ProtocolError(f"unknown request {request.get('method')!r}")
+            return {"id": number, "error": protocol.error_to_wire(unknown)}
+        try:
+            return {"id": number, "result": method(params)}
+        except (KinoError, OSError, ValueError, TypeError, KeyError) as error:
+            return {"id": number, "error": protocol.error_to_wire(error)}
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self.writer.write(protocol.encode(message))
+        self.writer.flush()
+
+    # -- the catalog, read again only when the file changed ---------------------------
+    def data(self) -> CatalogData:
+        try:
+            stat = self.library.catalog.path.stat()
+            signature: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)
+        except OSError:
+            signature = None
+        with self._data_lock:
+            if self._data is None or signature != self._data_signature:
+                data, _warnings = self.library.load()
+                self._data, self._data_signature = data, signature
+            return self._data
+
+    def item(self, item_id: Any) -> MediaItem:
+        """The box's item with this id (an id is only ever a key, never a path)."""
+        item = self.data().items.get(str(item_id))
+        if item is None:
+            raise ItemNotFound(f"the box's catalog has no item with the id {item_id!r}")
+        return item
+
+    # -- methods ----------------------------------------------------------------------
+    def _items(self, params: dict[str, Any]) -> dict[str, Any]:
+        data, warnings = self.library.load()
+        with self._data_lock:
+            self._data = data
+        return {"items": [item.to_dict() for item in data.items.values()], "warnings": warnings}
+
+    def _progress(self, params: dict[str, Any]) -> Any:
+        if "id" in params:
+            return protocol.progress_to_wire(self.library.watch.get(str(params["id"])))
+        return {key: protocol.progress_to_wire(p) for key, p in self.library.watch.all().items()}
+
+    def _progress_since(self, params: dict[str, Any]) -> Any:
+        given = params.get("signature")
+        signature = tuple(given) if isinstance(given, list) and len(given) == 3 else None
+        changed = self.library.progress_since(signature)
+        if changed is None:
+            return None
+        current, progress = changed
+        return {
+            "signature": list(current),
+            "progress": {key: protocol.progress_to_wire(p) for key, p in progress.items()},
+        }
+
+    def _save_progress(self, params: dict[str, Any]) -> None:
+        progress = protocol.progress_from_wire(params.get("progress"))
+        self.library.watch.save(self.item(params.get("id")), progress)
+
+    def _mark(self, params: dict[str, Any]) -> dict[str, Any]:
+        ids = params.get("ids")
+        if not isinstance(ids, list):
+            raise ValueError("mark needs a list of ids")
+        items = [self.item(item_id) for item_id in ids]
+        marked = self.library.mark_watched(items, bool(params.get("watched")))
+        return {key: protocol.progress_to_wire(p) for key, p in marked.items()}
+
+    def _add_history(self, params: dict[str, Any]) -> None:
+        record = params.get("record")
+        if not isinstance(record, dict):
+            raise ValueError("add_history needs a record object")
+        self.library.watch.add_history(self.item(params.get("id")), record)
+
+    def _stream(self, params: dict[str, Any]) -> dict[str, str]:
+        if self.stream is None:
+            self.stream = StreamServer(self._servable)
+            self.stream.start()
+        return {"socket": self.stream.socket_path, "token": self.stream.token}
+
+    def _servable(self, kind: str, item_id: str, index: int) -> str:
+        return servable_file(self.item(item_id), index, self.library.settings.roots, kind)
+
+    def _poster(self, params: dict[str, Any]) -> str:
+        item = self.item(params.get("id"))
+        field = str(params.get("field"))
+        if field not in ARTWORK_FIELDS:
+            raise ValueError(f"no artwork field {field!r}")
+        path = getattr(item, field)
+        if not path:
+            raise ItemNotFound(f"{item.display_title} has no {field}")
+        with open(path, "rb") as file:
+            data = file.read(MAX_POSTER_BYTES + 1)
+        if len(data) > MAX_POSTER_BYTES:
+            raise ValueError(f"{path} is too large for a poster")
+        return base64.b64encode(data).decode("ascii")
+
+
+def serve_stdio(library: Library) -> int:
+    """Serve on this process's stdin and stdout until stdin ends. Anything else that
+    writes to stdout (a stray print) goes to stderr instead: stdout is the protocol's."""
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    reader = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    with protocol_out, reader:
+        return Server(library, reader, protocol_out).run()

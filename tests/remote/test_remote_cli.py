@@ -1,0 +1,35 @@
+"""``kino --remote HOST …`` against a real box over a real sshd on loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.remote.conftest import Link
+
+
+def box_items(link: Link) -> list[dict]:
+    return json.loads(link.box.run("ls", "--json").stdout)
+
+
+def test_ls_json_lists_the_box_items_with_the_box_ids(box_state: Link) -> None:
+    link = box_state
+    remote = json.loads(link.laptop.run("--remote", "box", "ls", "--json").stdout)
+    local = box_items(link)
+    assert {i["id"] for i in remote} == {i["id"] for i in local}
+    assert len(remote) == 3
+    assert {i["path"] for i in remote} == {i["path"] for i in local}
+    # The laptop really cannot read them: everything came over ssh.
+    probe = link.laptop.popen(["cat", local[0]["path"]], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    _, error = probe.communicate(timeout=30)
+    assert probe.returncode != 0 and "Permission denied" in error
+
+
+def test_serve_leaves_nothing_behind(box_state: Link) -> None:
+    link = box_state
+    link.laptop.run("--remote", "box", "ls")
+    running = subprocess.run(
+        ["ps", "-u", link.box.user.pw_name, "-o", "args="], capture_output=True, text=True
+    ).stdout
+    assert "serve" not in running
