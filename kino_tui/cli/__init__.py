@@ -192,6 +192,12 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
         return status
     finally:
         library.close()
+        kept = len(library.pending.waiting()["progress"])
+        if kept:
+            output.error(
+                f"the connection to {host} was lost: the position of {kept} item(s) is kept "
+                "on this machine and given to the box on the next connection"
+            )
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:

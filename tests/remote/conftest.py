@@ -125,27 +125,33 @@ class Machine:
     def kino(self, *args: str) -> list[str]:
         return [*self.python, "-m", "kino_tui", *args]
 
-    def popen(self, argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+    def popen(
+        self, argv: list[str], extra_env: dict[str, str] | None = None, **kwargs: object
+    ) -> subprocess.Popen[str]:
         return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
             argv,
             user=self.user.pw_uid,
             group=self.user.pw_gid,
             extra_groups=[],
-            env=self.env(),
+            env=self.env(**(extra_env or {})),
             cwd=str(self.home),
             text=True,
             **kwargs,
         )
 
     def run(
-        self, *args: str, check: bool = True, timeout: float = 120
+        self,
+        *args: str,
+        check: bool = True,
+        timeout: float = 120,
+        extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             self.kino(*args),
             user=self.user.pw_uid,
             group=self.user.pw_gid,
             extra_groups=[],
-            env=self.env(),
+            env=self.env(**(extra_env or {})),
             cwd=str(self.home),
             capture_output=True,
             text=True,
@@ -159,6 +165,11 @@ class Machine:
                 f"({result.returncode}):\n{result.stdout}\n{result.stderr}"
             )
         return result
+
+    @property
+    def slow(self) -> dict[str, str]:
+        """The environment for the slow settings (see :func:`link`)."""
+        return {"XDG_CONFIG_HOME": str(self.home / ".config-slow")}
 
     @property
     def data_dir(self) -> Path:
@@ -306,7 +317,16 @@ def link() -> Iterator[Link]:
         "[mpv]\n"
         'args = ["--no-config", "--vo=null", "--ao=null", "--speed=100"]\n'
     )
+    # A second set of settings: mpv at 10x, progress saved every second (plays that
+    # are interrupted mid-way). Used with XDG_CONFIG_HOME=~/.config-slow.
+    slow = laptop.home / ".config-slow" / "kino"
+    slow.mkdir(parents=True)
+    (slow / "config.toml").write_text(
+        (config_dir / "config.toml").read_text().replace("--speed=100", "--speed=10")
+        + "[progress]\nsave_interval = 1\n"
+    )
     _chown_tree(laptop.home / ".config", laptop_user)
+    _chown_tree(laptop.home / ".config-slow", laptop_user)
     try:
         yield the_link
     finally:
