@@ -106,7 +106,12 @@ class KinoApp(App[None]):
         #: The opening section being loaded since kino started (used once, by the first screen).
         self.preload = preload
         self.image_mode = image_mode
-        self.poster_cache = PosterCache(library.paths.thumbnails_dir)
+        # A remote library (kino --remote) hands its artwork over its connection.
+        self.poster_cache = PosterCache(
+            library.paths.thumbnails_dir,
+            read=getattr(library, "read_artwork", None),
+            namespace=getattr(library, "host", ""),
+        )
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
         self._browser: BrowserScreen | None = None

@@ -24,7 +24,7 @@ from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
-from kino_tui.service import loading, playing
+from kino_tui.service import playing
 from kino_tui.service.library import Library, Opening, PlayPlan
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
@@ -166,7 +166,18 @@ class RemoteLibrary(Library):
         return opening.view, []
 
     def load_in_background(self) -> Future[Opening]:
-        return loading.load_in_background(self)
+        from concurrent.futures import Future
+
+        future: Future[Opening] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self.load_opening())
+            except BaseException as error:  # handed to whoever waits on the future
+                future.set_exception(error)
+
+        threading.Thread(target=run, name="kino-remote-preload", daemon=True).start()
+        return future
 
     def progress_since(
         self, signature: tuple[int, int, int] | None
@@ -183,6 +194,15 @@ class RemoteLibrary(Library):
     def poster_bytes(self, item: MediaItem, field: str = "poster") -> bytes:
         """An artwork file of the box's item (``poster``, ``show_poster``, ``fanart``, ``thumb``)."""
         return base64.b64decode(self.connection.call("poster", id=item.id, field=field))
+
+    def read_artwork(self, path: str) -> bytes | None:
+        """The bytes of an artwork file the box's catalog names (the UI's poster cache
+        keeps them, scaled, on this machine); None when the box does not send it."""
+        try:
+            answer = self.connection.call("artwork", path=path)
+        except KinoError:
+            return None
+        return base64.b64decode(answer) if isinstance(answer, str) else None
 
     # -- library folders and scans are the box's ---------------------------------------
     def _on_the_box(self, what: str) -> KinoError:

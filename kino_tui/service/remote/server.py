@@ -51,7 +51,9 @@ class Server:
             "warnings": lambda params: self.library.take_warnings(),
             "stream": self._stream,
             "poster": self._poster,
+            "artwork": self._artwork,
         }
+        self._artwork_paths: tuple[CatalogData, frozenset[str]] | None = None
 
     def run(self) -> int:
         self._send({"kino": "serve", "protocol": protocol.PROTOCOL, "version": __version__})
@@ -167,11 +169,32 @@ class Server:
         path = getattr(item, field)
         if not path:
             raise ItemNotFound(f"{item.display_title} has no {field}")
-        with open(path, "rb") as file:
-            data = file.read(MAX_POSTER_BYTES + 1)
-        if len(data) > MAX_POSTER_BYTES:
-            raise ValueError(f"{path} is too large for a poster")
-        return base64.b64encode(data).decode("ascii")
+        return _read_artwork(path)
+
+    def _artwork(self, params: dict[str, Any]) -> str:
+        """An artwork file by its path: only one the catalog names as an item's artwork."""
+        data = self.data()
+        if self._artwork_paths is None or self._artwork_paths[0] is not data:
+            names = frozenset(
+                path
+                for item in data.items.values()
+                for field in ARTWORK_FIELDS
+                if (path := getattr(item, field))
+            )
+            self._artwork_paths = (data, names)
+        path = str(params.get("path"))
+        if path not in self._artwork_paths[1]:
+            raise ItemNotFound(f"no item of the box has the artwork {path!r}")
+        return _read_artwork(path)
+
+
+def _read_artwork(path: str) -> str:
+    """An artwork file as base64 (a poster is small; anything huge is refused)."""
+    with open(path, "rb") as file:
+        data = file.read(MAX_POSTER_BYTES + 1)
+    if len(data) > MAX_POSTER_BYTES:
+        raise ValueError(f"{path} is too large for a poster")
+    return base64.b64encode(data).decode("ascii")
 
 
 def serve_stdio(library: Library) -> int:
