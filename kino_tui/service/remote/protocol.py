@@ -23,6 +23,15 @@ PROTOCOL = 1
 #: The longest line either end reads (a whole catalog of 50,000 items is ~40 MB).
 MAX_LINE = 512 * 1024 * 1024
 
+
+class ProtocolError(errors.KinoError):
+    """The other end said something that is not this protocol."""
+
+
+class RemoteError(errors.KinoError):
+    """The connection to the box failed or ended."""
+
+
 #: Errors that cross the wire keep their type (anything else arrives as a KinoError).
 _ERRORS: dict[str, type[errors.KinoError]] = {
     cls.__name__: cls
@@ -35,16 +44,9 @@ _ERRORS: dict[str, type[errors.KinoError]] = {
         errors.ItemNotFound,
         errors.DataFileUnwritable,
         errors.DataFileUnreadable,
+        ProtocolError,
     )
 }
-
-
-class ProtocolError(errors.KinoError):
-    """The other end said something that is not this protocol."""
-
-
-class RemoteError(errors.KinoError):
-    """The connection to the box failed or ended."""
 
 
 def encode(message: dict[str, Any]) -> bytes:
