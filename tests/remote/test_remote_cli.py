@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.remote.conftest import Link
+from tests.remote.sshbox import Link
 
 
 def box_items(link: Link) -> list[dict]:

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from tests.remote.conftest import Link
+from tests.remote.sshbox import Link
 
 
 def item_id(link: Link, title: str) -> str:

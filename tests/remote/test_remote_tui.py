@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.remote.conftest import Link
+from tests.remote.sshbox import Link
 from tests.remote.test_remote_play import box_progress, item_id
 
 TMUX = shutil.which("tmux") or "tmux"

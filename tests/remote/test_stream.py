@@ -14,7 +14,7 @@ from kino_tui.config import RemoteSettings, Settings
 from kino_tui.core.models import MediaItem
 from kino_tui.paths import KinoPaths
 from kino_tui.service.remote.library import RemoteLibrary
-from tests.remote.conftest import Link
+from tests.remote.sshbox import Link
 
 
 @pytest.fixture
