@@ -291,11 +291,13 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
         "AllowTcpForwarding yes\n"
         "AllowStreamLocalForwarding yes\n"
         "X11Forwarding no\n"
+        "Subsystem sftp internal-sftp\n"  # scp, for the benchmark
         "PrintMotd no\n"
         "LogLevel ERROR\n"
     )
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation dir
-    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    log = open(server / "sshd.log", "wb")  # noqa: SIM115 (closed with the link)
+    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=log)
     _wait_for_port(port, sshd)
     _write_ssh_config(ssh_dir / "config", port, key)
     os.chown(ssh_dir / "config", laptop_user.pw_uid, laptop_user.pw_gid)
@@ -336,6 +338,7 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
             sshd.wait(timeout=10)
         if sshd.poll() is None:
             sshd.kill()
+        log.close()
         shutil.rmtree(base, ignore_errors=True)
 
 
