@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import ffmpeg
+from tests.conftest import SUBTITLE, ffmpeg
 
 BOX_USER = "kinobox"
 LAPTOP_USER = "kinolaptop"
@@ -245,6 +245,14 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
     short.parent.mkdir(parents=True)
     shutil.copyfile(film, short)
     (short.parent / "poster.png").write_bytes(_png())
+    (short.parent / "Short Film (2002).srt").write_text(SUBTITLE)
+    parted = media / "Movies" / "Parted Film (2005)"
+    parted.mkdir(parents=True)
+    for number, start in ((1, 0), (2, LONG_SECONDS // 2)):
+        ffmpeg(
+            "-ss", str(start), "-t", str(LONG_SECONDS // 2), "-i", str(film),
+            "-c", "copy", str(parted / f"Parted Film (2005) - part{number}.mkv"),
+        )  # fmt: skip
     secret = media / "Movies" / "Secret (2003)" / "Secret (2003).mkv"
     secret.parent.mkdir(parents=True)
     shutil.copyfile(film, secret)
@@ -319,6 +327,8 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
         f"command = [{command}]\n"
         "[mpv]\n"
         'args = ["--no-config", "--vo=null", "--ao=null", "--speed=100"]\n'
+        "[vlc]\n"
+        'args = ["--intf=dummy", "--vout=dummy", "--aout=dummy", "--rate=50"]\n'
     )
     # A second set of settings: mpv at 10x, progress saved every second (plays that
     # are interrupted mid-way). Used with XDG_CONFIG_HOME=~/.config-slow.

@@ -17,7 +17,7 @@ def test_ls_json_lists_the_box_items_with_the_box_ids(box_state: Link) -> None:
     remote = json.loads(link.laptop.run("--remote", "box", "ls", "--json").stdout)
     local = box_items(link)
     assert {i["id"] for i in remote} == {i["id"] for i in local}
-    assert len(remote) == 3
+    assert len(remote) == 4
     assert {i["path"] for i in remote} == {i["path"] for i in local}
     # The laptop really cannot read them: everything came over ssh.
     probe = link.laptop.popen(["cat", local[0]["path"]], stdout=subprocess.PIPE,

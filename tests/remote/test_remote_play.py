@@ -132,3 +132,31 @@ def test_a_dropped_link_keeps_the_position_and_delivers_it_next_time(box_state: 
     assert delivered["progress"]["position"] == kept
     assert box_progress(link, film)["position"] == kept
     assert not (link.laptop.data_dir / "remote-pending.json").exists()
+
+
+def test_a_multi_part_movie_plays_as_one_over_the_stream(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Parted Film")
+    result = link.laptop.run("--remote", "box", "play", film, timeout=180)
+    assert "watched Parted Film" in result.stdout, result.stdout + result.stderr
+    progress = box_progress(link, film)
+    assert progress["watched"] is True  # past 90 % of both parts: the second part played
+
+
+def test_external_subtitles_come_along(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Short Film")
+    result = link.laptop.run("--remote", "box", "play", film, timeout=180)
+    loaded = [line for line in result.stdout.splitlines() if "--sid=" in line]
+    assert any(".srt" in line and "(external)" in line for line in loaded), result.stdout
+    assert box_progress(link, film)["watched"] is True
+
+
+def test_vlc_plays_the_stream_too(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Long Film")
+    result = link.laptop.run(
+        "--remote", "box", "play", film, "--player", "vlc", "--start", "300", timeout=180
+    )
+    assert "watched Long Film" in result.stdout, result.stdout + result.stderr
+    assert box_progress(link, film)["watched"] is True

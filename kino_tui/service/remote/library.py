@@ -11,6 +11,7 @@ so the box keeps the one true watch state with the same save rules as a local pl
 from __future__ import annotations
 
 import base64
+import os
 import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -252,7 +253,9 @@ class RemoteLibrary(Library):
             files = item.parts or [item.path]
         else:
             files = [track.path or "" for track in item.subtitles if track.external]
-        name = urllib.parse.quote(files[index].rpartition("/")[2] or "file", safe="")
+        # The file name only helps the player guess the format: its bytes, as the box has
+        # them (a name that is not UTF-8 too).
+        name = urllib.parse.quote(os.fsencode(files[index].rpartition("/")[2] or "file"), safe="")
         item_id = urllib.parse.quote(item.id, safe="")
         return f"http://127.0.0.1:{port}/{token}/{kind}/{item_id}/{index}/{name}"
 
