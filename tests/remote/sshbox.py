@@ -253,6 +253,10 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
             "-ss", str(start), "-t", str(LONG_SECONDS // 2), "-i", str(film),
             "-c", "copy", str(parted / f"Parted Film (2005) - part{number}.mkv"),
         )  # fmt: skip
+    # A name that is not UTF-8 (an old Latin-1 disk).
+    latin = os.fsdecode(b"Caf\xe9 (2006)")
+    (media / "Movies" / latin).mkdir()
+    shutil.copyfile(film, media / "Movies" / latin / f"{latin}.mkv")
     secret = media / "Movies" / "Secret (2003)" / "Secret (2003).mkv"
     secret.parent.mkdir(parents=True)
     shutil.copyfile(film, secret)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 
@@ -17,8 +18,10 @@ def test_ls_json_lists_the_box_items_with_the_box_ids(box_state: Link) -> None:
     remote = json.loads(link.laptop.run("--remote", "box", "ls", "--json").stdout)
     local = box_items(link)
     assert {i["id"] for i in remote} == {i["id"] for i in local}
-    assert len(remote) == 4
-    assert {i["path"] for i in remote} == {i["path"] for i in local}
+    assert len(remote) == 5
+    assert sorted(remote, key=lambda i: i["id"]) == sorted(local, key=lambda i: i["id"])
+    latin = next(i for i in remote if "path_bytes" in i)  # a name that is not UTF-8
+    assert base64.b64decode(latin["path_bytes"]).endswith(b"/Caf\xe9 (2006).mkv")
     # The laptop really cannot read them: everything came over ssh.
     probe = link.laptop.popen(["cat", local[0]["path"]], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE)

@@ -160,3 +160,12 @@ def test_vlc_plays_the_stream_too(box_state: Link) -> None:
     )
     assert "watched Long Film" in result.stdout, result.stdout + result.stderr
     assert box_progress(link, film)["watched"] is True
+
+
+def test_a_name_that_is_not_utf8_plays(box_state: Link) -> None:
+    link = box_state
+    items = json.loads(link.box.run("ls", "--json").stdout)
+    film = next(i["id"] for i in items if "path_bytes" in i)
+    result = link.laptop.run("--remote", "box", "play", film, timeout=180)
+    assert "watched Caf\\xe9 (played 1×)" in result.stdout, result.stdout + result.stderr
+    assert box_progress(link, film)["watched"] is True
