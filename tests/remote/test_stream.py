@@ -74,7 +74,8 @@ def test_requests_outside_the_library_are_refused(remote: RemoteLibrary, link: L
     assert fetch(f"{base}/wrong-token/{kind}/{item}/{index}/{name}")[0] == 403
     assert fetch(f"{base}/{token}/{kind}/no-such-id/0/x")[0] == 404
     assert fetch(f"{base}/{token}/{kind}/{item}/7/{name}")[0] == 403  # no part 7
-    assert fetch(f"{base}/{token}/sub/{item}/0/x.srt")[0] == 403  # it has no subtitles
+    assert fetch(f"{base}/{token}/sub/{item}/0/x.srt")[0] == 200  # its subtitle file
+    assert fetch(f"{base}/{token}/sub/{item}/1/x.srt")[0] == 403  # it has one
     assert fetch(f"{base}/{token}/{kind}/..%2F..%2F..%2Fetc%2Fpasswd/0/x")[0] == 404
     # An item whose file became a symlink out of the library folder.
     secret = by_title(remote, "Secret")
