@@ -169,3 +169,23 @@ def test_a_name_that_is_not_utf8_plays(box_state: Link) -> None:
     result = link.laptop.run("--remote", "box", "play", film, timeout=180)
     assert "watched Caf\\xe9 (played 1×)" in result.stdout, result.stdout + result.stderr
     assert box_progress(link, film)["watched"] is True
+
+
+def test_a_kept_position_older_than_the_box_state_is_dropped(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Secret")
+    link.box.run("watched", film)  # played on the box since the link dropped
+    pending = link.laptop.data_dir / "remote-pending.json"
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    old = {"position": 120.0, "duration": 400.0, "watched": False, "play_count": 0,
+           "last_played": "2000-01-01T00:00:00+00:00"}  # fmt: skip
+    pending.write_text(json.dumps({"box": {"progress": {film: old}, "history": []}}))
+    user = link.laptop.user
+    for path in (link.laptop.home / ".local", *pending.parents[:3], pending):
+        if path.is_relative_to(link.laptop.home):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    result = link.laptop.run("--remote", "box", "ls", "--json")
+    assert "gave box" not in result.stderr
+    assert box_progress(link, film)["watched"] is True
+    assert box_progress(link, film)["position"] == 0
+    assert not pending.exists()

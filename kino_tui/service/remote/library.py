@@ -11,6 +11,7 @@ so the box keeps the one true watch state with the same save rules as a local pl
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import threading
 import urllib.parse
@@ -136,16 +137,31 @@ class RemoteLibrary(Library):
         self.connection.close()
 
     def deliver_pending(self) -> int:
-        """Give the box what a dropped link kept here; how many positions went."""
+        """Give the box what a dropped link kept here; how many positions went. A
+        position the box has seen a later play of (on another machine) is dropped."""
         waiting = self.pending.waiting()
-        for item_id, progress in waiting["progress"].items():
-            self.connection.call("save_progress", id=item_id, progress=progress)
+        delivered = 0
+        for item_id, kept in waiting["progress"].items():
+            progress = protocol.progress_from_wire(kept)
+            try:
+                current = self.watch.get(item_id)
+            except KinoError:
+                continue  # no longer in the box's catalog
+            if (current.last_played or "") > (progress.last_played or ""):
+                continue
+            self.connection.call(
+                "save_progress", id=item_id, progress=protocol.progress_to_wire(progress)
+            )
+            delivered += 1
         for line in waiting["history"]:
             if isinstance(line, dict):
-                self.connection.call("add_history", id=line.get("id"), record=line.get("record"))
+                with contextlib.suppress(KinoError):
+                    self.connection.call(
+                        "add_history", id=line.get("id"), record=line.get("record")
+                    )
         if waiting["progress"] or waiting["history"]:
             self.pending.clear()
-        return len(waiting["progress"])
+        return delivered
 
     # -- opening the library -----------------------------------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
