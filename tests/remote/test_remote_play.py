@@ -189,3 +189,14 @@ def test_a_kept_position_older_than_the_box_state_is_dropped(box_state: Link) ->
     assert box_progress(link, film)["watched"] is True
     assert box_progress(link, film)["position"] == 0
     assert not pending.exists()
+
+
+def test_a_folder_plays_as_one_queue_recording_each_item(box_state: Link) -> None:
+    link = box_state
+    folder = str(link.media / "Movies")
+    result = link.laptop.run("--remote", "box", "play", folder, timeout=300)
+    assert "playing 5 items with mpv" in result.stdout, result.stdout + result.stderr
+    items = json.loads(link.box.run("ls", "--json").stdout)
+    assert all(i["progress"]["watched"] for i in items), [i["progress"] for i in items]
+    history = json.loads(link.box.run("history", "--json").stdout)
+    assert len(history) == 5

@@ -63,8 +63,9 @@ class MpvPlayer(Player):
             return [*argv, *first, "--", target]
         # A queue: one playlist. The first item's own options go in a per-file group
         # (a plain --start would start every item there); "--" cannot be inside the
-        # group, and needs not: the target is an absolute path or an edl:// timeline.
-        assert target.startswith(("/", "edl://")), target
+        # group, and needs not: the target is an absolute path, an edl:// timeline or a
+        # stream URL on the loopback (kino --remote).
+        assert target.startswith(("/", "edl://", "http://127.0.0.1:")), target
         following = [_target(list(parts)) for parts in options.following]
         return [*argv, "--{", *first, target, "--}", "--", *following]
 
