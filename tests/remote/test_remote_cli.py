@@ -36,3 +36,12 @@ def test_serve_leaves_nothing_behind(box_state: Link) -> None:
         ["ps", "-u", link.box.user.pw_name, "-o", "args="], capture_output=True, text=True
     ).stdout
     assert "serve" not in running
+
+
+def test_remote_kino_names_the_program_on_the_box(box_state: Link) -> None:
+    result = box_state.laptop.run(
+        "--remote", "box", "--remote-kino", "/nonexistent/kino", "ls", check=False
+    )
+    assert result.returncode == 2
+    assert "the connection to box ended" in result.stderr
+    assert "/nonexistent/kino" in result.stderr  # what the box's shell said

@@ -131,6 +131,7 @@ class RemoteLibrary(Library):
         self.watch = RemoteWatchStore(self.connection, self.pending)
         self._stream: tuple[str, int] | None = None  # (token, local port)
         self._stream_lock = threading.Lock()
+        self._link_lost = False
         self.delivered = self.deliver_pending()
 
     def close(self) -> None:
@@ -199,9 +200,15 @@ class RemoteLibrary(Library):
     def progress_since(
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
-        answer = self.connection.call(
-            "progress_since", signature=list(signature) if signature else None
-        )
+        if self._link_lost:
+            return None  # said once; the browser polls every few seconds
+        try:
+            answer = self.connection.call(
+                "progress_since", signature=list(signature) if signature else None
+            )
+        except RemoteError:
+            self._link_lost = True
+            raise
         if answer is None:
             return None
         progress = {k: protocol.progress_from_wire(v) for k, v in answer["progress"].items()}
