@@ -45,3 +45,21 @@ def test_remote_kino_names_the_program_on_the_box(box_state: Link) -> None:
     assert result.returncode == 2
     assert "the connection to box ended" in result.stderr
     assert "/nonexistent/kino" in result.stderr  # what the box's shell said
+
+
+def test_sections_and_missing_items_over_the_link(box_state: Link) -> None:
+    link = box_state
+    recent = json.loads(
+        link.laptop.run("--remote", "box", "ls", "--section", "recently-added", "--json").stdout
+    )
+    local = json.loads(link.box.run("ls", "--section", "recently-added", "--json").stdout)
+    assert [i["id"] for i in recent] == [i["id"] for i in local] and recent
+    missing = link.laptop.run("--remote", "box", "play", "no-such-id", check=False)
+    assert missing.returncode == 2
+    assert "on the box: nothing in the catalog has the id or path 'no-such-id'" in missing.stderr
+    marked = link.laptop.run("--remote", "box", "watched", recent[0]["id"])
+    assert "marked" in marked.stdout
+    after = json.loads(link.box.run("ls", "--json").stdout)
+    assert next(i for i in after if i["id"] == recent[0]["id"])["progress"]["watched"] is True
+    history = json.loads(link.laptop.run("--remote", "box", "history", "--json").stdout)
+    assert history == json.loads(link.box.run("history", "--json").stdout)

@@ -170,6 +170,15 @@ class RemoteLibrary(Library):
         items = [MediaItem.from_dict(data) for data in answer["items"]]
         return CatalogData({item.id: item for item in items}), list(answer["warnings"])
 
+    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
+        """Found on the box (only the items found travel)."""
+        found = self.connection.call("find", target=target)
+        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
+
+    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
+        found = self.connection.call("section", key=key)
+        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
+
     def load_view(self) -> tuple[LibraryView, list[str]]:
         data, warnings = self.load()
         view = self.view(data)

@@ -20,6 +20,7 @@ from kino_tui import __version__
 from kino_tui.core.catalog import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem
+from kino_tui.service import loading
 from kino_tui.service.library import Library
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.access import ARTWORK_FIELDS, servable_file
@@ -40,15 +41,18 @@ class Server:
         self._data: CatalogData | None = None
         self._data_signature: tuple[int, int] | None = None
         self._data_lock = threading.Lock()
+        self._load_warnings: list[str] = []  # from loads the client has not seen yet
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
             "items": self._items,
+            "find": self._find,
+            "section": self._section,
             "progress": self._progress,
             "progress_since": self._progress_since,
             "save_progress": self._save_progress,
             "mark": self._mark,
             "add_history": self._add_history,
             "history": lambda params: self.library.history(),
-            "warnings": lambda params: self.library.take_warnings(),
+            "warnings": self._warnings,
             "stream": self._stream,
             "poster": self._poster,
             "artwork": self._artwork,
@@ -99,8 +103,9 @@ class Server:
             signature = None
         with self._data_lock:
             if self._data is None or signature != self._data_signature:
-                data, _warnings = self.library.load()
+                data, warnings = self.library.load()
                 self._data, self._data_signature = data, signature
+                self._load_warnings += warnings
             return self._data
 
     def item(self, item_id: Any) -> MediaItem:
@@ -116,6 +121,19 @@ class Server:
         with self._data_lock:
             self._data = data
         return {"items": [item.to_dict() for item in data.items.values()], "warnings": warnings}
+
+    def _warnings(self, params: dict[str, Any]) -> list[str]:
+        with self._data_lock:
+            lines, self._load_warnings = self._load_warnings, []
+        return [*lines, *self.library.take_warnings()]
+
+    def _find(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The item with this id or path, or the items under a folder (``kino play``)."""
+        return [item.to_dict() for item in loading.find_items(self.data(), str(params["target"]))]
+
+    def _section(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        view = self.library.view(self.data())
+        return [item.to_dict() for item in loading.section_items(view, str(params["key"]))]
 
     def _progress(self, params: dict[str, Any]) -> Any:
         if "id" in params:
