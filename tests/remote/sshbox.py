@@ -1,8 +1,8 @@
 """A real box and a real laptop on this machine: sshd on loopback, two users.
 
-- The *box* is the user ``kinobox``: its own HOME (so its own XDG directories), a library
+- The *box* is the user ``kinobox<pid>``: its own HOME (so its own XDG directories), a library
   under ``~/Media`` that only it can read (mode 0700), scanned by the box's own kino.
-- The *laptop* is the user ``kinolaptop``: its own HOME with ``~/.ssh/config`` naming the
+- The *laptop* is the user ``kinolaptop<pid>``: its own HOME with ``~/.ssh/config`` naming the
   box ``box`` (a key of its own, no known-hosts file), and its own kino settings. It
   cannot read the box's media: everything it plays travels over ssh.
 - sshd runs as root on a free port of 127.0.0.1 with a host key made here, the keys it
@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import re
 import shutil
 import signal
 import site
@@ -32,8 +33,11 @@ from pathlib import Path
 
 from tests.conftest import SUBTITLE, ffmpeg
 
-BOX_USER = "kinobox"
-LAPTOP_USER = "kinolaptop"
+#: Users of this test process (two runs at once, in two worktrees, do not share them);
+#: removed when the link closes, or by the next run if this one was killed.
+BOX_USER = f"kinobox{os.getpid()}"
+LAPTOP_USER = f"kinolaptop{os.getpid()}"
+_TEST_USER = re.compile(r"^kino(?:box|laptop)(\d+)$")
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 WORKTREE = Path(__file__).resolve().parents[2]
 LONG_SECONDS = 400
@@ -43,6 +47,17 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _remove_users_of_dead_runs() -> None:
+    for entry in pwd.getpwall():
+        match = _TEST_USER.match(entry.pw_name)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            _remove_user(entry.pw_name)
+
+
+def _remove_user(name: str) -> None:
+    subprocess.run(["userdel", name], capture_output=True, check=False, timeout=30)
 
 
 def _ensure_user(name: str, home: Path) -> pwd.struct_passwd:
@@ -225,135 +240,144 @@ def open_link(add_media: Callable[[Path], None] | None = None) -> Iterator[Link]
     ``add_media`` may put more files in the box's library folder before its scan."""
     assert os.geteuid() == 0, "the remote tests create two users and run sshd: run them as root"
     assert os.path.exists(SSHD), "sshd is required: apt-get install openssh-server"
+    _remove_users_of_dead_runs()
     base = Path(tempfile.mkdtemp(prefix="kino-ssh-"))
-    base.chmod(0o755)
-    box_user = _ensure_user(BOX_USER, base / "box")
-    laptop_user = _ensure_user(LAPTOP_USER, base / "laptop")
-    box = Machine(box_user, base / "box", _interpreter(box_user))
-    laptop = Machine(laptop_user, base / "laptop", _interpreter(laptop_user))
-
-    # The box's media, readable by the box alone; a file outside its library folder.
-    media = box.home / "Media"
-    film = media / "Movies" / "Long Film (2001)" / "Long Film (2001).mkv"
-    film.parent.mkdir(parents=True)
-    ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc=size=64x48:rate=2:duration={LONG_SECONDS}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:duration={LONG_SECONDS}:sample_rate=8000",
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k", str(film),
-    )  # fmt: skip
-    short = media / "Movies" / "Short Film (2002)" / "Short Film (2002).mkv"
-    short.parent.mkdir(parents=True)
-    shutil.copyfile(film, short)
-    (short.parent / "poster.png").write_bytes(_png())
-    (short.parent / "Short Film (2002).srt").write_text(SUBTITLE)
-    parted = media / "Movies" / "Parted Film (2005)"
-    parted.mkdir(parents=True)
-    for number, start in ((1, 0), (2, LONG_SECONDS // 2)):
-        ffmpeg(
-            "-ss", str(start), "-t", str(LONG_SECONDS // 2), "-i", str(film),
-            "-c", "copy", str(parted / f"Parted Film (2005) - part{number}.mkv"),
-        )  # fmt: skip
-    # A name that is not UTF-8 (an old Latin-1 disk).
-    latin = os.fsdecode(b"Caf\xe9 (2006)")
-    (media / "Movies" / latin).mkdir()
-    shutil.copyfile(film, media / "Movies" / latin / f"{latin}.mkv")
-    secret = media / "Movies" / "Secret (2003)" / "Secret (2003).mkv"
-    secret.parent.mkdir(parents=True)
-    shutil.copyfile(film, secret)
-    if add_media is not None:
-        add_media(media)
-    outside = box.home / "private.txt"
-    outside.write_text("not for the laptop\n")
-    _chown_tree(box.home, box_user)
-    media.chmod(0o700)
-
-    # Keys: the laptop's, and the host's.
-    ssh_dir = laptop.home / ".ssh"
-    ssh_dir.mkdir()
-    key = ssh_dir / "id_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
-    _write_ssh_config(ssh_dir / "config", 0, key)  # the port is known below
-    _chown_tree(laptop.home, laptop_user)
-    ssh_dir.chmod(0o700)
-
-    server = base / "sshd"
-    server.mkdir()
-    server.chmod(0o755)
-    host_key = server / "host_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
-    authorized = server / "authorized"
-    authorized.mkdir()
-    authorized.chmod(0o755)
-    (authorized / BOX_USER).write_text(Path(f"{key}.pub").read_text())
-    (authorized / BOX_USER).chmod(0o644)
-    port = _free_port()
-    config = server / "sshd_config"
-    config.write_text(
-        f"Port {port}\n"
-        "ListenAddress 127.0.0.1\n"
-        f"HostKey {host_key}\n"
-        f"PidFile {server / 'sshd.pid'}\n"
-        "UsePAM no\n"
-        "StrictModes no\n"
-        "PasswordAuthentication no\n"
-        "KbdInteractiveAuthentication no\n"
-        "PubkeyAuthentication yes\n"
-        f"AuthorizedKeysFile {authorized}/%u\n"
-        f"AllowUsers {BOX_USER}\n"
-        "AllowTcpForwarding yes\n"
-        "AllowStreamLocalForwarding yes\n"
-        "X11Forwarding no\n"
-        "Subsystem sftp internal-sftp\n"  # scp, for the benchmark
-        "PrintMotd no\n"
-        "LogLevel ERROR\n"
-    )
-    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation dir
-    log = open(server / "sshd.log", "wb")  # noqa: SIM115 (closed with the link)
-    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=log)
-    _wait_for_port(port, sshd)
-    _write_ssh_config(ssh_dir / "config", port, key)
-    os.chown(ssh_dir / "config", laptop_user.pw_uid, laptop_user.pw_gid)
-    root_config = server / "root_ssh_config"
-    _write_ssh_config(root_config, port, key)
-
-    the_link = Link(box, laptop, port, sshd, root_config, media, outside)
-    # The box's own kino scans its library.
-    box.run("add", "--type", "movies", str(media))
-    box.run("scan")
-    # The laptop's settings: the box's kino, and mpv headless and fast.
-    config_dir = laptop.home / ".config" / "kino"
-    config_dir.mkdir(parents=True)
-    command = ", ".join(f'"{word}"' for word in the_link.remote_command)
-    (config_dir / "config.toml").write_text(
-        'playback = "terminal"\n'
-        'resume = "always"\n'
-        "[remote]\n"
-        f"command = [{command}]\n"
-        "[mpv]\n"
-        'args = ["--no-config", "--vo=null", "--ao=null", "--speed=100"]\n'
-        "[vlc]\n"
-        'args = ["--intf=dummy", "--vout=dummy", "--aout=dummy", "--rate=50"]\n'
-    )
-    # A second set of settings: mpv at 10x, progress saved every second (plays that
-    # are interrupted mid-way). Used with XDG_CONFIG_HOME=~/.config-slow.
-    slow = laptop.home / ".config-slow" / "kino"
-    slow.mkdir(parents=True)
-    (slow / "config.toml").write_text(
-        (config_dir / "config.toml").read_text().replace("--speed=100", "--speed=10")
-        + "[progress]\nsave_interval = 1\n"
-    )
-    _chown_tree(laptop.home / ".config", laptop_user)
-    _chown_tree(laptop.home / ".config-slow", laptop_user)
+    sshd: subprocess.Popen[bytes] | None = None
+    log = None
     try:
+        base.chmod(0o755)
+        box_user = _ensure_user(BOX_USER, base / "box")
+        laptop_user = _ensure_user(LAPTOP_USER, base / "laptop")
+        box = Machine(box_user, base / "box", _interpreter(box_user))
+        laptop = Machine(laptop_user, base / "laptop", _interpreter(laptop_user))
+
+        # The box's media, readable by the box alone; a file outside its library folder.
+        media = box.home / "Media"
+        film = media / "Movies" / "Long Film (2001)" / "Long Film (2001).mkv"
+        film.parent.mkdir(parents=True)
+        ffmpeg(
+            "-f", "lavfi", "-i", f"testsrc=size=64x48:rate=2:duration={LONG_SECONDS}",
+            "-f", "lavfi", "-i", f"sine=frequency=440:duration={LONG_SECONDS}:sample_rate=8000",
+            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k", str(film),
+        )  # fmt: skip
+        short = media / "Movies" / "Short Film (2002)" / "Short Film (2002).mkv"
+        short.parent.mkdir(parents=True)
+        shutil.copyfile(film, short)
+        (short.parent / "poster.png").write_bytes(_png())
+        (short.parent / "Short Film (2002).srt").write_text(SUBTITLE)
+        parted = media / "Movies" / "Parted Film (2005)"
+        parted.mkdir(parents=True)
+        for number, start in ((1, 0), (2, LONG_SECONDS // 2)):
+            ffmpeg(
+                "-ss", str(start), "-t", str(LONG_SECONDS // 2), "-i", str(film),
+                "-c", "copy", str(parted / f"Parted Film (2005) - part{number}.mkv"),
+            )  # fmt: skip
+        # A name that is not UTF-8 (an old Latin-1 disk).
+        latin = os.fsdecode(b"Caf\xe9 (2006)")
+        (media / "Movies" / latin).mkdir()
+        shutil.copyfile(film, media / "Movies" / latin / f"{latin}.mkv")
+        secret = media / "Movies" / "Secret (2003)" / "Secret (2003).mkv"
+        secret.parent.mkdir(parents=True)
+        shutil.copyfile(film, secret)
+        if add_media is not None:
+            add_media(media)
+        outside = box.home / "private.txt"
+        outside.write_text("not for the laptop\n")
+        _chown_tree(box.home, box_user)
+        media.chmod(0o700)
+
+        # Keys: the laptop's, and the host's.
+        ssh_dir = laptop.home / ".ssh"
+        ssh_dir.mkdir()
+        key = ssh_dir / "id_ed25519"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+        _write_ssh_config(ssh_dir / "config", 0, key)  # the port is known below
+        _chown_tree(laptop.home, laptop_user)
+        ssh_dir.chmod(0o700)
+
+        server = base / "sshd"
+        server.mkdir()
+        server.chmod(0o755)
+        host_key = server / "host_ed25519"
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True
+        )
+        authorized = server / "authorized"
+        authorized.mkdir()
+        authorized.chmod(0o755)
+        (authorized / BOX_USER).write_text(Path(f"{key}.pub").read_text())
+        (authorized / BOX_USER).chmod(0o644)
+        port = _free_port()
+        config = server / "sshd_config"
+        config.write_text(
+            f"Port {port}\n"
+            "ListenAddress 127.0.0.1\n"
+            f"HostKey {host_key}\n"
+            f"PidFile {server / 'sshd.pid'}\n"
+            "UsePAM no\n"
+            "StrictModes no\n"
+            "PasswordAuthentication no\n"
+            "KbdInteractiveAuthentication no\n"
+            "PubkeyAuthentication yes\n"
+            f"AuthorizedKeysFile {authorized}/%u\n"
+            f"AllowUsers {BOX_USER}\n"
+            "AllowTcpForwarding yes\n"
+            "AllowStreamLocalForwarding yes\n"
+            "X11Forwarding no\n"
+            "Subsystem sftp internal-sftp\n"  # scp, for the benchmark
+            "PrintMotd no\n"
+            "LogLevel ERROR\n"
+        )
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation dir
+        log = open(server / "sshd.log", "wb")  # noqa: SIM115 (closed with the link)
+        sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=log)
+        _wait_for_port(port, sshd)
+        _write_ssh_config(ssh_dir / "config", port, key)
+        os.chown(ssh_dir / "config", laptop_user.pw_uid, laptop_user.pw_gid)
+        root_config = server / "root_ssh_config"
+        _write_ssh_config(root_config, port, key)
+
+        the_link = Link(box, laptop, port, sshd, root_config, media, outside)
+        # The box's own kino scans its library.
+        box.run("add", "--type", "movies", str(media))
+        box.run("scan")
+        # The laptop's settings: the box's kino, and mpv headless and fast.
+        config_dir = laptop.home / ".config" / "kino"
+        config_dir.mkdir(parents=True)
+        command = ", ".join(f'"{word}"' for word in the_link.remote_command)
+        (config_dir / "config.toml").write_text(
+            'playback = "terminal"\n'
+            'resume = "always"\n'
+            "[remote]\n"
+            f"command = [{command}]\n"
+            "[mpv]\n"
+            'args = ["--no-config", "--vo=null", "--ao=null", "--speed=100"]\n'
+            "[vlc]\n"
+            'args = ["--intf=dummy", "--vout=dummy", "--aout=dummy", "--rate=50"]\n'
+        )
+        # A second set of settings: mpv at 10x, progress saved every second (plays that
+        # are interrupted mid-way). Used with XDG_CONFIG_HOME=~/.config-slow.
+        slow = laptop.home / ".config-slow" / "kino"
+        slow.mkdir(parents=True)
+        (slow / "config.toml").write_text(
+            (config_dir / "config.toml").read_text().replace("--speed=100", "--speed=10")
+            + "[progress]\nsave_interval = 1\n"
+        )
+        _chown_tree(laptop.home / ".config", laptop_user)
+        _chown_tree(laptop.home / ".config-slow", laptop_user)
         yield the_link
     finally:
-        sshd.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            sshd.wait(timeout=10)
-        if sshd.poll() is None:
-            sshd.kill()
-        log.close()
+        if sshd is not None:
+            sshd.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                sshd.wait(timeout=10)
+            if sshd.poll() is None:
+                sshd.kill()
+        if log is not None:
+            log.close()
         shutil.rmtree(base, ignore_errors=True)
+        for name in (BOX_USER, LAPTOP_USER):
+            _remove_user(name)
 
 
 def _png() -> bytes:

@@ -23,8 +23,9 @@ def test_ls_json_lists_the_box_items_with_the_box_ids(box_state: Link) -> None:
     latin = next(i for i in remote if "path_bytes" in i)  # a name that is not UTF-8
     assert base64.b64decode(latin["path_bytes"]).endswith(b"/Caf\xe9 (2006).mkv")
     # The laptop really cannot read them: everything came over ssh.
-    probe = link.laptop.popen(["cat", local[0]["path"]], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
+    probe = link.laptop.popen(
+        ["cat", local[0]["path"]], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     _, error = probe.communicate(timeout=30)
     assert probe.returncode != 0 and "Permission denied" in error
 

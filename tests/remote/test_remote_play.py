@@ -200,3 +200,19 @@ def test_a_folder_plays_as_one_queue_recording_each_item(box_state: Link) -> Non
     assert all(i["progress"]["watched"] for i in items), [i["progress"] for i in items]
     history = json.loads(link.box.run("history", "--json").stdout)
     assert len(history) == 5
+
+
+def test_kept_lines_the_box_cannot_take_are_dropped_without_failing(box_state: Link) -> None:
+    link = box_state
+    pending = link.laptop.data_dir / "remote-pending.json"
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    gone = {"position": 50.0, "last_played": "2030-01-01T00:00:00+00:00"}
+    damaged = "not a progress record"
+    pending.write_text(json.dumps({"box": {"progress": {"gone-id": gone, "x": damaged}}}))
+    user = link.laptop.user
+    for path in (link.laptop.home / ".local", *pending.parents[:3], pending):
+        if path.is_relative_to(link.laptop.home):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    result = link.laptop.run("--remote", "box", "ls", "--json")
+    assert len(json.loads(result.stdout)) == 5
+    assert not pending.exists()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
 from kino_tui.core.catalog import CatalogData
-from kino_tui.core.errors import KinoError
+from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.watchstate import WatchStore
@@ -31,7 +31,7 @@ from kino_tui.service.library import Library, Opening, PlayPlan
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
-from kino_tui.service.remote.protocol import RemoteError
+from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -132,7 +132,11 @@ class RemoteLibrary(Library):
         self._stream: tuple[str, int] | None = None  # (token, local port)
         self._stream_lock = threading.Lock()
         self._link_lost = False
-        self.delivered = self.deliver_pending()
+        try:
+            self.delivered = self.deliver_pending()
+        except BaseException:
+            self.connection.close()
+            raise
 
     def close(self) -> None:
         self.connection.close()
@@ -143,16 +147,15 @@ class RemoteLibrary(Library):
         waiting = self.pending.waiting()
         delivered = 0
         for item_id, kept in waiting["progress"].items():
-            progress = protocol.progress_from_wire(kept)
             try:
-                current = self.watch.get(item_id)
-            except KinoError:
-                continue  # no longer in the box's catalog
-            if (current.last_played or "") > (progress.last_played or ""):
-                continue
-            self.connection.call(
-                "save_progress", id=item_id, progress=protocol.progress_to_wire(progress)
-            )
+                progress = protocol.progress_from_wire(kept)
+                if (self.watch.get(item_id).last_played or "") > (progress.last_played or ""):
+                    continue
+                self.connection.call(
+                    "save_progress", id=item_id, progress=protocol.progress_to_wire(progress)
+                )
+            except (ItemNotFound, ProtocolError, TypeError):
+                continue  # gone from the box's catalog, or a damaged line: dropped
             delivered += 1
         for line in waiting["history"]:
             if isinstance(line, dict):
