@@ -64,3 +64,14 @@ def test_sections_and_missing_items_over_the_link(box_state: Link) -> None:
     assert next(i for i in after if i["id"] == recent[0]["id"])["progress"]["watched"] is True
     history = json.loads(link.laptop.run("--remote", "box", "history", "--json").stdout)
     assert history == json.loads(link.box.run("history", "--json").stdout)
+
+
+def test_the_configured_host_is_the_default(box_state: Link) -> None:
+    link = box_state
+    config = link.laptop.home / ".config-host" / "kino"
+    config.mkdir(parents=True, exist_ok=True)
+    settings = (link.laptop.home / ".config" / "kino" / "config.toml").read_text()
+    (config / "config.toml").write_text(settings.replace("[remote]\n", '[remote]\nhost = "box"\n'))
+    env = {"XDG_CONFIG_HOME": str(config.parent)}
+    result = link.laptop.run("--remote", "ls", "--json", extra_env=env)
+    assert {i["id"] for i in json.loads(result.stdout)} == {i["id"] for i in box_items(link)}
