@@ -11,7 +11,8 @@ remote tests do: tests/remote/sshbox.py). Measures, interleaved, ``--runs`` time
   path from the command to a decoded frame (kino starts, ssh logs in, the box's kino
   serve starts and sends the catalog, the stream starts, the forward, mpv opens the
   URL and decodes). Next to it ``first_frame_local``: the box's own ``kino play`` of the
-  same file, same mpv options.
+  same file, same mpv options. ``connect_and_one_call``: ``kino --remote box history``
+  (kino starts, ssh logs in, serve starts, one answer, both end): the fixed cost.
 - ``stream``: the whole file fetched through the forward (``urllib``, one GET) and
   ``scp``: the same file copied by scp over the same sshd, both to /dev/null-like
   temporary files, in MB/s.
@@ -120,8 +121,10 @@ def main() -> None:
                             f"box:{big_path}", str(target)], check=True)  # fmt: skip
             assert target.stat().st_size == size
 
-        remote_frames, local_frames, streams, copies = [], [], [], []
+        remote_frames, local_frames, streams, copies, connects = [], [], [], [], []
         for _ in range(args.runs):
+            connects.append(timed(lambda: link.laptop.run(
+                "--remote", "box", "history", "--json", extra_env=env_laptop)))  # fmt: skip
             remote_frames.append(timed(lambda: link.laptop.run(
                 "--remote", "box", "play", film, extra_env=env_laptop)))  # fmt: skip
             local_frames.append(timed(lambda: link.box.run("play", film, extra_env=env_box)))
@@ -133,6 +136,7 @@ def main() -> None:
             "file_megabytes": round(size / 1e6, 1),
             "first_frame_remote_seconds": summary(remote_frames),
             "first_frame_local_seconds": summary(local_frames),
+            "connect_and_one_call_seconds": summary(connects),
             "stream_megabytes_per_second": rates(streams),
             "scp_megabytes_per_second": rates(copies),
         }, indent=1))  # fmt: skip
