@@ -216,3 +216,20 @@ def test_kept_lines_the_box_cannot_take_are_dropped_without_failing(box_state: L
     result = link.laptop.run("--remote", "box", "ls", "--json")
     assert len(json.loads(result.stdout)) == 5
     assert not pending.exists()
+
+
+def test_a_file_the_box_cannot_send_is_explained_before_the_player_starts(
+    box_state: Link,
+) -> None:
+    link = box_state
+    film = item_id(link, "Secret")
+    path = link.media / "Movies" / "Secret (2003)" / "Secret (2003).mkv"
+    moved = path.with_name("elsewhere.mkv")
+    path.rename(moved)
+    try:
+        result = link.laptop.run("--remote", "box", "play", film, check=False)
+    finally:
+        moved.rename(path)
+    assert result.returncode == 2
+    assert "on the box:" in result.stderr and "cannot be read" in result.stderr, result.stderr
+    assert "playing" not in result.stdout

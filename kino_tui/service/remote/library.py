@@ -275,6 +275,8 @@ class RemoteLibrary(Library):
 
     # -- playing: the box's files, streamed to this machine's player -------------------
     def check_playable(self, plan: PlayPlan) -> None:
+        """The box checks it can send the first item's files; this machine, its player."""
+        self.connection.call("check", ids=[plan.item.id])
         self.session(plan).check()
 
     def stream_url(self, item: MediaItem, index: int = 0, kind: str = "part") -> str:

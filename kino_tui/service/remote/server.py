@@ -18,12 +18,12 @@ from typing import Any, BinaryIO
 
 from kino_tui import __version__
 from kino_tui.core.catalog import CatalogData
-from kino_tui.core.errors import ItemNotFound, KinoError
+from kino_tui.core.errors import ItemNotFound, KinoError, PlayerError
 from kino_tui.core.models import MediaItem
 from kino_tui.service import loading
 from kino_tui.service.library import Library
 from kino_tui.service.remote import protocol
-from kino_tui.service.remote.access import ARTWORK_FIELDS, servable_file
+from kino_tui.service.remote.access import ARTWORK_FIELDS, Refused, servable_file
 from kino_tui.service.remote.stream import StreamServer
 
 #: The largest poster the box sends (a poster is a few hundred KiB; this refuses films).
@@ -54,6 +54,7 @@ class Server:
             "history": lambda params: self.library.history(),
             "warnings": self._warnings,
             "stream": self._stream,
+            "check": self._check,
             "poster": self._poster,
             "artwork": self._artwork,
         }
@@ -175,6 +176,18 @@ class Server:
             self.stream = StreamServer(self._servable)
             self.stream.start()
         return {"socket": self.stream.socket_path, "token": self.stream.token}
+
+    def _check(self, params: dict[str, Any]) -> None:
+        """Can the box send every file of these items? (Before the laptop's player starts.)"""
+        for item_id in params.get("ids") or ():
+            item = self.item(item_id)
+            for index in range(len(item.parts or [item.path])):
+                try:
+                    self._servable("part", item.id, index)
+                except Refused as refused:
+                    raise PlayerError(
+                        f"{refused}: rescan the library on the box if it moved"
+                    ) from None
 
     def _servable(self, kind: str, item_id: str, index: int) -> str:
         return servable_file(self.item(item_id), index, self.library.settings.roots, kind)
