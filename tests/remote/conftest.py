@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kino_tui.config import RemoteSettings, Settings
+from kino_tui.paths import KinoPaths
+from kino_tui.service.remote.library import RemoteLibrary
 from tests.remote.sshbox import Link, open_link
 
 
@@ -26,3 +30,15 @@ def box_state(link: Link) -> Iterator[Link]:
     (link.laptop.data_dir / "remote-pending.json").unlink(missing_ok=True)
     shutil.rmtree(link.laptop.home / ".cache" / "kino", ignore_errors=True)
     yield link
+
+
+@pytest.fixture
+def remote(box_state: Link, tmp_path: Path) -> Iterator[RemoteLibrary]:
+    """The box's library, opened by this test process over the same sshd."""
+    link = box_state
+    paths = KinoPaths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
+    ssh = ("ssh", "-F", str(link.root_ssh_config))
+    settings = Settings(remote=RemoteSettings("box", tuple(link.remote_command), ssh))
+    library = RemoteLibrary(paths, "box", settings)
+    yield library
+    library.close()

@@ -5,28 +5,11 @@ from __future__ import annotations
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from kino_tui.config import RemoteSettings, Settings
 from kino_tui.core.models import MediaItem
-from kino_tui.paths import KinoPaths
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.remote.sshbox import Link
-
-
-@pytest.fixture
-def remote(box_state: Link, tmp_path: Path) -> Iterator[RemoteLibrary]:
-    """The box's library, opened by this test process over the same sshd."""
-    link = box_state
-    paths = KinoPaths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
-    ssh = ("ssh", "-F", str(link.root_ssh_config))
-    settings = Settings(remote=RemoteSettings("box", tuple(link.remote_command), ssh))
-    library = RemoteLibrary(paths, "box", settings)
-    yield library
-    library.close()
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

@@ -81,9 +81,28 @@ class RemoteWatchStore(WatchStore):
                 "on the next connection"
             ) from None
 
-    def set_watched_many(self, items: list[MediaItem], watched: bool) -> dict[str, Progress]:
+    def set_watched_many(
+        self,
+        items: list[MediaItem],
+        watched: bool,
+        previous: dict[str, Progress | None] | None = None,
+    ) -> dict[str, Progress]:
+        """Mark on the box; each item's record as it was goes into ``previous`` (None:
+        it had none), for an undo."""
         answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
-        return {key: protocol.progress_from_wire(value) for key, value in answer.items()}
+        if previous is not None:
+            for key, value in answer["previous"].items():
+                previous[key] = None if value is None else protocol.progress_from_wire(value)
+        return {key: protocol.progress_from_wire(v) for key, v in answer["marked"].items()}
+
+    def restore_many(self, items: list[MediaItem], previous: dict[str, Progress | None]) -> None:
+        """Put the box's records back as they were before a mark (an undo)."""
+        records: dict[str, Any] = {}
+        for item in items:
+            if item.id in previous:
+                before = previous[item.id]
+                records[item.id] = None if before is None else protocol.progress_to_wire(before)
+        self.connection.call("restore", previous=records)
 
     def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
         try:
@@ -97,19 +116,6 @@ class RemoteWatchStore(WatchStore):
 
     def follow_moves(self, items: dict[str, MediaItem]) -> None:
         return None  # the box's scans do this
-
-
-class RemotePlaybackSession(PlaybackSession):
-    """A session whose files are stream URLs: only the player is checked here (the box
-    checks the files as it serves them)."""
-
-    def check(self) -> None:
-        import shutil
-
-        program = self.player.options.command[0]
-        if shutil.which(program) is None:
-            raise self._not_found(program)
-        self.player.check_can_run()
 
 
 class RemoteLibrary(Library):
@@ -311,29 +317,23 @@ class RemoteLibrary(Library):
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
     ) -> PlaybackSession:
-        settings = self.settings.playback
-        music = music_in_background and all(item.kind == "track" for item in plan.items)
-        window = music or settings.in_window()
-        if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
-            settings = replace(settings, terminal_vo=f"{picture_mode},tct")
-        first = plan.item
-        subtitles = [
-            f"--sub-file={self.stream_url(first, index, 'sub')}"
-            for index in range(sum(1 for track in first.subtitles if track.external))
-        ]
-        if subtitles and plan.player == "mpv":
-            extra = dict(settings.extra_args)
-            extra["mpv"] = (*extra.get("mpv", ()), *subtitles)
-            settings = replace(settings, extra_args=extra)
-        following = plan.items[1:] if playing.plays_queues(plan.player) else ()
-        return RemotePlaybackSession(
-            self.streamed(first),
-            self.watch,
-            settings,
-            plan.start,
-            player=plan.player,
-            window=window,
-            on_update=on_update if window else None,
-            following=[self.streamed(item) for item in following],
-            audio_only=music,
+        """The same session as a local play's (``playing.session_for``), over the items
+        as this machine's player sees them; mpv also gets the first item's external
+        subtitle files."""
+        streamed = replace(plan, items=tuple(self.streamed(item) for item in plan.items))
+        session = playing.session_for(
+            self,
+            streamed,
+            picture_mode=picture_mode,
+            on_update=on_update,
+            music_in_background=music_in_background,
         )
+        external = sum(1 for track in plan.item.subtitles if track.external)
+        if external and plan.player == "mpv":
+            options = session.player.options
+            subtitles = [
+                f"--sub-file={self.stream_url(plan.item, index, 'sub')}"
+                for index in range(external)
+            ]
+            session.player.options = replace(options, extra_args=(*options.extra_args, *subtitles))
+        return session

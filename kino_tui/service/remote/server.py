@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from kino_tui import __version__
 from kino_tui.core.catalog import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError, PlayerError
-from kino_tui.core.models import MediaItem
+from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import loading
 from kino_tui.service.library import Library
 from kino_tui.service.remote import protocol
@@ -50,6 +50,7 @@ class Server:
             "progress_since": self._progress_since,
             "save_progress": self._save_progress,
             "mark": self._mark,
+            "restore": self._restore,
             "add_history": self._add_history,
             "history": lambda params: self.library.history(),
             "warnings": self._warnings,
@@ -158,12 +159,30 @@ class Server:
         self.library.watch.save(self.item(params.get("id")), progress)
 
     def _mark(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Mark items; the answer has each one's progress and what it was before (for
+        the client's undo)."""
         ids = params.get("ids")
         if not isinstance(ids, list):
             raise ValueError("mark needs a list of ids")
         items = [self.item(item_id) for item_id in ids]
+        before = self.library.watch.all()
         marked = self.library.mark_watched(items, bool(params.get("watched")))
-        return {key: protocol.progress_to_wire(p) for key, p in marked.items()}
+        return {
+            "marked": {key: protocol.progress_to_wire(p) for key, p in marked.items()},
+            "previous": {
+                item.id: protocol.progress_to_wire(before[item.id]) if item.id in before else None
+                for item in items
+            },
+        }
+
+    def _restore(self, params: dict[str, Any]) -> None:
+        """Put items' progress back as a mark found it (None: no progress then)."""
+        previous = params.get("previous")
+        if not isinstance(previous, dict):
+            raise ValueError("restore needs the previous records")
+        for item_id, record in previous.items():
+            progress = Progress() if record is None else protocol.progress_from_wire(record)
+            self.library.watch.save(self.item(item_id), progress)
 
     def _add_history(self, params: dict[str, Any]) -> None:
         record = params.get("record")
