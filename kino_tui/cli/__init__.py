@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 #: The commands ``kino --remote HOST`` runs against the box's library.
-REMOTE_COMMANDS = ("ls", "play", "watched", "history")
+REMOTE_COMMANDS = ("ls", "search", "play", "watched", "history")
 
 
 def _host_given(argv: Sequence[str]) -> list[str]:
@@ -115,7 +115,7 @@ def _host_given(argv: Sequence[str]) -> list[str]:
     return words
 
 
-_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", "ls", "play", "watched", "history")
+_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", *REMOTE_COMMANDS)
 
 
 def run(argv: Sequence[str]) -> int:
