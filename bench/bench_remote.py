@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -102,13 +103,14 @@ def main() -> None:
         env_laptop = {"XDG_CONFIG_HOME": str(link.laptop.home / ".config-bench")}
         env_box = {"XDG_CONFIG_HOME": str(link.box.home / ".config-bench")}
 
-        paths = KinoPaths(*(Path(tempfile.mkdtemp(prefix="kino-bench-")) for _ in range(3)))
+        scratch = [Path(tempfile.mkdtemp(prefix="kino-bench-remote-")) for _ in range(4)]
+        paths = KinoPaths(*scratch[:3])
         ssh = ("ssh", "-F", str(link.root_ssh_config))
         settings = Settings(remote=RemoteSettings("box", tuple(link.remote_command), ssh))
         library = RemoteLibrary(paths, "box", settings)
         data, _ = library.load()
         url = library.stream_url(data.items[big])
-        target = Path(tempfile.mkdtemp(prefix="kino-bench-copy-")) / "copy.mkv"
+        target = scratch[3] / "copy.mkv"
 
         def fetch() -> None:
             with urllib.request.urlopen(url, timeout=600) as response, open(target, "wb") as out:
@@ -121,16 +123,20 @@ def main() -> None:
                             f"box:{big_path}", str(target)], check=True)  # fmt: skip
             assert target.stat().st_size == size
 
-        remote_frames, local_frames, streams, copies, connects = [], [], [], [], []
-        for _ in range(args.runs):
-            connects.append(timed(lambda: link.laptop.run(
-                "--remote", "box", "history", "--json", extra_env=env_laptop)))  # fmt: skip
-            remote_frames.append(timed(lambda: link.laptop.run(
-                "--remote", "box", "play", film, extra_env=env_laptop)))  # fmt: skip
-            local_frames.append(timed(lambda: link.box.run("play", film, extra_env=env_box)))
-            streams.append(size / 1e6 / timed(fetch))
-            copies.append(size / 1e6 / timed(scp))
-        library.close()
+        try:
+            remote_frames, local_frames, streams, copies, connects = [], [], [], [], []
+            for _ in range(args.runs):
+                connects.append(timed(lambda: link.laptop.run(
+                    "--remote", "box", "history", "--json", extra_env=env_laptop)))  # fmt: skip
+                remote_frames.append(timed(lambda: link.laptop.run(
+                    "--remote", "box", "play", film, extra_env=env_laptop)))  # fmt: skip
+                local_frames.append(timed(lambda: link.box.run("play", film, extra_env=env_box)))
+                streams.append(size / 1e6 / timed(fetch))
+                copies.append(size / 1e6 / timed(scp))
+        finally:
+            library.close()
+            for folder in scratch:
+                shutil.rmtree(folder, ignore_errors=True)
         print(json.dumps({
             "runs": args.runs,
             "file_megabytes": round(size / 1e6, 1),
