@@ -28,6 +28,15 @@ IMAGE_MODES = ("auto", "kitty", "sixel", "halfcell", "off")
 
 
 @dataclass(frozen=True, slots=True)
+class RemoteSettings:
+    """``[remote]``: where ``kino --remote`` goes and how."""
+
+    host: str = ""
+    command: tuple[str, ...] = ("kino",)
+    ssh: tuple[str, ...] = ("ssh",)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Validated settings; everything has a default so an empty file is fine."""
 
@@ -39,6 +48,9 @@ class Settings:
     next_up_specials: bool = False
     images: str = "auto"
     tracks: TrackPreferences = field(default_factory=TrackPreferences)
+    #: ``[remote]``: the box ``kino --remote`` talks to by default, the kino to run there
+    #: (as rsync's ``--rsync-path``), and the ssh command (argument lists, never a shell).
+    remote: RemoteSettings = field(default_factory=RemoteSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,6 +94,7 @@ TOP_LEVEL_KEYS = (
     "mpv",
     "vlc",
     "keys",
+    "remote",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -89,6 +102,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "next_up": ("days", "include_specials"),
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
+    "remote": ("host", "command", "ssh"),
     "roots": ("path", "type", "follow_links", "rescan_minutes"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
@@ -279,8 +293,19 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         next_up_specials=_typed(next_up, ("next_up",), "include_specials", bool, False, fail),
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
+        remote=_remote_settings(data.get("remote", {}), fail),
         raw=data,
     )
+
+
+def _remote_settings(table: dict[str, Any], fail: Fail) -> RemoteSettings:
+    host = _typed(table, ("remote",), "host", str, "", fail)
+    if host.startswith("-"):
+        raise fail(("remote", "host"), f"host must be a host name for ssh, not {host!r}")
+    defaults = RemoteSettings()
+    command = _string_list(table, ("remote",), "command", fail) or defaults.command
+    ssh = _string_list(table, ("remote",), "ssh", fail) or defaults.ssh
+    return RemoteSettings(host=host.strip(), command=command, ssh=ssh)
 
 
 def _typed(table: Any, where: Location, key: str, kind: type, default: Any, fail: Fail) -> Any:

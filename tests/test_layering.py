@@ -25,6 +25,9 @@ CORE_MODULES = [
     "kino_tui.core.sections",
     "kino_tui.core.text",
     "kino_tui.service",
+    "kino_tui.service.remote.library",
+    "kino_tui.service.remote.server",
+    "kino_tui.service.remote.stream",
     "kino_tui.config",
 ]
 

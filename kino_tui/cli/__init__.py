@@ -28,7 +28,25 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="how the UI draws posters (default: auto, or `images` in config.toml)",
     )
+    parser.add_argument(
+        "--remote",
+        metavar="HOST",
+        help="browse and play the library of kino on HOST over ssh (HOST as ssh takes it; "
+        "without HOST, [remote] host in config.toml)",
+    )
+    parser.add_argument(
+        "--remote-kino",
+        metavar="PROGRAM",
+        help="the kino to run on the remote host (default: kino on its PATH, or "
+        "[remote] command in config.toml)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="serve this library to `kino --remote` (started by it over ssh)"
+    )
+    serve.add_argument(
+        "--stdio", action="store_true", required=True, help="speak the protocol on stdin/stdout"
+    )
     commands.add_parser("paths", help="show where kino keeps its config, catalog and cache")
     add = commands.add_parser("add", help="add library folders (or change their type)")
     add.add_argument("folders", nargs="+", metavar="PATH")
@@ -95,11 +113,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands ``kino --remote HOST`` runs against the box's library.
+REMOTE_COMMANDS = ("ls", "search", "play", "watched", "history")
+
+
+def _host_given(argv: Sequence[str]) -> list[str]:
+    """``kino --remote`` with no HOST (the next word is a command or an option): the
+    HOST is the one in config.toml, marked here as an empty string."""
+    words = list(argv)
+    for index, word in enumerate(words):
+        if word == "--remote":
+            following = words[index + 1] if index + 1 < len(words) else None
+            if following is None or following.startswith("-") or following in _COMMANDS:
+                words[index : index + 1] = ["--remote="]
+            break
+        if not word.startswith("-"):
+            break  # a command: what follows is its own
+    return words
+
+
+_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", *REMOTE_COMMANDS)
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_host_given(argv))
     paths = KinoPaths.default()
     try:
+        if args.command == "serve":
+            return _serve(paths)
+        if args.remote is not None:
+            return _run_remote(paths, args)
         if args.command is None:
             return _open_ui(paths, args.images)
         if args.command == "paths":
@@ -122,6 +166,55 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         output.error("interrupted")
         return 130
+
+
+def _serve(paths: KinoPaths) -> int:
+    from kino_tui.service import Library
+    from kino_tui.service.remote.server import serve_stdio
+
+    return serve_stdio(Library(paths))
+
+
+def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
+    from kino_tui.config import load_settings
+    from kino_tui.core.errors import ConfigError
+    from kino_tui.service.remote.library import RemoteLibrary
+
+    if args.command is not None and args.command not in REMOTE_COMMANDS:
+        raise KinoError(
+            f"`kino {args.command}` runs on the box itself, not with --remote: "
+            f"`ssh HOST kino {args.command} …` (with --remote: {', '.join(REMOTE_COMMANDS)})"
+        )
+    settings = load_settings(paths.config_file)
+    host = args.remote or settings.remote.host
+    if not host:
+        raise ConfigError(
+            'which box? give it: kino --remote HOST, or set [remote] host = "…" in '
+            f"{paths.config_file}"
+        )
+    remote_kino = [args.remote_kino] if args.remote_kino else None
+    library = RemoteLibrary(paths, host, settings, remote_kino)
+    try:
+        if library.delivered:
+            output.error(f"gave {host} the position of {library.delivered} item(s) kept here")
+        if args.command is None:
+            preload = library.load_in_background()
+            from kino_tui.ui.app import run_app
+
+            return run_app(library, args.images, preload)
+        from kino_tui.cli import commands
+
+        status = int(getattr(commands, args.command)(library, args))
+        sys.stdout.flush()
+        return status
+    finally:
+        library.close()
+        kept = len(library.pending.waiting()["progress"])
+        if kept:
+            output.error(
+                f"the connection to {host} was lost: the position of {kept} item(s) is kept "
+                "on this machine and given to the box on the next connection"
+            )
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:

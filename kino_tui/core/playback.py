@@ -41,6 +41,8 @@ class LaunchTracks(NamedTuple):
 
 #: How long a player asked to quit has before it is killed.
 STOP_GRACE_SECONDS = 1.0
+#: How the files of a remote play start: kino's stream through the ssh forward.
+STREAM_PREFIX = "http://127.0.0.1:"
 _INSTALL_HINT = {"mpv": "apt install mpv", "vlc": "apt install vlc"}
 
 
@@ -200,7 +202,12 @@ class PlaybackSession:
         if shutil.which(program) is None:
             raise self._not_found(program)
         self.player.check_can_run()
-        missing = [part for part in self.player.parts if not os.path.exists(part)]
+        # A stream URL (kino --remote) is checked by the box that sends it.
+        missing = [
+            part
+            for part in self.player.parts
+            if not part.startswith(STREAM_PREFIX) and not os.path.exists(part)
+        ]
         if missing:
             raise PlayerError(
                 f"{missing[0]} is not there: is its drive or network share mounted? "

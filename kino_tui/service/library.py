@@ -170,7 +170,7 @@ class Library:
         self,
         on_scanned: Callable[[Rescan], None],
         on_failure: Callable[[str], None] | None = None,
-    ) -> LiveUpdates:
+    ) -> LiveUpdates | None:
         """Watching the roots (``run()`` on a thread until ``stop()``): changed folders
         are scanned again and ``on_scanned`` hears of each rescan."""
         return LiveUpdates(self, on_scanned, on_failure=on_failure)

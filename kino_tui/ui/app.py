@@ -115,7 +115,12 @@ class KinoApp(App[None]):
         #: The opening section being loaded since kino started (used once, by the first screen).
         self.preload = preload
         self.image_mode = image_mode
-        self.poster_cache = PosterCache(library.paths.thumbnails_dir)
+        # A remote library (kino --remote) hands its artwork over its connection.
+        self.poster_cache = PosterCache(
+            library.paths.thumbnails_dir,
+            read=getattr(library, "read_artwork", None),
+            namespace=getattr(library, "host", ""),
+        )
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
         self._browser: BrowserScreen | None = None
@@ -167,7 +172,8 @@ class KinoApp(App[None]):
                 )
 
         self.live = self.library.live_updates(scanned, failed)
-        threading.Thread(target=self.live.run, name="kino-live-updates", daemon=True).start()
+        if self.live is not None:  # None: a remote library (the box follows its folders)
+            threading.Thread(target=self.live.run, name="kino-live-updates", daemon=True).start()
 
     def folders_changed(self, rescan: str | None = None) -> None:
         """A library folder was added, removed or retyped: follow the new set of roots,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from rich.segment import Segment
@@ -83,10 +83,21 @@ def poster_source(item: MediaItem | None, poster: str | None) -> tuple[str, str]
 
 
 class PosterCache:
-    """Decoded, scaled posters on disk, keyed by source, its mtime and the size shown."""
+    """Decoded, scaled posters on disk, keyed by source, its mtime and the size shown.
 
-    def __init__(self, folder: Path) -> None:
+    ``read`` gives an artwork file's bytes when the files are not on this machine
+    (``kino --remote``: the box sends them over the connection); ``namespace`` (the
+    host) keeps its posters apart from this machine's in the cache."""
+
+    def __init__(
+        self,
+        folder: Path,
+        read: Callable[[str], bytes | None] | None = None,
+        namespace: str = "",
+    ) -> None:
         self.folder = folder
+        self.read = read
+        self.namespace = namespace
 
     def _key(self, source: tuple[str, str], width: int, height: int) -> Path:
         kind, path = source
@@ -95,7 +106,9 @@ class PosterCache:
         except OSError:
             stamp = 0
         digest = hashlib.blake2b(
-            f"{kind}\0{path}\0{stamp}\0{width}x{height}".encode("utf-8", "surrogateescape"),
+            f"{self.namespace}\0{kind}\0{path}\0{stamp}\0{width}x{height}".encode(
+                "utf-8", "surrogateescape"
+            ),
             digest_size=16,
         ).hexdigest()
         return self.folder / f"{digest}.png"
@@ -113,7 +126,12 @@ class PosterCache:
                 cached.unlink(missing_ok=True)
         kind, path = source
         try:
-            if kind == "embedded":
+            if self.read is not None:  # the files are on another machine
+                data = self.read(path) if kind == "file" else None
+                if data is None:
+                    return None
+                source_image = Image.open(io.BytesIO(data))
+            elif kind == "embedded":
                 data = embedded_cover(path)
                 if data is None:
                     return None

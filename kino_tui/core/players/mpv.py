@@ -111,15 +111,17 @@ class MpvPlayer(Player):
         first += own
         # A queue: one playlist. The first item's own options go in a per-file group
         # (a plain --start would start every item there); "--" cannot be inside the
-        # group, and needs not: the target is an absolute path or an edl:// timeline.
-        assert target.startswith(("/", "edl://")), target
+        # group, and needs not: the target is an absolute path, an edl:// timeline or a
+        # stream URL on the loopback (kino --remote).
+        local = ("/", "edl://", "http://127.0.0.1:")
+        assert target.startswith(local), target
         following: list[str] = []
         grouped = False
         for index, parts in enumerate(options.following, start=1):
             item_target = _target(list(parts))
             own = track_args(options.tracks_of(index))
             if own:  # this item's audio and subtitles, in its own group
-                assert item_target.startswith(("/", "edl://")), item_target
+                assert item_target.startswith(local), item_target
                 following += ["--{", *own, item_target, "--}"]
                 grouped = True
             else:

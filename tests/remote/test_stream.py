@@ -1,0 +1,81 @@
+"""The box's stream endpoint, reached through the ssh forward: ranges, and refusals."""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from kino_tui.core.models import MediaItem
+from kino_tui.service.remote.library import RemoteLibrary
+from tests.remote.sshbox import Link
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def listening_tcp_ports() -> set[int]:
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def by_title(library: RemoteLibrary, title: str) -> MediaItem:
+    data, _ = library.load()
+    return next(item for item in data.items.values() if item.title == title)
+
+
+def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -> None:
+    before = listening_tcp_ports()
+    film = by_title(remote, "Short Film")
+    url = remote.stream_url(film)
+    status, body = fetch(url, {"Range": "bytes=100-199"})
+    assert status == 206
+    assert body == Path(film.path).read_bytes()[100:200]
+    status, body = fetch(url)
+    assert status == 200 and len(body) == os.path.getsize(film.path)
+    # The box opened no port: the one new listener is ssh's forward on this side.
+    new = listening_tcp_ports() - before
+    assert new == {int(url.split(":")[2].split("/")[0])}
+
+
+def test_requests_outside_the_library_are_refused(remote: RemoteLibrary, link: Link) -> None:
+    film = by_title(remote, "Short Film")
+    url = remote.stream_url(film)
+    base, token, kind, item, index, name = url.rsplit("/", 5)
+    assert fetch(f"{base}/wrong-token/{kind}/{item}/{index}/{name}")[0] == 403
+    assert fetch(f"{base}/{token}/{kind}/no-such-id/0/x")[0] == 404
+    assert fetch(f"{base}/{token}/{kind}/{item}/7/{name}")[0] == 403  # no part 7
+    assert fetch(f"{base}/{token}/sub/{item}/0/x.srt")[0] == 200  # its subtitle file
+    assert fetch(f"{base}/{token}/sub/{item}/1/x.srt")[0] == 403  # it has one
+    assert fetch(f"{base}/{token}/{kind}/..%2F..%2F..%2Fetc%2Fpasswd/0/x")[0] == 404
+    # An item whose file became a symlink out of the library folder.
+    secret = by_title(remote, "Secret")
+    path = Path(secret.path)
+    kept = path.with_name("kept.mkv")
+    path.rename(kept)
+    try:
+        path.symlink_to(link.outside)
+        status, body = fetch(remote.stream_url(secret))
+        assert status == 403
+        assert b"not for the laptop" not in body
+    finally:
+        path.unlink()
+        kept.rename(path)
+
+
+def test_posters_come_through_the_connection(remote: RemoteLibrary) -> None:
+    film = by_title(remote, "Short Film")
+    assert film.poster
+    assert remote.poster_bytes(film) == Path(film.poster).read_bytes()
