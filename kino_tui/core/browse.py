@@ -17,6 +17,7 @@ from typing import Any
 
 from kino_tui.core import sections
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.naming.titles import natural_key
 from kino_tui.core.text import episode_label, library_summary, plural
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -97,11 +98,18 @@ def fold(text: str) -> str:
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
-def _sort_title(text: str) -> str:
-    """``The Wire`` sorts as ``wire``."""
+def _sort_title(text: str) -> tuple[tuple[int, int | str], ...]:
+    """``The Wire`` sorts as ``wire``; numbers by value (``Show 2`` before ``Show 10``)."""
     lowered = text.casefold()
     article, _, rest = lowered.partition(" ")
-    return rest if rest and article in _ARTICLES else lowered
+    return natural_key(rest if rest and article in _ARTICLES else lowered)
+
+
+def _episode_order(item: MediaItem) -> tuple[int, int, str, tuple[tuple[int, int | str], ...]]:
+    """Within a season: numbered episodes by number, then dated ones by date, then the
+    numberless ones by file name (naturally: ``Part 2`` before ``Part 10``)."""
+    rank = 0 if item.episode is not None else 1 if item.air_date else 2
+    return (rank, item.episode or 0, item.air_date or "", natural_key(item.path.rpartition("/")[2]))
 
 
 class LibraryView:
@@ -244,7 +252,7 @@ class LibraryView:
 
     def show_entry(self, name: str) -> Entry:
         episodes = self._shows.get(name, [])
-        seasons = {e.season for e in episodes if e.season is not None}
+        seasons = {e.season if e.season is not None else 1 for e in episodes}
         detail = f"{plural(len(seasons), 'season')} · {plural(len(episodes), 'episode')}"
         entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
         # the show's own poster, not its first season's
@@ -260,16 +268,16 @@ class LibraryView:
     def children(self, entry: Entry) -> list[Entry]:
         """The next level down: show → seasons → episodes, artist → albums → tracks."""
         if entry.kind == "show":
+            # Episodes without a season (absolute numbering, a show with no season
+            # folders) are its Season 1: one level, never an extra "Episodes" group.
             by_season: dict[int, list[MediaItem]] = {}
             for episode in entry.items:
                 by_season.setdefault(
-                    episode.season if episode.season is not None else -1, []
+                    episode.season if episode.season is not None else 1, []
                 ).append(episode)
             seasons = []
             for number in sorted(by_season, key=lambda n: (n == 0, n)):
-                name = (
-                    "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
-                )
+                name = "Specials" if number == 0 else f"Season {number}"
                 episodes = by_season[number]
                 detail = plural(len(episodes), "episode")
                 seasons.append(
@@ -279,7 +287,7 @@ class LibraryView:
                 )
             return seasons
         if entry.kind in ("season",):
-            ordered = sorted(entry.items, key=lambda e: (e.episode or 0, e.air_date or "", e.path))
+            ordered = sorted(entry.items, key=_episode_order)
             return [self.item_entry(e, detail="") for e in ordered]
         if entry.kind == "artist":
             albums: dict[str, list[MediaItem]] = {}

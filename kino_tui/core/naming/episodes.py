@@ -30,6 +30,13 @@ from kino_tui.core.naming.titles import (
 )
 
 _NUMBERS = re.compile(r"\d+")
+#: Sonarr's anime format repeats the absolute number after SxxEyy: ``- 001 -``, ``- 001-003 -``.
+_ABSOLUTE_AFTER = re.compile(r"^\d{1,4}(?:-\d{1,4})?[ ._]+-[ ._]+")
+#: A release group left after the tags were dropped: ``Title [1080p]-GRP`` → ``Title  -GRP``.
+_GROUP_AFTER_TAGS = re.compile(r"\s+-[^\s-][^\s]*\s*$")
+#: Where the tags after an episode title begin: a square bracket, or a round one that
+#: holds release words.
+_TAG_START = re.compile(r"\[|\((?=[^)]*(?:\d{3,4}p|bd|web|dvd|hdtv|x26|hevc|flac|aac)\b)", re.I)
 
 
 @dataclass(slots=True)
@@ -130,6 +137,14 @@ def _in_show(text: str, place: Place, release_style: bool) -> Marker | None:
         return Marker(
             "word", match.start(), match.end(), None, episode, _end_of(episode, [end or 0])
         )
+    leading = rules.LEADING_EPISODE.match(text)
+    later = rules.ABSOLUTE_DASH.search(text, leading.end()) if leading else None
+    if leading and later is None and text[:1].isdigit() and _not_a_year(leading["episode"]):
+        compact = rules.COMPACT.match(text)
+        if not (compact and place.in_season_folder and place.season == int(compact["season"])):
+            episode = int(leading["episode"])
+            end = int(leading["end"]) if leading["end"] else 0
+            return Marker("leading", 0, leading.end(), None, episode, _end_of(episode, [end]))
     for match in rules.ABSOLUTE_DASH.finditer(text):
         if _not_a_year(match["episode"]):
             episode = int(match["episode"])
@@ -137,16 +152,16 @@ def _in_show(text: str, place: Place, release_style: bool) -> Marker | None:
             return Marker(
                 "absolute", match.start(), match.end(), None, episode, _end_of(episode, [end])
             )
-    match = rules.LEADING_EPISODE.match(text)
-    if match and _not_a_year(match["episode"]):
-        episode = int(match["episode"])
-        end = int(match["end"]) if match["end"] else 0
-        return Marker("leading", 0, match.end(), None, episode, _end_of(episode, [end]))
     for match in rules.COMPACT.finditer(text):
         season = int(match["season"])
         agrees = place.in_season_folder and place.season == season
         if agrees or (release_style and season > 0 and place.season in (None, season)):
             return Marker("compact", match.start(), match.end(), season, int(match["episode"]))
+    match = rules.LEADING_EPISODE.match(text)
+    if match and _not_a_year(match["episode"]):
+        episode = int(match["episode"])
+        end = int(match["end"]) if match["end"] else 0
+        return Marker("leading", 0, match.end(), None, episode, _end_of(episode, [end]))
     match = rules.TRAILING_NUMBER.search(text.rstrip(" ._-"))
     if match and _not_a_year(match["episode"]):
         return Marker("trailing", match.start(), match.end(), None, int(match["episode"]))
@@ -179,9 +194,11 @@ def read_episode(file_stem: str, context: PathContext, info: NameInfo) -> bool:
         or (place.show is not None and place.show.season is not None)
     )
     marker = find_marker(text, place, in_show_tree, grouped is not None)
-    dated_home_video = marker is not None and marker.rule == "date" and not in_show_tree
-    if dated_home_video and marker is not None and not text[: marker.start].strip(" ._-"):
-        marker = None  # a dated home video, not a show
+    if marker is not None and marker.rule == "date" and not in_show_tree:
+        prefix = text[: marker.start].strip(" ._-")
+        named_by_folder = place.show is not None and _same_name(prefix, place.show.title)
+        if not prefix or not (looks_like_release(text) or named_by_folder):
+            marker = None  # a dated home video or screen recording, not a show
     if marker is None and in_show_tree and looks_like_release(text):
         guessed = guess.guess_episode(text)
         if guessed.episode is not None:
@@ -212,8 +229,20 @@ def read_episode(file_stem: str, context: PathContext, info: NameInfo) -> bool:
 
 
 def episode_title(remainder: str) -> str | None:
-    """``.First.Light.1080p.WEB-DL-GRP`` → ``First Light``; ``- The Pilot`` → ``The Pilot``."""
+    """``.First.Light.1080p.WEB-DL-GRP`` → ``First Light``; ``- The Pilot`` → ``The Pilot``.
+
+    Tags after the title go (``[1080p]``, ``(BD 1080p)``, ``-GRP``), and so does the
+    absolute number Sonarr writes after the season's (``S01E01 - 001 - Title``).
+    """
+    remainder = remainder.lstrip(" ._-])")
+    remainder = _GROUP_AFTER_TAGS.sub("", _ABSOLUTE_AFTER.sub("", remainder))
+    bracket = _TAG_START.search(remainder)
+    if bracket is not None:
+        remainder = remainder[: bracket.start()]
     head, _ = cut_release(remainder, keep_tail_words=False)
+    opened = max(head.rfind("("), head.rfind("["))
+    if opened >= 0 and ")" not in head[opened:] and "]" not in head[opened:]:
+        head = head[:opened]
     head = head.strip(" ._-")
     if not head or (rules.TRAILING_GROUP.fullmatch("-" + head) and head.isupper()):
         return None

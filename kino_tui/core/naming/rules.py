@@ -130,7 +130,7 @@ _B = r"(?<![a-z0-9])"  # a word starts here
 #: A multi-episode continuation after the first episode: ``E02``, ``-E02``, ``-02``,
 #: ``+E02``, ``&E02``, ``.S01E02``; repeated for ``S01E01E02E03``.
 _MORE_SXE = r"(?:[ ._]*[-+&]?[ ._]*(?:s\d{1,4}[ ._-]*)?ep?\d{1,4}(?![0-9]))"
-_DASH_NUMBER = r"(?:-(?!(?:480|576|720|1080|2160)[pi])\d{1,4}(?![0-9]|[pi](?![a-z])|\.\d))"
+_DASH_NUMBER = r"(?:-(?!(?:480|576|720|1080|2160)[pi])\d{1,4}(?![0-9]|[pi](?![a-z])))"
 #: The ordered episode rules: the first that matches decides. Each has ``season`` and
 #: ``episode`` groups and optionally ``more`` (further episodes) or ``end``.
 EPISODE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -138,7 +138,7 @@ EPISODE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sxe",
         re.compile(
-            rf"{_B}s(?P<season>\d{{1,4}})[ ._-]*x?[ ._-]*ep?(?P<episode>\d{{1,4}})(?![0-9])"
+            rf"{_B}s(?P<season>\d{{1,4}})[ ._\[\]-]*x?[ ._\[\]-]*ep?(?P<episode>\d{{1,4}})(?![0-9])"
             rf"(?P<more>{_MORE_SXE}*(?:{_DASH_NUMBER})*)",
             I,
         ),
@@ -199,7 +199,7 @@ LEADING_EPISODE = re.compile(
 )
 #: Scene-style compact numbers: ``show.name.102.hdtv`` (season 1, episode 2),
 #: ``Show 1012`` (season 10, episode 12) when a season folder agrees.
-COMPACT = re.compile(r"(?<=[ ._])(?P<season>\d{1,2})(?P<episode>\d{2})(?=$|[ ._-])")
+COMPACT = re.compile(r"(?<![^ ._])(?P<season>\d{1,2})(?P<episode>\d{2})(?=$|[ ._-])")
 #: A bare number ending the name: ``Show Name 05`` (absolute numbering in a show folder).
 TRAILING_NUMBER = re.compile(r"(?<=[ ._])(?P<episode>\d{1,4})(?:v\d)?$")
 #: ``Part 2`` / ``Pt. 2`` inside a show: an episode number.

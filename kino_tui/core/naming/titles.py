@@ -10,6 +10,7 @@ from kino_tui.core.naming import rules
 _THIS_YEAR = date.today().year
 _SPACES = re.compile(r"\s+")
 _DIGIT_RUNS = re.compile(r"(\d+)")
+_ACRONYM_END = re.compile(r"(?:^|[^a-z])(?:[a-z]\.)+[a-z]$", re.IGNORECASE)
 
 
 def extension(name: str) -> str:
@@ -57,10 +58,12 @@ def find_ids(*texts: str) -> dict[str, str]:
     return found
 
 
-def _drop_tag(match: re.Match[str]) -> str:
+def _drop_tag(match: re.Match[str], keep_leading: bool = False) -> str:
     inner = match.group(0)[1:-1]
     at_start = not match.string[: match.start()].strip()
-    leading_group = at_start and match.string[match.end() : match.end() + 1] in " ._"
+    leading_group = (
+        not keep_leading and at_start and match.string[match.end() : match.end() + 1] in " ._"
+    )
     if (
         rules.RELEASE_TOKEN.search(inner)
         or rules.CRC.fullmatch(inner)
@@ -72,11 +75,13 @@ def _drop_tag(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def drop_tags(text: str) -> str:
+def drop_tags(text: str, keep_leading: bool = False) -> str:
     """Bracketed release tags removed (``[720p]``, ``[A1B2C3D4]``, a leading ``[Group]``,
     ``[imdbid-…]``, ``{edition-…}``); other brackets are part of the title and stay."""
     if "[" not in text and "{" not in text and "【" not in text:
         return text
+    if keep_leading:
+        return rules.BRACKETS.sub(lambda match: _drop_tag(match, keep_leading=True), text)
     return rules.BRACKETS.sub(_drop_tag, text)
 
 
@@ -99,21 +104,24 @@ def _undot(text: str) -> str:
     return " ".join(out)
 
 
-def clean_title(text: str) -> str:
+def clean_title(text: str, keep_leading: bool = False) -> str:
     """Turn ``Some.Show_Name -`` into ``Some Show Name``.
 
     Dots and underscores are spaces in a name without spaces; leading punctuation is
-    kept (``-Dash Movie``, ``.hack``), trailing separators go.
+    kept (``-Dash Movie``, ``.hack``), trailing separators go. ``keep_leading`` keeps a
+    leading bracket that would otherwise be a release group (``[REC]``).
     """
-    text = drop_tags(text)
+    text = drop_tags(text, keep_leading)
     if " " not in text.strip():
         leading = len(text) - len(text.lstrip("._"))
         text = text[:leading].replace("_", " ").lstrip() + _undot(text[leading:])
     else:
         text = text.replace("_", " ")
     text = _SPACES.sub(" ", text).strip()
-    text = text.rstrip(" -._,([{&+")
-    return text
+    stripped = text.rstrip(" -._,([{&+")
+    if text[len(stripped) : len(stripped) + 1] == "." and _ACRONYM_END.search(stripped):
+        stripped += "."  # S.H.I.E.L.D. keeps its last dot
+    return stripped
 
 
 def cut_release(text: str, keep_tail_words: bool = True) -> tuple[str, int]:
@@ -158,7 +166,10 @@ def last_year(text: str) -> re.Match[str] | None:
     found = None
     for match in rules.YEAR.finditer(text):
         before = text[: match.start()].strip(" ._-([")
-        if before and plausible_year(int(match["year"])) and _is_year_token(text, match):
+        year = int(match["year"])
+        bracketed = text[match.start() - 1 : match.start()] in "([" and match.start() > 0
+        possible = plausible_year(year) or (bracketed and 1880 <= year <= 2099)
+        if before and possible and _is_year_token(text, match):
             found = match
     return found
 
@@ -166,4 +177,6 @@ def last_year(text: str) -> re.Match[str] | None:
 def _is_year_token(text: str, match: re.Match[str]) -> bool:
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
+    if rules.AIR_DATE.match(text, match.start()):
+        return False  # 2024-03-15 is a date, not a film's year
     return not before.isalnum() and not after.isalnum()
