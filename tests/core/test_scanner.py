@@ -179,7 +179,9 @@ def test_root_types_guide_classification(build_library: LibraryBuilder, catalog_
         "episode",
         2,
     )
-    assert found["Odd Name.mkv"].kind == "video"
+    # under a shows root every video is an episode, a numberless one too (issue 11)
+    odd = found["Odd Name.mkv"]
+    assert (odd.kind, odd.series, odd.episode) == ("episode", "Odd Name", None)
 
 
 def test_no_change_rescan_reads_nothing(build_library: LibraryBuilder, catalog_path: Path) -> None:

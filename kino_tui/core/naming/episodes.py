@@ -214,7 +214,8 @@ def read_episode(file_stem: str, context: PathContext, info: NameInfo) -> bool:
         info.season = place.season
         head, _ = cut_release(text)
         info.title = clean_title(head) or file_stem
-        _name_series(info, "", place, context, shows_root, in_show_tree)
+        # with no show folder above it, the file names its own show
+        _name_series(info, head, place, context, shows_root, in_show_tree)
         return True
     info.rule = marker.rule
     info.season = marker.season if marker.season is not None else place.season

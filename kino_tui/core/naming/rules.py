@@ -267,5 +267,29 @@ STACK_FAMILIES = {"pt": "part", "disk": "disc"}
 
 # -- music ---------------------------------------------------------------------------
 TRACK_STEM = re.compile(
-    r"^(?:(?P<disc>\d)[-.](?P<track1>\d{2})|(?P<track2>\d{1,3}))(?:[ ._]*-?[ ._]*)(?P<title>.*)$"
+    r"^(?:(?P<disc>\d)[-.](?P<track1>\d{2})|(?:track[ ._-]*)?(?P<track2>\d{1,3}))"
+    r"(?![0-9])(?:[ ._]*-?[ ._]*)(?P<title>.*)$",
+    I,
+)
+#: ``Artist - 02 - Title``: the artist before the track number.
+ARTIST_TRACK_STEM = re.compile(r"^(?P<artist>.+?)\s+-\s+(?P<track>\d{1,3})\s+-\s+(?P<title>.+)$")
+#: An album folder with its year first: ``1986 - Master of Puppets``, ``[1991] Metallica``,
+#: ``(1983) Kill 'Em All``.
+YEAR_FIRST_ALBUM = re.compile(r"^[(\[]?(?P<year>(?:19|20)\d{2})[)\]]?\s*(?:-\s*)?(?P<album>\S.*)$")
+#: ``Artist - Album (Year)`` in one folder.
+ARTIST_ALBUM_FOLDER = re.compile(r"^(?P<artist>[^-]+?)\s+-\s+(?P<album>.+)$")
+#: Folders of albums by many artists, whose files say ``NN - Artist - Title``.
+COMPILATION_FOLDERS = frozenset(
+    [
+        "various artists",
+        "various",
+        "va",
+        "v.a.",
+        "v.a",
+        "compilations",
+        "compilation",
+        "soundtracks",
+        "soundtrack",
+        "ost",
+    ]
 )
