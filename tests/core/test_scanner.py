@@ -760,7 +760,7 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
     """Keys written by earlier kinos must still match, or every folder is read again."""
     import hashlib
 
-    from kino_tui.core.scanner import _folder_keys
+    from kino_tui.core.scanner import ANALYSIS_VERSION, _folder_keys
 
     root = tmp_path / "lib"
     season = root / "Show" / "Season 1"
@@ -784,7 +784,7 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
     assert keys == {
         str(season): "|".join(
             (
-                "2",
+                ANALYSIS_VERSION,  # bumped when naming rules change: every folder read again
                 "shows",
                 signature(srt, mkv),  # every relevant file, by name
                 signature(root / "Show" / "tvshow.nfo"),  # the sidecars above
