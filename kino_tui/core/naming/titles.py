@@ -112,7 +112,7 @@ def clean_title(text: str, keep_leading: bool = False) -> str:
     leading bracket that would otherwise be a release group (``[REC]``).
     """
     text = drop_tags(text, keep_leading)
-    if " " not in text.strip():
+    if " " not in text.strip(" -"):
         leading = len(text) - len(text.lstrip("._"))
         text = text[:leading].replace("_", " ").lstrip() + _undot(text[leading:])
     else:
