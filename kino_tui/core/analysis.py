@@ -116,7 +116,7 @@ def analyse_folder(job: FolderJob) -> FolderResult:
     entries = {entry.name: entry for entry in job.files}
     names = sorted(entries)
     images = FolderImages(job.path, names)
-    shows_root = job.root.type == "shows"
+    shows_root = job.root.type == "shows" and len(job.folders) > 1  # bare-number seasons
     in_season = bool(job.folders) and season_of_folder(job.folders[-1], shows_root) is not None
     show_names = job.parent_names if in_season else tuple(names)
     context = PathContext(

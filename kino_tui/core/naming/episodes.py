@@ -67,8 +67,10 @@ def place_of(context: PathContext) -> Place:
     shows_root = context.root_type == "shows"
     season: int | None = None
     in_season_folder = False
-    for name in reversed(context.folders):
-        folder_season = season_of_folder(name, shows_root)
+    for depth in range(len(context.folders) - 1, -1, -1):
+        name = context.folders[depth]
+        # a bare number is a season below a show folder, never the show itself (``24/``)
+        folder_season = season_of_folder(name, shows_root and depth > 0)
         if folder_season is not None:
             if season is None:
                 season, in_season_folder = folder_season, True

@@ -31,7 +31,8 @@ class ShowFolder:
 def season_of_folder(name: str, shows_root: bool = False) -> int | None:
     """``Season 01`` → 1, ``S02`` → 2, ``Specials`` → 0, anything else → None.
 
-    Under a ``shows`` root a bare number is a season folder too (``Show/2/``, ``Show/2023/``).
+    Under a ``shows`` root a bare number below a show folder is a season folder too
+    (``Show/2/``, ``Show/2023/``): ``shows_root`` says the folder is at such a place.
     """
     name = name.strip()
     if rules.SPECIALS_FOLDER.match(name):

@@ -37,6 +37,9 @@ NUMBERS: list[tuple[RootType, str, str, int | None, int, int | None]] = [
     ("shows", "Show/Season 2023/Show S2023E05.mkv", "Show", 2023, 5, None),
     ("shows", "Show/Season 2023/Show 2023x05.mkv", "Show", 2023, 5, None),
     ("shows", "Show/2023/Show S2023E06.mkv", "Show", 2023, 6, None),
+    ("shows", "Show/2/Show 2x06.mkv", "Show", 2, 6, None),
+    ("shows", "24/Season 1/1x01.avi", "24", 1, 1, None),  # a show named by a number
+    ("shows", "24/24 - 1x02.avi", "24", 1, 2, None),
     # spelled out
     ("shows", "Show/Show Season 1 Episode 2.mkv", "Show", 1, 2, None),
     ("shows", "Show/Show - Season 01 - Episode 03.mkv", "Show", 1, 3, None),
