@@ -34,6 +34,7 @@ _NUMBERS = re.compile(r"\d+")
 _ABSOLUTE_AFTER = re.compile(r"^\d{1,4}(?:-\d{1,4})?[ ._]+-[ ._]+")
 #: A release group left after the tags were dropped: ``Title [1080p]-GRP`` → ``Title  -GRP``.
 _GROUP_AFTER_TAGS = re.compile(r"\s+-[^\s-][^\s]*\s*$")
+_YEAR_ONLY = re.compile(r"[(\[]?(?:19|20)\d{2}[)\]]?")
 #: Where the tags after an episode title begin: a square bracket, or a round one that
 #: holds release words.
 _TAG_START = re.compile(r"\[|\((?=[^)]*(?:\d{3,4}p|bd|web|dvd|hdtv|x26|hevc|flac|aac)\b)", re.I)
@@ -249,6 +250,8 @@ def episode_title(remainder: str) -> str | None:
     head = head.strip(" ._-")
     if not head or (rules.TRAILING_GROUP.fullmatch("-" + head) and head.isupper()):
         return None
+    if _YEAR_ONLY.fullmatch(head):
+        return None  # ``Show S01E01 (2010)``: the show's year, not a title
     return clean_title(head) or None
 
 

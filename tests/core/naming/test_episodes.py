@@ -239,6 +239,9 @@ def test_series_from_the_file_when_the_folders_have_none() -> None:
         ("Show.S01E01.PROPER.720p.HDTV.x264-GRP.mkv", None),
         ("Show.S01E01.WEB.h264-GRP.mkv", None),
         ("Show/Season 1/Show S01E01.mkv", None),
+        ("Show/Season 1/Show S01E01 (2010).mkv", None),
+        ("Show/Season 1/Show.S01E01.Episode.Name.German.DL.1080p.mkv", "Episode Name"),
+        ("Show/Season 1/show_s01e01_the_title.mkv", "the title"),
         (
             "Severance (2022)/Season 01/Severance (2022) - S01E02 - Half Loop "
             "[ATVP WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-NTb.mkv",
