@@ -17,8 +17,7 @@ from typing import Any
 
 from kino_tui.core import sections
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.naming.titles import natural_key
-from kino_tui.core.text import episode_label, library_summary, plural
+from kino_tui.core.text import episode_label, library_summary, natural_key, plural
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("continue-watching", "Continue Watching"),
@@ -103,13 +102,6 @@ def _sort_title(text: str) -> tuple[tuple[int, int | str], ...]:
     lowered = text.casefold()
     article, _, rest = lowered.partition(" ")
     return natural_key(rest if rest and article in _ARTICLES else lowered)
-
-
-def _episode_order(item: MediaItem) -> tuple[int, int, str, tuple[tuple[int, int | str], ...]]:
-    """Within a season: numbered episodes by number, then dated ones by date, then the
-    numberless ones by file name (naturally: ``Part 2`` before ``Part 10``)."""
-    rank = 0 if item.episode is not None else 1 if item.air_date else 2
-    return (rank, item.episode or 0, item.air_date or "", natural_key(item.path.rpartition("/")[2]))
 
 
 class LibraryView:
@@ -287,7 +279,7 @@ class LibraryView:
                 )
             return seasons
         if entry.kind in ("season",):
-            ordered = sorted(entry.items, key=_episode_order)
+            ordered = sorted(entry.items, key=sections.episode_order)
             return [self.item_entry(e, detail="") for e in ordered]
         if entry.kind == "artist":
             albums: dict[str, list[MediaItem]] = {}

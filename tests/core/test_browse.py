@@ -3,6 +3,7 @@ numberless episodes follow by name, titles sort naturally."""
 
 from __future__ import annotations
 
+from kino_tui.core import sections
 from kino_tui.core.browse import LibraryView
 from kino_tui.core.models import MediaItem
 from tests.core.naming.helpers import parse
@@ -69,3 +70,35 @@ def test_shows_sort_naturally() -> None:
         {},
     )
     assert titles(view.section("shows")) == ["Show 1", "Show 2", "Show 10", "The Wire"]
+
+
+def test_play_order_and_next_episode_follow_the_list() -> None:
+    """What plays next is what the list shows next: a numberless episode after the
+    numbered ones, an absolute-numbered show as one season."""
+    items = episodes(
+        [
+            "Show/Season 1/Outtakes 10 Bonus.mkv",
+            "Show/Season 1/Show S01E02.mkv",
+            "Show/Season 1/Outtakes 2 Bonus.mkv",
+            "Show/Season 1/Show S01E01.mkv",
+        ]
+    )
+    ordered = sorted(items, key=sections.episode_order)
+    view = LibraryView(items, {})
+    (show,) = view.section("shows")
+    (season,) = view.children(show)
+    assert [entry.item for entry in view.children(season)] == ordered
+    names = [item.path.rpartition("/")[2] for item in ordered]
+    assert names == [
+        "Show S01E01.mkv",
+        "Show S01E02.mkv",
+        "Outtakes 2 Bonus.mkv",
+        "Outtakes 10 Bonus.mkv",
+    ]
+    follows = view.next_episode(ordered[1])
+    assert follows is not None and follows.path.endswith("Outtakes 2 Bonus.mkv")
+    anime = episodes([f"Anime/[G] Anime - {n:02d}.mkv" for n in (2, 1)])
+    first = min(anime, key=sections.episode_order)
+    assert first.episode == 1
+    following = sections.next_episode(anime, first)
+    assert following is not None and following.episode == 2

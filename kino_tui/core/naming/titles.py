@@ -7,9 +7,11 @@ from datetime import date
 
 from kino_tui.core.naming import rules
 
+# natural sort lives in core.text (the browser needs it without loading the naming rules)
+from kino_tui.core.text import natural_key as natural_key
+
 _THIS_YEAR = date.today().year
 _SPACES = re.compile(r"\s+")
-_DIGIT_RUNS = re.compile(r"(\d+)")
 _ACRONYM_END = re.compile(r"(?:^|[^a-z])(?:[a-z]\.)+[a-z]$", re.IGNORECASE)
 
 
@@ -29,15 +31,6 @@ def is_video(name: str) -> bool:
 
 def is_audio(name: str) -> bool:
     return extension(name) in rules.AUDIO_EXTENSIONS
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that puts ``Show 2`` before ``Show 10`` (case-insensitive)."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in _DIGIT_RUNS.split(text.casefold())
-        if part
-    )
 
 
 def plausible_year(year: int) -> bool:
