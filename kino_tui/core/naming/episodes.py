@@ -34,7 +34,7 @@ _NUMBERS = re.compile(r"\d+")
 _ABSOLUTE_AFTER = re.compile(r"^\d{1,4}(?:-\d{1,4})?[ ._]+-[ ._]+")
 #: A release group left after the tags were dropped: ``Title [1080p]-GRP`` → ``Title  -GRP``.
 _GROUP_AFTER_TAGS = re.compile(r"\s+-[^\s-][^\s]*\s*$")
-_YEAR_ONLY = re.compile(r"[(\[]?(?:19|20)\d{2}[)\]]?")
+_YEAR_ONLY = re.compile(r"\((?:19|20)\d{2}\)|\[(?:19|20)\d{2}\]")
 #: Where the tags after an episode title begin: a square bracket, or a round one that
 #: holds release words.
 _TAG_START = re.compile(r"\[|\((?=[^)]*(?:\d{3,4}p|bd|web|dvd|hdtv|x26|hevc|flac|aac)\b)", re.I)

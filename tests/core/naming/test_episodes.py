@@ -240,6 +240,7 @@ def test_series_from_the_file_when_the_folders_have_none() -> None:
         ("Show.S01E01.WEB.h264-GRP.mkv", None),
         ("Show/Season 1/Show S01E01.mkv", None),
         ("Show/Season 1/Show S01E01 (2010).mkv", None),
+        ("1923 (2022)/Season 01/1923 - S01E01 - 1923.mkv", "1923"),  # a title that is a year
         ("Show/Season 1/Show.S01E01.Episode.Name.German.DL.1080p.mkv", "Episode Name"),
         ("Show/Season 1/show_s01e01_the_title.mkv", "the title"),
         (
