@@ -15,6 +15,7 @@ from kino_tui.core.naming import (
     NameInfo,
     PathContext,
     disc_of_folder,
+    extension,
     is_audio,
     is_video,
     parse_track_path,
@@ -32,6 +33,7 @@ from kino_tui.core.sidecars import (
     MOVIE_POSTERS,
     SEASON_POSTERS,
     SHOW_POSTERS,
+    SUBTITLE_CODECS,
     FolderImages,
     edl_file,
     external_subtitles,
@@ -117,7 +119,8 @@ def analyse_folder(job: FolderJob) -> FolderResult:
     entries = {entry.name: entry for entry in job.files}
     names = sorted(entries)
     images = FolderImages(job.path, names)
-    in_season = bool(job.folders) and season_of_folder(job.folders[-1]) is not None
+    shows_root = job.root.type == "shows" and len(job.folders) > 1  # bare-number seasons
+    in_season = bool(job.folders) and season_of_folder(job.folders[-1], shows_root) is not None
     show_names = job.parent_names if in_season else tuple(names)
     context = PathContext(
         job.root.path, job.root.type, job.folders, show_folder_has_nfo="tvshow.nfo" in show_names
@@ -128,12 +131,20 @@ def analyse_folder(job: FolderJob) -> FolderResult:
         [n] for n, i in infos.items() if i.kind not in ("movie", "video")
     ]
     own_folder = bool(job.folders) and len(stackable) > 0 and len(stack_files(stackable)) == 1
+    # Built once a folder: per item they made a folder of 6,000 videos quadratic.
+    listing = _Listing(
+        names,
+        {name.lower(): name for name in names},
+        [name for name in names if extension(name) in SUBTITLE_CODECS],
+        images,
+        FolderImages(_parent(job.path), job.parent_names) if in_season else images,
+    )
     for group in sorted(groups):
         info = infos[group[0]]
         if len(group) > 1:
             info = parse_video(stacked_title_source(group[0]), context)
         item = _video_item(job, group, info, entries, result)
-        _apply_video_sidecars(job, item, info, group, names, images, own_folder, in_season, result)
+        _apply_video_sidecars(job, item, info, group, listing, own_folder, in_season, result)
         result.items.append(item)
     for name in names:
         if is_audio(name):
@@ -257,23 +268,33 @@ def _read_nfo(path: str, result: FolderResult) -> NfoInfo | None:
         return None
 
 
+@dataclass(slots=True)
+class _Listing:
+    """One folder's names as the sidecar lookups need them, built once per folder."""
+
+    names: list[str]
+    lowered: dict[str, str]
+    subtitles: list[str]
+    images: FolderImages
+    show_images: FolderImages
+
+
 def _apply_video_sidecars(
     job: FolderJob,
     item: MediaItem,
     info: NameInfo,
     group: list[str],
-    names: list[str],
-    images: FolderImages,
+    listing: _Listing,
     own_folder: bool,
     in_season: bool,
     result: FolderResult,
 ) -> None:
-    lowered = {name.lower(): name for name in names}
+    names, lowered, images = listing.names, listing.lowered, listing.images
     video_stem = stem(group[0])
     stacked_stem = stem(stacked_title_source(group[0]))
     item.subtitles = [s for s in item.subtitles if not s.external]
     for name in group:
-        item.subtitles.extend(external_subtitles(job.path, name, names))
+        item.subtitles.extend(external_subtitles(job.path, name, listing.subtitles))
     # the .edl beside the video is read afresh (it changes the folder's listing)
     item.segments = [s for s in item.segments if s.kind not in EDL_KINDS]
     edl = edl_file(job.path, group[0], lowered) if len(group) == 1 else None
@@ -291,7 +312,7 @@ def _apply_video_sidecars(
     if info.kind == "episode":
         show_path = _parent(job.path) if in_season else job.path
         show_names = job.parent_names if in_season else tuple(names)
-        show_images = FolderImages(show_path, show_names)
+        show_images = listing.show_images
         if "tvshow.nfo" in show_names:
             show = _read_nfo(f"{show_path}/tvshow.nfo", result)
             if show is not None:

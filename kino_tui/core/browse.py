@@ -269,7 +269,7 @@ class LibraryView:
     def show_entry(self, name: str) -> Entry:
         def build() -> Entry:
             episodes = self._shows.get(name, [])
-            seasons = {e.season for e in episodes if e.season is not None}
+            seasons = {e.season if e.season is not None else 1 for e in episodes}
             detail = f"{plural(len(seasons), 'season')} · {plural(len(episodes), 'episode')}"
             entry = self.group_entry(f"show:{name}", "show", name, episodes, detail)
             # the show's own poster, not its first season's
@@ -288,15 +288,16 @@ class LibraryView:
         return replace(self._cached(f"artist:{name}", build))
 
     def season_entries(self, show: str) -> list[Entry]:
-        """A show's seasons in order, specials last (episodes without a season number
-        are one "Episodes" group)."""
+        """A show's seasons in order, specials last. Episodes without a season
+        (absolute numbering, a show with no season folders) are its Season 1: one level,
+        never an extra "Episodes" group."""
         by_season: dict[int, list[MediaItem]] = {}
         for episode in self._shows.get(show, []):
-            number = episode.season if episode.season is not None else -1
+            number = episode.season if episode.season is not None else 1
             by_season.setdefault(number, []).append(episode)
         seasons = []
         for number in sorted(by_season, key=lambda n: (n == 0, n)):
-            name = "Specials" if number == 0 else "Episodes" if number < 0 else f"Season {number}"
+            name = "Specials" if number == 0 else f"Season {number}"
             episodes = by_season[number]
             seasons.append(
                 self.group_entry(
@@ -325,7 +326,7 @@ class LibraryView:
                 return self.children(seasons[0])
             return seasons
         if entry.kind == "season":
-            ordered = sorted(entry.items, key=lambda e: (e.episode or 0, e.air_date or "", e.path))
+            ordered = sorted(entry.items, key=sections.episode_order)
             return [self.item_entry(e, detail="") for e in ordered]
         if entry.kind == "artist":
             albums: dict[str, list[MediaItem]] = {}

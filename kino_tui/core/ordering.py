@@ -3,10 +3,11 @@ user can choose. Pure functions over :class:`~kino_tui.core.browse.Entry` rows."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from kino_tui.core.text import natural_key as text_natural_key
 
 if TYPE_CHECKING:
     from kino_tui.core.browse import Entry, LibraryView
@@ -33,7 +34,6 @@ REVERSED_LABELS = {
 DESCENDING = frozenset({"added", "played", "duration", "rating"})
 
 _ARTICLES = frozenset({"the", "a", "an"})
-_DIGITS = re.compile(r"(\d+)")
 
 
 def sort_title(text: str) -> str:
@@ -46,8 +46,7 @@ def sort_title(text: str) -> str:
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """``Show 2`` before ``Show 10``: runs of digits compare as numbers (articles
     ignored, case folded)."""
-    parts = _DIGITS.split(sort_title(text))
-    return tuple((1, int(part)) if index % 2 else (0, part) for index, part in enumerate(parts))
+    return text_natural_key(sort_title(text))
 
 
 def sort_label(key: str, reverse: bool = False) -> str:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # the analysis stack is imported only when a folder needs rea
     from kino_tui.core.walker import FolderListing, Walking, WalkResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
-ANALYSIS_VERSION = "2"  # 2: episodes know their show's poster
+ANALYSIS_VERSION = "3"  # 2: episodes know their show's poster; 3: naming rules of issue 11
 #: Below this many files to read, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
 BATCH_FILES = 24

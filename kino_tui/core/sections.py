@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.text import natural_key
 
 VIDEO_KINDS = ("movie", "episode", "video")
 #: Shows not played for longer than this drop out of Next Up (``[next_up] days``).
@@ -19,10 +20,17 @@ NEXT_UP_DAYS = 365
 _NEVER = Progress()
 
 
-def episode_order(item: MediaItem) -> tuple[int, int, str, str]:
-    """Season, episode, air date, path: the order episodes are watched in."""
-    season = item.season if item.season is not None else 0
-    return (season, item.episode or 0, item.air_date or "", item.path)
+def episode_order(
+    item: MediaItem,
+) -> tuple[int, int, int, str, tuple[tuple[int, int | str], ...]]:
+    """The order episodes are watched in, and listed: by season (an episode without one,
+    as in a show with no season folders, is in Season 1), then numbered episodes by
+    number, dated ones by date, numberless ones by file name (naturally: ``Part 2``
+    before ``Part 10``)."""
+    season = item.season if item.season is not None else 1
+    rank = 0 if item.episode is not None else 1 if item.air_date else 2
+    name = natural_key(item.path.rpartition("/")[2])
+    return (season, rank, item.episode or 0, item.air_date or "", name)
 
 
 def continue_watching(

@@ -5,10 +5,23 @@ Both front ends (the command line and the TUI) print these; neither builds its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from kino_tui.core.models import MediaItem, ScanProgress, ScanSummary
+
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``Show 2`` before ``Show 10`` (case-insensitive)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in _DIGIT_RUNS.split(text.casefold())
+        if part
+    )
+
 
 #: Plurals that do not just add an "s".
 _PLURALS = {"entry": "entries", "library folder": "library folders", "match": "matches"}

@@ -179,7 +179,60 @@ def test_root_types_guide_classification(build_library: LibraryBuilder, catalog_
         "episode",
         2,
     )
-    assert found["Odd Name.mkv"].kind == "video"
+    # under a shows root every video is an episode, a numberless one too (issue 11)
+    odd = found["Odd Name.mkv"]
+    assert (odd.kind, odd.series, odd.episode) == ("episode", "Odd Name", None)
+
+
+def test_a_shows_root_of_release_names(build_library: LibraryBuilder, catalog_path: Path) -> None:
+    """Issue 11: release folders, fansub names and numberless files all become episodes of
+    the right show, and a show without season folders is one Season 1 in the browser."""
+    root = build_library(
+        {
+            "Show.Name.S01.1080p.WEB-DL-GRP/Show.Name.S01E01.First.Light.1080p.WEB-DL-GRP.mkv": (
+                "h264.mkv"
+            ),
+            "Show.Name.S01.1080p.WEB-DL-GRP/Show.Name.S01E02-E03.1080p.WEB-DL-GRP.mkv": "h264.mkv",
+            "Anime/[Group] Anime - 02 [1080p][ABCD1234].mkv": "h264.mkv",
+            "Anime/[Group] Anime - 01 [1080p][1234ABCD].mkv": "h264.mkv",
+            "Anime/Anime - Recap.mkv": "h264.mkv",
+            "24/Season 1/24 - 1x01.avi": "mpeg4.avi",
+            "24/Specials/Making Of.avi": "mpeg4.avi",
+        }
+    )
+    scan(root, catalog_path, "shows")
+    found = items(catalog_path)
+    read = {
+        path: (item.kind, item.series, item.season, item.episode, item.episode_end, item.title)
+        for path, item in found.items()
+    }
+    release = "Show.Name.S01.1080p.WEB-DL-GRP/Show.Name"
+    assert read == {
+        f"{release}.S01E01.First.Light.1080p.WEB-DL-GRP.mkv": (
+            "episode",
+            "Show Name",
+            1,
+            1,
+            None,
+            "First Light",
+        ),
+        f"{release}.S01E02-E03.1080p.WEB-DL-GRP.mkv": ("episode", "Show Name", 1, 2, 3, None),
+        "Anime/[Group] Anime - 02 [1080p][ABCD1234].mkv": ("episode", "Anime", None, 2, None, None),
+        "Anime/[Group] Anime - 01 [1080p][1234ABCD].mkv": ("episode", "Anime", None, 1, None, None),
+        "Anime/Anime - Recap.mkv": ("episode", "Anime", None, None, None, "Anime - Recap"),
+        "24/Season 1/24 - 1x01.avi": ("episode", "24", 1, 1, None, None),
+        "24/Specials/Making Of.avi": ("episode", "24", 0, None, None, "Making Of"),
+    }
+    view = LibraryView(found.values(), {})
+    anime = next(entry for entry in view.section("shows") if entry.title == "Anime")
+    (season,) = view.children(anime)
+    assert season.title == "Season 1"
+    names = [entry.item.path.rpartition("/")[2] for entry in view.children(season) if entry.item]
+    assert names == [
+        "[Group] Anime - 01 [1080p][1234ABCD].mkv",
+        "[Group] Anime - 02 [1080p][ABCD1234].mkv",
+        "Anime - Recap.mkv",
+    ]
 
 
 def test_no_change_rescan_reads_nothing(build_library: LibraryBuilder, catalog_path: Path) -> None:
@@ -768,7 +821,7 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
     """Keys written by earlier kinos must still match, or every folder is read again."""
     import hashlib
 
-    from kino_tui.core.scanner import _folder_keys
+    from kino_tui.core.scanner import ANALYSIS_VERSION, _folder_keys
 
     root = tmp_path / "lib"
     season = root / "Show" / "Season 1"
@@ -792,7 +845,7 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
     assert keys == {
         str(season): "|".join(
             (
-                "2",
+                ANALYSIS_VERSION,  # bumped when naming rules change: every folder read again
                 "shows",
                 signature(srt, mkv),  # every relevant file, by name
                 signature(root / "Show" / "tvshow.nfo"),  # the sidecars above
