@@ -25,14 +25,16 @@ def titles(entries: list) -> list[str]:
     return [entry.title for entry in entries]
 
 
-def test_a_show_without_season_folders_is_one_season_1() -> None:
+def test_a_show_without_season_folders_is_one_season_1_and_opens_on_its_episodes() -> None:
     view = LibraryView(
         episodes([f"Anime/[Group] Anime - {n:02d} [1080p].mkv" for n in (3, 1, 12, 2)]), {}
     )
     (show,) = view.section("shows")
     assert show.detail == "1 season · 4 episodes"
-    (season,) = view.children(show)
+    (season,) = view.season_entries("Anime")
     assert season.title == "Season 1"
+    # no level between the show and its episodes (no "Season 1", no "Episodes")
+    assert [entry.item.episode for entry in view.children(show)] == [1, 2, 3, 12]
     assert [entry.item.episode for entry in view.children(season)] == [1, 2, 3, 12]
 
 

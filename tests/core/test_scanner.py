@@ -225,9 +225,9 @@ def test_a_shows_root_of_release_names(build_library: LibraryBuilder, catalog_pa
     }
     view = LibraryView(found.values(), {})
     anime = next(entry for entry in view.section("shows") if entry.title == "Anime")
-    (season,) = view.children(anime)
-    assert season.title == "Season 1"
-    names = [entry.item.path.rpartition("/")[2] for entry in view.children(season) if entry.item]
+    (season,) = view.season_entries("Anime")
+    assert season.title == "Season 1"  # and the show opens straight on its episodes:
+    names = [entry.item.path.rpartition("/")[2] for entry in view.children(anime) if entry.item]
     assert names == [
         "[Group] Anime - 01 [1080p][1234ABCD].mkv",
         "[Group] Anime - 02 [1080p][ABCD1234].mkv",
