@@ -27,6 +27,8 @@ def read_extra(file_stem: str, context: PathContext, info: NameInfo) -> bool:
             info.title = clean_title(file_stem) or file_stem
             return True
     suffix = rules.EXTRA_SUFFIX.search(file_stem)
+    if suffix is not None and _episode_titled(file_stem, suffix.start()):
+        suffix = None  # "Show - S01E06 - The Trailer": an episode with that title
     bare = rules.EXTRA_STEMS.get(file_stem.strip().lower())
     if suffix is None and bare is None:
         return False
@@ -40,3 +42,13 @@ def read_extra(file_stem: str, context: PathContext, info: NameInfo) -> bool:
     info.extra_owner = "/".join(folders)
     info.title = (clean_title(file_stem) if owner_stem else file_stem) or file_stem
     return True
+
+
+def _episode_titled(file_stem: str, suffix_start: int) -> bool:
+    """Does a suffix written after a space (`` Trailer``) end an episode's title? An
+    explicit ``S01E06`` or ``1x06`` before it says so. ``-trailer``, ``.sample`` and
+    ``_trailer`` stay extras (a scene sample is ``Show.S01E06.720p-GRP.sample``)."""
+    if file_stem[suffix_start] != " ":
+        return False
+    head = file_stem[:suffix_start]
+    return any(pattern.search(head) for name, pattern in rules.EPISODE_RULES if name != "spelled")

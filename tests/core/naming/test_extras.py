@@ -77,3 +77,20 @@ def test_extras_under_shows_are_not_episodes() -> None:
 )
 def test_words_that_look_like_extras_are_not(path: str) -> None:
     assert parse(path, "movies").kind == "movie"
+
+
+@pytest.mark.parametrize(
+    ("path", "episode", "title"),
+    [
+        ("Show/Season 1/Show - S01E06 - The Trailer.mkv", 6, "The Trailer"),
+        ("Show/Season 2/Show - 2x03 - Free Sample.mkv", 3, "Free Sample"),
+    ],
+)
+def test_an_episode_titled_like_an_extra_is_an_episode(path: str, episode: int, title: str) -> None:
+    info = parse(path, "shows")
+    assert (info.kind, info.episode, info.title) == ("episode", episode, title)
+
+
+def test_an_episode_s_scene_sample_is_still_an_extra() -> None:
+    assert parse("Show/Season 1/Show.S01E06.720p.HDTV-GRP.sample.mkv", "shows").kind == "extra"
+    assert parse("Show/Season 1/Show S01E06-trailer.mkv", "shows").kind == "extra"
