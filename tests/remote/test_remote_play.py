@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import time
@@ -235,3 +236,17 @@ def test_a_file_the_box_cannot_send_is_explained_before_the_player_starts(
     assert result.returncode == 2
     assert "on the box:" in result.stderr and "cannot be read" in result.stderr, result.stderr
     assert "playing" not in result.stdout
+
+
+def test_a_chosen_subtitle_file_beside_the_video_is_streamed_once(box_state: Link) -> None:
+    """`--subtitles 1` picks the .srt beside the box's film: the laptop's mpv gets it
+    as a stream URL (the box's path means nothing here), given once, with the item."""
+    link = box_state
+    film = item_id(link, "Short Film")
+    result = link.laptop.run(
+        "--remote", "box", "play", film, "--subtitles", "1", "--print-command", timeout=180
+    )
+    argv = result.stdout.strip().splitlines()[-1]
+    files = [word for word in shlex.split(argv) if word.startswith("--sub-file=")]
+    assert len(files) == 1, argv
+    assert files[0].startswith("--sub-file=http://127.0.0.1:") and files[0].endswith(".srt"), argv
