@@ -108,10 +108,47 @@ def _interpreter(user: pwd.struct_passwd) -> list[str]:
             continue  # under a home this user cannot enter
         if probe.returncode == 0:
             return [candidate]
+    if not _MIRROR:  # the checkout itself is where other users cannot read (under /root)
+        _mirror_packages()
+        return _interpreter(user)
     raise AssertionError(f"no Python that {user.pw_name} can run with kino importable")
 
 
+#: Where the test's packages are mirrored for the two users, when they cannot read them.
+_MIRROR: list[str] = []
+
+
+def _mirror_packages() -> None:
+    """Hard-linked (or copied) mirrors of this checkout's ``kino_tui`` and the test's
+    site-packages in a folder every user can read, for a checkout that sits where they
+    cannot (a CI clone under ``/root``)."""
+    import atexit
+
+    target = Path(tempfile.mkdtemp(prefix="kino-remote-python-"))
+    target.chmod(0o755)
+    atexit.register(shutil.rmtree, target, True)
+
+    def link(source: str, destination: str) -> None:
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+
+    sources = [(WORKTREE / "kino_tui", target / "src" / "kino_tui")]
+    sources += [(Path(p), target / f"site{n}") for n, p in enumerate(site.getsitepackages())]
+    for source, destination in sources:
+        if source.is_dir():
+            shutil.copytree(source, destination, symlinks=True, copy_function=link)
+    for folder, _, _ in os.walk(target):
+        os.chmod(folder, 0o755)
+    _MIRROR.extend(
+        [str(target / "src"), *(str(target / f"site{n}") for n in range(len(sources) - 1))]
+    )
+
+
 def python_path() -> str:
+    if _MIRROR:
+        return os.pathsep.join(_MIRROR)
     return os.pathsep.join([str(WORKTREE), *site.getsitepackages()])
 
 
