@@ -100,21 +100,16 @@ class MpvPlayer(Player):
             argv.append(f"--vo={options.terminal_vo}")
         argv += _language_args(options)
         argv += options.extra_args
-        own = track_args(options.tracks_of(0))
+        first += track_args(options.tracks_of(0))
         target = _target(self.parts)
-        if not options.following:
-            if own and target.startswith(("/", "edl://")):
-                # The item's streams in its own group: an item queued later (loadfile
-                # append) must not inherit its --sub-file or --aid.
-                return [*argv, *first, "--{", *own, target, "--}"]
-            return [*argv, *first, *own, "--", target]
-        first += own
-        # A queue: one playlist. The first item's own options go in a per-file group
-        # (a plain --start would start every item there); "--" cannot be inside the
-        # group, and needs not: the target is an absolute path, an edl:// timeline or a
-        # stream URL on the loopback (kino --remote).
+        # The first item's own options go in a per-file group: a plain --start, title or
+        # --aid would apply to every item of the playlist, the ones queued later with
+        # loadfile append too. "--" cannot be inside the group, and needs not: the target
+        # is an absolute path, an edl:// timeline or a stream URL on the loopback.
         local = ("/", "edl://", "http://127.0.0.1:")
         assert target.startswith(local), target
+        if not options.following:
+            return [*argv, "--{", *first, target, "--}"] if first else [*argv, "--", target]
         following: list[str] = []
         grouped = False
         for index, parts in enumerate(options.following, start=1):

@@ -96,9 +96,11 @@ class VlcPlayer(Player):
             argv.append("--sub-language=" + ",".join(options.subtitle_languages))
         argv += options.extra_args
         own = track_args(options.tracks_of(0))
-        if options.start > 0:
+        if options.start > 0 and not options.following:
+            argv.append(f"--start-time={options.start:.3f}")
+        elif options.start > 0:
             # an option of this item: a global --start-time would start every item of
-            # the playlist there, the ones added later too
+            # the playlist there
             own.insert(0, f":start-time={options.start:.3f}")
         first = _item_args(list(self.parts), own)
         following = [

@@ -285,9 +285,36 @@ def test_a_single_item_keeps_its_streams_in_its_own_group(show: list[MediaItem])
     settings = headless_settings(extra_args={"mpv": ()})
     chosen = LaunchTracks((TrackSelection(audio=2, subtitles_off=True),))
     argv = PlaybackSession(first, None, settings, tracks=chosen).command()  # type: ignore[arg-type]
-    assert argv[-5:] == ["--{", "--aid=2", "--sid=no", first.path, "--}"]
+    assert argv[argv.index("--{") :] == [
+        "--{", f"--force-media-title={first.display_title}", "--aid=2", "--sid=no", first.path, "--}"
+    ]  # fmt: skip
     argv = PlaybackSession(first, None, settings, tracks=LaunchTracks()).command()  # type: ignore[arg-type]
-    assert argv[-2:] == ["--", first.path] and not any(a.startswith("--aid") for a in argv)
+    assert argv[-2:] == [first.path, "--}"] and not any(a.startswith("--aid") for a in argv)
+
+
+def test_an_item_queued_after_a_resumed_play_starts_at_0_with_its_own_title(
+    kino_paths: KinoPaths, show: list[MediaItem]
+) -> None:
+    """The first item's --start and title are its own (a per-file group): the episode
+    queued while it plays (e) starts at its beginning and is not named after it."""
+    first, second = show
+    library = library_with(kino_paths)
+    session = library.session(library.plan_play([first], start=4.0))
+    running = Running(session)
+    client = MpvTracks(wait_for_socket(session))
+    try:
+        client.playing(first.path)
+        deadline = time.monotonic() + 20  # False until kino's own link to mpv is up
+        while not session.player.append([second.path]):
+            assert time.monotonic() < deadline, "kino never reached mpv"
+            time.sleep(0.05)
+        assert client.get("playlist-count") == 2
+        assert session.player.next()
+        client.playing(second.path)
+        assert (client.get("time-pos") or 0) < 1
+        assert client.get("force-media-title") in ("", None)
+    finally:
+        stop(session, running, client)
 
 
 def test_vlc_arguments_name_the_streams_from_zero(show: list[MediaItem]) -> None:
