@@ -237,3 +237,12 @@ def test_absurd_numbers_in_tags_and_nfos_do_not_break_a_scan(
     assert by_kind["movie"]["title"] == "Huge" and by_kind["movie"]["year"] == 2001
     assert by_kind["track"]["track"] == 1  # from the name: the tag is nonsense
     assert json.loads(run_kino("scan", "--json").stdout)["unchanged"] == 2
+
+
+def test_the_browser_without_a_terminal_says_so_and_ends(run_kino) -> None:
+    """`kino` run from a script, cron or `ssh host kino` (no terminal) says what to use
+    instead of drawing the browser into a pipe for ever."""
+    for args in ((), ("--remote", "nosuchhost")):
+        result = run_kino(*args, check=False, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert "the browser needs a terminal" in result.stderr and not result.stdout

@@ -340,3 +340,13 @@ def test_nested_folders_in_one_call_are_refused(tmp_path: Path) -> None:
     )
     assert not path.exists()
     assert [r.path for r in add_roots(path, ["/srv/media", "/srv/media/"])] == ["/srv/media"]
+
+
+def test_the_help_screen_s_remap_example_is_valid_config(tmp_path: Path) -> None:
+    """What the help screen tells a user to write under [keys] loads as written."""
+    from kino_tui.ui.screens.help import REMAP_HINT
+
+    example = REMAP_HINT.split("e.g. ", 1)[1]
+    path = tmp_path / "config.toml"
+    path.write_text(f"[keys]\n{example}\n")
+    assert load_settings(path).raw["keys"] == {"browser.sort": "o"}

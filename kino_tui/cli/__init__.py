@@ -142,6 +142,12 @@ def run(argv: Sequence[str]) -> int:
     try:
         if args.command == "serve":
             return _serve(paths)
+        if args.command is None and not _in_a_terminal():
+            output.error(
+                "the browser needs a terminal; without one use the commands: "
+                "kino ls, kino search QUERY, kino play ID (kino --help lists them)"
+            )
+            return 2
         if args.remote is not None:
             return _run_remote(paths, args)
         if args.command is None:
@@ -215,6 +221,10 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
                 f"the connection to {host} was lost: the position of {kept} item(s) is kept "
                 "on this machine and given to the box on the next connection"
             )
+
+
+def _in_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:

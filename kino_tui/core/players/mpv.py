@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from typing import Any, ClassVar
 
@@ -69,10 +70,19 @@ def _language_args(options: LaunchOptions) -> list[str]:
     return args
 
 
+#: mpv's exit status when a signal ended it (``Exiting... (Quit)`` after Ctrl+C).
+MPV_QUIT_BY_SIGNAL = 4
+
+
 class MpvPlayer(Player):
     """mpv, the first-class player."""
 
     name: ClassVar[str] = "mpv"
+
+    def explain_exit(self, returncode: int, output: str) -> str | None:
+        if returncode in (MPV_QUIT_BY_SIGNAL, -signal.SIGINT):
+            return None  # Ctrl+C in its terminal (or kino's stop): a stop, not a failure
+        return super().explain_exit(returncode, output)
 
     def argv(self) -> list[str]:
         options = self.options

@@ -26,7 +26,7 @@ EXTRA_KEYS = [
     ("ctrl+p", "Command palette: every action by name"),
     ("mouse", "Click to select, double-click to open, wheel to scroll"),
 ]
-REMAP_HINT = 'Remap a key by its id under [keys] in config.toml, e.g. browser.sort = "o"'
+REMAP_HINT = 'Remap a key by its id under [keys] in config.toml, e.g. "browser.sort" = "o"'
 
 
 def keys_table(app: object, groups: list[tuple[str, list[BindingType]]]) -> Table:

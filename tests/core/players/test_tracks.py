@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -442,3 +443,26 @@ def test_vlc_plays_the_chosen_streams(public_dir: Path, show: list[MediaItem]) -
     assert len(subtitles) == 1 and subtitles != ["Signs - [English]"]
     audio, subtitles = _vlc_tracks(folder, video, options(TrackSelection(subtitles_off=True)))
     assert subtitles in ([], ["Disable"])
+
+
+def test_ctrl_c_in_mpv_is_a_stop_not_a_failure(kino_paths: KinoPaths, show: list[MediaItem]) -> None:
+    """Ctrl+C in the terminal mpv plays in sends it SIGINT: it exits with status 4, which
+    is the user stopping, not an error (no '!' in the history, the position kept)."""
+    first, _ = show
+    library = library_with(kino_paths)
+    session, running, client = play(library, [first])
+    try:
+        client.playing(first.path)
+        client.socket.sendall(b'{"command": ["seek", 3, "absolute"]}\n')
+        deadline = time.monotonic() + 20
+        while (session.state.position or 0) < 2.5:
+            assert time.monotonic() < deadline, "mpv never reached 3 s"
+            time.sleep(0.05)
+        assert session.process is not None
+        session.process.send_signal(signal.SIGINT)
+        result = running.wait()
+    finally:
+        client.close()
+    assert session.process.returncode in (4, -signal.SIGINT)  # in a terminal: 4
+    assert result.error is None
+    assert library.watch.history()[-1]["error"] is None
