@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,8 +32,9 @@ class PlayOrQueueScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Label(f"Playing {printable(self.playing)}", id="dialog-title", markup=False)
             yield OptionList(
-                Option(f"Add {printable(self.wanted)} to the queue", id="queue"),
-                Option(f"Play {printable(self.wanted)} now", id="replace"),
+                # Text, not a string: an option's string is Rich markup, names are not
+                Option(Text(f"Add {printable(self.wanted)} to the queue"), id="queue"),
+                Option(Text(f"Play {printable(self.wanted)} now"), id="replace"),
                 id="play-or-queue-choices",
             )
             yield Label("Enter to choose, Escape to cancel", classes="hint")
