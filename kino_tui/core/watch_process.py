@@ -12,8 +12,16 @@ kino whatever happens (the kernel's parent-death signal).
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
+
+#: watchfiles' error for an event on a path that is not UTF-8.
+UNDECODABLE = "Unable to decode path"
+#: More restarts than this within the window end the watching (kino falls back to timers).
+MAX_RESTARTS = 20
+RESTART_WINDOW = 60.0
 
 
 def main(argv: list[str]) -> int:
@@ -34,28 +42,44 @@ def main(argv: list[str]) -> int:
 
     threading.Thread(target=until_stdin_closes, daemon=True).start()
     out = sys.stdout.buffer
-    changes = watch(
-        *roots,
-        watch_filter=None,
-        debounce=200,
-        step=50,
-        stop_event=stop,
-        rust_timeout=200,
-        yield_on_timeout=True,
-        raise_interrupt=False,
-        ignore_permission_denied=True,
-    )
     ready = False
-    for found in changes:
-        if not ready:
-            out.write(b'"ready"\n')
-            ready = True
-        folders = sorted({f for _, path in found if (f := changed_folder(path, roots))})
-        if folders:
-            out.write(dumps(folders) + b"\n")
-        out.flush()
-        if stop.is_set():
-            break
+    restarts: list[float] = []
+    while not stop.is_set():
+        changes = watch(
+            *roots,
+            watch_filter=None,
+            debounce=200,
+            step=50,
+            stop_event=stop,
+            rust_timeout=200,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        )
+        try:
+            for found in changes:
+                if not ready:
+                    out.write(b'"ready"\n')
+                    ready = True
+                folders = sorted({f for _, path in found if (f := changed_folder(path, roots))})
+                if folders:
+                    out.write(dumps(folders) + b"\n")
+                out.flush()
+                if stop.is_set():
+                    break
+        except Exception as error:
+            if UNDECODABLE not in str(error):
+                raise
+            # An event on a name that is not UTF-8 ends watchfiles' watch (it cannot
+            # decode the path): say its root changed (a rescan finds what did) and
+            # watch again, unless that keeps happening.
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+            if len(restarts) > MAX_RESTARTS:
+                raise
+            named = [root for root in roots if f'"{root}/' in str(error)]
+            out.write(dumps(named or list(roots)) + b"\n")
+            out.flush()
     return 0
 
 
@@ -66,4 +90,7 @@ if __name__ == "__main__":
         sys.exit(0)
     except Exception as error:  # a watch limit reached, a root gone: one line for kino
         sys.stderr.write(f"{type(error).__name__}: {error}\n")
-        sys.exit(1)
+        sys.stderr.flush()
+        # not sys.exit: the thread still reading stdin would make Python's shutdown
+        # abort ("could not acquire lock"), and kino would hear that, not the reason
+        os._exit(1)

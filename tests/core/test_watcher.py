@@ -3,9 +3,11 @@ changes matter, how each root is followed; and the real watcher on a real folder
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,41 @@ def test_without_a_python_to_start_it_watches_on_its_own_thread(
     finally:
         watcher.stop()
     assert watcher._child is None and batches == [Batch(folders=(str(root),))]
+
+
+def test_a_name_that_is_not_utf8_does_not_end_the_watching(tmp_path: Path) -> None:
+    """watchfiles cannot decode such a path and ends its watch: the child says the root
+    changed and watches again, so a file copied in later is still seen."""
+    root = tmp_path / "lib"
+    movies = root / "Movies"
+    movies.mkdir(parents=True)
+    odd = os.path.join(os.fsencode(movies), b"Caf\xe9 (1999).mkv")
+    with open(odd, "wb") as handle:
+        handle.write(b"x" * 1000)
+    batches: list[Batch] = []
+    (plan,) = plan_watches([LibraryRoot(str(root))], "", {})
+    failures: list[str] = []
+    watcher = RootWatcher(
+        [plan], batches.append, on_failure=failures.append, quiet=0.3, longest=5.0, tick=0.05
+    )
+    watcher.start()
+    try:
+        assert watcher.ready.wait(10)
+        with open(odd, "rb") as handle:  # an event on the odd name
+            handle.read()
+        with open(odd, "ab") as handle:
+            handle.write(b"y")
+        deadline = time.monotonic() + 10
+        while not batches:
+            assert time.monotonic() < deadline, f"no batch for the odd name ({failures})"
+            time.sleep(0.05)
+        batches.clear()
+        watcher.stop_event.wait(1.0)  # watching again
+        (movies / "Zeta (2023).mkv").write_bytes(b"z" * 1000)
+        deadline = time.monotonic() + 10
+        while not any(str(movies) in batch.folders for batch in batches):
+            assert time.monotonic() < deadline, f"the new file was not seen ({failures})"
+            time.sleep(0.05)
+    finally:
+        watcher.stop()
+    assert failures == []
