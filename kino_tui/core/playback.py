@@ -300,7 +300,11 @@ class PlaybackSession:
         self._record(ended, progress, ended.error)
         self.item = self.queue[min(self.state.item_index, len(self.queue) - 1)]
         self.skipper = Skipper(self.item.segments, self.settings.skip_intros)
-        self._before = self.store.get(self.item.id)
+        try:
+            self._before = self.store.get(self.item.id)
+        except (OSError, KinoError) as error:  # a store that cannot be read (a dropped link)
+            self.save_error = self.save_error or f"progress could not be read: {error}"
+            self._before = Progress()
         self._started_at = now_iso()
         self._start = 0.0
 

@@ -466,3 +466,41 @@ def test_ctrl_c_in_mpv_is_a_stop_not_a_failure(kino_paths: KinoPaths, show: list
     assert session.process.returncode in (4, -signal.SIGINT)  # in a terminal: 4
     assert result.error is None
     assert library.watch.history()[-1]["error"] is None
+
+
+def test_a_store_that_fails_between_two_items_ends_the_play_cleanly(
+    kino_paths: KinoPaths, show: list[MediaItem]
+) -> None:
+    """The watch store cannot be read when the queue moves on (a remote box whose link
+    dropped): the session says so and keeps following mpv, never raising out of it."""
+    from kino_tui.core.errors import KinoError
+    from kino_tui.core.watchstate import WatchStore
+
+    class DroppingStore(WatchStore):
+        reads = 0
+
+        def get(self, item_id: str):  # type: ignore[no-untyped-def]
+            self.reads += 1
+            if self.reads > 1:
+                raise KinoError("the connection to box ended")
+            return super().get(item_id)
+
+    first, second = show
+    store = DroppingStore(kino_paths.watch_file)
+    settings = headless_settings(extra_args={"mpv": PAUSED})
+    session = PlaybackSession(first, store, settings, following=[second])
+    running = Running(session)
+    client = MpvTracks(wait_for_socket(session))
+    try:
+        client.playing(first.path)
+        deadline = time.monotonic() + 20
+        while not session.player.next():
+            assert time.monotonic() < deadline, "kino never reached mpv"
+            time.sleep(0.05)
+        client.playing(second.path)
+        client.socket.sendall(b'{"command": ["quit"]}\n')
+        result = running.wait()
+    finally:
+        client.close()
+    assert running.error is None and result.item.id == second.id
+    assert result.error is not None and "could not be read" in result.error
