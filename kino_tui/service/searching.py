@@ -91,7 +91,7 @@ def result_of(view: LibraryView, entry: Entry) -> SearchResult:
     context = {}
     children = len(entry.items)
     if entry.kind == "show":
-        seasons = {e.season for e in entry.items if e.season is not None}
+        seasons = {e.season if e.season is not None else 1 for e in entry.items}  # as browsed
         counts = {"seasons": len(seasons), "episodes": children}
     elif entry.kind == "season":
         show = entry.items[0].series if entry.items else None

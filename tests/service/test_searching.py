@@ -20,6 +20,8 @@ LAYOUT = {
     "TV/Dark (2017)/Season 01/Dark S01E02.mkv": "h264.mkv",
     "TV/Dark (2017)/Season 02/Dark S02E01.mkv": "h264.mkv",
     "Movies/Dark City (1998)/Dark City (1998).mkv": "h264.mkv",
+    "TV/Neko/[Grp] Neko - 01 [1080p].mkv": "h264.mkv",
+    "TV/Neko/[Grp] Neko - 02 [1080p].mkv": "h264.mkv",
     "Movies/Dark City (1998)/Dark City (1998)-trailer.mkv": "h264.mkv",
     "Music/Test Artist/Test Album (2001)/03 - Test Song.mp3": "song.mp3",
     "Music/Test Artist/Test Album (2001)/04 - Other Song.flac": "song.flac",
@@ -100,3 +102,12 @@ def test_a_group_key_from_search_names_its_items(library: tuple[Library, Path]) 
     done = run_kino(lib.paths, "watched", "show:Dark")
     assert done.returncode == 0 and "marked 3 items watched" in done.stdout
     assert len(lib.watch.all()) == 3
+
+
+def test_a_show_without_season_folders_counts_its_one_season(
+    library: tuple[Library, Path],
+) -> None:
+    lib, _ = library
+    results, _ = lib.search("neko")
+    show = next(r for r in results if r.kind == "show")
+    assert show.counts == {"seasons": 1, "episodes": 2}  # as the browser lists it
