@@ -81,8 +81,9 @@ def test_a_box_without_kino_says_what_ssh_said(tmp_path: Path) -> None:
     script = "import sys; sys.stderr.write('sh: 1: kino: not found\\n'); sys.exit(127)"
     connection = Connection("box", (sys.executable, "-c", script))
     started = time.monotonic()
-    with pytest.raises(RemoteError, match="kino: not found"):
+    with pytest.raises(RemoteError, match="kino: not found") as refused:
         connection.open()
+    assert "--remote-kino PATH" in str(refused.value)  # and what to do
     assert time.monotonic() - started < 10
 
 

@@ -36,6 +36,9 @@ def _ignore_interrupt() -> None:
     # it starts with it ignored, so the connection outlives the keypress.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+#: A shell's exit status when the command is not there (kino not on the box's PATH).
+COMMAND_NOT_FOUND = 127
+
 
 class Connection:
     """Requests and answers over one ssh process; safe to use from several threads."""
@@ -192,6 +195,11 @@ class Connection:
             lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
             said = lines[-1] if lines else ""
         reason = f": {said}" if said else ""
+        if process is not None and process.returncode == COMMAND_NOT_FOUND:
+            reason += (
+                f" (is kino on {self.host}'s PATH? give its path with --remote-kino PATH, "
+                'or [remote] command = ["/path/to/kino"] in config.toml)'
+            )
         return RemoteError(f"the connection to {self.host} ended{reason}")
 
 
