@@ -87,6 +87,9 @@ class PlaybackSession:
         self.on_update = on_update
         #: The audio and subtitles of an item added to the queue while it plays.
         self.tracks_for = tracks_for
+        #: The item as the player reaches it, for items queued later (a remote box's
+        #: files are stream URLs on this machine); the item itself by default.
+        self.playable_for: Callable[[MediaItem], MediaItem] = lambda item: item
         #: The player runs detached, beside kino (its own window, or music in the
         #: background); otherwise it takes the terminal.
         self.window = audio_only or (settings.in_window() if window is None else window)
@@ -137,8 +140,11 @@ class PlaybackSession:
         """Add items to the end of what plays (False: this player plays one item)."""
         added = False
         for item in items:
-            parts = list(item.parts or [item.path])
-            tracks = self.tracks_for(item) if self.tracks_for is not None else TrackSelection()
+            playable = self.playable_for(item)
+            parts = list(playable.parts or [playable.path])
+            tracks = (
+                self.tracks_for(playable) if self.tracks_for is not None else TrackSelection()
+            )
             if not self.player.append(parts, tracks=tracks):
                 return added
             self.queue.append(item)

@@ -360,6 +360,7 @@ class RemoteLibrary(Library):
             on_update=on_update,
             music_in_background=music_in_background,
         )
+        session.playable_for = self.streamed  # what is queued later streams too
         external = sum(1 for track in plan.item.subtitles if track.external)
         options = session.player.options
         chosen = options.tracks_of(0).subtitle_file is not None  # given with the item already

@@ -504,3 +504,26 @@ def test_a_store_that_fails_between_two_items_ends_the_play_cleanly(
         client.close()
     assert running.error is None and result.item.id == second.id
     assert result.error is not None and "could not be read" in result.error
+
+
+def test_an_item_queued_later_is_given_to_mpv_as_the_player_reaches_it(
+    kino_paths: KinoPaths, show: list[MediaItem], tmp_path: Path
+) -> None:
+    """``playable_for`` maps a queued item to what the player opens (a remote box's file
+    to its stream URL): the item queued with e is the mapped one, recorded as itself."""
+    first, second = show
+    elsewhere = tmp_path / "streamed-second.mkv"
+    shutil.copyfile(second.path, elsewhere)
+    library = library_with(kino_paths)
+    session, running, client = play(library, [first])
+    session.playable_for = lambda item: replace(item, path=str(elsewhere), parts=[])
+    try:
+        client.playing(first.path)
+        deadline = time.monotonic() + 20
+        while not session.enqueue([second]):
+            assert time.monotonic() < deadline, "kino never reached mpv"
+            time.sleep(0.05)
+        assert client.get("playlist/1/filename") == str(elsewhere)
+        assert session.queue[-1] is second
+    finally:
+        stop(session, running, client)
