@@ -14,6 +14,7 @@ import re
 import subprocess
 import threading
 import urllib.parse
+from collections import deque
 from typing import ClassVar
 
 from kino_tui.core.errors import PlayerError
@@ -36,6 +37,9 @@ ROOT_REFUSAL = (
 _STATUS = re.compile(
     r"status change: \( (?P<what>[\w ]+?)(?:: (?P<value>.*?))? \)(?:: (?P<word>\w+))?"
 )
+
+#: Questions VLC has not answered yet beyond which kino stops asking more.
+MAX_PENDING = 4
 
 
 def track_args(tracks: TrackSelection) -> list[str]:
@@ -164,20 +168,25 @@ class VlcPlayer(Player):
         if client is None:
             return
         self._connected(client)
-        # One question at a time, so each number answers the question just asked.
-        asked: list[str] = []
+        # VLC answers every get_* in the order asked, however late (a loaded machine):
+        # the questions wait in order, and each number answers the oldest. Answers on
+        # their way when a new input starts are about the input before (None: dropped).
+        pending: deque[str | None] = deque()
+        pending_lock = threading.Lock()
         answered = threading.Event()
         closed = threading.Event()
 
         def poll() -> None:
             while not closed.wait(POLL_SECONDS):
                 for question in ("time", "length"):
-                    answered.clear()
-                    asked[:] = [question]
+                    with pending_lock:
+                        if len(pending) >= MAX_PENDING:
+                            break  # VLC is behind: ask again once it has answered
+                        pending.append(question)
+                        answered.clear()
                     if not self._send(f"get_{question}\n".encode()):
                         return
                     answered.wait(POLL_SECONDS)
-                    asked.clear()
 
         poller = threading.Thread(target=poll, name="kino-vlc-poll", daemon=True)
         poller.start()
@@ -185,16 +194,18 @@ class VlcPlayer(Player):
             for line in read_lines(client):
                 line = line.strip()
                 if line.isdigit():
-                    if asked:
-                        self._answer(asked[0], float(line), state, emit)
-                        asked.clear()
+                    with pending_lock:
+                        question = pending.popleft() if pending else None
                         answered.set()
+                    if question is not None:
+                        self._answer(question, float(line), state, emit)
                     continue
                 match = _STATUS.match(line)
                 if match:
                     if match["what"] == "new input":
-                        asked.clear()  # an answer on its way is about the input before
-                        answered.set()
+                        with pending_lock:
+                            for index in range(len(pending)):
+                                pending[index] = None
                     with state.lock:
                         change = self._status(match, state)
                     if change is not None:
