@@ -40,6 +40,7 @@ from kino_tui.ui.messages import (
     WatchedMarked,
     WatchStateRead,
 )
+from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
@@ -209,7 +210,7 @@ class BrowserScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield OptionList(*[Option(label, id=key) for key, label in SECTIONS], id="sections")
+            yield Choices(*[Option(label, id=key) for key, label in SECTIONS], id="sections")
             with Vertical(id="main"):
                 yield Input(
                     placeholder="Search titles, shows, artists, albums, files…", id="search"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from kino_tui.ui.widgets.choices import Choices
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,8 +32,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question, id="dialog-title", markup=False)  # names are not markup
-            yield OptionList(
-                Option(self.yes, id="yes"), Option("Cancel", id="no"), id="confirm-choices"
+            yield Choices(
+                Option(Text(self.yes), id="yes"), Option("Cancel", id="no"), id="confirm-choices"
             )
             yield Label("y or Enter: yes · n or Escape: cancel", classes="hint", markup=False)
 

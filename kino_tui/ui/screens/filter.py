@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from kino_tui.core.browse import EntryFilter
 from kino_tui.core.display import printable
+from kino_tui.ui.widgets.choices import Choices
 
 
 class FilterScreen(ModalScreen[EntryFilter | None | bool]):
@@ -37,7 +38,7 @@ class FilterScreen(ModalScreen[EntryFilter | None | bool]):
             options.append(Option(Text(mark + printable(choice.label)), id=str(index)))
         with Vertical(id="dialog"):
             yield Label("Filter this list", id="dialog-title")
-            yield OptionList(*options, id="filters")
+            yield Choices(*options, id="filters")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

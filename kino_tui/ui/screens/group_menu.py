@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,6 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
+from kino_tui.ui.widgets.choices import Choices
 
 #: The choices, in the order shown: Open first (Enter twice drills in, as before).
 CHOICES = ("open", "play", "shuffle")
@@ -52,9 +54,9 @@ class GroupMenuScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(printable(self.title_text), id="dialog-title", markup=False)
-            yield OptionList(
+            yield Choices(
                 Option("Open", id="open"),
-                Option(printable(self.play_label), id="play"),
+                Option(Text(printable(self.play_label)), id="play"),  # names: not markup
                 Option("Shuffle", id="shuffle"),
                 id="group-menu-choices",
             )

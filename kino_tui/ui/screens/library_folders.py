@@ -25,6 +25,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import ROOT_TYPES, RootType
 from kino_tui.core.text import plural
 from kino_tui.ui.messages import FolderChanged, RootsListed
+from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class RootTypeScreen(ModalScreen[RootType | None]):
         with Vertical(id="dialog"):
             yield Label("What does this folder hold?", id="dialog-title")
             yield Static(printable(self.status.path), markup=False, classes="wrapped")
-            yield OptionList(*[Option(t, id=t) for t in ROOT_TYPES], id="folder-types")
+            yield Choices(*[Option(t, id=t) for t in ROOT_TYPES], id="folder-types")
             yield Label("Enter to choose (the folder is scanned again), Escape to cancel",
                         classes="hint")  # fmt: skip
 
@@ -183,7 +184,7 @@ class LibraryFoldersScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("Library folders", id="folders-title")
         with Horizontal(id="folders-panes"):
-            yield OptionList(id="roots")
+            yield Choices(id="roots")
             with VerticalScroll(id="root-detail"):
                 yield Static("Reading the library folders…", id="root-facts")
         yield Static("", id="folders-status", markup=False)

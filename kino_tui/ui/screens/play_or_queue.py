@@ -14,6 +14,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
+from kino_tui.ui.widgets.choices import Choices
 
 
 class PlayOrQueueScreen(ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class PlayOrQueueScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Playing {printable(self.playing)}", id="dialog-title", markup=False)
-            yield OptionList(
+            yield Choices(
                 # Text, not a string: an option's string is Rich markup, names are not
                 Option(Text(f"Add {printable(self.wanted)} to the queue"), id="queue"),
                 Option(Text(f"Play {printable(self.wanted)} now"), id="replace"),

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
 from kino_tui.core.text import format_time
+from kino_tui.ui.widgets.choices import Choices
 
 
 class ResumeScreen(ModalScreen[float | None]):
@@ -31,7 +32,7 @@ class ResumeScreen(ModalScreen[float | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(printable(self.item_title), id="dialog-title", markup=False)
-            yield OptionList(
+            yield Choices(
                 Option(f"Resume at {format_time(self.position)}", id="resume"),
                 Option("Start over", id="start-over"),
                 id="resume-choices",

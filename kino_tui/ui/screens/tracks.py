@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from kino_tui.core.display import printable
 from kino_tui.core.tracks import OFF, describe_audio, describe_subtitle
 from kino_tui.service.tracks import TrackMenu
+from kino_tui.ui.widgets.choices import Choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class TrackScreen(ModalScreen[ChosenTracks | None]):
                 Text("Audio and subtitles: " + printable(self.menu.item.display_title)),
                 id="dialog-title",
             )
-            yield OptionList(*self._options(), id="track-choices")
+            yield Choices(*self._options(), id="track-choices")
             yield Label(
                 f"Enter marks a stream; u or “Use these” keeps them for "
                 f"{printable(self.menu.remembered_for)}; Escape cancels",

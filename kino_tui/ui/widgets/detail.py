@@ -17,6 +17,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem
 from kino_tui.core.text import episode_label, format_duration
 from kino_tui.ui.images import PosterCache
+from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.poster import Poster
 from kino_tui.ui.widgets.thumbnails import Thumbnails
 
@@ -189,7 +190,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-text")
         yield ProgressBar(total=100, show_eta=False, id="detail-progress")
         yield Static("Extras", id="detail-extras-title")
-        yield OptionList(id="detail-extras")
+        yield Choices(id="detail-extras")
         yield Thumbnails(self.image_mode, self.cache, id="detail-thumbnails")
 
     def on_mount(self) -> None:

@@ -1,0 +1,18 @@
+"""``Choices``: Textual's ``OptionList`` that also moves with ``j`` and ``k``, as the
+main list does (the help screen says ``↓, j`` and ``↑, k`` for every list)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+
+
+class Choices(OptionList):
+    """A list of choices (menus, dialogs, the sections, library folders)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+    ]
