@@ -75,7 +75,8 @@ def test_play_start_override(run_kino, kino_paths: KinoPaths, build_library) -> 
     path = str(root / "Movies/Alien (1979)/Alien (1979).avi")
     command = run_kino("play", path, "--start", "42.5", "--player", "vlc", "--print-command").stdout
     argv = shlex.split(command)
-    assert argv[0] == "vlc" and argv[argv.index("--") + 1 :] == [path, ":start-time=42.500"]
+    assert argv[0] == "vlc" and argv[argv.index("--") + 1 :] == [path]
+    assert "--start-time=42.500" in argv  # one item: VLC's own start option
 
 
 def test_watched_by_hand_for_a_season(run_kino, build_library: LibraryBuilder) -> None:

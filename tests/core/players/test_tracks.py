@@ -105,6 +105,13 @@ class MpvTracks:
             if message.get("request_id") == self.asked:
                 return message.get("data") if message.get("error") == "success" else None
 
+    def wait_for(self, name: str, value: Any, timeout: float = 20.0) -> None:
+        """Until mpv's property ``name`` is ``value`` (a command sent is applied later)."""
+        deadline = time.monotonic() + timeout
+        while self.get(name) != value:
+            assert time.monotonic() < deadline, f"mpv's {name} never became {value!r}"
+            time.sleep(0.05)
+
     def playing(self, path: str, timeout: float = 20.0) -> tuple[dict[str, Any], dict[str, Any]]:
         """The audio and subtitle tracks once ``path`` is loaded."""
         deadline = time.monotonic() + timeout
@@ -309,7 +316,7 @@ def test_an_item_queued_after_a_resumed_play_starts_at_0_with_its_own_title(
         while not session.player.append([second.path]):
             assert time.monotonic() < deadline, "kino never reached mpv"
             time.sleep(0.05)
-        assert client.get("playlist-count") == 2
+        client.wait_for("playlist-count", 2)
         assert session.player.next()
         client.playing(second.path)
         assert (client.get("time-pos") or 0) < 1
@@ -523,6 +530,7 @@ def test_an_item_queued_later_is_given_to_mpv_as_the_player_reaches_it(
         while not session.enqueue([second]):
             assert time.monotonic() < deadline, "kino never reached mpv"
             time.sleep(0.05)
+        client.wait_for("playlist-count", 2)
         assert client.get("playlist/1/filename") == str(elsewhere)
         assert session.queue[-1] is second
     finally:
