@@ -225,21 +225,38 @@ class Scanner:
         self._only = scan_limits(roots, folders)
         roots = [root for root in roots if root.path in self._only]
         with self.catalog.lock():
-            with objects_for_life():  # the file's objects are long-lived and hold no cycles
-                packed, warning = self.catalog.read_or_recover()
-            try:
-                summary, state = self._scan_catalog(packed, roots, on_progress, cancel, None, {})
-            except CatalogDamaged as error:  # rows that could not be unpacked
-                warning = self.catalog.set_aside(error)
-                empty = PackedCatalog.empty(self.catalog.path)
-                self._only, roots = {}, every_root  # rebuilt: every folder of every root
-                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
+            summary, warning, state = self._read_and_scan(
+                roots, on_progress, cancel, None, {}, every_root
+            )
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning
         summary.errors = len(summary.problems)
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _read_and_scan(
+        self,
+        roots: Sequence[LibraryRoot],
+        on_progress: Callable[[ScanProgress], None] | None,
+        cancel: threading.Event | None,
+        walking: Walking | None,
+        walks: dict[str, WalkResult],
+        every_root: Sequence[LibraryRoot],
+    ) -> tuple[ScanSummary, str | None, _ScanState]:
+        """Read the catalog (the caller holds its lock) and scan ``roots`` into it; rows
+        that cannot be unpacked set the file aside and rebuild it from ``every_root``,
+        every folder of each (a limited scan included)."""
+        with objects_for_life():  # the file's objects are long-lived and hold no cycles
+            packed, warning = self.catalog.read_or_recover()
+        try:
+            summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking, walks)
+        except CatalogDamaged as error:  # rows that could not be unpacked
+            warning = self.catalog.set_aside(error)
+            empty = PackedCatalog.empty(self.catalog.path)
+            self._only = {}  # rebuilt: every folder of every root
+            summary, state = self._scan_catalog(empty, every_root, on_progress, cancel, None, {})
+        return summary, warning, state
 
     def _scan_stamped(
         self,
@@ -254,16 +271,9 @@ class Scanner:
         """The ordinary scan (reusing the ``walks`` made already), then the stamps."""
         first = [] if walks else roots  # the first root is walked while the catalog is read
         with self._first_walk(first) as walking:
-            with objects_for_life():  # the file's objects are long-lived and hold no cycles
-                packed, warning = self.catalog.read_or_recover()
-            try:
-                summary, state = self._scan_catalog(
-                    packed, roots, on_progress, cancel, walking, walks
-                )
-            except CatalogDamaged as error:  # rows that could not be unpacked
-                warning = self.catalog.set_aside(error)
-                empty = PackedCatalog.empty(self.catalog.path)
-                summary, state = self._scan_catalog(empty, roots, on_progress, cancel, None, {})
+            summary, warning, state = self._read_and_scan(
+                roots, on_progress, cancel, walking, walks, roots
+            )
         # other roots' stamps stay true unless the catalog was rebuilt without them
         kept = {} if warning else stamped
         stamps.write(_stamps_after(roots, state, summary, kept, walk_started_ns))
