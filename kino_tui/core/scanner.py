@@ -203,12 +203,7 @@ class Scanner:
             summary, warning, state = self._scan_stamped(
                 roots, stamps, stamped, walks, walk_started_ns, on_progress, cancel
             )
-        if self.watch is not None and summary.moved:
-            self.watch.follow_moves(state.items)
-        summary.warning = warning
-        summary.errors = len(summary.problems)
-        summary.seconds = time.perf_counter() - started
-        return summary
+        return self._finished(summary, warning, state, started)
 
     def _scan_folders(
         self,
@@ -228,6 +223,13 @@ class Scanner:
             summary, warning, state = self._read_and_scan(
                 roots, on_progress, cancel, None, {}, every_root
             )
+        return self._finished(summary, warning, state, started)
+
+    def _finished(
+        self, summary: ScanSummary, warning: str | None, state: _ScanState, started: float
+    ) -> ScanSummary:
+        """The summary of a scan that read the catalog: moves followed by the watch
+        state, the damaged catalog's warning, the counts and the time taken."""
         if self.watch is not None and summary.moved:
             self.watch.follow_moves(state.items)
         summary.warning = warning

@@ -27,7 +27,6 @@ from kino_tui.core.playback import PlaybackSession
 from kino_tui.core.track_choices import TrackChoiceStore
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
-from kino_tui.service import playing
 from kino_tui.service.library import Library, Opening, PlayPlan
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
@@ -353,8 +352,7 @@ class RemoteLibrary(Library):
         as this machine's player sees them; mpv also gets the first item's external
         subtitle files."""
         streamed = replace(plan, items=tuple(self.streamed(item) for item in plan.items))
-        session = playing.session_for(
-            self,
+        session = super().session(
             streamed,
             picture_mode=picture_mode,
             on_update=on_update,
