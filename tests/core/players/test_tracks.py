@@ -135,9 +135,14 @@ def play(library: Library, items: list[MediaItem]) -> tuple[PlaybackSession, Run
 
 
 def stop(session: PlaybackSession, running: Running, client: MpvTracks) -> None:
-    client.socket.sendall(b'{"command": ["quit"]}\n')
-    client.close()
-    running.wait()
+    """Quit mpv and wait for the session; a paused mpv never ends by itself, so a
+    failed test must not leave it behind."""
+    try:
+        client.socket.sendall(b'{"command": ["quit"]}\n')
+        client.close()
+        running.wait()
+    finally:
+        session.stop()  # kills the player if it is still there
 
 
 def test_the_scan_reads_every_stream_with_its_flags(show: list[MediaItem]) -> None:
