@@ -8,7 +8,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -126,6 +126,22 @@ class KinoApp(App[None]):
         self._browser: BrowserScreen | None = None
         #: Live updates: the roots watched on a thread of their own while kino is open.
         self.live: LiveUpdates | None = None
+        #: Keys typed before the first screen is composed (typing ahead over SSH): held,
+        #: then given to it in order, so "/abc" searches instead of losing "/" and
+        #: letting "a" open the add-folder dialog. None once the screen takes keys.
+        self._early_keys: list[events.Key] | None = []
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._early_keys is not None:
+            self._early_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def keys_ready(self) -> None:
+        """The first screen is composed: the keys typed ahead of it, in order."""
+        early, self._early_keys = self._early_keys or [], None
+        for key in early:
+            self.post_message(events.Key(key.key, key.character))
 
     def get_default_screen(self) -> Screen[None]:
         self._browser = BrowserScreen()

@@ -257,6 +257,30 @@ def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
         tmux("kill-session", "-t", session)
 
 
+def test_a_search_typed_ahead_of_the_first_screen_searches(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """"/abc" typed while kino starts is held until the screen is there, then searches: the
+    "/" was dropped and "a" opened the add-folder dialog."""
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    wait = terminal
+    session = wait.session  # type: ignore[attr-defined]
+    for delay in (0.05, 0.2, 0.4):
+        wait.start()  # type: ignore[attr-defined]
+        time.sleep(delay)
+        send(session, "-l", "/abc")
+        screen = wait("Search: abc")
+        assert "Add a library folder" not in screen, screen
+        send(session, "Escape")
+        time.sleep(0.3)
+        send(session, "q")
+        assert exit_status(wait) == "0"
+        status_file: Path = wait.status_file  # type: ignore[attr-defined]
+        status_file.unlink()
+        tmux("kill-session", "-t", session)
+
+
 def test_closing_the_terminal_during_a_terminal_play_stops_the_player_at_once(
     terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
 ) -> None:

@@ -233,6 +233,8 @@ class BrowserScreen(Screen[None]):
         else:
             self._start_loading(preload)
         self._highlight_section()
+        # keys typed ahead reach this screen, in order, once it is mounted and drawn
+        self.call_after_refresh(self.kino.keys_ready)
         self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
         self.check_watch_state()  # the catalog's signature as it was opened
 
