@@ -24,6 +24,9 @@ from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.terminal import guard as terminal_guard
 
+#: The longest kino holds keys typed before its first screen is drawn.
+EARLY_KEYS_SECONDS = 1.5
+
 
 @dataclass(frozen=True, slots=True)
 class FailurePlan:
@@ -133,8 +136,12 @@ class KinoApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self._early_keys is not None:
-            self._early_keys.append(event)
-            return
+            browser = self._browser
+            if browser is not None and browser.is_mounted:
+                self.keys_ready()  # what was held goes first, then this key
+            else:
+                self._early_keys.append(event)
+                return
         await super().on_event(event)
 
     def keys_ready(self) -> None:
@@ -148,6 +155,8 @@ class KinoApp(App[None]):
         return self._browser
 
     def on_mount(self) -> None:
+        # however the first screen's start went, keys are never held for longer
+        self.set_timer(EARLY_KEYS_SECONDS, self.keys_ready)
         keys = self.library.settings.raw.get("keys")
         if isinstance(keys, dict):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
