@@ -103,7 +103,7 @@ def load_in_background(library: Library) -> Future[Opening]:
 
     def run() -> None:
         try:
-            future.set_result(load_opening(library))
+            future.set_result(library.load_opening())  # a remote library's too
         except BaseException as error:  # handed to whoever waits on the future
             future.set_exception(error)
 

@@ -34,7 +34,6 @@ from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
 
     from kino_tui.core.browse import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
@@ -203,20 +202,6 @@ class RemoteLibrary(Library):
 
     def load_rest(self, opening: Opening) -> tuple[LibraryView, list[str]]:
         return opening.view, []
-
-    def load_in_background(self) -> Future[Opening]:
-        from concurrent.futures import Future
-
-        future: Future[Opening] = Future()
-
-        def run() -> None:
-            try:
-                future.set_result(self.load_opening())
-            except BaseException as error:  # handed to whoever waits on the future
-                future.set_exception(error)
-
-        threading.Thread(target=run, name="kino-remote-preload", daemon=True).start()
-        return future
 
     def progress_since(
         self, signature: tuple[int, int, int] | None
