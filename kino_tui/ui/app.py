@@ -75,7 +75,6 @@ def describe_failure(error: BaseException) -> str:
     )
 
 
-
 class KinoApp(App[None]):
     """kino's terminal UI."""
 
@@ -213,6 +212,7 @@ class KinoApp(App[None]):
     def workers_in_group(self, group: str) -> bool:
         """Whether a worker of ``group`` is pending or running."""
         return any(worker.group == group and not worker.is_finished for worker in self.workers)
+
     def _watch_terminal(self) -> None:
         terminal_guard().attach(self)  # kino ends with its terminal: see ui/terminal.py
 

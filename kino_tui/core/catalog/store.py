@@ -39,6 +39,7 @@ from kino_tui.core.errors import (
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, unwritable
 from kino_tui.core.models import (
     AUDIO_FIELDS,
+    CAST_FIELDS,
     KINDS,
     PARTS_INDEX,
     PATH_INDEX,
@@ -46,10 +47,11 @@ from kino_tui.core.models import (
     ROW_FIELDS,
     SEGMENT_FIELDS,
     SUBTITLE_FIELDS,
+    TEXT_LIST_FIELDS,
     MediaItem,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 RawCatalog = dict[str, dict[str, Any]]
 #: What a damaged file raises while it is unpacked.
@@ -94,8 +96,10 @@ _FIELD_TYPES: dict[str, frozenset[type]] = {
         ),
         _OPTIONAL_WHOLE,
     ),
-    **dict.fromkeys(("audio", "subtitles", "genres", "segments"), frozenset({list})),
-    "ids": frozenset({dict}),
+    **dict.fromkeys(
+        ("audio", "subtitles", "segments", "cast", *TEXT_LIST_FIELDS), frozenset({list})
+    ),
+    **dict.fromkeys(("ids", "ratings"), frozenset({dict})),
 }
 _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
     "audio": (_OPTIONAL_TEXT, _OPTIONAL_WHOLE, _OPTIONAL_TEXT, _OPTIONAL_TEXT, frozenset({bool})),
@@ -109,9 +113,10 @@ _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
         frozenset({bool}),
     ),
     "segments": (_NUMBER, _NUMBER, _TEXT),
+    "cast": (_TEXT, _OPTIONAL_TEXT, _OPTIONAL_TEXT),
 }
 _REQUIRED = ("id", "kind", "path", "root", "parts")
-_CONTAINERS = frozenset({"parts", "genres", "ids", *_TRACK_TYPES})
+_CONTAINERS = frozenset({"parts", "ids", "ratings", *TEXT_LIST_FIELDS, *_TRACK_TYPES})
 _KINDS = frozenset(KINDS)
 
 
@@ -205,13 +210,17 @@ def _check_rows(rows: Any, stored_fields: list[str], where: str) -> None:
         values = filter(
             None, itertools.chain.from_iterable(map(itemgetter(slice(index, index + 1)), rows))
         )
-        if name in ("parts", "genres"):
+        if name == "parts" or name in TEXT_LIST_FIELDS:
             inner = set(map(type, itertools.chain.from_iterable(values)))
             if not inner <= {str}:
                 raise _BadShape(f"the {name} of the {where} hold {_shown(inner)}")
         elif name == "ids":
             if not set(map(type, itertools.chain.from_iterable(map(dict.values, values)))) <= {str}:
                 raise _BadShape(f"the ids of the {where} are not all text")
+        elif name == "ratings":
+            inner = set(map(type, itertools.chain.from_iterable(map(dict.values, values))))
+            if not inner <= _NUMBER:
+                raise _BadShape(f"the ratings of the {where} are not all numbers")
         else:
             tracks = list(itertools.chain.from_iterable(values))
             _check_tracks(tracks, _TRACK_TYPES[name], f"{name} of the {where}")
@@ -262,11 +271,41 @@ def _rows_as_text(raw: RawCatalog) -> RawCatalog:
     return {**raw, "items": documents}
 
 
+def _read_nfos_again(raw: RawCatalog) -> RawCatalog:
+    """Version 4 keeps the whole NFO (tagline, people, studios…: issue 21). The folders
+    whose items were read with an NFO (their own, or a ``tvshow.nfo``: ``show_`` ids) lose
+    their scan key, so the next scan reads them again; the probes are reused."""
+    fields = raw["meta"]["1"].get("fields", ROW_FIELDS)
+    if "nfo" not in fields:
+        return raw
+    nfo_index, path_index, ids_index = fields.index("nfo"), fields.index("path"), -1
+    if "ids" in fields:
+        ids_index = fields.index("ids")
+    again: set[str] = set()
+    for doc in raw.get("items", {}).values():
+        rows = doc["rows"]
+        rows = loads(rows.encode("utf-8")) if isinstance(rows, str) else rows
+        prefix = doc["root"].rstrip("/") + "/"
+        for row in rows:
+            has_nfo = len(row) > nfo_index and row[nfo_index]
+            ids = row[ids_index] if 0 <= ids_index < len(row) else None
+            show_nfo = isinstance(ids, dict) and any(str(k).startswith("show_") for k in ids)
+            if has_nfo or show_nfo:
+                path = row[path_index]
+                path = path if path.startswith("/") else prefix + path
+                again.add(path.rpartition("/")[0] or "/")
+    if again:
+        folders = raw.get("folders", {})
+        raw = {**raw, "folders": {k: d for k, d in folders.items() if d.get("path") not in again}}
+    return raw
+
+
 #: Migrations from each old schema version to the next one.
 MIGRATIONS: dict[int, Callable[[RawCatalog], RawCatalog]] = {
     0: _from_documents,
     1: _relative_rows,
     2: _rows_as_text,
+    3: _read_nfos_again,
 }
 
 
@@ -397,6 +436,7 @@ def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
     data["segments"] = [
         dict(zip(SEGMENT_FIELDS, s, strict=False)) for s in data.get("segments") or ()
     ]
+    data["cast"] = [dict(zip(CAST_FIELDS, c, strict=False)) for c in data.get("cast") or ()]
     return data
 
 

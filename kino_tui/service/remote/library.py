@@ -34,7 +34,6 @@ from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
-
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
