@@ -171,6 +171,8 @@ def item_records(
     records = []
     for item in items:
         record = item.to_dict()
+        # the cast as ``ls --json`` promises it: name and role, in billing order
+        record["cast"] = [{"name": member.name, "role": member.role} for member in item.cast]
         state = progress.get(item.id, Progress())
         record["progress"] = {
             "position": state.position,

@@ -423,6 +423,9 @@ class LibraryView:
                 context = (item.artist, item.album, item.album_artist, name)
             else:
                 context = (item.original_title, name)
+            if item.cast or item.directors:
+                # people are context: a film found by its cast ranks after every title match
+                context = (*context, *item.directors, *(member.name for member in item.cast))
             if kind == "episode":
                 order = f"{item.series}\0{item.season or 0:06d}{item.episode or 0:06d}{name}"
             elif kind == "track":
