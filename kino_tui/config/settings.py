@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kino_tui.core.errors import ConfigError, RootOverlap
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot, RootType
+from kino_tui.core.pathnames import is_under
 from kino_tui.core.play.player_settings import PlayerSettings
 from kino_tui.core.play.resume import ResumeRules
 from kino_tui.core.play.tracks import SUBTITLE_MODES, TrackPreferences
@@ -475,11 +476,6 @@ def _root_tables(document: tomlkit.TOMLDocument) -> tomlkit.items.AoT:
     return tables
 
 
-def _inside(inner: str, outer: str) -> bool:
-    """True when ``inner`` is below ``outer`` (path boundaries: /a/bc is not in /a/b)."""
-    return inner != outer and inner.startswith(outer.rstrip("/") + "/")
-
-
 def _overlap(folder: str, other: str) -> str | None:
     """How two different normalised folders overlap: ``"alias"`` (one folder under two
     names), ``"inside"`` (folder is below other), ``"contains"``, or None. Both the paths
@@ -487,9 +483,13 @@ def _overlap(folder: str, other: str) -> str | None:
     real, other_real = os.path.realpath(folder), os.path.realpath(other)
     if real == other_real:
         return "alias"
-    if _inside(folder, other) or _inside(real, other_real):
+    if (folder != other and is_under(folder, other)) or (
+        real != other_real and is_under(real, other_real)
+    ):
         return "inside"
-    if _inside(other, folder) or _inside(other_real, real):
+    if (other != folder and is_under(other, folder)) or (
+        other_real != real and is_under(other_real, real)
+    ):
         return "contains"
     return None
 

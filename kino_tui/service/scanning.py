@@ -38,7 +38,9 @@ def scan(
     folders: Sequence[str] | None = None,
 ) -> ScanSummary:
     """Scan roots (or only ``folders`` of them), and record when and what it found."""
-    from kino_tui.core.scan.scanner import Scanner, scan_limits  # the UI starts without it
+    # the UI starts without the scanner
+    from kino_tui.core.scan.limits import scan_limits
+    from kino_tui.core.scan.scanner import Scanner
 
     roots = library.settings.roots if chosen is None else chosen
     summary = Scanner(library.catalog, library.watch).scan(
