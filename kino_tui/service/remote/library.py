@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings, load_settings
-from kino_tui.core.catalog.store import CatalogData
+from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.session import PlaybackSession
