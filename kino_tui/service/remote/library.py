@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
+from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
