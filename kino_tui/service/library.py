@@ -11,8 +11,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
+from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,

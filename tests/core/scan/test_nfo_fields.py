@@ -118,30 +118,32 @@ def test_an_item_without_an_nfo_stores_none_of_the_new_fields(
     assert fields[-1] == "season_title"
 
 
-def test_an_older_catalog_reads_its_nfo_folders_again(
-    build_library: LibraryBuilder, catalog_path: Path
+def test_a_catalog_of_an_older_kino_reads_its_folders_again(
+    build_library: LibraryBuilder, catalog_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Schema 3 kept no tagline or people: its NFO folders lose their scan key on
-    migration, so the next (incremental) scan reads them again and fills the new fields."""
+    """A catalog written before issue 21 (analysis version 3, none of the new fields):
+    the new analysis version changes every folder's key, so the next scan reads the
+    folders again (reusing the probes) and fills the NFO's new fields."""
+    from kino_tui.core.scan import plan, scanner, unchanged
+
+    for module in (plan, scanner, unchanged):
+        monkeypatch.setattr(module, "ANALYSIS_VERSION", "3")
     root = build_library(LAYOUT)
     scan(root, catalog_path)
     raw = orjson.loads(catalog_path.read_bytes())
-    # make it what kino wrote before issue 21: schema 3, none of the new fields
-    raw["meta"]["1"]["schema"] = 3
     fields = raw["meta"]["1"]["fields"]
     cut = fields.index("tagline")
-    raw["meta"]["1"]["fields"] = fields[:cut]
+    raw["meta"]["1"]["fields"] = fields[:cut]  # what kino wrote before issue 21
     for document in raw["items"].values():
         rows = [row[:cut] for row in orjson.loads(document["rows"])]
         document["rows"] = orjson.dumps(rows).decode()
         document.pop("rows_crc", None)
     catalog_path.write_bytes(orjson.dumps(raw))
-    heat_path = f"{root}/Movies/Heat (1995)/Heat (1995).mkv"
-    before = Catalog(catalog_path).load().items
-    assert next(i for i in before.values() if i.path == heat_path).tagline is None
+    assert items(catalog_path)["Movies/Heat (1995)/Heat (1995).mkv"].tagline is None
+    monkeypatch.undo()
 
     summary = scan(root, catalog_path)
-    assert summary.added == 0 and summary.removed == 0
+    assert (summary.added, summary.removed) == (0, 0)
     heat = items(catalog_path)["Movies/Heat (1995)/Heat (1995).mkv"]
     assert heat.tagline == "A Los Angeles crime saga"
     assert heat.cast[0].name == "Al Pacino"
