@@ -402,7 +402,10 @@ def _track_item(
         item.fingerprint = fingerprint(path, entry.size)
         if item.error:
             result.problems.append(Problem(path, item.error))
-    item.poster = images.find(f"{stem(name)}-cover", *ALBUM_COVERS)
+    # a cover by name, else the album folder's one image (the embedded cover is the
+    # UI's last resort: ``embedded_cover``)
+    item.poster = images.find(f"{stem(name)}-cover", *ALBUM_COVERS) or images.only()
     if item.poster is None and job.folders and disc_of_folder(job.folders[-1]) is not None:
-        item.poster = FolderImages(parent_folder(job.path), job.parent_names).find(*ALBUM_COVERS)
+        above = FolderImages(parent_folder(job.path), job.parent_names)
+        item.poster = above.find(*ALBUM_COVERS) or above.only()
     return item

@@ -29,6 +29,7 @@ from kino_tui.core.play.session import PlaybackSession
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service.library import Library, Opening, PlayPlan
+from kino_tui.service.pictures import FramesMade
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
@@ -267,6 +268,18 @@ class RemoteLibrary(Library):
 
     def root_details(self) -> list[RootStatus]:
         raise self._on_the_box("roots")
+
+    # -- frames are made on the box (its scans); none are taken over the connection ----
+    def frame_for(self, item: MediaItem) -> str | None:
+        return None
+
+    def make_frames(
+        self,
+        items: Sequence[MediaItem],
+        cancel: threading.Event | None = None,
+        on_made: Callable[[MediaItem], None] | None = None,
+    ) -> FramesMade:
+        return FramesMade()
 
     def root_details_signature(self) -> object:
         return None

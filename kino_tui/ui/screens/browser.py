@@ -28,9 +28,11 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.play.tracks import describe_choice
 from kino_tui.core.text import scan_progress, scan_summary
+from kino_tui.ui.frames import FramesController
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
+    FrameMade,
     LibraryChanged,
     OpeningLoaded,
     ScanFinished,
@@ -177,6 +179,7 @@ class BrowserScreen(Screen[None]):
         super().__init__()
         self.state = BrowserState()
         self.marking = MarkingController(self)
+        self.frames = FramesController(self)
         self.scan_cancel: threading.Event | None = None
         self.last_search_seconds = 0.0
         self._scan_message = ""
@@ -327,6 +330,13 @@ class BrowserScreen(Screen[None]):
         self.set_status(self._scan_message or view.summary())
         self._scan_message = ""
         self.kino.start_live_updates()  # once the library is shown (a no-op after that)
+        self.frames.start(view)  # pictures for the videos that have none, in the background
+
+    @on(FrameMade)
+    def _frame_made(self, message: FrameMade) -> None:
+        highlighted = self.query_one(MediaList).highlighted
+        if highlighted is not None and highlighted.item is message.item:
+            self._show_detail()
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))
@@ -760,9 +770,11 @@ class BrowserScreen(Screen[None]):
         )
 
     def stop_scan(self) -> None:
-        """Stop a running scan (kino is closing): what it read so far is kept."""
+        """Stop a running scan (kino is closing): what it read so far is kept; a frame
+        being taken is stopped too (its ffmpeg killed, nothing marked)."""
         if self.scan_cancel is not None:
             self.scan_cancel.set()
+        self.frames.stop()
 
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:

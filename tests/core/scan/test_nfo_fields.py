@@ -8,7 +8,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import CastMember
 from tests.conftest import LibraryBuilder
 from tests.core.scan.test_scanner import items, scan
