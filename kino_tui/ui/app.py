@@ -38,29 +38,26 @@ class FailurePlan:
 
 
 def binding_ids() -> set[str]:
-    """The id of every key binding kino has (what ``[keys]`` in config.toml may remap)."""
-    from kino_tui.ui.screens.add_folder import AddFolderScreen, RootTypeChoice
-    from kino_tui.ui.screens.confirm import ConfirmScreen
-    from kino_tui.ui.screens.filter import FilterScreen
-    from kino_tui.ui.screens.help import HelpScreen
-    from kino_tui.ui.screens.library_folders import (
-        ConfirmRemoveScreen,
-        LibraryFoldersScreen,
-        RootTypeScreen,
-    )
-    from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
-    from kino_tui.ui.screens.resume import ResumeScreen
-    from kino_tui.ui.widgets.media_list import MediaList
+    """The id of every key binding kino has (what ``[keys]`` in config.toml may remap):
+    found in every screen and widget of the ``kino_tui.ui`` package, so a new screen's
+    bindings can be remapped without being listed anywhere."""
+    import importlib
+    import inspect
+    import pkgutil
 
-    owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
-              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen,
-              LibraryFoldersScreen, ConfirmRemoveScreen, RootTypeScreen)  # fmt: skip
-    return {
-        binding.id
-        for owner in owners
-        for binding in owner.BINDINGS
-        if isinstance(binding, Binding) and binding.id
-    }
+    from textual.dom import DOMNode
+
+    import kino_tui.ui
+
+    ids: set[str] = set()
+    for module_info in pkgutil.walk_packages(kino_tui.ui.__path__, "kino_tui.ui."):
+        module = importlib.import_module(module_info.name)
+        for _, owner in inspect.getmembers(module, inspect.isclass):
+            if issubclass(owner, DOMNode) and owner.__module__ == module.__name__:
+                for binding in owner.__dict__.get("BINDINGS", ()):
+                    if isinstance(binding, Binding) and binding.id:
+                        ids.add(binding.id)
+    return ids
 
 
 def describe_failure(error: BaseException) -> str:

@@ -28,9 +28,10 @@ from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress, Segment
+from kino_tui.core.play.tracks import item_for_tracks
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
-from kino_tui.service import loading, playing, tracks
+from kino_tui.service import loading, marking, playing, tracks
 from kino_tui.service.api import FrontEndSettings
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
@@ -363,6 +364,11 @@ class RemoteLibrary:
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         return self.mark_undoable(items, watched).updates
 
+    def watched_toggle(
+        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+    ) -> marking.WatchedToggle:
+        return marking.toggle(items, is_watched, whole_show)
+
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked:
         """Marked on the box; the answer holds each item's record before (None: none)."""
         answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
@@ -394,6 +400,9 @@ class RemoteLibrary:
         return [*_lines(self.connection.call("warnings")), *self.track_warnings()]
 
     # -- audio and subtitles: this machine's choices -------------------------------------
+    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
+        return item_for_tracks(items)
+
     def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
         return tracks.menu(self, item)
 

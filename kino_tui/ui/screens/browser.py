@@ -670,10 +670,8 @@ class BrowserScreen(Screen[None]):
 
     # -- audio and subtitles -------------------------------------------------------
     def action_choose_tracks(self) -> None:
-        from kino_tui.core.play.tracks import item_for_tracks
-
         entry = self.query_one(MediaList).highlighted
-        item = item_for_tracks(entry.items if entry is not None else [])
+        item = self.kino.library.track_item(entry.items if entry is not None else [])
         if item is None:
             self.notify("Audio and subtitles are chosen for a movie, show or episode.", timeout=3)
             return
