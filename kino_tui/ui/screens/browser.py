@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -28,6 +28,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.play.tracks import describe_choice
 from kino_tui.core.text import scan_progress, scan_summary
+from kino_tui.ui import bindings
 from kino_tui.ui.frames import FramesController
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
@@ -67,113 +68,7 @@ SCAN_PROGRESS_INTERVAL = 0.1
 class BrowserScreen(Screen[None]):
     """Browse sections, drill into shows and albums, search, sort, filter and mark watched."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority binding runs as the key is read, before the next key is routed: in a
-        # burst ("/Song" in one packet over SSH) every key after "/" reaches the search box.
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="browser.search",
-            tooltip="Search the whole library",
-            priority=True,
-        ),
-        # Enter on a show, season, artist or album: Open, Play or Shuffle (l and the right
-        # arrow open at once). A priority binding, so the menu is up before the next key.
-        Binding(
-            "enter",
-            "group_menu",
-            "Open/Play",
-            show=False,
-            id="browser.group_menu",
-            tooltip="Open, play or shuffle a show, season, artist or album",
-            priority=True,
-        ),
-        Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
-        Binding(
-            "S",
-            "reverse_sort",
-            "Reverse",
-            show=False,
-            id="browser.reverse_sort",
-            tooltip="Reverse the order (year newest first, Z to A)",
-        ),
-        Binding("f", "filter", "Filter", id="browser.filter", tooltip="Filter this list"),
-        Binding(
-            "w", "toggle_watched", "Watched", id="browser.watched", tooltip="Mark watched or not"
-        ),
-        Binding(
-            "W",
-            "watched_up_to",
-            "Watched up to here",
-            show=False,
-            id="browser.watched_up_to",
-            tooltip="Mark this episode and every earlier one of its show watched",
-        ),
-        Binding(
-            "u",
-            "undo_mark",
-            "Undo",
-            show=False,
-            id="browser.undo",
-            tooltip="Undo the last watched mark (restores play counts and resume points)",
-        ),
-        Binding(
-            "r", "rescan", "Rescan", id="browser.rescan", tooltip="Scan the library folders again"
-        ),
-        Binding(
-            "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
-        ),
-        Binding(
-            "L",
-            "library_folders",
-            "Folders",
-            show=False,
-            id="browser.library_folders",
-            tooltip="Library folders: their state, counts and problems; add, remove, retype",
-        ),
-        Binding(
-            "p",
-            "play_all",
-            "Play all",
-            id="browser.play_all",
-            tooltip="Play a show, season or album (from the next unwatched), or from here on",
-        ),
-        Binding(
-            "P",
-            "play_all(True)",
-            "Shuffle",
-            show=False,
-            id="browser.shuffle",
-            tooltip="Play a show, season, artist or album in random order",
-        ),
-        Binding(
-            "e",
-            "enqueue",
-            "Queue",
-            show=False,
-            id="browser.queue",
-            tooltip="Add this (or a whole season or album) to the end of what plays",
-        ),
-        Binding(
-            "t",
-            "choose_tracks",
-            "Tracks",
-            show=False,
-            id="browser.tracks",
-            tooltip="Choose audio and subtitles (kept for the whole show, or the movie)",
-        ),
-        Binding(
-            "n",
-            "play_next",
-            "Play next",
-            id="browser.play_next",
-            tooltip="Play the episode offered next",
-        ),
-        Binding(
-            "escape,backspace,h,left", "back", "Back", id="browser.back", tooltip="Go up one level"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.BROWSER
 
     def __init__(self) -> None:
         super().__init__()
@@ -460,7 +355,7 @@ class BrowserScreen(Screen[None]):
         state = self.state
         level = state.level
         media_list = self.query_one(MediaList)
-        message = state.empty_message(bool(self.kino.library.settings.roots))
+        message = state.empty_message(self.kino.library.front_end_settings().has_roots)
         if level is None:
             media_list.set_entries([], 0, message)
         else:
@@ -660,7 +555,7 @@ class BrowserScreen(Screen[None]):
                 self.set_status(f"Live update failed: {rescan.error}")
             return
         else:
-            self._scan_message = f"Library updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
+            self._scan_message = f"LibraryAPI updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
         if self.scan_cancel is not None:
             return  # a scan of ours is running: its end loads the catalog again
         if not self.state.complete or self.kino.workers_in_group("catalog"):
@@ -680,10 +575,8 @@ class BrowserScreen(Screen[None]):
 
     # -- audio and subtitles -------------------------------------------------------
     def action_choose_tracks(self) -> None:
-        from kino_tui.core.play.tracks import item_for_tracks
-
         entry = self.query_one(MediaList).highlighted
-        item = item_for_tracks(entry.items if entry is not None else [])
+        item = self.kino.library.track_item(entry.items if entry is not None else [])
         if item is None:
             self.notify("Audio and subtitles are chosen for a movie, show or episode.", timeout=3)
             return
@@ -737,7 +630,7 @@ class BrowserScreen(Screen[None]):
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self, only: str | None = None) -> None:
         """Scan every library folder again (or only the folder ``only``)."""
-        if not self.kino.library.settings.roots:
+        if not self.kino.library.front_end_settings().has_roots:
             self.notify("No library folders yet: press a to add one.", severity="warning")
             return
         if self.scan_cancel is not None:
