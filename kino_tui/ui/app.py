@@ -205,7 +205,7 @@ class KinoApp(App[None]):
             "Add library folder", "Add a folder to the library", browser.action_add_folder
         )
         yield SystemCommand(
-            "LibraryAPI folders",
+            "Library folders",
             "Every library folder: state, counts, last scan, problems; add, remove, retype, rescan",
             browser.action_library_folders,
         )

@@ -107,7 +107,7 @@ BROWSER: list[BindingType] = [
         "Folders",
         show=False,
         id="browser.library_folders",
-        tooltip="LibraryAPI folders: their state, counts and problems; add, remove, retype",
+        tooltip="Library folders: their state, counts and problems; add, remove, retype",
     ),
     Binding(
         "p",

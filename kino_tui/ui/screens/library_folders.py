@@ -1,4 +1,4 @@
-"""LibraryAPI folders: every root with its type, state, counts, last scan and problems; add,
+"""Library folders: every root with its type, state, counts, last scan and problems; add,
 remove (asks first), change type and rescan one from here.
 
 The facts come from ``LibraryAPI.root_details`` in a worker; the screen formats them and
@@ -169,7 +169,7 @@ class LibraryFoldersScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Label("LibraryAPI folders", id="folders-title")
+        yield Label("Library folders", id="folders-title")
         with Horizontal(id="folders-panes"):
             yield Choices(id="roots")
             with VerticalScroll(id="root-detail"):
