@@ -57,7 +57,9 @@ def _refusal(use: Callable[[], object]) -> tuple[str, str]:
 # -- the use cases -------------------------------------------------------------------------
 def load(library: LibraryAPI) -> object:
     data, warnings = library.load()
-    return sorted((item.id, item.display_title, item.kind) for item in data.items.values()), warnings
+    return sorted(
+        (item.id, item.display_title, item.kind) for item in data.items.values()
+    ), warnings
 
 
 def find_by_id(library: LibraryAPI) -> object:
@@ -250,9 +252,9 @@ def _normalised(answer: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def transports(link: Link, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    tuple[Library, RemoteLibrary, Path]
-]:
+def transports(
+    link: Link, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Library, RemoteLibrary, Path]]:
     """The box's library on its own files, and over ssh; the same settings for both."""
     here = tmp_path_factory.mktemp("laptop")
     paths = KinoPaths(here / "config", here / "data", here / "cache")
@@ -315,5 +317,3 @@ def test_refused_on_the_link_with_what_to_do(remote: RemoteLibrary) -> None:
                 lambda: remote.add_roots(["/srv"]), lambda: remote.remove_root("/srv")):  # fmt: skip
         with pytest.raises(KinoError, match=r"happens on the box: run `ssh box kino"):
             use()
-
-

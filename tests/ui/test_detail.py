@@ -86,3 +86,28 @@ def test_people_fit_any_width() -> None:
         ("  ", "Al Pacino as Lt. Vincent Hanna"),
         ("  ", "Robert De Niro"),
     ]
+
+
+def test_an_episode_shows_its_season_title_and_people_as_plain_text() -> None:
+    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.ui.widgets.detail import describe
+
+    episode = MediaItem(
+        id="e",
+        kind="episode",
+        path="/m/The Wire/Season 01/S01E01.mkv",
+        root="/m",
+        series="The Wire",
+        season=1,
+        episode=1,
+        title="The Target",
+        season_title="The Streets",
+        tagline="[bold]not markup[/bold]",
+        directors=["Clark\x1b[2J Johnson"],
+    )
+    view = LibraryView([episode], {})
+    text = describe(view.item_entry(episode), view, 60)
+    plain = text.plain
+    assert "The Streets\n" in plain
+    assert "[bold]not markup[/bold]" in plain  # file text is never markup
+    assert "Clark\\x1b[2J Johnson" in plain  # nor a terminal control sequence

@@ -102,6 +102,8 @@ def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
         return text
     if item.kind == "episode":
         text.append(f"{printable(item.series or '')} {episode_label(item)}\n", style="dim")
+        if item.season_title:  # from season.nfo
+            text.append(printable(item.season_title) + "\n", style="dim")
     if item.kind == "track":
         parts = [item.artist, item.album, f"track {item.track}" if item.track else None]
         text.append(" · ".join(printable(p) for p in parts if p) + "\n", style="dim")
