@@ -45,7 +45,10 @@ LAYOUT = {
         "<episodedetails><title>The Detail</title><season>1</season><episode>2</episode>"
         "<director>Ed Bianchi</director></episodedetails>"
     ),
-    "Music/Someone/artist.nfo": "<artist><name>Someone</name><biography>Plays.</biography></artist>",
+    "Music/Someone/artist.nfo": (
+        "<artist><name>Someone</name><biography>Plays.</biography>"
+        "<musicBrainzArtistID>mb-artist</musicBrainzArtistID></artist>"
+    ),
     "Music/Someone/Untagged (1990)/album.nfo": (
         "<album><title>Untagged</title><label>Blue Note</label><review>Fine.</review></album>"
     ),
@@ -100,6 +103,7 @@ def test_the_whole_nfo_survives_the_scan_and_the_catalog(
 
     track = found["Music/Someone/Untagged (1990)/07 - Loose Song.mp3"]
     assert (track.album, track.studios, track.plot) == ("Untagged", ["Blue Note"], "Fine.")
+    assert track.ids == {"musicbrainzartist": "mb-artist"}  # from artist.nfo, a folder up
 
 
 def test_an_item_without_an_nfo_stores_none_of_the_new_fields(
