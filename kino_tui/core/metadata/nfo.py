@@ -148,6 +148,8 @@ def _elements(data: bytes) -> list[Any]:
         ) from None
     except ParseError as error:
         raise NfoError(f"malformed NFO: {error}") from None
+    except (LookupError, ValueError) as error:  # ``encoding="ubf-8"``, a bad character
+        raise NfoError(f"malformed NFO: {error}") from None
 
 
 def _read(root: Any) -> NfoInfo:

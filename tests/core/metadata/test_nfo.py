@@ -256,3 +256,22 @@ def test_nonsense_values_are_dropped() -> None:
         b"<actor><role>nameless</role></actor><actor><name>  </name></actor></movie>"
     )
     assert (info.premiered, info.year, info.rating, info.cast) == (None, None, None, [])
+
+
+def test_a_cut_or_mangled_nfo_is_an_error_or_a_reading_never_a_crash() -> None:
+    """Every prefix of a rich NFO, and copies with bytes flipped: NfoError or an NfoInfo."""
+    import random
+
+    samples = [RICH[:cut] for cut in range(0, len(RICH), 7)]
+    chance = random.Random(21)
+    for _ in range(200):
+        data = bytearray(RICH)
+        for _ in range(5):
+            data[chance.randrange(len(data))] = chance.randrange(256)
+        samples.append(bytes(data))
+    for data in samples:
+        try:
+            info = parse_nfo_bytes(data)
+        except NfoError:
+            continue
+        info.as_fields()  # and what it gives is usable
