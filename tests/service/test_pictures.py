@@ -3,6 +3,8 @@ without artwork gets a frame; artwork and covers are left alone; nothing is retr
 
 from __future__ import annotations
 
+import os
+
 from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
@@ -64,3 +66,32 @@ def test_music_uses_the_album_folders_image_or_the_embedded_cover(
     assert embedded.poster is None and embedded.embedded_cover
     assert tracks["Two/01 - Song.mp3"].poster is None  # two images: neither is the cover
     assert library.make_frames(list(tracks.values())).made == 0  # music needs no frame
+
+
+def test_frames_are_taken_one_at_a_time_at_idle_priority(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The ffmpeg that runs is logged (its niceness, start and end): never two at once."""
+    sources = ("h264.mkv", "hevc.mp4", "vp9.webm", "mpeg4.avi")  # four contents, four frames
+    layout = {f"Movies/Film {n} (200{n}).{s.rpartition('.')[2]}": s for n, s in enumerate(sources)}
+    root = build_library(layout)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "movies")])
+    log = tmp_path / "ffmpeg.log"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "ffmpeg"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "start $(date +%s.%N) $(cut -d" " -f19 /proc/$$/stat)" >> {log}\n'
+        "sleep 0.3\n"
+        'for last; do :; done\nprintf jpeg > "$last"\n'
+        f'echo "end $(date +%s.%N)" >> {log}\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    made = library.make_frames(list(library.load()[0].items.values()))
+    assert made.made == 4
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert [kind for kind, *_ in lines] == ["start", "end"] * 4  # strictly one after another
+    assert {int(line[2]) for line in lines if line[0] == "start"} == {min(os.nice(0) + 19, 19)}
