@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
@@ -26,6 +27,8 @@ from kino_tui.core.track_choices import TrackChoiceStore
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
 from kino_tui.service import (
+    exporting,
+    importers,
     loading,
     marking,
     playing,
@@ -288,3 +291,37 @@ class Library:
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""
         return marking.history(self)
+
+    # -- watch history in and out (service/importers/, service/exporting.py) --------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> importers.ImportReport:
+        """Bring another player's or server's watch history in (all or nothing; never over
+        a newer record of kino's; ``dry_run`` only says what would change)."""
+        from kino_tui.service.importers.running import run_import
+
+        importer = importers.make_importer(
+            source, location, folder=folder, user=user, ask_secret=ask_secret
+        )
+        return run_import(self, importer, dry_run)
+
+    def undo_import(self) -> importers.UndoReport:
+        """Put back the records the last import changed (not those played since)."""
+        from kino_tui.service.importers.running import undo_import
+
+        return undo_import(self)
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> exporting.ExportReport:
+        """Write the watch history as a kino export, mpv resume points or into NFOs."""
+        return exporting.export(
+            self, format, Path(target) if target else None, write_beside_media
+        )
