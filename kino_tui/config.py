@@ -51,6 +51,9 @@ class Settings:
     #: ``[remote]``: the box ``kino --remote`` talks to by default, the kino to run there
     #: (as rsync's ``--rsync-path``), and the ssh command (argument lists, never a shell).
     remote: RemoteSettings = field(default_factory=RemoteSettings)
+    #: ``[export] nfo``: after each play, write the item's watch state into its NFO (so
+    #: Kodi and Jellyfin on the same share see what kino played).
+    export_nfo: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -95,6 +98,7 @@ TOP_LEVEL_KEYS = (
     "vlc",
     "keys",
     "remote",
+    "export",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -103,6 +107,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
+    "export": ("nfo",),
     "roots": ("path", "type", "follow_links", "rescan_minutes"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
@@ -294,6 +299,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
+        export_nfo=_typed(data.get("export", {}), ("export",), "nfo", bool, False, fail),
         raw=data,
     )
 

@@ -63,6 +63,8 @@ class Library:
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        #: Lines about NFOs ``[export] nfo`` could not update after a play.
+        self.export_warnings: list[str] = []
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
@@ -282,10 +284,12 @@ class Library:
         """Lines for damaged files set aside since the last call (the catalog's, as a scan
         found it, and the watch and history files')."""
         catalog = getattr(summary, "warning", None) if summary is not None else None
+        exported, self.export_warnings = self.export_warnings, []
         return [
             *([catalog] if catalog else []),
             *loading.store_warnings(self),
             *self.track_choices.take_warnings(),
+            *exported,
         ]
 
     def history(self) -> list[dict[str, Any]]:

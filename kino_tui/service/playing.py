@@ -18,7 +18,7 @@ from kino_tui.core.player_settings import ResumeMode
 from kino_tui.service import tracks
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import PlaybackSession
+    from kino_tui.core.playback import PlaybackResult, PlaybackSession
     from kino_tui.core.players import PlayerState
     from kino_tui.service.library import Library
 
@@ -150,7 +150,7 @@ def session_for(
     window = music or settings.in_window()
     if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
         settings = replace(settings, terminal_vo=f"{picture_mode},tct")
-    return PlaybackSession(
+    session = PlaybackSession(
         play.item,
         library.watch,
         settings,
@@ -163,6 +163,20 @@ def session_for(
         tracks=tracks.launch_tracks(library, play.items),
         tracks_for=lambda item: tracks.tracks_of(library, item),
     )
+    if library.settings.export_nfo:
+        session.on_recorded = lambda result: _write_back(library, result)
+    return session
+
+
+def _write_back(library: Library, result: PlaybackResult) -> None:
+    """``[export] nfo = true``: the played item's NFO gets its new watch state."""
+    from kino_tui.service.exporting import write_back_nfo
+
+    if result.never_played or not result.item.nfo or not os.path.isfile(result.item.nfo):
+        return  # not played, no NFO, or the box's (a remote play): nothing to write here
+    problem = write_back_nfo(library, result.item, result.progress)
+    if problem:
+        library.export_warnings.append(problem)
 
 
 def skip_segment(session: PlaybackSession) -> Segment | None:

@@ -165,18 +165,3 @@ def undo_import(library: Library) -> UndoReport:
     report.restored = len(items)
     path.unlink(missing_ok=True)
     return report
-
-
-def describe_change(change: Change) -> str:
-    """A change in words (for ``--dry-run``)."""
-    after = change.after
-    parts = []
-    if after.watched and not (change.before and change.before.watched):
-        parts.append("watched")
-    if after.position:
-        parts.append(f"resume at {after.position:.0f} s")
-    if after.play_count and after.play_count != (change.before.play_count if change.before else 0):
-        parts.append(f"played {after.play_count}×")
-    if after.last_played:
-        parts.append(f"last {after.last_played}")
-    return ", ".join(parts) or "updated"
