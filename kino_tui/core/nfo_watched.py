@@ -50,9 +50,20 @@ class NfoWatchState:
         return bool(self.play_count or self.watched or self.last_played or self.position)
 
 
-def read_watch_state(path: str) -> NfoWatchState | None:
+_PLAY_TAGS = (b"<playcount", b"<watched", b"<lastplayed", b"<resume")
+
+
+def has_play_tags(data: bytes) -> bool:
+    """Whether NFO bytes hold any play tag (a byte search, no parse: most NFOs hold
+    none). UTF-16 files are searched without their zero bytes."""
+    lowered = data.replace(b"\0", b"").lower() if b"\0" in data[:4] else data.lower()
+    return any(tag in lowered for tag in _PLAY_TAGS)
+
+
+def read_watch_state(path: str, quick: bool = False) -> NfoWatchState | None:
     """The watch state of one NFO (None when it is not an item's NFO, or a URL line);
-    raises :class:`NfoError` when the file is damaged or cannot be read."""
+    raises :class:`NfoError` when the file is damaged or cannot be read. ``quick``: None
+    without parsing when the file holds no play tag (a scan's many NFOs)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_NFO_BYTES + 1)
@@ -60,6 +71,8 @@ def read_watch_state(path: str) -> NfoWatchState | None:
         raise NfoError(f"cannot read NFO: {error.strerror or error}") from None
     if len(data) > MAX_NFO_BYTES:
         raise NfoError("NFO is larger than 1 MiB; ignored")
+    if quick and not has_play_tags(data):
+        return None
     return watch_state_from_bytes(data)
 
 

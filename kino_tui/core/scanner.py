@@ -163,6 +163,9 @@ class Scanner:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         #: The folders a limited scan covers, by root (empty: whole roots).
         self._only: dict[str, list[str]] = {}
+        #: The items the last scan found new (not moved): the application layer reads the
+        #: watch state of their NFOs (see service/scanning.py).
+        self.added: list[MediaItem] = []
 
     def scan(
         self,
@@ -184,6 +187,7 @@ class Scanner:
         each root keeps its items and keys untouched. A root none of them is in is not
         scanned; a folder that is gone stands for its nearest existing parent."""
         started = time.perf_counter()
+        self.added = []
         if folders is not None:  # what a file watcher saw change: no stamps, no shortcuts
             return self._scan_folders(roots, folders, on_progress, cancel, started)
         self._only = {}
@@ -685,6 +689,7 @@ class Scanner:
                 item.id = known if known and not state.id_in_use(known) else _new_id()
                 item.added = now_iso()
                 summary.added += 1
+                self.added.append(item)
             state.items[item.id] = item
         for old in gone:
             if old.id not in taken and remove:
