@@ -178,7 +178,8 @@ def file_encoding(data: bytes) -> str:
 
 def with_watch_state(data: bytes, state: NfoWatchState) -> bytes:
     """The NFO ``data`` with ``<playcount>``, ``<watched>`` (when the file has one),
-    ``<lastplayed>`` and ``<resume>`` set to ``state``; everything else byte for byte as it
+    ``<lastplayed>`` and ``<resume>`` (when there is a resume point or the file has one)
+    set to ``state``; everything else byte for byte as it
     was, in the file's encoding. Raises :class:`NfoError` when the file is damaged, not an
     item's NFO, or cannot hold the values in its encoding."""
     root = _parse(data)
@@ -194,8 +195,8 @@ def with_watch_state(data: bytes, state: NfoWatchState) -> bytes:
         text = _set(text, root.tag, "watched", "true" if state.watched else "false")
     if state.last_played:
         text = _set(text, root.tag, "lastplayed", nfo_time(state.last_played))
-    resume = _resume_inner(text, state)
-    text = _set(text, root.tag, "resume", resume)
+    if state.position or root.find("resume") is not None:  # no empty <resume> added
+        text = _set(text, root.tag, "resume", _resume_inner(text, state))
     try:
         written = text.encode(encoding)
     except UnicodeEncodeError as error:
@@ -207,8 +208,9 @@ def with_watch_state(data: bytes, state: NfoWatchState) -> bytes:
 
 
 def _resume_inner(text: str, state: NfoWatchState) -> str:
+    # Kodi's "no resume point" is 0 and 0
     position = f"{state.position:.6f}" if state.position else "0.000000"
-    total = f"{state.total:.6f}" if state.total else "0.000000"
+    total = f"{state.total:.6f}" if state.total and state.position else "0.000000"
     indent = _child_indent(text)
     inner = indent + "    "
     return f"\n{inner}<position>{position}</position>\n{inner}<total>{total}</total>\n{indent}"
