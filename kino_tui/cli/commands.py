@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.cli.output import error, out, warn_all, write_json
+from kino_tui.config.paths import default_library_folders
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
@@ -25,11 +26,10 @@ from kino_tui.core.text import (
     scan_stopped,
     scan_summary,
 )
-from kino_tui.paths import default_library_folders
 from kino_tui.service import Library, PlayPlan
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import PlaybackResult
+    from kino_tui.core.play.session import PlaybackResult
     from kino_tui.service.importers import Change, ImportReport
 
 MAX_PROBLEMS = 20

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from kino_tui.core.errors import ImportFailed, KinoError
 from kino_tui.core.fsutil import atomic_write_bytes
+from kino_tui.core.metadata.nfo import NfoError
+from kino_tui.core.metadata.nfo_watched import NfoWatchState, with_watch_state
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.mpv_watch_later import default_folders, write_file
-from kino_tui.core.nfo import NfoError
-from kino_tui.core.nfo_watched import NfoWatchState, with_watch_state
+from kino_tui.core.watch.mpv_watch_later import default_folders, write_file
 from kino_tui.service.importers.kino_format import export_document
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.config import normalise_root
+from kino_tui.config.settings import normalise_root
 from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanProgress, ScanSummary
-from kino_tui.core.watchstate import now_iso
+from kino_tui.core.watch.store import now_iso
 from kino_tui.service.roots import scan_records
 
 if TYPE_CHECKING:
@@ -38,7 +38,9 @@ def scan(
     folders: Sequence[str] | None = None,
 ) -> ScanSummary:
     """Scan roots (or only ``folders`` of them), and record when and what it found."""
-    from kino_tui.core.scanner import Scanner, scan_limits  # the UI starts without it
+    # the UI starts without the scanner
+    from kino_tui.core.scan.limits import scan_limits
+    from kino_tui.core.scan.scanner import Scanner
 
     roots = library.settings.roots if chosen is None else chosen
     scanner = Scanner(library.catalog, library.watch)
@@ -59,8 +61,8 @@ def nfo_history(library: Library, added: Sequence[MediaItem]) -> int:
     kino has no record of (a library opens with its history); how many were taken. Only
     those items' NFOs are read again (the scan has just read them: they are in the page
     cache), and only those holding a play tag are parsed."""
-    from kino_tui.core.nfo import NfoError
-    from kino_tui.core.nfo_watched import read_watch_state
+    from kino_tui.core.metadata.nfo import NfoError
+    from kino_tui.core.metadata.nfo_watched import read_watch_state
 
     candidates = [i for i in added if i.nfo and i.kind in ("movie", "episode", "video")]
     if not candidates:

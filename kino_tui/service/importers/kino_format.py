@@ -27,7 +27,7 @@ from typing import Any
 from kino_tui import __version__
 from kino_tui.core.errors import ImportFailed
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.watchstate import now_iso
+from kino_tui.core.watch.store import now_iso
 from kino_tui.service.importers.matching import relative_path
 from kino_tui.service.importers.records import ImportedRecord
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kino_tui.core.errors import ImportFailed
 from kino_tui.core.models import MediaItem
-from kino_tui.core.mpv_watch_later import (
+from kino_tui.core.watch.mpv_watch_later import (
     WatchLaterDamaged,
     default_folders,
     read_folder,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kino_tui.core.errors import ImportFailed
+from kino_tui.core.metadata.nfo import NfoError
+from kino_tui.core.metadata.nfo_watched import NfoWatchState, read_watch_state
 from kino_tui.core.models import MediaItem
-from kino_tui.core.nfo import NfoError
-from kino_tui.core.nfo_watched import NfoWatchState, read_watch_state
 from kino_tui.service.importers.records import ImportedRecord
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kino_tui.core.errors import ImportFailed
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.watchstate import now_iso
+from kino_tui.core.watch.store import now_iso
 from kino_tui.service.importers.matching import Matcher, merged
 from kino_tui.service.importers.records import Importer
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress
-from kino_tui.core.mpv_watch_later import watch_later_name
-from kino_tui.paths import KinoPaths
+from kino_tui.core.watch.mpv_watch_later import watch_later_name
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.players.conftest import MpvClient
+from tests.core.play.players.conftest import MpvClient
 
 pytestmark = pytest.mark.skipif(not shutil.which("mpv"), reason="mpv is not installed")
 

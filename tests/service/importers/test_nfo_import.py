@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config import load_settings
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import load_settings
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.players.conftest import MpvClient, Running, headless_settings, wait_for_socket
+from tests.core.play.players.conftest import MpvClient, Running, headless_settings, wait_for_socket
 
 KODI_HEAT = """<?xml version="1.0" encoding="UTF-8" standalone="yes" ?>
 <movie>
