@@ -87,6 +87,9 @@ def _reason(error: Exception) -> str:
 
 def record_from(video: Any) -> ImportedRecord | None:
     """A plexapi movie or episode as a record; None when it was never played."""
+    # what the section's list said is all we read: no request per item for the rest
+    # (plexapi reloads a partial object when an attribute it lacks is read)
+    video._autoReload = False
     offset = (getattr(video, "viewOffset", 0) or 0) / 1000
     count = int(getattr(video, "viewCount", 0) or 0)
     if not (offset or count):

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import re
 from datetime import UTC, datetime
 from typing import Protocol
 
 from kino_tui.core.models import MediaItem, Progress
+
+
+_FRACTION = re.compile(r"\.\d+")
 
 
 @dataclass(slots=True)
@@ -72,10 +76,8 @@ def parse_iso(text: str | None) -> str | None:
     value = text.strip()
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
-    head, dot, rest = value.partition(".")
-    if dot:  # .NET writes seven digits of fractions; Python reads up to six
-        digits = "".join(ch for ch in rest if ch.isdigit())
-        value = head + rest[len(digits) :]
+    # .NET writes seven digits of fractions; Python reads up to six (seconds are kept)
+    value = _FRACTION.sub("", value)
     try:
         return iso_utc(datetime.fromisoformat(value))
     except ValueError:
