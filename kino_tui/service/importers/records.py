@@ -9,14 +9,13 @@ write are the same for every source (``matching.py``, ``running.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-import re
 from datetime import UTC, datetime
 from typing import Protocol
 
 from kino_tui.core.models import MediaItem, Progress
-
 
 _FRACTION = re.compile(r"\.\d+")
 
