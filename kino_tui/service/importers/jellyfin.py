@@ -12,6 +12,7 @@ second), ``PlayCount`` and ``LastPlayedDate``.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,9 +66,13 @@ class JellyfinImporter:
                     if not found or not isinstance(total, int) or start >= total:
                         return records
         except aiohttp.ClientConnectorError as error:
+            number = error.os_error.errno
+            # asyncio words a refusal "Connect call failed (…)"; a resolver error has its own
+            reason = (
+                os.strerror(number) if number and number > 0 else error.os_error.strerror
+            ) or str(error)
             raise ImportFailed(
-                f"could not reach Jellyfin at {self.url}: {error.os_error.strerror or error}; "
-                "nothing was imported"
+                f"could not reach Jellyfin at {self.url}: {reason}; nothing was imported"
             ) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             reason = str(error) or type(error).__name__

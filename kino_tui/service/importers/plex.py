@@ -10,6 +10,7 @@ and show library of the server is read (``section.search(libtype=movie|episode)`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -74,14 +75,13 @@ class PlexImporter:
             ) from None
 
 
-def _reason(error: Exception) -> str:
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror
-        cause = cause.__context__ or (
-            cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
-        )
+def _reason(error: BaseException) -> str:
+    """The operating system's reason under requests' and urllib3's wrappers."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return os.strerror(seen.errno) if seen.errno and seen.errno > 0 else seen.strerror
+        seen = seen.__cause__ or seen.__context__
     return type(error).__name__
 
 
