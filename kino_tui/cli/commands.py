@@ -240,6 +240,7 @@ def play(library: Library, args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    warn_all(library.export_problems())
     return max(statuses, default=0)
 
 

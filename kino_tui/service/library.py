@@ -284,13 +284,17 @@ class Library:
         """Lines for damaged files set aside since the last call (the catalog's, as a scan
         found it, and the watch and history files')."""
         catalog = getattr(summary, "warning", None) if summary is not None else None
-        exported, self.export_warnings = self.export_warnings, []
         return [
             *([catalog] if catalog else []),
             *loading.store_warnings(self),
             *self.track_choices.take_warnings(),
-            *exported,
         ]
+
+    def export_problems(self) -> list[str]:
+        """Lines about NFOs ``[export] nfo`` could not update after plays, since the last
+        call (no file is read: cheap on the UI thread)."""
+        lines, self.export_warnings = self.export_warnings, []
+        return lines
 
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""
@@ -326,6 +330,4 @@ class Library:
         self, format: str, target: str | None = None, write_beside_media: bool = False
     ) -> exporting.ExportReport:
         """Write the watch history as a kino export, mpv resume points or into NFOs."""
-        return exporting.export(
-            self, format, Path(target) if target else None, write_beside_media
-        )
+        return exporting.export(self, format, Path(target) if target else None, write_beside_media)

@@ -137,6 +137,7 @@ class RemoteLibrary(Library):
         self.watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self.export_warnings: list[str] = []  # [export] nfo: the box's NFOs are not written
         self._stream: tuple[str, int] | None = None  # (token, local port)
         self._stream_lock = threading.Lock()
         self._link_lost = False

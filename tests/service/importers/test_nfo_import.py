@@ -181,7 +181,7 @@ def test_write_back_after_a_play(kodi_library: tuple[Library, Path]) -> None:
     text = (root / "Movies/Long (2020)/Long (2020).nfo").read_text()
     position = float(text.split("<position>")[1].split("<")[0])
     assert 249 <= position <= 253
-    assert "<title>Long</title>" in text and library.take_warnings() == []
+    assert "<title>Long</title>" in text and library.export_problems() == []
 
 
 def test_export_setting_is_checked_with_its_line(tmp_path: Path) -> None:
