@@ -245,7 +245,7 @@ def _serve(paths: KinoPaths) -> int:
 
 
 def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
-    from kino_tui.config.settings import load_settings
+    from kino_tui.config.load import load_settings
     from kino_tui.core.errors import ConfigError
     from kino_tui.service.remote.library import RemoteLibrary
 

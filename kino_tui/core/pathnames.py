@@ -6,6 +6,7 @@ links), on ``/`` boundaries: ``/a/bc`` is not under ``/a/b``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 
@@ -21,3 +22,8 @@ def is_under_any(path: str, folders: Iterable[str]) -> bool:
 def parent_folder(path: str) -> str:
     """The folder holding ``path`` (``/`` for a path at the top)."""
     return path.rpartition("/")[0] or "/"
+
+
+def normalise_root(path: str | os.PathLike[str]) -> str:
+    """An absolute, user-expanded path without a trailing slash (symlinks kept)."""
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))

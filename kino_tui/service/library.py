@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
+from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,

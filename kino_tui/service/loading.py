@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config.settings import normalise_root
 from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.pathnames import normalise_root
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

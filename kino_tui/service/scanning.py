@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.config.settings import normalise_root
 from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanProgress, ScanSummary
+from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.watch.store import now_iso
 from kino_tui.service.roots import scan_records
 

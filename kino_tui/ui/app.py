@@ -160,7 +160,7 @@ class KinoApp(App[None]):
         keys = self.library.settings.raw.get("keys")
         if isinstance(keys, dict):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
-            from kino_tui.config.settings import unknown_binding_ids
+            from kino_tui.config.keys import unknown_binding_ids
 
             for line in unknown_binding_ids(self.library.paths.config_file, binding_ids()):
                 self.notify(printable(line), title="config.toml", severity="warning",

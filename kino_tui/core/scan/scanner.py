@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.store import (
     SCHEMA_VERSION,
     Catalog,
     PackedCatalog,
-    objects_for_life,
 )
 from kino_tui.core.errors import CatalogDamaged
 from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary

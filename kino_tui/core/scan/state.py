@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kino_tui.core.catalog.store import PackedCatalog, PackedDocument
+from kino_tui.core.catalog.rows import PackedCatalog, PackedDocument
 from kino_tui.core.models import LibraryRoot, MediaItem, ScanProgress
 
 if TYPE_CHECKING:

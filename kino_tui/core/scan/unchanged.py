@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.core.catalog.store import objects_for_life
+from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.forking import can_fork as _can_fork
 from kino_tui.core.hashing import blake2b
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary

@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
-from kino_tui.core.catalog.store import CatalogData
+from kino_tui.config.settings import Settings
+from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.session import PlaybackSession

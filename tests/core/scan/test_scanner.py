@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from kino_tui.core.browse.view import LibraryView
-from kino_tui.core.catalog import store as catalog_module
+from kino_tui.core.catalog import rows as catalog_rows
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
 from kino_tui.core.scan.scanner import Scanner
@@ -504,13 +504,13 @@ def stored_documents(catalog_path: Path) -> dict[tuple[str, str], dict]:
 def unpacked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Every (root, kind) document whose rows get unpacked from now on."""
     seen: list[tuple[str, str]] = []
-    real = catalog_module._unpack
+    real = catalog_rows._unpack
 
     def spy(doc: dict, fields: list[str]) -> list[MediaItem]:
         seen.append((doc["root"], doc["kind"]))
         return real(doc, fields)
 
-    monkeypatch.setattr(catalog_module, "_unpack", spy)
+    monkeypatch.setattr(catalog_rows, "_unpack", spy)
     return seen
 
 

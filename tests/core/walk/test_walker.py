@@ -108,7 +108,7 @@ def test_links_leaving_the_root_are_not_followed_unless_the_root_says_so(
 
 
 def test_follow_links_is_a_checked_root_setting(tmp_path: Path) -> None:
-    from kino_tui.config.settings import load_settings
+    from kino_tui.config.load import load_settings
     from kino_tui.core.errors import ConfigError
 
     config = tmp_path / "config.toml"

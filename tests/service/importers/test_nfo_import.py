@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import load_settings
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import Library
