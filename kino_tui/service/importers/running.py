@@ -19,7 +19,7 @@ from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.store import now_iso
 from kino_tui.service.importers.matching import Matcher, merged
-from kino_tui.service.importers.records import Importer
+from kino_tui.service.importers.records import ImportedRecord, Importer
 
 if TYPE_CHECKING:
     from kino_tui.service.library import Library
@@ -64,12 +64,32 @@ def run_import(library: Library, importer: Importer, dry_run: bool = False) -> I
     data, _warnings = library.load()
     items = list(data.items.values())
     records = importer.read(items)  # raises ImportFailed before anything is written
-    report = ImportReport(importer.name, dry_run)
-    current = library.watch.all()
     matcher = Matcher(items)
+    matched = [(record, matcher.match(record)) for record in records]
+    # read after the source (a server can take a while) and just before the write, so a
+    # play saved meanwhile is merged, not overwritten
+    current = library.watch.all()
+    report = _plan(importer.name, dry_run, matched, current)
+    if dry_run or not report.changes:
+        return report
+    _write_undo(library, report)
+    library.watch.restore_many(
+        [change.item for change in report.changes],
+        {change.item.id: change.after for change in report.changes},
+    )
+    return report
+
+
+def _plan(
+    source: str,
+    dry_run: bool,
+    matched: list[tuple[ImportedRecord, MediaItem | None]],
+    current: dict[str, Progress],
+) -> ImportReport:
+    """What importing the matched records over ``current`` changes."""
+    report = ImportReport(source, dry_run)
     planned: dict[str, Change] = {}
-    for record in records:
-        item = matcher.match(record)
+    for record, item in matched:
         if item is None:
             report.unmatched.append(record.source)
             continue
@@ -85,13 +105,6 @@ def run_import(library: Library, importer: Importer, dry_run: bool = False) -> I
         else:
             planned[item.id] = Change(item, current.get(item.id), after)
     report.changes = list(planned.values())
-    if dry_run or not report.changes:
-        return report
-    _write_undo(library, report)
-    library.watch.restore_many(
-        [change.item for change in report.changes],
-        {change.item.id: change.after for change in report.changes},
-    )
     return report
 
 

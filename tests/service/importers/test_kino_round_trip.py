@@ -137,3 +137,21 @@ def test_a_damaged_export_is_one_line(kino_paths, run_kino, tmp_path: Path) -> N
     export.write_text('{"format": "kino-watch-history", "version": 1, "records": [{"id"')
     result = run_kino("import", "kino", str(export), check=False)
     assert result.returncode == 2 and "is not a kino export (not JSON" in result.stderr
+
+
+def test_undo_keeps_what_was_played_since(
+    first_box: tuple[Library, dict[str, MediaItem], Path], run_kino, tmp_path: Path
+) -> None:
+    _, _, root = first_box
+    export = tmp_path / "history.json"
+    run_kino("export", "--format", "kino", "-o", str(export))
+    box, box_items = _second_box(tmp_path, root)
+    box.import_history("kino", str(export))
+    played = box_items["Long (2020)/Long (2020).mkv"]
+    later = Progress(300.0, 400.0, False, 0, "2026-01-01T00:00:00+00:00")
+    box.watch.save(played, later)  # played on this box after the import
+    undone = box.undo_import()
+    assert (undone.restored, undone.kept, undone.source) == (6, 1, "kino")
+    assert box.watch.all() == {played.id: later}
+    with pytest.raises(Exception, match="nothing to undo"):
+        box.undo_import()
