@@ -69,12 +69,13 @@ def _export_kino(library: Library, target: Path | None) -> ExportReport:
     progress = library.watch.all()
     paths = {item_id: path for path, item_id in library.watch.ids_by_path().items()}
     document = export_document(progress, data.items, paths)
-    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    # ASCII with escapes: a name that is not UTF-8 (kept as surrogates) survives exactly
+    text = json.dumps(document, indent=1) + "\n"
     report = ExportReport("kino", written=len(document["records"]))
     if target is None or str(target) == "-":
         report.text = text
         return report
-    atomic_write_bytes(target, text.encode("utf-8", "surrogateescape"), mode=0o644)
+    atomic_write_bytes(target, text.encode("ascii"), mode=0o644)
     report.target = str(target)
     return report
 

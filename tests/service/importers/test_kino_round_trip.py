@@ -4,6 +4,7 @@ library is the same files mounted at another path: every record comes back."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,8 @@ LAYOUT = {
     "Shows/Dark/Season 1/Dark S01E02.mkv": "vp9.webm",
     "Shows/Other/Season 1/Dark S01E01.mkv": "hevc.mp4",
     "Music/Artist/Album/01 - Song.flac": "song.flac",
+    # a name that is not UTF-8 (an old Latin-1 disk)
+    "Movies/" + os.fsdecode(b"Caf\xe9 (2001)/Caf\xe9 (2001).mkv"): "vp9.webm",
 }
 
 
@@ -53,6 +56,7 @@ def first_box(
         Progress(0.4, 1.0, False, 0, "2024-05-02T03:04:05+00:00"),
         Progress(0.0, 1.0, True, 1, "2024-06-02T03:04:05+00:00"),
         Progress(0.0, 1.0, False, 5, "2024-07-02T03:04:05+00:00"),
+        Progress(0.0, 1.0, True, 1, "2024-08-02T03:04:05+00:00"),
     ]
     for item, state in zip(sorted(items.values(), key=lambda i: i.path), states, strict=True):
         library.watch.save(item, state)
@@ -74,7 +78,7 @@ def test_export_then_import_on_another_box_restores_every_record(
     library, items, root = first_box
     export = tmp_path / "history.json"
     assert run_kino("export", "--format", "kino", "-o", str(export)).stdout.strip() == (
-        f"exported 7 records to {export}"
+        f"exported 8 records to {export}"
     )
     document = json.loads(export.read_text())
     assert (document["format"], document["version"]) == ("kino-watch-history", 1)
@@ -85,18 +89,18 @@ def test_export_then_import_on_another_box_restores_every_record(
     box, box_items = _second_box(tmp_path, root)
     assert all(item.id not in library.watch.all() for item in box_items.values())  # new ids
     report = box.import_history("kino", str(export))
-    assert (report.matched, len(report.changes), report.unmatched) == (7, 7, [])
+    assert (report.matched, len(report.changes), report.unmatched) == (8, 8, [])
     restored = box.watch.all()
     for relative, item in items.items():
         assert restored[box_items[relative].id] == library.watch.get(item.id), relative
 
     again = box.import_history("kino", str(export))  # a second import changes nothing
-    assert (len(again.changes), again.skipped) == (0, 7)
+    assert (len(again.changes), again.skipped) == (0, 8)
 
 
 def test_standard_output_is_the_default(first_box, run_kino) -> None:
     document = json.loads(run_kino("export", "--format", "kino").stdout)
-    assert len(document["records"]) == 7
+    assert len(document["records"]) == 8
 
 
 @pytest.mark.parametrize(
@@ -151,7 +155,7 @@ def test_undo_keeps_what_was_played_since(
     later = Progress(300.0, 400.0, False, 0, "2026-01-01T00:00:00+00:00")
     box.watch.save(played, later)  # played on this box after the import
     undone = box.undo_import()
-    assert (undone.restored, undone.kept, undone.source) == (6, 1, "kino")
+    assert (undone.restored, undone.kept, undone.source) == (7, 1, "kino")
     assert box.watch.all() == {played.id: later}
     with pytest.raises(Exception, match="nothing to undo"):
         box.undo_import()
