@@ -162,7 +162,7 @@ def _export_nfo(library: Library) -> ExportReport:
     return report
 
 
-def write_back_nfo(library: Library, item: MediaItem, state: Progress) -> str | None:
+def write_back_nfo(item: MediaItem, state: Progress) -> str | None:
     """After a play (``[export] nfo = true``): the item's NFO updated; a line when it
     could not be."""
     try:

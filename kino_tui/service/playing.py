@@ -20,7 +20,7 @@ from kino_tui.service import tracks
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackResult, PlaybackSession
-    from kino_tui.service.library import Library
+    from kino_tui.service.api import PlaySide
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaI
 
 
 def plan(
-    library: Library,
+    library: PlaySide,
     items: Sequence[MediaItem],
     start: float | None,
     player: str | None,
@@ -94,7 +94,7 @@ def plan(
     return PlayPlan(tuple(items), player or settings.player, chosen_start, state.position, ask)
 
 
-def check_playable(library: Library, play: PlayPlan) -> None:
+def check_playable(library: PlaySide, play: PlayPlan) -> None:
     """Raise :class:`PlayerError` saying what happened and what to do: the item's library
     folder is offline, its file was deleted or cannot be read, or the player cannot run."""
     item = play.item
@@ -128,7 +128,7 @@ def _root_online(root: str) -> bool:
 
 
 def session_for(
-    library: Library,
+    library: PlaySide,
     play: PlayPlan,
     *,
     picture_mode: str | None = None,
@@ -168,13 +168,13 @@ def session_for(
     return session
 
 
-def _write_back(library: Library, result: PlaybackResult) -> None:
+def _write_back(library: PlaySide, result: PlaybackResult) -> None:
     """``[export] nfo = true``: the played item's NFO gets its new watch state."""
     from kino_tui.service.exporting import write_back_nfo
 
     if result.never_played or not result.item.nfo or not os.path.isfile(result.item.nfo):
         return  # not played, no NFO, or the box's (a remote play): nothing to write here
-    problem = write_back_nfo(library, result.item, result.progress)
+    problem = write_back_nfo(result.item, result.progress)
     if problem:
         library.export_warnings.append(problem)
 
