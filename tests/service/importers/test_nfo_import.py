@@ -194,3 +194,38 @@ def test_export_setting_is_checked_with_its_line(tmp_path: Path) -> None:
         load_settings(path)
     path.write_text("[export]\nnfo = true\n")
     assert load_settings(path).export_nfo
+
+
+WRITE_BACK = (
+    'playback = "window"\nresume = "never"\n\n[mpv]\nargs = ["--vo=null", "--ao=null"]\n\n'
+    "[export]\nnfo = true\n"
+)
+
+
+def test_kino_play_writes_back_and_says_when_it_cannot(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    root = build_library(
+        {
+            "Movies/Short (2001)/Short (2001).mkv": "h264.mkv",
+            "Movies/Short (2001)/Short (2001).nfo": PLAIN.replace("Plain", "Short"),
+            "Movies/Broken (2002)/Broken (2002).mkv": "h264.mkv",
+            "Movies/Broken (2002)/Broken (2002).nfo": PLAIN,
+        }
+    )
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(WRITE_BACK)
+    run_kino("scan", str(root / "Movies"), "--type", "movies")
+    damaged = "<movie><title>Broken</tit"
+    (root / "Movies/Broken (2002)/Broken (2002).nfo").write_text(damaged)
+
+    played = run_kino("play", str(root / "Movies/Short (2001)/Short (2001).mkv"))
+    assert "watched" in played.stdout and played.stderr == ""
+    text = (root / "Movies/Short (2001)/Short (2001).nfo").read_text()
+    assert "  <playcount>1</playcount>\n" in text and "<lastplayed>" in text
+
+    broken = run_kino("play", str(root / "Movies/Broken (2002)/Broken (2002).mkv"))
+    assert broken.returncode == 0 and "watched" in broken.stdout  # the play itself is fine
+    (line,) = broken.stderr.strip().splitlines()
+    assert "Broken (2002).nfo was not updated: malformed NFO" in line
+    assert (root / "Movies/Broken (2002)/Broken (2002).nfo").read_text() == damaged
