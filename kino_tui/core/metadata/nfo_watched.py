@@ -100,13 +100,14 @@ def _parse(data: bytes) -> Any:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
-    body = data
-    for bom, _ in _BOMS:
-        if body.startswith(bom) and bom != b"\xef\xbb\xbf":
-            return _parse_text(body.decode("utf-16"))
-    if body.lstrip().startswith(b"\xef\xbb\xbf"):
-        body = body.lstrip()[3:]
-    if body.lstrip()[:1] != b"<":
+    if file_encoding(data) == "utf-16":  # read as UTF-8 text, its declaration saying so
+        try:
+            utf8 = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise NfoError(f"malformed NFO: not UTF-16 ({error.reason})") from None
+        data = _DECLARATION.sub(lambda m: m.group(0).replace(m.group(1), b"utf-8"), utf8)
+    body = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if body[:1] != b"<":
         return None
     end = body.rfind(b">")  # Kodi NFOs may carry a URL line after the XML
     try:
@@ -117,11 +118,6 @@ def _parse(data: bytes) -> Any:
         ) from None
     except ParseError as error:
         raise NfoError(f"malformed NFO: {error}") from None
-
-
-def _parse_text(text: str) -> Any:
-    encoded = _DECLARATION.sub(lambda m: m.group(0).replace(m.group(1), b"utf-8"), text.encode())
-    return _parse(encoded.lstrip(b"\xef\xbb\xbf"))
 
 
 def _text(element: Any, tag: str) -> str | None:

@@ -157,3 +157,18 @@ def test_writing_a_damaged_nfo_is_refused() -> None:
         with_watch_state(b"<movie><title>x</title>", NfoWatchState(1, True))
     with pytest.raises(NfoError):
         with_watch_state(b"<tvshow></tvshow>", NfoWatchState(1, True))
+
+
+def test_a_utf16_nfo_is_read_and_written_as_utf16() -> None:
+    original = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<movie>\n  <title>Amélie</title>\n</movie>\n'
+    ).encode("utf-16")
+    assert original.startswith(b"\xff\xfe")
+    state = watch_state_from_bytes(original)
+    assert state is not None and not state.says_anything
+    written = with_watch_state(original, NfoWatchState(1, True, None, 60.0, 120.0))
+    text = written.decode("utf-16")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-16"?>\n<movie>\n  <title>Amélie')
+    assert "  <playcount>1</playcount>\n" in text and "<position>60.000000</position>" in text
+    assert watch_state_from_bytes(written) == NfoWatchState(1, True, None, 60.0, 120.0)
+    assert has_play_tags(written)
