@@ -72,11 +72,23 @@ def run_import(library: Library, importer: Importer, dry_run: bool = False) -> I
     report = _plan(importer.name, dry_run, matched, current)
     if dry_run or not report.changes:
         return report
+    path = undo_path(library)
+    try:
+        earlier = path.read_bytes()  # the undo of the import before, kept if this one fails
+    except OSError:
+        earlier = None
     _write_undo(library, report)
-    library.watch.restore_many(
-        [change.item for change in report.changes],
-        {change.item.id: change.after for change in report.changes},
-    )
+    try:
+        library.watch.restore_many(
+            [change.item for change in report.changes],
+            {change.item.id: change.after for change in report.changes},
+        )
+    except BaseException:
+        if earlier is None:
+            path.unlink(missing_ok=True)
+        else:
+            atomic_write_bytes(path, earlier)
+        raise
     return report
 
 

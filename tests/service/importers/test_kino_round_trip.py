@@ -159,3 +159,34 @@ def test_undo_keeps_what_was_played_since(
     assert box.watch.all() == {played.id: later}
     with pytest.raises(Exception, match="nothing to undo"):
         box.undo_import()
+
+
+def test_an_import_that_cannot_write_keeps_the_earlier_undo(
+    first_box: tuple[Library, dict[str, MediaItem], Path],
+    run_kino,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another kino holds the watch file's lock past the wait: the import fails with
+    nothing written, and `--undo` still undoes the import before it."""
+    from kino_tui.core.errors import LockTimeout
+    from kino_tui.core.fsutil import file_lock
+    from kino_tui.core.watch import store as watch_store
+
+    _, _, root = first_box
+    export = tmp_path / "history.json"
+    run_kino("export", "--format", "kino", "-o", str(export))
+    box, _ = _second_box(tmp_path, root)
+    box.import_history("kino", str(export))
+    undo = box.paths.data_dir / "import-undo.json"
+    earlier, watch = undo.read_bytes(), box.paths.watch_file.read_bytes()
+    document = json.loads(export.read_text())
+    for record in document["records"]:
+        record["last_played"] = "2030-01-01T00:00:00+00:00"
+        record["play_count"] += 1
+    export.write_text(json.dumps(document))
+    monkeypatch.setattr(watch_store, "LOCK_TIMEOUT", 0.5)
+    with file_lock(box.paths.watch_file.with_name("watch.json.lock")), pytest.raises(LockTimeout):
+        box.import_history("kino", str(export))
+    assert undo.read_bytes() == earlier and box.paths.watch_file.read_bytes() == watch
+    assert box.undo_import().restored == 8
