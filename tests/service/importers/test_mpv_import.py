@@ -19,8 +19,6 @@ from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 from tests.core.play.players.conftest import MpvClient
 
-pytestmark = pytest.mark.skipif(not shutil.which("mpv"), reason="mpv is not installed")
-
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kino_paths: KinoPaths) -> Path:
