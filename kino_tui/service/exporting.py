@@ -145,8 +145,8 @@ def _export_nfo(library: Library) -> ExportReport:
         item = data.items.get(item_id)
         if item is None:
             continue
-        if not item.nfo:
-            report.skipped += 1  # no NFO beside it: kino never makes one
+        if not item.nfo or not item.available:
+            report.skipped += 1  # no NFO beside it (kino never makes one), or offline
             continue
         try:
             update = _nfo_update(item, state)

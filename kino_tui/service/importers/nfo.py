@@ -41,6 +41,8 @@ class NfoImporter:
         for item in items:
             if not item.nfo or item.kind not in ("movie", "episode", "video"):
                 continue
+            if not item.available:
+                continue  # its library folder is offline: its NFO cannot be read now
             try:
                 state = read_watch_state(item.nfo)
             except NfoError as error:
