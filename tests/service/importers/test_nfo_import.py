@@ -229,3 +229,16 @@ def test_kino_play_writes_back_and_says_when_it_cannot(
     (line,) = broken.stderr.strip().splitlines()
     assert "Broken (2002).nfo was not updated: malformed NFO" in line
     assert (root / "Movies/Broken (2002)/Broken (2002).nfo").read_text() == damaged
+
+
+def test_an_offline_library_folder_is_left_alone(
+    kodi_library: tuple[Library, Path], run_kino
+) -> None:
+    library, root = kodi_library
+    (root / "Movies").rename(root / "Movies-unplugged")  # the share is gone
+    library.scan()
+    assert not all(item.available for item in library.load()[0].items.values())
+    output = run_kino("import", "nfo").stdout
+    assert "imported from nfo: 1 matched (0 changed, 1 skipped" in output  # the episode
+    exported = run_kino("export", "--format", "nfo", "--write-beside-media")
+    assert exported.returncode == 0 and exported.stdout.startswith("exported ")
