@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kino_tui.config.paths import KinoPaths
-from tests.core.play.players.test_tracks import make_episode
+from tests.helpers.players import make_episode
 
 CONFIG = 'playback = "window"\naudio_languages = ["eng"]\n\n[mpv]\nargs = {args}\n'
 
