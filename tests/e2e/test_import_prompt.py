@@ -5,27 +5,16 @@ local stand-in of tests/service/importers/servers.py (Jellyfin cannot run here).
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
+from tests.helpers.terminals import KINO, TMUX, tmux
+from tests.helpers.ui import set_env
 from tests.service.importers.servers import JELLYFIN_KEY, jellyfin_item, jellyfin_routes, serve
-from tests.ui.conftest import set_env
-
-TMUX = shutil.which("tmux")
-KINO = Path(sys.executable).with_name("kino")
-
-
-def tmux(*args: str) -> str:
-    assert TMUX, "tmux is required: apt-get install tmux (the README's test command does)"
-    return subprocess.run(
-        [TMUX, *args], check=True, capture_output=True, text=True, timeout=30
-    ).stdout
 
 
 def test_the_key_is_asked_for_and_never_shown(

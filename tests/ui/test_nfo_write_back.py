@@ -6,10 +6,8 @@ from __future__ import annotations
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
+from tests.helpers.ui import SIZE, kino_app, notices, ready, until
 from tests.service.importers.test_nfo_import import PLAIN, WRITE_BACK
-from tests.ui.conftest import kino_app, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_playback import until
 
 
 async def test_the_browser_says_when_an_nfo_was_not_updated(
@@ -34,7 +32,7 @@ async def test_the_browser_says_when_an_nfo_was_not_updated(
         await until(pilot, lambda: app.playback.session is not None, "playback")
         await until(pilot, lambda: app.playback.session is None, "the end of the play")
         await pilot.pause(0.2)
-        notes = [f"{n.title}: {n.message}" for n in app._notifications]
+        notes = notices(app)
         assert any(
             note.startswith("NFO not updated: the NFO") and "malformed NFO" in note
             for note in notes

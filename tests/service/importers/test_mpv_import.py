@@ -17,7 +17,7 @@ from kino_tui.core.models import LibraryRoot, MediaItem, Progress
 from kino_tui.core.watch.mpv_watch_later import watch_later_name
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.conftest import MpvClient
+from tests.helpers.players import MpvClient
 
 
 @pytest.fixture

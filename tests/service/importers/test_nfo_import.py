@@ -15,7 +15,7 @@ from kino_tui.core.errors import ConfigError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.conftest import MpvClient, Running, headless_settings, wait_for_socket
+from tests.helpers.players import MpvClient, Running, headless_settings, wait_for_socket
 
 KODI_HEAT = """<?xml version="1.0" encoding="UTF-8" standalone="yes" ?>
 <movie>
