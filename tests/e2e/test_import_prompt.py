@@ -1,6 +1,6 @@
 """`kino import jellyfin` in a real terminal (tmux) without KINO_JELLYFIN_KEY: it asks for
 the key without echoing it, and the import goes on with what was typed. The server is the
-local stand-in of tests/service/importers/servers.py (Jellyfin cannot run here)."""
+local stand-in of tests/helpers/media_servers.py (Jellyfin cannot run here)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
+from tests.helpers.media_servers import JELLYFIN_KEY, jellyfin_item, jellyfin_routes, serve
 from tests.helpers.terminals import KINO, TMUX, tmux
 from tests.helpers.ui import set_env
-from tests.service.importers.servers import JELLYFIN_KEY, jellyfin_item, jellyfin_routes, serve
 
 
 def test_the_key_is_asked_for_and_never_shown(

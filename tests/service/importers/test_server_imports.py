@@ -1,7 +1,7 @@
 """`kino import jellyfin` and `kino import plex`.
 
 Jellyfin and Plex cannot run here: these tests talk real HTTP to the small stand-ins in
-``servers.py``, which answer the documented endpoints with responses of the servers'
+``tests/helpers/media_servers.py``, which answer the documented endpoints with responses of the servers'
 recorded shapes. The kino side is real: a scanned library on disk, the real command line,
 the real watch file.
 """
@@ -18,7 +18,7 @@ from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import Library
 from kino_tui.service.importers import jellyfin as jellyfin_module
 from tests.conftest import LibraryBuilder
-from tests.service.importers.servers import (
+from tests.helpers.media_servers import (
     JELLYFIN_KEY,
     PLEX_TOKEN,
     free_port,
