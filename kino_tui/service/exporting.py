@@ -127,7 +127,8 @@ def _nfo_update(item: MediaItem, state: Progress) -> tuple[Path, bytes, int] | N
     except OSError as error:
         raise NfoError(f"cannot read NFO: {error.strerror or error}") from None
     wanted = NfoWatchState(
-        play_count=state.play_count,
+        # Kodi reads any play count as watched: an item kino says is not watched has 0
+        play_count=max(state.play_count, 1) if state.watched else 0,
         watched=state.watched,
         last_played=state.last_played,
         position=state.position,

@@ -162,6 +162,10 @@ def test_export_nfo_writes_beside_the_media_only_when_asked(
         "exported 0 NFO files"
         in run_kino("export", "--format", "nfo", "--write-beside-media").stdout
     )
+    library.mark_watched([plain], False)  # kino keeps its count; Kodi reads any count as watched
+    assert library.watch.get(plain.id).play_count == 1
+    run_kino("export", "--format", "nfo", "--write-beside-media")
+    assert "  <playcount>0</playcount>\n" in nfo.read_text()
 
 
 def test_write_back_after_a_play(kodi_library: tuple[Library, Path]) -> None:
