@@ -136,7 +136,15 @@ def jellyfin_routes(items: list[dict[str, Any]], key: str = JELLYFIN_KEY) -> dic
             return web.Response(status=400, text="Error processing request.")
         start = int(request.query.get("StartIndex", "0"))
         limit = int(request.query.get("Limit", "100"))
-        page = items[start : start + limit]
+        if request.query.get("Recursive", "").lower() != "true":
+            return web.json_response({"Items": [], "TotalRecordCount": 0, "StartIndex": start})
+        # as Jellyfin does: the optional fields (ItemFields) come only when asked for
+        asked = set(request.query.get("Fields", "").split(","))
+        optional = {"Path", "ProviderIds", "MediaSources"}
+        page = [
+            {key: value for key, value in item.items() if key not in optional - asked}
+            for item in items[start : start + limit]
+        ]
         return web.json_response(
             {"Items": page, "TotalRecordCount": len(items), "StartIndex": start}
         )

@@ -106,6 +106,7 @@ def _item_query(user_id: str, start: int) -> dict[str, str]:
         "Recursive": "true",
         "IncludeItemTypes": "Movie,Episode,Video",
         "Fields": "Path,ProviderIds,MediaSources",
+        "EnableUserData": "true",
         "StartIndex": str(start),
         "Limit": str(PAGE),
     }
