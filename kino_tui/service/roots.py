@@ -33,7 +33,7 @@ class RootStatus:
     #: Unreadable folders, damaged files, bad NFOs: each with its full path and reason.
     problems: tuple[Problem, ...] = ()
     #: How kino follows its changes ("watched for changes", "on a network mount…").
-    watching: str = ""
+    following: str = ""
 
     @property
     def total(self) -> int:
@@ -64,9 +64,9 @@ def statuses(library: Library, details: bool = False) -> list[RootStatus]:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
     counts, damaged = _catalog_facts(library)
     records = scan_records(library).read()
-    from kino_tui.service.following import watch_plans
+    from kino_tui.service.following import follow_plans
 
-    plans = {plan.root.path: plan.why for plan in watch_plans(library)}
+    plans = {plan.root.path: plan.why for plan in follow_plans(library)}
     found = []
     for root in roots:
         record = records.get(root.path)

@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
     from watchfiles import watch
 
     from kino_tui.core.catalog.storage import dumps
-    from kino_tui.core.follow.watcher import changed_folder
+    from kino_tui.core.follow.follower import changed_folder
 
     stop = threading.Event()
 

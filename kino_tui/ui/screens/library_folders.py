@@ -87,8 +87,8 @@ def detail_text(status: RootStatus) -> Text:
     text.append(f"State: {state}\n")
     text.append(f"Items: {counts_text(status)}\n")
     text.append(f"Last scan: {scanned_text(status.scanned_at)}\n")
-    if status.watching:
-        text.append(f"Live updates: {status.watching}\n")
+    if status.following:
+        text.append(f"Live updates: {status.following}\n")
     if not status.problems:
         text.append("\nNo problems.", "green")
         return text

@@ -99,7 +99,7 @@ def read_mountinfo(path: str = MOUNTINFO) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RootWatch:
+class FollowPlan:
     """How one root is followed: by events, on a timer, or both; ``why`` says it in words."""
 
     root: LibraryRoot
@@ -109,9 +109,9 @@ class RootWatch:
     why: str
 
 
-def plan_watches(
+def plan_following(
     roots: Sequence[LibraryRoot], mountinfo: str, minutes: dict[str, float | None]
-) -> list[RootWatch]:
+) -> list[FollowPlan]:
     """Events for local roots that exist; a timer for network mounts (``minutes[root]``,
     or :data:`DEFAULT_NETWORK_MINUTES`) and wherever ``rescan_minutes`` is set. A root
     that is missing now gets the timer (a drive plugged in later is then found)."""
@@ -124,16 +124,16 @@ def plan_watches(
         if is_network_filesystem(kind):
             every = DEFAULT_NETWORK_MINUTES if chosen is None else chosen
             why = f"on a network mount ({kind}): scanned again every {_minutes(every)}"
-            plans.append(RootWatch(root, False, every or None, kind, why))
+            plans.append(FollowPlan(root, False, every or None, kind, why))
         elif not online:
             every = DEFAULT_NETWORK_MINUTES if chosen is None else chosen
             why = f"offline: looked at again every {_minutes(every)}"
-            plans.append(RootWatch(root, False, every or None, kind, why))
+            plans.append(FollowPlan(root, False, every or None, kind, why))
         else:
             why = "watched for changes"
             if chosen:
                 why += f", and scanned again every {_minutes(chosen)}"
-            plans.append(RootWatch(root, True, chosen or None, kind, why))
+            plans.append(FollowPlan(root, True, chosen or None, kind, why))
     return plans
 
 
@@ -230,14 +230,14 @@ class Batch:
     reason: Literal["events", "timer"] = "events"
 
 
-class RootWatcher:
+class FolderFollower:
     """Follows the roots of a plan until :meth:`stop`; calls ``on_batch`` on its own
     thread (the caller scans there: events keep arriving meanwhile and are gathered
     into the next batch)."""
 
     def __init__(
         self,
-        plans: Sequence[RootWatch],
+        plans: Sequence[FollowPlan],
         on_batch: Callable[[Batch], None],
         *,
         quiet: float = QUIET_SECONDS,
