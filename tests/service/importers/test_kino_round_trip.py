@@ -103,6 +103,25 @@ def test_standard_output_is_the_default(first_box, run_kino) -> None:
     assert len(document["records"]) == 8
 
 
+def test_records_of_a_removed_folder_are_exported_and_still_match(
+    first_box: tuple[Library, dict[str, MediaItem], Path], run_kino, tmp_path: Path
+) -> None:
+    """`kino remove` keeps watch progress: the export keeps it too (the path it was
+    recorded at, no folder), and the other box matches it by that path's tail."""
+    library, items, root = first_box
+    library.remove_root(str(root / "Music"))
+    document = json.loads(run_kino("export", "--format", "kino").stdout)
+    (song,) = [r for r in document["records"] if r["path"].endswith(".flac")]
+    assert (song["root"], song["relative_path"], song["kind"]) == (None, None, None)
+    export = tmp_path / "history.json"
+    export.write_text(json.dumps(document))
+    box, box_items = _second_box(tmp_path, root)
+    report = box.import_history("kino", str(export))
+    assert (report.matched, report.unmatched) == (8, [])
+    song_item = box_items["Artist/Album/01 - Song.flac"]
+    assert box.watch.get(song_item.id) == library.watch.get(items["Artist/Album/01 - Song.flac"].id)
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
