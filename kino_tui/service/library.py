@@ -309,3 +309,5 @@ class Library(ThisMachine):
     def add_history(self, item_id: str, record: dict[str, Any]) -> None:
         (item,) = self.items_by_id([item_id])
         self.watch.add_history(item, record)
+        if self.settings.export_nfo:  # the end of a play on another machine: the NFO here
+            playing.write_back(self, item, self.watch.get(item_id))

@@ -164,17 +164,23 @@ def session_for(
         tracks_for=lambda item: tracks.tracks_of(library, item),
     )
     if library.settings.export_nfo:
-        session.on_recorded = lambda result: _write_back(library, result)
+        session.on_recorded = lambda result: _written_back(library, result)
     return session
 
 
-def _write_back(library: PlaySide, result: PlaybackResult) -> None:
-    """``[export] nfo = true``: the played item's NFO gets its new watch state."""
+def _written_back(library: PlaySide, result: PlaybackResult) -> None:
+    if not result.never_played:
+        write_back(library, result.item, result.progress)
+
+
+def write_back(library: PlaySide, item: MediaItem, progress: Progress) -> None:
+    """``[export] nfo = true``: a played item's NFO gets its new watch state (a line in
+    ``export_warnings`` when it cannot)."""
     from kino_tui.service.exporting import write_back_nfo
 
-    if result.never_played or not result.item.nfo or not os.path.isfile(result.item.nfo):
-        return  # not played, no NFO, or the box's (a remote play): nothing to write here
-    problem = write_back_nfo(result.item, result.progress)
+    if not item.nfo or not os.path.isfile(item.nfo):
+        return  # no NFO, or the box's (a play over a link): nothing to write here
+    problem = write_back_nfo(item, progress)
     if problem:
         library.export_warnings.append(problem)
 

@@ -246,3 +246,20 @@ def test_an_offline_library_folder_is_left_alone(
     assert "imported from nfo: 1 matched (0 changed, 1 skipped" in output  # the episode
     exported = run_kino("export", "--format", "nfo", "--write-beside-media")
     assert exported.returncode == 0 and exported.stdout.startswith("exported ")
+
+
+def test_a_play_from_another_machine_is_written_back_on_the_box(
+    kodi_library: tuple[Library, Path],
+) -> None:
+    """What `kino serve` does for a laptop's play (its table calls these two use cases):
+    the last position, then the history line; the box's [export] nfo writes its NFO."""
+    library, root = kodi_library
+    settings = dataclasses.replace(library.settings, export_nfo=True)
+    box = Library(library.paths, settings)
+    long = _by_title(box)["Long"]
+    box.save_progress(long.id, Progress(280.0, 400.0, False, 0, "2026-12-01T20:00:00+00:00"))
+    nfo = root / "Movies/Long (2020)/Long (2020).nfo"
+    assert "<position>100.000000</position>" in nfo.read_text()  # not at every save
+    box.add_history(long.id, {"player": "mpv", "position": 280.0, "watched": False})
+    assert "<position>280.000000</position>" in nfo.read_text()
+    assert box.export_problems() == []
