@@ -11,6 +11,8 @@ and show library of the server is read (``section.search(libtype=movie|episode)`
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -37,8 +39,8 @@ class PlexImporter:
             from requests import RequestException
         except ImportError:
             raise ImportFailed(
-                "importing from Plex needs the Plex client library: "
-                "pip install 'kino-tui[plex]' (python-plexapi)"
+                "importing from Plex needs the Plex client library (python-plexapi): "
+                f"{shlex.quote(sys.executable)} -m pip install 'plexapi>=4.15' (the plex extra)"
             ) from None
         try:
             server = PlexServer(self.url, self.token, timeout=TIMEOUT_SECONDS)

@@ -244,3 +244,23 @@ def test_a_server_that_is_not_jellyfin_is_one_line(
     with serve({"/Users": html}) as (url, _), pytest.raises(Exception) as caught:
         kino.import_history("jellyfin", url, user="a", ask_secret=lambda _: "k")
     assert "did not answer JSON: is it a Jellyfin server?" in str(caught.value)
+
+
+def test_without_the_plex_library_the_import_says_how_to_get_it(
+    library: tuple[Library, dict[str, MediaItem]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("KINO_PLEX_TOKEN", PLEX_TOKEN)
+    program = (
+        "import sys; sys.modules['plexapi'] = None  # as if the plex extra were not installed\n"
+        "from kino_tui.cli import run; sys.exit(run(['import', 'plex', 'http://127.0.0.1:9']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "needs the Plex client library (python-plexapi)" in line
+    assert f"{sys.executable} -m pip install 'plexapi>=4.15'" in line
