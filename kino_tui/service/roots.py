@@ -51,7 +51,9 @@ def details_signature(library: Library) -> object:
         recorded: int | None = scan_records(library).path.stat().st_mtime_ns
     except OSError:
         recorded = None
-    from kino_tui.service.following import catalog_signature
+    from kino_tui.service.following import (
+        catalog_signature,
+    )  # following loads the walker: only for the folders' details
 
     return (catalog_signature(library), recorded, library.settings.roots)
 
@@ -64,7 +66,7 @@ def statuses(library: Library, details: bool = False) -> list[RootStatus]:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
     counts, damaged = _catalog_facts(library)
     records = scan_records(library).read()
-    from kino_tui.service.following import follow_plans
+    from kino_tui.service.following import follow_plans  # as above
 
     plans = {plan.root.path: plan.why for plan in follow_plans(library)}
     found = []

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from kino_tui.core.catalog.storage import loads
 from kino_tui.core.models import LibraryRoot
 from kino_tui.core.walk.listing import RELEVANT_EXTENSIONS, is_skipped_folder
-
-if TYPE_CHECKING:
-    import subprocess
 
 #: File system types whose changes made elsewhere the kernel does not report.
 NETWORK_FILESYSTEMS = frozenset(
@@ -293,12 +294,6 @@ class FolderFollower:
     def _follow(self, watched: list[str]) -> None:
         """Read the events of a child process (see ``watch_process``) until stopped: the
         watches' set-up, in Rust, would hold this process's GIL for as long as it takes."""
-        import select
-        import subprocess
-        import sys
-
-        from kino_tui.core.catalog.storage import loads
-
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "kino_tui.core.follow.child", str(os.getpid()), *watched],
@@ -338,7 +333,7 @@ class FolderFollower:
 
     def _follow_here(self, watched: list[str]) -> None:
         """The events on this thread (the watches' set-up then pauses kino's threads)."""
-        from watchfiles import watch
+        from watchfiles import watch  # its Rust extension loads only where kino follows here
 
         millis = max(1, int(self.tick * 1000))
         changes = watch(
@@ -361,8 +356,6 @@ class FolderFollower:
                 break
 
     def _end_child(self, child: subprocess.Popen[bytes]) -> None:
-        import subprocess
-
         with contextlib.suppress(OSError):
             if child.stdin is not None:
                 child.stdin.close()  # the child's cue to end
