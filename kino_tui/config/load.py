@@ -68,6 +68,7 @@ TOP_LEVEL_KEYS = (
     "vlc",
     "keys",
     "remote",
+    "export",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -76,6 +77,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
+    "export": ("nfo",),
     "roots": ("path", "type", "follow_links", "rescan_minutes"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
@@ -202,6 +204,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
+        export_nfo=_typed(data.get("export", {}), ("export",), "nfo", bool, False, fail),
         raw=data,
     )
 
