@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.terminal import guard as terminal_guard
 
 #: The longest kino holds keys typed before its first screen is drawn.
@@ -122,8 +125,6 @@ class KinoApp(App[None]):
         The browser starts it once the whole library is shown (start-up comes first)."""
         if self.live is not None:
             return
-        import contextlib
-        import threading
 
         def scanned(rescan: Rescan) -> None:
             if self._browser is not None:
@@ -179,8 +180,6 @@ class KinoApp(App[None]):
         self.playback.control(what)
 
     def action_help(self) -> None:
-        from kino_tui.ui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

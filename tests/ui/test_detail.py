@@ -11,7 +11,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import CastMember, MediaItem
 from kino_tui.ui.widgets.detail import DetailPane, people
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import detail_text, kino_app, ready, scan_into
+from tests.helpers.ui import detail_text, kino_app, ready, scan_into
 
 HEAT_NFO = (
     "<movie><title>Heat</title><tagline>A Los Angeles crime saga</tagline>"

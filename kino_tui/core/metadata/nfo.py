@@ -127,8 +127,8 @@ def parse_nfo_bytes(data: bytes) -> NfoInfo:
 
 def _elements(data: bytes) -> list[Any]:
     """The NFO's top elements: one, or several (``<episodedetails>`` after another)."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml import DefusedXmlException  # XML parsing loads on the first NFO
+    from defusedxml.ElementTree import ParseError, fromstring  # as above
 
     try:
         try:

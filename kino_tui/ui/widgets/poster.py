@@ -102,7 +102,7 @@ class Poster(Container):
         return self.app.library.frame_for(item) if isinstance(self.app, KinoApp) else None
 
     def _start_load(self, entry: Entry, source: tuple[str, str]) -> None:
-        from kino_tui.ui.app import KinoApp
+        from kino_tui.ui.app import KinoApp  # app.py imports this module
 
         assert isinstance(self.app, KinoApp)
         self.app.start_worker(
