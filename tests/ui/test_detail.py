@@ -61,8 +61,9 @@ async def test_an_nfo_rich_film_shows_its_people_and_tagline(
             assert "Rated      R\n" in text and "Collection Heat Collection\n" in text
             assert "Director   Michael Mann\n" in text
             assert "  Robert De Niro as Neil McCauley\n" in text
-        else:  # 80 columns: each label on its own line
-            assert "Director\n  Michael Mann\n" in text
+        else:  # 80 columns: "Label: value" when it fits, else the value under its label
+            assert "Director: Michael Mann\n" in text
+            assert "Studio\n  Warner Bros. Pic" in text
 
 
 def test_people_fit_any_width() -> None:
@@ -80,6 +81,7 @@ def test_people_fit_any_width() -> None:
         assert all(len(label + value) <= width for label, value in rows), (width, rows)
     assert people(item, 100)[0] == ("Director   ", "Michael Mann, Someone Else, A Third")
     assert people(item, 30)[:2] == [("Director", ""), ("  ", "Michael Mann +2")]
+    assert ("Rated: ", "R") in people(item, 30)
     assert ("  ", "Robert De Niro") in people(item, 30)
     assert people(item, 60)[-3:] == [
         ("Cast", ""),

@@ -58,8 +58,9 @@ def people(item: MediaItem, width: int) -> list[tuple[str, str]]:
     """What the NFO says about who made it, as (label, value) lines of at most ``width``
     columns: director, writers, studio, certification, collection and the first cast
     members (name as role). A wide pane aligns the values after an 11-column label; a
-    narrow one (the 80-column layout) puts each label on its own line, values indented;
-    the cast is always a list under its label (a name and a role need the room)."""
+    narrow one (the 80-column layout) writes ``Label: value`` when the whole value fits,
+    else the label on its own line and the value indented under it; the cast is always
+    a list under its label (a name and a role need the room)."""
     wide = width >= 36
     facts = [
         ("Director", [printable(n) for n in item.directors]),
@@ -72,6 +73,8 @@ def people(item: MediaItem, width: int) -> list[tuple[str, str]]:
     for name, values in facts:
         if values and wide:
             rows.append((f"{name:<{LABEL}}", fit_names(values, width - LABEL)))
+        elif values and len(name) + 2 + len(", ".join(values)) <= width:
+            rows.append((f"{name}: ", ", ".join(values)))
         elif values:
             rows += [(name, ""), ("  ", fit_names(values, width - 2))]
     room = width - 2
@@ -113,15 +116,16 @@ def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
         text.append(printable(item.original_title) + "\n", style="italic")
     if item.genres:
         text.append(", ".join(printable(g) for g in item.genres) + "\n", style="dim")
-    if item.plot:
-        text.append("\n" + printable(item.plot, keep_newlines=True) + "\n")
-    text.append("\n")
+    # who made it before the plot: a few short lines, seen even in a small terminal
     credits = people(item, width)
+    if credits:
+        text.append("\n")
     for label, value in credits:
         text.append(label, style="bold dim")
         text.append(value + "\n")
-    if credits:
-        text.append("\n")
+    if item.plot:
+        text.append("\n" + printable(item.plot, keep_newlines=True) + "\n")
+    text.append("\n")
     facts = [
         ("Duration", format_duration(item.duration)),
         (
