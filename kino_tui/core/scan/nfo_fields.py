@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from kino_tui.core.metadata.nfo import NfoError, NfoInfo, parse_nfo
 from kino_tui.core.models import MediaItem, Problem
 
+#: Cast members kept for an episode (a film keeps ``nfo.MAX_CAST``): episode NFOs repeat
+#: the series' cast, and a 250,000-episode library would carry it 250,000 times; the
+#: details pane shows four, and they are kept.
+EPISODE_CAST = 4
 #: What a show's NFO gives each of its episodes when the episode's own NFO does not.
 _SHOW_FALLBACKS = ("studios", "certification", "countries")
 
@@ -32,6 +36,8 @@ def apply_item_nfo(item: MediaItem, nfo: NfoInfo, episode: bool) -> None:
             item.episode_end = nfo.episode_end
     for key, value in fields.items():
         setattr(item, key, value)
+    if episode:
+        del item.cast[EPISODE_CAST:]
     item.ids.update(nfo.ids)
     if nfo.root_tag == "movie" and item.kind == "video":
         item.kind = "movie"

@@ -41,7 +41,9 @@ LAYOUT = {
     "TV/The Wire/Season 01/The Wire S01E01E02.mkv": "hevc.mp4",
     "TV/The Wire/Season 01/The Wire S01E01E02.nfo": (
         "<episodedetails><title>The Target</title><season>1</season><episode>1</episode>"
-        "<director>Clark Johnson</director><aired>2002-06-02</aired></episodedetails>"
+        "<director>Clark Johnson</director><aired>2002-06-02</aired>"
+        + "".join(f"<actor><name>Actor {n}</name><order>{n}</order></actor>" for n in range(9))
+        + "</episodedetails>"
         "<episodedetails><title>The Detail</title><season>1</season><episode>2</episode>"
         "<director>Ed Bianchi</director></episodedetails>"
     ),
@@ -100,6 +102,8 @@ def test_the_whole_nfo_survives_the_scan_and_the_catalog(
     assert (episode.studios, episode.certification) == (["HBO"], "TV-MA")  # from the show
     assert episode.season_title == "The Streets"
     assert episode.ids["show_tvdb"] == "79126"
+    # an episode keeps its first four cast members (the catalog stays small at 250,000)
+    assert [member.name for member in episode.cast] == [f"Actor {n}" for n in range(4)]
 
     track = found["Music/Someone/Untagged (1990)/07 - Loose Song.mp3"]
     assert (track.album, track.studios, track.plot) == ("Untagged", ["Blue Note"], "Fine.")
