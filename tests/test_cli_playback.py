@@ -167,7 +167,9 @@ def test_play_a_season_plays_it_all_through_one_player(
     run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
 ) -> None:
     write_config(kino_paths, HEADLESS_MPV)
-    root = build_library({f"TV/Dark/Season 01/Dark S01E0{n}.mkv": "h264.mkv" for n in (3, 1, 2)})
+    root = build_library(
+        {f"TV/Dark/Season 01/Dark S01E0{n}.mkv": "h264.mkv" for n in (3, 1, 2)}
+    )
     run_kino("scan", str(root))
     season = str(root / "TV/Dark/Season 01")
     argv = shlex.split(run_kino("play", season, "--print-command").stdout)
@@ -188,9 +190,7 @@ def test_play_a_season_plays_it_all_through_one_player(
 def test_kino_play_keeps_music_in_the_terminal(run_kino, build_library: LibraryBuilder) -> None:
     """Only the TUI plays music in the background: `kino play ALBUM` leaves the player
     the terminal and its keys (a detached player could not be stopped from there)."""
-    root = build_library(
-        {"Music/A/B/01 - Song.mp3": "song.mp3", "Music/A/B/02 - Two.mp3": "song.mp3"}
-    )
+    root = build_library({"Music/A/B/01 - Song.mp3": "song.mp3", "Music/A/B/02 - Two.mp3": "song.mp3"})
     run_kino("scan", str(root))
     argv = shlex.split(run_kino("play", str(root / "Music/A/B"), "--print-command").stdout)
     assert "--no-video" not in argv and "--no-input-terminal" not in argv

@@ -19,7 +19,9 @@ HEADLESS = ("kino_tui.core", "kino_tui.service", "kino_tui.config")
 
 def _modules(package: str) -> list[str]:
     module = __import__(package, fromlist=["__path__"])
-    return [package] + [info.name for info in pkgutil.walk_packages(module.__path__, f"{package}.")]
+    return [package] + [
+        info.name for info in pkgutil.walk_packages(module.__path__, f"{package}.")
+    ]
 
 
 def test_core_and_service_do_not_import_textual_or_rich() -> None:

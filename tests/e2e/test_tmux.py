@@ -189,7 +189,7 @@ def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
 def test_a_search_typed_ahead_of_the_first_screen_searches(
     terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
 ) -> None:
-    """ "/abc" typed while kino starts is held until the screen is there, then searches: the
+    """"/abc" typed while kino starts is held until the screen is there, then searches: the
     "/" was dropped and "a" opened the add-folder dialog."""
     root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
     run_kino("scan", str(root))

@@ -141,9 +141,7 @@ async def test_play_a_season_and_steer_the_player(
         session = app.playback.session
         assert session is not None
         assert [i.episode for i in session.queue] == [2, 3]
-        await until(
-            pilot, lambda: "1 of 2" in now_playing(app), "the queue in the now-playing line"
-        )
+        await until(pilot, lambda: "1 of 2" in now_playing(app), "the queue in the now-playing line")
         assert "next: Dark S01E03" in now_playing(app)
         MpvClient(wait_for_socket(session)).wait_position(lambda p: p > 0)
         await pilot.press("space")

@@ -121,6 +121,7 @@ def test_missing_player_is_a_clear_error(long_movie: tuple[Library, MediaItem]) 
         session.run()
 
 
+
 def test_an_uninstalled_player_says_how_to_install_it(
     long_movie: tuple[Library, MediaItem], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -205,9 +206,7 @@ FAST = ("--vo=null", "--ao=null", "--speed=40")
 
 
 def test_a_truncated_download_is_not_watched(
-    kino_paths: KinoPaths,
-    build_library,
-    long_clip: Path,  # type: ignore[no-untyped-def]
+    kino_paths: KinoPaths, build_library, long_clip: Path  # type: ignore[no-untyped-def]
 ) -> None:
     """The file ends at a third of the length its header declares: the end of the file
     is not the end of the film, so it keeps its resume point."""
@@ -240,9 +239,7 @@ def test_a_player_stopped_early_by_its_own_options_is_not_watched(
 
 
 def test_a_track_stopped_part_way_is_played_not_resumed(
-    kino_paths: KinoPaths,
-    build_library,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    kino_paths: KinoPaths, build_library, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     """Music keeps no resume point (and so never shows in Continue Watching)."""
     from tests.conftest import ffmpeg

@@ -282,7 +282,7 @@ def test_vlc_arguments_name_the_streams_from_zero(show: list[MediaItem]) -> None
         )  # fmt: skip
         argv = session.command()
         # options of the item (after its path), so they never carry over to the next one
-        assert argv[argv.index("--") :] == ["--", first.path, *wanted]
+        assert argv[argv.index("--"):] == ["--", first.path, *wanted]
         assert "--audio-language=jpn" in argv and "--sub-language=eng" in argv
 
 
@@ -293,7 +293,7 @@ def test_vlc_gives_each_item_of_a_queue_its_own_streams(show: list[MediaItem]) -
         following=[second], tracks=LaunchTracks((TrackSelection(audio=2), TrackSelection(subtitles_off=True))),
     )  # fmt: skip
     argv = session.command()
-    assert argv[argv.index("--") :] == ["--", first.path, ":audio-track=1", second.path, ":no-spu"]
+    assert argv[argv.index("--"):] == ["--", first.path, ":audio-track=1", second.path, ":no-spu"]
 
 
 def _vlc_tracks(folder: Path, video: Path, options: list[str]) -> tuple[list[str], list[str]]:
@@ -394,9 +394,7 @@ def test_vlc_plays_the_chosen_streams(public_dir: Path, show: list[MediaItem]) -
     assert subtitles in ([], ["Disable"])
 
 
-def test_ctrl_c_in_mpv_is_a_stop_not_a_failure(
-    kino_paths: KinoPaths, show: list[MediaItem]
-) -> None:
+def test_ctrl_c_in_mpv_is_a_stop_not_a_failure(kino_paths: KinoPaths, show: list[MediaItem]) -> None:
     """Ctrl+C in the terminal mpv plays in sends it SIGINT: it exits with status 4, which
     is the user stopping, not an error (no '!' in the history, the position kept)."""
     first, _ = show
