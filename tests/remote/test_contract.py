@@ -303,7 +303,9 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan",
         "import_history", "undo_import", "export_history", "export_problems",
-        # frames are taken after the box's scans, on the box; a link shows none (issue 21)
+        # frames (issue 21): taken on the box either way; over a link the box takes them in
+        # the background and the laptop names them for its poster cache
+        # (tests/remote/test_remote_frames.py)
         "frame_for", "make_frames",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
