@@ -37,6 +37,15 @@ class RemoteSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedSettings:
+    """``[shared]``: the PostgreSQL database several boxes share their watch state in
+    (empty: none, the local files are the only store) and this box's name there."""
+
+    database: str = ""
+    box: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Validated settings; everything has a default so an empty file is fine."""
 
@@ -51,6 +60,7 @@ class Settings:
     #: ``[remote]``: the box ``kino --remote`` talks to by default, the kino to run there
     #: (as rsync's ``--rsync-path``), and the ssh command (argument lists, never a shell).
     remote: RemoteSettings = field(default_factory=RemoteSettings)
+    shared: SharedSettings = field(default_factory=SharedSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,7 +113,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
-    "roots": ("path", "type", "follow_links", "rescan_minutes"),
+    "shared": ("database", "box"),
+    "roots": ("path", "type", "follow_links", "rescan_minutes", "name"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
 MAX_RESCAN_MINUTES = 7 * 24 * 60
@@ -272,12 +283,16 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
                 (*location, "rescan_minutes"),
                 f"rescan_minutes must be 0 (never) to {MAX_RESCAN_MINUTES}, not {minutes}",
             )
+        name = _typed(entry, location, "name", str, None, fail)
+        if name is not None and (not name.strip() or "/" in name):
+            raise fail((*location, "name"), f"name must be a folder name without /, not {name!r}")
         roots.append(
             LibraryRoot(
                 normalise_root(entry["path"]),
                 root_type,
                 follow_links,
                 None if minutes is None else float(minutes),
+                name.strip() if name else None,
             )
         )
     next_up = data.get("next_up", {})
@@ -294,6 +309,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
+        shared=_shared_settings(data.get("shared", {}), fail),
         raw=data,
     )
 
@@ -306,6 +322,18 @@ def _remote_settings(table: dict[str, Any], fail: Fail) -> RemoteSettings:
     command = _string_list(table, ("remote",), "command", fail) or defaults.command
     ssh = _string_list(table, ("remote",), "ssh", fail) or defaults.ssh
     return RemoteSettings(host=host.strip(), command=command, ssh=ssh)
+
+
+def _shared_settings(table: dict[str, Any], fail: Fail) -> SharedSettings:
+    database = _typed(table, ("shared",), "database", str, "", fail).strip()
+    if database and not database.startswith(("postgresql://", "postgres://")):
+        raise fail(
+            ("shared", "database"),
+            'database must be a PostgreSQL URL, like "postgresql://kino@nas/kino" '
+            "(the password goes in ~/.pgpass, not here)",
+        )
+    box = _typed(table, ("shared",), "box", str, "", fail).strip()
+    return SharedSettings(database=database, box=box)
 
 
 def _typed(table: Any, where: Location, key: str, kind: type, default: Any, fail: Fail) -> Any:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
@@ -29,6 +29,9 @@ from kino_tui.core.errors import DataFileDamaged, DataFileUnwritable, WatchState
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside, unwritable
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.storage import AtomicJSONStorage, json_type
+
+if TYPE_CHECKING:
+    from kino_tui.core.watch.journal import Journal
 
 #: How long a writer (or a reader setting a damaged file aside) waits for another kino.
 LOCK_TIMEOUT = 30.0
@@ -100,6 +103,9 @@ class WatchStore:
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
         self._unmovable: set[object] = set()  # damaged files that could not be moved aside
+        #: With ``[shared] database``: queues every change (inside the lock, before the
+        #: file is written) for the shared store. None: the local files are all there is.
+        self.journal: Journal | None = None
         for stored in (path, self.history_path):
             clean_stale_temporaries(stored)  # left by killed writers
 
@@ -218,6 +224,11 @@ class WatchStore:
         record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
         record.update(asdict(progress))
         with self._locked() as table:
+            if self.journal is not None:
+                before = next((d for d in table.all() if d["id"] == item.id), None)
+                self.journal.progress_changed(
+                    [(item, _progress_from(before) if before else None, progress)]
+                )
             table.upsert(record, Query().id == item.id)
 
     def set_watched(self, item: MediaItem, watched: bool) -> Progress:
@@ -236,10 +247,12 @@ class WatchStore:
         with self._locked() as table:
             existing = {doc["id"]: doc for doc in table.all()}
             updates, inserts = [], []
+            journal: list[tuple[MediaItem, Progress | None, Progress | None]] = []
             for item in items:
                 doc = existing.get(item.id)
                 if previous is not None:
                     previous[item.id] = _progress_from(doc) if doc else None
+                journal.append((item, _progress_from(doc) if doc else None, None))
                 progress = _progress_from(doc) if doc else Progress()
                 if watched and not progress.watched:
                     progress.play_count += 1
@@ -249,10 +262,13 @@ class WatchStore:
                 record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
                 record.update(asdict(progress))
                 result[item.id] = progress
+                journal[-1] = (item, journal[-1][1], progress)
                 if doc is None:
                     inserts.append(record)
                 else:
                     updates.append((record, Query().id == item.id))
+            if self.journal is not None:
+                self.journal.progress_changed(journal)
             if updates:
                 table.update_multiple(updates)
             if inserts:
@@ -263,6 +279,11 @@ class WatchStore:
         """Put items' records back as they were (an undo): a record that did not exist is
         removed, the others are written back exactly, in one locked write."""
         with self._locked() as table:
+            if self.journal is not None:
+                now = {doc["id"]: _progress_from(doc) for doc in table.all()}
+                changes = [(item, now.get(item.id), previous[item.id]) for item in items
+                           if item.id in previous]  # fmt: skip
+                self.journal.progress_changed(changes)
             for item in items:
                 if item.id not in previous:
                     continue
@@ -288,6 +309,8 @@ class WatchStore:
         entry.update(record)
         with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.history_path):
             self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
+            if self.journal is not None:
+                self.journal.history_added(item, entry)  # gives the line its uid
             Table(self._history_db.storage, "plays", cache_size=0).insert(entry)
 
     def history(self) -> list[dict[str, Any]]:
@@ -297,6 +320,56 @@ class WatchStore:
             plays.items(), key=lambda p: (p[1].get("ended_at") or "", int(p[0])), reverse=True
         )
         return [dict(play) for _, play in ordered]
+
+    def apply_shared(self, updates: list[tuple[MediaItem, dict[str, dict[str, Any]]]]) -> int:
+        """Write what other boxes changed (field groups by item, as the shared database
+        merged them), in one locked write; groups with a change of this box still queued
+        are left as they are here (that change is later, and goes out next). Nothing is
+        queued. Returns how many records changed."""
+        if not updates:
+            return 0
+        with self._locked() as table:
+            pending = self.journal.pending_groups() if self.journal is not None else {}
+            existing: dict[str, dict[str, Any]] = {doc["id"]: dict(doc) for doc in table.all()}
+            writes: list[tuple[dict[str, Any], Any]] = []
+            inserts: list[dict[str, Any]] = []
+            for item, groups in updates:
+                key = self.journal.key(item) if self.journal is not None else None
+                skip = pending.get(key, set()) if key is not None else set()
+                doc = existing.get(item.id)
+                progress = _progress_from(doc) if doc else Progress()
+                before = asdict(progress)
+                for group, values in groups.items():
+                    if group not in skip:
+                        for column, value in values.items():
+                            setattr(progress, column, value)
+                progress = _progress_from(asdict(progress))  # the types kino writes
+                if asdict(progress) == before and doc is not None:
+                    continue
+                record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
+                record.update(asdict(progress))
+                existing[item.id] = record
+                if doc is None:
+                    inserts.append(record)
+                else:
+                    writes.append((record, Query().id == item.id))
+            if writes:
+                table.update_multiple(writes)
+            if inserts:
+                table.insert_multiple(inserts)
+        return len(writes) + len(inserts)
+
+    def add_shared_history(self, entries: list[dict[str, Any]]) -> int:
+        """Add other boxes' plays (by ``uid``, never twice); how many were new."""
+        if not entries:
+            return 0
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.history_path):
+            plays = self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
+            known = {play.get("uid") for play in plays.values()}
+            new = [entry for entry in entries if entry.get("uid") not in known]
+            if new:
+                Table(self._history_db.storage, "plays", cache_size=0).insert_multiple(new)
+        return len(new)
 
     def follow_moves(self, items: dict[str, MediaItem]) -> None:
         """Update the recorded paths of items that moved, so a later rebuild still finds them."""

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackSession
     from kino_tui.core.players import PlayerState
     from kino_tui.core.tracks import TrackChoice
+    from kino_tui.service.sharing import SharedStatus, SharedSync, SyncResult
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
 
@@ -54,12 +55,19 @@ __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatu
 class Library:
     """Settings, catalog and watch state of one set of paths, and the use cases over them."""
 
+    #: The link to the shared database (``[shared] database``); None: local files only.
+    shared: SharedSync | None = None
+
     def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
         self.paths = paths
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        if self.settings.shared.database:
+            from kino_tui.service.sharing import SharedSync
+
+            self.shared = SharedSync(self)
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
@@ -111,7 +119,11 @@ class Library:
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
         """Every item's progress, with the watch file's new signature, when another
-        process has written it since ``signature``; None when nothing changed."""
+        process has written it since ``signature``; None when nothing changed. With a
+        shared database, the first call starts following it (other boxes' changes are
+        written into the watch file, so the next call sees them)."""
+        if self.shared is not None:
+            self.shared.start()
         current = self.watch.signature()
         if current is None or current == signature:
             return None
@@ -288,3 +300,17 @@ class Library:
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""
         return marking.history(self)
+
+    # -- shared watch state (service/sharing.py) ------------------------------------
+    def sync_shared(self) -> str | None:
+        """After a command changed something: deliver it and read other boxes' changes
+        once; a line saying why not (the changes stay queued), or None."""
+        return self.shared.sync_quietly() if self.shared is not None else None
+
+    def shared_status(self) -> SharedStatus | None:
+        """``kino shared status`` (None: no shared database is set)."""
+        return self.shared.status() if self.shared is not None else None
+
+    def shared_push(self) -> SyncResult | None:
+        """``kino shared push``: this box's history into the shared database."""
+        return self.shared.push_all() if self.shared is not None else None
