@@ -330,13 +330,12 @@ class WatchStore:
             return 0
         with self._locked() as table:
             pending = self.journal.pending_groups() if self.journal is not None else {}
-            existing: dict[str, dict[str, Any]] = {doc["id"]: dict(doc) for doc in table.all()}
-            writes: list[tuple[dict[str, Any], Any]] = []
-            inserts: list[dict[str, Any]] = []
+            stored = {doc["id"]: dict(doc) for doc in table.all()}
+            records: dict[str, dict[str, Any]] = {}
             for item, groups in updates:
                 key = self.journal.key(item) if self.journal is not None else None
                 skip = pending.get(key, set()) if key is not None else set()
-                doc = existing.get(item.id)
+                doc = records.get(item.id) or stored.get(item.id)
                 progress = _progress_from(doc) if doc else Progress()
                 before = asdict(progress)
                 for group, values in groups.items():
@@ -348,11 +347,9 @@ class WatchStore:
                     continue
                 record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
                 record.update(asdict(progress))
-                existing[item.id] = record
-                if doc is None:
-                    inserts.append(record)
-                else:
-                    writes.append((record, Query().id == item.id))
+                records[item.id] = record
+            writes = [(r, Query().id == i) for i, r in records.items() if i in stored]
+            inserts = [r for i, r in records.items() if i not in stored]
             if writes:
                 table.update_multiple(writes)
             if inserts:

@@ -86,8 +86,9 @@ def _describe(url: str, error: Exception) -> SharedUnavailable:
             "(createuser) or fix the URL",
             reachable=True,
         )
+    first = text.splitlines()[0] if text else repr(error)
     return SharedUnavailable(
-        f"cannot reach the shared database ({where}: {text.splitlines()[0] if text else error!r}); "
+        f"cannot reach the shared database ({where}: {first}); "
         "changes are kept on this box and sent when it is back"
     )
 
