@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.tracks import TrackChoice
+from kino_tui.core.play.tracks import TrackChoice
 from kino_tui.core.watch.identity import LocalIndex, key_for, names_of, provider_ids
 from kino_tui.core.watch.journal import PATH_KEY, Journal, history_uid
 from kino_tui.core.watch.queue import ChangeQueue, SyncState, batches

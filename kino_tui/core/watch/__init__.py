@@ -1,4 +1,4 @@
-"""Watch state: the local files (``store.py`` today's ``core/watchstate.py``; the
-default and, without ``[shared] database``, the only store) and the opt-in shared
-PostgreSQL store with its offline queue (``identity``, ``queue``, ``schema``,
-``shared``, ``synced``)."""
+"""Watch state: the local files (``store.py``: progress and history; ``track_choices.py``:
+audio and subtitle choices), the default and, without ``[shared] database``, the only
+store; and the opt-in shared PostgreSQL store with its offline queue (``identity``,
+``journal``, ``queue``, ``schema``, ``shared``)."""

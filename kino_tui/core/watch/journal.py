@@ -1,7 +1,7 @@
 """What this box changes, written to the queue for the shared database.
 
-:class:`~kino_tui.core.watchstate.WatchStore` and
-:class:`~kino_tui.core.track_choices.TrackChoiceStore` call their ``journal`` (when
+:class:`~kino_tui.core.watch.store.WatchStore` and
+:class:`~kino_tui.core.watch.track_choices.TrackChoiceStore` call their ``journal`` (when
 ``[shared] database`` is set) inside their lock, *before* they write their own file: each
 change is queued with the field groups that changed, when, and the item's shared key
 (library name and path inside it, fingerprint and provider ids for moved files).
