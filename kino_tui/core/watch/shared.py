@@ -203,9 +203,17 @@ class SharedDatabase:
         conn = self._open()
         try:
             self.state = schema.ensure(conn)
-        except psycopg.Error as error:
+        except psycopg.OperationalError as error:
             conn.close()
             raise _describe(self.url, error) from None
+        except psycopg.Error as error:
+            conn.close()
+            raise SharedUnavailable(
+                f"kino could not create or migrate its tables in the shared database "
+                f"({self.where}: {str(error).strip()}); nothing was changed there (each step "
+                "is one transaction). Check the user may create tables in that database.",
+                reachable=True,
+            ) from None
         except BaseException:
             conn.close()
             raise
