@@ -110,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON array of results")
     history = commands.add_parser("history", help="list what was played, newest first")
     history.add_argument("--json", action="store_true", help="print one JSON array")
+    shared = commands.add_parser(
+        "shared", help="the watch state shared with other boxes ([shared] database)"
+    )
+    shared.add_argument(
+        "action",
+        choices=("status", "push"),
+        help="status: reachable, queued changes, last sync; push: this box's existing "
+        "history into the database (never over a newer change)",
+    )
     return parser
 
 
@@ -132,7 +141,7 @@ def _host_given(argv: Sequence[str]) -> list[str]:
     return words
 
 
-_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", *REMOTE_COMMANDS)
+_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", "shared", *REMOTE_COMMANDS)
 
 
 def run(argv: Sequence[str]) -> int:

@@ -238,6 +238,7 @@ def play(library: Library, args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    _share(library)
     return max(statuses, default=0)
 
 
@@ -267,6 +268,43 @@ def watched(library: Library, args: argparse.Namespace) -> int:
         out(f"marked {items[0].display_title} {state}")
     else:
         out(f"marked {len(items)} items {state}")
+    _share(library)
+    return 0
+
+
+def _share(library: Library) -> None:
+    """With a shared database: send what this command changed (or say it is queued)."""
+    line = library.sync_shared()
+    if line:
+        error(line)
+
+
+def shared(library: Library, args: argparse.Namespace) -> int:
+    if args.action == "push":
+        pushed = library.shared_push()
+        if pushed is not None:
+            out(f"sent {plural(pushed.delivered, 'record')}; "
+                f"read {plural(pushed.received, 'change')} of other boxes")  # fmt: skip
+    status = library.shared_status()
+    if status is None:
+        error(
+            "no shared database is set: add [shared] database = "
+            '"postgresql://USER@HOST/DATABASE" to config.toml (see the README)'
+        )
+        return 2
+    out(f"database: {status.database}")
+    out(f"this box: {status.box}")
+    if status.reachable:
+        names = {"progress": "watch record", "history": "play", "tracks": "track choice"}
+        counts = ", ".join(plural(n, names.get(kind, kind)) for kind, n in status.counts.items())
+        out(f"reachable: yes (schema version {status.schema_version}; {counts})")
+    else:
+        out("reachable: no")
+    out(f"queued changes: {status.queued}")
+    out(f"last sync: {status.last_sync or 'never'}")
+    if status.error:
+        error(status.error)
+        return 1
     return 0
 
 

@@ -105,6 +105,7 @@ TOP_LEVEL_KEYS = (
     "vlc",
     "keys",
     "remote",
+    "shared",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {

@@ -50,15 +50,30 @@ class Box:
         )
         return env
 
-    def write_config(self, shared: bool = True) -> None:
+    def write_config(self, shared: bool = True, extra: str = "") -> None:
         self.paths.config_dir.mkdir(parents=True, exist_ok=True)
-        lines = [f'[[roots]]\npath = "{self.root}"\ntype = "mixed"\n']
+        lines = [extra, f'[[roots]]\npath = "{self.root}"\ntype = "mixed"\n']
         if shared:
             lines.append(f'[shared]\ndatabase = "{self.url}"\nbox = "{self.name}"\n')
         self.paths.config_file.write_text("\n".join(lines))
 
     def library(self) -> Library:
         return Library(self.paths)
+
+    def item_ids(self) -> dict[str, str]:
+        """This box's item ids by path inside the library."""
+        data, _ = self.library().load()
+        prefix = str(self.root) + "/"
+        return {item.path.removeprefix(prefix): item.id for item in data.items.values()}
+
+    def watched(self) -> dict[str, tuple[bool, float, int]]:
+        """(watched, position, play count) by path inside the library, from its files."""
+        ids = {item_id: path for path, item_id in self.item_ids().items()}
+        return {
+            ids[item_id]: (p.watched, p.position, p.play_count)
+            for item_id, p in self.library().watch.all().items()
+            if item_id in ids
+        }
 
     def kino(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -75,7 +90,13 @@ class Box:
 
 
 def make_boxes(
-    tmp_path: Path, media: dict[str, Path], url: str, passfile: Path, count: int = 2
+    tmp_path: Path,
+    media: dict[str, Path],
+    url: str,
+    passfile: Path,
+    count: int = 2,
+    extra_files: dict[str, Path] | None = None,
+    extra_config: str = "",
 ) -> list[Box]:
     """``count`` boxes (``living``, ``bedroom``, …) with the library copied to a different
     mount path on each, configured and scanned."""
@@ -89,8 +110,11 @@ def make_boxes(
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(media[source], target)
+        for relative, file in (extra_files or {}).items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, root / relative)
         box = Box(names[index], home, root, url, passfile)
-        box.write_config()
+        box.write_config(extra=extra_config)
         box.kino("scan")
         boxes.append(box)
     return boxes

@@ -52,9 +52,13 @@ class Journal:
         return key_for(item, self.names)
 
     def progress_changed(
-        self, changes: Sequence[tuple[MediaItem, Progress | None, Progress | None]]
+        self,
+        changes: Sequence[tuple[MediaItem, Progress | None, Progress | None]],
+        always: tuple[str, ...] = (),
     ) -> None:
-        """Queue each item's field groups that differ between before and after."""
+        """Queue each item's field groups that differ between before and after (no
+        record counts as a record never played), and the groups in ``always`` (a mark
+        by hand states "watched" or "not watched" even when it changes nothing here)."""
         at = stamp()
         entries = []
         for item, before, after in changes:
@@ -62,9 +66,11 @@ class Journal:
             if key is None:
                 continue  # not under a library folder: nothing other boxes could find
             old, new = groups_of(before), groups_of(after)
-            fields = {group: values for group, values in new.items() if values != old[group]}
-            if before is None and after is not None:
-                fields = new  # a first record states every field
+            fields = {
+                group: values
+                for group, values in new.items()
+                if values != old[group] or group in always
+            }
             if not fields:
                 continue
             entries.append(self.progress_entry(item, key, fields, at))

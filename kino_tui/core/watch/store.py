@@ -268,7 +268,7 @@ class WatchStore:
                 else:
                     updates.append((record, Query().id == item.id))
             if self.journal is not None:
-                self.journal.progress_changed(journal)
+                self.journal.progress_changed(journal, always=("watched",))
             if updates:
                 table.update_multiple(updates)
             if inserts:

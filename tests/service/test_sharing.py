@@ -1,0 +1,179 @@
+"""Two (and four) kinos sharing watch state through a real PostgreSQL: each box its own
+XDG folders and its own copy of the library at a different mount path."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.boxes import Box, make_boxes
+from tests.helpers.postgres import PostgresServer, postgres_server
+
+_numbers = itertools.count()
+E1 = "Shows/Dark/Season 1/Dark S01E01.mkv"
+E2 = "Shows/Dark/Season 1/Dark S01E02.mkv"
+E3 = "Shows/Dark/Season 1/Dark S01E03.mkv"
+E4 = "Shows/Dark/Season 1/Dark S01E04.mkv"
+FILM = "Movies/Film (2010)/Film (2010).mkv"
+WORKTREE = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PostgresServer]:
+    with postgres_server() as running:
+        yield running
+
+
+@pytest.fixture
+def url(server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    name = f"kino_{next(_numbers)}"
+    server.sql(f"CREATE DATABASE {name} OWNER kino")
+    monkeypatch.setenv("PGPASSFILE", str(server.passfile))
+    return server.url(name)
+
+
+@pytest.fixture
+def boxes(tmp_path: Path, media: dict[str, Path], url: str, server: PostgresServer) -> list[Box]:
+    return make_boxes(tmp_path, media, url, server.passfile)
+
+
+def until(
+    condition: Callable[[], bool], seconds: float, state: Callable[[], str] = lambda: ""
+) -> float:
+    """Wait for ``condition``; how long it took (fails after ``seconds``, with ``state``)."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > seconds:
+            pytest.fail(f"not within {seconds} s: {state()}")
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+def test_a_mark_on_one_box_shows_on_the_other(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    assert living.root != bedroom.root  # /…/mnt/nas/Media and /…/srv/Media: one library
+    result = living.kino("watched", str(living.root / E1))
+    assert result.stderr == ""  # delivered: nothing queued to say
+    assert bedroom.watched() == {}
+    bedroom.kino("shared", "status")  # reaches the database: reads what changed
+    assert bedroom.watched() == {E1: (True, 0.0, 1)}
+    # "not watched" is a change of its own, and travels back the same way
+    bedroom.kino("watched", "--unset", str(bedroom.root / E1))
+    living.kino("shared", "status")
+    assert living.watched()[E1] == (False, 0.0, 1)
+
+
+def test_without_the_setting_nothing_is_shared_or_queued(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    living.write_config(shared=False)
+    living.kino("watched", str(living.root / E1))
+    assert not (living.paths.data_dir / "shared-queue.json").exists()
+    bedroom.kino("shared", "status")
+    assert bedroom.watched() == {}
+    result = living.kino("shared", "status", check=False)
+    assert result.returncode == 2 and "no shared database is set" in result.stderr
+
+
+def test_a_plays_position_arrives(
+    tmp_path: Path, media: dict[str, Path], url: str, server: PostgresServer, long_clip: Path
+) -> None:
+    mpv = 'playback = "window"\n[mpv]\nargs = ["--vo=null", "--ao=null", "--end=106"]\n'
+    living, bedroom = make_boxes(
+        tmp_path, media, url, server.passfile,
+        extra_files={"Movies/Long (2020)/Long (2020).mkv": long_clip}, extra_config=mpv,
+    )  # fmt: skip
+    long = "Movies/Long (2020)/Long (2020).mkv"
+    result = living.kino("play", str(living.root / long), "--start", "100", timeout=120)
+    assert "stopped at" in result.stdout, result.stdout + result.stderr
+    here = living.watched()[long]
+    assert 103 <= here[1] <= 107 and not here[0]
+    bedroom.kino("shared", "status")
+    assert bedroom.watched()[long] == here
+    plays = bedroom.library().history()
+    assert len(plays) == 1 and plays[0]["path"] == str(bedroom.root / long)
+
+
+def test_the_database_going_away_loses_nothing_and_both_converge(
+    boxes: list[Box], server: PostgresServer
+) -> None:
+    living, bedroom = boxes
+    libraries = [box.library() for box in boxes]
+    for library in libraries:
+        assert library.shared is not None
+        library.shared.start()  # both kinos open, following the database
+    try:
+        server.stop()
+        l_ids, b_ids = living.item_ids(), bedroom.item_ids()
+        l_lib, b_lib = libraries
+        l_data, _ = l_lib.load()
+        b_data, _ = b_lib.load()
+        l_lib.mark_watched([l_data.items[l_ids[E2]]], True)
+        b_lib.mark_watched([b_data.items[b_ids[E3]]], True)
+        # a conflict: the living room marks the film watched, the bedroom later says not
+        l_lib.mark_watched([l_data.items[l_ids[FILM]]], True)
+        time.sleep(0.01)
+        b_lib.mark_watched([b_data.items[b_ids[FILM]]], False)
+        assert l_lib.sync_shared() is not None  # says it could not, and what is queued
+        assert len(l_lib.shared.queue.pending()) == 2  # type: ignore[union-attr]
+        assert len(b_lib.shared.queue.pending()) == 2  # type: ignore[union-attr]
+        server.start()
+        expected = {E2: (True, 0.0, 1), E3: (True, 0.0, 1), FILM: (False, 0.0, 1)}
+        # the film: the later "not watched" wins; its play count (only the living room
+        # changed it) stays
+        until(lambda: (living.watched(), bedroom.watched()) == (expected, expected), 60,
+              lambda: f"living {living.watched()}, bedroom {bedroom.watched()}")  # fmt: skip
+        assert l_lib.shared.queue.pending() == [] == b_lib.shared.queue.pending()  # type: ignore[union-attr]
+    finally:
+        for library in libraries:
+            library.shared.stop()  # type: ignore[union-attr]
+        if not server.running():
+            server.start()
+
+
+def _writer(box: Box, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.share_writer", *args],
+        cwd=WORKTREE,
+        env=box.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_kino_killed_while_writing_loses_nothing(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    writer = _writer(living, "positions", E4)
+    assert writer.stdout is not None
+    for _ in range(25):  # some saves done; then kill it wherever it is
+        writer.stdout.readline()
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(timeout=30)
+    local = living.watched()[E4]
+    status = living.kino("shared", "status")
+    assert "queued changes: 0" in status.stdout, status.stdout + status.stderr
+    bedroom.kino("shared", "status")
+    assert bedroom.watched()[E4] == local  # the last position written is the shared one
+
+
+def test_four_writers_on_two_boxes_keep_every_mark(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    jobs = [(living, E1), (living, E2), (bedroom, E3), (bedroom, E4)]
+    writers = [_writer(box, "marks", path, "8") for box, path in jobs]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=240)
+        assert writer.returncode == 0, errors
+    for box in boxes:
+        box.kino("shared", "status")
+    every = {path: (True, 0.0, 1) for path in (E1, E2, E3, E4)}
+    assert living.watched() == every == bedroom.watched()
+    for box in boxes:
+        assert len(box.library().history()) == 32  # 8 plays of each of the four
