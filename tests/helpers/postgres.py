@@ -12,6 +12,7 @@ the fixture writes, as libpq does.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pwd
 import shutil
@@ -139,3 +140,22 @@ def postgres_server() -> Iterator[PostgresServer]:
         while server.running() and time.monotonic() < deadline:
             time.sleep(0.1)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[PostgresServer]:
+    """One server for a test module (started in about two seconds)."""
+    with postgres_server() as running:
+        yield running
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database of the kino role for each test, its password in the PGPASSFILE."""
+    name = f"kino_{next(_databases)}"
+    pg_server.sql(f"CREATE DATABASE {name} OWNER kino")
+    monkeypatch.setenv("PGPASSFILE", str(pg_server.passfile))
+    return pg_server.url(name)

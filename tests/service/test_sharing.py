@@ -3,21 +3,19 @@ XDG folders and its own copy of the library at a different mount path."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.boxes import Box, make_boxes
-from tests.helpers.postgres import PostgresServer, postgres_server
+from tests.helpers.postgres import PostgresServer
 
-_numbers = itertools.count()
 E1 = "Shows/Dark/Season 1/Dark S01E01.mkv"
 E2 = "Shows/Dark/Season 1/Dark S01E02.mkv"
 E3 = "Shows/Dark/Season 1/Dark S01E03.mkv"
@@ -26,18 +24,14 @@ FILM = "Movies/Film (2010)/Film (2010).mkv"
 WORKTREE = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[PostgresServer]:
-    with postgres_server() as running:
-        yield running
+@pytest.fixture
+def server(pg_server: PostgresServer) -> PostgresServer:
+    return pg_server
 
 
 @pytest.fixture
-def url(server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
-    name = f"kino_{next(_numbers)}"
-    server.sql(f"CREATE DATABASE {name} OWNER kino")
-    monkeypatch.setenv("PGPASSFILE", str(server.passfile))
-    return server.url(name)
+def url(pg_url: str) -> str:
+    return pg_url
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +10,17 @@ import pytest
 from kino_tui.core.watch import schema
 from kino_tui.core.watch.schema import SchemaTooNew
 from kino_tui.core.watch.shared import SharedDatabase, SharedUnavailable, redact
-from tests.helpers.postgres import PostgresServer, postgres_server
-
-_numbers = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PostgresServer]:
-    with postgres_server() as running:
-        yield running
+from tests.helpers.postgres import PostgresServer
 
 
 @pytest.fixture
-def url(server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh database of the kino role, its password in the PGPASSFILE."""
-    name = f"kino_{next(_numbers)}"
-    server.sql(f"CREATE DATABASE {name} OWNER kino")
-    monkeypatch.setenv("PGPASSFILE", str(server.passfile))
-    return server.url(name)
+def server(pg_server: PostgresServer) -> PostgresServer:
+    return pg_server
+
+
+@pytest.fixture
+def url(pg_url: str) -> str:
+    return pg_url
 
 
 def progress(path: str, at: str, **fields: dict[str, object]) -> dict[str, object]:
