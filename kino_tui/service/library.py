@@ -71,6 +71,8 @@ class Library:
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
+        if self.shared is not None:  # a library folder added or renamed: its items' names
+            self.shared.follow_settings()
 
     # -- opening the library (service/loading.py) ----------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:

@@ -86,6 +86,11 @@ class SharedSync:
         #: The last failure's message (None: the last round went through).
         self.error: str | None = None
 
+    def follow_settings(self) -> None:
+        """The library folders changed: name their items as the settings now say."""
+        self.journal.names = names_of(self.library.settings.roots)
+        self._index = None
+
     # -- the database -----------------------------------------------------------------
     def database(self) -> SharedDatabase:
         if self._database is None:
