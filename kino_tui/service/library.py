@@ -297,6 +297,7 @@ class Library:
             *([catalog] if catalog else []),
             *loading.store_warnings(self),
             *self.track_choices.take_warnings(),
+            *(self.shared.queue.take_warnings() if self.shared is not None else []),
         ]
 
     def history(self) -> list[dict[str, Any]]:

@@ -129,9 +129,16 @@ class WatchStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Table]:
+        with self._locked_documents() as (table, _):
+            yield table
+
+    @contextlib.contextmanager
+    def _locked_documents(self) -> Iterator[tuple[Table, dict[str, dict[str, Any]]]]:
+        """The lock, the table, and its documents by id as checked under the lock (read
+        once: with a large file every read counts)."""
         with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
-            self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
-            yield self._progress_table()
+            documents = self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
+            yield self._progress_table(), documents
 
     def _documents(
         self, db: TinyDB, table: str, fields: dict[str, tuple[type, ...]]
@@ -223,9 +230,9 @@ class WatchStore:
         """Store an item's progress, merging with whatever other processes wrote."""
         record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
         record.update(asdict(progress))
-        with self._locked() as table:
+        with self._locked_documents() as (table, documents):
             if self.journal is not None:
-                before = next((d for d in table.all() if d["id"] == item.id), None)
+                before = next((d for d in documents.values() if d["id"] == item.id), None)
                 self.journal.progress_changed(
                     [(item, _progress_from(before) if before else None, progress)]
                 )
@@ -278,9 +285,9 @@ class WatchStore:
     def restore_many(self, items: list[MediaItem], previous: dict[str, Progress | None]) -> None:
         """Put items' records back as they were (an undo): a record that did not exist is
         removed, the others are written back exactly, in one locked write."""
-        with self._locked() as table:
+        with self._locked_documents() as (table, documents):
             if self.journal is not None:
-                now = {doc["id"]: _progress_from(doc) for doc in table.all()}
+                now = {doc["id"]: _progress_from(doc) for doc in documents.values()}
                 changes = [(item, now.get(item.id), previous[item.id]) for item in items
                            if item.id in previous]  # fmt: skip
                 self.journal.progress_changed(changes)
@@ -328,14 +335,16 @@ class WatchStore:
         queued. Returns how many records changed."""
         if not updates:
             return 0
-        with self._locked() as table:
+        with self._locked_documents() as (_, documents):
             pending = self.journal.pending_groups() if self.journal is not None else {}
-            stored = {doc["id"]: dict(doc) for doc in table.all()}
-            records: dict[str, dict[str, Any]] = {}
+            ids = {doc["id"]: doc_id for doc_id, doc in documents.items()}
+            changed: dict[str, dict[str, Any]] = {}  # documents by document id
+            next_id = max((int(i) for i in documents), default=0) + 1
             for item, groups in updates:
                 key = self.journal.key(item) if self.journal is not None else None
                 skip = pending.get(key, set()) if key is not None else set()
-                doc = records.get(item.id) or stored.get(item.id)
+                doc_id = ids.get(item.id)
+                doc = documents.get(doc_id) if doc_id is not None else None
                 progress = _progress_from(doc) if doc else Progress()
                 before = asdict(progress)
                 for group, values in groups.items():
@@ -347,14 +356,18 @@ class WatchStore:
                     continue
                 record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
                 record.update(asdict(progress))
-                records[item.id] = record
-            writes = [(r, Query().id == i) for i, r in records.items() if i in stored]
-            inserts = [r for i, r in records.items() if i not in stored]
-            if writes:
-                table.update_multiple(writes)
-            if inserts:
-                table.insert_multiple(inserts)
-        return len(writes) + len(inserts)
+                if doc_id is None:
+                    doc_id, next_id = str(next_id), next_id + 1
+                    ids[item.id] = doc_id
+                documents[doc_id] = changed[doc_id] = record
+            if changed:
+                # one write of the documents read under this lock (TinyDB's own update
+                # would read the whole file again)
+                storage = _storage(self._db)
+                raw = storage.read() or {}
+                raw["progress"] = documents
+                storage.write(raw)
+        return len(changed)
 
     def add_shared_history(self, entries: list[dict[str, Any]]) -> int:
         """Add other boxes' plays (by ``uid``, never twice); how many were new."""
