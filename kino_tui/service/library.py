@@ -8,11 +8,14 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.keys import unknown_binding_ids
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
+from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
@@ -35,6 +38,7 @@ from kino_tui.service import (
     searching,
     tracks,
 )
+from kino_tui.service.api import FrontEndSettings
 from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan
@@ -53,7 +57,13 @@ __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatu
 
 
 class Library:
-    """Settings, catalog and watch state of one set of paths, and the use cases over them."""
+    """Settings, catalog and watch state of one set of paths, and the use cases over them
+    (the local transport of :class:`~kino_tui.service.api.LibraryAPI`)."""
+
+    #: This machine's library (a remote one is named by its host).
+    name = ""
+    #: Positions kept for another box: none here.
+    delivered = 0
 
     #: The link to the shared database (``[shared] database``); None: local files only.
     shared: SharedSync | None = None
@@ -64,6 +74,7 @@ class Library:
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self._data = loading.CatalogCache()
         if self.settings.shared.database:
             from kino_tui.service.sharing import SharedSync
 
@@ -73,6 +84,30 @@ class Library:
         self.settings = load_settings(self.paths.config_file)
         if self.shared is not None:  # a library folder added or renamed: its items' names
             self.shared.follow_settings()
+
+    def close(self) -> None:
+        """Nothing to let go of here (a remote library closes its connection)."""
+
+    # -- settings a front end formats with ---------------------------------------------
+    def front_end_settings(self) -> FrontEndSettings:
+        keys = self.settings.raw.get("keys")
+        return FrontEndSettings(
+            images=self.settings.images,
+            autoplay_next=self.settings.autoplay_next,
+            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
+            has_roots=bool(self.settings.roots),
+        )
+
+    def binding_problems(self, known: Collection[str]) -> list[str]:
+        """A line for each ``[keys]`` id that names none of the front end's bindings."""
+        return unknown_binding_ids(self.paths.config_file, known)
+
+    def picture_cache_folder(self) -> Path:
+        return self.paths.thumbnails_dir
+
+    def artwork_reader(self) -> Callable[[str], bytes | None] | None:
+        """None: the artwork files are on this machine, read where they are."""
+        return None
 
     # -- opening the library (service/loading.py) ----------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
@@ -102,15 +137,26 @@ class Library:
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
         """A watch section's items in its own order (``continue-watching``, ``next-up``,
         ``recently-added``), and any warnings of the load."""
-        data, warnings = self.load()
+        data, warnings = self.load_cached()
         return loading.section_items(self.view(data), key), warnings
 
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
         """The item with this id or file path, every item under a folder (a season, a
         show, an album) or of a group by its search key (``show:Dark``), and any warnings
         of the load; raises ``ItemNotFound``."""
-        data, warnings = self.load()
+        data, warnings = self.load_cached()
         return loading.find_items(data, target), warnings
+
+    def load_cached(self) -> tuple[CatalogData, list[str]]:
+        """:meth:`load`, read again only when the catalog file changed since (a server
+        answering many requests, a CLI command finding several targets)."""
+        return self._data.get(self)
+
+    def items_by_id(self, ids: Sequence[str]) -> list[MediaItem]:
+        """The items with these ids (an id is only ever a key, never a path); raises
+        ``ItemNotFound`` for an unknown one."""
+        data, _ = self.load_cached()
+        return loading.items_by_id(data, ids)
 
     def search(self, query: str) -> tuple[list[searching.SearchResult], list[str]]:
         """Shows, seasons, artists, albums and items matching ``query``, ranked as the
@@ -303,6 +349,19 @@ class Library:
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""
         return marking.history(self)
+
+    # -- a play's record, kept for a player on another machine (kino serve) -----------
+    def progress_of(self, item_id: str | None = None) -> Progress | dict[str, Progress]:
+        """One item's progress, or every item's (``item_id`` None)."""
+        return self.watch.all() if item_id is None else self.watch.get(item_id)
+
+    def save_progress(self, item_id: str, progress: Progress) -> None:
+        (item,) = self.items_by_id([item_id])
+        self.watch.save(item, progress)
+
+    def add_history(self, item_id: str, record: dict[str, Any]) -> None:
+        (item,) = self.items_by_id([item_id])
+        self.watch.add_history(item, record)
 
     # -- shared watch state (service/sharing.py) ------------------------------------
     def sync_shared(self) -> str | None:

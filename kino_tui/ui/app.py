@@ -17,7 +17,8 @@ from textual.worker import Worker, WorkerState
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
-from kino_tui.service import Library, LiveUpdates, Opening, Rescan
+from kino_tui.service import LiveUpdates, Opening, Rescan
+from kino_tui.service.api import LibraryAPI
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
@@ -109,7 +110,7 @@ class KinoApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: LibraryAPI,
         image_mode: str = "off",
         preload: Future[Opening] | None = None,
     ) -> None:
@@ -120,9 +121,7 @@ class KinoApp(App[None]):
         self.image_mode = image_mode
         # A remote library (kino --remote) hands its artwork over its connection.
         self.poster_cache = PosterCache(
-            library.paths.thumbnails_dir,
-            read=getattr(library, "read_artwork", None),
-            namespace=getattr(library, "host", ""),
+            library.picture_cache_folder(), read=library.artwork_reader(), namespace=library.name
         )
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
@@ -157,12 +156,10 @@ class KinoApp(App[None]):
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer
         self.set_timer(EARLY_KEYS_SECONDS, self.keys_ready)
-        keys = self.library.settings.raw.get("keys")
-        if isinstance(keys, dict):
-            self.set_keymap({str(k): str(v) for k, v in keys.items()})
-            from kino_tui.config.settings import unknown_binding_ids
-
-            for line in unknown_binding_ids(self.library.paths.config_file, binding_ids()):
+        keys = self.library.front_end_settings().keys
+        if keys:
+            self.set_keymap(keys)
+            for line in self.library.binding_problems(binding_ids()):
                 self.notify(printable(line), title="config.toml", severity="warning",
                             timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
@@ -257,7 +254,7 @@ class KinoApp(App[None]):
             "Add library folder", "Add a folder to the library", browser.action_add_folder
         )
         yield SystemCommand(
-            "Library folders",
+            "LibraryAPI folders",
             "Every library folder: state, counts, last scan, problems; add, remove, retype, rescan",
             browser.action_library_folders,
         )
@@ -336,13 +333,13 @@ class KinoApp(App[None]):
 
 
 def run_app(
-    library: Library,
+    library: LibraryAPI,
     images: str = "auto",
     preload: Future[Opening] | None = None,
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
     guard = terminal_guard()  # first: kino ends with its terminal from here on
-    requested = images if images != "auto" else library.settings.images
+    requested = images if images != "auto" else library.front_end_settings().images
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)

@@ -17,7 +17,7 @@ from kino_tui.core.errors import KinoError
 from kino_tui.core.models import ROOT_TYPES, RootType
 
 if TYPE_CHECKING:
-    from kino_tui.service import Library
+    from kino_tui.service.api import LibraryAPI
 
 
 class RootTypeChoice(RadioSet):
@@ -55,7 +55,7 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="add_folder.cancel"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: LibraryAPI) -> None:
         super().__init__()
         self.library = library
 

@@ -128,7 +128,7 @@ class BrowserScreen(Screen[None]):
             "Folders",
             show=False,
             id="browser.library_folders",
-            tooltip="Library folders: their state, counts and problems; add, remove, retype",
+            tooltip="LibraryAPI folders: their state, counts and problems; add, remove, retype",
         ),
         Binding(
             "p",
@@ -450,7 +450,7 @@ class BrowserScreen(Screen[None]):
         state = self.state
         level = state.level
         media_list = self.query_one(MediaList)
-        message = state.empty_message(bool(self.kino.library.settings.roots))
+        message = state.empty_message(self.kino.library.front_end_settings().has_roots)
         if level is None:
             media_list.set_entries([], 0, message)
         else:
@@ -650,7 +650,7 @@ class BrowserScreen(Screen[None]):
                 self.set_status(f"Live update failed: {rescan.error}")
             return
         else:
-            self._scan_message = f"Library updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
+            self._scan_message = f"LibraryAPI updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
         if self.scan_cancel is not None:
             return  # a scan of ours is running: its end loads the catalog again
         if not self.state.complete or self.kino.workers_in_group("catalog"):
@@ -727,7 +727,7 @@ class BrowserScreen(Screen[None]):
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self, only: str | None = None) -> None:
         """Scan every library folder again (or only the folder ``only``)."""
-        if not self.kino.library.settings.roots:
+        if not self.kino.library.front_end_settings().has_roots:
             self.notify("No library folders yet: press a to add one.", severity="warning")
             return
         if self.scan_cancel is not None:

@@ -1,7 +1,7 @@
-"""Library folders: every root with its type, state, counts, last scan and problems; add,
+"""LibraryAPI folders: every root with its type, state, counts, last scan and problems; add,
 remove (asks first), change type and rescan one from here.
 
-The facts come from ``Library.root_details`` in a worker; the screen formats them and
+The facts come from ``LibraryAPI.root_details`` in a worker; the screen formats them and
 forwards the user's choices to the library (in workers) and to the browser (a rescan,
 a reload). It reads the details again whenever the catalog or the scan record changes
 (a scan here, live updates, another ``kino scan``).
@@ -182,7 +182,7 @@ class LibraryFoldersScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Label("Library folders", id="folders-title")
+        yield Label("LibraryAPI folders", id="folders-title")
         with Horizontal(id="folders-panes"):
             yield Choices(id="roots")
             with VerticalScroll(id="root-detail"):
