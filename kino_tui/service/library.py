@@ -373,6 +373,11 @@ class Library:
         """``kino shared status`` (None: no shared database is set)."""
         return self.shared.status() if self.shared is not None else None
 
+    def shared_news(self) -> tuple[str, bool] | None:
+        """A line when the link to the shared database failed (True) or came back
+        (False) since the last call; None when nothing changed (or no database is set)."""
+        return self.shared.news() if self.shared is not None else None
+
     def shared_push(self) -> SyncResult | None:
         """``kino shared push``: this box's history into the shared database."""
         return self.shared.push_all() if self.shared is not None else None

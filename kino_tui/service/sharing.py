@@ -85,6 +85,7 @@ class SharedSync:
         self._stop = threading.Event()
         #: The last failure's message (None: the last round went through).
         self.error: str | None = None
+        self._told: str | None = None  # the failure the front end was last told of
 
     def follow_settings(self) -> None:
         """The library folders changed: name their items as the settings now say."""
@@ -251,6 +252,16 @@ class SharedSync:
         while not self._stop.is_set() and time.monotonic() < deadline:
             if listener.wait(1.0) or self.queue.pending():
                 return
+
+    def news(self) -> tuple[str, bool] | None:
+        """The failure since the last call (True), or that the link is back (False)."""
+        error = self.error
+        if error == self._told:
+            return None
+        self._told = error
+        if error is not None:
+            return f"{error} ({len(self.queue.pending())} queued here)", True
+        return "the shared database is reachable again; queued changes were sent", False
 
     # -- status and the first push ------------------------------------------------------
     def status(self) -> SharedStatus:

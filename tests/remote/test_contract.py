@@ -305,6 +305,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "track_warnings", "take_warnings", "live_updates", "catalog_signature",
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan", "shared_status", "shared_push",
+        "shared_news",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
     methods -= {"name", "delivered"}

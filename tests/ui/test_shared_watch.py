@@ -41,3 +41,41 @@ async def test_another_boxs_mark_shows_in_an_open_kino(
     finally:
         if library.shared is not None:
             library.shared.stop()
+
+
+async def test_a_database_that_goes_away_is_said_and_kino_goes_on(
+    tmp_path: Path, media: dict[str, Path], pg_url: str, pg_server: PostgresServer
+) -> None:
+    living, bedroom = make_boxes(tmp_path, media, pg_url, pg_server.passfile)
+    library = bedroom.library()
+    app = KinoApp(library, image_mode="off", preload=library.load_in_background())
+
+    def notices() -> list[str]:
+        return [f"{n.title}: {n.message}" for n in app._notifications]
+
+    async def until_notice(text: str) -> None:
+        for _ in range(300):
+            if any(text in notice for notice in notices()):
+                return
+            await pilot.pause(0.1)
+        raise AssertionError(f"no notice with {text!r}: {notices()}")
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(app, pilot)
+            await pilot.pause(1.0)
+            pg_server.stop()
+            try:
+                await pilot.press("w")  # a mark while it is away: kept here, queued
+                await until_notice("Shared watch state: cannot reach the shared database")
+                assert "queued here" in notices()[-1]
+            finally:
+                pg_server.start()
+            await until_notice("reachable again")
+            living.kino("shared", "status")
+            assert any(watched for watched, _, _ in living.watched().values())
+            await pilot.press("q")
+        assert app.return_code in (0, None)
+    finally:
+        if library.shared is not None:
+            library.shared.stop()

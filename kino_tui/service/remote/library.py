@@ -325,6 +325,9 @@ class RemoteLibrary:
     def shared_status(self) -> SharedStatus | None:
         raise self._on_the_box("shared status")
 
+    def shared_news(self) -> tuple[str, bool] | None:
+        return None  # the box's link, not this machine's
+
     def shared_push(self) -> SyncResult | None:
         raise self._on_the_box("shared push")
 

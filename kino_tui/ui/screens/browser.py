@@ -35,6 +35,7 @@ from kino_tui.ui.messages import (
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    SharedStateChanged,
     TracksChosen,
     TracksListed,
     WatchedMarked,
@@ -347,6 +348,9 @@ class BrowserScreen(Screen[None]):
             changed = library.progress_since(self._watch_signature)
             if changed is not None:
                 self.post_message(WatchStateRead(*changed, generation))
+            news = library.shared_news()
+            if news is not None:
+                self.post_message(SharedStateChanged(*news))
             catalog = library.catalog_signature()
             if not self._catalog_known or catalog != self._catalog_signature:
                 self.post_message(LibraryChanged(catalog))  # another kino scanned
@@ -357,6 +361,16 @@ class BrowserScreen(Screen[None]):
             description="read the watch file",
             failure_title="Watch progress could not be read",
             exclusive=True,
+        )
+
+    @on(SharedStateChanged)
+    def _shared_state_changed(self, message: SharedStateChanged) -> None:
+        self.notify(
+            printable(message.line),
+            title="Shared watch state",
+            severity="warning" if message.failed else "information",
+            timeout=20 if message.failed else 5,
+            markup=False,
         )
 
     @on(WatchStateRead)
