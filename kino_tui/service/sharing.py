@@ -25,7 +25,7 @@ from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.tracks import TrackChoice
 from kino_tui.core.watch.identity import LocalIndex, key_for, names_of, provider_ids
-from kino_tui.core.watch.journal import PATH_KEY, Journal, history_uid
+from kino_tui.core.watch.journal import PATH_KEY, Journal, history_uid, iso_time
 from kino_tui.core.watch.queue import ChangeQueue, SyncState, batches
 from kino_tui.core.watch.schema import FIELD_GROUPS
 
@@ -113,6 +113,27 @@ class SharedSync:
             self.error = None
             return result
 
+    def _deliver(self, database: SharedDatabase, batch: list[dict[str, Any]]) -> None:
+        """Deliver a batch; when the database refuses a change itself, the others one by
+        one, and a line for each refused (it stays in this box's files, never blocks the
+        queue)."""
+        from kino_tui.core.watch.shared import ChangeRefused
+
+        try:
+            database.deliver(batch)
+            return
+        except ChangeRefused:
+            pass
+        for change in batch:
+            try:
+                database.deliver([change])
+            except ChangeRefused as refused:
+                where = change.get("path") or change.get("key")
+                self.queue.warn(
+                    f"the shared database refused a change of {change['kind']} for "
+                    f"{where} ({refused}); it stays on this box only"
+                )
+
     def sync_quietly(self) -> str | None:
         """:meth:`sync`, or a line saying why not and what stays queued."""
         try:
@@ -132,7 +153,7 @@ class SharedSync:
         result = SyncResult()
         pending = self.queue.pending()
         for batch in batches(pending, BATCH):
-            database.deliver(batch)
+            self._deliver(database, batch)
             self.queue.drop(int(batch[-1]["n"]))
             result.delivered += len(batch)
         while True:
@@ -305,7 +326,7 @@ class SharedSync:
             key = key_for(item, names) if item is not None else None
             if item is None or key is None:
                 continue
-            at = _iso(record.last_played) or fallback
+            at = iso_time(record.last_played) or fallback
             changes.append(self._pushed_progress(item, record, at))
         for play in self.library.watch.history():
             item = data.items.get(play.get("id") or "")
@@ -315,7 +336,7 @@ class SharedSync:
             play.setdefault("box", self.box)
             play.setdefault("uid", history_uid(self.box, play))
             changes.append(
-                self.journal.history_entry(key, play, _iso(play.get("ended_at")) or fallback)
+                self.journal.history_entry(key, play, iso_time(play.get("ended_at")) or fallback)
             )
         tracks_time = _file_time(self.library.track_choices.path)
         for choice_key, choice in self.library.track_choices.all().items():
@@ -340,18 +361,6 @@ def _all_groups(record: Progress) -> dict[str, dict[str, Any]]:
         group: {column: getattr(record, column) for column in columns}
         for group, columns in FIELD_GROUPS.items()
     }
-
-
-def _iso(text: Any) -> str | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat(timespec="microseconds")
 
 
 def _file_time(path: Any) -> str:

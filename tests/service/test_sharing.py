@@ -248,3 +248,41 @@ def test_a_box_without_the_setting_never_imports_the_driver(boxes: list[Box]) ->
     off = subprocess.run([sys.executable, "-c", code], env=living.env(), cwd=WORKTREE,
                          capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
     assert off.stdout.strip() == "False"
+
+
+def test_a_name_that_is_not_utf8_is_one_item_on_both_boxes(
+    tmp_path: Path, media: dict[str, Path], url: str, server: PostgresServer
+) -> None:
+    odd = "Movies/Caf\udce9 (1999)/Caf\udce9 (1999).mkv"  # Latin-1 é: not UTF-8
+    living, bedroom = make_boxes(
+        tmp_path, media, url, server.passfile, extra_files={odd: media["h264.mkv"]}
+    )
+    library = living.library()
+    data, _ = library.load()
+    film = data.items[living.item_ids()[odd]]
+    library.watch.add_history(film, {"started_at": "2026-01-01T10:00:00+00:00",
+                                     "ended_at": "2026-01-01T10:30:00+00:00", "player": "mpv"})  # fmt: skip
+    library.mark_watched([film], True)
+    assert library.sync_shared() is None
+    assert library.take_warnings() == []
+    bedroom.kino("shared", "status")
+    assert bedroom.watched()[odd] == (True, 0.0, 1)
+    (play,) = bedroom.library().history()
+    assert play["path"] == str(bedroom.root / odd) and play["id"] == bedroom.item_ids()[odd]
+
+
+def test_a_change_the_database_refuses_never_blocks_the_queue(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    library = living.library()
+    assert library.shared is not None
+    bad = {"kind": "progress", "library": "Media", "path": "x.mkv", "fingerprint": None,
+           "ids": {}, "at": "not a time", "box": "living", "fields": {"watched": {"watched": True}}}  # fmt: skip
+    library.shared.queue.append([bad])
+    data, _ = library.load()
+    library.mark_watched([data.items[living.item_ids()[E2]]], True)
+    assert library.sync_shared() is None
+    assert library.shared.queue.pending() == []
+    (line,) = library.take_warnings()
+    assert "refused a change of progress for x.mkv" in line
+    bedroom.kino("shared", "status")
+    assert bedroom.watched() == {E2: (True, 0.0, 1)}

@@ -57,7 +57,7 @@ def key_for(item: MediaItem, names: Mapping[str, str]) -> SharedKey | None:
 
 
 def provider_ids(item: MediaItem) -> dict[str, str]:
-    return {str(k): str(v) for k, v in sorted(item.ids.items()) if v}
+    return {text_of(str(k)): text_of(str(v)) for k, v in sorted(item.ids.items()) if v}
 
 
 class LocalIndex:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.watch.identity import SharedKey, key_for, provider_ids
+from kino_tui.core.watch.identity import SharedKey, key_for, provider_ids, text_of
 from kino_tui.core.watch.queue import ChangeQueue
 from kino_tui.core.watch.schema import FIELD_GROUPS
 
@@ -101,14 +101,14 @@ class Journal:
         self.queue.append([self.history_entry(key, entry, stamp())])
 
     def history_entry(self, key: SharedKey, entry: dict[str, Any], at: str) -> dict[str, Any]:
-        shared = {k: v for k, v in entry.items() if k not in ("id", "path")}
+        shared = {k: database_text(v) for k, v in entry.items() if k not in ("id", "path")}
         return {
             "kind": "history",
             "uid": entry["uid"],
             "library": key.library,
             "path": key.path,
             "entry": shared,
-            "at": entry.get("ended_at") or at,
+            "at": iso_time(entry.get("ended_at")) or at,
             "box": entry.get("box") or self.box,
         }
 
@@ -129,6 +129,25 @@ class Journal:
     def pending_groups(self) -> dict[SharedKey, set[str]]:
         """The field groups with changes still queued, by item."""
         return {SharedKey(*key): groups for key, groups in self.queue.pending_fields().items()}
+
+
+def database_text(value: Any) -> Any:
+    """A value the database can hold: text from a name that is not UTF-8 keeps its
+    bytes as escapes (PostgreSQL refuses the lone surrogates Python keeps them as)."""
+    return text_of(value) if isinstance(value, str) else value
+
+
+def iso_time(text: Any) -> str | None:
+    """``text`` as an ISO 8601 time with its zone (UTC when it has none), or None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 def history_uid(box: str, entry: dict[str, Any]) -> str:

@@ -38,6 +38,10 @@ class ChangeQueue:
         self._warnings_lock = threading.Lock()
         clean_stale_temporaries(path)
 
+    def warn(self, line: str) -> None:
+        with self._warnings_lock:
+            self._warnings.append(line)
+
     def take_warnings(self) -> list[str]:
         with self._warnings_lock:
             lines, self._warnings = self._warnings, []

@@ -29,6 +29,11 @@ CONNECT_TIMEOUT = 5
 BATCH = 2000
 
 
+class ChangeRefused(KinoError):
+    """The database refused a change itself (a value it cannot hold), not the link:
+    sending it again would fail again."""
+
+
 class SharedUnavailable(KinoError):
     """The shared database cannot be used now; the message says why and what to do."""
 
@@ -234,6 +239,8 @@ class SharedDatabase:
         except psycopg.OperationalError as error:
             self.close()
             raise _describe(self.url, error) from None
+        except (psycopg.DataError, psycopg.IntegrityError) as error:
+            raise ChangeRefused(str(error).strip().splitlines()[0]) from None
 
     def deliver(self, changes: list[dict[str, Any]]) -> None:
         """Write ``changes`` (queue entries) in one transaction, each field group kept
