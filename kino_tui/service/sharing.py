@@ -163,6 +163,13 @@ class SharedSync:
             result.received += len(pulled.progress) + len(pulled.history) + len(pulled.tracks)
             result.applied += self._apply(pulled)
             state.last_seq = pulled.last_seq
+        catalog = str(self.library.catalog_signature())
+        if catalog != state.catalog:  # items new here: their records went by already
+            index = self.index()
+            keys = [(key.library, key.path) for key in index.by_key]
+            fingerprints = [f for f, item in index.by_fingerprint.items() if item is not None]
+            result.applied += self._apply(database.records_for(keys, fingerprints))
+            state.catalog = catalog
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
         state.last_error = None
         state.write(self.state_path)

@@ -286,3 +286,18 @@ def test_a_change_the_database_refuses_never_blocks_the_queue(boxes: list[Box]) 
     assert "refused a change of progress for x.mkv" in line
     bedroom.kino("shared", "status")
     assert bedroom.watched() == {E2: (True, 0.0, 1)}
+
+
+def test_an_item_new_on_a_box_gets_the_record_made_before_it_had_it(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    missing = bedroom.root / E4
+    kept = missing.with_name("kept.bin")
+    missing.rename(kept)  # the bedroom's copy of E4 has not arrived yet
+    bedroom.kino("scan")
+    living.kino("watched", str(living.root / E4))
+    bedroom.kino("shared", "status")
+    assert E4 not in bedroom.watched()
+    kept.rename(missing)
+    bedroom.kino("scan")
+    bedroom.kino("shared", "status")
+    assert bedroom.watched()[E4] == (True, 0.0, 1)

@@ -132,6 +132,9 @@ class SyncState:
     last_seq: int = 0
     last_sync: str | None = None
     last_error: str | None = None
+    #: The catalog (its file's signature) whose items were last matched with every
+    #: record: after a scan, records of items new here are read again.
+    catalog: str = ""
 
     @classmethod
     def read(cls, path: Path) -> SyncState:
@@ -142,6 +145,7 @@ class SyncState:
                 last_seq=int(data.get("last_seq", 0)),
                 last_sync=data.get("last_sync"),
                 last_error=data.get("last_error"),
+                catalog=str(data.get("catalog", "")),
             )
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()  # a cache: a damaged one means "read everything again"

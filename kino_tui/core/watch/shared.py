@@ -312,6 +312,30 @@ class SharedDatabase:
         result: Pulled = self._run(read)
         return result
 
+    def records_for(
+        self, keys: list[tuple[str, str]], fingerprints: list[str]
+    ) -> Pulled:
+        """Every progress record of these items (by library and path, or by content) and
+        every track choice, whatever their change number: for items new in this box's
+        catalog, whose records went by before it had them."""
+
+        def read(conn: psycopg.Connection[Any]) -> Pulled:
+            pulled = Pulled()
+            with conn.cursor(row_factory=dict_row) as cursor:
+                cursor.execute(
+                    "SELECT p.* FROM kino_progress p JOIN unnest(%s::text[], %s::text[]) "
+                    "AS k(library, path) ON p.library = k.library AND p.path = k.path "
+                    "UNION SELECT * FROM kino_progress WHERE fingerprint = ANY(%s::text[])",
+                    ([k[0] for k in keys], [k[1] for k in keys], fingerprints),
+                )
+                pulled.progress = cursor.fetchall()
+                cursor.execute("SELECT * FROM kino_tracks")
+                pulled.tracks = cursor.fetchall()
+            return pulled
+
+        result: Pulled = self._run(read)
+        return result
+
     def counts(self) -> dict[str, int]:
         """How many records of each kind the database holds."""
 
