@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from kino_tui.core.watch.track_choices import TrackChoiceStore
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.loading import Opening
-    from kino_tui.service.marking import Marked
+    from kino_tui.service.marking import Marked, WatchedToggle
     from kino_tui.service.playing import PlayPlan
     from kino_tui.service.roots import RootStatus
     from kino_tui.service.searching import SearchResult
@@ -162,6 +162,7 @@ class LibraryAPI(Protocol):
     def skip_segment(self, session: PlaybackSession) -> Segment | None: ...
 
     # -- audio and subtitles (this machine's choices) ------------------------------------
+    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None: ...
     def track_menu(self, item: MediaItem) -> TrackMenu: ...
     def choose_tracks(
         self, item: MediaItem, audio: int | None, subtitle: int | str | None
@@ -174,6 +175,9 @@ class LibraryAPI(Protocol):
 
     # -- watch state -------------------------------------------------------------------
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]: ...
+    def watched_toggle(
+        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+    ) -> WatchedToggle: ...
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked: ...
     def undo_mark(self, marked: Marked) -> dict[str, Progress]: ...
     def history(self) -> list[dict[str, Any]]: ...

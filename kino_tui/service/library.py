@@ -26,6 +26,7 @@ from kino_tui.core.models import (
     ScanSummary,
     Segment,
 )
+from kino_tui.core.play.tracks import item_for_tracks
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
@@ -296,6 +297,10 @@ class Library:
         )
 
     # -- audio and subtitles (service/tracks.py) ------------------------------------
+    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
+        """The video whose streams the chooser lists for an entry; None for music."""
+        return item_for_tracks(items)
+
     def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
         """The item's audio and subtitle streams and which play (reads a file)."""
         return tracks.menu(self, item)
@@ -326,6 +331,12 @@ class Library:
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         """Mark items (an item, a season, a show, an album) watched or not."""
         return marking.mark(self, items, watched)
+
+    def watched_toggle(
+        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+    ) -> marking.WatchedToggle:
+        """What the watched key does to an entry (see :func:`marking.toggle`)."""
+        return marking.toggle(items, is_watched, whole_show)
 
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> marking.Marked:
         """Mark items watched or not, keeping what :meth:`undo_mark` puts back."""

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -19,6 +19,7 @@ from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
 from kino_tui.service import LiveUpdates, Opening, Rescan
 from kino_tui.service.api import LibraryAPI
+from kino_tui.ui import bindings
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
@@ -36,31 +37,6 @@ class FailurePlan:
     title: str
     reset: Callable[[BaseException], None] | None
 
-
-def binding_ids() -> set[str]:
-    """The id of every key binding kino has (what ``[keys]`` in config.toml may remap)."""
-    from kino_tui.ui.screens.add_folder import AddFolderScreen, RootTypeChoice
-    from kino_tui.ui.screens.confirm import ConfirmScreen
-    from kino_tui.ui.screens.filter import FilterScreen
-    from kino_tui.ui.screens.help import HelpScreen
-    from kino_tui.ui.screens.library_folders import (
-        ConfirmRemoveScreen,
-        LibraryFoldersScreen,
-        RootTypeScreen,
-    )
-    from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
-    from kino_tui.ui.screens.resume import ResumeScreen
-    from kino_tui.ui.widgets.media_list import MediaList
-
-    owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
-              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen,
-              LibraryFoldersScreen, ConfirmRemoveScreen, RootTypeScreen)  # fmt: skip
-    return {
-        binding.id
-        for owner in owners
-        for binding in owner.BINDINGS
-        if isinstance(binding, Binding) and binding.id
-    }
 
 
 def describe_failure(error: BaseException) -> str:
@@ -82,31 +58,7 @@ class KinoApp(App[None]):
 
     CSS_PATH = "kino.tcss"
     TITLE = "kino"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kino"),
-        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Show every key"),
-        # Shown (and active) while a player runs in its own window.
-        Binding("space", "player('pause')", "Pause", id="player.pause", tooltip="Pause or play on"),
-        Binding("greater_than_sign", "player('next')", "Next", id="player.next",
-                tooltip="Next item of the queue"),
-        Binding("less_than_sign", "player('previous')", "Previous", id="player.previous",
-                tooltip="Previous item of the queue"),
-        Binding("right_square_bracket", "player('forward')", "+10 s", id="player.forward",
-                tooltip="Forward 10 seconds"),
-        Binding("left_square_bracket", "player('back')", "-10 s", id="player.back",
-                tooltip="Back 10 seconds"),
-        Binding("right_curly_bracket", "player('forward-more')", "+60 s", show=False,
-                id="player.forward_more", tooltip="Forward a minute"),
-        Binding("left_curly_bracket", "player('back-more')", "-60 s", show=False,
-                id="player.back_more", tooltip="Back a minute"),
-        Binding("plus,equals_sign", "player('louder')", "Louder", show=False, id="player.louder",
-                tooltip="Louder"),
-        Binding("minus", "player('softer')", "Softer", show=False, id="player.softer",
-                tooltip="Softer"),
-        Binding("x", "player('stop')", "Stop", id="player.stop", tooltip="Stop the player"),
-        Binding("i", "player('skip')", "Skip", show=False, id="player.skip",
-                tooltip="Skip the intro, recap or credits playing now"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings.KINO_APP
 
     def __init__(
         self,
@@ -159,7 +111,7 @@ class KinoApp(App[None]):
         keys = self.library.front_end_settings().keys
         if keys:
             self.set_keymap(keys)
-            for line in self.library.binding_problems(binding_ids()):
+            for line in self.library.binding_problems(bindings.binding_ids()):
                 self.notify(printable(line), title="config.toml", severity="warning",
                             timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
@@ -254,7 +206,7 @@ class KinoApp(App[None]):
             "Add library folder", "Add a folder to the library", browser.action_add_folder
         )
         yield SystemCommand(
-            "LibraryAPI folders",
+            "Library folders",
             "Every library folder: state, counts, last scan, problems; add, remove, retype, rescan",
             browser.action_library_folders,
         )

@@ -302,6 +302,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "close", "front_end_settings", "binding_problems", "picture_cache_folder",
         "artwork_reader", "load_view", "load_opening", "load_rest", "load_in_background",
         "play_order", "group_queue", "skip_segment", "choose_tracks", "apply_tracks",
+        "watched_toggle", "track_item",
         "track_warnings", "take_warnings", "live_updates", "catalog_signature",
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan", "shared_status", "shared_push",
