@@ -151,6 +151,9 @@ class SharedSync:
         if state.database_id != database.state.database_id:
             state = SyncState(database_id=database.state.database_id)  # another database
         result = SyncResult()
+        everything = state.last_seq == 0  # this round reads every record there is
+        catalog = str(self.library.catalog_signature())  # before reading: a scan meanwhile
+        # makes the next round match again
         pending = self.queue.pending()
         for batch in batches(pending, BATCH):
             self._deliver(database, batch)
@@ -163,13 +166,13 @@ class SharedSync:
             result.received += len(pulled.progress) + len(pulled.history) + len(pulled.tracks)
             result.applied += self._apply(pulled)
             state.last_seq = pulled.last_seq
-        catalog = str(self.library.catalog_signature())
-        if catalog != state.catalog:  # items new here: their records went by already
+        if catalog != state.catalog and not everything:  # items new here: their records
+            # went by before this catalog had them
             index = self.index()
             keys = [(key.library, key.path) for key in index.by_key]
             fingerprints = [f for f, item in index.by_fingerprint.items() if item is not None]
             result.applied += self._apply(database.records_for(keys, fingerprints))
-            state.catalog = catalog
+        state.catalog = catalog
         state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
         state.last_error = None
         state.write(self.state_path)
