@@ -51,14 +51,20 @@ class ChangeQueue:
         return file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path)
 
     def append(self, changes: list[dict[str, Any]]) -> None:
-        """Queue ``changes`` (each gets its number) in one atomic write."""
+        """Queue ``changes`` (each gets its number) in one atomic write. A progress change
+        of the item the last queued change is about joins it (each field group keeping
+        its own time, in ``fields_at``), under a new number: a play saving its position
+        every few seconds while the database is away queues one change, not thousands."""
         if not changes:
             return
         with self._lock():
             document = self._read(locked=True)
+            queued: list[dict[str, Any]] = document["changes"]
             number = int(document["next"])
             for change in changes:
-                document["changes"].append({"n": number, **change})
+                if queued and _same_record(queued[-1], change):
+                    change = _joined(queued.pop(), change)
+                queued.append({**change, "n": number})
                 number += 1
             document["next"] = number
             self._write(document)
@@ -122,6 +128,21 @@ class ChangeQueue:
                     "push` to send them."
                 )
             return empty
+
+
+def _same_record(queued: dict[str, Any], change: dict[str, Any]) -> bool:
+    keys = ("kind", "library", "path", "box")
+    return change.get("kind") == "progress" and all(queued.get(k) == change.get(k) for k in keys)
+
+
+def _joined(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
+    """One change holding both: the newer groups over the older, each with its time."""
+    stamps = dict(older.get("fields_at") or dict.fromkeys(older.get("fields", {}), older["at"]))
+    stamps.update(newer.get("fields_at") or dict.fromkeys(newer.get("fields", {}), newer["at"]))
+    joined = {k: v for k, v in {**older, **newer}.items() if k != "n"}
+    joined["fields"] = {**older.get("fields", {}), **newer.get("fields", {})}
+    joined["fields_at"] = stamps
+    return joined
 
 
 @dataclass(slots=True)

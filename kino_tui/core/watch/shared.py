@@ -167,11 +167,12 @@ def _progress_parameters(change: dict[str, Any], box: str) -> dict[str, Any]:
         "box": box,
     }
     fields = change.get("fields", {})
+    stamps = change.get("fields_at") or {}  # a joined change: each group its own time
     for group, columns in FIELD_GROUPS.items():
         given = fields.get(group)
         for column in columns:
             values[column] = given.get(column) if given else None
-        values[f"{group}_at"] = change["at"] if given is not None else None
+        values[f"{group}_at"] = stamps.get(group, change["at"]) if given is not None else None
         values[f"{group}_box"] = box if given is not None else None
     return values
 

@@ -35,13 +35,32 @@ def queued(store: WatchStore) -> list[dict]:
 def test_a_save_queues_only_the_groups_it_changed_under_the_shared_key(store: WatchStore) -> None:
     film = item("Film.mkv")
     store.save(film, Progress(position=10.0, duration=100.0))
-    store.save(film, Progress(position=20.0, duration=100.0))
-    first, second = queued(store)
-    assert (first["library"], first["path"]) == ("Media", "Movies/Film.mkv")
-    assert first["fingerprint"] == "fa1" and first["ids"] == {"imdb": "tt1"}
-    assert set(first["fields"]) == {"position"}  # nothing else differs from "never played"
-    assert second["fields"] == {"position": {"position": 20.0, "duration": 100.0}}
-    assert second["n"] > first["n"] and second["at"] >= first["at"]
+    (change,) = queued(store)
+    assert (change["library"], change["path"]) == ("Media", "Movies/Film.mkv")
+    assert change["fingerprint"] == "fa1" and change["ids"] == {"imdb": "tt1"}
+    assert change["fields"] == {"position": {"position": 10.0, "duration": 100.0}}
+    # nothing else differs from "never played": only the position is said
+
+
+def test_saves_of_one_item_join_into_one_change_each_group_with_its_time(
+    store: WatchStore,
+) -> None:
+    film, other = item("Film.mkv"), item("Other.mkv", "a2")
+    store.set_watched(film, True)
+    (marked,) = queued(store)
+    for position in range(1, 200):  # a play saving every few seconds, the database away
+        store.save(film, Progress(position=float(position), duration=400.0, watched=True,
+                                  play_count=1, last_played=store.get("a1").last_played))  # fmt: skip
+    (joined,) = queued(store)
+    assert joined["n"] > marked["n"]  # a new number: a round delivering the old one
+    # cannot drop the joined one
+    assert joined["fields"]["position"] == {"position": 199.0, "duration": 400.0}
+    assert joined["fields"]["watched"] == {"watched": True}
+    assert joined["fields_at"]["watched"] == marked["at"] < joined["fields_at"]["position"]
+    store.save(other, Progress(position=3.0))
+    store.save(film, Progress(position=5.0))
+    assert [c["path"] for c in queued(store)] == [
+        "Movies/Film.mkv", "Movies/Other.mkv", "Movies/Film.mkv"]  # fmt: skip
 
 
 def test_a_mark_states_watched_even_when_nothing_changes_here(store: WatchStore) -> None:
@@ -54,11 +73,12 @@ def test_an_undo_is_queued_as_the_state_it_puts_back(store: WatchStore) -> None:
     film = item("Film.mkv")
     previous: dict[str, Progress | None] = {}
     store.set_watched_many([film], True, previous)
-    store.restore_many([film], previous)
-    mark, undo = queued(store)
+    (mark,) = queued(store)
     assert mark["fields"]["watched"] == {"watched": True}
-    assert undo["fields"]["watched"] == {"watched": False}
-    assert undo["fields"]["play_count"] == {"play_count": 0}
+    store.restore_many([film], previous)
+    (undone,) = queued(store)  # joined: what goes out is the state put back
+    assert undone["fields"]["watched"] == {"watched": False}
+    assert undone["fields"]["play_count"] == {"play_count": 0}
 
 
 def test_items_outside_a_library_folder_are_not_queued(store: WatchStore) -> None:

@@ -92,6 +92,20 @@ def test_the_later_change_wins_field_by_field(url: str) -> None:
     assert row["watched"] is False and row["watched_box"] == "living"
 
 
+def test_a_joined_change_keeps_each_groups_own_time(url: str) -> None:
+    living, bedroom = SharedDatabase(url, "living"), SharedDatabase(url, "bedroom")
+    joined = progress("Dark/e2.mkv", "2026-01-01T12:00:00+00:00", watched={"watched": True},
+                      position={"position": 30.0, "duration": 100.0})  # fmt: skip
+    joined["fields_at"] = {"watched": "2026-01-01T09:00:00+00:00",
+                           "position": "2026-01-01T12:00:00+00:00"}  # fmt: skip
+    bedroom.deliver([progress("Dark/e2.mkv", "2026-01-01T10:00:00+00:00",
+                              watched={"watched": False})])  # fmt: skip
+    living.deliver([joined])
+    row = bedroom.changes_since(0).progress[0]
+    assert (row["watched"], row["watched_box"]) == (False, "bedroom")  # 10:00 beats 09:00
+    assert (row["position"], row["position_box"]) == (30.0, "living")
+
+
 def test_reading_since_a_number_gives_only_newer_changes_in_order(url: str) -> None:
     database = SharedDatabase(url, "box")
     database.deliver([progress("a.mkv", "2026-01-01T00:00:00+00:00", watched={"watched": True})])
