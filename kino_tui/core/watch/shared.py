@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import dict_row
@@ -44,24 +44,34 @@ class SharedUnavailable(KinoError):
 
 
 def redact(url: str) -> str:
-    """The URL without its password (for every message)."""
+    """The URL without its password (for every message), in the user part or in a
+    ``password=`` parameter."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<not a URL>"
+    if parts.password is not None:
+        host = parts.hostname or ""
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}{port}")
+    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
+    return urlunsplit(parts._replace(query=query))
+
+
+def _passwords(url: str) -> list[str]:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "<not a URL>"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+        return []
+    found = [parts.password] if parts.password else []
+    found += [unquote(p) for p in re.findall(r"(?:^|&)password=([^&]*)", parts.query) if p]
+    return found
 
 
 def _describe(url: str, error: Exception) -> SharedUnavailable:
     """A message a user can act on, for a failed connection."""
     text = str(error).strip()
-    password = urlsplit(url).password if "://" in url else None
-    if password:
+    for password in _passwords(url):
         text = text.replace(password, "***")
     where = redact(url)
     if isinstance(error, psycopg.ProgrammingError) or ("invalid" in text and "connection" in text):

@@ -160,3 +160,6 @@ def test_a_stopped_server_is_unreachable_not_an_error_to_stop_for(
 def test_redact_hides_only_the_password() -> None:
     assert redact("postgresql://kino:pw@nas:5433/kino") == "postgresql://kino:***@nas:5433/kino"
     assert redact("postgresql://kino@nas/kino") == "postgresql://kino@nas/kino"
+    assert redact("postgresql://kino@nas/kino?password=pw&sslmode=require") == (
+        "postgresql://kino@nas/kino?password=***&sslmode=require"
+    )
