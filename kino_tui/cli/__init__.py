@@ -165,8 +165,10 @@ def run(argv: Sequence[str]) -> int:
             status = _paths(paths)
             sys.stdout.flush()
             return status
-        from kino_tui.cli import commands
-        from kino_tui.service.library import Library
+        from kino_tui.cli import (
+            commands,
+        )  # each command loads what it needs: `kino scan` starts lean
+        from kino_tui.service.library import Library  # as above
 
         handler = getattr(commands, args.command)
         status = int(handler(Library(paths), args))
@@ -184,14 +186,14 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _serve(paths: KinoPaths) -> int:
-    from kino_tui.service.library import Library
-    from kino_tui.service.remote.server import serve_stdio
+    from kino_tui.service.library import Library  # as above
+    from kino_tui.service.remote.server import serve_stdio  # only `kino serve` needs it
 
     return serve_stdio(Library(paths))
 
 
 def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
-    from kino_tui.service.remote.library import RemoteLibrary
+    from kino_tui.service.remote.library import RemoteLibrary  # only `--remote`
 
     if args.command is not None and args.command not in REMOTE_COMMANDS:
         raise KinoError(
@@ -205,10 +207,12 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             output.error(f"gave {host} the position of {library.delivered} item(s) kept here")
         if args.command is None:
             preload = library.load_in_background()
-            from kino_tui.ui.app import run_app
+            from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
             return run_app(library, args.images, preload)
-        from kino_tui.cli import commands
+        from kino_tui.cli import (
+            commands,
+        )  # each command loads what it needs: `kino scan` starts lean
 
         status = int(getattr(commands, args.command)(library, args))
         sys.stdout.flush()
@@ -228,11 +232,11 @@ def _in_a_terminal() -> bool:
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:
-    from kino_tui.service.library import Library
+    from kino_tui.service.library import Library  # as above
 
     library = Library(paths)
     preload = library.load_in_background()  # while the UI toolkit loads
-    from kino_tui.ui.app import run_app
+    from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
     return run_app(library, images, preload)
 

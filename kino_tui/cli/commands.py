@@ -130,6 +130,7 @@ def _print_scan(library: LibraryAPI, summary: ScanSummary, as_json: bool) -> Non
 def _scan_with_progress(
     library: LibraryAPI, chosen: list[LibraryRoot], stop: threading.Event
 ) -> ScanSummary:
+    # rich's progress bar only for `kino scan` in a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (

@@ -20,6 +20,7 @@ from kino_tui.config.settings import (
     SharedSettings,
 )
 from kino_tui.core.errors import ConfigError
+from kino_tui.core.metadata.languages import normalise_language
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot
 from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.play.player_settings import PlayerSettings
@@ -267,8 +268,6 @@ def _string_list(table: dict[str, Any], where: Location, key: str, fail: Fail) -
 def _track_preferences(data: dict[str, Any], fail: Fail) -> TrackPreferences:
     """``audio_languages``, ``subtitle_languages`` (codes or names babelfish knows, kept
     as ISO 639-2/B codes) and ``subtitles``."""
-    from kino_tui.core.metadata.languages import normalise_language
-
     languages: dict[str, tuple[str, ...]] = {}
     for key in ("audio_languages", "subtitle_languages"):
         value = data.get(key, [])

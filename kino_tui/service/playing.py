@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kino_tui.core.browse.sections import episode_order
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import ResumeMode
@@ -62,7 +63,6 @@ def decide_start(
 def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
     """The order a queue plays in: episodes by season and number, tracks by disc and
     number, anything else by path; shuffled when asked."""
-    from kino_tui.core.browse.sections import episode_order
 
     def key(item: MediaItem) -> tuple[object, ...]:
         if item.kind == "episode":

@@ -253,9 +253,9 @@ class Scanner:
     ) -> None:
         # see the comment at the top
         from kino_tui.core.scan.limits import plan_part
-        from kino_tui.core.scan.plan import job_for, plan_root
-        from kino_tui.core.scan.readers import run_jobs
-        from kino_tui.core.scan.reconcile import can_see_gone, match_moves
+        from kino_tui.core.scan.plan import job_for, plan_root  # lazy: see the top
+        from kino_tui.core.scan.readers import run_jobs  # lazy: see the top
+        from kino_tui.core.scan.reconcile import can_see_gone, match_moves  # lazy: see the top
 
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
             tops = self._only.get(root.path)

@@ -16,22 +16,18 @@ import contextlib
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config.keys import unknown_binding_ids
 from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
-from kino_tui.core.models import MediaItem, Progress, Segment
-from kino_tui.core.play.tracks import item_for_tracks
+from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.track_choices import TrackChoiceStore
-from kino_tui.service import loading, marking, playing, tracks
-from kino_tui.service.api import FrontEndSettings
+from kino_tui.service import loading, playing
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
 from kino_tui.service.playing import PlayPlan
@@ -40,6 +36,7 @@ from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 from kino_tui.service.remote.watch_store import RemoteWatchStore
+from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -48,7 +45,6 @@ if TYPE_CHECKING:
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackSession
-    from kino_tui.core.play.tracks import TrackChoice
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.roots import RootStatus
     from kino_tui.service.sharing import SharedStatus, SyncResult
@@ -56,7 +52,7 @@ if TYPE_CHECKING:
 from kino_tui.service.searching import SearchResult
 
 
-class RemoteLibrary:
+class RemoteLibrary(ThisMachine):
     """The box's library over ssh (see the module's docstring): the remote transport of
     :class:`~kino_tui.service.api.LibraryAPI`. Every use case is answered by the box's
     ``Library`` through the server's table, except what is this machine's own: the
@@ -136,20 +132,8 @@ class RemoteLibrary:
         return delivered
 
     # -- settings a front end formats with: this machine's -------------------------------
-    def front_end_settings(self) -> FrontEndSettings:
-        keys = self.settings.raw.get("keys")
-        return FrontEndSettings(
-            images=self.settings.images,
-            autoplay_next=self.settings.autoplay_next,
-            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
-            has_roots=True,  # the box's library folders, which it scans itself
-        )
-
-    def binding_problems(self, known: Collection[str]) -> list[str]:
-        return unknown_binding_ids(self.paths.config_file, known)
-
-    def picture_cache_folder(self) -> Path:
-        return self.paths.thumbnails_dir
+    def has_roots(self) -> bool:
+        return True  # the box's library folders, which it scans itself
 
     def artwork_reader(self) -> Callable[[str], bytes | None] | None:
         return self.read_artwork
@@ -302,11 +286,6 @@ class RemoteLibrary:
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         return self.mark_undoable(items, watched).updates
 
-    def watched_toggle(
-        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
-    ) -> marking.WatchedToggle:
-        return marking.toggle(items, is_watched, whole_show)
-
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked:
         """Marked on the box; the answer holds each item's record before (None: none)."""
         answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
@@ -338,52 +317,7 @@ class RemoteLibrary:
         return [*_lines(self.connection.call("warnings")), *self.track_warnings()]
 
     # -- audio and subtitles: this machine's choices -------------------------------------
-    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
-        return item_for_tracks(items)
-
-    def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
-        return tracks.menu(self, item)
-
-    def choose_tracks(
-        self, item: MediaItem, audio: int | None, subtitle: int | str | None
-    ) -> TrackChoice:
-        return tracks.choose(self, item, audio, subtitle)
-
-    def choose_tracks_from_text(
-        self, item: MediaItem, audio: str | None, subtitles: str | None
-    ) -> TrackChoice | None:
-        return tracks.choose_from_text(self, item, audio, subtitles)
-
-    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
-        return tracks.apply_to_session(self, session, item)
-
-    def track_warnings(self) -> list[str]:
-        return self.track_choices.take_warnings()
-
     # -- playing: the box's files, streamed to this machine's player -------------------
-    def plan_play(
-        self,
-        items: Sequence[MediaItem],
-        start: float | None = None,
-        player: str | None = None,
-        progress: Progress | None = None,
-    ) -> PlayPlan:
-        return playing.plan(self, items, start, player, progress)
-
-    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
-        return playing.play_order(items, shuffle)
-
-    def group_queue(
-        self,
-        items: Sequence[MediaItem],
-        watched: Callable[[MediaItem], bool],
-        shuffle: bool = False,
-    ) -> list[MediaItem]:
-        return playing.play_from_next_unwatched(items, watched, shuffle)
-
-    def skip_segment(self, session: PlaybackSession) -> Segment | None:
-        return playing.skip_segment(session)
-
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
