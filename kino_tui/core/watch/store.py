@@ -259,7 +259,7 @@ class WatchStore:
                 doc = existing.get(item.id)
                 if previous is not None:
                     previous[item.id] = _progress_from(doc) if doc else None
-                journal.append((item, _progress_from(doc) if doc else None, None))
+                before = _progress_from(doc) if doc else None
                 progress = _progress_from(doc) if doc else Progress()
                 if watched and not progress.watched:
                     progress.play_count += 1
@@ -269,7 +269,7 @@ class WatchStore:
                 record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
                 record.update(asdict(progress))
                 result[item.id] = progress
-                journal[-1] = (item, journal[-1][1], progress)
+                journal.append((item, before, progress))
                 if doc is None:
                     inserts.append(record)
                 else:
@@ -354,8 +354,9 @@ class WatchStore:
                 progress = _progress_from(asdict(progress))  # the types kino writes
                 if asdict(progress) == before and doc is not None:
                     continue
-                record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
-                record.update(asdict(progress))
+                # fields a newer kino added to the record stay
+                record: dict[str, Any] = {**(doc or {}), "id": item.id, "path": item.path}
+                record.update(size=item.size, **asdict(progress))
                 if doc_id is None:
                     doc_id, next_id = str(next_id), next_id + 1
                     ids[item.id] = doc_id
