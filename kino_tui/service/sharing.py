@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.tracks import TrackChoice
+from kino_tui.core.watch.errors import ChangeRefused, SharedUnavailable
 from kino_tui.core.watch.identity import LocalIndex, key_for, names_of, provider_ids
 from kino_tui.core.watch.journal import PATH_KEY, Journal, history_uid, iso_time
 from kino_tui.core.watch.queue import ChangeQueue, SyncState, batches
@@ -95,9 +96,7 @@ class SharedSync:
     # -- the database -----------------------------------------------------------------
     def database(self) -> SharedDatabase:
         if self._database is None:
-            from kino_tui.core.watch.shared import SharedDatabase  # psycopg: only now
-
-            self._database = SharedDatabase(self.url, self.box)
+            self._database = _shared_module().SharedDatabase(self.url, self.box)
         return self._database
 
     def sync(self) -> SyncResult:
@@ -117,8 +116,6 @@ class SharedSync:
         """Deliver a batch; when the database refuses a change itself, the others one by
         one, and a line for each refused (it stays in this box's files, never blocks the
         queue)."""
-        from kino_tui.core.watch.shared import ChangeRefused
-
         try:
             database.deliver(batch)
             return
@@ -200,7 +197,7 @@ class SharedSync:
         for row in pulled.progress:
             item = index.find(row["library"], row["path"], row["fingerprint"], row["ids"] or {})
             if item is None:
-                continue  # not in this box's catalog (yet): read again after a full pull
+                continue  # not in this catalog (yet): matched again once it changes (_round)
             groups = {
                 group: {column: row[column] for column in columns}
                 for group, columns in FIELD_GROUPS.items()
@@ -252,15 +249,13 @@ class SharedSync:
         self._stop.set()
 
     def _follow(self) -> None:
-        from kino_tui.core.watch.shared import Listener
-
         delay = RETRY_SECONDS[0]
-        listener: Listener | None = None
+        listener: Any = None
         while not self._stop.is_set():
             try:
                 self.sync()
                 if listener is None:
-                    listener = Listener(self.url)
+                    listener = _shared_module().Listener(self.url)
                     self.sync()  # what came between the first round and LISTEN
                 delay = RETRY_SECONDS[0]
                 self._wait(listener)
@@ -298,7 +293,7 @@ class SharedSync:
     def status(self) -> SharedStatus:
         """Reach the database (sending what is queued and reading what changed) and say
         how it stands."""
-        from kino_tui.core.watch.shared import redact
+        from kino_tui.core.watch.urls import redact
 
         error = None
         counts: dict[str, int] = {}
@@ -364,6 +359,20 @@ class SharedSync:
         entry = self.journal.progress_entry(item, key, _all_groups(record), at)
         entry["ids"] = provider_ids(item)
         return entry
+
+
+def _shared_module() -> Any:
+    """core/watch/shared.py, which imports psycopg (the ``kino-tui[shared]`` extra):
+    imported on first use, and a line saying how to install it when it is missing."""
+    try:
+        from kino_tui.core.watch import shared
+    except ImportError as error:
+        raise SharedUnavailable(
+            f"[shared] database is set but the PostgreSQL driver is missing ({error}): "
+            "install it with pip install 'kino-tui[shared]' (with scripts/install.sh: "
+            "~/.local/share/kino-app/bin/pip install 'psycopg[binary]')"
+        ) from None
+    return shared
 
 
 def _all_groups(record: Progress) -> dict[str, dict[str, Any]]:

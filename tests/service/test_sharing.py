@@ -301,3 +301,25 @@ def test_an_item_new_on_a_box_gets_the_record_made_before_it_had_it(boxes: list[
     bedroom.kino("scan")
     bedroom.kino("shared", "status")
     assert bedroom.watched()[E4] == (True, 0.0, 1)
+
+
+def test_without_the_driver_the_setting_says_how_to_install_it(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    code = (
+        "import sys\nsys.modules['psycopg'] = None  # as if kino-tui[shared] was not installed\n"
+        "from kino_tui.cli import run\nsys.exit(run(sys.argv[1:]))\n"
+    )
+
+    def kino_without_driver(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], env=living.env(),
+                              cwd=WORKTREE, capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    marked = kino_without_driver("watched", str(living.root / E1))
+    assert marked.returncode == 0, marked.stderr
+    assert "the PostgreSQL driver is missing" in marked.stderr
+    assert "pip install 'kino-tui[shared]'" in marked.stderr and "(1 change queued)" in marked.stderr
+    status = kino_without_driver("shared", "status")
+    assert status.returncode == 1 and "reachable: no" in status.stdout
+    living.kino("shared", "status")  # with the driver: the queued mark goes out
+    bedroom.kino("shared", "status")
+    assert bedroom.watched() == {E1: (True, 0.0, 1)}

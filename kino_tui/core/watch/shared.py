@@ -14,14 +14,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import dict_row
 
-from kino_tui.core.errors import KinoError
 from kino_tui.core.watch import schema
+from kino_tui.core.watch.errors import ChangeRefused, SharedUnavailable
 from kino_tui.core.watch.schema import CHANNEL, FIELD_GROUPS, LOCK_KEY, SchemaState
+from kino_tui.core.watch.urls import passwords, redact
 
 #: Seconds to wait for the server before the box goes on alone (queueing).
 CONNECT_TIMEOUT = 5
@@ -29,49 +29,10 @@ CONNECT_TIMEOUT = 5
 BATCH = 2000
 
 
-class ChangeRefused(KinoError):
-    """The database refused a change itself (a value it cannot hold), not the link:
-    sending it again would fail again."""
-
-
-class SharedUnavailable(KinoError):
-    """The shared database cannot be used now; the message says why and what to do."""
-
-    def __init__(self, message: str, reachable: bool = False) -> None:
-        super().__init__(message)
-        #: The server answered (a wrong password, a missing database): waiting will not help.
-        self.reachable = reachable
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for every message), in the user part or in a
-    ``password=`` parameter."""
-    try:
-        parts = urlsplit(url)
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "<not a URL>"
-    if parts.password is not None:
-        host = parts.hostname or ""
-        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}{port}")
-    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
-    return urlunsplit(parts._replace(query=query))
-
-
-def _passwords(url: str) -> list[str]:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return []
-    found = [parts.password] if parts.password else []
-    found += [unquote(p) for p in re.findall(r"(?:^|&)password=([^&]*)", parts.query) if p]
-    return found
-
-
 def _describe(url: str, error: Exception) -> SharedUnavailable:
     """A message a user can act on, for a failed connection."""
     text = str(error).strip()
-    for password in _passwords(url):
+    for password in passwords(url):
         text = text.replace(password, "***")
     where = redact(url)
     if isinstance(error, psycopg.ProgrammingError) or ("invalid" in text and "connection" in text):
