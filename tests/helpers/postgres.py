@@ -1,8 +1,9 @@
 """A real PostgreSQL server for the shared watch state tests, in a temporary folder.
 
 Debian's PostgreSQL 15 (``/usr/lib/postgresql/15/bin``; CI installs the ``postgresql``
-package from scripts/test.sh). The server refuses to run as root, so it runs as the
-``postgres`` system user (the package creates it) through ``runuser``; it listens only
+package from scripts/test.sh). The server refuses to run as root, so as root it runs as
+the ``postgres`` system user (the package creates it) through ``runuser`` (otherwise as
+the user running the tests); it listens only
 on a Unix socket in its own folder (``listen_addresses = ''``), and asks every client
 for a password (scram-sha-256), so a wrong password is a real refusal. The database
 ``kino`` belongs to the role ``kino``; kino finds the password in the ``PGPASSFILE``
@@ -35,6 +36,8 @@ def available() -> str | None:
     """Why the server cannot run here (None: it can)."""
     if not (BIN / "initdb").exists():
         return "PostgreSQL 15 is required: apt-get install postgresql (scripts/test.sh does)"
+    if os.geteuid() != 0:
+        return None  # the server runs as this user
     try:
         pwd.getpwnam(USER)
     except KeyError:
@@ -65,8 +68,11 @@ class PostgresServer:
         return f"postgresql://{user}@/{database}?host={self.sockets}&port={self.port}"
 
     def _as_postgres(self, *command: str, timeout: float = 120) -> None:
+        """Run a server command as the postgres user (as root), or as ourselves (a
+        developer's own account: the server only refuses root)."""
+        prefix = ["runuser", "-u", USER, "--"] if os.geteuid() == 0 else []
         subprocess.run(
-            ["runuser", "-u", USER, "--", *command],
+            [*prefix, *command],
             check=True,
             capture_output=True,
             timeout=timeout,
@@ -74,12 +80,13 @@ class PostgresServer:
         )
 
     def init(self) -> None:
-        postgres = pwd.getpwnam(USER)
         self.sockets.mkdir()
         superuser_pw = self.folder / "superuser-pw"
         superuser_pw.write_text(SUPERUSER_PASSWORD + "\n")
-        for path in (self.folder, self.sockets, superuser_pw):
-            os.chown(path, postgres.pw_uid, postgres.pw_gid)
+        if os.geteuid() == 0:
+            postgres = pwd.getpwnam(USER)
+            for path in (self.folder, self.sockets, superuser_pw):
+                os.chown(path, postgres.pw_uid, postgres.pw_gid)
         self.folder.chmod(0o755)
         self._as_postgres(
             str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "scram-sha-256",
