@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.core.models import Progress
+from kino_tui.core.watch.store import now_iso
 from tests.helpers.boxes import Box, make_boxes
 from tests.helpers.postgres import PostgresServer
 
@@ -323,3 +325,27 @@ def test_without_the_driver_the_setting_says_how_to_install_it(boxes: list[Box])
     living.kino("shared", "status")  # with the driver: the queued mark goes out
     bedroom.kino("shared", "status")
     assert bedroom.watched() == {E1: (True, 0.0, 1)}
+
+
+def test_both_boxes_show_the_same_continue_watching_and_next_up(
+    tmp_path: Path, media: dict[str, Path], url: str, server: PostgresServer, long_clip: Path
+) -> None:
+    long = "Movies/Long (2020)/Long (2020).mkv"
+    living, bedroom = make_boxes(
+        tmp_path, media, url, server.passfile, extra_files={long: long_clip}
+    )
+    library = living.library()
+    data, _ = library.load()
+    ids = living.item_ids()
+    library.mark_watched([data.items[ids[E1]]], True)  # Next Up: E2
+    library.watch.save(data.items[ids[long]],
+                       Progress(position=120.0, duration=400.0, last_played=now_iso()))  # fmt: skip
+    assert library.sync_shared() is None
+    bedroom.kino("shared", "status")
+
+    def section(box: Box, key: str) -> list[str]:
+        items, _ = box.library().section_items(key)
+        return [item.path.removeprefix(str(box.root) + "/") for item in items]
+
+    assert section(living, "next-up") == [E2] == section(bedroom, "next-up")
+    assert section(living, "continue-watching") == [long] == section(bedroom, "continue-watching")
