@@ -69,6 +69,7 @@ TOP_LEVEL_KEYS = (
     "vlc",
     "keys",
     "remote",
+    "export",
     "shared",
     "roots",
 )
@@ -78,6 +79,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
+    "export": ("nfo",),
     "shared": ("database", "box"),
     "roots": ("path", "type", "follow_links", "rescan_minutes", "name"),
 }
@@ -209,6 +211,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
+        export_nfo=_typed(data.get("export", {}), ("export",), "nfo", bool, False, fail),
         shared=_shared_settings(data.get("shared", {}), fail),
         raw=data,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config.load import load_settings
@@ -26,7 +27,9 @@ from kino_tui.core.models import (
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
+    exporting,
     following,
+    importers,
     loading,
     marking,
     playing,
@@ -69,6 +72,8 @@ class Library(ThisMachine):
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        #: Lines about NFOs ``[export] nfo`` could not update after a play.
+        self.export_warnings: list[str] = []
         self._data = loading.CatalogCache()
         if self.settings.shared.database:
             from kino_tui.service.sharing import SharedSync
@@ -275,6 +280,38 @@ class Library(ThisMachine):
         """Plays, newest first, with every field present."""
         return marking.history(self)
 
+    # -- watch history in and out (service/importers/, service/exporting.py) --------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> importers.ImportReport:
+        """Bring another player's or server's watch history in (all or nothing; never over
+        a newer record of kino's; ``dry_run`` only says what would change)."""
+        from kino_tui.service.importers.running import run_import
+
+        importer = importers.make_importer(
+            source, location, folder=folder, user=user, ask_secret=ask_secret
+        )
+        return run_import(self, importer, dry_run)
+
+    def undo_import(self) -> importers.UndoReport:
+        """Put back the records the last import changed (not those played since)."""
+        from kino_tui.service.importers.running import undo_import
+
+        return undo_import(self)
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> exporting.ExportReport:
+        """Write the watch history as a kino export, mpv resume points or into NFOs."""
+        return exporting.export(self, format, Path(target) if target else None, write_beside_media)
+
     # -- a play's record, kept for a player on another machine (kino serve) -----------
     def progress_of(self, item_id: str | None = None) -> Progress | dict[str, Progress]:
         """One item's progress, or every item's (``item_id`` None)."""
@@ -287,6 +324,8 @@ class Library(ThisMachine):
     def add_history(self, item_id: str, record: dict[str, Any]) -> None:
         (item,) = self.items_by_id([item_id])
         self.watch.add_history(item, record)
+        if self.settings.export_nfo:  # the end of a play on another machine: the NFO here
+            playing.write_back(self, item, self.watch.get(item_id))
 
     # -- shared watch state (service/sharing.py) ------------------------------------
     def sync_shared(self) -> str | None:

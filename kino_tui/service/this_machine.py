@@ -32,6 +32,15 @@ class ThisMachine:
     settings: Settings
     watch: WatchStore
     track_choices: TrackChoiceStore
+    #: Lines about NFOs ``[export] nfo`` could not update after a play (never over a
+    #: link: a remote play does not write the box's NFOs).
+    export_warnings: list[str]
+
+    def export_problems(self) -> list[str]:
+        """Lines about NFOs ``[export] nfo`` could not update after plays, since the last
+        call (no file is read: cheap on the UI thread)."""
+        lines, self.export_warnings = self.export_warnings, []
+        return lines
 
     def has_roots(self) -> bool:
         """Whether there are library folders to show (the box's, over a link)."""

@@ -277,6 +277,14 @@ class PlaybackController:
         browser = self.app.browser
         browser.set_now_playing("")
         browser.progress_changed({r.item.id: r.progress for r in results or [result]})
+        for problem in self.app.library.export_problems():
+            self.app.notify(
+                printable(problem),
+                title="NFO not updated",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         wanted, self._after_stop = self._after_stop, None
         if wanted:
             self.play(wanted)  # "play now" was chosen over what was playing

@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
+    from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.roots import RootStatus
     from kino_tui.service.sharing import SharedStatus, SyncResult
 
@@ -74,6 +76,7 @@ class RemoteLibrary(ThisMachine):
         self.watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self.export_warnings: list[str] = []  # [export] nfo: the box's NFOs are not written
         self._stream: tuple[str, int] | None = None  # (token, local port)
         self._stream_lock = threading.Lock()
         self._link_lost = False
@@ -252,6 +255,27 @@ class RemoteLibrary(ThisMachine):
 
     def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot:
         raise self._on_the_box("add")
+
+    # -- watch history in and out: the box's own (its files, its NFOs) ---------------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> ImportReport:
+        raise self._on_the_box("import")
+
+    def undo_import(self) -> UndoReport:
+        raise self._on_the_box("import")
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> ExportReport:
+        raise self._on_the_box("export")
 
     def scan(
         self,
