@@ -349,3 +349,19 @@ def test_both_boxes_show_the_same_continue_watching_and_next_up(
 
     assert section(living, "next-up") == [E2] == section(bedroom, "next-up")
     assert section(living, "continue-watching") == [long] == section(bedroom, "continue-watching")
+
+
+def test_history_imported_on_one_box_reaches_the_other(boxes: list[Box]) -> None:
+    living, bedroom = boxes
+    # Kodi on the living room's copy had played the film: its NFO says so (the bedroom's
+    # copy has no NFO); the import writes through the watch store, which queues it
+    nfo = living.root / "Movies/Film (2010)/Film (2010).nfo"
+    nfo.write_text(
+        "<movie><title>Film</title><playcount>2</playcount>"
+        "<lastplayed>2024-03-01 21:04:11</lastplayed></movie>"
+    )
+    living.kino("scan")  # the item now has its NFO
+    result = living.kino("import", "nfo")
+    assert result.stderr == "", result.stderr
+    bedroom.kino("shared", "status")
+    assert bedroom.watched()[FILM] == (True, 0.0, 2)
