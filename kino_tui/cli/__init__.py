@@ -151,7 +151,8 @@ def _history_commands(commands: Any) -> None:
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
     imports.add_argument(
-        "--list-unmatched", action="store_true", help="list the records no item matched"
+        "--list-unmatched", action="store_true",
+        help="also list the records no item matched (with --dry-run nothing is written)"
     )
     imports.add_argument(
         "--undo", action="store_true", help="put back the records the last import changed"
