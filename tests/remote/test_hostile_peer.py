@@ -530,21 +530,29 @@ def test_6_the_laptop_ssh_log_is_capped_and_rotated(tmp_path: Path) -> None:
     connection's private folder that never grows past its cap, and is never read whole."""
     from kino_tui.service.remote import connection as connection_module
 
-    script = (
-        "import sys, json\n"
+    script = tmp_path / "noisy_box.py"
+    script.write_text(
+        "import json, sys\n"
         "for n in range(40000):\n"
         "    sys.stderr.write(f'Traceback line {n} ' + 'x' * 500 + '\\n')\n"
         "sys.stderr.write('the last words\\n'); sys.stderr.flush()\n"
-        "sys.exit(3)\n"
+        f"print(json.dumps({{'kino': 'serve', 'protocol': {PROTOCOL}}}), flush=True)\n"
+        "sys.stdin.read()\n"
     )
-    connection = Connection("box", (sys.executable, "-c", script))
-    directory = connection.directory
-    with pytest.raises(RemoteError, match="the last words"):
-        connection.open()
-    # (the folder is removed on close; the log was capped while it lived)
-    assert connection.log_bytes_written > 20_000_000
-    assert connection.largest_log <= connection_module.LOG_CAP
-    assert not directory.exists()
+    connection = Connection("box", (sys.executable, str(script))).open()
+    log = connection.directory / "ssh.log"
+    try:
+        deadline = time.monotonic() + 30
+        while b"the last words" not in log.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert b"the last words" in log.read_bytes()
+        logs = sorted(p.name for p in connection.directory.iterdir() if "log" in p.name)
+        assert logs == ["ssh.log", "ssh.log.1"]
+        for name in logs:
+            assert (connection.directory / name).stat().st_size <= connection_module.LOG_CAP
+    finally:
+        connection.close()
+    assert not connection.directory.exists()
 
 
 # -- 7. no timeout on protocol calls --------------------------------------------------------

@@ -56,7 +56,8 @@ def test_serve_answers_and_exits_when_its_input_ends(
     request = {"id": 3, "method": "save_progress", "params": {"id": "/etc/passwd", "progress": {}}}
     missing = ask(serve, json.dumps(request).encode())
     assert missing["error"]["type"] == "ItemNotFound"
-    stream = ask(serve, b'{"id": 4, "method": "stream", "params": {}}')["result"]
+    request = {"id": 4, "method": "stream", "params": {"ids": [item["id"]]}}
+    stream = ask(serve, json.dumps(request).encode())["result"]
     socket_dir = Path(stream["socket"]).parent
     assert socket_dir.is_dir() and (socket_dir.stat().st_mode & 0o777) == 0o700
     assert len(stream["token"]) >= 32

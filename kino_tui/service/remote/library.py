@@ -13,10 +13,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import shutil
+import tempfile
 import threading
-import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
@@ -28,8 +31,8 @@ from kino_tui.core.track_choices import TrackChoiceStore
 from kino_tui.core.watchstate import WatchStore
 from kino_tui.paths import KinoPaths
 from kino_tui.service.library import Library, Opening, PlayPlan
-from kino_tui.service.remote import protocol
-from kino_tui.service.remote.connection import Connection
+from kino_tui.service.remote import checks, protocol
+from kino_tui.service.remote.connection import Connection, PeerStopped
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
@@ -46,6 +49,22 @@ class LinkDropped(RemoteError):
     """The connection died during a play; the position waits on this machine."""
 
 
+#: The longest subtitle file fetched for a play (one is a few hundred KiB at most).
+MAX_SUBTITLE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class StreamPlay:
+    """One play's way to the box's files: its token (it opens the items of this play
+    only), the forward's local port, and a private folder (mode 0700) for what the
+    player is given instead of a URL (an mpv EDL file, a fetched subtitle file)."""
+
+    token: str
+    port: int
+    folder: Path
+    player: str
+
+
 class RemoteWatchStore(WatchStore):
     """The box's watch store, over the connection. A progress save or history line that
     cannot reach the box is kept in the pending file and delivered on the next connection."""
@@ -55,6 +74,8 @@ class RemoteWatchStore(WatchStore):
         self.pending = pending
         self.path = pending.path  # for messages only: the box's file is the box's
         self.warnings = []
+        #: Called when the box stops answering during a play (the play ends).
+        self.when_stopped: Callable[[], None] | None = None
 
     def recover(self, progress: bool = True) -> list[str]:
         return list(self.connection.call("warnings"))
@@ -76,6 +97,8 @@ class RemoteWatchStore(WatchStore):
             )
         except RemoteError as error:
             self.pending.keep_progress(item.id, progress)
+            if isinstance(error, PeerStopped) and self.when_stopped is not None:
+                self.when_stopped()
             raise LinkDropped(
                 f"{error}: the position is kept on this machine and given to the box "
                 "on the next connection"
@@ -132,13 +155,13 @@ class RemoteLibrary(Library):
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.host = host
         remote = self.settings.remote
-        self.connection = Connection(host, remote.ssh, remote_command or remote.command).open()
+        self.connection = Connection(
+            host, remote.ssh, remote_command or remote.command, remote.timeout
+        ).open()
         self.pending = PendingStore(paths.data_dir, host)
         self.watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
-        self._stream: tuple[str, int] | None = None  # (token, local port)
-        self._stream_lock = threading.Lock()
         self._link_lost = False
         try:
             self.delivered = self.deliver_pending()
@@ -156,13 +179,14 @@ class RemoteLibrary(Library):
         delivered = 0
         for item_id, kept in waiting["progress"].items():
             try:
+                checks.item_id(item_id)
                 progress = protocol.progress_from_wire(kept)
                 if (self.watch.get(item_id).last_played or "") > (progress.last_played or ""):
                     continue
                 self.connection.call(
                     "save_progress", id=item_id, progress=protocol.progress_to_wire(progress)
                 )
-            except (ItemNotFound, ProtocolError, TypeError):
+            except (ItemNotFound, ProtocolError):
                 continue  # gone from the box's catalog, or a damaged line: dropped
             delivered += 1
         for line in waiting["history"]:
@@ -289,41 +313,81 @@ class RemoteLibrary(Library):
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
-        self.session(plan).check()
+        session = self.session(plan)
+        try:
+            session.check()
+        finally:
+            session.close()
 
-    def stream_url(self, item: MediaItem, index: int = 0, kind: str = "part") -> str:
-        with self._stream_lock:
-            if self._stream is None:
-                answer = self.connection.call("stream")
-                port = self.connection.forward(str(answer["socket"]))
-                self._stream = (str(answer["token"]), port)
-            token, port = self._stream
+    def open_play(self, items: Sequence[MediaItem], player: str) -> StreamPlay:
+        """A stream for one play of these items: a token of their own and a forward."""
+        answer = self.connection.call("stream", ids=[item.id for item in items])
+        port = self.connection.forward(answer["socket"])
+        folder = Path(tempfile.mkdtemp(prefix="play-", dir=self.connection.directory))
+        return StreamPlay(answer["token"], port, folder, player)
+
+    def end_play(self, play: StreamPlay) -> None:
+        """The play is over: its token opens nothing any more, its forward and files go."""
+        shutil.rmtree(play.folder, ignore_errors=True)
+        with contextlib.suppress(KinoError):
+            self.connection.call("stream_end", token=play.token)
+        self.connection.cancel_forward(play.port)
+
+    def stream_url(self, play: StreamPlay, item: MediaItem, index: int, kind: str) -> str:
+        from kino_tui.service.remote.stream import url_path
+
         if kind == "part":
             files = item.parts or [item.path]
         else:
             files = [track.path or "" for track in item.subtitles if track.external]
         # The file name only helps the player guess the format: its bytes, as the box has
         # them (a name that is not UTF-8 too).
-        name = urllib.parse.quote(os.fsencode(files[index].rpartition("/")[2] or "file"), safe="")
-        item_id = urllib.parse.quote(item.id, safe="")
-        return f"http://127.0.0.1:{port}/{token}/{kind}/{item_id}/{index}/{name}"
+        name = os.fsencode(files[index].rpartition("/")[2])
+        return f"http://127.0.0.1:{play.port}" + url_path(play.token, kind, item.id, index, name)
 
-    def streamed(self, item: MediaItem) -> MediaItem:
-        """The item as this machine's player sees it: its files are stream URLs."""
-        urls = [self.stream_url(item, index) for index in range(len(item.parts or [1]))]
+    def streamed(self, item: MediaItem, play: StreamPlay) -> MediaItem:
+        """The item as this machine's player sees it: its files come from the stream.
+        mpv is given them in files of the play's private folder (an EDL file naming the
+        URLs, the subtitle files fetched), so no other user reads a URL from ``ps``."""
+        count = len(item.parts or [1])
+        urls = [self.stream_url(play, item, index, "part") for index in range(count)]
+        hidden = play.player == "mpv"
         subtitles, external = [], 0
         for track in item.subtitles:  # files beside the video: streamed too
             if track.external:
-                track = track._replace(path=self.stream_url(item, external, "sub"))
+                url = self.stream_url(play, item, external, "sub")
+                track = track._replace(path=self._fetched(play, url) if hidden else url)
                 external += 1
             subtitles.append(track)
+        if hidden:
+            urls, parts = [self._edl_file(play, urls)], []
+        else:
+            parts = urls if item.parts else []
         return replace(
-            item,
-            path=urls[0],
-            parts=urls if item.parts else [],
-            title=item.display_title,
-            subtitles=subtitles,
+            item, path=urls[0], parts=parts, title=item.display_title, subtitles=subtitles
         )
+
+    def _edl_file(self, play: StreamPlay, urls: list[str]) -> str:
+        """An mpv EDL file in the play's private folder that plays ``urls`` as one."""
+        lines = ["# mpv EDL v0", *(f"%{len(url.encode())}%{url}" for url in urls)]
+        handle, path = tempfile.mkstemp(suffix=".edl", dir=play.folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write("\n".join(lines) + "\n")
+        return path
+
+    def _fetched(self, play: StreamPlay, url: str) -> str:
+        """A subtitle file fetched through the stream into the play's private folder."""
+        suffix = os.path.splitext(url.rpartition("/")[2])[1][:10]
+        handle, path = tempfile.mkstemp(suffix=suffix.replace("%", "_"), dir=play.folder)
+        try:
+            with urllib.request.urlopen(url, timeout=self.connection.timeout) as answer:
+                data = answer.read(MAX_SUBTITLE_BYTES)
+        except OSError as error:
+            os.close(handle)
+            raise RemoteError(f"the subtitle file could not be fetched from the box: {error}") from None
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        return path
 
     def session(
         self,
@@ -335,22 +399,34 @@ class RemoteLibrary(Library):
     ) -> PlaybackSession:
         """The same session as a local play's (``playing.session_for``), over the items
         as this machine's player sees them; mpv also gets the first item's external
-        subtitle files."""
-        streamed = replace(plan, items=tuple(self.streamed(item) for item in plan.items))
-        session = super().session(
-            streamed,
-            picture_mode=picture_mode,
-            on_update=on_update,
-            music_in_background=music_in_background,
-        )
-        session.playable_for = self.streamed  # what is queued later streams too
-        external = sum(1 for track in plan.item.subtitles if track.external)
+        subtitle files. The play's stream (token, forward, private folder) ends with the
+        session (``close()``, which ``run()`` calls)."""
+        player = plan.player or self.settings.playback.player
+        play = self.open_play(plan.items, player)
+        try:
+            items = tuple(self.streamed(item, play) for item in plan.items)
+            session = super().session(
+                replace(plan, items=items),
+                picture_mode=picture_mode,
+                on_update=on_update,
+                music_in_background=music_in_background,
+            )
+        except BaseException:
+            self.end_play(play)
+            raise
+        session.cleanups.append(lambda: self.end_play(play))
+        session.on_stop_again = self.connection.interrupt  # a second Ctrl+C: stop waiting
+        self.watch.when_stopped = session.stop  # the box stopped answering: the play ends
+
+        def playable(item: MediaItem) -> MediaItem:  # what is queued later streams too
+            self.connection.call("stream", ids=[item.id], token=play.token)
+            return self.streamed(item, play)
+
+        session.playable_for = playable
+        external = [track.path for track in items[0].subtitles if track.external]
         options = session.player.options
         chosen = options.tracks_of(0).subtitle_file is not None  # given with the item already
-        if external and plan.player == "mpv" and not chosen:
-            subtitles = [
-                f"--sub-file={self.stream_url(plan.item, index, 'sub')}"
-                for index in range(external)
-            ]
+        if external and player == "mpv" and not chosen:
+            subtitles = [f"--sub-file={path}" for path in external]
             session.player.options = replace(options, extra_args=(*options.extra_args, *subtitles))
         return session
