@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from kino_tui.config import RemoteSettings, Settings
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.errors import KinoError
-from kino_tui.paths import KinoPaths
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.protocol import PROTOCOL, RemoteError
 from tests.conftest import LibraryBuilder
@@ -162,7 +162,7 @@ def test_1_artwork_replaced_by_a_link_out_of_the_roots_is_not_sent(
     tmp_path: Path,
     media: dict[str, Path],
 ) -> None:
-    root, items = scanned(
+    _, items = scanned(
         build_library,
         run_kino,
         {"Movies/Film (2010)/Film (2010).mkv": "h264.mkv", "Movies/Film (2010)/poster.jpg": "x"},
@@ -188,7 +188,7 @@ def test_1_a_folder_swapped_for_a_link_during_requests_never_sends_a_secret(
 ) -> None:
     """The box checked the real path and then opened the path again by name: a folder
     swapped for a symlink between the two sent the secret."""
-    root, items = scanned(
+    _, items = scanned(
         build_library, run_kino, {"Movies/Film (2010)/Film (2010).mkv": "real video bytes"}
     )
     film = items["Film"]
@@ -279,12 +279,8 @@ def test_2_bad_progress_values_are_refused_and_the_watch_state_stays(
                 {"position": 1e300}, {"duration": "long"}, {"watched": "yes"},
                 {"play_count": -1}, {"play_count": 1.5}, {"last_played": "yesterday"},
                 {"last_played": 7}):  # fmt: skip
-        answer = serve.raw(
-            json.dumps(
-                {"id": 9, "method": "save_progress",
-                 "params": {"id": film, "progress": {**good, **bad}}}  # fmt: skip
-            ).encode()
-        )
+        params = {"id": film, "progress": {**good, **bad}}
+        answer = serve.raw(json.dumps({"id": 9, "method": "save_progress", "params": params}).encode())
         assert answer["error"]["type"] == "BadRequest", (bad, answer)
     assert serve.result("progress", id=film)["position"] == 83.0
     assert serve.result("warnings") == []

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, MediaItem
+from kino_tui.core.pathnames import is_under
 
 #: The item fields that name an artwork file the client may ask for.
 ARTWORK_FIELDS = ("poster", "show_poster", "fanart", "thumb")
@@ -51,10 +52,6 @@ def item_files(item: MediaItem, kind: str) -> list[str]:
     raise Refused(f"no such kind of file: {kind[:20]!r}")
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
 def _beneath(path: str, roots: Sequence[LibraryRoot]) -> tuple[str, str]:
     """(the real folder of the root to open from, the real path under it) for ``path``;
     raises :class:`Refused` when it does not lie under a root as the module says."""
@@ -66,13 +63,13 @@ def _beneath(path: str, roots: Sequence[LibraryRoot]) -> tuple[str, str]:
         raise Refused(f"{path} cannot be read: {error.strerror}") from None
     real_roots = [os.path.realpath(root.path) for root in roots]
     for root, real_root in zip(roots, real_roots, strict=True):
-        if not _inside(path, root.path):
+        if not is_under(path, root.path):
             continue
-        if _inside(real, real_root):
+        if is_under(real, real_root):
             return real_root, real
         if root.follow_links:  # a link out of this root: to a file under some root
             for other in real_roots:
-                if _inside(real, other):
+                if is_under(real, other):
                     return other, real
     raise Refused(f"{path} is not inside a library folder of the box")
 

@@ -22,14 +22,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config import Settings, load_settings
-from kino_tui.core.catalog import CatalogData
+from kino_tui.config.load import load_settings
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import Settings
+from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.playback import PlaybackSession
-from kino_tui.core.track_choices import TrackChoiceStore
-from kino_tui.core.watchstate import WatchStore
-from kino_tui.paths import KinoPaths
+from kino_tui.core.play.session import PlaybackSession
+from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service.library import Library, Opening, PlayPlan
 from kino_tui.service.remote import checks, protocol
 from kino_tui.service.remote.connection import Connection, PeerStopped
@@ -38,11 +39,11 @@ from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
 
-    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
-    from kino_tui.core.players import PlayerState
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.roots import RootStatus
-    from kino_tui.service.watching import LiveUpdates, Rescan
 
 
 class LinkDropped(RemoteError):
@@ -159,7 +160,8 @@ class RemoteLibrary(Library):
             host, remote.ssh, remote_command or remote.command, remote.timeout
         ).open()
         self.pending = PendingStore(paths.data_dir, host)
-        self.watch = RemoteWatchStore(self.connection, self.pending)
+        self.remote_watch = RemoteWatchStore(self.connection, self.pending)
+        self.watch = self.remote_watch
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
         self._link_lost = False
@@ -416,7 +418,7 @@ class RemoteLibrary(Library):
             raise
         session.cleanups.append(lambda: self.end_play(play))
         session.on_stop_again = self.connection.interrupt  # a second Ctrl+C: stop waiting
-        self.watch.when_stopped = session.stop  # the box stopped answering: the play ends
+        self.remote_watch.when_stopped = session.stop  # the box stopped answering: the play ends
 
         def playable(item: MediaItem) -> MediaItem:  # what is queued later streams too
             self.connection.call("stream", ids=[item.id], token=play.token)
