@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from kino_tui.config import RemoteSettings, Settings
 from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import RemoteSettings, Settings
 from kino_tui.core.errors import KinoError
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.protocol import PROTOCOL, RemoteError
