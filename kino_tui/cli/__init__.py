@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kino_tui import __version__
 from kino_tui.cli import output
@@ -14,6 +15,9 @@ from kino_tui.config.settings import IMAGE_MODES
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import KINDS, ROOT_TYPES
 from kino_tui.service.loading import LIST_SECTIONS
+
+if TYPE_CHECKING:
+    from kino_tui.service.remote.library import RemoteLibrary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -199,7 +203,13 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             f"{paths.config_file}"
         )
     remote_kino = [args.remote_kino] if args.remote_kino else None
-    library = RemoteLibrary(paths, host, settings, remote_kino)
+    from kino_tui.service.stopping import ended_by_signals
+
+    with ended_by_signals():  # SIGTERM, SIGHUP: the connection is closed on the way out
+        return _remote_command(RemoteLibrary(paths, host, settings, remote_kino), host, args)
+
+
+def _remote_command(library: RemoteLibrary, host: str, args: argparse.Namespace) -> int:
     try:
         if library.delivered:
             output.error(f"gave {host} the position of {library.delivered} item(s) kept here")

@@ -1,0 +1,199 @@
+"""Remote mode against a hostile neighbour and hard stops, on a real box and laptop
+(sshd on loopback, see sshbox.py): another user of the laptop reading ``ps``, a box
+whose ``serve`` stops answering, and signals to the laptop's kino. The numbers are the
+attacks of issue 20; the ones spoken straight to ``serve`` are in test_hostile_peer.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.remote.sshbox import Link
+from tests.remote.test_remote_play import (
+    box_progress,
+    children,
+    item_id,
+    start_slow_play,
+    wait_for_position,
+)
+
+
+def descendants(pid: int) -> dict[int, str]:
+    found = {}
+    for child, name in children(pid).items():
+        found[child] = name
+        found.update(descendants(child))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def temporary_folders(uid: int, prefix: str) -> list[str]:
+    return [p.name for p in Path("/tmp").glob(f"{prefix}*") if p.stat().st_uid == uid]
+
+
+def serves(link: Link) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-u", link.box.user.pw_name, "-o", "pid=,args="], capture_output=True, text=True
+    ).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if "serve --stdio" in line]
+
+
+def wait_until(condition, timeout: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return bool(condition())
+
+
+def fetch_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_6_another_user_cannot_read_the_stream_url_from_ps(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Long Film")
+    play = start_slow_play(link, film)
+    try:
+        wait_for_position(link, film, 10)
+        [mpv] = [pid for pid, name in descendants(play.pid).items() if name == "mpv"]
+        # What any user of the laptop sees of mpv (ps, /proc/PID/cmdline):
+        argv = Path(f"/proc/{mpv}/cmdline").read_bytes().split(b"\0")
+        assert not any(b"http:" in word for word in argv), argv
+        # The URL is in a file of a folder only the laptop user can enter.
+        edl = Path(next(w for w in argv if w.endswith(b".edl")).decode())
+        assert (edl.parent.stat().st_mode & 0o777) == 0o700
+        assert (edl.parent.parent.stat().st_mode & 0o777) == 0o700
+        url = re.search(r"http://\S+", edl.read_text()).group(0)  # type: ignore[union-attr]
+        assert fetch_status(url) in (200, 206)
+        # Even with it, another item of the box is not open to its token.
+        other = item_id(link, "Secret")
+        base, token, kind, _, index, name = url.rsplit("/", 5)
+        assert fetch_status(f"{base}/{token}/{kind}/{other}/{index}/{name}") == 403
+        os.killpg(play.pid, signal.SIGINT)
+        play.communicate(timeout=60)
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+    with pytest.raises(urllib.error.URLError):  # the forward ended with the play
+        fetch_status(url)
+
+
+def test_7_a_stopped_serve_ends_the_play_with_a_message(box_state: Link) -> None:
+    link = box_state
+    film = item_id(link, "Long Film")
+    # The slow settings, and a box that must answer within 4 s.
+    config = link.laptop.home / ".config-stopped" / "kino" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    slow = (link.laptop.home / ".config-slow" / "kino" / "config.toml").read_text()
+    config.write_text(slow.replace("[remote]\n", "[remote]\ntimeout = 4\n"))
+    for path in (config.parent.parent, config.parent, config):
+        os.chown(path, link.laptop.user.pw_uid, link.laptop.user.pw_gid)
+    play = link.laptop.popen(
+        link.laptop.kino("--remote", "box", "play", film),
+        extra_env={"XDG_CONFIG_HOME": str(config.parent.parent)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    stopped: list[int] = []
+    try:
+        wait_for_position(link, film, 20)
+        stopped = serves(link)
+        assert len(stopped) == 1
+        os.kill(stopped[0], signal.SIGSTOP)
+        out, err = play.communicate(timeout=60)  # hung for good before
+        players = [pid for pid in descendants(play.pid) if alive(pid)]
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGKILL)
+    assert "box stopped answering" in err, out + err
+    assert "kept on this machine" in err, out + err
+    assert players == []
+    pending = json.loads((link.laptop.data_dir / "remote-pending.json").read_text())
+    assert pending["box"]["progress"][film]["position"] >= 20
+    assert temporary_folders(link.laptop.user.pw_uid, "kino-") == []
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_8_a_signal_to_the_laptop_kino_saves_and_leaves_nothing(
+    box_state: Link, number: int
+) -> None:
+    link = box_state
+    film = item_id(link, "Long Film")
+    play = start_slow_play(link, film)
+    try:
+        wait_for_position(link, film, 20)
+        started = descendants(play.pid)
+        assert {"mpv", "ssh"} <= set(started.values()), started
+        os.kill(play.pid, number)  # kino alone: its player and ssh are for it to stop
+        out, err = play.communicate(timeout=60)
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+    assert play.returncode == 128 + number, out + err
+    assert "Traceback" not in err
+    assert wait_until(lambda: not any(alive(pid) for pid in started)), started
+    progress = box_progress(link, film)
+    assert progress["position"] >= 20 and not progress["watched"]
+    history = json.loads(link.box.run("history", "--json").stdout)
+    assert history and history[0]["id"] == film and history[0]["position"] >= 20
+    assert temporary_folders(link.laptop.user.pw_uid, "kino-") == []
+    assert wait_until(lambda: serves(link) == [])
+    assert temporary_folders(link.box.user.pw_uid, "kino-stream-") == []
+
+
+def test_8_a_signal_to_the_whole_laptop_group_queues_the_position_and_history(
+    box_state: Link,
+) -> None:
+    """SIGTERM to kino, mpv and ssh at once: the link is down when kino saves, so the
+    position and the history line wait on the laptop and reach the box next time."""
+    link = box_state
+    film = item_id(link, "Long Film")
+    play = start_slow_play(link, film)
+    try:
+        wait_for_position(link, film, 20)
+        started = descendants(play.pid)
+        os.killpg(play.pid, signal.SIGTERM)
+        _, err = play.communicate(timeout=60)
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert wait_until(lambda: not any(alive(pid) for pid in started)), started
+    pending = json.loads((link.laptop.data_dir / "remote-pending.json").read_text())
+    kept = pending["box"]["progress"][film]["position"]
+    assert kept >= 20
+    assert [line["id"] for line in pending["box"]["history"]] == [film]
+    assert temporary_folders(link.laptop.user.pw_uid, "kino-") == []
+    result = link.laptop.run("--remote", "box", "ls")
+    assert "gave box the position of 1 item" in result.stderr
+    history = json.loads(link.box.run("history", "--json").stdout)
+    assert [line["id"] for line in history] == [film]
+    assert box_progress(link, film)["position"] == kept
