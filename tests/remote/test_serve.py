@@ -100,6 +100,12 @@ def test_remote_settings(tmp_path: Path) -> None:
     assert remote.host == "media-box"
     assert remote.command == ("/opt/kino/bin/kino",)
     assert remote.ssh == ("ssh",)
+    assert remote.timeout == 30
+    path.write_text("[remote]\ntimeout = 4.5\n")
+    assert load_settings(path).remote.timeout == 4.5
+    path.write_text("[remote]\ntimeout = 0\n")
+    with pytest.raises(ConfigError, match="timeout must be 1 to 3600 seconds"):
+        load_settings(path)
     path.write_text('[remote]\n\nhost = "-oProxyCommand=sh"\n')
     with pytest.raises(ConfigError, match="line 3: host must be a host name"):
         load_settings(path)

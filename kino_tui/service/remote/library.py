@@ -129,6 +129,8 @@ class RemoteWatchStore(WatchStore):
         self.connection.call("restore", previous=records)
 
     def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
+        if isinstance(record.get("error"), str):  # a long error is cut, not refused
+            record = {**record, "error": protocol.shorten(record["error"], checks.MAX_TEXT)}
         try:
             self.connection.call("add_history", id=item.id, record=record)
         except RemoteError:
