@@ -66,16 +66,21 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_NOT_SYNTAX = bytes(set(range(256)) - set(b'[]{}"'))
+_STRING = re.compile(rb'"[^"]*"')
 
 
 def nesting(line: bytes, limit: int = MAX_DEPTH) -> int:
-    """How deep the arrays and objects of a JSON line nest, up to ``limit + 1`` (C-speed
-    passes only: strings dropped, then the innermost pairs peeled off, once per level)."""
+    """How deep the arrays and objects of a JSON line nest, up to ``limit + 1`` (0 when
+    it has too few brackets to matter). Only C-speed passes (0.14 s of CPU for a 50 MB
+    catalog): escapes dropped, then all but quotes and brackets, then the strings (two
+    quotes side by side close a string and open the next, or are an empty one: either
+    way nothing outside a string is lost), then the innermost pairs peeled, once a level."""
     if line.count(b"[") + line.count(b"{") <= limit:
-        return 0  # too few to nest deeper
-    brackets = _STRINGS.sub(b"", line).translate(None, _NOT_BRACKETS)
+        return 0
+    unescaped = line.replace(b"\\\\", b"").replace(b'\\"', b"")
+    syntax = unescaped.translate(None, _NOT_SYNTAX).replace(b'""', b"")
+    brackets = _STRING.sub(b"", syntax)
     depth = 0
     while brackets and depth <= limit:
         brackets = brackets.replace(b"[]", b"").replace(b"{}", b"")
