@@ -149,11 +149,14 @@ def test_8_a_signal_to_the_laptop_kino_saves_and_leaves_nothing(
         started = descendants(play.pid)
         assert {"mpv", "ssh"} <= set(started.values()), started
         os.kill(play.pid, number)  # kino alone: its player and ssh are for it to stop
+        play.wait(timeout=60)
+        # No orphan plays on (mpv had the whole film in its cache: 40 s more).
+        gone = wait_until(lambda: not any(alive(pid) for pid in started), timeout=5)
         out, err = play.communicate(timeout=60)
     finally:
         if play.poll() is None:
             os.killpg(play.pid, signal.SIGKILL)
-    assert wait_until(lambda: not any(alive(pid) for pid in started)), started
+    assert gone, started
     assert play.returncode == 128 + number, out + err
     assert "Traceback" not in err
     progress = box_progress(link, film)
@@ -194,3 +197,47 @@ def test_8_a_signal_to_the_whole_laptop_group_queues_the_position_and_history(
     history = json.loads(link.box.run("history", "--json").stdout)
     assert [line["id"] for line in history] == [film]
     assert box_progress(link, film)["position"] == kept
+
+
+@pytest.mark.parametrize("how", ["sigterm", "hangup"])
+def test_8_the_remote_browser_ended_by_a_signal_saves_and_leaves_nothing(
+    box_state: Link, how: str
+) -> None:
+    """The TUI in a real terminal (tmux) playing from the box, ended by SIGTERM or by its
+    terminal going away (SIGHUP)."""
+    from tests.remote.test_remote_tui import SOCKET, TMUX, Terminal
+
+    link = box_state
+    film = item_id(link, "Long Film")
+    before = temporary_folders(link.laptop.user.pw_uid, "kino-")
+    terminal = Terminal(link)
+    env = ["env", f"XDG_CONFIG_HOME={link.laptop.slow['XDG_CONFIG_HOME']}"]
+    terminal.start([*env, *link.laptop.kino("--remote", "box", "--images", "off")])
+    try:
+        terminal.wait_for("Long Film")
+        terminal.keys("g", "j", "Enter")  # Long Film (see test_remote_tui)
+        wait_for_position(link, film, 20)
+        pane = int(terminal.tmux("list-panes", "-t", terminal.session, "-F", "#{pane_pid}"))
+        started = {pane: "pane", **descendants(pane)}
+        assert {"mpv", "ssh"} <= set(started.values()), started
+        if how == "sigterm":
+            kino = next(pid for pid, name in started.items() if name.startswith("python"))
+            os.kill(kino, signal.SIGTERM)
+        else:
+            terminal.tmux("kill-server")  # the terminal goes away
+        others = [pid for pid in started if pid != pane]
+        assert wait_until(lambda: not any(alive(pid) for pid in others), timeout=10), started
+    finally:
+        link.laptop.popen([TMUX, "-L", SOCKET, "kill-server"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait(30)  # fmt: skip
+    progress = box_progress(link, film)
+    assert progress["position"] >= 20 and not progress["watched"]
+    # A hangup reaches ssh too (the terminal's whole group): the history line then
+    # waits on the laptop for the next connection.
+    history = json.loads(link.box.run("history", "--json").stdout)
+    pending = link.laptop.data_dir / "remote-pending.json"
+    if pending.exists():
+        history += [line["record"] | line for line in json.loads(pending.read_text())["box"]["history"]]
+    assert [line["id"] for line in history] == [film]
+    assert temporary_folders(link.laptop.user.pw_uid, "kino-") <= before
+    assert wait_until(lambda: serves(link) == [])
