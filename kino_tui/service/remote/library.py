@@ -28,7 +28,7 @@ from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.play.session import PlaybackSession
+from kino_tui.core.play.session import STREAM_PREFIX, PlaybackSession
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service.library import Library, Opening, PlayPlan
@@ -317,11 +317,12 @@ class RemoteLibrary(Library):
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
-        session = self.session(plan)
-        try:
-            session.check()
-        finally:
-            session.close()
+        # The player is checked on items that stand for the stream (no play is opened).
+        stand_in = [
+            replace(item, path=f"{STREAM_PREFIX}0/", parts=[], subtitles=[])
+            for item in plan.items
+        ]
+        super().session(replace(plan, items=tuple(stand_in))).check()
 
     def open_play(self, items: Sequence[MediaItem], player: str) -> StreamPlay:
         """A stream for one play of these items: a token of their own and a forward."""
@@ -419,6 +420,7 @@ class RemoteLibrary(Library):
             self.end_play(play)
             raise
         session.cleanups.append(lambda: self.end_play(play))
+        session.cleanups.append(lambda: setattr(self.remote_watch, "when_stopped", None))
         session.on_stop_again = self.connection.interrupt  # a second Ctrl+C: stop waiting
         self.remote_watch.when_stopped = session.stop  # the box stopped answering: the play ends
 
