@@ -135,6 +135,36 @@ def test_7_a_stopped_serve_ends_the_play_with_a_message(box_state: Link) -> None
     assert temporary_folders(link.laptop.user.pw_uid, "kino-") <= before
 
 
+def test_7_ctrl_c_ends_a_call_the_stopped_box_never_answers(box_state: Link) -> None:
+    """Ctrl+C stops the player; kino then waits to save on a box that does not answer:
+    the second Ctrl+C ends that wait at once (it hung through three before)."""
+    link = box_state
+    film = item_id(link, "Long Film")
+    play = start_slow_play(link, film)
+    stopped: list[int] = []
+    try:
+        wait_for_position(link, film, 20)
+        stopped = serves(link)
+        os.kill(stopped[0], signal.SIGSTOP)
+        os.killpg(play.pid, signal.SIGINT)  # Ctrl+C: mpv quits, kino saves (and waits)
+        time.sleep(2)
+        started = time.monotonic()
+        os.killpg(play.pid, signal.SIGINT)  # again
+        out, err = play.communicate(timeout=60)
+        took = time.monotonic() - started
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGKILL)
+    assert took < 10, (took, out, err)  # not the 30 s of the timeout
+    assert "interrupted" in err and "kept on this machine" in err, out + err
+    pending = json.loads((link.laptop.data_dir / "remote-pending.json").read_text())
+    assert pending["box"]["progress"][film]["position"] >= 20
+    assert [line["id"] for line in pending["box"]["history"]] == [film]
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_8_a_signal_to_the_laptop_kino_saves_and_leaves_nothing(
     box_state: Link, number: int
