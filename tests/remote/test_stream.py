@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from kino_tui.core.models import MediaItem
+from kino_tui.service.remote import plays
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.remote.sshbox import Link
 
@@ -39,8 +40,8 @@ def by_title(library: RemoteLibrary, title: str) -> MediaItem:
 def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -> None:
     before = listening_tcp_ports()
     film = by_title(remote, "Short Film")
-    play = remote.open_play([film], "mpv")
-    url = remote.stream_url(play, film, 0, "part")
+    play = plays.open_play(remote.connection, [film], "mpv")
+    url = plays.stream_url(play, film, 0, "part")
     status, body = fetch(url, {"Range": "bytes=100-199"})
     assert status == 206
     assert body == Path(film.path).read_bytes()[100:200]
@@ -50,15 +51,15 @@ def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -
     new = listening_tcp_ports() - before
     assert new == {int(url.split(":")[2].split("/")[0])}
     # The forward lives for the play only.
-    remote.end_play(play)
+    play.end()
     assert listening_tcp_ports() - before == set()
 
 
 def test_requests_outside_the_library_are_refused(remote: RemoteLibrary, link: Link) -> None:
     film = by_title(remote, "Short Film")
     secret = by_title(remote, "Secret")
-    play = remote.open_play([film, secret], "mpv")
-    url = remote.stream_url(play, film, 0, "part")
+    play = plays.open_play(remote.connection, [film, secret], "mpv")
+    url = plays.stream_url(play, film, 0, "part")
     base, token, kind, item, index, name = url.rsplit("/", 5)
     assert fetch(f"{base}/wrong-token/{kind}/{item}/{index}/{name}")[0] == 403
     assert fetch(f"{base}/{token}/{kind}/no-such-id/0/x")[0] == 403  # not of this play
@@ -73,7 +74,7 @@ def test_requests_outside_the_library_are_refused(remote: RemoteLibrary, link: L
     path.rename(kept)
     try:
         path.symlink_to(link.outside)
-        status, body = fetch(remote.stream_url(play, secret, 0, "part"))
+        status, body = fetch(plays.stream_url(play, secret, 0, "part"))
         assert status == 403
         assert b"not for the laptop" not in body
     finally:

@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
-import shutil
-import tempfile
 import threading
-import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config.load import load_settings
@@ -32,7 +27,7 @@ from kino_tui.core.play.session import STREAM_PREFIX, PlaybackSession
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service.library import Library, Opening, PlayPlan
-from kino_tui.service.remote import checks, protocol
+from kino_tui.service.remote import checks, plays, protocol
 from kino_tui.service.remote.connection import Connection, PeerStopped
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
@@ -48,22 +43,6 @@ if TYPE_CHECKING:
 
 class LinkDropped(RemoteError):
     """The connection died during a play; the position waits on this machine."""
-
-
-#: The longest subtitle file fetched for a play (one is a few hundred KiB at most).
-MAX_SUBTITLE_BYTES = 16 * 1024 * 1024
-
-
-@dataclass
-class StreamPlay:
-    """One play's way to the box's files: its token (it opens the items of this play
-    only), the forward's local port, and a private folder (mode 0700) for what the
-    player is given instead of a URL (an mpv EDL file, a fetched subtitle file)."""
-
-    token: str
-    port: int
-    folder: Path
-    player: str
 
 
 class RemoteWatchStore(WatchStore):
@@ -324,76 +303,6 @@ class RemoteLibrary(Library):
         ]
         super().session(replace(plan, items=tuple(stand_in))).check()
 
-    def open_play(self, items: Sequence[MediaItem], player: str) -> StreamPlay:
-        """A stream for one play of these items: a token of their own and a forward."""
-        answer = self.connection.call("stream", ids=[item.id for item in items])
-        port = self.connection.forward(answer["socket"])
-        folder = Path(tempfile.mkdtemp(prefix="play-", dir=self.connection.directory))
-        return StreamPlay(answer["token"], port, folder, player)
-
-    def end_play(self, play: StreamPlay) -> None:
-        """The play is over: its token opens nothing any more, its forward and files go."""
-        shutil.rmtree(play.folder, ignore_errors=True)
-        with contextlib.suppress(KinoError):
-            self.connection.call("stream_end", token=play.token)
-        self.connection.cancel_forward(play.port)
-
-    def stream_url(self, play: StreamPlay, item: MediaItem, index: int, kind: str) -> str:
-        from kino_tui.service.remote.stream import url_path
-
-        if kind == "part":
-            files = item.parts or [item.path]
-        else:
-            files = [track.path or "" for track in item.subtitles if track.external]
-        # The file name only helps the player guess the format: its bytes, as the box has
-        # them (a name that is not UTF-8 too).
-        name = os.fsencode(files[index].rpartition("/")[2])
-        return f"http://127.0.0.1:{play.port}" + url_path(play.token, kind, item.id, index, name)
-
-    def streamed(self, item: MediaItem, play: StreamPlay) -> MediaItem:
-        """The item as this machine's player sees it: its files come from the stream.
-        mpv is given them in files of the play's private folder (an EDL file naming the
-        URLs, the subtitle files fetched), so no other user reads a URL from ``ps``."""
-        count = len(item.parts or [1])
-        urls = [self.stream_url(play, item, index, "part") for index in range(count)]
-        hidden = play.player == "mpv"
-        subtitles, external = [], 0
-        for track in item.subtitles:  # files beside the video: streamed too
-            if track.external:
-                url = self.stream_url(play, item, external, "sub")
-                track = track._replace(path=self._fetched(play, url) if hidden else url)
-                external += 1
-            subtitles.append(track)
-        if hidden:
-            urls, parts = [self._edl_file(play, urls)], []
-        else:
-            parts = urls if item.parts else []
-        return replace(
-            item, path=urls[0], parts=parts, title=item.display_title, subtitles=subtitles
-        )
-
-    def _edl_file(self, play: StreamPlay, urls: list[str]) -> str:
-        """An mpv EDL file in the play's private folder that plays ``urls`` as one."""
-        lines = ["# mpv EDL v0", *(f"%{len(url.encode())}%{url}" for url in urls)]
-        handle, path = tempfile.mkstemp(suffix=".edl", dir=play.folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write("\n".join(lines) + "\n")
-        return path
-
-    def _fetched(self, play: StreamPlay, url: str) -> str:
-        """A subtitle file fetched through the stream into the play's private folder."""
-        suffix = os.path.splitext(url.rpartition("/")[2])[1][:10]
-        handle, path = tempfile.mkstemp(suffix=suffix.replace("%", "_"), dir=play.folder)
-        try:
-            with urllib.request.urlopen(url, timeout=self.connection.timeout) as answer:
-                data = answer.read(MAX_SUBTITLE_BYTES)
-        except OSError as error:
-            os.close(handle)
-            raise RemoteError(f"the subtitle file could not be fetched from the box: {error}") from None
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        return path
-
     def session(
         self,
         plan: PlayPlan,
@@ -407,32 +316,19 @@ class RemoteLibrary(Library):
         subtitle files. The play's stream (token, forward, private folder) ends with the
         session (``close()``, which ``run()`` calls)."""
         player = plan.player or self.settings.playback.player
-        play = self.open_play(plan.items, player)
+        play = plays.open_play(self.connection, plan.items, player)
         try:
-            items = tuple(self.streamed(item, play) for item in plan.items)
             session = super().session(
-                replace(plan, items=items),
+                replace(plan, items=tuple(plays.streamed(play, item) for item in plan.items)),
                 picture_mode=picture_mode,
                 on_update=on_update,
                 music_in_background=music_in_background,
             )
         except BaseException:
-            self.end_play(play)
+            play.end()
             raise
-        session.cleanups.append(lambda: self.end_play(play))
-        session.cleanups.append(lambda: setattr(self.remote_watch, "when_stopped", None))
-        session.on_stop_again = self.connection.interrupt  # a second Ctrl+C: stop waiting
-        self.remote_watch.when_stopped = session.stop  # the box stopped answering: the play ends
-
-        def playable(item: MediaItem) -> MediaItem:  # what is queued later streams too
-            self.connection.call("stream", ids=[item.id], token=play.token)
-            return self.streamed(item, play)
-
-        session.playable_for = playable
-        external = [track.path for track in items[0].subtitles if track.external]
-        options = session.player.options
-        chosen = options.tracks_of(0).subtitle_file is not None  # given with the item already
-        if external and player == "mpv" and not chosen:
-            subtitles = [f"--sub-file={path}" for path in external]
-            session.player.options = replace(options, extra_args=(*options.extra_args, *subtitles))
+        plays.attach(play, session)
+        watch = self.remote_watch
+        watch.when_stopped = session.stop  # the box stopped answering: the play ends
+        session.cleanups.append(lambda: setattr(watch, "when_stopped", None))
         return session
