@@ -298,6 +298,7 @@ class _CappedLog:
         self._file: IO[bytes] | None = open(path, "wb")  # noqa: SIM115 (closed by close())
         self._size = 0
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def follow(self, stream: IO[bytes]) -> None:
         self._thread = threading.Thread(
@@ -309,12 +310,13 @@ class _CappedLog:
         with stream:
             for line in iter(lambda: stream.readline(64 * 1024), b""):
                 self.lines.append(line)
-                self._write(line)
+                with self._lock:
+                    self._write(line)
 
     def _write(self, line: bytes) -> None:
         file = self._file
         if file is None:
-            return
+            return  # closed: the connection's folder is gone
         if self._size + len(line) > LOG_CAP:
             file.close()
             os.replace(self.path, self.path.with_name(self.path.name + ".1"))
@@ -334,9 +336,10 @@ class _CappedLog:
     def close(self) -> None:
         if self._thread is not None:
             self._thread.join(timeout=2)
-        file, self._file = self._file, None
-        if file is not None:
-            file.close()
+        with self._lock:
+            file, self._file = self._file, None
+            if file is not None:
+                file.close()
 
 
 def _free_port() -> int:
