@@ -310,8 +310,8 @@ class _CappedLog:
         with stream:
             for line in iter(lambda: stream.readline(64 * 1024), b""):
                 self.lines.append(line)
-                with self._lock:
-                    self._write(line)
+                with self._lock, contextlib.suppress(OSError, ValueError):
+                    self._write(line)  # a full disk loses log lines, nothing else
 
     def _write(self, line: bytes) -> None:
         file = self._file
