@@ -24,4 +24,6 @@ fi
 
 .venv/bin/ruff check kino_tui tests bench
 .venv/bin/mypy
-exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+.venv/bin/lint-imports
+# Two workers: most tests wait on real players, terminals and sshd, so they overlap well.
+exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-2}" "$@"

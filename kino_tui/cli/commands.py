@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import shlex
 import signal
 import sys
@@ -25,17 +26,19 @@ from kino_tui.core.text import (
     scan_stopped,
     scan_summary,
 )
-from kino_tui.service import Library, PlayPlan
+from kino_tui.service import PlayPlan
+from kino_tui.service.api import LibraryAPI
 from kino_tui.service.stopping import stopped_by_signals
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
+    from kino_tui.service.importers import Change, ImportReport
 
 MAX_PROBLEMS = 20
 PROGRESS_REFRESH_SECONDS = 0.1
 
 
-def add(library: Library, args: argparse.Namespace) -> int:
+def add(library: LibraryAPI, args: argparse.Namespace) -> int:
     changed = library.add_roots(args.folders, args.type)
     online = {status.path: status.online for status in library.roots()}
     for root in changed:
@@ -46,13 +49,13 @@ def add(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def remove(library: Library, args: argparse.Namespace) -> int:
+def remove(library: LibraryAPI, args: argparse.Namespace) -> int:
     folder, count = library.remove_root(args.folder)
     out(f"removed {folder} and its {count} items from the catalog (watch progress is kept)")
     return 0
 
 
-def roots(library: Library, args: argparse.Namespace) -> int:
+def roots(library: LibraryAPI, args: argparse.Namespace) -> int:
     statuses = library.roots()
     if not statuses:
         out("No library folders yet. Add one with: kino add [--type movies|shows|music] PATH")
@@ -64,7 +67,7 @@ def roots(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def _offer_default_roots(library: Library) -> None:
+def _offer_default_roots(library: LibraryAPI) -> None:
     found = default_library_folders()
     hint = " ".join(str(f) for f in found)
     if not found:
@@ -77,10 +80,10 @@ def _offer_default_roots(library: Library) -> None:
     library.add_roots([str(f) for f in found])
 
 
-def scan(library: Library, args: argparse.Namespace) -> int:
+def scan(library: LibraryAPI, args: argparse.Namespace) -> int:
     if args.folders:
         library.add_roots(args.folders, args.type)
-    if not library.settings.roots:
+    if not library.front_end_settings().has_roots:
         _offer_default_roots(library)
     chosen = library.roots_for(args.folders)
     # Ctrl+C, SIGTERM and a closed terminal stop the scan the same way: what was read is
@@ -112,7 +115,7 @@ def scan(library: Library, args: argparse.Namespace) -> int:
     return status
 
 
-def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
+def _print_scan(library: LibraryAPI, summary: ScanSummary, as_json: bool) -> None:
     warn_all(library.take_warnings(summary))
     if as_json:
         write_json(summary.to_dict())
@@ -128,8 +131,9 @@ def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
 
 
 def _scan_with_progress(
-    library: Library, chosen: list[LibraryRoot], stop: threading.Event
+    library: LibraryAPI, chosen: list[LibraryRoot], stop: threading.Event
 ) -> ScanSummary:
+    # rich's progress bar only for `kino scan` in a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -169,7 +173,7 @@ def _scan_with_progress(
             bar.stop()
 
 
-def ls(library: Library, args: argparse.Namespace) -> int:
+def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     if args.section:
         items, warnings = library.section_items(args.section)
     else:
@@ -187,7 +191,7 @@ def ls(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def search(library: Library, args: argparse.Namespace) -> int:
+def search(library: LibraryAPI, args: argparse.Namespace) -> int:
     results, warnings = library.search(" ".join(args.query))
     warn_all(warnings)
     if args.json:
@@ -209,7 +213,7 @@ def _resume_answer(plan: PlayPlan) -> float:
     return plan.resume_at if answer in ("", "y", "yes") else 0.0
 
 
-def play(library: Library, args: argparse.Namespace) -> int:
+def play(library: LibraryAPI, args: argparse.Namespace) -> int:
     items, warnings = library.find_items(args.target)
     warn_all(warnings)
     items = library.play_order(items, shuffle=args.shuffle)
@@ -236,6 +240,7 @@ def play(library: Library, args: argparse.Namespace) -> int:
     with stopped_by_signals(session) as signalled:
         session.run()
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    warn_all(library.export_problems())
     return signalled.status or max(statuses, default=0)
 
 
@@ -256,7 +261,7 @@ def _say_how_it_ended(result: PlaybackResult, in_queue: bool) -> int:
     return 0
 
 
-def watched(library: Library, args: argparse.Namespace) -> int:
+def watched(library: LibraryAPI, args: argparse.Namespace) -> int:
     items, warnings = library.find_items(args.target)
     warn_all(warnings)
     library.mark_watched(items, not args.unset)
@@ -268,7 +273,7 @@ def watched(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def history(library: Library, args: argparse.Namespace) -> int:
+def history(library: LibraryAPI, args: argparse.Namespace) -> int:
     records = library.history()
     warn_all(library.take_warnings())
     if args.json:
@@ -279,3 +284,83 @@ def history(library: Library, args: argparse.Namespace) -> int:
     for play_record in records:
         out(describe_play(play_record))
     return 0
+
+
+def import_history(library: LibraryAPI, args: argparse.Namespace) -> int:
+    if args.undo:
+        undone = library.undo_import()
+        kept = f"; {plural(undone.kept, 'item')} played since kept as now" if undone.kept else ""
+        out(f"undid the {undone.source} import: {plural(undone.restored, 'record')} put back{kept}")
+        return 0
+    if args.source is None:
+        raise KinoError("import from where? kino import nfo|mpv|jellyfin URL|plex URL|kino FILE")
+    ask = getpass.getpass if sys.stdin.isatty() else None
+    report = library.import_history(
+        args.source,
+        args.location,
+        folder=args.folder,
+        user=args.user,
+        dry_run=args.dry_run,
+        ask_secret=ask,
+    )
+    warn_all(library.take_warnings())
+    if args.dry_run:
+        for change in report.changes:
+            out(f"  would update {describe_item(change.item)}: {describe_change(change)}")
+    out(import_summary(report))
+    if report.unmatched:
+        if args.list_unmatched:
+            out("unmatched:")
+            for name in report.unmatched:
+                out(f"  {name}")
+        else:
+            out("  (--list-unmatched lists the records no item matched)")
+    if report.changes and not args.dry_run:
+        out("  (kino import --undo puts the previous records back)")
+    return 0
+
+
+def export_history(library: LibraryAPI, args: argparse.Namespace) -> int:
+    target = args.output if args.format == "kino" else args.to
+    report = library.export_history(args.format, target, args.write_beside_media)
+    if report.text is not None:
+        sys.stdout.write(report.text)
+        return 0
+    where = f" to {report.target}" if report.target else ""
+    skipped = f", {report.skipped} skipped" if report.skipped else ""
+    out(f"exported {plural(report.written, export_noun(report.format))}{where}{skipped}")
+    return 0
+
+
+_EXPORT_NOUNS = {"kino": "record", "mpv": "resume point", "nfo": "NFO file"}
+
+
+def export_noun(format: str) -> str:
+    return _EXPORT_NOUNS.get(format, "record")
+
+
+def import_summary(report: ImportReport) -> str:
+    """``imported from mpv: 3 matched (2 changed, 1 skipped), 1 unmatched``."""
+    verb = "would import" if report.dry_run else "imported"
+    changed = "would change" if report.dry_run else "changed"
+    return (
+        f"{verb} from {report.source}: {report.matched:,} matched "
+        f"({len(report.changes):,} {changed}, {report.skipped:,} skipped: kino's "
+        f"record newer or the same), {len(report.unmatched):,} unmatched"
+        + ("; dry run: nothing was written" if report.dry_run else "")
+    )
+
+
+def describe_change(change: Change) -> str:
+    """What an import changes on one item (for ``--dry-run``)."""
+    before, after = change.before, change.after
+    parts = []
+    if after.watched and not (before and before.watched):
+        parts.append("watched")
+    if after.position:
+        parts.append(f"resume at {format_time(after.position)}")
+    if after.play_count != (before.play_count if before else 0):
+        parts.append(f"played {after.play_count}×")
+    if after.last_played:
+        parts.append(f"last played {after.last_played}")
+    return ", ".join(parts) or "updated"

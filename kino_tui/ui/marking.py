@@ -14,6 +14,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.text import plural
 from kino_tui.ui.keys import first_key
 from kino_tui.ui.messages import WatchedMarked
+from kino_tui.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry
@@ -37,12 +38,12 @@ class MarkingController:
         view = self.screen.state.view
         if view is None:
             return
-        items = entry.items
-        watched = not all(view.state(i).watched for i in items)
+        toggle = self.screen.kino.library.watched_toggle(
+            entry.items, lambda item: view.state(item).watched, whole_show=entry.kind == "show"
+        )
+        items, watched = toggle.items, toggle.watched
         what = f"{plural(len(items), 'episode')} of {printable(entry.key.removeprefix('show:'))}"
-        if entry.kind == "show" and len(items) > 1:
-            from kino_tui.ui.screens.confirm import ConfirmScreen
-
+        if toggle.ask:
             state = "watched" if watched else "not watched"
 
             def answered(yes: bool | None) -> None:

@@ -329,7 +329,7 @@ def test_3_deep_nesting_is_refused_and_serve_answers_on(
     assert "nested" in answer["error"]["message"]
     modest = b'{"id": 2, "method": "find", "params": {"target": ' + b"[" * 100 + b"]" * 100 + b"}}"
     assert "error" in serve.raw(modest)
-    assert len(serve.result("items")["items"]) == 1  # still serving
+    assert len(serve.result("load")["items"]) == 1  # still serving
 
 
 def fake_box(answers: dict[str, str], folder: Path) -> tuple[str, ...]:
@@ -353,12 +353,12 @@ for line in sys.stdin:
 @pytest.mark.parametrize(
     "answers",
     [
-        {"items": '{"id": {id}, "result": ' + "[" * 100_000 + "]" * 100_000 + "}"},
-        {"items": '{"id": {id}, "result": null}'},
-        {"items": '{"id": {id}, "result": {"items": [{"id": 5}], "warnings": []}}'},
-        {"items": '{"id": {id}, "result": {"items": [{"id": "a", "kind": "movie", "path": "/x",'
+        {"load": '{"id": {id}, "result": ' + "[" * 100_000 + "]" * 100_000 + "}"},
+        {"load": '{"id": {id}, "result": null}'},
+        {"load": '{"id": {id}, "result": {"items": [{"id": 5}], "warnings": []}}'},
+        {"load": '{"id": {id}, "result": {"items": [{"id": "a", "kind": "movie", "path": "/x",'
                   ' "title": 7}], "warnings": [1]}}'},
-        {"items": '{"id": {id}, "error": ' + "[" * 100_000 + "]" * 100_000 + "}"},
+        {"load": '{"id": {id}, "error": ' + "[" * 100_000 + "]" * 100_000 + "}"},
     ],
     ids=["deep", "null", "not-an-item", "bad-types", "deep-error"],
 )
@@ -417,7 +417,7 @@ def test_4_a_huge_request_is_not_echoed(
     assert answer["error"]["type"] == "ProtocolError" and "too long" in answer["error"]["message"]
     assert len(json.dumps(answer)) < 2000
     assert time.monotonic() - started < 30
-    assert len(serve.result("items")["items"]) == 1  # still serving
+    assert len(serve.result("load")["items"]) == 1  # still serving
 
 
 # -- 5. names with braces (and any bytes) ---------------------------------------------------

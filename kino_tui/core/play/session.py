@@ -132,6 +132,9 @@ class PlaybackSession:
         #: Called when kino is asked to stop again while it still saves (a second
         #: Ctrl+C or signal): a remote play gives up waiting for the box.
         self.on_stop_again: Callable[[], None] | None = None
+        #: Called with each item's result once it is recorded (the application layer's
+        #: own follow-ups, such as writing the watch state into the item's NFO).
+        self.on_recorded: Callable[[PlaybackResult], None] | None = None
 
     @property
     def ipc_path(self) -> str:
@@ -316,6 +319,8 @@ class PlaybackSession:
             error = error or f"the play could not be added to the history: {failure}"
         result = PlaybackResult(self.item, progress, self.state, error, never_played)
         self.results.append(result)
+        if self.on_recorded is not None:
+            self.on_recorded(result)
         return result
 
     def _item_ended(self, ended: ItemEnd) -> None:

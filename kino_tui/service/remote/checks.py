@@ -266,17 +266,27 @@ def _signature(value: Any) -> Any:
     return value
 
 
+def _optional_id(value: Any) -> str | None:
+    return None if value is None else item_id(value)
+
+
 _REQUESTS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "items": lambda p: None,
+    "load": lambda p: None,
     "warnings": lambda p: None,
     "history": lambda p: None,
     "find": lambda p: text(p.get("target"), "the target", MAX_PATH),
     "section": lambda p: text(p.get("key"), "the section", MAX_ID),
-    "progress": lambda p: item_id(p["id"]) if "id" in p else None,
+    "search": lambda p: text(p.get("query"), "the query", MAX_ID),
+    "item_records": lambda p: ids(p.get("ids")),
+    "progress": lambda p: _optional_id(p.get("id")),
     "progress_since": lambda p: _signature(p.get("signature")),
     "save_progress": lambda p: (item_id(p.get("id")), progress(p.get("progress"))),
     "mark": lambda p: (ids(p.get("ids")), flag(p.get("watched"), "watched")),
-    "restore": lambda p: progress_map(p.get("previous"), optional=True),
+    "undo": lambda p: (
+        ids(p.get("ids")),
+        flag(p.get("watched"), "watched"),
+        progress_map(p.get("previous"), optional=True),
+    ),
     "add_history": lambda p: (item_id(p.get("id")), history_record(p.get("record"))),
     "stream": lambda p: (ids(p.get("ids")), p.get("token") is None or token(p["token"])),
     "stream_end": lambda p: token(p.get("token")),
@@ -308,34 +318,58 @@ def request(method: str, params: dict[str, Any]) -> None:
 
 
 def _progress_answer(params: dict[str, Any], result: Any) -> None:
-    if "id" in params:
+    if params.get("id") is not None:
         progress(result)
     else:
         progress_map(result)
 
 
-def _mark_answer(result: Any) -> None:
+def _object(result: Any) -> dict[str, Any]:
     if type(result) is not dict:
         raise _refuse("the answer", result, "an object")
-    progress_map(result.get("marked"))
+    return result
+
+
+def _mark_answer(result: Any) -> None:
+    progress_map(_object(result).get("marked"))
     progress_map(result.get("previous"), optional=True)
 
 
 def _since_answer(result: Any) -> None:
     if result is None:
         return
-    if type(result) is not dict:
-        raise _refuse("the answer", result, "an object")
-    _signature(result.get("signature"))
-    if result.get("signature") is None:
+    if _object(result).get("signature") is None:
         raise BadRequest("the answer has no signature")
+    _signature(result.get("signature"))
     progress_map(result.get("progress"))
 
 
 def _items_answer(result: Any) -> None:
-    if type(result) is not dict:
-        raise _refuse("the answer", result, "an object")
-    items(result.get("items"))
+    items(_object(result).get("items"))
+    texts(result.get("warnings"), "the warnings")
+
+
+def _records_answer(result: Any) -> None:
+    """Items as ``kino ls --json`` prints them, each with its progress."""
+    items(result)
+    for record in result:
+        progress(record.get("progress", {}))
+
+
+_RESULT_TYPES: dict[str, frozenset[type]] = {
+    **dict.fromkeys(("kind", "title", "id", "line"), frozenset({str})),
+    "path": frozenset({str, _NONE}),
+    "year": frozenset({int, _NONE}),
+    "unwatched": frozenset({int}),
+    **dict.fromkeys(("counts", "context"), frozenset({dict})),
+}
+
+
+def _search_answer(result: Any) -> None:
+    results = _object(result).get("results")
+    if type(results) is not list:
+        raise _refuse("the results", results, "a list")
+    _check_fields(results, _RESULT_TYPES, "search results", ("kind", "title", "id"))
     texts(result.get("warnings"), "the warnings")
 
 
@@ -346,9 +380,7 @@ def _history_answer(result: Any) -> None:
 
 
 def _stream_answer(result: Any) -> None:
-    if type(result) is not dict:
-        raise _refuse("the answer", result, "an object")
-    socket = text(result.get("socket"), "the socket", MAX_PATH)
+    socket = text(_object(result).get("socket"), "the socket", MAX_PATH)
     if not str(socket).startswith("/"):
         raise _refuse("the socket", socket, "an absolute path")
     token(result.get("token"))
@@ -360,19 +392,20 @@ def _nothing(result: Any) -> None:
 
 
 _ANSWERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
-    "items": lambda p, r: _items_answer(r),
-    "find": lambda p, r: items(r),
-    "section": lambda p, r: items(r),
+    **dict.fromkeys(("load", "find", "section"), lambda p, r: _items_answer(r)),
+    "search": lambda p, r: _search_answer(r),
+    "item_records": lambda p, r: _records_answer(r),
     "warnings": lambda p, r: texts(r, "the warnings"),
     "progress": _progress_answer,
     "progress_since": lambda p, r: _since_answer(r),
     "mark": lambda p, r: _mark_answer(r),
+    "undo": lambda p, r: progress_map(r),
     "history": lambda p, r: _history_answer(r),
     "stream": lambda p, r: _stream_answer(r),
     "poster": lambda p, r: text(r, "the poster", 64 << 20),
     "artwork": lambda p, r: text(r, "the artwork", 64 << 20),
     **dict.fromkeys(
-        ("save_progress", "restore", "add_history", "stream_end", "check"),
+        ("save_progress", "add_history", "stream_end", "check"),
         lambda p, r: _nothing(r),
     ),
 }

@@ -1,4 +1,5 @@
-"""``RemoteLibrary``: the box's library, with the same interface as a local :class:`Library`.
+"""``RemoteLibrary``: the box's library, behind the same interface as a local ``Library``
+(:class:`~kino_tui.service.api.LibraryAPI`).
 
 The front ends (``kino --remote HOST ls|play|…`` and the TUI) are given this object and
 use it as they use a local library. The catalog, watch progress and history are the
@@ -21,110 +22,41 @@ from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
-from kino_tui.core.errors import ItemNotFound, KinoError
+from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.play.session import STREAM_PREFIX, PlaybackSession
-from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.play.session import STREAM_PREFIX
 from kino_tui.core.watch.track_choices import TrackChoiceStore
-from kino_tui.service.library import Library, Opening, PlayPlan
+from kino_tui.service import loading, playing
+from kino_tui.service.loading import Opening
+from kino_tui.service.marking import Marked
+from kino_tui.service.playing import PlayPlan
 from kino_tui.service.remote import checks, plays, protocol
-from kino_tui.service.remote.connection import Connection, PeerStopped
+from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
+from kino_tui.service.remote.watch_store import RemoteWatchStore
+from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
+    from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.roots import RootStatus
 
-
-class LinkDropped(RemoteError):
-    """The connection died during a play; the position waits on this machine."""
+from kino_tui.service.searching import SearchResult
 
 
-class RemoteWatchStore(WatchStore):
-    """The box's watch store, over the connection. A progress save or history line that
-    cannot reach the box is kept in the pending file and delivered on the next connection."""
-
-    def __init__(self, connection: Connection, pending: PendingStore) -> None:
-        self.connection = connection
-        self.pending = pending
-        self.path = pending.path  # for messages only: the box's file is the box's
-        self.warnings = []
-        #: Called when the box stops answering during a play (the play ends).
-        self.when_stopped: Callable[[], None] | None = None
-
-    def recover(self, progress: bool = True) -> list[str]:
-        return list(self.connection.call("warnings"))
-
-    def signature(self) -> tuple[int, int, int] | None:
-        return None
-
-    def all(self) -> dict[str, Progress]:
-        answer = self.connection.call("progress")
-        return {key: protocol.progress_from_wire(value) for key, value in answer.items()}
-
-    def get(self, item_id: str) -> Progress:
-        return protocol.progress_from_wire(self.connection.call("progress", id=item_id))
-
-    def save(self, item: MediaItem, progress: Progress) -> None:
-        try:
-            self.connection.call(
-                "save_progress", id=item.id, progress=protocol.progress_to_wire(progress)
-            )
-        except RemoteError as error:
-            self.pending.keep_progress(item.id, progress)
-            if isinstance(error, PeerStopped) and self.when_stopped is not None:
-                self.when_stopped()
-            raise LinkDropped(
-                f"{error}: the position is kept on this machine and given to the box "
-                "on the next connection"
-            ) from None
-
-    def set_watched_many(
-        self,
-        items: list[MediaItem],
-        watched: bool,
-        previous: dict[str, Progress | None] | None = None,
-    ) -> dict[str, Progress]:
-        """Mark on the box; each item's record as it was goes into ``previous`` (None:
-        it had none), for an undo."""
-        answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
-        if previous is not None:
-            for key, value in answer["previous"].items():
-                previous[key] = None if value is None else protocol.progress_from_wire(value)
-        return {key: protocol.progress_from_wire(v) for key, v in answer["marked"].items()}
-
-    def restore_many(self, items: list[MediaItem], previous: dict[str, Progress | None]) -> None:
-        """Put the box's records back as they were before a mark (an undo)."""
-        records: dict[str, Any] = {}
-        for item in items:
-            if item.id in previous:
-                before = previous[item.id]
-                records[item.id] = None if before is None else protocol.progress_to_wire(before)
-        self.connection.call("restore", previous=records)
-
-    def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
-        if isinstance(record.get("error"), str):  # a long error is cut, not refused
-            record = {**record, "error": protocol.shorten(record["error"], checks.MAX_TEXT)}
-        try:
-            self.connection.call("add_history", id=item.id, record=record)
-        except RemoteError:
-            self.pending.keep_history(item.id, record)
-            raise
-
-    def history(self) -> list[dict[str, Any]]:
-        return list(self.connection.call("history"))
-
-    def follow_moves(self, items: dict[str, MediaItem]) -> None:
-        return None  # the box's scans do this
-
-
-class RemoteLibrary(Library):
-    """The box's library over ssh (see the module's docstring)."""
+class RemoteLibrary(ThisMachine):
+    """The box's library over ssh (see the module's docstring): the remote transport of
+    :class:`~kino_tui.service.api.LibraryAPI`. Every use case is answered by the box's
+    ``Library`` through the server's table, except what is this machine's own: the
+    player and its settings, audio and subtitle choices, the picture cache."""
 
     def __init__(
         self,
@@ -135,16 +67,16 @@ class RemoteLibrary(Library):
     ) -> None:
         self.paths = paths
         self.settings = settings if settings is not None else load_settings(paths.config_file)
-        self.host = host
+        self.host = self.name = host
         remote = self.settings.remote
         self.connection = Connection(
             host, remote.ssh, remote_command or remote.command, remote.timeout
         ).open()
         self.pending = PendingStore(paths.data_dir, host)
-        self.remote_watch = RemoteWatchStore(self.connection, self.pending)
-        self.watch = self.remote_watch
+        self.watch = self.remote_watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self.export_warnings: list[str] = []  # [export] nfo: the box's NFOs are not written
         self._link_lost = False
         try:
             self.delivered = self.deliver_pending()
@@ -152,8 +84,27 @@ class RemoteLibrary(Library):
             self.connection.close()
             raise
 
+    @classmethod
+    def open(
+        cls, paths: KinoPaths, host: str | None = None, remote_kino: str | None = None
+    ) -> RemoteLibrary:
+        """The box named by ``host``, or by ``[remote] host`` in this machine's settings
+        (a ``ConfigError`` saying how to name one when neither does)."""
+        settings = load_settings(paths.config_file)
+        chosen = host or settings.remote.host
+        if not chosen:
+            raise ConfigError(
+                'which box? give it: kino --remote HOST, or set [remote] host = "…" in '
+                f"{paths.config_file}"
+            )
+        return cls(paths, chosen, settings, [remote_kino] if remote_kino else None)
+
     def close(self) -> None:
         self.connection.close()
+
+    def kept_positions(self) -> int:
+        """Positions waiting on this machine for the box (the link dropped during a play)."""
+        return len(self.pending.waiting()["progress"])
 
     def deliver_pending(self) -> int:
         """Give the box what a dropped link kept here; how many positions went. A
@@ -169,7 +120,7 @@ class RemoteLibrary(Library):
                 self.connection.call(
                     "save_progress", id=item_id, progress=protocol.progress_to_wire(progress)
                 )
-            except (ItemNotFound, ProtocolError):
+            except (ItemNotFound, ProtocolError, TypeError):
                 continue  # gone from the box's catalog, or a damaged line: dropped
             delivered += 1
         for line in waiting["history"]:
@@ -182,20 +133,21 @@ class RemoteLibrary(Library):
             self.pending.clear()
         return delivered
 
+    # -- settings a front end formats with: this machine's -------------------------------
+    def has_roots(self) -> bool:
+        return True  # the box's library folders, which it scans itself
+
+    def artwork_reader(self) -> Callable[[str], bytes | None] | None:
+        return self.read_artwork
+
     # -- opening the library -----------------------------------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
-        answer = self.connection.call("items")
-        items = [MediaItem.from_dict(data) for data in answer["items"]]
-        return CatalogData({item.id: item for item in items}), list(answer["warnings"])
+        answer = self.connection.call("load")
+        items = [MediaItem.from_dict(data) for data in _objects(answer.get("items"))]
+        return CatalogData({item.id: item for item in items}), _lines(answer.get("warnings"))
 
-    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
-        """Found on the box (only the items found travel)."""
-        found = self.connection.call("find", target=target)
-        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
-
-    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
-        found = self.connection.call("section", key=key)
-        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
+    def view(self, data: CatalogData) -> LibraryView:
+        return loading.make_view(self, data.items.values(), self.watch.all())
 
     def load_view(self) -> tuple[LibraryView, list[str]]:
         data, warnings = self.load()
@@ -209,6 +161,31 @@ class RemoteLibrary(Library):
 
     def load_rest(self, opening: Opening) -> tuple[LibraryView, list[str]]:
         return opening.view, []
+
+    def load_in_background(self) -> Future[Opening]:
+        return loading.load_in_background(self)
+
+    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
+        """Found on the box (only the items found travel)."""
+        return self._items_and_warnings(self.connection.call("find", target=target))
+
+    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
+        return self._items_and_warnings(self.connection.call("section", key=key))
+
+    def search(self, query: str) -> tuple[list[SearchResult], list[str]]:
+        """Searched on the box (only the results travel)."""
+        answer = self.connection.call("search", query=query)
+        results = [SearchResult(**data) for data in _objects(answer.get("results"))]
+        return results, _lines(answer.get("warnings"))
+
+    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+        return list(_objects(self.connection.call("item_records", ids=[i.id for i in items])))
+
+    def _items_and_warnings(self, answer: Any) -> tuple[list[MediaItem], list[str]]:
+        if not isinstance(answer, dict):
+            raise ProtocolError("the box sent items in a shape this kino does not know")
+        items = [MediaItem.from_dict(data) for data in _objects(answer.get("items"))]
+        return items, _lines(answer.get("warnings"))
 
     def progress_since(
         self, signature: tuple[int, int, int] | None
@@ -263,6 +240,27 @@ class RemoteLibrary(Library):
     def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot:
         raise self._on_the_box("add")
 
+    # -- watch history in and out: the box's own (its files, its NFOs) ---------------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> ImportReport:
+        raise self._on_the_box("import")
+
+    def undo_import(self) -> UndoReport:
+        raise self._on_the_box("import")
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> ExportReport:
+        raise self._on_the_box("export")
+
     def scan(
         self,
         chosen: Sequence[LibraryRoot] | None = None,
@@ -292,6 +290,41 @@ class RemoteLibrary(Library):
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
         raise self._on_the_box("scan")
 
+    # -- watch state: the box's ----------------------------------------------------------
+    def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
+        return self.mark_undoable(items, watched).updates
+
+    def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked:
+        """Marked on the box; the answer holds each item's record before (None: none)."""
+        answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
+        previous = {
+            key: None if value is None else protocol.progress_from_wire(value)
+            for key, value in answer["previous"].items()
+        }
+        updates = {k: protocol.progress_from_wire(v) for k, v in answer["marked"].items()}
+        return Marked(list(items), watched, updates, previous)
+
+    def undo_mark(self, marked: Marked) -> dict[str, Progress]:
+        """The box puts back every record as the mark found it (removing those it made)."""
+        previous = {
+            key: None if value is None else protocol.progress_to_wire(value)
+            for key, value in marked.previous.items()
+        }
+        answer = self.connection.call(
+            "undo", ids=[item.id for item in marked.items], watched=marked.watched,
+            previous=previous,
+        )  # fmt: skip
+        return {k: protocol.progress_from_wire(v) for k, v in answer.items()}
+
+    def history(self) -> list[dict[str, Any]]:
+        return list(_objects(self.connection.call("history")))
+
+    def take_warnings(self, summary: ScanSummary | None = None) -> list[str]:
+        """The box's lines (damaged files set aside there) and this machine's
+        ``tracks.json``."""
+        return [*_lines(self.connection.call("warnings")), *self.track_warnings()]
+
+    # -- audio and subtitles: this machine's choices -------------------------------------
     # -- playing: the box's files, streamed to this machine's player -------------------
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
@@ -301,7 +334,7 @@ class RemoteLibrary(Library):
             replace(item, path=f"{STREAM_PREFIX}0/", parts=[], subtitles=[])
             for item in plan.items
         ]
-        super().session(replace(plan, items=tuple(stand_in))).check()
+        playing.session_for(self, replace(plan, items=tuple(stand_in))).check()
 
     def session(
         self,
@@ -312,13 +345,14 @@ class RemoteLibrary(Library):
         music_in_background: bool = False,
     ) -> PlaybackSession:
         """The same session as a local play's (``playing.session_for``), over the items
-        as this machine's player sees them; mpv also gets the first item's external
-        subtitle files. The play's stream (token, forward, private folder) ends with the
-        session (``close()``, which ``run()`` calls)."""
+        as this machine's player sees them (``plays.py``: a stream token for this play's
+        items, a forward, and for mpv no URL on its command line). The play's stream
+        ends with the session (its ``close()``, which ``run()`` calls)."""
         player = plan.player or self.settings.playback.player
         play = plays.open_play(self.connection, plan.items, player)
         try:
-            session = super().session(
+            session = playing.session_for(
+                self,
                 replace(plan, items=tuple(plays.streamed(play, item) for item in plan.items)),
                 picture_mode=picture_mode,
                 on_update=on_update,
@@ -332,3 +366,16 @@ class RemoteLibrary(Library):
         watch.when_stopped = session.stop  # the box stopped answering: the play ends
         session.cleanups.append(lambda: setattr(watch, "when_stopped", None))
         return session
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """A list of JSON objects from the box (anything else is not this protocol)."""
+    if not isinstance(value, list) or not all(isinstance(one, dict) for one in value):
+        raise ProtocolError("the box sent a list in a shape this kino does not know")
+    return value
+
+
+def _lines(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ProtocolError("the box sent warnings in a shape this kino does not know")
+    return [str(line) for line in value]

@@ -20,7 +20,9 @@ from kino_tui.core import errors
 from kino_tui.core.models import Progress
 
 #: Bumped whenever a method changes shape; both ends must speak the same one.
-PROTOCOL = 1
+#: 2: methods named as the Library's (load, undo, search, item_records); 3: a stream
+#: token per play (``stream`` names the play's ids, ``stream_end``), every value checked.
+PROTOCOL = 3
 #: The longest answer the laptop reads (a whole catalog of 50,000 items is ~40 MB).
 MAX_LINE = 512 * 1024 * 1024
 #: The longest request the box reads (a mark of 100,000 ids is ~5 MB).

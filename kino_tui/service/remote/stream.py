@@ -42,7 +42,7 @@ from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.service.remote.access import Refused
 
 if TYPE_CHECKING:
-    from aiohttp import web
+    from aiohttp import web  # aiohttp loads with the first stream
 
 #: ``open_file(kind, item id, index)`` → an open descriptor of the file to send (the
 #: caller closes it), or raises :class:`Refused` / :class:`ItemNotFound`.
@@ -160,7 +160,7 @@ class StreamServer:
                     guard.close()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        from aiohttp import web
+        from aiohttp import web  # aiohttp loads with the first stream
 
         words = request.rel_url.raw_path.split("/")
         if len(words) != 6:
