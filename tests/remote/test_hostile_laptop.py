@@ -10,7 +10,9 @@ import contextlib
 import json
 import os
 import re
+import resource
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -106,6 +108,53 @@ def test_6_another_user_cannot_read_the_stream_url_from_ps(box_state: Link) -> N
             os.killpg(play.pid, signal.SIGKILL)
     with pytest.raises(urllib.error.URLError):  # the forward ended with the play
         fetch_status(url)
+
+
+def test_6_a_thousand_idle_connections_to_the_forward_do_not_end_the_play(
+    box_state: Link,
+) -> None:
+    """Another user opens 1,000 connections to the play's forwarded port and sends
+    nothing: the box closes them (over its cap at once, the rest when idle), so the
+    laptop's ssh does not run out of descriptors and the play goes on."""
+    link = box_state
+    film = item_id(link, "Long Film")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    play = start_slow_play(link, film)
+    idle: list[socket.socket] = []
+    try:
+        wait_for_position(link, film, 10)
+        [mpv] = [pid for pid, name in descendants(play.pid).items() if name == "mpv"]
+        argv = Path(f"/proc/{mpv}/cmdline").read_bytes().split(b"\0")
+        edl = Path(next(w for w in argv if w.endswith(b".edl")).decode())
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", edl.read_text()).group(1))  # type: ignore[union-attr]
+        for _ in range(1000):
+            with contextlib.suppress(OSError):
+                idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        assert len(idle) > 500
+        at = box_progress(link, film)["position"]
+        wait_for_position(link, film, at + 30)  # the play goes on
+        closed = sum(1 for client in idle if _closed_within(client, 20))
+        assert closed == len(idle)
+        os.killpg(play.pid, signal.SIGINT)
+        out, err = play.communicate(timeout=60)
+    finally:
+        for client in idle:
+            client.close()
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert "stopped at" in out, out + err
+
+
+def _closed_within(client: socket.socket, timeout: float) -> bool:
+    client.settimeout(timeout)
+    try:
+        return client.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
 
 
 def test_7_a_stopped_serve_ends_the_play_with_a_message(box_state: Link) -> None:
