@@ -328,7 +328,9 @@ def test_8_the_remote_browser_ended_by_a_signal_saves_and_leaves_nothing(
     history = json.loads(link.box.run("history", "--json").stdout)
     pending = link.laptop.data_dir / "remote-pending.json"
     if pending.exists():
-        history += [line["record"] | line for line in json.loads(pending.read_text())["box"]["history"]]
+        history += [
+            line["record"] | line for line in json.loads(pending.read_text())["box"]["history"]
+        ]
     assert [line["id"] for line in history] == [film]
     assert temporary_folders(link.laptop.user.pw_uid, "kino-") <= before
     assert wait_until(lambda: serves(link) == [])

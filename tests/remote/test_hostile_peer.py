@@ -1,99 +1,27 @@
 """Remote mode against a hostile peer: a "laptop" speaking the protocol straight to
-``kino serve --stdio`` and to its stream socket, and a "box" that answers the laptop
-with junk. The numbers are the attacks of issue 20 (see docs/architecture.md, "Security
-model"). The laptop-side ones that need two users and sshd are in test_hostile_laptop.py.
+``kino serve --stdio`` and to its stream socket. The numbers are the attacks of issue 20 (see docs/architecture.md, "Security
+model"). A hostile box is test_hostile_box.py; the laptop-side attacks that need two
+users and sshd are in test_hostile_laptop.py.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import RemoteSettings, Settings
-from kino_tui.core.errors import KinoError
-from kino_tui.service.remote.connection import Connection
-from kino_tui.service.remote.protocol import PROTOCOL, RemoteError
 from tests.conftest import LibraryBuilder
-
-SECRET = b"the box user's secret\n"
-
-
-class Peer:
-    """A hostile laptop: ``kino serve --stdio`` spoken to directly."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kino_tui", "serve", "--stdio"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.numbers = iter(range(1, 1_000_000))
-        greeting = self.line(timeout=30)
-        assert greeting["kino"] == "serve" and greeting["protocol"] == PROTOCOL
-
-    def send(self, data: bytes) -> None:
-        assert self.process.stdin
-        self.process.stdin.write(data)
-        self.process.stdin.flush()
-
-    def line(self, timeout: float = 60) -> dict[str, Any]:
-        assert self.process.stdout
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        assert ready, "serve did not answer"
-        line = self.process.stdout.readline()
-        assert line, f"serve ended: {self.stderr()}"
-        return json.loads(line)
-
-    def raw(self, data: bytes) -> dict[str, Any]:
-        self.send(data + b"\n")
-        return self.line()
-
-    def ask(self, method: str, **params: Any) -> dict[str, Any]:
-        number = next(self.numbers)
-        request = {"id": number, "method": method, "params": params}
-        answer = self.raw(json.dumps(request).encode())
-        assert answer["id"] == number
-        return answer
-
-    def result(self, method: str, **params: Any) -> Any:
-        answer = self.ask(method, **params)
-        assert "error" not in answer, answer
-        return answer["result"]
-
-    def stderr(self) -> str:
-        assert self.process.stderr
-        if self.process.poll() is None:
-            return ""
-        return self.process.stderr.read().decode("utf-8", "replace")
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            assert self.process.stdin
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+from tests.remote.peer import SECRET, Peer, http_get, scanned, secret_file, url_path
 
 
 @pytest.fixture
@@ -107,49 +35,6 @@ def peer(kino_paths: KinoPaths) -> Iterator[Callable[[], Peer]]:
     yield start
     for each in started:
         each.close()
-
-
-def http_get(
-    socket_path: str, path: str, headers: dict[str, str] | None = None, timeout: float = 30
-) -> tuple[int, bytes]:
-    """One GET over the stream's Unix socket (what the ssh forward carries)."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.settimeout(timeout)
-        client.connect(socket_path)
-        lines = [f"GET {path} HTTP/1.1", "Host: localhost", "Connection: close"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        client.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        data = b""
-        while chunk := client.recv(1 << 20):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head else 0
-    return status, body
-
-
-def url_path(token: str, kind: str, item_id: str, index: int, name: str | bytes) -> str:
-    """A stream URL's path as the laptop writes it: each part quoted whole."""
-    quoted = urllib.parse.quote(os.fsencode(name) if isinstance(name, str) else name, safe="")
-    item = urllib.parse.quote(item_id, safe="")
-    return f"/{token}/{kind}/{item}/{index}/{quoted}"
-
-
-def scanned(
-    build_library: LibraryBuilder,
-    run_kino: Callable[..., subprocess.CompletedProcess[str]],
-    layout: dict[str, str],
-) -> tuple[Path, dict[str, dict[str, Any]]]:
-    root = build_library(layout)
-    run_kino("scan", "--type", "movies", str(root))
-    items = json.loads(run_kino("ls", "--json").stdout)
-    return root, {item["title"]: item for item in items}
-
-
-def secret_file(tmp_path: Path) -> Path:
-    secret = tmp_path / "outside" / "secret.txt"
-    secret.parent.mkdir()
-    secret.write_bytes(SECRET)
-    return secret
 
 
 # -- 1. files outside the roots ------------------------------------------------------------
@@ -280,7 +165,9 @@ def test_2_bad_progress_values_are_refused_and_the_watch_state_stays(
                 {"play_count": -1}, {"play_count": 1.5}, {"last_played": "yesterday"},
                 {"last_played": 7}):  # fmt: skip
         params = {"id": film, "progress": {**good, **bad}}
-        answer = serve.raw(json.dumps({"id": 9, "method": "save_progress", "params": params}).encode())
+        answer = serve.raw(
+            json.dumps({"id": 9, "method": "save_progress", "params": params}).encode()
+        )
         assert answer["error"]["type"] == "BadRequest", (bad, answer)
     assert serve.result("progress", id=film)["position"] == 83.0
     assert serve.result("warnings") == []
@@ -330,67 +217,6 @@ def test_3_deep_nesting_is_refused_and_serve_answers_on(
     modest = b'{"id": 2, "method": "find", "params": {"target": ' + b"[" * 100 + b"]" * 100 + b"}}"
     assert "error" in serve.raw(modest)
     assert len(serve.result("load")["items"]) == 1  # still serving
-
-
-def fake_box(answers: dict[str, str], folder: Path) -> tuple[str, ...]:
-    """An "ssh" whose box greets, then answers each method with the raw JSON text given
-    for it (``{id}`` stands for the request's number)."""
-    script = f"""
-import json, sys
-answers = {answers!r}
-print(json.dumps({{"kino": "serve", "protocol": {PROTOCOL}, "version": "x"}}), flush=True)
-for line in sys.stdin:
-    request = json.loads(line)
-    text = answers.get(request["method"], '{{"id": {{id}}, "result": null}}')
-    sys.stdout.write(text.replace("{{id}}", str(request["id"])) + "\\n")
-    sys.stdout.flush()
-"""
-    path = folder / "fake_box.py"
-    path.write_text(script)
-    return (sys.executable, str(path))
-
-
-@pytest.mark.parametrize(
-    "answers",
-    [
-        {"load": '{"id": {id}, "result": ' + "[" * 100_000 + "]" * 100_000 + "}"},
-        {"load": '{"id": {id}, "result": null}'},
-        {"load": '{"id": {id}, "result": {"items": [{"id": 5}], "warnings": []}}'},
-        {"load": '{"id": {id}, "result": {"items": [{"id": "a", "kind": "movie", "path": "/x",'
-                  ' "title": 7}], "warnings": [1]}}'},
-        {"load": '{"id": {id}, "error": ' + "[" * 100_000 + "]" * 100_000 + "}"},
-    ],
-    ids=["deep", "null", "not-an-item", "bad-types", "deep-error"],
-)
-def test_3_a_hostile_box_gets_a_clear_error_on_the_laptop(
-    answers: dict[str, str], tmp_path: Path
-) -> None:
-    from kino_tui.service.remote.library import RemoteLibrary
-
-    paths = KinoPaths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
-    settings = Settings(remote=RemoteSettings("box", ("kino",), fake_box(answers, tmp_path)))
-    library = RemoteLibrary(paths, "box", settings)
-    try:
-        with pytest.raises(KinoError) as refused:
-            library.load()
-        assert "box" in str(refused.value)
-        assert len(str(refused.value)) < 500
-    finally:
-        library.close()
-
-
-def test_3_progress_from_a_hostile_box_is_checked_on_the_laptop(tmp_path: Path) -> None:
-    from kino_tui.service.remote.library import RemoteLibrary
-
-    answers = {"progress": '{"id": {id}, "result": {"a": {"position": "1:23"}}}'}
-    paths = KinoPaths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
-    settings = Settings(remote=RemoteSettings("box", ("kino",), fake_box(answers, tmp_path)))
-    library = RemoteLibrary(paths, "box", settings)
-    try:
-        with pytest.raises(KinoError, match="position"):
-            library.watch.all()
-    finally:
-        library.close()
 
 
 # -- 4. huge requests echoed back -----------------------------------------------------------
@@ -448,7 +274,7 @@ def test_5_any_file_name_streams(
         assert body.startswith((b"video of", b"latin video"))
 
 
-# -- 6. the token, idle connections, the laptop's log ---------------------------------------
+# -- 6. the token, idle connections (the laptop's log: test_hostile_box.py) ---------------------------------------
 
 
 def test_6_a_token_opens_only_the_items_of_its_play_and_ends_with_it(
@@ -519,77 +345,6 @@ def _closed(client: socket.socket, timeout: float) -> bool:
         return False
     except OSError:
         return True
-
-
-def test_6_the_laptop_ssh_log_is_capped_and_rotated(tmp_path: Path) -> None:
-    """ssh's messages (a box that writes tracebacks without end, say) go to a log in the
-    connection's private folder that never grows past its cap, and is never read whole."""
-    from kino_tui.service.remote import connection as connection_module
-
-    script = tmp_path / "noisy_box.py"
-    script.write_text(
-        "import json, sys\n"
-        "for n in range(40000):\n"
-        "    sys.stderr.write(f'Traceback line {n} ' + 'x' * 500 + '\\n')\n"
-        "sys.stderr.write('the last words\\n'); sys.stderr.flush()\n"
-        f"print(json.dumps({{'kino': 'serve', 'protocol': {PROTOCOL}}}), flush=True)\n"
-        "sys.stdin.read()\n"
-    )
-    connection = Connection("box", (sys.executable, str(script))).open()
-    log = connection.directory / "ssh.log"
-    try:
-        deadline = time.monotonic() + 30
-        while b"the last words" not in log.read_bytes() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert b"the last words" in log.read_bytes()
-        logs = sorted(p.name for p in connection.directory.iterdir() if "log" in p.name)
-        assert logs == ["ssh.log", "ssh.log.1"]
-        for name in logs:
-            assert (connection.directory / name).stat().st_size <= connection_module.LOG_CAP
-    finally:
-        connection.close()
-    assert not connection.directory.exists()
-
-
-# -- 7. no timeout on protocol calls --------------------------------------------------------
-
-
-def test_7_a_box_that_stops_answering_times_out(tmp_path: Path) -> None:
-    script = (
-        f"import json, sys, time\n"
-        f"print(json.dumps({{'kino': 'serve', 'protocol': {PROTOCOL}}}), flush=True)\n"
-        "sys.stdin.readline(); time.sleep(600)\n"
-    )
-    connection = Connection("box", (sys.executable, "-c", script), timeout=2)
-    connection.open()
-    started = time.monotonic()
-    try:
-        with pytest.raises(RemoteError, match="stopped answering"):
-            connection.call("items")
-        assert time.monotonic() - started < 10
-        with pytest.raises(RemoteError):  # and the connection is given up
-            connection.call("items")
-    finally:
-        connection.close()
-    assert time.monotonic() - started < 20
-
-
-def test_7_an_interrupt_ends_a_hung_call_at_once(tmp_path: Path) -> None:
-    script = (
-        f"import json, sys, time\n"
-        f"print(json.dumps({{'kino': 'serve', 'protocol': {PROTOCOL}}}), flush=True)\n"
-        "sys.stdin.readline(); time.sleep(600)\n"
-    )
-    connection = Connection("box", (sys.executable, "-c", script), timeout=300)
-    connection.open()
-    threading.Timer(0.5, connection.interrupt).start()
-    started = time.monotonic()
-    try:
-        with pytest.raises(RemoteError, match="interrupted"):
-            connection.call("items")
-        assert time.monotonic() - started < 5
-    finally:
-        connection.close()
 
 
 # -- 8. signals leave litter ----------------------------------------------------------------
