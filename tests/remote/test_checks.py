@@ -108,3 +108,24 @@ def test_history_records_say_only_how_the_play_went() -> None:
     for bad in ({"id": "x"}, {"title": "x"}, {"season": 1}, {"player": 3}):
         with pytest.raises(BadRequest):
             checks.history_record({**record, **bad})
+
+
+def test_every_method_of_the_server_and_the_client_is_checked() -> None:
+    """A method the box answers has a check of its request, one the laptop calls a
+    check of its answer (an unchecked method is refused by the box)."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from kino_tui.service.remote import server
+
+    table = inspect.getsource(server.Server.__init__)
+    methods = set(re.findall(r'^\s+"(\w+)":', table, re.M))
+    assert methods == set(checks._REQUESTS)
+    folder = Path(server.__file__).parent
+    calls = {
+        name
+        for path in folder.glob("*.py")
+        for name in re.findall(r'\.call\(\s*"(\w+)"', path.read_text())
+    }
+    assert calls <= set(checks._ANSWERS)

@@ -274,6 +274,7 @@ _REQUESTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "load": lambda p: None,
     "warnings": lambda p: None,
     "history": lambda p: None,
+    "sync_shared": lambda p: None,
     "find": lambda p: text(p.get("target"), "the target", MAX_PATH),
     "section": lambda p: text(p.get("key"), "the section", MAX_ID),
     "search": lambda p: text(p.get("query"), "the query", MAX_ID),
@@ -402,6 +403,7 @@ _ANSWERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "undo": lambda p, r: progress_map(r),
     "history": lambda p, r: _history_answer(r),
     "stream": lambda p, r: _stream_answer(r),
+    "sync_shared": lambda p, r: text(r, "the shared line", optional=True),
     "poster": lambda p, r: text(r, "the poster", 64 << 20),
     "artwork": lambda p, r: text(r, "the artwork", 64 << 20),
     **dict.fromkeys(
