@@ -65,7 +65,12 @@ def ended_by_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Ended` (status 128 + the signal) while the block
     runs, so its ``finally`` clauses run."""
 
+    ending: list[int] = []
+
     def on_signal(number: int, frame: object) -> None:
+        if ending:
+            return  # already ending: let the cleanup run to its end
+        ending.append(number)
         raise Ended(128 + number)
 
     previous = {

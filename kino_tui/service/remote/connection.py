@@ -120,7 +120,7 @@ class Connection:
         self._log.follow(self.process.stderr)
         try:
             greeting = self._read(OPEN_TIMEOUT)
-        except RemoteError:
+        except BaseException:  # a refusal, or Ctrl+C or a signal while ssh logs in
             self.close()
             raise
         if greeting.get("kino") != "serve":
