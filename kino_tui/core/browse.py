@@ -96,6 +96,51 @@ def _in_season_folders(episodes: Iterable[MediaItem]) -> bool:
     return any(season_of_folder(e.folder.rpartition("/")[2]) is not None for e in episodes)
 
 
+def item_record(item: MediaItem) -> Searchable | None:
+    """What search finds an item by (None for an extra: it belongs to its movie)."""
+    kind = item.kind
+    if kind == "extra":
+        return None
+    name = item.path.rpartition("/")[2]
+    context: tuple[str | None, ...]
+    order: str | None = None
+    if kind == "episode":
+        context = (item.series, name)
+        order = f"{item.series}\0{item.season or 0:06d}{item.episode or 0:06d}{name}"
+    elif kind == "track":
+        context = (item.artist, item.album, item.album_artist, name)
+        order = f"{item.artist}\0{item.album}\0{item.disc or 0:04d}{item.track or 0:04d}{name}"
+    else:
+        context = (item.original_title, name)
+    text = " ".join(t for t in context if t)
+    return Searchable(kind, item.id, item.title or "", text, order)
+
+
+def group_record(key: str, kind: str, name: str, sub: int | str | None) -> Searchable:
+    """What search finds a show, season, artist or album by (see :func:`group_keys`)."""
+    if kind == "season":
+        return Searchable("season", key, "Specials" if sub == 0 else f"Season {sub}", name)
+    if kind == "album":
+        return Searchable("album", key, str(sub), name)
+    return Searchable(kind, key, name)
+
+
+def group_of(item: MediaItem) -> tuple[str, str, str | None, int | str | None] | None:
+    """(kind, show or artist, key of the group below it, season number or album) of an
+    episode or a track, as the browser groups them; None for anything else. A season
+    without a number is no group of its own."""
+    if item.kind == "episode":
+        show = item.series or "Unknown show"
+        season = item.season
+        below = f"show:{show}:season:{season}" if season is not None else None
+        return "show", show, below, season
+    if item.kind == "track":
+        artist = item.album_artist or item.artist or "Unknown artist"
+        album = item.album or "Unknown album"
+        return "artist", artist, f"artist:{artist}:album:{album}", album
+    return None
+
+
 class LibraryView:
     """Entries for every section and level, built from items and their progress."""
 
@@ -407,43 +452,20 @@ class LibraryView:
         return entries
 
     # -- search (the ranking is core/search.py) ----------------------------------
-    def build_search_index(self) -> None:
+    def build_search_index(self, records: list[Searchable] | None = None) -> None:
         """Every item (extras belong to their movie: not listed) and every show, season,
-        artist and album, folded once."""
-        records: list[Searchable] = []
-        for item in self.items.values():
-            kind = item.kind
-            if kind == "extra":
-                continue
-            name = item.path.rpartition("/")[2]
-            context: tuple[str | None, ...]
-            if kind == "episode":
-                context = (item.series, name)
-            elif kind == "track":
-                context = (item.artist, item.album, item.album_artist, name)
-            else:
-                context = (item.original_title, name)
-            if kind == "episode":
-                order = f"{item.series}\0{item.season or 0:06d}{item.episode or 0:06d}{name}"
-            elif kind == "track":
-                order = (
-                    f"{item.artist}\0{item.album}\0{item.disc or 0:04d}{item.track or 0:04d}{name}"
-                )
-            else:
-                order = None
-            text = " ".join(t for t in context if t)
-            records.append(Searchable(kind, item.id, item.title or "", text, order))
-        for key, (group, name, sub) in self._collect_groups().items():
-            if group == "season":
-                title = "Specials" if sub == 0 else f"Season {sub}"
-                records.append(Searchable("season", key, title, name))
-            elif group == "album":
-                records.append(Searchable("album", key, str(sub), name))
-            else:
-                records.append(Searchable(group, key, name))
-        self._search = SearchIndex(records)
+        artist and album (``records``, when :meth:`search_records` already made them),
+        folded once."""
+        self._search = SearchIndex(self.search_records() if records is None else records)
         for key in self._group_keys:  # counted here, off the UI thread, not at the first keystroke
             self.search_entry(Searchable("", key, ""))
+
+    def search_records(self) -> list[Searchable]:
+        """What search can find: every item but extras, and every group (also what the
+        catalog's search index, ``core/catalog_index.py``, stores)."""
+        records = [r for r in map(item_record, self.items.values()) if r is not None]
+        records += [group_record(key, *group) for key, group in self._collect_groups().items()]
+        return records
 
     def _collect_groups(self) -> dict[str, tuple[str, str, int | str | None]]:
         """Every show, season (with a number), artist and album, by key."""
@@ -474,6 +496,12 @@ class LibraryView:
             self.build_search_index()
         assert self._search is not None
         return [self.search_entry(record) for record in self._search.search(query, limit)]
+
+    def entries(self, records: Iterable[Searchable]) -> list[Entry]:
+        """The rows of these search records (items or groups of this view)."""
+        if not self._group_keys:
+            self._collect_groups()
+        return [self.search_entry(record) for record in records]
 
     def search_entry(self, record: Searchable) -> Entry:
         """The list row of a search result: the item, or the group to drill into."""

@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -372,6 +372,21 @@ def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
     root = doc["root"]
     if not verified:
         _check_rows(rows, stored_fields, f"{doc.get('kind', 'other')} items of {root}")
+    _absolute(rows, root, stored_fields)
+    if stored_fields == list(ROW_FIELDS):
+        return list(map(MediaItem.from_row, rows))
+    # written by a kino with other fields: match them by name
+    return [MediaItem.from_dict(_row_as_dict(stored_fields, row)) for row in rows]
+
+
+def item_of_row(row: list[Any], root: str) -> MediaItem:
+    """The item of one row as :meth:`PackedDocument.stored_rows` gives it."""
+    _absolute([row], root, ROW_FIELDS)
+    return MediaItem.from_row(row)
+
+
+def _absolute(rows: list[list[Any]], root: str, stored_fields: Sequence[str]) -> None:
+    """Put back what a stored row leaves out: its root, its absolute path, its parts."""
     prefix = root.rstrip("/") + "/"
     root_index, parts_index = stored_fields.index("root"), stored_fields.index("parts")
     path_index = stored_fields.index("path")
@@ -382,10 +397,6 @@ def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
             path = row[path_index] = prefix + path
         if row[parts_index] is None:
             row[parts_index] = [path]
-    if stored_fields == list(ROW_FIELDS):
-        return list(map(MediaItem.from_row, rows))
-    # written by a kino with other fields: match them by name
-    return [MediaItem.from_dict(_row_as_dict(stored_fields, row)) for row in rows]
 
 
 def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
@@ -447,6 +458,15 @@ class PackedDocument:
             except _DAMAGE as error:
                 raise _damaged(self._path, error) from None
         return self._items
+
+    def stored_rows(self) -> list[list[Any]] | None:
+        """The rows as stored (relative paths, no root, trailing defaults left out), in
+        the order of :meth:`items`; None unless they are text in the current layout (see
+        :func:`item_of_row`)."""
+        rows = self.raw.get("rows")
+        if not isinstance(rows, str) or self._fields != list(ROW_FIELDS):
+            return None
+        return loads(rows)
 
     def folders(self) -> dict[str, int]:
         """How many items each folder (an absolute path) holds, from the stored index

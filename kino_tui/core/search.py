@@ -84,24 +84,31 @@ def rank(query: str, title: str, context: str = "") -> int | None:
     return None
 
 
+def ordered(records: Iterable[Searchable]) -> list[tuple[str, Searchable]]:
+    """(folded title, record) in the order a tier lists its matches: kind, then the
+    record's own order or the title's natural order (Season 2 before Season 10), then
+    the key (so equal titles list in one order wherever they are ranked)."""
+    rows = []
+    for record in records:
+        title = fold(record.title)
+        order = (record.order, ()) if record.order is not None else ("", natural_key(title))
+        rows.append((KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, title, record))
+    rows.sort(key=lambda row: (row[0], row[1], row[3].key))  # the key: ties in one order
+    return [(row[2], row[3]) for row in rows]
+
+
 class SearchIndex:
     """Every record folded into one string, ordered by kind then title, ranked on demand."""
 
     def __init__(self, records: Iterable[Searchable]) -> None:
-        rows = []
-        for record in records:
-            title = fold(record.title)
-            order = (record.order, ()) if record.order is not None else ("", natural_key(title))
-            rows.append((KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, title, record))
-        # kind, then natural order (Season 2 before Season 10): the order a tier lists
-        rows.sort(key=lambda row: (row[0], row[1]))
-        self.records: list[Searchable] = [row[3] for row in rows]
+        rows = ordered(records)
+        self.records: list[Searchable] = [row[1] for row in rows]
         # Two texts, line n of each for record n: the titles (" <title>", so a title word
         # starts after a space and a title after "\n "), and the titles with their
         # context. Tiers 1-3 scan the first, the context tier the second.
         self._exact: dict[str, list[int]] = {}
         titles, lines = [], []
-        for index, (_, _, title, record) in enumerate(rows):
+        for index, (title, record) in enumerate(rows):
             self._exact.setdefault(title, []).append(index)
             titles.append(f"\n {title}")
             lines.append(f"\n {title} {fold(record.context)}")

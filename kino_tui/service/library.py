@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
 from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.catalog_index import CatalogIndex
 from kino_tui.core.models import (
     LibraryRoot,
     MediaItem,
@@ -58,6 +59,8 @@ class Library:
         self.paths = paths
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
+        #: Derived from the catalog: answers a search or a find without reading it.
+        self.index = CatalogIndex(paths.index_file, paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
 
@@ -99,8 +102,7 @@ class Library:
         """The item with this id or file path, every item under a folder (a season, a
         show, an album) or of a group by its search key (``show:Dark``), and any warnings
         of the load; raises ``ItemNotFound``."""
-        data, warnings = self.load()
-        return loading.find_items(data, target), warnings
+        return loading.find(self, target)
 
     def search(self, query: str) -> tuple[list[searching.SearchResult], list[str]]:
         """Shows, seasons, artists, albums and items matching ``query``, ranked as the

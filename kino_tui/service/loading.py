@@ -136,6 +136,24 @@ def section_items(view: LibraryView, key: str) -> list[MediaItem]:
     raise ValueError(f"unknown section {key!r}: one of {', '.join(LIST_SECTIONS)}")
 
 
+def find(library: Library, target: str) -> tuple[list[MediaItem], list[str]]:
+    """:func:`find_items`, from the index when it is current (a few rows read), else from
+    the whole catalog (then the index is built again for the next command)."""
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is not None:
+            try:
+                return indexing.find(reader, target), store_warnings(library)
+            except indexing.INDEX_ERRORS:
+                pass  # damaged meanwhile: read the catalog
+    before = indexing.signature(library)
+    packed, items, warnings = indexing.load_indexing(library)
+    if packed is not None:
+        indexing.rebuild(library, packed, before)
+    return find_items(CatalogData({item.id: item for item in items}), target), warnings
+
+
 def find_items(data: CatalogData, target: str) -> list[MediaItem]:
     """The item with this id or file path, every item under a folder (in path order), or
     every item of a group by the key ``kino search`` gives it (``show:Dark``)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from kino_tui.config import normalise_root
-from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
+from kino_tui.core.errors import CatalogDamaged, ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
 from kino_tui.core.watchstate import now_iso
 from kino_tui.service.roots import scan_records
@@ -50,4 +50,22 @@ def scan(
         scan_records(library).record(
             scanned, summary.problems, now_iso(), read, stopped=summary.stopped
         )
+    refresh_index(library)
     return summary
+
+
+def refresh_index(library: Library) -> bool:
+    """Build the catalog's index again unless it matches the catalog (a scan that changed
+    nothing keeps it): the next search, ``kino play ID`` or album opened reads a few rows
+    instead of the catalog. Says whether it was built."""
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is not None:
+            return False
+    before = indexing.signature(library)
+    try:
+        packed = library.catalog.read()
+    except CatalogDamaged:
+        return False  # the next reader sets it aside and says so
+    return indexing.rebuild(library, packed, before)
