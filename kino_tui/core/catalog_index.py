@@ -149,7 +149,7 @@ class IndexReader:
         ).fetchone()
         if found is None:
             return []
-        return self._items("WHERE items.grp = ?", found[0])
+        return self._items("WHERE items.grp = ? ORDER BY items.rowid", found[0])
 
     def search(self, query: str, limit: int = 500) -> list[Match]:
         """The records matching ``query``, ranked exactly as ``core/search.SearchIndex``
