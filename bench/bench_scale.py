@@ -142,7 +142,9 @@ def first_scan(figure: Figure, workdir: Path, music: Path, tracks: int, runs: in
 def repeat(figure: Figure, command: list[str], env: dict[str, str], runs: int,
            check_output: Callable[[bytes], None] | None = None) -> None:  # fmt: skip
     for _ in range(runs):
-        seconds, cpu, peak, out = timed(command, env, stdout=None if check_output else None)
+        seconds, cpu, peak, out = timed(
+            command, env, stdout=None if check_output else subprocess.DEVNULL
+        )
         if check_output is not None:
             check_output(out)
         figure.seconds.append(seconds)
