@@ -212,7 +212,7 @@ def _pane_peak(session: str) -> int:
 def opening_row(env: dict[str, str]) -> str:
     """The text of the first row kino opens on (its first section, sorted as shown)."""
     code = (
-        "from kino_tui.paths import KinoPaths\nfrom kino_tui.service import Library\n"
+        "from kino_tui.config.paths import KinoPaths\nfrom kino_tui.service import Library\n"
         "o = Library(KinoPaths.default()).load_opening()\n"
         "print(o.view.section(o.view.first_section())[0].title)"
     )
@@ -225,7 +225,7 @@ def keystrokes(env: dict[str, str], title: str) -> dict[str, float]:
     """Milliseconds per search as ``title`` is typed, over the whole loaded library."""
     code = f"""
 import json, time, statistics
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 library = Library(KinoPaths.default())
 view, _ = library.load_rest(library.load_opening())

@@ -1,4 +1,4 @@
-"""Answering from the catalog's index (``core/catalog_index.py``) when it is current, and
+"""Answering from the catalog's index (``core/catalog/index.py``) when it is current, and
 building it again from a catalog that had to be read whole.
 
 Every use case here has the same shape: open the index; when it matches the catalog
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kino_tui.config import normalise_root
-from kino_tui.core.catalog import PackedCatalog
-from kino_tui.core.catalog_index import INDEX_ERRORS, IndexReader, catalog_signature
+from kino_tui.core.browse.search import Searchable
+from kino_tui.core.catalog.index import INDEX_ERRORS, IndexReader, catalog_signature
+from kino_tui.core.catalog.rows import PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, ItemNotFound
 from kino_tui.core.models import MediaItem
-from kino_tui.core.search import Searchable
+from kino_tui.core.pathnames import normalise_root
 
 if TYPE_CHECKING:
-    from kino_tui.core.browse import Entry, LibraryView
+    from kino_tui.core.browse.view import Entry, LibraryView
     from kino_tui.service.library import Library
 
 #: Search records that are groups (their rows hold no item id).
@@ -81,7 +81,7 @@ def find(reader: IndexReader, target: str) -> list[MediaItem]:
     if item is not None:
         return [item]
     if target.startswith(("show:", "artist:")):
-        from kino_tui.core.browse import LibraryView
+        from kino_tui.core.browse.view import LibraryView
 
         group = LibraryView(reader.group_items(target), {}).group(target)
         if group is not None:

@@ -11,9 +11,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config import Settings, load_settings
-from kino_tui.core.catalog import Catalog, CatalogData
-from kino_tui.core.catalog_index import CatalogIndex
+from kino_tui.config.load import load_settings
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import Settings
+from kino_tui.core.catalog.index import CatalogIndex
+from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
     MediaItem,
@@ -23,10 +25,10 @@ from kino_tui.core.models import (
     ScanSummary,
     Segment,
 )
-from kino_tui.core.track_choices import TrackChoiceStore
-from kino_tui.core.watchstate import WatchStore
-from kino_tui.paths import KinoPaths
+from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
+    following,
     loading,
     marking,
     playing,
@@ -34,20 +36,19 @@ from kino_tui.service import (
     scanning,
     searching,
     tracks,
-    watching,
 )
+from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan
 from kino_tui.service.roots import RootStatus
-from kino_tui.service.watching import LiveUpdates, Rescan
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kino_tui.core.browse import LibraryView
-    from kino_tui.core.playback import PlaybackSession
-    from kino_tui.core.players import PlayerState
-    from kino_tui.core.tracks import TrackChoice
+    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.core.play.tracks import TrackChoice
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
 
@@ -167,7 +168,7 @@ class Library:
         to those folders and what is below them (what live updates saw change)."""
         return scanning.scan(self, chosen, on_progress, cancel, folders)
 
-    # -- live updates (service/watching.py) ----------------------------------------
+    # -- live updates (service/following.py) ----------------------------------------
     def live_updates(
         self,
         on_scanned: Callable[[Rescan], None],
@@ -179,7 +180,7 @@ class Library:
 
     def catalog_signature(self) -> tuple[int, int, int] | None:
         """Changes whenever the catalog is saved (by this process or another)."""
-        return watching.catalog_signature(self)
+        return following.catalog_signature(self)
 
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
         """The configured roots named by ``folders`` (all of them when empty)."""

@@ -160,7 +160,7 @@ class KinoApp(App[None]):
         keys = self.library.settings.raw.get("keys")
         if isinstance(keys, dict):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
-            from kino_tui.config import unknown_binding_ids
+            from kino_tui.config.keys import unknown_binding_ids
 
             for line in unknown_binding_ids(self.library.paths.config_file, binding_ids()):
                 self.notify(printable(line), title="config.toml", severity="warning",
@@ -170,7 +170,7 @@ class KinoApp(App[None]):
 
     # -- live updates ----------------------------------------------------------------
     def start_live_updates(self) -> None:
-        """Watch the roots (service/watching.py) on a daemon thread: not a worker, since it
+        """Watch the roots (service/following.py) on a daemon thread: not a worker, since it
         runs as long as kino does. It rescans what changed and says so with a message.
         The browser starts it once the whole library is shown (start-up comes first)."""
         if self.live is not None:

@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 
