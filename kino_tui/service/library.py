@@ -110,6 +110,11 @@ class Library:
         browser's search ranks them, and any warnings of the load."""
         return searching.search(self, query)
 
+    def search_indexed(self, query: str) -> searching.IndexedSearch | None:
+        """The browser's rows for ``query`` from the catalog's index (a few rows read),
+        while the library is still being loaded; None when the index is not current."""
+        return searching.indexed(self, query)
+
     def progress_since(
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:

@@ -74,6 +74,31 @@ def search(
     return results(view, query, limit), [*warnings, *more]
 
 
+@dataclass(slots=True)
+class IndexedSearch:
+    """Matches answered from the catalog's index: the browser's rows, over a view of just
+    the items they need (see ``indexing.search_entries``)."""
+
+    query: str
+    view: LibraryView
+    entries: list[Entry]
+
+
+def indexed(library: Library, query: str, limit: int = SEARCH_LIMIT) -> IndexedSearch | None:
+    """The browser's rows for ``query`` from the index alone; None when it is not current
+    (the caller searches the loaded library instead)."""
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is None:
+            return None
+        try:
+            view, entries = indexing.search_entries(library, reader, query, limit)
+        except indexing.INDEX_ERRORS:
+            return None
+    return IndexedSearch(query, view, entries)
+
+
 def results(view: LibraryView, query: str, limit: int = SEARCH_LIMIT) -> list[SearchResult]:
     return [result_of(view, entry) for entry in view.search(query, limit)]
 

@@ -6,6 +6,7 @@ Ranking lives in ``core/search.py``, sort orders and filters in ``core/ordering.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -159,6 +160,7 @@ class LibraryView:
         #: Group entries by key (search results, Recently Added), until progress changes.
         self._groups: dict[str, Entry] = {}
         self._search: SearchIndex | None = None
+        self._index_lock = threading.Lock()
         #: How to build each group search can find: key → (kind, show or artist, season
         #: number or album name).
         self._group_keys: dict[str, tuple[str, str, int | str | None]] = {}
@@ -452,6 +454,18 @@ class LibraryView:
         return entries
 
     # -- search (the ranking is core/search.py) ----------------------------------
+    @property
+    def search_ready(self) -> bool:
+        """Whether :meth:`search` answers at once (its index is built)."""
+        return self._search is not None
+
+    def ensure_search_index(self) -> None:
+        """Build the search index unless it is built (from any thread: one builds it, the
+        others wait for it)."""
+        with self._index_lock:
+            if self._search is None:
+                self.build_search_index()
+
     def build_search_index(self, records: list[Searchable] | None = None) -> None:
         """Every item (extras belong to their movie: not listed) and every show, season,
         artist and album (``records``, when :meth:`search_records` already made them),

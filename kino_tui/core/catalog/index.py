@@ -38,7 +38,7 @@ from kino_tui.core.fsutil import clean_stale_temporaries, temporary_prefix
 from kino_tui.core.models import ROW_FIELDS, MediaItem
 
 #: Changes whenever what the index stores, or how, changes: an older index is rebuilt.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 #: What a damaged or foreign index file raises (it is then ignored and rebuilt).
 INDEX_ERRORS = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, UnicodeError)
 

@@ -35,11 +35,13 @@ from kino_tui.ui.messages import (
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    SearchAnswered,
     TracksChosen,
     TracksListed,
     WatchedMarked,
     WatchStateRead,
 )
+from kino_tui.ui.searching import SearchController
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.key_bar import KeyBar
@@ -177,6 +179,7 @@ class BrowserScreen(Screen[None]):
         super().__init__()
         self.state = BrowserState()
         self.marking = MarkingController(self)
+        self.searching = SearchController(self)
         self.scan_cancel: threading.Event | None = None
         self.last_search_seconds = 0.0
         self._scan_message = ""
@@ -281,6 +284,17 @@ class BrowserScreen(Screen[None]):
         complete = opening.rest is None
         self._library_shown(opening.view, opening.warnings, complete)
         if complete:
+            # the whole library was the opening: its search index is built after the
+            # first frame, in a worker (built at the first key, it held the screen for
+            # seconds at 250,000 tracks, the typed search not drawn)
+            view = opening.view
+            self.call_after_refresh(
+                self.kino.start_worker,
+                view.ensure_search_index,
+                group="search-index",
+                description="index the library for search",
+                failure_title="The library could not be indexed for search",
+            )
             return
         library = self.kino.library
         generation = self._load_generation
@@ -569,13 +583,29 @@ class BrowserScreen(Screen[None]):
         self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
 
     def run_search(self, query: str) -> None:
-        """Show the library's matches for ``query`` (empty: where the search started)."""
+        """Show the library's matches for ``query`` (empty: where the search started);
+        while the library's search index is not built yet, from a worker."""
         if self.state.view is None or not self.query_one("#search", Input).display:
+            return
+        self.show_search(query)
+
+    def show_search(self, query: str) -> None:
+        """:meth:`run_search` whether or not the box is still open (Enter closes it)."""
+        view = self.state.view
+        if view is None or self.searching.ask(query, view):
             return
         started = time.perf_counter()
         self.state.search(query)
         self.last_search_seconds = time.perf_counter() - started
         self._draw()
+
+    def redraw(self) -> None:
+        """Draw the state as it is now (after a worker changed it)."""
+        self._draw()
+
+    @on(SearchAnswered)
+    def _search_answered(self, message: SearchAnswered) -> None:
+        self.searching.answered(message)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
