@@ -8,6 +8,7 @@ from it, and write the index from what was read, so the next command is fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kino_tui.core.browse.search import Searchable
@@ -74,6 +75,20 @@ def search_entries(
     return view, view.entries(Searchable(m.kind, m.key, "") for m in matches)
 
 
+def watched_items(reader: IndexReader, progress: Iterable[str], shows: bool) -> list[MediaItem]:
+    """The items with progress (what Continue Watching is made of) and, with ``shows``,
+    every episode of their shows (what Next Up is made of)."""
+    items = reader.items(progress)
+    if not shows:
+        return items
+    seen = {item.id for item in items}
+    for key in {f"show:{i.series or 'Unknown show'}" for i in items if i.kind == "episode"}:
+        more = [item for item in reader.group_items(key) if item.id not in seen]
+        seen.update(item.id for item in more)
+        items += more
+    return items
+
+
 def find(reader: IndexReader, target: str) -> list[MediaItem]:
     """What ``kino play`` and ``kino watched`` name, as ``loading.find_items`` finds it
     in the whole catalog: an id, a group key, a file (or a part), a folder."""
@@ -101,5 +116,5 @@ def find(reader: IndexReader, target: str) -> list[MediaItem]:
 
 __all__ = [
     "GROUP_KINDS", "INDEX_ERRORS", "find", "load_indexing", "rebuild", "search_entries",
-    "signature",
+    "signature", "watched_items",
 ]  # fmt: skip

@@ -8,7 +8,7 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config.load import load_settings
@@ -96,8 +96,7 @@ class Library:
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
         """A watch section's items in its own order (``continue-watching``, ``next-up``,
         ``recently-added``), and any warnings of the load."""
-        data, warnings = self.load()
-        return loading.section_items(self.view(data), key), warnings
+        return loading.section(self, key)
 
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
         """The item with this id or file path, every item under a folder (a season, a
@@ -125,7 +124,7 @@ class Library:
             return None
         return current, self.watch.all()
 
-    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+    def item_records(self, items: Iterable[MediaItem]) -> Iterator[dict[str, Any]]:
         """Items as ``kino ls --json`` prints them, each with its progress."""
         return loading.item_records(items, self.watch.all())
 

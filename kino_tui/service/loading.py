@@ -4,7 +4,7 @@ first (the UI shows it while the rest is unpacked), damaged files set aside and 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +125,26 @@ def make_view(
     )
 
 
+def section(library: Library, key: str) -> tuple[list[MediaItem], list[str]]:
+    """A watch section's items and any warnings: Continue Watching and Next Up from the
+    index when it is current (only the items with progress, and their shows, read)."""
+    from kino_tui.service import indexing
+
+    if key in ("continue-watching", "next-up"):
+        with library.index.reading() as reader:
+            if reader is not None:
+                progress, warnings = read_progress(library)
+                try:
+                    items = indexing.watched_items(reader, progress, key == "next-up")
+                except indexing.INDEX_ERRORS:
+                    pass  # damaged meanwhile: read the catalog
+                else:
+                    return section_items(make_view(library, items, progress), key), warnings
+    data, warnings = load(library)
+    view = make_view(library, data.items.values(), library.watch.all())
+    return section_items(view, key), warnings
+
+
 def section_items(view: LibraryView, key: str) -> list[MediaItem]:
     """A watch section's items in its own order."""
     if key == "continue-watching":
@@ -184,12 +204,14 @@ def find_items(data: CatalogData, target: str) -> list[MediaItem]:
 
 
 def item_records(
-    items: Sequence[MediaItem], progress: Mapping[str, Progress]
-) -> list[dict[str, Any]]:
-    records = []
+    items: Iterable[MediaItem], progress: Mapping[str, Progress]
+) -> Iterator[dict[str, Any]]:
+    """Each item as ``kino ls --json`` prints it, one at a time (250,000 of them need
+    not all be held)."""
+    unplayed = Progress()
     for item in items:
         record = item.to_dict()
-        state = progress.get(item.id, Progress())
+        state = progress.get(item.id, unplayed)
         record["progress"] = {
             "position": state.position,
             "duration": state.duration if state.duration is not None else item.duration,
@@ -197,5 +219,4 @@ def item_records(
             "play_count": state.play_count,
             "last_played": state.last_played,
         }
-        records.append(record)
-    return records
+        yield record

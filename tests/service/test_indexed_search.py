@@ -126,3 +126,24 @@ def test_kino_search_prints_the_same_with_and_without_the_index(
     plain = json.loads(run_kino("search", "--json", "dark").stdout)
     assert indexed == plain and [r["kind"] for r in plain][:2] == ["show", "movie"]
     assert index.exists()
+
+
+def test_continue_watching_and_next_up_read_only_what_they_need(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    from kino_tui.core.models import Progress
+    from kino_tui.core.watch.store import now_iso
+
+    library = scanned(kino_paths, build_library)
+    data, _ = library.load()
+    by_name = {item.path.rsplit("/", 1)[1]: item for item in data.items.values()}
+    library.mark_watched([by_name["Dark S01E01.mkv"]], True)
+    library.watch.save(by_name["Alien (1979).mkv"], Progress(position=30.0, last_played=now_iso()))
+    sections = ("continue-watching", "next-up", "recently-added")
+    with_index = {key: library.section_items(key) for key in sections}
+    assert [i.path.rsplit("/", 1)[1] for i in with_index["continue-watching"][0]] == [
+        "Alien (1979).mkv"
+    ]
+    assert [i.path.rsplit("/", 1)[1] for i in with_index["next-up"][0]] == ["Dark S01E02.mkv"]
+    library.index.path.unlink()
+    assert {key: library.section_items(key) for key in sections} == with_index
