@@ -169,6 +169,11 @@ def _scan_with_progress(
 
 
 def ls(library: Library, args: argparse.Namespace) -> int:
+    if args.json and not args.section:
+        records, warnings = library.listing(args.kind)
+        warn_all(warnings)
+        write_json_array(records)
+        return 0
     if args.section:
         items, warnings = library.section_items(args.section)
     else:

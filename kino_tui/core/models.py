@@ -204,6 +204,30 @@ def _default_of(item_field: Any) -> Any:
 _DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
 
 
+_AUDIO_BLANK = tuple(AudioTrack())
+_SUBTITLE_BLANK = tuple(SubtitleTrack())
+
+
+def dict_of_row(row: list[Any]) -> dict[str, Any]:
+    """``MediaItem.from_row(row).to_dict()`` without making the item: what ``kino ls
+    --json`` prints for each of 250,000 rows (values in :data:`ROW_FIELDS` order, root,
+    path and parts filled in)."""
+    values = row if len(row) >= len(_DEFAULTS) else [*row, *_DEFAULTS[len(row) :]]
+    data = dict(zip(_ITEM_FIELDS, values, strict=False))
+    data["audio"] = [
+        dict(zip(AUDIO_FIELDS, (*t, *_AUDIO_BLANK[len(t) :]), strict=False)) for t in data["audio"]
+    ]
+    data["subtitles"] = [
+        dict(zip(SUBTITLE_FIELDS, (*t, *_SUBTITLE_BLANK[len(t) :]), strict=False))
+        for t in data["subtitles"]
+    ]
+    data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in data["segments"]]
+    data["parts"] = list(data["parts"])
+    data["genres"] = list(data["genres"])
+    data["ids"] = dict(data["ids"])
+    return data
+
+
 def _packed_track(track: tuple[Any, ...]) -> list[Any]:
     """A stream's values without its trailing unset ones (None, False): the title and
     flags most streams lack cost nothing in the catalog."""

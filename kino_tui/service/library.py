@@ -124,6 +124,11 @@ class Library:
             return None
         return current, self.watch.all()
 
+    def listing(self, kind: str | None = None) -> tuple[Iterator[dict[str, Any]], list[str]]:
+        """Every item (of ``kind``) as ``kino ls --json`` prints it, in path order, made
+        one at a time; and any warnings of the load (given before the first record)."""
+        return loading.listing(self, kind)
+
     def item_records(self, items: Iterable[MediaItem]) -> Iterator[dict[str, Any]]:
         """Items as ``kino ls --json`` prints them, each with its progress."""
         return loading.item_records(items, self.watch.all())

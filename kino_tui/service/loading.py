@@ -3,11 +3,14 @@ first (the UI shows it while the rest is unpacked), damaged files set aside and 
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
@@ -201,6 +204,55 @@ def find_items(data: CatalogData, target: str) -> list[MediaItem]:
         f"nothing in the catalog has the id or path {target!r}: "
         "see `kino ls`, or run `kino scan` if the file is new"
     )
+
+
+def listing(library: Library, kind: str | None) -> tuple[Iterator[dict[str, Any]], list[str]]:
+    """``kino ls --json``: every item (of ``kind``) in path order as :func:`item_records`
+    gives it, and the load's warnings. Rows kino wrote as they are become records without
+    an item being made; any others are unpacked (and checked) before the first record, so
+    a damaged catalog is set aside and said so before anything is printed."""
+    packed, warning = library.catalog.read_or_recover()
+    warnings = [*([warning] if warning else []), *store_warnings(library)]
+    progress = library.watch.all()
+    streams: list[Iterable[dict[str, Any]]] = []
+    try:
+        with objects_for_life():  # a million objects and no cycles: no collections
+            for document in packed.documents:
+                if kind is not None and document.kind != kind:
+                    continue
+                dicts = document.item_dicts()
+                if dicts is None:
+                    items = sorted(document.items(), key=lambda i: i.path)
+                    dicts = (item.to_dict() for item in items)
+                streams.append(dicts)
+    except CatalogDamaged as error:
+        return iter(()), [library.catalog.set_aside(error), *warnings]
+    merged = heapq.merge(*streams, key=itemgetter("path"))
+    return _records(merged, progress), warnings
+
+
+def _records(
+    merged: Iterable[dict[str, Any]], progress: Mapping[str, Progress]
+) -> Iterator[dict[str, Any]]:
+    with objects_for_life():
+        for record in merged:
+            yield _with_progress(record, progress)
+
+
+def _with_progress(record: dict[str, Any], progress: Mapping[str, Progress]) -> dict[str, Any]:
+    state = progress.get(record["id"], _UNPLAYED)
+    duration = state.duration if state.duration is not None else record["duration"]
+    record["progress"] = {
+        "position": state.position,
+        "duration": duration,
+        "watched": state.watched,
+        "play_count": state.play_count,
+        "last_played": state.last_played,
+    }
+    return record
+
+
+_UNPLAYED = Progress()
 
 
 def item_records(

@@ -147,3 +147,42 @@ def test_continue_watching_and_next_up_read_only_what_they_need(
     assert [i.path.rsplit("/", 1)[1] for i in with_index["next-up"][0]] == ["Dark S01E02.mkv"]
     library.index.path.unlink()
     assert {key: library.section_items(key) for key in sections} == with_index
+
+
+def test_ls_json_records_from_rows_are_what_the_items_give(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """``kino ls --json`` makes its records from the stored rows without making items:
+    the same records, streams, subtitles, progress and path order as from the items."""
+    import os
+
+    from kino_tui.core.catalog.validate import CHECKSUM
+    from kino_tui.core.models import Progress
+    from kino_tui.service.loading import item_records
+
+    root = build_library({**LAYOUT, "Movies/Zodiac (2007).mp4": "hevc.mp4"})
+    raw = os.fsencode(str(root / "Movies")) + b"/Caf\xe9 (2001).mkv"  # not UTF-8
+    raw_path = os.fsdecode(raw)
+    with open(raw, "wb") as handle:
+        handle.write((root / "Movies/Alien (1979)/Alien (1979).mkv").read_bytes())
+    library = Library(kino_paths)
+    library.add_roots([str(root)], "mixed")
+    library.scan()
+    data, _ = library.load()
+    library.watch.save(data.items[next(iter(data.items))], Progress(position=12.5))
+    assert any(item.subtitles for item in data.items.values())
+    assert any(item.path == raw_path for item in data.items.values())
+
+    def expected(kind: str | None) -> list[dict[str, object]]:
+        items = sorted(Library(kino_paths).load()[0].items.values(), key=lambda i: i.path)
+        chosen = [i for i in items if kind is None or i.kind == kind]
+        return list(item_records(chosen, library.watch.all()))
+
+    for kind in (None, "movie", "episode", "track", "video"):
+        records, warnings = library.listing(kind)
+        assert warnings == [] and list(records) == expected(kind), kind
+    # rows not as kino wrote them (no checksum) are unpacked and checked: the same records
+    text = kino_paths.catalog_file.read_text()
+    kino_paths.catalog_file.write_text(text.replace(f'"{CHECKSUM}"', '"no_checksum"'))
+    records, _ = library.listing(None)
+    assert list(records) == expected(None)

@@ -33,6 +33,7 @@ from kino_tui.core.models import (
     SEGMENT_FIELDS,
     SUBTITLE_FIELDS,
     MediaItem,
+    dict_of_row,
 )
 
 
@@ -213,6 +214,16 @@ class PackedDocument:
         if not isinstance(rows, str) or self._fields != list(ROW_FIELDS):
             return None
         return loads(rows)
+
+    def item_dicts(self) -> Iterator[dict[str, Any]] | None:
+        """Each item as ``MediaItem.to_dict`` gives it, in stored (path) order, straight
+        from rows kino wrote as they are (checksum intact; no item made, nothing to check);
+        None for any other rows (unpack them with :meth:`items`)."""
+        rows = self.stored_rows()
+        if rows is None or not _verified(self.raw):
+            return None
+        _absolute(rows, self.root, ROW_FIELDS)
+        return map(dict_of_row, rows)
 
     def folders(self) -> dict[str, int]:
         """How many items each folder (an absolute path) holds, from the stored index
