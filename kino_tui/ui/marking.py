@@ -35,7 +35,7 @@ class MarkingController:
     def toggle(self, entry: Entry) -> None:
         """``w``: watched (or not, when all of it is); a whole show asks first."""
         view = self.screen.state.view
-        if view is None:
+        if view is None or self.screen.still_loading(entry):
             return
         items = entry.items
         watched = not all(view.state(i).watched for i in items)

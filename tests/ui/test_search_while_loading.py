@@ -74,3 +74,33 @@ async def test_without_a_catalog_index_the_worker_builds_the_search_index(
         await type_search(app, pilot, "zodiac")
         assert view.search_ready  # built by the worker, then searched
         assert "Zodiac" in list_text(app) and "Amélie" not in list_text(app)
+
+
+async def test_kino_opens_on_the_index_summary_and_a_group_waits_for_its_items(
+    kino_paths, build_library: LibraryBuilder
+) -> None:  # type: ignore[no-untyped-def]
+    """Music opened from the index's summaries: the artist rows show before any track is
+    read; playing or marking an artist then says its tracks are still being read."""
+    root = build_library(
+        {
+            "Music/Test Artist/Test Album (2001)/03 - Test Song.mp3": "song.mp3",
+            "Music/Other/Other Album/01 - Plain.mp3": "plain.mp3",
+        }
+    )
+    library = scan_into(kino_paths, root)
+    opening = library.load_opening()
+    assert opening.unread and opening.view.items == {}
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert "Various Artists" in list_text(app)  # the song's album artist
+        screen.state.set_view(opening.view, complete=False)  # as in the first second
+        screen.redraw()
+        await pilot.pause()
+        assert "Various Artists" in list_text(app) and "1 album · 1 track" in list_text(app)
+        notices = len(app._notifications)
+        await pilot.press("w")
+        await pilot.pause()
+        assert len(app._notifications) == notices + 1
+        assert "still being read" in list(app._notifications)[-1].message
+        assert app.playback.session is None

@@ -160,6 +160,8 @@ class LibraryView:
         #: Group entries by key (search results, Recently Added), until progress changes.
         self._groups: dict[str, Entry] = {}
         self._search: SearchIndex | None = None
+        #: The section a view without items opens on (see :meth:`preset_section`).
+        self._preset: str | None = None
         self._index_lock = threading.Lock()
         #: How to build each group search can find: key → (kind, show or artist, season
         #: number or album name).
@@ -183,7 +185,10 @@ class LibraryView:
 
     def update_progress(self, item_id: str, progress: Progress) -> None:
         self.progress[item_id] = progress
+        preset = self._sections.get(self._preset or "")
         self._sections.clear()  # counts and watch-state sections depend on progress
+        if preset is not None and self._preset is not None:  # no items to build it from
+            self._sections[self._preset] = preset
         item = self.items.get(item_id)
         if item is not None:
             for key in self._group_keys_of(item):
@@ -270,7 +275,15 @@ class LibraryView:
 
     def first_section(self) -> str:
         """The section to open on (see :func:`first_section`)."""
+        if self._preset is not None:
+            return self._preset
         return first_section(self._census[0].keys())
+
+    def preset_section(self, key: str, entries: list[Entry]) -> None:
+        """A view without items that shows ``entries`` as the section ``key`` (kino's
+        opening, made from the index's summaries while the items are read)."""
+        self._preset = key
+        self._sections[key] = entries
 
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kino_tui.core.browse.search import EXACT, PREFIX, SUBSTRING, WORDS, Searchable, fold, ordered
+from kino_tui.core.browse.summary import GroupSummary, Summaries
 from kino_tui.core.browse.view import group_of, group_record, item_record
 from kino_tui.core.catalog.rows import PackedCatalog, item_of_row, objects_for_life
 from kino_tui.core.catalog.storage import dumps, loads
@@ -38,7 +39,7 @@ from kino_tui.core.fsutil import clean_stale_temporaries, temporary_prefix
 from kino_tui.core.models import ROW_FIELDS, MediaItem
 
 #: Changes whenever what the index stores, or how, changes: an older index is rebuilt.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 #: What a damaged or foreign index file raises (it is then ignored and rebuilt).
 INDEX_ERRORS = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, UnicodeError)
 
@@ -50,6 +51,8 @@ CREATE TABLE items (
     grp BLOB, sub BLOB, root INTEGER NOT NULL, row BLOB NOT NULL
 );
 CREATE TABLE parts (path BLOB NOT NULL, id BLOB NOT NULL);
+CREATE TABLE kinds (kind TEXT PRIMARY KEY);
+CREATE TABLE groups (key BLOB PRIMARY KEY, kind TEXT NOT NULL, summary BLOB NOT NULL);
 CREATE TABLE search (
     position INTEGER PRIMARY KEY, kind TEXT NOT NULL, key BLOB NOT NULL,
     title TEXT NOT NULL, line TEXT NOT NULL
@@ -152,6 +155,26 @@ class IndexReader:
             return []
         return self._items("WHERE items.grp = ? ORDER BY items.rowid", found[0])
 
+    def kinds(self) -> frozenset[str]:
+        """The kinds of item the catalog holds."""
+        return frozenset(kind for (kind,) in self._db.execute("SELECT kind FROM kinds"))
+
+    def summaries(self, kind: str) -> list[GroupSummary]:
+        """Every show's or artist's (``kind``) summary: its section row without its items."""
+        rows = self._db.execute("SELECT summary FROM groups WHERE kind = ?", (kind,))
+        return [GroupSummary.from_row(loads(summary)) for (summary,) in rows]
+
+    def groups_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The show or artist key of each of these items that has one."""
+        found: dict[str, str] = {}
+        keys = [_blob(i) for i in ids]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, grp FROM items WHERE grp IS NOT NULL AND id IN ({marks})"
+            found.update((_text(i), _text(g)) for i, g in self._db.execute(sql, chunk))
+        return found
+
     def search(self, query: str, limit: int = 500) -> list[Match]:
         """The records matching ``query``, ranked exactly as ``core/search.SearchIndex``
         ranks them: tier, then kind (groups first), then each kind's own order."""
@@ -248,6 +271,8 @@ class CatalogIndex:
         connection = sqlite3.connect(temporary)
         records: list[Searchable] = []
         groups = _Groups()
+        summaries = Summaries()
+        kinds: set[str] = set()
         try:
             connection.execute("PRAGMA journal_mode = OFF")  # a new file, renamed when whole
             connection.execute("PRAGMA synchronous = OFF")  # fsynced once below
@@ -262,11 +287,20 @@ class CatalogIndex:
                 parts: list[tuple[bytes, bytes]] = []
                 connection.executemany(
                     "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    _item_rows(rows, document.root, number, records, groups, parts),
+                    _item_rows(rows, document.root, number, records, groups, parts, summaries),
                 )
                 connection.executemany("INSERT INTO parts VALUES (?, ?)", parts)
+                kinds.add(document.kind)
                 del rows
             records += groups.records()
+            connection.executemany("INSERT INTO kinds VALUES (?)", ((k,) for k in kinds))
+            connection.executemany(
+                "INSERT INTO groups VALUES (?, ?, ?)",
+                (
+                    (_blob(key), summary.kind, dumps(summary.to_row()))
+                    for key, summary in summaries.groups.items()
+                ),
+            )
             connection.executemany(
                 "INSERT INTO search VALUES (?, ?, ?, ?, ?)",
                 (
@@ -327,11 +361,14 @@ def _item_rows(
     records: list[Searchable],
     groups: _Groups,
     parts: list[tuple[bytes, bytes]],
+    summaries: Summaries,
 ) -> Iterator[tuple[bytes, bytes, str, bytes | None, bytes | None, int, bytes]]:
-    """Each stored row as an ``items`` row; its search record, group and parts noted."""
+    """Each stored row as an ``items`` row; its search record, group, summary and parts
+    noted."""
     for row in rows:
         packed = dumps(row)
         item = item_of_row(row, root)
+        summaries.add(item)
         record = item_record(item)
         if record is not None:
             records.append(record)

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kino_tui.core.browse.navigation import BrowserState
-from kino_tui.core.browse.view import SECTIONS, EntryFilter, LibraryView, filter_choices
+from kino_tui.core.browse.view import SECTIONS, Entry, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
 from kino_tui.core.play.tracks import describe_choice
@@ -281,7 +281,7 @@ class BrowserScreen(Screen[None]):
         self._show_opening(message.opening)
 
     def _show_opening(self, opening: Opening) -> None:
-        complete = opening.rest is None
+        complete = opening.complete
         self._library_shown(opening.view, opening.warnings, complete)
         if complete:
             # the whole library was the opening: its search index is built after the
@@ -449,6 +449,8 @@ class BrowserScreen(Screen[None]):
         if entry is None or view is None or level is None:
             return
         library = self.kino.library
+        if self.still_loading(entry):
+            return
         if entry.is_group:
             items = library.group_queue(entry.items, lambda i: view.state(i).watched, shuffle)
         else:
@@ -457,6 +459,14 @@ class BrowserScreen(Screen[None]):
             if shuffle:
                 items = library.play_order(items, shuffle=True)
         self.kino.play(items)
+
+    def still_loading(self, entry: Entry) -> bool:
+        """A group whose items are not read yet (kino opened on its summary): says so."""
+        if entry.is_group and not entry.items and not self.state.complete:
+            self.notify("Its tracks and episodes are still being read: try again in a moment.",
+                        title="Still loading", timeout=4)  # fmt: skip
+            return True
+        return False
 
     # -- drawing -------------------------------------------------------------------
     def _draw(self) -> None:
