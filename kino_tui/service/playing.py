@@ -20,7 +20,7 @@ from kino_tui.service import tracks
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackSession
-    from kino_tui.service.library import Library
+    from kino_tui.service.api import PlaySide
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaI
 
 
 def plan(
-    library: Library,
+    library: PlaySide,
     items: Sequence[MediaItem],
     start: float | None,
     player: str | None,
@@ -94,7 +94,7 @@ def plan(
     return PlayPlan(tuple(items), player or settings.player, chosen_start, state.position, ask)
 
 
-def check_playable(library: Library, play: PlayPlan) -> None:
+def check_playable(library: PlaySide, play: PlayPlan) -> None:
     """Raise :class:`PlayerError` saying what happened and what to do: the item's library
     folder is offline, its file was deleted or cannot be read, or the player cannot run."""
     item = play.item
@@ -128,7 +128,7 @@ def _root_online(root: str) -> bool:
 
 
 def session_for(
-    library: Library,
+    library: PlaySide,
     play: PlayPlan,
     *,
     picture_mode: str | None = None,

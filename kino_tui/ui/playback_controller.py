@@ -296,7 +296,7 @@ class PlaybackController:
         following = browser.next_episode(result.item) if finished else None
         if following is None:
             return
-        if self.app.library.settings.autoplay_next:
+        if self.app.library.front_end_settings().autoplay_next:
             self.play(following)
             return
         self.next_item = following

@@ -69,4 +69,4 @@ class SearchController:
         if state.complete:  # the loaded library's own rows for these matches
             entries = view.entries(Searchable(e.kind, e.key, "") for e in entries)
         state.show_results(message.query, entries)
-        screen.redraw()
+        screen.draw()

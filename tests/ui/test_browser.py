@@ -19,21 +19,7 @@ from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import detail_text, kino_app, list_text, ready
-
-SIZE = (120, 40)
-
-
-async def choose_section(app: KinoApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    sections = app.screen.query_one("#sections", OptionList)
-    sections.focus()
-    index = next(
-        i for i in range(sections.option_count) if sections.get_option_at_index(i).id == key
-    )
-    while sections.highlighted != index:
-        await pilot.press("down" if (sections.highlighted or 0) < index else "up")
-    await pilot.press("enter")
-    await pilot.pause()
+from tests.helpers.ui import SIZE, choose_section, detail_text, kino_app, list_text, ready
 
 
 async def test_sections_list_the_library(app: KinoApp) -> None:
@@ -524,7 +510,7 @@ async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
         screen = await ready(app, pilot)
         entry = screen.state.highlighted
         assert entry is not None and entry.item is not None
-        before_mark = screen._progress_generation
+        before_mark = screen.loader.progress_generation
         await pilot.press("w")
         for _ in range(100):
             await pilot.pause(0.02)
@@ -533,7 +519,7 @@ async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
         screen.post_message(WatchStateRead((1, 1), {entry.item.id: Progress()}, before_mark))
         await pilot.pause(0.1)
         assert screen.progress_of(entry.item).watched
-        overtaken = screen._load_generation - 1
+        overtaken = screen.loader.load_generation - 1
         screen.post_message(CatalogLoaded(LibraryView([], {}), [], overtaken))
         await pilot.pause(0.1)
         assert screen.view is not None and screen.view.items  # not the stale, empty one

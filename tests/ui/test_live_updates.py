@@ -15,9 +15,16 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import UI_LIBRARY, kino_app, list_text, ready, scan_into
-from tests.ui.test_browser import SIZE, choose_section
-from tests.ui.test_playback import until
+from tests.helpers.ui import (
+    SIZE,
+    UI_LIBRARY,
+    choose_section,
+    kino_app,
+    list_text,
+    ready,
+    scan_into,
+    until,
+)
 
 
 async def watching(app: KinoApp, pilot) -> None:  # type: ignore[no-untyped-def]

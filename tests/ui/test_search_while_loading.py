@@ -9,7 +9,7 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, list_text, ready, scan_into
+from tests.helpers.ui import kino_app, list_text, ready, scan_into
 
 SIZE = (120, 40)
 
@@ -95,7 +95,7 @@ async def test_kino_opens_on_the_index_summary_and_a_group_waits_for_its_items(
         screen = await ready(app, pilot)
         assert "Various Artists" in list_text(app)  # the song's album artist
         screen.state.set_view(opening.view, complete=False)  # as in the first second
-        screen.redraw()
+        screen.draw()
         await pilot.pause()
         assert "Various Artists" in list_text(app) and "1 album · 1 track" in list_text(app)
         notices = len(app._notifications)
