@@ -87,7 +87,12 @@ class LoadingController:
         library = screen.kino.library
         generation = self.load_generation
 
+        searching = screen.searching
+
         def load_rest() -> None:
+            # a search typed ahead (kino was started with "/" and a title) is answered
+            # from the index first: the rest's unpacking would take the GIL from it
+            searching.wait_idle()
             view, warnings = library.load_rest(opening)
             view.build_search_index()
             screen.post_message(CatalogLoaded(view, warnings, generation))

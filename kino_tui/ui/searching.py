@@ -6,6 +6,8 @@ rows read), or else by building the library's index off the UI thread. Typed ahe
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from kino_tui.core.browse.search import Searchable
@@ -14,6 +16,10 @@ from kino_tui.ui.messages import SearchAnswered
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.ui.screens.browser import BrowserScreen
+
+
+#: How long the rest of the library waits, after the first screen, for keys typed ahead.
+GRACE_SECONDS = 0.15
 
 
 class SearchController:
@@ -25,6 +31,16 @@ class SearchController:
         #: The latest query the search box asked for.
         self.wanted = ""
         self.busy = False
+        #: Set while a worker answers (read by other workers' threads: see wait_idle).
+        self._in_flight = threading.Event()
+
+    def wait_idle(self, grace: float = GRACE_SECONDS, timeout: float = 3.0) -> None:
+        """On a worker's thread: give keys typed ahead ``grace`` seconds to start a
+        search, and any search in flight the CPU first (``timeout`` at most)."""
+        deadline = time.monotonic() + timeout
+        time.sleep(grace)
+        while self._in_flight.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def ask(self, query: str, view: LibraryView) -> bool:
         """Take ``query``; True when a worker answers it (the view cannot at once)."""
@@ -37,17 +53,22 @@ class SearchController:
 
     def _start(self, query: str, view: LibraryView) -> None:
         self.busy = True
+        self._in_flight.set()
         screen = self.screen
         library = screen.kino.library
 
         def work() -> None:
-            found = library.search_indexed(query)
+            try:
+                found = library.search_indexed(query)
+            finally:
+                self._in_flight.clear()
             if found is None:  # no current index: the library's own, built here
                 view.ensure_search_index()
             screen.post_message(SearchAnswered(query, found))
 
         def failed(_: BaseException) -> None:
             self.busy = False
+            self._in_flight.clear()
 
         screen.kino.start_worker(work, group="search", description="search",
                                  failure_title="The search failed", on_failure=failed)  # fmt: skip
