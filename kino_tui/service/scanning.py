@@ -52,7 +52,11 @@ def scan(
         scan_records(library).record(
             scanned, summary.problems, now_iso(), read, stopped=summary.stopped
         )
-    refresh_index(library)
+    if folders is None:
+        # a whole scan; a live update's folders are scanned in the TUI's process, which
+        # reads the whole catalog again anyway: rebuilding the index there too (seconds
+        # of CPU at 250,000 items) would slow the screen, so the next reader rebuilds it
+        refresh_index(library)
     return summary
 
 
@@ -60,11 +64,11 @@ def refresh_index(library: Library) -> bool:
     """Build the catalog's index again unless it matches the catalog (a scan that changed
     nothing keeps it): the next search, ``kino play ID`` or album opened reads a few rows
     instead of the catalog. Says whether it was built."""
-    from kino_tui.service import indexing
-
     with library.index.reading() as reader:
         if reader is not None:
             return False
+    from kino_tui.service import indexing  # the browsing stack: only to build the index
+
     before = indexing.signature(library)
     try:
         packed = library.catalog.read()

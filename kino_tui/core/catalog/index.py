@@ -27,16 +27,18 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kino_tui.core.browse.search import EXACT, PREFIX, SUBSTRING, WORDS, Searchable, fold, ordered
-from kino_tui.core.browse.summary import GroupSummary, Summaries
-from kino_tui.core.browse.view import group_of, group_record, item_record
 from kino_tui.core.catalog.rows import PackedCatalog, item_of_row, objects_for_life
 from kino_tui.core.catalog.storage import dumps, loads
 from kino_tui.core.catalog.validate import DAMAGE
 from kino_tui.core.fsutil import clean_stale_temporaries, temporary_prefix
 from kino_tui.core.models import ROW_FIELDS, MediaItem
+
+if TYPE_CHECKING:  # the browsing stack is imported when the index is read or built,
+    # not by every command that only checks whether it is current (kino scan)
+    from kino_tui.core.browse.search import Searchable
+    from kino_tui.core.browse.summary import GroupSummary, Summaries
 
 #: Changes whenever what the index stores, or how, changes: an older index is rebuilt.
 INDEX_VERSION = "3"
@@ -161,6 +163,7 @@ class IndexReader:
 
     def summaries(self, kind: str) -> list[GroupSummary]:
         """Every show's or artist's (``kind``) summary: its section row without its items."""
+        from kino_tui.core.browse.summary import GroupSummary
         rows = self._db.execute("SELECT summary FROM groups WHERE kind = ?", (kind,))
         return [GroupSummary.from_row(loads(summary)) for (summary,) in rows]
 
@@ -178,6 +181,8 @@ class IndexReader:
     def search(self, query: str, limit: int = 500) -> list[Match]:
         """The records matching ``query``, ranked exactly as ``core/search.SearchIndex``
         ranks them: tier, then kind (groups first), then each kind's own order."""
+        from kino_tui.core.browse.search import EXACT, PREFIX, SUBSTRING, WORDS, fold
+
         phrase = fold(query)
         words = sorted(set(phrase.split()), key=len, reverse=True)
         if not words:
@@ -269,6 +274,9 @@ class CatalogIndex:
 
     def _write(self, temporary: str, packed: PackedCatalog, signature: str) -> bool:
         connection = sqlite3.connect(temporary)
+        from kino_tui.core.browse.search import fold, ordered
+        from kino_tui.core.browse.summary import Summaries
+
         records: list[Searchable] = []
         groups = _Groups()
         summaries = Summaries()
@@ -341,6 +349,8 @@ class _Groups:
             self.artists.setdefault(name, {})[str(sub)] = None
 
     def records(self) -> list[Searchable]:
+        from kino_tui.core.browse.view import group_record
+
         """Each group's search record, keyed as ``LibraryView`` keys them."""
         found = []
         for show, seasons in self.shows.items():
@@ -365,6 +375,8 @@ def _item_rows(
 ) -> Iterator[tuple[bytes, bytes, str, bytes | None, bytes | None, int, bytes]]:
     """Each stored row as an ``items`` row; its search record, group, summary and parts
     noted."""
+    from kino_tui.core.browse.view import group_of, item_record
+
     for row in rows:
         packed = dumps(row)
         item = item_of_row(row, root)
