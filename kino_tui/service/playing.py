@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kino_tui.core.browse.sections import episode_order
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import ResumeMode
@@ -19,7 +20,7 @@ from kino_tui.service import tracks
 
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
-    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.service.api import PlaySide
 
 
@@ -62,7 +63,6 @@ def decide_start(
 def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
     """The order a queue plays in: episodes by season and number, tracks by disc and
     number, anything else by path; shuffled when asked."""
-    from kino_tui.core.browse.sections import episode_order
 
     def key(item: MediaItem) -> tuple[object, ...]:
         if item.kind == "episode":
@@ -150,7 +150,7 @@ def session_for(
     window = music or settings.in_window()
     if not window and not settings.terminal_vo and picture_mode in ("kitty", "sixel"):
         settings = replace(settings, terminal_vo=f"{picture_mode},tct")
-    return PlaybackSession(
+    session = PlaybackSession(
         play.item,
         library.watch,
         settings,
@@ -163,6 +163,26 @@ def session_for(
         tracks=tracks.launch_tracks(library, play.items),
         tracks_for=lambda item: tracks.tracks_of(library, item),
     )
+    if library.settings.export_nfo:
+        session.on_recorded = lambda result: _written_back(library, result)
+    return session
+
+
+def _written_back(library: PlaySide, result: PlaybackResult) -> None:
+    if not result.never_played:
+        write_back(library, result.item, result.progress)
+
+
+def write_back(library: PlaySide, item: MediaItem, progress: Progress) -> None:
+    """``[export] nfo = true``: a played item's NFO gets its new watch state (a line in
+    ``export_warnings`` when it cannot)."""
+    from kino_tui.service.exporting import write_back_nfo
+
+    if not item.nfo or not os.path.isfile(item.nfo):
+        return  # no NFO, or the box's (a play over a link): nothing to write here
+    problem = write_back_nfo(item, progress)
+    if problem:
+        library.export_warnings.append(problem)
 
 
 def skip_segment(session: PlaybackSession) -> Segment | None:

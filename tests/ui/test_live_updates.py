@@ -33,8 +33,8 @@ async def watching(app: KinoApp, pilot) -> None:  # type: ignore[no-untyped-def]
         pilot,
         lambda: (
             app.live is not None
-            and app.live.watcher is not None
-            and app.live.watcher.ready.is_set()
+            and app.live.follower is not None
+            and app.live.follower.ready.is_set()
         ),
         "the roots to be watched",
     )
@@ -145,9 +145,9 @@ async def test_a_folder_added_in_the_app_is_watched(
             pilot,
             lambda: (
                 app.live is not None
-                and app.live.watcher is not None
-                and str(second) in app.live.watcher.watched
-                and app.live.watcher.ready.is_set()
+                and app.live.follower is not None
+                and str(second) in app.live.follower.watched
+                and app.live.follower.ready.is_set()
             ),
             "the new folder watched",
         )
