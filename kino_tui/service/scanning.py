@@ -47,6 +47,7 @@ def scan(
     summary = scanner.scan(roots, on_progress=on_progress, cancel=cancel, folders=folders)
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
         nfo_history(library, scanner.added)
+    del scanner  # its items go before the index is built (a first scan's peak memory)
     read = None if folders is None else scan_limits(roots, folders)
     scanned = [root.path for root in roots]
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
