@@ -169,8 +169,9 @@ def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str
             return make_view(library, [], progress), [warning]
     if opening.rest is None:
         return opening.view, []
+    packed, opening.rest = opening.rest, None  # its text is let go once unpacked (90 MB)
     try:
-        items = opening.rest.items()
+        items = packed.items()
     except CatalogDamaged as error:
         return make_view(library, [], progress), [library.catalog.set_aside(error)]
     view = make_view(library, items, progress)

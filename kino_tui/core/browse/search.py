@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -102,16 +103,26 @@ class SearchIndex:
 
     def __init__(self, records: Iterable[Searchable]) -> None:
         rows = ordered(records)
-        self.records: list[Searchable] = [row[1] for row in rows]
+        # what a result needs (its key, kind, title): the context and the order only make
+        # the lines below (at 250,000 records they were 60 MB kept for nothing)
+        self.records: list[Searchable] = [Searchable(r.kind, r.key, r.title) for _, r in rows]
         # Two texts, line n of each for record n: the titles (" <title>", so a title word
         # starts after a space and a title after "\n "), and the titles with their
         # context. Tiers 1-3 scan the first, the context tier the second.
-        self._exact: dict[str, list[int]] = {}
+        #: Each title's record, or records when several share it (one int each, not a
+        #: list: 250,000 lists were 15 MB).
+        self._exact: dict[str, int | list[int]] = {}
         #: Each record's folded title (the tier of a line found in ``_lines``).
         self._folded = [title for title, _ in rows]
         titles, lines = [], []
         for index, (title, record) in enumerate(rows):
-            self._exact.setdefault(title, []).append(index)
+            known = self._exact.get(title)
+            if known is None:
+                self._exact[title] = index
+            elif isinstance(known, int):
+                self._exact[title] = [known, index]
+            else:
+                known.append(index)
             titles.append(f"\n {title}")
             lines.append(f"\n {title} {fold(record.context)}")
         self._titles = _Lines(titles)
@@ -166,7 +177,11 @@ class SearchIndex:
     # -- one tier ----------------------------------------------------------------
     def _tier(self, tier: int, phrase: str, words: list[str]) -> Iterator[int]:
         if tier == EXACT:
-            yield from self._exact.get(phrase, ())
+            known = self._exact.get(phrase)
+            if isinstance(known, int):
+                yield known
+            elif known is not None:
+                yield from known
         elif tier == PREFIX:
             yield from self._titles.scan(f"\n {phrase}", ())
         elif tier == WORDS:
@@ -181,7 +196,7 @@ class _Lines:
     """Lines joined in one string (each opening with "\n"): ``str.find`` runs in C."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.starts = []
+        self.starts = array("q")  # machine integers: 2 MB at 250,000 lines, not 10
         offset = 0
         for line in lines:
             self.starts.append(offset)

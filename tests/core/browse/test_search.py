@@ -58,8 +58,9 @@ def test_the_index_ranks_as_rank_does_and_groups_come_first() -> None:
         ("show:Dark:season:1", CONTEXT),  # a season above an episode of the same tier
         ("e1", CONTEXT),
     ]
+    given = {record.key: record for record in records}
     for i, tier in index.ranked("dark"):
-        record = index.records[i]
+        record = given[index.records[i].key]
         assert rank(fold("dark"), fold(record.title), fold(record.context)) == tier
     assert [r.key for r in index.search("dark", limit=2)] == ["show:Dark", "m1"]
     assert index.search("nothing here") == []
