@@ -92,7 +92,15 @@ def sections(library: LibraryAPI) -> object:
 def records(library: LibraryAPI) -> object:
     items = [_by_title(library, "Short Film"), _by_title(library, "Long Film")]
     library.mark_watched(items[:1], True)
-    return library.item_records(items)
+    return list(library.item_records(items))
+
+
+def listing(library: LibraryAPI) -> object:
+    """``kino ls --json``: made from the stored rows on the box, from the items on a link."""
+    library.mark_watched([_by_title(library, "Short Film")], True)
+    everything, warnings = library.listing()
+    movies, _ = library.listing("movie")
+    return list(everything), list(movies), warnings
 
 
 def mark(library: LibraryAPI) -> object:
@@ -168,6 +176,11 @@ def refusal_of_a_deleted_file(library: LibraryAPI) -> object:
         os.rename(hidden, film.path)
 
 
+def shared_sync_without_a_database(library: LibraryAPI) -> object:
+    """No [shared] database on the box: a command's sync has nothing to say."""
+    return library.sync_shared()
+
+
 @dataclass(frozen=True)
 class Case:
     use: Callable[[LibraryAPI], object]
@@ -183,6 +196,7 @@ CASES = [
     Case(search),
     Case(sections, RESUME),
     Case(records, RESUME),
+    Case(listing, RESUME),
     Case(mark, RESUME),
     Case(mark_several, RESUME),
     Case(undo_restores_what_was_there, RESUME),
@@ -192,6 +206,7 @@ CASES = [
     Case(track_choices),
     Case(refusals),
     Case(refusal_of_a_deleted_file),
+    Case(shared_sync_without_a_database),
 ]
 
 
@@ -290,7 +305,8 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
     covered = {
         "load", "find_items", "search", "section_items", "item_records", "mark_watched",
         "mark_undoable", "undo_mark", "progress_since", "plan_play", "check_playable",
-        "session", "history", "track_menu", "choose_tracks_from_text",
+        "session", "history", "track_menu", "choose_tracks_from_text", "sync_shared",
+        "listing",
     }  # fmt: skip
     this_machine = {
         "close", "front_end_settings", "binding_problems", "picture_cache_folder",
@@ -301,6 +317,10 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan",
         "import_history", "undo_import", "export_history", "export_problems",
+        "shared_status", "shared_push", "shared_news",
+        # the browser's rows from this machine's index while it loads (None on a link:
+        # it then searches what it loaded; `kino search` is the covered `search`)
+        "search_indexed",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
     methods -= {"name", "delivered"}
@@ -313,7 +333,8 @@ def test_refused_on_the_link_with_what_to_do(remote: RemoteLibrary) -> None:
     for use in (remote.scan, remote.roots, remote.root_details,
                 lambda: remote.add_roots(["/srv"]), lambda: remote.remove_root("/srv"),
                 lambda: remote.import_history("mpv"), remote.undo_import,
-                lambda: remote.export_history("kino")):  # fmt: skip
+                lambda: remote.export_history("kino"), remote.shared_status,
+                remote.shared_push):  # fmt: skip
         with pytest.raises(KinoError, match=r"happens on the box: run `ssh box kino"):
             use()
 

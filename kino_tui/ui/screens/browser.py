@@ -36,6 +36,7 @@ from kino_tui.ui.messages import (
     ScanFinished,
     ScanProgressed,
     SearchAnswered,
+    SharedStateChanged,
     TracksChosen,
     TracksListed,
     WatchedMarked,
@@ -140,6 +141,16 @@ class BrowserScreen(Screen[None]):
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
         self.loader.loaded(message)
+
+    @on(SharedStateChanged)
+    def _shared_state_changed(self, message: SharedStateChanged) -> None:
+        self.notify(
+            printable(message.line),
+            title="Shared watch state",
+            severity="warning" if message.failed else "information",
+            timeout=20 if message.failed else 5,
+            markup=False,
+        )
 
     @on(WatchStateRead)
     def _watch_state_read(self, message: WatchStateRead) -> None:
