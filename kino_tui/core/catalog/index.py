@@ -349,7 +349,7 @@ class _Groups:
             self.artists.setdefault(name, {})[str(sub)] = None
 
     def records(self) -> list[Searchable]:
-        from kino_tui.core.browse.view import group_record
+        from kino_tui.core.browse.records import group_record
 
         """Each group's search record, keyed as ``LibraryView`` keys them."""
         found = []
@@ -375,7 +375,7 @@ def _item_rows(
 ) -> Iterator[tuple[bytes, bytes, str, bytes | None, bytes | None, int, bytes]]:
     """Each stored row as an ``items`` row; its search record, group, summary and parts
     noted."""
-    from kino_tui.core.browse.view import group_of, item_record
+    from kino_tui.core.browse.records import group_of, item_record
 
     for row in rows:
         packed = dumps(row)
