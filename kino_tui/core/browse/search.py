@@ -103,6 +103,8 @@ class SearchIndex:
 
     def __init__(self, records: Iterable[Searchable]) -> None:
         rows = ordered(records)
+        #: The last phrase whose every match is known, and those matches (see ranked).
+        self._matched: tuple[str, list[int]] | None = None
         # what a result needs (its key, kind, title): the context and the order only make
         # the lines below (at 250,000 records they were 60 MB kept for nothing)
         self.records: list[Searchable] = [Searchable(r.kind, r.key, r.title) for _, r in rows]
@@ -141,6 +143,11 @@ class SearchIndex:
         words = sorted(set(phrase.split()), key=len, reverse=True)
         if not words:
             return []
+        last = self._matched
+        if last is not None and phrase.startswith(last[0]):
+            # typed on: every word typed before is in one typed now, so what matches now
+            # is among what matched then (a keystroke reads those lines, not them all)
+            return self._rank_among(last[1], phrase, words, limit)
         found: list[tuple[int, int]] = []
         seen: set[int] = set()
         for tier in (EXACT, PREFIX):
@@ -158,6 +165,7 @@ class SearchIndex:
         tiers: dict[int, list[int]] = {WORDS: [], SUBSTRING: [], CONTEXT: []}
         spaced = [f" {word}" for word in words]
         titles = self._folded
+        complete = True
         for index in self._lines.scan(words[0], words[1:]):
             if index in seen:
                 continue
@@ -165,12 +173,46 @@ class SearchIndex:
             if all(word in f" {title}" for word in spaced):
                 tiers[WORDS].append(index)
                 if len(tiers[WORDS]) >= room:
+                    complete = False
                     break
             elif all(word in title for word in words):
                 tiers[SUBSTRING].append(index)
             else:
                 tiers[CONTEXT].append(index)
+        if complete:  # every match of this phrase is known: the next keystroke's start
+            self._matched = (phrase, sorted(seen.union(*tiers.values())))
         for tier in (WORDS, SUBSTRING, CONTEXT):
+            found += ((index, tier) for index in tiers[tier][: limit - len(found)])
+        return found
+
+    def _rank_among(
+        self, candidates: list[int], phrase: str, words: list[str], limit: int
+    ) -> list[tuple[int, int]]:
+        """:meth:`ranked` over ``candidates`` only (every match is among them)."""
+        text, starts, titles = self._lines.text, self._lines.starts, self._folded
+        spaced = [f" {word}" for word in words]
+        tiers: dict[int, list[int]] = {tier: [] for tier in TIERS}
+        matched = []
+        last = len(starts) - 1
+        for index in candidates:
+            end = starts[index + 1] if index < last else len(text)
+            if not all(word in text[starts[index] : end] for word in words):
+                continue
+            matched.append(index)
+            title = titles[index]
+            if title == phrase:
+                tiers[EXACT].append(index)
+            elif title.startswith(phrase):
+                tiers[PREFIX].append(index)
+            elif all(word in f" {title}" for word in spaced):
+                tiers[WORDS].append(index)
+            elif all(word in title for word in words):
+                tiers[SUBSTRING].append(index)
+            else:
+                tiers[CONTEXT].append(index)
+        self._matched = (phrase, matched)
+        found: list[tuple[int, int]] = []
+        for tier in TIERS:
             found += ((index, tier) for index in tiers[tier][: limit - len(found)])
         return found
 
