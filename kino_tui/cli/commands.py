@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.cli.output import error, out, warn_all, write_json
+from kino_tui.cli.output import error, out, warn_all, write_json, write_json_array
 from kino_tui.config.paths import default_library_folders
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
@@ -28,6 +28,7 @@ from kino_tui.core.text import (
 )
 from kino_tui.service import PlayPlan
 from kino_tui.service.api import LibraryAPI
+from kino_tui.service.stopping import stopped_by_signals
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
@@ -173,6 +174,11 @@ def _scan_with_progress(
 
 
 def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
+    if args.json and not args.section:
+        records, warnings = library.listing(args.kind)
+        warn_all(warnings)
+        write_json_array(records)
+        return 0
     if args.section:
         items, warnings = library.section_items(args.section)
     else:
@@ -181,7 +187,7 @@ def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     warn_all(warnings)
     items = [i for i in items if args.kind is None or i.kind == args.kind]
     if args.json:
-        write_json(library.item_records(items))
+        write_json_array(library.item_records(items))
         return 0
     for item in items:
         flag = "" if item.available else "  [offline]"
@@ -235,16 +241,13 @@ def play(library: LibraryAPI, args: argparse.Namespace) -> int:
         out(f"playing {plural(queued, 'item')} with {session.player_name}, first {first}{start}")
     else:
         out(f"playing {plan.item.display_title} with {session.player_name}{start}")
-    # Ctrl-C belongs to the player (it quits and kino saves where it stopped).
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    # Ctrl-C, SIGTERM, SIGHUP stop the player; kino saves where it stopped.
+    with stopped_by_signals(session) as signalled:
         session.run()
-    finally:
-        signal.signal(signal.SIGINT, previous)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
     warn_all(library.export_problems())
     _share(library)
-    return max(statuses, default=0)
+    return signalled.status or max(statuses, default=0)
 
 
 def _say_how_it_ended(result: PlaybackResult, in_queue: bool) -> int:

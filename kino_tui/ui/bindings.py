@@ -244,6 +244,29 @@ MEDIA_LIST: list[BindingType] = [
 ]
 
 
+#: The tables whose bindings are active together (the app's are active everywhere).
+_TOGETHER = (
+    (BROWSER, MEDIA_LIST, CHOICES),
+    (GROUP_MENU,), (HELP,), (FILTER, CHOICES), (CONFIRM, CHOICES), (RESUME, CHOICES),
+    (PLAY_OR_QUEUE, CHOICES), (TRACK, CHOICES), (ADD_FOLDER, ROOT_TYPE_CHOICE),
+    (LIBRARY_FOLDERS, CHOICES), (CONFIRM_REMOVE, CHOICES), (ROOT_TYPE, CHOICES),
+)  # fmt: skip
+
+
+def screens() -> list[dict[str, str]]:
+    """Per screen, the id and keys of every binding active on it (what ``[keys]`` is
+    checked against: a remapped key another binding of the screen has is a clash)."""
+    return [
+        {
+            binding.id: binding.key
+            for table in (KINO_APP, *tables)
+            for binding in table
+            if isinstance(binding, Binding) and binding.id
+        }
+        for tables in _TOGETHER
+    ]
+
+
 def binding_ids() -> set[str]:
     """The id of every binding above."""
     tables = [value for name, value in globals().items() if name.isupper()]
