@@ -94,8 +94,9 @@ class NfoError(ValueError):
     """The NFO could not be used; the message says why."""
 
 
-def parse_nfo(path: str) -> NfoInfo:
-    """Read one NFO file; raises :class:`NfoError` for a malformed or hostile file."""
+def read_nfo_bytes(path: str) -> bytes:
+    """An NFO file's bytes (at most 1 MiB); raises :class:`NfoError` when it cannot be
+    read or is larger."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_NFO_BYTES + 1)
@@ -103,7 +104,12 @@ def parse_nfo(path: str) -> NfoInfo:
         raise NfoError(f"cannot read NFO: {error.strerror or error}") from None
     if len(data) > MAX_NFO_BYTES:
         raise NfoError("NFO is larger than 1 MiB; ignored")
-    return parse_nfo_bytes(data)
+    return data
+
+
+def parse_nfo(path: str) -> NfoInfo:
+    """Read one NFO file; raises :class:`NfoError` for a malformed or hostile file."""
+    return parse_nfo_bytes(read_nfo_bytes(path))
 
 
 def parse_nfo_bytes(data: bytes) -> NfoInfo:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kino_tui.core.metadata.nfo import MAX_NFO_BYTES, NfoError
+from kino_tui.core.metadata.nfo import NfoError, read_nfo_bytes
 
 #: The root elements whose NFO belongs to one playable item.
 ITEM_ROOTS = ("movie", "episodedetails", "musicvideo")
@@ -83,13 +83,7 @@ def read_watch_state(path: str, quick: bool = False) -> NfoWatchState | None:
     """The watch state of one NFO (None when it is not an item's NFO, or a URL line);
     raises :class:`NfoError` when the file is damaged or cannot be read. ``quick``: None
     without parsing when the file holds no play tag (a scan's many NFOs)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_NFO_BYTES + 1)
-    except OSError as error:
-        raise NfoError(f"cannot read NFO: {error.strerror or error}") from None
-    if len(data) > MAX_NFO_BYTES:
-        raise NfoError("NFO is larger than 1 MiB; ignored")
+    data = read_nfo_bytes(path)
     if quick and not has_play_tags(data):
         return None
     return watch_state_from_bytes(data)
