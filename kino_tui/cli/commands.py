@@ -231,12 +231,7 @@ def play(library: Library, args: argparse.Namespace) -> int:
         out(f"playing {plural(queued, 'item')} with {session.player_name}, first {first}{start}")
     else:
         out(f"playing {plan.item.display_title} with {session.player_name}{start}")
-    # Ctrl-C belongs to the player (it quits and kino saves where it stopped).
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        session.run()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    session.run()  # Ctrl+C stops the player (and kino saves where it stopped)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
     return max(statuses, default=0)
 

@@ -7,14 +7,16 @@ seconds. A history record is added when the player exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -240,9 +242,30 @@ class PlaybackSession:
         self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
         self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
         try:
-            return self._run()
+            with self._ctrl_c_stops_the_player():
+                return self._run()
         finally:
             shutil.rmtree(self._directory, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _ctrl_c_stops_the_player(self) -> Iterator[None]:
+        """Ctrl+C while a player plays stops the player, as its ``q`` does, never kino.
+        In the terminal the player has the keys and gets the signal itself (kino ignores
+        it); a player in its own window is asked to quit. Only the main thread can set a
+        handler: a play on a worker thread (the TUI's window) never sees the signal."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop_player(number: int, frame: object) -> None:
+            self.stop()
+
+        handler = signal.SIG_IGN if not self.window else stop_player
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def _run(self) -> PlaybackResult:
         before = self._before = self.store.get(self.item.id)
