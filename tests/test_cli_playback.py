@@ -187,10 +187,67 @@ def test_play_a_season_plays_it_all_through_one_player(
     assert all(i["progress"]["play_count"] == 2 for i in items(run_kino))
 
 
+def in_a_terminal(*args: str) -> str:
+    """``kino ARGS`` with a real pseudo-terminal as its input and output: what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kino_tui", *args],
+            stdin=follower, stdout=follower, stderr=follower, env=os.environ.copy(),
+        )  # fmt: skip
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end closed: kino ended
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=60)
+    finally:
+        os.close(leader)
+    return output.decode("utf-8", "replace")
+
+
 def test_kino_play_keeps_music_in_the_terminal(run_kino, build_library: LibraryBuilder) -> None:
-    """Only the TUI plays music in the background: `kino play ALBUM` leaves the player
-    the terminal and its keys (a detached player could not be stopped from there)."""
+    """Only the TUI plays music in the background: `kino play ALBUM` in a terminal leaves
+    the player the terminal and its keys (a detached player could not be stopped there)."""
     root = build_library({"Music/A/B/01 - Song.mp3": "song.mp3", "Music/A/B/02 - Two.mp3": "song.mp3"})
     run_kino("scan", str(root))
-    argv = shlex.split(run_kino("play", str(root / "Music/A/B"), "--print-command").stdout)
+    argv = shlex.split(in_a_terminal("play", str(root / "Music/A/B"), "--print-command"))
+    assert argv[0] == "mpv"
     assert "--no-video" not in argv and "--no-input-terminal" not in argv
+
+
+def test_kino_play_into_a_pipe_writes_no_video_there(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """`kino play ID </dev/null | cat` with no display: mpv drew the film in terminal
+    escape codes into the pipe. Now the sound only plays, nothing of the player reaches
+    kino's output, the user is told why, and --print-command shows that command."""
+    write_config(kino_paths, '[mpv]\nargs = ["--ao=null"]\n')  # playback "auto", no display
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    (item,) = items(run_kino)
+    shown = run_kino("play", item["id"], "--print-command")
+    argv = shlex.split(shown.stdout)
+    assert "--no-video" in argv and not any(a.startswith("--vo=") for a in argv)
+    assert "playing the sound only" in shown.stderr
+    played = run_kino("play", item["id"])
+    assert "\x1b" not in played.stdout and "\x1b" not in played.stderr
+    assert played.stdout.splitlines() == [
+        "playing Alien with mpv",
+        "watched Alien (played 1×)",
+    ]
+    assert "playing the sound only" in played.stderr
+    (after,) = items(run_kino)
+    assert after["progress"]["watched"]
+    in_terminal = shlex.split(in_a_terminal("play", item["id"], "--print-command"))
+    assert "--vo=tct" in in_terminal and "--no-video" not in in_terminal

@@ -25,7 +25,7 @@ from kino_tui.core.text import (
     scan_summary,
 )
 from kino_tui.paths import default_library_folders
-from kino_tui.service import Library, PlayPlan
+from kino_tui.service import Library, PlayPlan, PlayRequest
 
 if TYPE_CHECKING:
     from kino_tui.core.playback import PlaybackResult
@@ -79,7 +79,7 @@ def _offer_default_roots(library: Library) -> None:
 def scan(library: Library, args: argparse.Namespace) -> int:
     if args.folders:
         library.add_roots(args.folders, args.type)
-    if not library.settings.roots:
+    if not library.has_roots():
         _offer_default_roots(library)
     chosen = library.roots_for(args.folders)
     # Ctrl+C, SIGTERM and a closed terminal stop the scan the same way: what was read is
@@ -209,21 +209,27 @@ def _resume_answer(plan: PlayPlan) -> float:
 
 
 def play(library: Library, args: argparse.Namespace) -> int:
-    items, warnings = library.find_items(args.target)
-    warn_all(warnings)
-    items = library.play_order(items, shuffle=args.shuffle)
-    plan = library.plan_play(items, start=args.start, player=args.player)
-    library.choose_tracks_from_text(plan.item, args.audio, args.subtitles)
+    request = PlayRequest(
+        target=args.target,
+        order="group",
+        shuffle=args.shuffle,
+        start=args.start,
+        player=args.player,
+        audio=args.audio,
+        subtitles=args.subtitles,
+        check=not args.print_command,
+    )
+    plan = library.prepare_play(request)
+    warn_all(plan.warnings)
     if plan.ask:
         plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
+    session = library.session(plan, terminal=sys.stdout.isatty())
+    warn_all(library.track_warnings())  # a damaged tracks.json set aside, say
+    if session.notice:
+        error(session.notice)
     if args.print_command:
-        command = library.session(plan).command()
-        warn_all(library.track_warnings())  # a damaged tracks.json set aside, say
-        out(shlex.join(command))
+        out(shlex.join(session.command()))
         return 0
-    library.check_playable(plan)
-    session = library.session(plan)
-    warn_all(library.track_warnings())
     start = f" from {format_time(plan.start)}" if plan.start else ""
     queued = len(session.queue)
     if queued > 1:

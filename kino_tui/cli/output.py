@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -21,7 +22,7 @@ def error(message: str) -> None:
     sys.stderr.write(f"kino: {printable(message)}\n")
 
 
-def warn_all(warnings: list[str]) -> None:
+def warn_all(warnings: Iterable[str]) -> None:
     for warning in warnings:
         error(warning)
 

@@ -100,6 +100,8 @@ class PlaybackSession:
         self._directory = Path(tempfile.gettempdir()) / "kino-play-XXXXXXXX"
         self._started_at = now_iso()
         self.save_error: str | None = None
+        #: A line for the user about where it plays (set by the application layer).
+        self.notice: str | None = None
         self._start = start
         command = settings.commands.get(self.player_name) or (self.player_name,)
         streams = tracks or LaunchTracks()

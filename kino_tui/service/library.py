@@ -8,7 +8,7 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config import Settings, load_settings
@@ -36,7 +36,7 @@ from kino_tui.service import (
     watching,
 )
 from kino_tui.service.loading import Opening
-from kino_tui.service.playing import PlayPlan
+from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
 from kino_tui.service.roots import RootStatus
 from kino_tui.service.watching import LiveUpdates, Rescan
 
@@ -44,11 +44,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.core.browse import LibraryView
-    from kino_tui.core.playback import PlaybackSession
+    from kino_tui.core.playback import PlaybackResult, PlaybackSession
     from kino_tui.core.players import PlayerState
     from kino_tui.core.tracks import TrackChoice
 
-__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
+__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
 
 
 class Library:
@@ -63,6 +63,26 @@ class Library:
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
+
+    # -- what the front ends show from the settings ----------------------------------
+    def has_roots(self) -> bool:
+        """Whether any library folder is configured."""
+        return bool(self.settings.roots)
+
+    def keymap(self, known: Collection[str]) -> tuple[dict[str, str], list[str]]:
+        """The ``[keys]`` bindings (binding id -> keys), and a line for each id that
+        names none of ``known`` (the front end's binding ids), with its line."""
+        keys = self.settings.raw.get("keys")
+        if not isinstance(keys, dict):
+            return {}, []
+        from kino_tui.config import unknown_binding_ids
+
+        bindings = {str(k): str(v) for k, v in keys.items()}
+        return bindings, unknown_binding_ids(self.paths.config_file, known)
+
+    def images_setting(self) -> str:
+        """How posters are drawn when the command line does not say (``images``)."""
+        return self.settings.images
 
     # -- opening the library (service/loading.py) ----------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
@@ -184,6 +204,17 @@ class Library:
         return scanning.roots_for(self, folders)
 
     # -- playing (service/playing.py) ----------------------------------------------
+    def prepare_play(self, request: PlayRequest) -> PlayPlan:
+        """The one way both front ends assemble a play: find (``request.target``) or take
+        the items, order them, plan the start, remember ``--audio``/``--subtitles``, and
+        check it can start here (raises ``ItemNotFound``/``PlayerError`` saying what to
+        do). The plan's ``warnings`` are lines about damaged files set aside."""
+        return playing.prepare(self, request)
+
+    def control_player(self, session: PlaybackSession, what: Control) -> bool:
+        """Pause, seek, next/previous, volume or stop the running player."""
+        return playing.control(session, what)
+
     def plan_play(
         self,
         items: Sequence[MediaItem],
@@ -194,19 +225,20 @@ class Library:
         """What to play, with which player, and where to start (or whether to ask)."""
         return playing.plan(self, items, start, player, progress)
 
-    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
-        """A season, show, album or artist in the order it plays (or shuffled)."""
-        return playing.play_order(items, shuffle)
+    def up_next(
+        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
+    ) -> playing.UpNext | None:
+        """After a play ended: the episode to offer next (``next_episode`` is the front
+        end's view of the show), and whether it starts by itself (``autoplay_next``)."""
+        return playing.up_next(self, result, next_episode)
 
-    def group_queue(
-        self,
-        items: Sequence[MediaItem],
-        watched: Callable[[MediaItem], bool],
-        shuffle: bool = False,
+    def play_queue(
+        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
     ) -> list[MediaItem]:
-        """A show, season, artist or album as Play (from the next unwatched episode, or
-        the first track) or Shuffle plays it."""
-        return playing.play_from_next_unwatched(items, watched, shuffle)
+        """Items in the order they play: as given, in their play order (a season, an
+        album), or as a group's Play does it (regular seasons from the next unwatched
+        episode); or shuffled."""
+        return playing.arrange(self, items, order, shuffle)
 
     def skip_segment(self, session: PlaybackSession) -> Segment | None:
         """Skip the intro, recap, credits… the running player is in (the skip key)."""
@@ -223,16 +255,19 @@ class Library:
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
+        terminal: bool = True,
     ) -> PlaybackSession:
         """The core's playback session for a checked plan (in a window or the terminal,
         as the settings and the display say; music in the background when the front end
-        stays on screen); ``run()`` plays and records."""
+        stays on screen; the sound only when there is neither a terminal nor a display);
+        ``run()`` plays and records."""
         return playing.session_for(
             self,
             plan,
             picture_mode=picture_mode,
             on_update=on_update,
             music_in_background=music_in_background,
+            terminal=terminal,
         )
 
     # -- audio and subtitles (service/tracks.py) ------------------------------------

@@ -18,6 +18,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
 from kino_tui.service import Library, LiveUpdates, Opening, Rescan
+from kino_tui.service.playing import PlayOrder
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
@@ -157,14 +158,12 @@ class KinoApp(App[None]):
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer
         self.set_timer(EARLY_KEYS_SECONDS, self.keys_ready)
-        keys = self.library.settings.raw.get("keys")
-        if isinstance(keys, dict):
-            self.set_keymap({str(k): str(v) for k, v in keys.items()})
-            from kino_tui.config import unknown_binding_ids
-
-            for line in unknown_binding_ids(self.library.paths.config_file, binding_ids()):
-                self.notify(printable(line), title="config.toml", severity="warning",
-                            timeout=20, markup=False)  # fmt: skip
+        keymap, unknown = self.library.keymap(binding_ids())
+        if keymap:
+            self.set_keymap(keymap)
+        for line in unknown:
+            self.notify(printable(line), title="config.toml", severity="warning",
+                        timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
             self._watch_terminal()
 
@@ -323,9 +322,11 @@ class KinoApp(App[None]):
     def _playback_ended(self, message: PlaybackEnded) -> None:
         self.playback.ended(message.result, message.results)
 
-    def play(self, item: MediaItem | list[MediaItem]) -> None:
-        """Hand an item, or a queue of items, to the player."""
-        self.playback.play(item)
+    def play(
+        self, item: MediaItem | list[MediaItem], order: PlayOrder = "given", shuffle: bool = False
+    ) -> None:
+        """Hand an item, or a queue of items (in ``order``, or shuffled), to the player."""
+        self.playback.play(item, order, shuffle)
 
     def on_unmount(self) -> None:
         if self.live is not None:
@@ -342,7 +343,7 @@ def run_app(
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
     guard = terminal_guard()  # first: kino ends with its terminal from here on
-    requested = images if images != "auto" else library.settings.images
+    requested = images if images != "auto" else library.images_setting()
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)

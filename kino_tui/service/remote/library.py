@@ -332,6 +332,7 @@ class RemoteLibrary(Library):
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
+        terminal: bool = True,
     ) -> PlaybackSession:
         """The same session as a local play's (``playing.session_for``), over the items
         as this machine's player sees them; mpv also gets the first item's external
@@ -342,6 +343,7 @@ class RemoteLibrary(Library):
             picture_mode=picture_mode,
             on_update=on_update,
             music_in_background=music_in_background,
+            terminal=terminal,
         )
         session.playable_for = self.streamed  # what is queued later streams too
         external = sum(1 for track in plan.item.subtitles if track.external)

@@ -400,7 +400,7 @@ class BrowserScreen(Screen[None]):
     def action_enqueue(self) -> None:
         entry = self.state.highlighted
         if entry is not None:
-            self.kino.playback.enqueue(self.kino.library.play_order(entry.items))
+            self.kino.playback.enqueue(self.kino.library.play_queue(entry.items))
 
     def action_group_menu(self) -> None:
         """Enter on a group: ask Open, Play or Shuffle. Anything else (a movie, an episode,
@@ -434,15 +434,11 @@ class BrowserScreen(Screen[None]):
         level = self.state.level
         if entry is None or view is None or level is None:
             return
-        library = self.kino.library
         if entry.is_group:
-            items = library.group_queue(entry.items, lambda i: view.state(i).watched, shuffle)
-        else:
-            here = level.shown[level.cursor :]
-            items = [e.item for e in here if e.item is not None]
-            if shuffle:
-                items = library.play_order(items, shuffle=True)
-        self.kino.play(items)
+            self.kino.play(list(entry.items), order="group", shuffle=shuffle)
+            return
+        here = level.shown[level.cursor :]
+        self.kino.play([e.item for e in here if e.item is not None], shuffle=shuffle)
 
     # -- drawing -------------------------------------------------------------------
     def _draw(self) -> None:
@@ -450,7 +446,7 @@ class BrowserScreen(Screen[None]):
         state = self.state
         level = state.level
         media_list = self.query_one(MediaList)
-        message = state.empty_message(bool(self.kino.library.settings.roots))
+        message = state.empty_message(self.kino.library.has_roots())
         if level is None:
             media_list.set_entries([], 0, message)
         else:
@@ -727,7 +723,7 @@ class BrowserScreen(Screen[None]):
     # -- scanning ------------------------------------------------------------------
     def action_rescan(self, only: str | None = None) -> None:
         """Scan every library folder again (or only the folder ``only``)."""
-        if not self.kino.library.settings.roots:
+        if not self.kino.library.has_roots():
             self.notify("No library folders yet: press a to add one.", severity="warning")
             return
         if self.scan_cancel is not None:
