@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from bench.synthetic_library import build
-from kino_tui.config import add_roots
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import add_roots
 from kino_tui.service import Library, Rescan
 
 

@@ -33,8 +33,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from kino_tui.config import RemoteSettings, Settings
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import RemoteSettings, Settings
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.conftest import ffmpeg
 from tests.remote.sshbox import Link, open_link

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from bench.synthetic_library import build
-from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import LibraryRoot
-from kino_tui.core.scanner import Scanner
+from kino_tui.core.scan.scanner import Scanner
 
 
 def best_of(runs: int, action) -> float:
@@ -37,7 +37,7 @@ def measure_load(catalog_path: Path, runs: int = 5) -> dict[str, float]:
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from kino_tui.core.catalog import Catalog\n"
+        "from kino_tui.core.catalog.store import Catalog\n"
         "started = time.perf_counter()\n"
         "data = Catalog(Path(sys.argv[1])).load()\n"
         "elapsed = time.perf_counter() - started\n"

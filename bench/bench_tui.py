@@ -28,10 +28,10 @@ from pathlib import Path
 
 from bench.bench_scan import grow_catalog
 from bench.synthetic_library import build
-from kino_tui.core.browse import LibraryView
-from kino_tui.core.catalog import Catalog
+from kino_tui.core.browse.view import LibraryView
+from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import LibraryRoot
-from kino_tui.core.scanner import Scanner
+from kino_tui.core.scan.scanner import Scanner
 
 MINIMAL_APP = textwrap.dedent(
     """
@@ -137,7 +137,7 @@ def cursor_speed(
     milliseconds kino spends per key (it keeps up while that stays under 1000/rate)
     and how long after the last key the cursor is on its row."""
     os.environ.update(paths_env)
-    from kino_tui.paths import KinoPaths
+    from kino_tui.config.paths import KinoPaths
     from kino_tui.service import Library
     from kino_tui.ui.app import KinoApp
     from kino_tui.ui.screens.browser import BrowserScreen

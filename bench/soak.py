@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic_library import build
-from kino_tui.core.catalog import Catalog
+from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.fsutil import STALE_TEMPORARY_SECONDS
-from kino_tui.core.watchstate import WatchStore
+from kino_tui.core.watch.store import WatchStore
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ MARKER = textwrap.dedent(
     import json, random, sys, time
     from pathlib import Path
     from kino_tui.core.errors import KinoError
-    from kino_tui.paths import KinoPaths
+    from kino_tui.config.paths import KinoPaths
     from kino_tui.service import Library
     library = Library(KinoPaths.default())
     items = {item.id: item for item in library.load()[0].items.values()}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 
 FFMPEG = shutil.which("ffmpeg")
 SUBTITLE = "1\n00:00:00,000 --> 00:00:00,800\nhello\n\n2\n00:00:00,800 --> 00:00:01,000\nworld\n"

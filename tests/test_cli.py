@@ -127,7 +127,7 @@ def test_damaged_catalog_message(run_kino, kino_paths, build_library: LibraryBui
 
 
 def _synthetic_catalog(paths, count: int) -> None:  # type: ignore[no-untyped-def]
-    from kino_tui.core.catalog import Catalog, CatalogData
+    from kino_tui.core.catalog.store import Catalog, CatalogData
     from kino_tui.core.models import MediaItem
 
     items = {}

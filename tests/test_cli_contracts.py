@@ -19,8 +19,8 @@ import orjson
 import pytest
 
 from kino_tui.cli import run
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import ROW_FIELDS, MediaItem
-from kino_tui.paths import KinoPaths
 from tests.conftest import LibraryBuilder
 
 LAYOUT = {
@@ -180,10 +180,10 @@ AS_ROOT = os.geteuid() == 0
 #: interpreter's own library (it lives in root's home), so it is imported beforehand.
 LATE_IMPORTS = (
     "kino_tui.cli.commands",
-    "kino_tui.core.browse",
-    "kino_tui.core.scanner",
-    "kino_tui.core.analysis",
-    "kino_tui.core.probe",
+    "kino_tui.core.browse.view",
+    "kino_tui.core.scan.scanner",
+    "kino_tui.core.scan.analysis",
+    "kino_tui.core.metadata.probe",
     "pymediainfo",
     "mutagen",
     "ctypes",

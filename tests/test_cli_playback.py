@@ -8,9 +8,9 @@ import shlex
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import Progress
-from kino_tui.core.watchstate import WatchStore
-from kino_tui.paths import KinoPaths
+from kino_tui.core.watch.store import WatchStore
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.paths import KinoPaths
-from tests.core.players.test_tracks import make_episode
+from kino_tui.config.paths import KinoPaths
+from tests.core.play.players.test_tracks import make_episode
 
 CONFIG = 'playback = "window"\naudio_languages = ["eng"]\n\n[mpv]\nargs = {args}\n'
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import orjson
 
-from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.config.paths import KinoPaths
+from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 
 

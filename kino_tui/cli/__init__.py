@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from kino_tui import __version__
 from kino_tui.cli import output
-from kino_tui.config import IMAGE_MODES
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import IMAGE_MODES
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import KINDS, ROOT_TYPES
-from kino_tui.paths import KinoPaths
 from kino_tui.service.loading import LIST_SECTIONS
 
 
@@ -182,7 +182,7 @@ def _serve(paths: KinoPaths) -> int:
 
 
 def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
-    from kino_tui.config import load_settings
+    from kino_tui.config.settings import load_settings
     from kino_tui.core.errors import ConfigError
     from kino_tui.service.remote.library import RemoteLibrary
 

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.cli.output import error, out, warn_all, write_json
+from kino_tui.config.paths import default_library_folders
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
@@ -24,11 +25,10 @@ from kino_tui.core.text import (
     scan_stopped,
     scan_summary,
 )
-from kino_tui.paths import default_library_folders
 from kino_tui.service import Library, PlayPlan, PlayRequest
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import PlaybackResult
+    from kino_tui.core.play.session import PlaybackResult
 
 MAX_PROBLEMS = 20
 PROGRESS_REFRESH_SECONDS = 0.1

@@ -11,8 +11,9 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config import Settings, load_settings
-from kino_tui.core.catalog import Catalog, CatalogData
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import Settings, load_settings
+from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
     MediaItem,
@@ -22,10 +23,10 @@ from kino_tui.core.models import (
     ScanSummary,
     Segment,
 )
-from kino_tui.core.track_choices import TrackChoiceStore
-from kino_tui.core.watchstate import WatchStore
-from kino_tui.paths import KinoPaths
+from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
+    following,
     loading,
     marking,
     playing,
@@ -33,20 +34,19 @@ from kino_tui.service import (
     scanning,
     searching,
     tracks,
-    watching,
 )
+from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
 from kino_tui.service.roots import RootStatus
-from kino_tui.service.watching import LiveUpdates, Rescan
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kino_tui.core.browse import LibraryView
-    from kino_tui.core.playback import PlaybackResult, PlaybackSession
-    from kino_tui.core.players import PlayerState
-    from kino_tui.core.tracks import TrackChoice
+    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
+    from kino_tui.core.play.tracks import TrackChoice
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
 
@@ -75,7 +75,7 @@ class Library:
         keys = self.settings.raw.get("keys")
         if not isinstance(keys, dict):
             return {}, []
-        from kino_tui.config import unknown_binding_ids
+        from kino_tui.config.settings import unknown_binding_ids
 
         bindings = {str(k): str(v) for k, v in keys.items()}
         return bindings, unknown_binding_ids(self.paths.config_file, known)
@@ -185,7 +185,7 @@ class Library:
         to those folders and what is below them (what live updates saw change)."""
         return scanning.scan(self, chosen, on_progress, cancel, folders)
 
-    # -- live updates (service/watching.py) ----------------------------------------
+    # -- live updates (service/following.py) ----------------------------------------
     def live_updates(
         self,
         on_scanned: Callable[[Rescan], None],
@@ -197,7 +197,7 @@ class Library:
 
     def catalog_signature(self) -> tuple[int, int, int] | None:
         """Changes whenever the catalog is saved (by this process or another)."""
-        return watching.catalog_signature(self)
+        return following.catalog_signature(self)
 
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
         """The configured roots named by ``folders`` (all of them when empty)."""

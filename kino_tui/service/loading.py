@@ -8,15 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config import normalise_root
-from kino_tui.core.catalog import CatalogData, PackedCatalog
+from kino_tui.config.settings import normalise_root
+from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.browse.view import LibraryView
     from kino_tui.service.library import Library
 
 #: The watch sections ``kino ls --section`` lists, in their own order.
@@ -68,7 +68,7 @@ def load_view(library: Library) -> tuple[LibraryView, list[str]]:
 
 
 def load_opening(library: Library) -> Opening:
-    from kino_tui.core.browse import OPENING_KINDS, first_section
+    from kino_tui.core.browse.view import OPENING_KINDS, first_section
 
     progress, warnings = read_progress(library)
     try:
@@ -114,7 +114,7 @@ def load_in_background(library: Library) -> Future[Opening]:
 def make_view(
     library: Library, items: Iterable[MediaItem], progress: dict[str, Progress]
 ) -> LibraryView:
-    from kino_tui.core.browse import LibraryView  # the browsing stack: not for `kino scan`
+    from kino_tui.core.browse.view import LibraryView  # the browsing stack: not for `kino scan`
 
     settings = library.settings
     return LibraryView(
@@ -143,7 +143,7 @@ def find_items(data: CatalogData, target: str) -> list[MediaItem]:
     if item is not None:
         return [item]
     if target.startswith(("show:", "artist:")):
-        from kino_tui.core.browse import LibraryView
+        from kino_tui.core.browse.view import LibraryView
 
         group = LibraryView(data.items.values(), {}).group(target)
         if group is not None:

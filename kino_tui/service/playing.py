@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Literal
 
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
-from kino_tui.core.player_settings import ResumeMode
+from kino_tui.core.play.player_settings import ResumeMode
 from kino_tui.service import tracks
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import PlaybackResult, PlaybackSession
-    from kino_tui.core.players import PlayerState
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.service.library import Library
 
 
@@ -121,7 +121,7 @@ def decide_start(
 def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
     """The order a queue plays in: episodes by season and number, tracks by disc and
     number, anything else by path; shuffled when asked."""
-    from kino_tui.core.sections import episode_order
+    from kino_tui.core.browse.sections import episode_order
 
     def key(item: MediaItem) -> tuple[object, ...]:
         if item.kind == "episode":
@@ -203,7 +203,7 @@ def session_for(
     ``[mpv] terminal_vo`` says otherwise. With no terminal (``terminal`` False: output
     going into a pipe or a file) and no window, only the sound plays, and nothing is
     written to kino's output; :attr:`PlaybackSession.notice` says so."""
-    from kino_tui.core.playback import PlaybackSession  # players load on first play
+    from kino_tui.core.play.session import PlaybackSession  # players load on first play
 
     settings = library.settings.playback
     # Music beside a front end that stays on screen (the TUI); `kino play` keeps the

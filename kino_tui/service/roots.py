@@ -7,10 +7,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kino_tui import config
+from kino_tui.config import settings as config
 from kino_tui.core.errors import CatalogDamaged, ConfigError
 from kino_tui.core.models import LibraryRoot, Problem, RootType
-from kino_tui.core.scan_record import ScanRecords
+from kino_tui.core.scan.record import ScanRecords
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +50,7 @@ def details_signature(library: Library) -> object:
         recorded: int | None = scan_records(library).path.stat().st_mtime_ns
     except OSError:
         recorded = None
-    from kino_tui.service.watching import catalog_signature
+    from kino_tui.service.following import catalog_signature
 
     return (catalog_signature(library), recorded, library.settings.roots)
 
@@ -63,7 +63,7 @@ def statuses(library: Library, details: bool = False) -> list[RootStatus]:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
     counts, damaged = _catalog_facts(library)
     records = scan_records(library).read()
-    from kino_tui.service.watching import watch_plans
+    from kino_tui.service.following import watch_plans
 
     plans = {plan.root.path: plan.why for plan in watch_plans(library)}
     found = []

@@ -8,10 +8,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.config import normalise_root
+from kino_tui.config.settings import normalise_root
 from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
-from kino_tui.core.watchstate import now_iso
+from kino_tui.core.watch.store import now_iso
 from kino_tui.service.roots import scan_records
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def scan(
     folders: Sequence[str] | None = None,
 ) -> ScanSummary:
     """Scan roots (or only ``folders`` of them), and record when and what it found."""
-    from kino_tui.core.scanner import Scanner, scan_limits  # the UI starts without it
+    from kino_tui.core.scan.scanner import Scanner, scan_limits  # the UI starts without it
 
     roots = library.settings.roots if chosen is None else chosen
     summary = Scanner(library.catalog, library.watch).scan(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kino_tui.core.text import describe_item
 
 if TYPE_CHECKING:
-    from kino_tui.core.browse import Entry, LibraryView
+    from kino_tui.core.browse.view import Entry, LibraryView
     from kino_tui.service.library import Library
 
 #: Results ``kino search`` gives at most (the browser shows as many).

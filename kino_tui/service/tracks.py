@@ -4,7 +4,7 @@ The streams come from the catalog (read at scan time: pymediainfo reads every st
 header anyway, so language, codec, channels, title and flags cost nothing more; external
 subtitle files are found by name in the listing the scan already made). Choices are
 remembered per show (every episode) or per movie in ``tracks.json``, by language, and
-decided for each item with :func:`kino_tui.core.tracks.select_tracks`.
+decided for each item with :func:`kino_tui.core.play.tracks.select_tracks`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kino_tui.core.models import AudioTrack, MediaItem, SubtitleTrack
-from kino_tui.core.tracks import (
+from kino_tui.core.play.tracks import (
     OFF,
     TrackChoice,
     TrackSelection,
@@ -27,7 +27,7 @@ from kino_tui.core.tracks import (
 )
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import LaunchTracks, PlaybackSession
+    from kino_tui.core.play.session import LaunchTracks, PlaybackSession
     from kino_tui.service.library import Library
 
 
@@ -91,7 +91,7 @@ def choose_from_text(
     library: Library, item: MediaItem, audio: str | None, subtitles: str | None
 ) -> TrackChoice | None:
     """``kino play --audio LANG|N --subtitles LANG|N|off``: remembered like a choice in
-    the chooser. Raises :class:`~kino_tui.core.tracks.BadTrackRequest` (a KinoError
+    the chooser. Raises :class:`~kino_tui.core.play.tracks.BadTrackRequest` (a KinoError
     message) when the item has no such stream; None when neither was given."""
     if audio is None and subtitles is None:
         return None
@@ -124,7 +124,7 @@ def apply_to_session(library: Library, session: PlaybackSession, item: MediaItem
 def launch_tracks(library: Library, items: Sequence[MediaItem]) -> LaunchTracks:
     """The streams each item of a play uses, and the languages the player applies by
     itself where kino decided nothing (music: none)."""
-    from kino_tui.core.playback import LaunchTracks
+    from kino_tui.core.play.session import LaunchTracks
 
     preferences = library.settings.tracks
     if all(item.kind == "track" for item in items):

@@ -169,7 +169,7 @@ class KinoApp(App[None]):
 
     # -- live updates ----------------------------------------------------------------
     def start_live_updates(self) -> None:
-        """Watch the roots (service/watching.py) on a daemon thread: not a worker, since it
+        """Watch the roots (service/following.py) on a daemon thread: not a worker, since it
         runs as long as kino does. It rescans what changed and says so with a message.
         The browser starts it once the whole library is shown (start-up comes first)."""
         if self.live is not None:

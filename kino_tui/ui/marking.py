@@ -16,7 +16,7 @@ from kino_tui.ui.keys import first_key
 from kino_tui.ui.messages import WatchedMarked
 
 if TYPE_CHECKING:
-    from kino_tui.core.browse import Entry
+    from kino_tui.core.browse.view import Entry
     from kino_tui.core.models import MediaItem
     from kino_tui.service.marking import Marked
     from kino_tui.ui.screens.browser import BrowserScreen

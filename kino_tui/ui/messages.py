@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import Progress, ScanSummary
-    from kino_tui.core.playback import PlaybackResult
-    from kino_tui.core.players import PlayerState
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackResult
     from kino_tui.service import Opening, PlayPlan, Rescan, RootStatus
     from kino_tui.service.marking import Marked
     from kino_tui.service.tracks import TrackMenu

@@ -19,14 +19,14 @@ from textual.app import SuspendNotSupported
 from kino_tui.core.display import printable
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import MediaItem
-from kino_tui.core.skipping import LABELS
+from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.service import PlayRequest
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 
 if TYPE_CHECKING:
-    from kino_tui.core.playback import PlaybackResult, PlaybackSession
-    from kino_tui.core.players import PlayerState
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.service import PlayPlan
     from kino_tui.service.playing import Control, PlayOrder
     from kino_tui.ui.app import KinoApp

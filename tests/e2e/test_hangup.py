@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 from tests.ui.conftest import set_env

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from tests.conftest import LibraryBuilder
 from tests.e2e.test_tmux import exit_status, send, terminal  # noqa: F401  (fixture)
 

@@ -7,11 +7,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.e2e.test_tmux import send, terminal, tmux  # noqa: F401  (the fixture)
+from tests.e2e.test_tmux import send, tmux
+from tests.e2e.test_tmux import terminal as _terminal  # noqa: F401  (the fixture)
 
 
 def _mpv_running(marker: str) -> bool:

@@ -20,8 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.terminal import EXIT_SECONDS, SAVE_SECONDS
 from tests.conftest import LibraryBuilder

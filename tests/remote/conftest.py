@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config import RemoteSettings, Settings
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import RemoteSettings, Settings
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.remote.sshbox import Link, open_link
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config import load_settings
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import load_settings
 from kino_tui.core.errors import ConfigError
-from kino_tui.paths import KinoPaths
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.protocol import PROTOCOL, ProtocolError, RemoteError
 from tests.conftest import LibraryBuilder

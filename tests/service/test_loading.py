@@ -6,9 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
-from tests.core.players.test_vlc import as_nobody
+from tests.core.play.players.test_vlc import as_nobody
 from tests.service.test_playing import only_item
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 

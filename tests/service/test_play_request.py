@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library, PlayRequest
 from tests.conftest import LibraryBuilder
 

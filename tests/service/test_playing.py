@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.service.playing import decide_start
 from tests.conftest import LibraryBuilder
-from tests.core.players.test_vlc import AS_ROOT, as_nobody
+from tests.core.play.players.test_vlc import AS_ROOT, as_nobody
 
 # (resume setting, resume point, explicit --start) -> (start, ask)
 RESUME_CASES = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 

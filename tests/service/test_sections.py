@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kino_tui.core.browse.sections import continue_watching, next_episode, next_up
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.sections import continue_watching, next_episode, next_up
 
 NOW = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
 

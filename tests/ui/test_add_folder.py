@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.widgets import Input, RadioSet, Static
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import ROOT_TYPES
-from kino_tui.paths import KinoPaths
 from kino_tui.ui.screens.add_folder import AddFolderScreen
 from tests.conftest import LibraryBuilder
 from tests.ui.conftest import kino_app, list_text, ready

@@ -3,8 +3,8 @@ counted, none resumed, while the browser is used."""
 
 from __future__ import annotations
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder, ffmpeg
 from tests.ui.conftest import kino_app, list_text, ready

@@ -8,9 +8,9 @@ import pytest
 from textual import events
 from textual.widgets import Input, OptionList
 
-from kino_tui.core.browse import LibraryView
+from kino_tui.config.paths import KinoPaths
+from kino_tui.core.browse.view import LibraryView
 from kino_tui.core.models import LibraryRoot, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library, Opening
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import DETAIL_DELAY, BrowserScreen
@@ -379,7 +379,7 @@ async def test_progress_from_another_kino_process_appears(app: KinoApp, monkeypa
     """Two SSH sessions: what one saves, the other's Continue Watching shows."""
     import kino_tui.ui.screens.browser as browser_module
     from kino_tui.core.models import Progress
-    from kino_tui.core.watchstate import WatchStore
+    from kino_tui.core.watch.store import WatchStore
 
     monkeypatch.setattr(browser_module, "WATCH_POLL_SECONDS", 0.2)
     async with app.run_test(size=SIZE) as pilot:
@@ -517,7 +517,7 @@ async def test_an_unknown_binding_id_in_the_keymap_is_named(ui_library: Library)
 async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
     """A watch-file read begun before a mark made here, or a catalog load overtaken by a
     rescan's, arrives late: the screen keeps what it has (the mark looked undone)."""
-    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.browse.view import LibraryView
     from kino_tui.ui.messages import CatalogLoaded, WatchStateRead
 
     async with app.run_test(size=SIZE) as pilot:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from kino_tui.core import watchstate
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.fsutil import file_lock
 from kino_tui.core.models import LibraryRoot, MediaItem
-from kino_tui.paths import KinoPaths
+from kino_tui.core.watch import store as watchstate
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.widgets.media_list import MediaList

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.group_menu import GroupMenuScreen

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import OptionList
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.confirm import ConfirmScreen

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.widgets.media_list import MediaList

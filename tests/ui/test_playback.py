@@ -6,14 +6,14 @@ from collections.abc import Callable
 
 import pytest
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot, Progress
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
 from tests.conftest import LibraryBuilder
-from tests.core.players.conftest import MpvClient, wait_for_socket
+from tests.core.play.players.conftest import MpvClient, wait_for_socket
 from tests.ui.conftest import kino_app, list_text, ready
 from tests.ui.test_browser import SIZE, choose_section
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
-from kino_tui.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.players.conftest import MpvClient, wait_for_socket
-from tests.core.players.test_skipping import chaptered_clip  # noqa: F401  (a fixture)
+from tests.core.play.players.conftest import MpvClient, wait_for_socket
+from tests.core.play.players.test_skipping import chaptered_clip  # noqa: F401  (a fixture)
 from tests.ui.conftest import kino_app, ready
 from tests.ui.test_browser import SIZE, choose_section
 from tests.ui.test_playback import CONFIG, now_playing, until

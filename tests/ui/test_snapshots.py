@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.core.catalog import Catalog
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
+from kino_tui.core.catalog.store import Catalog
 from kino_tui.ui.app import KinoApp
 from tests.ui.conftest import UI_LIBRARY, kino_app, ready, scan_into
 

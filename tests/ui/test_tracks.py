@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from kino_tui.core.tracks import TrackChoice
-from kino_tui.paths import KinoPaths
+from kino_tui.config.paths import KinoPaths
+from kino_tui.core.play.tracks import TrackChoice
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.tracks import TrackScreen
-from tests.core.players.conftest import wait_for_socket
-from tests.core.players.test_tracks import MpvTracks, make_episode
+from tests.core.play.players.conftest import wait_for_socket
+from tests.core.play.players.test_tracks import MpvTracks, make_episode
 from tests.ui.conftest import kino_app, ready, scan_into
 from tests.ui.test_browser import SIZE, choose_section
 from tests.ui.test_playback import until

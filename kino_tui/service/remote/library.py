@@ -19,14 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config import Settings, load_settings
-from kino_tui.core.catalog import CatalogData
+from kino_tui.config.paths import KinoPaths
+from kino_tui.config.settings import Settings, load_settings
+from kino_tui.core.catalog.store import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.playback import PlaybackSession
-from kino_tui.core.track_choices import TrackChoiceStore
-from kino_tui.core.watchstate import WatchStore
-from kino_tui.paths import KinoPaths
+from kino_tui.core.play.session import PlaybackSession
+from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service.library import Library, Opening, PlayPlan
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
@@ -35,11 +35,11 @@ from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
 
-    from kino_tui.core.browse import LibraryView
+    from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
-    from kino_tui.core.players import PlayerState
+    from kino_tui.core.play.players import PlayerState
+    from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.roots import RootStatus
-    from kino_tui.service.watching import LiveUpdates, Rescan
 
 
 class LinkDropped(RemoteError):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from kino_tui import __version__
-from kino_tui.core.catalog import CatalogData
+from kino_tui.core.catalog.store import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import loading

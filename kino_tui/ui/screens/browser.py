@@ -1,6 +1,6 @@
 """The main screen: sections on the left, the list in the middle, details on the right.
 
-It composes the widgets, draws a :class:`~kino_tui.core.navigation.BrowserState` and
+It composes the widgets, draws a :class:`~kino_tui.core.browse.navigation.BrowserState` and
 forwards keys to it; loading, scanning and marking run in workers of the app that report
 through the messages of ``ui/messages.py``.
 """
@@ -22,12 +22,12 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kino_tui.core.browse import SECTIONS, EntryFilter, LibraryView, filter_choices
+from kino_tui.core.browse.navigation import BrowserState
+from kino_tui.core.browse.view import SECTIONS, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress, ScanProgress
-from kino_tui.core.navigation import BrowserState
+from kino_tui.core.play.tracks import describe_choice
 from kino_tui.core.text import scan_progress, scan_summary
-from kino_tui.core.tracks import describe_choice
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
@@ -666,7 +666,7 @@ class BrowserScreen(Screen[None]):
 
     # -- audio and subtitles -------------------------------------------------------
     def action_choose_tracks(self) -> None:
-        from kino_tui.core.tracks import item_for_tracks
+        from kino_tui.core.play.tracks import item_for_tracks
 
         entry = self.query_one(MediaList).highlighted
         item = item_for_tracks(entry.items if entry is not None else [])

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from kino_tui.core.browse import EntryFilter
+from kino_tui.core.browse.view import EntryFilter
 from kino_tui.core.display import printable
 from kino_tui.ui.widgets.choices import Choices
 

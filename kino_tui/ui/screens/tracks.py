@@ -16,7 +16,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kino_tui.core.display import printable
-from kino_tui.core.tracks import OFF, describe_audio, describe_subtitle
+from kino_tui.core.play.tracks import OFF, describe_audio, describe_subtitle
 from kino_tui.service.tracks import TrackMenu
 from kino_tui.ui.widgets.choices import Choices
 

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from kino_tui.core.browse import Entry, LibraryView
+from kino_tui.core.browse.view import Entry, LibraryView
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem
 from kino_tui.core.text import episode_label, format_duration

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kino_tui.core.browse import Entry
+from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
 from kino_tui.core.text import format_duration
 

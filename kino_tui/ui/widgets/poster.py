@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from kino_tui.core.browse import Entry
+from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
 from kino_tui.ui.images import PosterCache, halfcell_lines, poster_source
 from kino_tui.ui.widgets.media_list import KIND_ICONS

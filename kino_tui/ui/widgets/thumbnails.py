@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
-from kino_tui.core.browse import Entry
+from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
 from kino_tui.ui.images import PosterCache
 from kino_tui.ui.widgets.poster import Poster

@@ -1,0 +1,144 @@
+"""Live updates: the library's roots watched while kino is open, changed folders scanned
+again, and the catalog file's signature for changes made by other kino processes.
+
+:class:`LiveUpdates` is the use case a front end starts: it runs the core's
+:class:`~kino_tui.core.follow.watcher.RootWatcher` on a thread, scans what each batch names
+(only the folders that changed; a whole root when its timer comes round) and tells the
+front end through ``on_scanned``. Every rescan is kept in :attr:`LiveUpdates.rescans`,
+so a test (or a status line) can see how many there were and what they covered.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kino_tui.core.errors import KinoError
+from kino_tui.core.follow.watcher import (
+    LONGEST_SECONDS,
+    QUIET_SECONDS,
+    Batch,
+    RootWatch,
+    RootWatcher,
+    plan_watches,
+    read_mountinfo,
+)
+from kino_tui.core.models import ScanSummary
+
+if TYPE_CHECKING:
+    from kino_tui.service.library import Library
+
+
+@dataclass(frozen=True, slots=True)
+class Rescan:
+    """One scan live updates made: what it covered and what it found."""
+
+    folders: tuple[str, ...]
+    roots: tuple[str, ...]
+    reason: str
+    summary: ScanSummary | None
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        s = self.summary
+        return s is not None and bool(s.added or s.updated or s.moved or s.removed)
+
+
+def watch_plans(library: Library, mountinfo: str | None = None) -> list[RootWatch]:
+    """How each root is followed (events, or a timer on a network mount)."""
+    roots = library.settings.roots
+    minutes = {root.path: root.rescan_minutes for root in roots}
+    text = read_mountinfo() if mountinfo is None else mountinfo
+    return plan_watches(roots, text, minutes)
+
+
+def catalog_signature(library: Library) -> tuple[int, int, int] | None:
+    """The catalog file's inode, modification time and size (every save is a new file),
+    None when there is none: a cheap way to see another process's scan."""
+    try:
+        status = library.catalog.path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+class LiveUpdates:
+    """Watches a library's roots until :meth:`stop` and rescans what changed."""
+
+    def __init__(
+        self,
+        library: Library,
+        on_scanned: Callable[[Rescan], None],
+        *,
+        quiet: float = QUIET_SECONDS,
+        longest: float = LONGEST_SECONDS,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        self.library = library
+        self.on_scanned = on_scanned
+        self.on_failure = on_failure
+        self.quiet = quiet
+        self.longest = longest
+        self.rescans: list[Rescan] = []
+        self._lock = threading.Lock()
+        self._watcher: RootWatcher | None = None
+        self.stopped = threading.Event()
+
+    @property
+    def watcher(self) -> RootWatcher | None:
+        return self._watcher
+
+    def run(self) -> None:
+        """Follow the roots on this thread until :meth:`stop`; :meth:`restart` (the roots
+        changed) follows the new set."""
+        while not self.stopped.is_set():
+            watcher = RootWatcher(
+                watch_plans(self.library),
+                self._scan,
+                quiet=self.quiet,
+                longest=self.longest,
+                on_failure=self.on_failure,
+            )
+            with self._lock:
+                self._watcher = watcher
+            watcher.run()
+
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """Wait until the kernel's watches are in place (for tests and the first frame)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            watcher = self._watcher
+            if watcher is not None and watcher.ready.wait(0.05):
+                return True
+        return False
+
+    def restart(self) -> None:
+        """Follow the roots as the settings now say (a root was added or removed)."""
+        with self._lock:
+            if self._watcher is not None:
+                self._watcher.stop_event.set()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.restart()
+
+    def _scan(self, batch: Batch) -> None:
+        library = self.library
+        if batch.roots:
+            chosen = [r for r in library.settings.roots if r.path in batch.roots]
+            folders = None
+        else:
+            chosen = list(library.settings.roots)
+            folders = list(batch.folders)
+        try:
+            summary = library.scan(chosen, cancel=self.stopped, folders=folders)
+        except KinoError as error:  # a lock held too long, an unwritable catalog…
+            rescan = Rescan(batch.folders, batch.roots, batch.reason, None, str(error))
+        else:
+            rescan = Rescan(batch.folders, batch.roots, batch.reason, summary)
+        self.rescans.append(rescan)
+        self.on_scanned(rescan)

@@ -1,0 +1,163 @@
+"""Ranked search: the tiers table-tested, then a realistic library where a show's name
+ranks the show first and an artist's name the artist."""
+
+from __future__ import annotations
+
+import pytest
+
+from kino_tui.core.browse.search import (
+    CONTEXT,
+    EXACT,
+    PREFIX,
+    SUBSTRING,
+    WORDS,
+    Searchable,
+    SearchIndex,
+    fold,
+    rank,
+)
+from kino_tui.core.browse.view import LibraryView
+from kino_tui.core.models import MediaItem
+
+RANK_CASES = [
+    ("dark", "dark", "", EXACT),
+    ("dark", "dark city", "", PREFIX),
+    ("dark city", "dark city", "", EXACT),
+    ("city", "dark city", "", WORDS),
+    ("ci da", "dark city", "", WORDS),
+    ("ark", "dark city", "", SUBSTRING),
+    ("ark ity", "dark city", "", SUBSTRING),
+    ("dark", "secrets", "dark dark s01e01 mkv", CONTEXT),
+    ("dark secrets", "secrets", "dark", CONTEXT),
+    ("lost", "secrets", "dark", None),
+    ("", "anything", "", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "title", "context", "tier"), RANK_CASES)
+def test_rank_tiers(query: str, title: str, context: str, tier: int | None) -> None:
+    assert rank(query, title, context) == tier
+
+
+def test_the_index_ranks_as_rank_does_and_groups_come_first() -> None:
+    records = [
+        Searchable("movie", "m1", "Dark City"),
+        Searchable("episode", "e1", "Secrets", "Dark Dark S01E01.mkv"),
+        Searchable("show", "show:Dark", "Dark"),
+        Searchable("movie", "m2", "Undarkened"),
+        Searchable("movie", "m3", "Into the Dark"),
+        Searchable("season", "show:Dark:season:1", "Season 1", "Dark"),
+    ]
+    index = SearchIndex(records)
+    ranked = [(index.records[i].key, tier) for i, tier in index.ranked("dark")]
+    assert ranked == [
+        ("show:Dark", EXACT),
+        ("m1", PREFIX),
+        ("m3", WORDS),
+        ("m2", SUBSTRING),
+        ("show:Dark:season:1", CONTEXT),  # a season above an episode of the same tier
+        ("e1", CONTEXT),
+    ]
+    for i, tier in index.ranked("dark"):
+        record = index.records[i]
+        assert rank(fold("dark"), fold(record.title), fold(record.context)) == tier
+    assert [r.key for r in index.search("dark", limit=2)] == ["show:Dark", "m1"]
+    assert index.search("nothing here") == []
+
+
+def test_natural_order_within_a_tier() -> None:
+    index = SearchIndex([Searchable("season", f"s{n}", f"Season {n}", "Dark") for n in (10, 2, 1)])
+    assert [r.title for r in index.search("season")] == ["Season 1", "Season 2", "Season 10"]
+
+
+def test_accents_and_punctuation_fold() -> None:
+    index = SearchIndex(
+        [Searchable("artist", "artist:AC/DC", "AC/DC"), Searchable("movie", "a", "Amélie")]
+    )
+    assert [r.key for r in index.search("ac dc")] == ["artist:AC/DC"]
+    assert [r.key for r in index.search("AMELIE")] == ["a"]
+
+
+def item(item_id: str, kind: str, path: str, **fields: object) -> MediaItem:
+    return MediaItem(id=item_id, kind=kind, path=path, root="/m", parts=[path], **fields)  # type: ignore[arg-type]
+
+
+def realistic() -> LibraryView:
+    """Movies, two shows (one named like a movie), an artist with two albums, extras."""
+    items = [
+        item("m-dark", "movie", "/m/Movies/Dark City (1998)/Dark City (1998).mkv",
+             title="Dark City", year=1998),
+        item("m-alien", "movie", "/m/Movies/Alien (1979)/Alien (1979).mkv", title="Alien",
+             year=1979),
+        item("x-trailer", "extra", "/m/Movies/Alien (1979)/Trailers/Alien trailer.mkv",
+             title="Dark trailer", extra_type="trailer", extra_of="m-alien"),
+        *[
+            item(f"d{s}{e}", "episode", f"/m/TV/Dark/Season {s}/Dark S0{s}E0{e}.mkv",
+                 series="Dark", season=s, episode=e, title=f"Episode {e}")
+            for s in (1, 2) for e in (1, 2)
+        ],
+        item("mm1", "episode", "/m/TV/Mad Men/Season 1/Mad Men S01E01.mkv", series="Mad Men",
+             season=1, episode=1, title="Smoke Gets in Your Eyes"),
+        item("t1", "track", "/m/Music/Daft Punk/Discovery/01 One More Time.flac",
+             artist="Daft Punk", album="Discovery", track=1, title="One More Time"),
+        item("t2", "track", "/m/Music/Daft Punk/Homework/01 Daftendirekt.flac",
+             artist="Daft Punk", album="Homework", track=1, title="Daftendirekt"),
+        item("t3", "track", "/m/Music/Justice/Cross/01 Genesis.flac", artist="Justice",
+             album="Cross", track=1, title="Genesis (Daft Punk tribute)"),
+    ]  # fmt: skip
+    return LibraryView(items, {})
+
+
+def kinds_titles(view: LibraryView, query: str) -> list[tuple[str, str]]:
+    return [(e.kind, e.title) for e in view.search(query)]
+
+
+def test_a_show_title_ranks_the_show_first() -> None:
+    results = kinds_titles(realistic(), "dark")
+    assert results[0] == ("show", "Dark")
+    assert results[1] == ("movie", "Dark City")
+    assert ("season", "Season 1") in results and ("season", "Season 2") in results
+    episodes = [i for i, (kind, _) in enumerate(results) if kind == "episode"]
+    assert episodes and min(episodes) > results.index(("show", "Dark"))
+
+
+def test_an_artist_name_ranks_the_artist_first() -> None:
+    results = kinds_titles(realistic(), "daft punk")
+    assert results[0] == ("artist", "Daft Punk")
+    assert {("album", "Discovery"), ("album", "Homework")} <= set(results)
+    tracks = [title for kind, title in results if kind == "track"]
+    # the tribute has the words in its own title: above tracks that only their artist matches
+    assert tracks[0].endswith("Genesis (Daft Punk tribute)")
+    assert results.index(("artist", "Daft Punk")) < results.index(("album", "Discovery"))
+
+
+def test_extras_are_not_listed_as_movies() -> None:
+    view = realistic()
+    assert all(e.key != "x-trailer" for e in view.search("trailer"))
+    assert all(e.key != "x-trailer" for e in view.search("dark"))
+    assert [e.id for e in view.extras_of(view.items["m-alien"])] == ["x-trailer"]
+
+
+def test_groups_found_by_search_drill_into_their_items() -> None:
+    view = realistic()
+    (album,) = [e for e in view.search("homework") if e.kind == "album"]
+    assert [c.title for c in view.children(album)] == ["01  Daftendirekt"]
+    (season,) = [e for e in view.search("dark season 2") if e.kind == "season"]
+    assert season.detail.startswith("Dark")
+    assert [c.key for c in view.children(season)] == ["d21", "d22"]
+    show = view.search("mad men")[0]
+    assert show.kind == "show"
+    # no season folders of its own? Mad Men has one: it opens on its season
+    assert [c.kind for c in view.children(show)] == ["season"]
+
+
+def test_a_show_without_season_folders_opens_on_its_episodes() -> None:
+    view = LibraryView(
+        [
+            item(f"e{n}", "episode", f"/m/TV/Pingu/Pingu - {n:03d}.mkv", series="Pingu", episode=n)
+            for n in (2, 1, 3)
+        ],
+        {},
+    )
+    (show,) = view.section("shows")
+    assert [c.key for c in view.children(show)] == ["e1", "e2", "e3"]
