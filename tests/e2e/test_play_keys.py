@@ -11,8 +11,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import Progress
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.e2e.test_tmux import send, tmux
-from tests.e2e.test_tmux import terminal as _terminal  # noqa: F401  (the fixture)
+from tests.e2e.test_tmux import send, terminal, tmux  # noqa: F401  (fixture)
 
 
 def _mpv_running(marker: str) -> bool:
@@ -27,7 +26,10 @@ def _mpv_running(marker: str) -> bool:
 
 
 def test_ctrl_c_during_a_terminal_play_stops_the_player_and_returns_to_kino(
-    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+    terminal: Callable[[str], str],  # noqa: F811
+    kino_paths: KinoPaths,
+    build_library: LibraryBuilder,
+    run_kino,  # type: ignore[no-untyped-def]
 ) -> None:
     """Ctrl+C is the player's, like q: mpv stops, the position is saved and kino's browser
     is back (it used to end kino, back to the shell)."""

@@ -65,7 +65,7 @@ def test_the_request_checks_before_any_player_starts(show_library: Library) -> N
 
 def test_kino_play_show_starts_with_season_one(show_library: Library, run_kino) -> None:  # type: ignore[no-untyped-def]
     show_library.paths.config_file.write_text(
-'playback = "window"\n' + show_library.paths.config_file.read_text()
+        'playback = "window"\n' + show_library.paths.config_file.read_text()
     )
     argv = shlex.split(run_kino("play", "show:Dark", "--print-command").stdout)
     files = [Path(a).name for a in argv if a.startswith("/") and a.endswith(".mkv")]
