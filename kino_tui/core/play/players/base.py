@@ -65,6 +65,11 @@ class PlayerState:
     item_index: int = 0
     #: Items the player has moved on from, with how each ended, oldest first.
     finished: list[ItemEnd] = field(default_factory=list)
+    #: The playing item has ended (mpv's ``end-file``): what the player reports until
+    #: the next item starts belongs to no item and is not taken.
+    ended: bool = False
+    #: The playback speed (at 20x a player's reports lag the media by seconds).
+    speed: float = 1.0
     #: Held while the state is changed or read as a whole (the follower thread changes it).
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -76,7 +81,7 @@ class PlayerState:
         )
         self.item_index = index
         self.position = self.duration = self.error = None
-        self.reached_end = self.paused = False
+        self.reached_end = self.paused = self.ended = False
         self.part = 0
         self.part_lengths = {}
 
