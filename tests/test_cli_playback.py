@@ -251,3 +251,26 @@ def test_kino_play_into_a_pipe_writes_no_video_there(
     assert after["progress"]["watched"]
     in_terminal = shlex.split(in_a_terminal("play", item["id"], "--print-command"))
     assert "--vo=tct" in in_terminal and "--no-video" not in in_terminal
+
+
+def test_an_empty_or_damaged_file_is_said_before_the_player_starts(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """kino knows from the scan: no player is started (no history line), and the message
+    names the file and what to do."""
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library(
+        {
+            "Movies/Empty (2020)/Empty (2020).mkv": "",
+            "Movies/Junk (2021)/Junk (2021).mkv": "not a video at all\n" * 50,
+        }
+    )
+    run_kino("scan", str(root))
+    by_title = {i["title"]: i for i in items(run_kino)}
+    empty = run_kino("play", by_title["Empty"]["id"], check=False)
+    assert empty.returncode != 0 and "is empty (0 bytes)" in empty.stderr, empty.stderr
+    assert "Empty (2020).mkv" in empty.stderr and "rescan" in empty.stderr
+    junk = run_kino("play", by_title["Junk"]["id"], check=False)
+    assert junk.returncode != 0 and "cannot play: the scan found" in junk.stderr, junk.stderr
+    assert "playing" not in empty.stdout + junk.stdout
+    assert json.loads(run_kino("history", "--json").stdout) == []

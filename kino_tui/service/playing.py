@@ -102,7 +102,7 @@ def prepare(library: Library, request: PlayRequest) -> PlayPlan:
         library.choose_tracks_from_text(chosen.item, request.audio, request.subtitles)
     if request.check:
         library.check_playable(chosen)
-    return replace(chosen, warnings=tuple(warnings))
+    return replace(chosen, warnings=(*warnings, *content_warnings(chosen.item)))
 
 
 def decide_start(
@@ -174,7 +174,45 @@ def check_playable(library: Library, play: PlayPlan) -> None:
             f"{part} is not there any more: it was moved or deleted since the last scan; "
             "rescan the library (r, or `kino scan`) to update it"
         )
+    _check_content(item)
     session_for(library, play).check()
+
+
+#: What a scan found that means a file cannot play at all (a truncated one plays up to
+#: where it ends, and is only said).
+_UNPLAYABLE = ("empty file", "no video stream found", "not a recognised audio file")
+
+
+def _check_content(item: MediaItem) -> None:
+    """An empty file, or one the scan found unplayable and that has not changed since,
+    is said before any player starts (the player's own message would be lost under the
+    redraw)."""
+    sizes = []
+    for part in item.parts or [item.path]:
+        try:
+            size = os.stat(part).st_size
+        except OSError:
+            continue  # explained above, or by the player check
+        sizes.append(size)
+        if size == 0:
+            raise PlayerError(
+                f"{part} is empty (0 bytes): its copy or download did not finish; "
+                "replace the file, then rescan (r, or `kino scan`)"
+            )
+    error = item.error or ""
+    unchanged = sizes == [item.size]  # one file, the size the scan read
+    if unchanged and error.startswith(_UNPLAYABLE):
+        raise PlayerError(
+            f"{item.path} cannot play: the scan found {error}; "
+            "replace the file, then rescan (r, or `kino scan`)"
+        )
+
+
+def content_warnings(item: MediaItem) -> list[str]:
+    """Lines to show before a play that starts anyway (a truncated file)."""
+    if item.error and "truncated" in item.error:
+        return [f"{item.display_title}: {item.error}, so it stops before its end"]
+    return []
 
 
 def _root_online(root: str) -> bool:

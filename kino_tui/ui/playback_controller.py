@@ -126,6 +126,8 @@ class PlaybackController:
     def checked(self, plan: PlayPlan) -> None:
         """The play can start: ask where (``resume = "ask"``), then start."""
         self.checking = None
+        for line in plan.warnings:
+            self.app.notify(printable(line), severity="warning", timeout=8, markup=False)
         if not plan.ask:
             self.start(plan)
             return

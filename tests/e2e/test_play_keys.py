@@ -76,3 +76,33 @@ def test_ctrl_c_during_a_terminal_play_stops_the_player_and_returns_to_kino(
         assert time.monotonic() < deadline, "q did not quit"
         time.sleep(0.1)
     assert status_file.read_text().strip() == "0"
+
+
+def test_a_player_that_fails_in_the_terminal_is_explained_with_its_own_lines(
+    terminal: Callable[[str], str],  # noqa: F811
+    kino_paths: KinoPaths,
+    build_library: LibraryBuilder,
+    run_kino,  # type: ignore[no-untyped-def]
+) -> None:
+    """mpv fails in the terminal; kino redraws over its messages. The notice keeps what
+    mpv said (it pointed at "its own messages were on the terminal", wiped by then)."""
+    kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
+    kino_paths.config_file.write_text(
+        'playback = "terminal"\n[mpv]\nargs = ["--ao=null", "--demuxer=mkv"]\n'
+    )
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Alien (1979)")
+    send(session, "Enter")
+    screen = wait("exited with status 2", timeout=20)
+    assert "recognize file format" in screen, screen  # mpv's own words (wrapped)
+    assert "messages were on the terminal" not in screen
+    send(session, "q")
+    deadline = time.monotonic() + 15
+    status_file: Path = wait.status_file  # type: ignore[attr-defined]
+    while not status_file.exists() or not status_file.read_text().strip():
+        assert time.monotonic() < deadline, "q did not quit"
+        time.sleep(0.1)

@@ -272,6 +272,8 @@ class PlaybackSession:
     def _run(self) -> PlaybackResult:
         before = self._before = self.store.get(self.item.id)
         log_path = self._directory / "player.log"
+        if not self.window:  # its messages go to the terminal, which kino redraws after
+            self.player.log_path = str(self._directory / "player-messages.log")
         argv = self.command()
         with open(log_path, "wb") as log:
             try:
@@ -288,6 +290,7 @@ class PlaybackSession:
                 raise PlayerError(f"cannot start {argv[0]}: {failure.strerror}") from None
             progress = self._follow(self.process, before)
         output = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
+        output += self.player.read_log()
         error = self.state.error or self.player.explain_exit(self.process.returncode, output)
         if self._stop.is_set() and not self.state.error:
             error = None  # kino asked it to stop (mpv then exits with status 4)

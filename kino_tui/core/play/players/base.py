@@ -106,6 +106,9 @@ class Player(ABC):
         self.parts = parts
         self.options = options
         self.ipc_path = ipc_path
+        #: Where the player also writes its messages when they go to the terminal (a
+        #: failure is then explained after kino has redrawn it); None: not kept.
+        self.log_path: str | None = None
         self._client: socket.socket | None = None
         self._send_lock = threading.Lock()
 
@@ -173,13 +176,24 @@ class Player(ABC):
         """Raise :class:`PlayerError` when the player cannot run here at all."""
         return None
 
+    def read_log(self) -> str:
+        """The messages kept in :attr:`log_path`, as lines of text ("" when none)."""
+        if self.log_path is None:
+            return ""
+        try:
+            with open(self.log_path, "rb") as log:
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
     def explain_exit(self, returncode: int, output: str) -> str | None:
-        """A message for an unusual exit, or None when the exit was normal."""
+        """A message for an unusual exit, or None when the exit was normal: what the
+        player said last about it (its error lines, at most a few)."""
         if returncode < 0:
             return f"{self.name} was killed by signal {-returncode}"
         if returncode != 0:
-            last = _last_line(output)
-            detail = f": {last}" if last else " (its own messages were on the terminal)"
+            last = last_lines(output)
+            detail = ":\n" + "\n".join(last) if len(last) > 1 else f": {last[0]}" if last else ""
             return f"{self.name} exited with status {returncode}{detail}"
         return None
 
@@ -219,17 +233,23 @@ def read_lines(client: socket.socket) -> Iterator[str]:
             yield line.decode("utf-8", "replace").rstrip("\r")
 
 
-def _last_line(output: str) -> str:
-    """The line of a player's output that says why it stopped: its first error line
-    (mpv ends with "Exiting... (Fatal error)", which says nothing), else its last line."""
+#: How many of a failed player's lines a message keeps.
+KEPT_LINES = 3
+
+
+def last_lines(output: str) -> list[str]:
+    """The lines of a player's output that say why it stopped: its error lines (mpv ends
+    with "Exiting... (Fatal error)", which says nothing), else its last lines; at most
+    :data:`KEPT_LINES`, the last ones, each cut at 300 characters."""
     lines = [
         line.strip()
         for line in output.splitlines()
         if line.strip() and not line.strip().startswith("Exiting...")
     ]
     errors = [line for line in lines if "error" in line.lower() or "fail" in line.lower()]
-    chosen = errors[0] if errors else lines[-1] if lines else ""
-    return chosen[:300]
+    chosen = errors or lines
+    unique = list(dict.fromkeys(chosen))  # the terminal and the log say the same
+    return [line[:300] for line in unique[-KEPT_LINES:]]
 
 
 __all__ = [

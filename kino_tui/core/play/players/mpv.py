@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 from dataclasses import replace
@@ -72,6 +73,9 @@ def _language_args(options: LaunchOptions) -> list[str]:
     return args
 
 
+#: A line of mpv's ``--log-file``: time, level (e: error, f: fatal), module, message.
+_LOG_LINE = re.compile(r"\[\s*[\d.]+\]\[([a-z])\]\[[^\]]*\] ?(.*)")
+
 #: mpv's exit status when a signal ended it (``Exiting... (Quit)`` after Ctrl+C).
 MPV_QUIT_BY_SIGNAL = 4
 
@@ -85,6 +89,16 @@ class MpvPlayer(Player):
         if returncode in (MPV_QUIT_BY_SIGNAL, -signal.SIGINT):
             return None  # Ctrl+C in its terminal (or kino's stop): a stop, not a failure
         return super().explain_exit(returncode, output)
+
+    def read_log(self) -> str:
+        """mpv's log file: its warnings, errors and fatal errors, without the time and
+        module prefix (``[   0.035][e][cplayer] Failed to recognize file format.``)."""
+        lines = []
+        for line in super().read_log().splitlines():
+            match = _LOG_LINE.match(line)
+            if match is not None and match.group(1) in "ef":
+                lines.append(match.group(2))
+        return "\n".join(lines)
 
     def argv(self) -> list[str]:
         options = self.options
@@ -111,6 +125,8 @@ class MpvPlayer(Player):
             argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]
         else:
             argv.append(f"--vo={options.terminal_vo}")
+        if self.log_path is not None:
+            argv.append(f"--log-file={self.log_path}")
         argv += _language_args(options)
         argv += options.extra_args
         first += track_args(options.tracks_of(0))
