@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.synthetic_library import build
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import add_roots
+from kino_tui.config.roots_file import add_roots
 from kino_tui.service import Library, Rescan
 
 

@@ -24,4 +24,5 @@ fi
 
 .venv/bin/ruff check kino_tui tests bench
 .venv/bin/mypy
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

@@ -157,7 +157,7 @@ def run(argv: Sequence[str]) -> int:
             sys.stdout.flush()
             return status
         from kino_tui.cli import commands
-        from kino_tui.service import Library
+        from kino_tui.service.library import Library
 
         handler = getattr(commands, args.command)
         status = int(handler(Library(paths), args))
@@ -175,15 +175,13 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _serve(paths: KinoPaths) -> int:
-    from kino_tui.service import Library
+    from kino_tui.service.library import Library
     from kino_tui.service.remote.server import serve_stdio
 
     return serve_stdio(Library(paths))
 
 
 def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
-    from kino_tui.config.settings import load_settings
-    from kino_tui.core.errors import ConfigError
     from kino_tui.service.remote.library import RemoteLibrary
 
     if args.command is not None and args.command not in REMOTE_COMMANDS:
@@ -191,15 +189,8 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             f"`kino {args.command}` runs on the box itself, not with --remote: "
             f"`ssh HOST kino {args.command} …` (with --remote: {', '.join(REMOTE_COMMANDS)})"
         )
-    settings = load_settings(paths.config_file)
-    host = args.remote or settings.remote.host
-    if not host:
-        raise ConfigError(
-            'which box? give it: kino --remote HOST, or set [remote] host = "…" in '
-            f"{paths.config_file}"
-        )
-    remote_kino = [args.remote_kino] if args.remote_kino else None
-    library = RemoteLibrary(paths, host, settings, remote_kino)
+    library = RemoteLibrary.open(paths, args.remote, args.remote_kino)
+    host = library.name
     try:
         if library.delivered:
             output.error(f"gave {host} the position of {library.delivered} item(s) kept here")
@@ -215,7 +206,7 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
         return status
     finally:
         library.close()
-        kept = len(library.pending.waiting()["progress"])
+        kept = library.kept_positions()
         if kept:
             output.error(
                 f"the connection to {host} was lost: the position of {kept} item(s) is kept "
@@ -228,7 +219,7 @@ def _in_a_terminal() -> bool:
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:
-    from kino_tui.service import Library
+    from kino_tui.service.library import Library
 
     library = Library(paths)
     preload = library.load_in_background()  # while the UI toolkit loads

@@ -25,7 +25,8 @@ from kino_tui.core.text import (
     scan_stopped,
     scan_summary,
 )
-from kino_tui.service import Library, PlayPlan, PlayRequest
+from kino_tui.service import PlayPlan, PlayRequest
+from kino_tui.service.api import LibraryAPI
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
@@ -34,7 +35,7 @@ MAX_PROBLEMS = 20
 PROGRESS_REFRESH_SECONDS = 0.1
 
 
-def add(library: Library, args: argparse.Namespace) -> int:
+def add(library: LibraryAPI, args: argparse.Namespace) -> int:
     changed = library.add_roots(args.folders, args.type)
     online = {status.path: status.online for status in library.roots()}
     for root in changed:
@@ -45,13 +46,13 @@ def add(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def remove(library: Library, args: argparse.Namespace) -> int:
+def remove(library: LibraryAPI, args: argparse.Namespace) -> int:
     folder, count = library.remove_root(args.folder)
     out(f"removed {folder} and its {count} items from the catalog (watch progress is kept)")
     return 0
 
 
-def roots(library: Library, args: argparse.Namespace) -> int:
+def roots(library: LibraryAPI, args: argparse.Namespace) -> int:
     statuses = library.roots()
     if not statuses:
         out("No library folders yet. Add one with: kino add [--type movies|shows|music] PATH")
@@ -63,7 +64,7 @@ def roots(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def _offer_default_roots(library: Library) -> None:
+def _offer_default_roots(library: LibraryAPI) -> None:
     found = default_library_folders()
     hint = " ".join(str(f) for f in found)
     if not found:
@@ -76,10 +77,10 @@ def _offer_default_roots(library: Library) -> None:
     library.add_roots([str(f) for f in found])
 
 
-def scan(library: Library, args: argparse.Namespace) -> int:
+def scan(library: LibraryAPI, args: argparse.Namespace) -> int:
     if args.folders:
         library.add_roots(args.folders, args.type)
-    if not library.has_roots():
+    if not library.front_end_settings().has_roots:
         _offer_default_roots(library)
     chosen = library.roots_for(args.folders)
     # Ctrl+C, SIGTERM and a closed terminal stop the scan the same way: what was read is
@@ -111,7 +112,7 @@ def scan(library: Library, args: argparse.Namespace) -> int:
     return status
 
 
-def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
+def _print_scan(library: LibraryAPI, summary: ScanSummary, as_json: bool) -> None:
     warn_all(library.take_warnings(summary))
     if as_json:
         write_json(summary.to_dict())
@@ -127,7 +128,7 @@ def _print_scan(library: Library, summary: ScanSummary, as_json: bool) -> None:
 
 
 def _scan_with_progress(
-    library: Library, chosen: list[LibraryRoot], stop: threading.Event
+    library: LibraryAPI, chosen: list[LibraryRoot], stop: threading.Event
 ) -> ScanSummary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -168,7 +169,7 @@ def _scan_with_progress(
             bar.stop()
 
 
-def ls(library: Library, args: argparse.Namespace) -> int:
+def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     if args.section:
         items, warnings = library.section_items(args.section)
     else:
@@ -186,7 +187,7 @@ def ls(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def search(library: Library, args: argparse.Namespace) -> int:
+def search(library: LibraryAPI, args: argparse.Namespace) -> int:
     results, warnings = library.search(" ".join(args.query))
     warn_all(warnings)
     if args.json:
@@ -208,7 +209,7 @@ def _resume_answer(plan: PlayPlan) -> float:
     return plan.resume_at if answer in ("", "y", "yes") else 0.0
 
 
-def play(library: Library, args: argparse.Namespace) -> int:
+def play(library: LibraryAPI, args: argparse.Namespace) -> int:
     request = PlayRequest(
         target=args.target,
         order="group",
@@ -259,7 +260,7 @@ def _say_how_it_ended(result: PlaybackResult, in_queue: bool) -> int:
     return 0
 
 
-def watched(library: Library, args: argparse.Namespace) -> int:
+def watched(library: LibraryAPI, args: argparse.Namespace) -> int:
     items, warnings = library.find_items(args.target)
     warn_all(warnings)
     library.mark_watched(items, not args.unset)
@@ -271,7 +272,7 @@ def watched(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def history(library: Library, args: argparse.Namespace) -> int:
+def history(library: LibraryAPI, args: argparse.Namespace) -> int:
     records = library.history()
     warn_all(library.take_warnings())
     if args.json:

@@ -53,7 +53,6 @@ class ItemNotFound(KinoError):
     """No catalog item matches the id or path the user gave."""
 
 
-
 class DataFileUnwritable(KinoError):
     """kino cannot write one of its files (a read-only folder or mount, another user's
     folder, a full disk); ``path`` is the file and ``reason`` why, with a hint."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.keys import unknown_binding_ids
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
+from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
@@ -23,6 +26,7 @@ from kino_tui.core.models import (
     ScanSummary,
     Segment,
 )
+from kino_tui.core.play.tracks import item_for_tracks
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
@@ -35,6 +39,7 @@ from kino_tui.service import (
     searching,
     tracks,
 )
+from kino_tui.service.api import FrontEndSettings
 from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
@@ -52,7 +57,13 @@ __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Resc
 
 
 class Library:
-    """Settings, catalog and watch state of one set of paths, and the use cases over them."""
+    """Settings, catalog and watch state of one set of paths, and the use cases over them
+    (the local transport of :class:`~kino_tui.service.api.LibraryAPI`)."""
+
+    #: This machine's library (a remote one is named by its host).
+    name = ""
+    #: Positions kept for another box: none here.
+    delivered = 0
 
     def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
         self.paths = paths
@@ -60,29 +71,34 @@ class Library:
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self._data = loading.CatalogCache()
 
     def reload_settings(self) -> None:
         self.settings = load_settings(self.paths.config_file)
 
-    # -- what the front ends show from the settings ----------------------------------
-    def has_roots(self) -> bool:
-        """Whether any library folder is configured."""
-        return bool(self.settings.roots)
+    def close(self) -> None:
+        """Nothing to let go of here (a remote library closes its connection)."""
 
-    def keymap(self, known: Collection[str]) -> tuple[dict[str, str], list[str]]:
-        """The ``[keys]`` bindings (binding id -> keys), and a line for each id that
-        names none of ``known`` (the front end's binding ids), with its line."""
+    # -- settings a front end formats with ---------------------------------------------
+    def front_end_settings(self) -> FrontEndSettings:
         keys = self.settings.raw.get("keys")
-        if not isinstance(keys, dict):
-            return {}, []
-        from kino_tui.config.settings import unknown_binding_ids
+        return FrontEndSettings(
+            images=self.settings.images,
+            autoplay_next=self.settings.autoplay_next,
+            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
+            has_roots=bool(self.settings.roots),
+        )
 
-        bindings = {str(k): str(v) for k, v in keys.items()}
-        return bindings, unknown_binding_ids(self.paths.config_file, known)
+    def binding_problems(self, known: Collection[str]) -> list[str]:
+        """A line for each ``[keys]`` id that names none of the front end's bindings."""
+        return unknown_binding_ids(self.paths.config_file, known)
 
-    def images_setting(self) -> str:
-        """How posters are drawn when the command line does not say (``images``)."""
-        return self.settings.images
+    def picture_cache_folder(self) -> Path:
+        return self.paths.thumbnails_dir
+
+    def artwork_reader(self) -> Callable[[str], bytes | None] | None:
+        """None: the artwork files are on this machine, read where they are."""
+        return None
 
     # -- opening the library (service/loading.py) ----------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
@@ -112,15 +128,26 @@ class Library:
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
         """A watch section's items in its own order (``continue-watching``, ``next-up``,
         ``recently-added``), and any warnings of the load."""
-        data, warnings = self.load()
+        data, warnings = self.load_cached()
         return loading.section_items(self.view(data), key), warnings
 
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
         """The item with this id or file path, every item under a folder (a season, a
         show, an album) or of a group by its search key (``show:Dark``), and any warnings
         of the load; raises ``ItemNotFound``."""
-        data, warnings = self.load()
+        data, warnings = self.load_cached()
         return loading.find_items(data, target), warnings
+
+    def load_cached(self) -> tuple[CatalogData, list[str]]:
+        """:meth:`load`, read again only when the catalog file changed since (a server
+        answering many requests, a CLI command finding several targets)."""
+        return self._data.get(self)
+
+    def items_by_id(self, ids: Sequence[str]) -> list[MediaItem]:
+        """The items with these ids (an id is only ever a key, never a path); raises
+        ``ItemNotFound`` for an unknown one."""
+        data, _ = self.load_cached()
+        return loading.items_by_id(data, ids)
 
     def search(self, query: str) -> tuple[list[searching.SearchResult], list[str]]:
         """Shows, seasons, artists, albums and items matching ``query``, ranked as the
@@ -232,6 +259,20 @@ class Library:
         end's view of the show), and whether it starts by itself (``autoplay_next``)."""
         return playing.up_next(self, result, next_episode)
 
+    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
+        """A season, show, album or artist in the order it plays (or shuffled)."""
+        return playing.play_order(items, shuffle)
+
+    def group_queue(
+        self,
+        items: Sequence[MediaItem],
+        watched: Callable[[MediaItem], bool],
+        shuffle: bool = False,
+    ) -> list[MediaItem]:
+        """A show, season, artist or album as Play (from the next unwatched episode, or
+        the first track) or Shuffle plays it (specials only when there is nothing else)."""
+        return playing.play_from_next_unwatched(items, watched, shuffle)
+
     def play_queue(
         self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
     ) -> list[MediaItem]:
@@ -271,6 +312,10 @@ class Library:
         )
 
     # -- audio and subtitles (service/tracks.py) ------------------------------------
+    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
+        """The video whose streams the chooser lists for an entry; None for music."""
+        return item_for_tracks(items)
+
     def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
         """The item's audio and subtitle streams and which play (reads a file)."""
         return tracks.menu(self, item)
@@ -302,6 +347,12 @@ class Library:
         """Mark items (an item, a season, a show, an album) watched or not."""
         return marking.mark(self, items, watched)
 
+    def watched_toggle(
+        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+    ) -> marking.WatchedToggle:
+        """What the watched key does to an entry (see :func:`marking.toggle`)."""
+        return marking.toggle(items, is_watched, whole_show)
+
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> marking.Marked:
         """Mark items watched or not, keeping what :meth:`undo_mark` puts back."""
         return marking.mark_undoable(self, items, watched)
@@ -323,3 +374,16 @@ class Library:
     def history(self) -> list[dict[str, Any]]:
         """Plays, newest first, with every field present."""
         return marking.history(self)
+
+    # -- a play's record, kept for a player on another machine (kino serve) -----------
+    def progress_of(self, item_id: str | None = None) -> Progress | dict[str, Progress]:
+        """One item's progress, or every item's (``item_id`` None)."""
+        return self.watch.all() if item_id is None else self.watch.get(item_id)
+
+    def save_progress(self, item_id: str, progress: Progress) -> None:
+        (item,) = self.items_by_id([item_id])
+        self.watch.save(item, progress)
+
+    def add_history(self, item_id: str, record: dict[str, Any]) -> None:
+        (item,) = self.items_by_id([item_id])
+        self.watch.add_history(item, record)

@@ -8,15 +8,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config.settings import normalise_root
 from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.pathnames import normalise_root
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView
+    from kino_tui.service.api import LibraryAPI, PlaySide
     from kino_tui.service.library import Library
 
 #: The watch sections ``kino ls --section`` lists, in their own order.
@@ -59,6 +60,37 @@ def load(library: Library) -> tuple[CatalogData, list[str]]:
     return data, [*([warning] if warning else []), *store_warnings(library)]
 
 
+class CatalogCache:
+    """The catalog as last loaded, read again only when its file changed (every save is
+    a new file: its inode, mtime and size change). Warnings are given once, with the load
+    that found them."""
+
+    def __init__(self) -> None:
+        self._data: CatalogData | None = None
+        self._signature: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, library: Library) -> tuple[CatalogData, list[str]]:
+        signature = library.catalog_signature()
+        with self._lock:
+            if self._data is not None and signature is not None and signature == self._signature:
+                return self._data, []
+            data, warnings = load(library)
+            self._data, self._signature = data, signature
+            return data, warnings
+
+
+def items_by_id(data: CatalogData, ids: Sequence[str]) -> list[MediaItem]:
+    """The items with these ids, in order; ``ItemNotFound`` names an unknown one."""
+    found = []
+    for item_id in ids:
+        item = data.items.get(str(item_id))
+        if item is None:
+            raise ItemNotFound(f"the catalog has no item with the id {item_id!r}")
+        found.append(item)
+    return found
+
+
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
     data, warning = library.catalog.load_or_recover()
     progress, warnings = read_progress(library)
@@ -96,7 +128,7 @@ def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str
     return view, []
 
 
-def load_in_background(library: Library) -> Future[Opening]:
+def load_in_background(library: LibraryAPI) -> Future[Opening]:
     from concurrent.futures import Future  # only the UI needs it (kino scan starts lean)
 
     future: Future[Opening] = Future()
@@ -112,7 +144,7 @@ def load_in_background(library: Library) -> Future[Opening]:
 
 
 def make_view(
-    library: Library, items: Iterable[MediaItem], progress: dict[str, Progress]
+    library: PlaySide, items: Iterable[MediaItem], progress: dict[str, Progress]
 ) -> LibraryView:
     from kino_tui.core.browse.view import LibraryView  # the browsing stack: not for `kino scan`
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,23 @@ if TYPE_CHECKING:
 #: The fields of a play in ``kino history --json`` (every one present, unknown ones null).
 HISTORY_FIELDS = ("id", "path", "kind", "title", "series", "season", "episode", "player",
                   "started_at", "ended_at", "position", "duration", "watched", "error")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedToggle:
+    """What the watched key does to an entry: mark its items watched, or not watched when
+    every one of them already is; ``ask`` first when it is a whole show of episodes."""
+
+    items: list[MediaItem]
+    watched: bool
+    ask: bool
+
+
+def toggle(
+    items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+) -> WatchedToggle:
+    watched = not all(is_watched(item) for item in items)
+    return WatchedToggle(list(items), watched, ask=whole_show and len(items) > 1)
 
 
 def mark(library: Library, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:

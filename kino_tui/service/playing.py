@@ -12,17 +12,18 @@ import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import ResumeMode
 from kino_tui.service import tracks
+from kino_tui.service.api import PlaySide
 
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackResult, PlaybackSession
-    from kino_tui.service.library import Library
+    from kino_tui.core.play.tracks import TrackChoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class PlayRequest:
 
 
 def arrange(
-    library: Library, items: Sequence[MediaItem], order: PlayOrder, shuffle: bool = False
+    library: PlaySide, items: Sequence[MediaItem], order: PlayOrder, shuffle: bool = False
 ) -> list[MediaItem]:
     """The items in the order they play (see :data:`PlayOrder`), or shuffled."""
     if order == "group":
@@ -90,7 +91,17 @@ def arrange(
     return list(items)
 
 
-def prepare(library: Library, request: PlayRequest) -> PlayPlan:
+class Assembling(PlaySide, Protocol):
+    """What :func:`prepare` needs of a library (both transports have it)."""
+
+    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]: ...
+    def check_playable(self, plan: PlayPlan) -> None: ...
+    def choose_tracks_from_text(
+        self, item: MediaItem, audio: str | None, subtitles: str | None
+    ) -> TrackChoice | None: ...
+
+
+def prepare(library: Assembling, request: PlayRequest) -> PlayPlan:
     """The one way a play is assembled: find -> order -> plan -> tracks -> check.
     Raises ``ItemNotFound`` or ``PlayerError`` saying what to do."""
     items, warnings = list(request.items), list[str]()
@@ -138,7 +149,7 @@ def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaI
 
 
 def plan(
-    library: Library,
+    library: PlaySide,
     items: Sequence[MediaItem],
     start: float | None,
     player: str | None,
@@ -153,7 +164,7 @@ def plan(
     return PlayPlan(tuple(items), player or settings.player, chosen_start, state.position, ask)
 
 
-def check_playable(library: Library, play: PlayPlan) -> None:
+def check_playable(library: PlaySide, play: PlayPlan) -> None:
     """Raise :class:`PlayerError` saying what happened and what to do: the item's library
     folder is offline, its file was deleted or cannot be read, or the player cannot run."""
     item = play.item
@@ -225,7 +236,7 @@ def _root_online(root: str) -> bool:
 
 
 def session_for(
-    library: Library,
+    library: PlaySide,
     play: PlayPlan,
     *,
     picture_mode: str | None = None,
@@ -335,7 +346,7 @@ class UpNext:
 
 
 def up_next(
-    library: Library,
+    library: PlaySide,
     result: PlaybackResult,
     next_episode: Callable[[MediaItem], MediaItem | None],
 ) -> UpNext | None:

@@ -7,9 +7,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kino_tui.config import settings as config
+from kino_tui.config import roots_file
 from kino_tui.core.errors import CatalogDamaged, ConfigError
 from kino_tui.core.models import LibraryRoot, Problem, RootType
+from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.scan.record import ScanRecords
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def check_folder(folder: str) -> str:
         raise ConfigError(f"{text} is a file, not a folder")
     if not os.access(expanded, os.R_OK | os.X_OK):
         raise ConfigError(f"{text} cannot be read by you: check its permissions")
-    return config.normalise_root(expanded)
+    return normalise_root(expanded)
 
 
 def add(
@@ -129,14 +130,14 @@ def add(
     interactive: bool = False,
 ) -> list[LibraryRoot]:
     chosen = [check_folder(f) for f in folders] if interactive else list(folders)
-    changed = config.add_roots(library.paths.config_file, chosen, root_type)
+    changed = roots_file.add_roots(library.paths.config_file, chosen, root_type)
     library.reload_settings()
     return changed
 
 
 def remove(library: Library, folder: str) -> tuple[str, int]:
-    path = config.normalise_root(folder)
-    if not config.remove_root(library.paths.config_file, path):
+    path = normalise_root(folder)
+    if not roots_file.remove_root(library.paths.config_file, path):
         raise ConfigError(f"{path} is not a library folder (see `kino roots`)")
     library.reload_settings()
     forgotten = forget_items(library, path)
@@ -162,8 +163,8 @@ def forget_items(library: Library, root_path: str) -> int:
 
 
 def set_type(library: Library, folder: str, root_type: RootType) -> LibraryRoot:
-    path = config.normalise_root(folder)
-    if not config.set_root_type(library.paths.config_file, path, root_type):
+    path = normalise_root(folder)
+    if not roots_file.set_root_type(library.paths.config_file, path, root_type):
         raise ConfigError(f"{path} is not a library folder (see `kino roots`)")
     library.reload_settings()
     return LibraryRoot(path, root_type)

@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from kino_tui.config.settings import normalise_root
 from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
 from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
+from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.watch.store import now_iso
 from kino_tui.service.roots import scan_records
 
@@ -38,7 +38,9 @@ def scan(
     folders: Sequence[str] | None = None,
 ) -> ScanSummary:
     """Scan roots (or only ``folders`` of them), and record when and what it found."""
-    from kino_tui.core.scan.scanner import Scanner, scan_limits  # the UI starts without it
+    # the UI starts without the scanner
+    from kino_tui.core.scan.limits import scan_limits
+    from kino_tui.core.scan.scanner import Scanner
 
     roots = library.settings.roots if chosen is None else chosen
     summary = Scanner(library.catalog, library.watch).scan(

@@ -28,7 +28,7 @@ from kino_tui.core.play.tracks import (
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import LaunchTracks, PlaybackSession
-    from kino_tui.service.library import Library
+    from kino_tui.service.api import PlaySide
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def remembered_for(item: MediaItem) -> str:
     return f"this {item.kind if item.kind in ('movie', 'episode') else 'video'}"
 
 
-def menu(library: Library, item: MediaItem) -> TrackMenu:
+def menu(library: PlaySide, item: MediaItem) -> TrackMenu:
     """The chooser's content (reads ``tracks.json``: call it off the UI thread)."""
     preferences = library.settings.tracks
     remembered = library.track_choices.get(choice_key(item)) or TrackChoice()
@@ -80,7 +80,7 @@ def menu(library: Library, item: MediaItem) -> TrackMenu:
 
 
 def choose(
-    library: Library, item: MediaItem, audio: int | None, subtitle: int | str | None
+    library: PlaySide, item: MediaItem, audio: int | None, subtitle: int | str | None
 ) -> TrackChoice:
     """Remember audio stream ``audio`` and subtitle ``subtitle`` (from 1 into the item's
     lists, ``"off"``; None leaves that part as it was) for the item's show or movie."""
@@ -88,7 +88,7 @@ def choose(
 
 
 def choose_from_text(
-    library: Library, item: MediaItem, audio: str | None, subtitles: str | None
+    library: PlaySide, item: MediaItem, audio: str | None, subtitles: str | None
 ) -> TrackChoice | None:
     """``kino play --audio LANG|N --subtitles LANG|N|off``: remembered like a choice in
     the chooser. Raises :class:`~kino_tui.core.play.tracks.BadTrackRequest` (a KinoError
@@ -103,7 +103,7 @@ def choose_from_text(
     return choose(library, item, audio_number, subtitle)
 
 
-def tracks_of(library: Library, item: MediaItem) -> TrackSelection:
+def tracks_of(library: PlaySide, item: MediaItem) -> TrackSelection:
     """The streams one item plays with (an item added to the queue while it plays)."""
     if item.kind == "track":
         return TrackSelection()
@@ -111,7 +111,7 @@ def tracks_of(library: Library, item: MediaItem) -> TrackSelection:
     return select_tracks(item, choice, library.settings.tracks)
 
 
-def apply_to_session(library: Library, session: PlaybackSession, item: MediaItem) -> bool:
+def apply_to_session(library: PlaySide, session: PlaybackSession, item: MediaItem) -> bool:
     """Switch the streams of what ``session`` plays now, when a choice just made for
     ``item`` is its choice too; True when the player was told."""
     playing = session.item
@@ -121,7 +121,7 @@ def apply_to_session(library: Library, session: PlaybackSession, item: MediaItem
     return not selection.empty and session.set_tracks(selection)
 
 
-def launch_tracks(library: Library, items: Sequence[MediaItem]) -> LaunchTracks:
+def launch_tracks(library: PlaySide, items: Sequence[MediaItem]) -> LaunchTracks:
     """The streams each item of a play uses, and the languages the player applies by
     itself where kino decided nothing (music: none)."""
     from kino_tui.core.play.session import LaunchTracks

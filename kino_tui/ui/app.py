@@ -10,15 +10,17 @@ from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
-from kino_tui.service import Library, LiveUpdates, Opening, Rescan
+from kino_tui.service import LiveUpdates, Opening, Rescan
+from kino_tui.service.api import LibraryAPI
 from kino_tui.service.playing import PlayOrder
+from kino_tui.ui import bindings
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
@@ -36,31 +38,6 @@ class FailurePlan:
     title: str
     reset: Callable[[BaseException], None] | None
 
-
-def binding_ids() -> set[str]:
-    """The id of every key binding kino has (what ``[keys]`` in config.toml may remap)."""
-    from kino_tui.ui.screens.add_folder import AddFolderScreen, RootTypeChoice
-    from kino_tui.ui.screens.confirm import ConfirmScreen
-    from kino_tui.ui.screens.filter import FilterScreen
-    from kino_tui.ui.screens.help import HelpScreen
-    from kino_tui.ui.screens.library_folders import (
-        ConfirmRemoveScreen,
-        LibraryFoldersScreen,
-        RootTypeScreen,
-    )
-    from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
-    from kino_tui.ui.screens.resume import ResumeScreen
-    from kino_tui.ui.widgets.media_list import MediaList
-
-    owners = (KinoApp, BrowserScreen, MediaList, AddFolderScreen, RootTypeChoice,
-              FilterScreen, HelpScreen, PlayOrQueueScreen, ResumeScreen, ConfirmScreen,
-              LibraryFoldersScreen, ConfirmRemoveScreen, RootTypeScreen)  # fmt: skip
-    return {
-        binding.id
-        for owner in owners
-        for binding in owner.BINDINGS
-        if isinstance(binding, Binding) and binding.id
-    }
 
 
 def describe_failure(error: BaseException) -> str:
@@ -82,35 +59,11 @@ class KinoApp(App[None]):
 
     CSS_PATH = "kino.tcss"
     TITLE = "kino"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit kino"),
-        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Show every key"),
-        # Shown (and active) while a player runs in its own window.
-        Binding("space", "player('pause')", "Pause", id="player.pause", tooltip="Pause or play on"),
-        Binding("greater_than_sign", "player('next')", "Next", id="player.next",
-                tooltip="Next item of the queue"),
-        Binding("less_than_sign", "player('previous')", "Previous", id="player.previous",
-                tooltip="Previous item of the queue"),
-        Binding("right_square_bracket", "player('forward')", "+10 s", id="player.forward",
-                tooltip="Forward 10 seconds"),
-        Binding("left_square_bracket", "player('back')", "-10 s", id="player.back",
-                tooltip="Back 10 seconds"),
-        Binding("right_curly_bracket", "player('forward-more')", "+60 s", show=False,
-                id="player.forward_more", tooltip="Forward a minute"),
-        Binding("left_curly_bracket", "player('back-more')", "-60 s", show=False,
-                id="player.back_more", tooltip="Back a minute"),
-        Binding("plus,equals_sign", "player('louder')", "Louder", show=False, id="player.louder",
-                tooltip="Louder"),
-        Binding("minus", "player('softer')", "Softer", show=False, id="player.softer",
-                tooltip="Softer"),
-        Binding("x", "player('stop')", "Stop", id="player.stop", tooltip="Stop the player"),
-        Binding("i", "player('skip')", "Skip", show=False, id="player.skip",
-                tooltip="Skip the intro, recap or credits playing now"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings.KINO_APP
 
     def __init__(
         self,
-        library: Library,
+        library: LibraryAPI,
         image_mode: str = "off",
         preload: Future[Opening] | None = None,
     ) -> None:
@@ -121,9 +74,7 @@ class KinoApp(App[None]):
         self.image_mode = image_mode
         # A remote library (kino --remote) hands its artwork over its connection.
         self.poster_cache = PosterCache(
-            library.paths.thumbnails_dir,
-            read=getattr(library, "read_artwork", None),
-            namespace=getattr(library, "host", ""),
+            library.picture_cache_folder(), read=library.artwork_reader(), namespace=library.name
         )
         self.playback = PlaybackController(self)
         self._failure_plans: dict[Worker[Any], FailurePlan] = {}
@@ -158,12 +109,12 @@ class KinoApp(App[None]):
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer
         self.set_timer(EARLY_KEYS_SECONDS, self.keys_ready)
-        keymap, unknown = self.library.keymap(binding_ids())
-        if keymap:
-            self.set_keymap(keymap)
-        for line in unknown:
-            self.notify(printable(line), title="config.toml", severity="warning",
-                        timeout=20, markup=False)  # fmt: skip
+        keys = self.library.front_end_settings().keys
+        if keys:
+            self.set_keymap(keys)
+            for line in self.library.binding_problems(bindings.binding_ids()):
+                self.notify(printable(line), title="config.toml", severity="warning",
+                            timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:
             self._watch_terminal()
 
@@ -337,13 +288,13 @@ class KinoApp(App[None]):
 
 
 def run_app(
-    library: Library,
+    library: LibraryAPI,
     images: str = "auto",
     preload: Future[Opening] | None = None,
 ) -> int:
     """Open the UI; the picture mode is settled before Textual takes the terminal."""
     guard = terminal_guard()  # first: kino ends with its terminal from here on
-    requested = images if images != "auto" else library.images_setting()
+    requested = images if images != "auto" else library.front_end_settings().images
     mode = choose_image_mode(requested, tty=sys.stdout.isatty())
     if mode in ("kitty", "sixel"):
         import textual_image.widget  # noqa: F401  (queries the terminal now, before the app starts)

@@ -37,10 +37,12 @@ class MarkingController:
         view = self.screen.state.view
         if view is None:
             return
-        items = entry.items
-        watched = not all(view.state(i).watched for i in items)
+        toggle = self.screen.kino.library.watched_toggle(
+            entry.items, lambda item: view.state(item).watched, whole_show=entry.kind == "show"
+        )
+        items, watched = toggle.items, toggle.watched
         what = f"{plural(len(items), 'episode')} of {printable(entry.key.removeprefix('show:'))}"
-        if entry.kind == "show" and len(items) > 1:
+        if toggle.ask:
             from kino_tui.ui.screens.confirm import ConfirmScreen
 
             state = "watched" if watched else "not watched"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config.settings import add_roots, load_settings, remove_root, set_root_type
+from kino_tui.config.load import load_settings
+from kino_tui.config.roots_file import add_roots, remove_root, set_root_type
 from kino_tui.core.errors import ConfigError, RootOverlap
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config.settings import load_settings, set_root_type
+from kino_tui.config.load import load_settings
+from kino_tui.config.roots_file import set_root_type
 from kino_tui.core.errors import ConfigError
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.config.settings import load_settings
+from kino_tui.config.load import load_settings
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.play.tracks import TrackPreferences
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic_library import build
-from kino_tui.core.scan.scanner import PARALLEL_THRESHOLD
+from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 
 FILES = 2000
 MARK = "KINO_E2E_SCAN_MARK"

@@ -343,7 +343,7 @@ def test_a_rescan_from_the_tui_reads_many_files_in_reader_processes(
 ) -> None:
     """Enough files for the reader processes: in the TUI they are spawned (threads run),
     which failed at once under Textual ("bad value(s) in fds_to_keep")."""
-    from kino_tui.core.scan.scanner import PARALLEL_THRESHOLD
+    from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 
     count = PARALLEL_THRESHOLD + 12
     root = build_library({f"Movies/Film {n} ({1950 + n})/Film {n} ({1950 + n}).avi": "mpeg4.avi"

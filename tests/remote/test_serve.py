@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import load_settings
 from kino_tui.core.errors import ConfigError
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.protocol import PROTOCOL, ProtocolError, RemoteError
@@ -47,7 +47,7 @@ def test_serve_answers_and_exits_when_its_input_ends(
     assert serve.stdout
     greeting = json.loads(serve.stdout.readline())
     assert greeting["kino"] == "serve" and greeting["protocol"] == PROTOCOL
-    answer = ask(serve, b'{"id": 1, "method": "items", "params": {}}')
+    answer = ask(serve, b'{"id": 1, "method": "load", "params": {}}')
     assert answer["id"] == 1
     [item] = answer["result"]["items"]
     assert item["title"] == "Film"

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import add_roots
+from kino_tui.config.roots_file import add_roots
 from kino_tui.service import Library, Rescan
 from tests.conftest import LibraryBuilder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import add_roots
+from kino_tui.config.roots_file import add_roots
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp

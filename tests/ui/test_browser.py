@@ -524,7 +524,7 @@ async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
         screen = await ready(app, pilot)
         entry = screen.state.highlighted
         assert entry is not None and entry.item is not None
-        before_mark = screen._progress_generation
+        before_mark = screen.loader.progress_generation
         await pilot.press("w")
         for _ in range(100):
             await pilot.pause(0.02)
@@ -533,7 +533,7 @@ async def test_stale_worker_reports_are_dropped(app: KinoApp) -> None:
         screen.post_message(WatchStateRead((1, 1), {entry.item.id: Progress()}, before_mark))
         await pilot.pause(0.1)
         assert screen.progress_of(entry.item).watched
-        overtaken = screen._load_generation - 1
+        overtaken = screen.loader.load_generation - 1
         screen.post_message(CatalogLoaded(LibraryView([], {}), [], overtaken))
         await pilot.pause(0.1)
         assert screen.view is not None and screen.view.items  # not the stale, empty one

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import add_roots
+from kino_tui.config.roots_file import add_roots
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp

@@ -17,7 +17,7 @@ import pytest
 import watchfiles  # noqa: F401  (loaded before the fork: nobody may not read this Python)
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import add_roots
+from kino_tui.config.roots_file import add_roots
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from kino_tui.ui.widgets.media_list import MediaList

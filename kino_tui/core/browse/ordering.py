@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.core.text import natural_key as text_natural_key
+from kino_tui.core.text import natural_key
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry, LibraryView
@@ -43,10 +43,10 @@ def sort_title(text: str) -> str:
     return rest if rest and article in _ARTICLES else lowered
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+def title_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """``Show 2`` before ``Show 10``: runs of digits compare as numbers (articles
     ignored, case folded)."""
-    return text_natural_key(sort_title(text))
+    return natural_key(sort_title(text))
 
 
 def sort_label(key: str, reverse: bool = False) -> str:
@@ -54,8 +54,8 @@ def sort_label(key: str, reverse: bool = False) -> str:
 
 
 _SORT_KEYS: dict[str, Callable[[Entry], Any]] = {
-    "title": lambda e: natural_key(e.title),
-    "year": lambda e: (e.year or 0, natural_key(e.title)),
+    "title": lambda e: title_key(e.title),
+    "year": lambda e: (e.year or 0, title_key(e.title)),
     "added": lambda e: e.added,
     "played": lambda e: e.last_played,
     "duration": lambda e: e.duration,

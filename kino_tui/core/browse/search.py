@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kino_tui.core.browse.ordering import natural_key
+from kino_tui.core.browse.ordering import title_key
 
 EXACT, PREFIX, WORDS, SUBSTRING, CONTEXT = range(5)
 TIERS = (EXACT, PREFIX, WORDS, SUBSTRING, CONTEXT)
@@ -91,7 +91,7 @@ class SearchIndex:
         rows = []
         for record in records:
             title = fold(record.title)
-            order = (record.order, ()) if record.order is not None else ("", natural_key(title))
+            order = (record.order, ()) if record.order is not None else ("", title_key(title))
             rows.append((KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, title, record))
         # kind, then natural order (Season 2 before Season 10): the order a tier lists
         rows.sort(key=lambda row: (row[0], row[1]))

@@ -26,7 +26,7 @@ RESTART_WINDOW = 60.0
 
 def main(argv: list[str]) -> int:
     parent, roots = int(argv[0]), argv[1:]
-    from kino_tui.core.walk.walker import end_with_parent
+    from kino_tui.core.forking import end_with_parent
 
     end_with_parent(parent)
     from watchfiles import watch

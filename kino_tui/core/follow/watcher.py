@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kino_tui.core.models import LibraryRoot
-from kino_tui.core.walk.walker import RELEVANT_EXTENSIONS, is_skipped_folder
+from kino_tui.core.walk.listing import RELEVANT_EXTENSIONS, is_skipped_folder
 
 if TYPE_CHECKING:
     import subprocess

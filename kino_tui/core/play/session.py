@@ -146,9 +146,7 @@ class PlaybackSession:
         for item in items:
             playable = self.playable_for(item)
             parts = list(playable.parts or [playable.path])
-            tracks = (
-                self.tracks_for(playable) if self.tracks_for is not None else TrackSelection()
-            )
+            tracks = self.tracks_for(playable) if self.tracks_for is not None else TrackSelection()
             if not self.player.append(parts, tracks=tracks):
                 return added
             self.queue.append(item)

@@ -38,6 +38,7 @@ from kino_tui.core.naming import (
     stacked_title_source,
     stem,
 )
+from kino_tui.core.pathnames import parent_folder
 from kino_tui.core.play.skipping import EDL_KINDS, read_edl, segments_from_chapters
 
 #: Fields read from a file's content, reused while its size and mtime hold.
@@ -109,10 +110,6 @@ class FolderResult:
     failed: bool = False
 
 
-def _parent(path: str) -> str:
-    return path.rpartition("/")[0] or "/"
-
-
 def analyse_folder(job: FolderJob) -> FolderResult:
     """Read every media item in one folder."""
     result = FolderResult(job.path, [], [])
@@ -137,7 +134,7 @@ def analyse_folder(job: FolderJob) -> FolderResult:
         {name.lower(): name for name in names},
         [name for name in names if extension(name) in SUBTITLE_CODECS],
         images,
-        FolderImages(_parent(job.path), job.parent_names) if in_season else images,
+        FolderImages(parent_folder(job.path), job.parent_names) if in_season else images,
     )
     for group in sorted(groups):
         info = infos[group[0]]
@@ -310,7 +307,7 @@ def _apply_video_sidecars(
         item.nfo = f"{job.path}/{nfo_name}"
 
     if info.kind == "episode":
-        show_path = _parent(job.path) if in_season else job.path
+        show_path = parent_folder(job.path) if in_season else job.path
         show_names = job.parent_names if in_season else tuple(names)
         show_images = listing.show_images
         if "tvshow.nfo" in show_names:
@@ -392,5 +389,5 @@ def _track_item(
             result.problems.append(Problem(path, item.error))
     item.poster = images.find(f"{stem(name)}-cover", *ALBUM_COVERS)
     if item.poster is None and job.folders and disc_of_folder(job.folders[-1]) is not None:
-        item.poster = FolderImages(_parent(job.path), job.parent_names).find(*ALBUM_COVERS)
+        item.poster = FolderImages(parent_folder(job.path), job.parent_names).find(*ALBUM_COVERS)
     return item

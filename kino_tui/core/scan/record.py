@@ -21,6 +21,7 @@ from pathlib import Path
 from kino_tui.core.catalog.storage import dumps, loads
 from kino_tui.core.fsutil import atomic_write_bytes, file_lock
 from kino_tui.core.models import Problem
+from kino_tui.core.pathnames import is_under
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +30,6 @@ class RootScan:
 
     scanned_at: str | None
     problems: tuple[Problem, ...] = ()
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def _stamp(path: str) -> int | None:
@@ -90,7 +87,7 @@ class ScanRecords:
                 if read is not None and root not in read:
                     continue  # a limited scan that did not reach this root
                 tops = read[root] if read is not None else [root]
-                mine = [p for p in found if _under(p.path, root)]
+                mine = [p for p in found if is_under(p.path, root)]
                 new_paths = {p.path for p in mine}
                 kept = [
                     p
@@ -122,6 +119,6 @@ def _still_stands(problem: list[object], tops: Sequence[str], stopped: bool) -> 
     if stopped:
         return True
     if stamp is None:  # a folder problem: the scan listed it again and did not report it
-        return not any(_under(path, top) for top in tops)
+        return not any(is_under(path, top) for top in tops)
     # A file problem: the file is there and unchanged (its folder, unchanged, was not read).
     return _stamp(path) == stamp

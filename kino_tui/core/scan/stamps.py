@@ -46,7 +46,7 @@ from kino_tui.core.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
     from kino_tui.core.models import Problem
-    from kino_tui.core.walk.walker import FolderListing
+    from kino_tui.core.walk.listing import FolderListing
 
 #: Bump when what a stamp covers changes: every stamp then counts as missing once.
 STAMPS_VERSION = 5

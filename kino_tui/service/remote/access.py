@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import LibraryRoot, MediaItem
+from kino_tui.core.pathnames import is_under
 
 #: The item fields that name an artwork file the client may ask for.
 ARTWORK_FIELDS = ("poster", "show_poster", "fanart", "thumb")
@@ -36,10 +37,6 @@ def item_files(item: MediaItem, kind: str) -> list[str]:
     raise Refused(f"no such kind of file: {kind!r}")
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
 def servable_file(
     item: MediaItem, index: int, roots: Sequence[LibraryRoot], kind: str = "part"
 ) -> str:
@@ -53,9 +50,9 @@ def servable_file(
         raise Refused(f"{path!r} is not a plain absolute path")
     real = os.path.realpath(path)
     for root in roots:
-        if not _inside(path, root.path):
+        if not is_under(path, root.path):
             continue
-        if _inside(real, os.path.realpath(root.path)) or root.follow_links:
+        if is_under(real, os.path.realpath(root.path)) or root.follow_links:
             break
     else:
         raise Refused(f"{path} is not inside a library folder of the box")

@@ -1,4 +1,5 @@
-"""``RemoteLibrary``: the box's library, with the same interface as a local :class:`Library`.
+"""``RemoteLibrary``: the box's library, behind the same interface as a local ``Library``
+(:class:`~kino_tui.service.api.LibraryAPI`).
 
 The front ends (``kino --remote HOST ls|play|…`` and the TUI) are given this object and
 use it as they use a local library. The catalog, watch progress and history are the
@@ -15,31 +16,43 @@ import contextlib
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.config.keys import unknown_binding_ids
+from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
-from kino_tui.config.settings import Settings, load_settings
-from kino_tui.core.catalog.store import CatalogData
-from kino_tui.core.errors import ItemNotFound, KinoError
-from kino_tui.core.models import MediaItem, Progress
-from kino_tui.core.play.session import PlaybackSession
+from kino_tui.config.settings import Settings
+from kino_tui.core.catalog.rows import CatalogData
+from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
+from kino_tui.core.models import MediaItem, Progress, Segment
+from kino_tui.core.play.tracks import item_for_tracks
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
-from kino_tui.service.library import Library, Opening, PlayPlan
+from kino_tui.service import loading, marking, playing, tracks
+from kino_tui.service.api import FrontEndSettings
+from kino_tui.service.loading import Opening
+from kino_tui.service.marking import Marked
+from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
+    from kino_tui.core.play.tracks import TrackChoice
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.roots import RootStatus
+
+from kino_tui.service.searching import SearchResult
 
 
 class LinkDropped(RemoteError):
@@ -102,7 +115,9 @@ class RemoteWatchStore(WatchStore):
             if item.id in previous:
                 before = previous[item.id]
                 records[item.id] = None if before is None else protocol.progress_to_wire(before)
-        self.connection.call("restore", previous=records)
+        self.connection.call(
+            "undo", ids=[item.id for item in items], watched=False, previous=records
+        )
 
     def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
         try:
@@ -118,8 +133,11 @@ class RemoteWatchStore(WatchStore):
         return None  # the box's scans do this
 
 
-class RemoteLibrary(Library):
-    """The box's library over ssh (see the module's docstring)."""
+class RemoteLibrary:
+    """The box's library over ssh (see the module's docstring): the remote transport of
+    :class:`~kino_tui.service.api.LibraryAPI`. Every use case is answered by the box's
+    ``Library`` through the server's table, except what is this machine's own: the
+    player and its settings, audio and subtitle choices, the picture cache."""
 
     def __init__(
         self,
@@ -130,7 +148,7 @@ class RemoteLibrary(Library):
     ) -> None:
         self.paths = paths
         self.settings = settings if settings is not None else load_settings(paths.config_file)
-        self.host = host
+        self.host = self.name = host
         remote = self.settings.remote
         self.connection = Connection(host, remote.ssh, remote_command or remote.command).open()
         self.pending = PendingStore(paths.data_dir, host)
@@ -146,8 +164,27 @@ class RemoteLibrary(Library):
             self.connection.close()
             raise
 
+    @classmethod
+    def open(
+        cls, paths: KinoPaths, host: str | None = None, remote_kino: str | None = None
+    ) -> RemoteLibrary:
+        """The box named by ``host``, or by ``[remote] host`` in this machine's settings
+        (a ``ConfigError`` saying how to name one when neither does)."""
+        settings = load_settings(paths.config_file)
+        chosen = host or settings.remote.host
+        if not chosen:
+            raise ConfigError(
+                'which box? give it: kino --remote HOST, or set [remote] host = "…" in '
+                f"{paths.config_file}"
+            )
+        return cls(paths, chosen, settings, [remote_kino] if remote_kino else None)
+
     def close(self) -> None:
         self.connection.close()
+
+    def kept_positions(self) -> int:
+        """Positions waiting on this machine for the box (the link dropped during a play)."""
+        return len(self.pending.waiting()["progress"])
 
     def deliver_pending(self) -> int:
         """Give the box what a dropped link kept here; how many positions went. A
@@ -175,20 +212,33 @@ class RemoteLibrary(Library):
             self.pending.clear()
         return delivered
 
+    # -- settings a front end formats with: this machine's -------------------------------
+    def front_end_settings(self) -> FrontEndSettings:
+        keys = self.settings.raw.get("keys")
+        return FrontEndSettings(
+            images=self.settings.images,
+            autoplay_next=self.settings.autoplay_next,
+            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
+            has_roots=True,  # the box's library folders, which it scans itself
+        )
+
+    def binding_problems(self, known: Collection[str]) -> list[str]:
+        return unknown_binding_ids(self.paths.config_file, known)
+
+    def picture_cache_folder(self) -> Path:
+        return self.paths.thumbnails_dir
+
+    def artwork_reader(self) -> Callable[[str], bytes | None] | None:
+        return self.read_artwork
+
     # -- opening the library -----------------------------------------------------------
     def load(self) -> tuple[CatalogData, list[str]]:
-        answer = self.connection.call("items")
-        items = [MediaItem.from_dict(data) for data in answer["items"]]
-        return CatalogData({item.id: item for item in items}), list(answer["warnings"])
+        answer = self.connection.call("load")
+        items = [MediaItem.from_dict(data) for data in _objects(answer.get("items"))]
+        return CatalogData({item.id: item for item in items}), _lines(answer.get("warnings"))
 
-    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
-        """Found on the box (only the items found travel)."""
-        found = self.connection.call("find", target=target)
-        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
-
-    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
-        found = self.connection.call("section", key=key)
-        return [MediaItem.from_dict(data) for data in found], self.take_warnings()
+    def view(self, data: CatalogData) -> LibraryView:
+        return loading.make_view(self, data.items.values(), self.watch.all())
 
     def load_view(self) -> tuple[LibraryView, list[str]]:
         data, warnings = self.load()
@@ -202,6 +252,31 @@ class RemoteLibrary(Library):
 
     def load_rest(self, opening: Opening) -> tuple[LibraryView, list[str]]:
         return opening.view, []
+
+    def load_in_background(self) -> Future[Opening]:
+        return loading.load_in_background(self)
+
+    def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
+        """Found on the box (only the items found travel)."""
+        return self._items_and_warnings(self.connection.call("find", target=target))
+
+    def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
+        return self._items_and_warnings(self.connection.call("section", key=key))
+
+    def search(self, query: str) -> tuple[list[SearchResult], list[str]]:
+        """Searched on the box (only the results travel)."""
+        answer = self.connection.call("search", query=query)
+        results = [SearchResult(**data) for data in _objects(answer.get("results"))]
+        return results, _lines(answer.get("warnings"))
+
+    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+        return list(_objects(self.connection.call("item_records", ids=[i.id for i in items])))
+
+    def _items_and_warnings(self, answer: Any) -> tuple[list[MediaItem], list[str]]:
+        if not isinstance(answer, dict):
+            raise ProtocolError("the box sent items in a shape this kino does not know")
+        items = [MediaItem.from_dict(data) for data in _objects(answer.get("items"))]
+        return items, _lines(answer.get("warnings"))
 
     def progress_since(
         self, signature: tuple[int, int, int] | None
@@ -285,7 +360,109 @@ class RemoteLibrary(Library):
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]:
         raise self._on_the_box("scan")
 
+    # -- watch state: the box's ----------------------------------------------------------
+    def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
+        return self.mark_undoable(items, watched).updates
+
+    def watched_toggle(
+        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
+    ) -> marking.WatchedToggle:
+        return marking.toggle(items, is_watched, whole_show)
+
+    def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked:
+        """Marked on the box; the answer holds each item's record before (None: none)."""
+        answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
+        previous = {
+            key: None if value is None else protocol.progress_from_wire(value)
+            for key, value in answer["previous"].items()
+        }
+        updates = {k: protocol.progress_from_wire(v) for k, v in answer["marked"].items()}
+        return Marked(list(items), watched, updates, previous)
+
+    def undo_mark(self, marked: Marked) -> dict[str, Progress]:
+        """The box puts back every record as the mark found it (removing those it made)."""
+        previous = {
+            key: None if value is None else protocol.progress_to_wire(value)
+            for key, value in marked.previous.items()
+        }
+        answer = self.connection.call(
+            "undo", ids=[item.id for item in marked.items], watched=marked.watched,
+            previous=previous,
+        )  # fmt: skip
+        return {k: protocol.progress_from_wire(v) for k, v in answer.items()}
+
+    def history(self) -> list[dict[str, Any]]:
+        return list(_objects(self.connection.call("history")))
+
+    def take_warnings(self, summary: ScanSummary | None = None) -> list[str]:
+        """The box's lines (damaged files set aside there) and this machine's
+        ``tracks.json``."""
+        return [*_lines(self.connection.call("warnings")), *self.track_warnings()]
+
+    # -- audio and subtitles: this machine's choices -------------------------------------
+    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
+        return item_for_tracks(items)
+
+    def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
+        return tracks.menu(self, item)
+
+    def choose_tracks(
+        self, item: MediaItem, audio: int | None, subtitle: int | str | None
+    ) -> TrackChoice:
+        return tracks.choose(self, item, audio, subtitle)
+
+    def choose_tracks_from_text(
+        self, item: MediaItem, audio: str | None, subtitles: str | None
+    ) -> TrackChoice | None:
+        return tracks.choose_from_text(self, item, audio, subtitles)
+
+    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
+        return tracks.apply_to_session(self, session, item)
+
+    def track_warnings(self) -> list[str]:
+        return self.track_choices.take_warnings()
+
     # -- playing: the box's files, streamed to this machine's player -------------------
+    def plan_play(
+        self,
+        items: Sequence[MediaItem],
+        start: float | None = None,
+        player: str | None = None,
+        progress: Progress | None = None,
+    ) -> PlayPlan:
+        return playing.plan(self, items, start, player, progress)
+
+    def prepare_play(self, request: PlayRequest) -> PlayPlan:
+        """The same assembly as a local play's: found and checked through the box."""
+        return playing.prepare(self, request)
+
+    def play_queue(
+        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
+    ) -> list[MediaItem]:
+        return playing.arrange(self, items, order, shuffle)
+
+    def control_player(self, session: PlaybackSession, what: Control) -> bool:
+        return playing.control(session, what)
+
+    def up_next(
+        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
+    ) -> playing.UpNext | None:
+        return playing.up_next(self, result, next_episode)
+
+    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
+        return playing.play_order(items, shuffle)
+
+    def group_queue(
+        self,
+        items: Sequence[MediaItem],
+        watched: Callable[[MediaItem], bool],
+        shuffle: bool = False,
+    ) -> list[MediaItem]:
+        return playing.play_from_next_unwatched(items, watched, shuffle)
+
+    def skip_segment(self, session: PlaybackSession) -> Segment | None:
+        return playing.skip_segment(session)
+
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
@@ -338,7 +515,8 @@ class RemoteLibrary(Library):
         as this machine's player sees them; mpv also gets the first item's external
         subtitle files."""
         streamed = replace(plan, items=tuple(self.streamed(item) for item in plan.items))
-        session = super().session(
+        session = playing.session_for(
+            self,
             streamed,
             picture_mode=picture_mode,
             on_update=on_update,
@@ -356,3 +534,16 @@ class RemoteLibrary(Library):
             ]
             session.player.options = replace(options, extra_args=(*options.extra_args, *subtitles))
         return session
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """A list of JSON objects from the box (anything else is not this protocol)."""
+    if not isinstance(value, list) or not all(isinstance(one, dict) for one in value):
+        raise ProtocolError("the box sent a list in a shape this kino does not know")
+    return value
+
+
+def _lines(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ProtocolError("the box sent warnings in a shape this kino does not know")
+    return [str(line) for line in value]

@@ -19,7 +19,7 @@ from kino_tui.core import errors
 from kino_tui.core.models import Progress
 
 #: Bumped whenever a method changes shape; both ends must speak the same one.
-PROTOCOL = 1
+PROTOCOL = 2  # 2: methods named as the Library's (load, undo, search, item_records)
 #: The longest line either end reads (a whole catalog of 50,000 items is ~40 MB).
 MAX_LINE = 512 * 1024 * 1024
 

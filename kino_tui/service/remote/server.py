@@ -12,48 +12,55 @@ from __future__ import annotations
 import base64
 import os
 import sys
-import threading
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any, BinaryIO
 
 from kino_tui import __version__
-from kino_tui.core.catalog.store import CatalogData
+from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ItemNotFound, KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.service import loading
 from kino_tui.service.library import Library
+from kino_tui.service.marking import Marked
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.access import ARTWORK_FIELDS, Refused, servable_file
 from kino_tui.service.remote.stream import StreamServer
+from kino_tui.service.searching import SearchResult
 
 #: The largest poster the box sends (a poster is a few hundred KiB; this refuses films).
 MAX_POSTER_BYTES = 16 * 1024 * 1024
 
 
 class Server:
-    """Answers one client's requests, one at a time, in the order they come."""
+    """Answers one client's requests, one at a time, in the order they come. Each protocol
+    method is one :class:`Library` method (the table in ``__init__``): what a use case
+    does is decided there, once, for both transports. Only sending files (the stream,
+    posters, the check that the box can send a play's files) is the server's own."""
 
     def __init__(self, library: Library, reader: BinaryIO, writer: BinaryIO) -> None:
         self.library = library
         self.reader = reader
         self.writer = writer
         self.stream: StreamServer | None = None
-        self._data: CatalogData | None = None
-        self._data_signature: tuple[int, int] | None = None
-        self._data_lock = threading.Lock()
-        self._load_warnings: list[str] = []  # from loads the client has not seen yet
+        lib = library
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "items": self._items,
-            "find": self._find,
-            "section": self._section,
-            "progress": self._progress,
-            "progress_since": self._progress_since,
-            "save_progress": self._save_progress,
-            "mark": self._mark,
-            "restore": self._restore,
-            "add_history": self._add_history,
-            "history": lambda params: self.library.history(),
-            "warnings": self._warnings,
+            # the library's use cases, each one Library method
+            "load": lambda p: _catalog(*lib.load()),
+            "find": lambda p: _found(*lib.find_items(_text(p, "target"))),
+            "section": lambda p: _found(*lib.section_items(_text(p, "key"))),
+            "search": lambda p: _searched(*lib.search(_text(p, "query"))),
+            "item_records": lambda p: lib.item_records(lib.items_by_id(_ids(p))),
+            "progress": lambda p: _progress(lib.progress_of(_optional_text(p, "id"))),
+            "progress_since": lambda p: _changed(lib.progress_since(_signature(p))),
+            "save_progress": lambda p: lib.save_progress(
+                _text(p, "id"), protocol.progress_from_wire(p.get("progress"))
+            ),
+            "mark": lambda p: _marked(lib.mark_undoable(lib.items_by_id(_ids(p)), _flag(p))),
+            "undo": lambda p: _progress(lib.undo_mark(_marked_from(lib, p))),
+            "add_history": lambda p: lib.add_history(_text(p, "id"), _record(p)),
+            "history": lambda p: lib.history(),
+            "warnings": lambda p: lib.take_warnings(),
+            # sending files: the transport's own
             "stream": self._stream,
             "check": self._check,
             "poster": self._poster,
@@ -96,100 +103,12 @@ class Server:
         self.writer.write(protocol.encode(message))
         self.writer.flush()
 
-    # -- the catalog, read again only when the file changed ---------------------------
-    def data(self) -> CatalogData:
-        try:
-            stat = self.library.catalog.path.stat()
-            signature: tuple[int, int] | None = (stat.st_ino, stat.st_mtime_ns)
-        except OSError:
-            signature = None
-        with self._data_lock:
-            if self._data is None or signature != self._data_signature:
-                data, warnings = self.library.load()
-                self._data, self._data_signature = data, signature
-                self._load_warnings += warnings
-            return self._data
-
     def item(self, item_id: Any) -> MediaItem:
         """The box's item with this id (an id is only ever a key, never a path)."""
-        item = self.data().items.get(str(item_id))
-        if item is None:
-            raise ItemNotFound(f"the box's catalog has no item with the id {item_id!r}")
+        (item,) = self.library.items_by_id([str(item_id)])
         return item
 
-    # -- methods ----------------------------------------------------------------------
-    def _items(self, params: dict[str, Any]) -> dict[str, Any]:
-        data, warnings = self.library.load()
-        with self._data_lock:
-            self._data = data
-        return {"items": [item.to_dict() for item in data.items.values()], "warnings": warnings}
-
-    def _warnings(self, params: dict[str, Any]) -> list[str]:
-        with self._data_lock:
-            lines, self._load_warnings = self._load_warnings, []
-        return [*lines, *self.library.take_warnings()]
-
-    def _find(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """The item with this id or path, or the items under a folder (``kino play``)."""
-        return [item.to_dict() for item in loading.find_items(self.data(), str(params["target"]))]
-
-    def _section(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        view = self.library.view(self.data())
-        return [item.to_dict() for item in loading.section_items(view, str(params["key"]))]
-
-    def _progress(self, params: dict[str, Any]) -> Any:
-        if "id" in params:
-            return protocol.progress_to_wire(self.library.watch.get(str(params["id"])))
-        return {key: protocol.progress_to_wire(p) for key, p in self.library.watch.all().items()}
-
-    def _progress_since(self, params: dict[str, Any]) -> Any:
-        given = params.get("signature")
-        signature = tuple(given) if isinstance(given, list) and len(given) == 3 else None
-        changed = self.library.progress_since(signature)
-        if changed is None:
-            return None
-        current, progress = changed
-        return {
-            "signature": list(current),
-            "progress": {key: protocol.progress_to_wire(p) for key, p in progress.items()},
-        }
-
-    def _save_progress(self, params: dict[str, Any]) -> None:
-        progress = protocol.progress_from_wire(params.get("progress"))
-        self.library.watch.save(self.item(params.get("id")), progress)
-
-    def _mark(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Mark items; the answer has each one's progress and what it was before (for
-        the client's undo)."""
-        ids = params.get("ids")
-        if not isinstance(ids, list):
-            raise ValueError("mark needs a list of ids")
-        items = [self.item(item_id) for item_id in ids]
-        before = self.library.watch.all()
-        marked = self.library.mark_watched(items, bool(params.get("watched")))
-        return {
-            "marked": {key: protocol.progress_to_wire(p) for key, p in marked.items()},
-            "previous": {
-                item.id: protocol.progress_to_wire(before[item.id]) if item.id in before else None
-                for item in items
-            },
-        }
-
-    def _restore(self, params: dict[str, Any]) -> None:
-        """Put items' progress back as a mark found it (None: no progress then)."""
-        previous = params.get("previous")
-        if not isinstance(previous, dict):
-            raise ValueError("restore needs the previous records")
-        for item_id, record in previous.items():
-            progress = Progress() if record is None else protocol.progress_from_wire(record)
-            self.library.watch.save(self.item(item_id), progress)
-
-    def _add_history(self, params: dict[str, Any]) -> None:
-        record = params.get("record")
-        if not isinstance(record, dict):
-            raise ValueError("add_history needs a record object")
-        self.library.watch.add_history(self.item(params.get("id")), record)
-
+    # -- sending files --------------------------------------------------------------------
     def _stream(self, params: dict[str, Any]) -> dict[str, str]:
         if self.stream is None:
             self.stream = StreamServer(self._servable)
@@ -223,7 +142,7 @@ class Server:
 
     def _artwork(self, params: dict[str, Any]) -> str:
         """An artwork file by its path: only one the catalog names as an item's artwork."""
-        data = self.data()
+        data, _ = self.library.load_cached()
         if self._artwork_paths is None or self._artwork_paths[0] is not data:
             names = frozenset(
                 path
@@ -236,6 +155,94 @@ class Server:
         if path not in self._artwork_paths[1]:
             raise ItemNotFound(f"no item of the box has the artwork {path!r}")
         return _read_artwork(path)
+
+
+# -- the wire shapes of the table's answers and parameters ----------------------------------
+def _catalog(data: CatalogData, warnings: list[str]) -> dict[str, Any]:
+    return {"items": [item.to_dict() for item in data.items.values()], "warnings": warnings}
+
+
+def _found(items: list[MediaItem], warnings: list[str]) -> dict[str, Any]:
+    return {"items": [item.to_dict() for item in items], "warnings": warnings}
+
+
+def _searched(results: list[SearchResult], warnings: list[str]) -> dict[str, Any]:
+    return {"results": [asdict(result) for result in results], "warnings": warnings}
+
+
+def _progress(progress: Progress | dict[str, Progress]) -> Any:
+    if isinstance(progress, Progress):
+        return protocol.progress_to_wire(progress)
+    return {key: protocol.progress_to_wire(one) for key, one in progress.items()}
+
+
+def _changed(changed: tuple[tuple[int, int, int], dict[str, Progress]] | None) -> Any:
+    if changed is None:
+        return None
+    signature, progress = changed
+    return {"signature": list(signature), "progress": _progress(progress)}
+
+
+def _marked(marked: Marked) -> dict[str, Any]:
+    """A mark's answer: each item's progress now, and before (None: it had no record)."""
+    return {
+        "marked": _progress(marked.updates),
+        "previous": {
+            key: None if before is None else protocol.progress_to_wire(before)
+            for key, before in marked.previous.items()
+        },
+    }
+
+
+def _marked_from(library: Library, params: dict[str, Any]) -> Marked:
+    """The mark an undo puts back, as the client kept it from :func:`_marked`."""
+    previous = params.get("previous")
+    if not isinstance(previous, dict):
+        raise ValueError("undo needs the records from before the mark")
+    before = {
+        str(key): None if value is None else protocol.progress_from_wire(value)
+        for key, value in previous.items()
+    }
+    return Marked(library.items_by_id(_ids(params)), _flag(params), {}, before)
+
+
+def _text(params: dict[str, Any], key: str) -> str:
+    value = params.get(key)
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    return value
+
+
+def _optional_text(params: dict[str, Any], key: str) -> str | None:
+    return None if params.get(key) is None else _text(params, key)
+
+
+def _ids(params: dict[str, Any]) -> list[str]:
+    ids = params.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(one, str) for one in ids):
+        raise ValueError("ids must be a list of strings")
+    return ids
+
+
+def _flag(params: dict[str, Any]) -> bool:
+    value = params.get("watched")
+    if not isinstance(value, bool):
+        raise ValueError("watched must be true or false")
+    return value
+
+
+def _signature(params: dict[str, Any]) -> tuple[int, int, int] | None:
+    given = params.get("signature")
+    if isinstance(given, list) and len(given) == 3 and all(type(n) is int for n in given):
+        return given[0], given[1], given[2]
+    return None
+
+
+def _record(params: dict[str, Any]) -> dict[str, Any]:
+    record = params.get("record")
+    if not isinstance(record, dict):
+        raise ValueError("add_history needs a record object")
+    return record
 
 
 def _read_artwork(path: str) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -15,9 +15,10 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import ROOT_TYPES, RootType
+from kino_tui.ui.bindings import ADD_FOLDER, ROOT_TYPE_CHOICE
 
 if TYPE_CHECKING:
-    from kino_tui.service import Library
+    from kino_tui.service.api import LibraryAPI
 
 
 class RootTypeChoice(RadioSet):
@@ -25,9 +26,7 @@ class RootTypeChoice(RadioSet):
     this widget, not a priority binding of the screen, so an Enter that follows arrow
     keys in one burst is handled after them.)"""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Add", show=False, id="add_folder.choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ROOT_TYPE_CHOICE
 
     class Chosen(Message):
         """Enter on a type: add the folder with this type."""
@@ -51,11 +50,9 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
     is added, or None when cancelled. A path that is relative, missing, not a folder, or
     inside (or above) another library folder is explained here and the dialog stays."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="add_folder.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ADD_FOLDER
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: LibraryAPI) -> None:
         super().__init__()
         self.library = library
 

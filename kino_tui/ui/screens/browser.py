@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -25,9 +24,9 @@ from textual.widgets.option_list import Option
 from kino_tui.core.browse.navigation import BrowserState
 from kino_tui.core.browse.view import SECTIONS, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
-from kino_tui.core.models import MediaItem, Progress, ScanProgress
-from kino_tui.core.play.tracks import describe_choice
-from kino_tui.core.text import scan_progress, scan_summary
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.ui import bindings
+from kino_tui.ui.loading import LoadingController
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
@@ -40,18 +39,16 @@ from kino_tui.ui.messages import (
     WatchedMarked,
     WatchStateRead,
 )
+from kino_tui.ui.scanning import ScanController
+from kino_tui.ui.track_choosing import TracksController
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
 
-    from kino_tui.service import Opening
-    from kino_tui.service.tracks import TrackMenu
     from kino_tui.ui.app import KinoApp
-    from kino_tui.ui.screens.tracks import ChosenTracks
 
 SEARCH_DELAY = 0.03
 #: While the cursor moves faster than this (a held key), the detail pane waits for it to
@@ -59,138 +56,24 @@ SEARCH_DELAY = 0.03
 DETAIL_DELAY = 0.06
 #: How often to look for progress saved by other kino processes (another SSH session).
 WATCH_POLL_SECONDS = 3.0
-SCAN_PROGRESS_INTERVAL = 0.1
 
 
 class BrowserScreen(Screen[None]):
     """Browse sections, drill into shows and albums, search, sort, filter and mark watched."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority binding runs as the key is read, before the next key is routed: in a
-        # burst ("/Song" in one packet over SSH) every key after "/" reaches the search box.
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="browser.search",
-            tooltip="Search the whole library",
-            priority=True,
-        ),
-        # Enter on a show, season, artist or album: Open, Play or Shuffle (l and the right
-        # arrow open at once). A priority binding, so the menu is up before the next key.
-        Binding(
-            "enter",
-            "group_menu",
-            "Open/Play",
-            show=False,
-            id="browser.group_menu",
-            tooltip="Open, play or shuffle a show, season, artist or album",
-            priority=True,
-        ),
-        Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
-        Binding(
-            "S",
-            "reverse_sort",
-            "Reverse",
-            show=False,
-            id="browser.reverse_sort",
-            tooltip="Reverse the order (year newest first, Z to A)",
-        ),
-        Binding("f", "filter", "Filter", id="browser.filter", tooltip="Filter this list"),
-        Binding(
-            "w", "toggle_watched", "Watched", id="browser.watched", tooltip="Mark watched or not"
-        ),
-        Binding(
-            "W",
-            "watched_up_to",
-            "Watched up to here",
-            show=False,
-            id="browser.watched_up_to",
-            tooltip="Mark this episode and every earlier one of its show watched",
-        ),
-        Binding(
-            "u",
-            "undo_mark",
-            "Undo",
-            show=False,
-            id="browser.undo",
-            tooltip="Undo the last watched mark (restores play counts and resume points)",
-        ),
-        Binding(
-            "r", "rescan", "Rescan", id="browser.rescan", tooltip="Scan the library folders again"
-        ),
-        Binding(
-            "a", "add_folder", "Add folder", id="browser.add_folder", tooltip="Add a library folder"
-        ),
-        Binding(
-            "L",
-            "library_folders",
-            "Folders",
-            show=False,
-            id="browser.library_folders",
-            tooltip="Library folders: their state, counts and problems; add, remove, retype",
-        ),
-        Binding(
-            "p",
-            "play_all",
-            "Play all",
-            id="browser.play_all",
-            tooltip="Play a show, season or album (from the next unwatched), or from here on",
-        ),
-        Binding(
-            "P",
-            "play_all(True)",
-            "Shuffle",
-            show=False,
-            id="browser.shuffle",
-            tooltip="Play a show, season, artist or album in random order",
-        ),
-        Binding(
-            "e",
-            "enqueue",
-            "Queue",
-            show=False,
-            id="browser.queue",
-            tooltip="Add this (or a whole season or album) to the end of what plays",
-        ),
-        Binding(
-            "t",
-            "choose_tracks",
-            "Tracks",
-            show=False,
-            id="browser.tracks",
-            tooltip="Choose audio and subtitles (kept for the whole show, or the movie)",
-        ),
-        Binding(
-            "n",
-            "play_next",
-            "Play next",
-            id="browser.play_next",
-            tooltip="Play the episode offered next",
-        ),
-        Binding(
-            "escape,backspace,h,left", "back", "Back", id="browser.back", tooltip="Go up one level"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.BROWSER
 
     def __init__(self) -> None:
         super().__init__()
         self.state = BrowserState()
         self.marking = MarkingController(self)
-        self.scan_cancel: threading.Event | None = None
+        self.loader = LoadingController(self)
+        self.scanning = ScanController(self)
+        self.tracks = TracksController(self)
         self.last_search_seconds = 0.0
-        self._scan_message = ""
         self._search_timer: Timer | None = None
-        self._watch_signature: tuple[int, int, int] | None = None
         self._detail_timer: Timer | None = None
         self._last_highlight = 0.0
-        #: Counts the catalog loads started, and the changes of progress made here.
-        self._load_generation = 0
-        self._progress_generation = 0
-        #: The catalog file as last loaded (see :meth:`_library_changed`).
-        self._catalog_signature: tuple[int, int, int] | None = None
-        self._catalog_known = False
-        self._reload_pending = False
 
     @property
     def kino(self) -> KinoApp:
@@ -229,104 +112,44 @@ class BrowserScreen(Screen[None]):
         preload, self.kino.preload = self.kino.preload, None
         if preload is not None and preload.done() and preload.exception() is None:
             # Read while Textual started: shown in the first frame, without a worker.
-            self._show_opening(preload.result())
+            self.loader.show_opening(preload.result())
         else:
-            self._start_loading(preload)
-        self._highlight_section()
+            self.loader.start(preload)
+        self.highlight_section()
         # keys typed ahead reach this screen, in order, once it is mounted and drawn
         self.call_after_refresh(self.kino.keys_ready)
-        self.set_interval(WATCH_POLL_SECONDS, self.check_watch_state)
-        self.check_watch_state()  # the catalog's signature as it was opened
+        self.set_interval(WATCH_POLL_SECONDS, self.loader.check_watch_state)
+        self.loader.check_watch_state()  # the catalog's signature as it was opened
 
-    def _highlight_section(self) -> None:
+    def highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = [key for key, _ in SECTIONS].index(self.state.section)
 
-    # -- loading -----------------------------------------------------------------
-    def _start_loading(self, preload: Future[Opening] | None = None) -> None:
-        """Load the catalog in a worker: at start the opening section (read since kino
-        started), after a rescan all of it at once."""
-        library = self.kino.library
-        self._load_generation += 1
-        generation = self._load_generation
-
-        def load() -> None:
-            if preload is not None:
-                self.post_message(OpeningLoaded(preload.result()))
-                return
-            signature = library.catalog_signature()
-            view, warnings = library.load_view()
-            view.build_search_index()
-            self.post_message(CatalogLoaded(view, warnings, generation, signature))
-
-        self._load_in_worker(load, "load the catalog")
-
-    def _load_in_worker(self, work: Callable[[], None], description: str) -> None:
-        """Every catalog load runs in one exclusive worker group, failing the same way."""
-        self.kino.start_worker(
-            work,
-            group="catalog",
-            description=description,
-            failure_title="The catalog could not be loaded",
-            on_failure=self._catalog_failed,
-            exclusive=True,
-        )
-
+    # -- loading (ui/loading.py) -------------------------------------------------------
     @on(OpeningLoaded)
     def _opening_loaded(self, message: OpeningLoaded) -> None:
-        self._show_opening(message.opening)
-
-    def _show_opening(self, opening: Opening) -> None:
-        complete = opening.rest is None
-        self._library_shown(opening.view, opening.warnings, complete)
-        if complete:
-            return
-        library = self.kino.library
-        generation = self._load_generation
-
-        def load_rest() -> None:
-            view, warnings = library.load_rest(opening)
-            view.build_search_index()
-            self.post_message(CatalogLoaded(view, warnings, generation))
-
-        self.call_after_refresh(self._load_in_worker, load_rest, "load the rest of the library")
+        self.loader.show_opening(message.opening)
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
-        if message.generation != self._load_generation:
-            return  # overtaken: a rescan's load started after this one
-        if message.signature is not None:
-            self._catalog_signature, self._catalog_known = message.signature, True
-        self._library_shown(message.view, message.warnings, complete=True)
-        if self._reload_pending:  # changed again while this was read
-            self._reload_pending = False
-            self._start_loading()
+        self.loader.loaded(message)
 
-    def _catalog_failed(self, error: BaseException) -> None:
-        from kino_tui.ui.app import describe_failure
+    @on(WatchStateRead)
+    def _watch_state_read(self, message: WatchStateRead) -> None:
+        self.loader.watch_state_read(message)
 
-        self.set_status(f"The catalog could not be loaded: {describe_failure(error)}")
-        self.kino.start_live_updates()
-        if self.state.view is None:  # show an empty library rather than "Loading…" forever
-            self.state.complete = True
-            self._draw()
+    @on(LibraryChanged)
+    def _library_changed(self, message: LibraryChanged) -> None:
+        self.loader.library_changed(message)
 
-    def _library_shown(self, view: LibraryView, warnings: list[str], complete: bool) -> None:
-        self.state.set_view(view, complete)
-        for warning in warnings:
-            self.notify(
-                printable(warning), title="Damaged file set aside", severity="error", timeout=20,
-                markup=False,
-            )  # fmt: skip
-        self._highlight_section()  # the section may have changed (the first folder scanned)
-        self._draw()
-        if not complete:
-            self.set_status("Loading the rest of the library…")
-            return
-        self.set_status(self._scan_message or view.summary())
-        self._scan_message = ""
-        self.kino.start_live_updates()  # once the library is shown (a no-op after that)
+    def progress_changed(self, updates: dict[str, Progress]) -> None:
+        """New watch progress (a playback ended, a mark): refresh sections and counts."""
+        self.loader.progress_changed(updates)
+
+    def reload_library(self) -> None:
+        """Load the catalog again (a folder was removed)."""
+        self.loader.start()
 
     def set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(printable(text))
@@ -336,55 +159,6 @@ class BrowserScreen(Screen[None]):
         line = self.query_one("#now-playing", Static)
         line.update(printable(text))
         line.display = bool(text)
-
-    # -- watch state from elsewhere -------------------------------------------------
-    def check_watch_state(self) -> None:
-        """Read the watch file again when another process has written it (in a worker)."""
-        library = self.kino.library
-        generation = self._progress_generation
-
-        def poll() -> None:
-            changed = library.progress_since(self._watch_signature)
-            if changed is not None:
-                self.post_message(WatchStateRead(*changed, generation))
-            catalog = library.catalog_signature()
-            if not self._catalog_known or catalog != self._catalog_signature:
-                self.post_message(LibraryChanged(catalog))  # another kino scanned
-
-        self.kino.start_worker(
-            poll,
-            group="watch-poll",
-            description="read the watch file",
-            failure_title="Watch progress could not be read",
-            exclusive=True,
-        )
-
-    @on(WatchStateRead)
-    def _watch_state_read(self, message: WatchStateRead) -> None:
-        view = self.state.view
-        if view is None or not self.state.complete:
-            return  # read again once every item is known
-        if message.generation != self._progress_generation:
-            return  # read before a mark made here: the next poll reads it again
-        self._watch_signature = message.signature
-        changed = {
-            item_id: state
-            for item_id, state in message.progress.items()
-            if item_id in view.items and view.progress.get(item_id) != state
-        }
-        if changed:
-            self.progress_changed(changed)
-
-    def progress_changed(self, updates: dict[str, Progress]) -> None:
-        """New watch progress (a playback ended, a mark): refresh sections and counts."""
-        view = self.state.view
-        if view is None:
-            return
-        self._progress_generation += 1
-        for item_id, progress in updates.items():
-            view.update_progress(item_id, progress)
-        self.state.refresh()
-        self._draw()
 
     def progress_of(self, item: MediaItem) -> Progress:
         """An item's progress as this screen knows it (kept current by every change)."""
@@ -420,7 +194,7 @@ class BrowserScreen(Screen[None]):
             if choice == "open":  # at once: the keys that follow find it open
                 self.state.move_cursor(media_list.cursor)
                 if self.state.open(entry):
-                    self._draw()
+                    self.draw()
             else:
                 self.action_play_all(shuffle=choice == "shuffle")
 
@@ -441,12 +215,12 @@ class BrowserScreen(Screen[None]):
         self.kino.play([e.item for e in here if e.item is not None], shuffle=shuffle)
 
     # -- drawing -------------------------------------------------------------------
-    def _draw(self) -> None:
+    def draw(self) -> None:
         """Draw the state: the list, the crumbs, the detail pane."""
         state = self.state
         level = state.level
         media_list = self.query_one(MediaList)
-        message = state.empty_message(self.kino.library.has_roots())
+        message = state.empty_message(self.kino.library.front_end_settings().has_roots)
         if level is None:
             media_list.set_entries([], 0, message)
         else:
@@ -458,8 +232,8 @@ class BrowserScreen(Screen[None]):
         """Show a section's top level (and point the sidebar at it)."""
         self._hide_search()
         self.state.show_section(key)
-        self._highlight_section()
-        self._draw()
+        self.highlight_section()
+        self.draw()
 
     # -- events ----------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#sections")
@@ -471,7 +245,7 @@ class BrowserScreen(Screen[None]):
         if key != state.section or len(state.levels) > 1 or state.searching:
             self._hide_search()
             state.show_section(key)
-            self._draw()
+            self.draw()
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_selected(self, event: OptionList.OptionSelected) -> None:
@@ -504,7 +278,7 @@ class BrowserScreen(Screen[None]):
         entry = event.entry
         self.state.move_cursor(self.query_one(MediaList).cursor)
         if self.state.open(entry):
-            self._draw()
+            self.draw()
         elif entry.item is not None:
             self.kino.play(entry.item)
 
@@ -526,7 +300,7 @@ class BrowserScreen(Screen[None]):
         if self.state.back():
             if not self.state.searching:
                 self._hide_search()
-            self._draw()
+            self.draw()
 
     def action_search(self) -> None:
         """Open the search box and focus it now (not after a refresh), so every key after
@@ -543,7 +317,7 @@ class BrowserScreen(Screen[None]):
         self._stop_search_timer()
         self._hide_search()
         self.state.cancel_search()
-        self._draw()
+        self.draw()
 
     def _hide_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -571,7 +345,7 @@ class BrowserScreen(Screen[None]):
         started = time.perf_counter()
         self.state.search(query)
         self.last_search_seconds = time.perf_counter() - started
-        self._draw()
+        self.draw()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -588,7 +362,7 @@ class BrowserScreen(Screen[None]):
         label = self.state.cycle_sort()
         if label is None:
             return
-        self._draw()
+        self.draw()
         self.notify(f"Sorted by {label}", timeout=2)
 
     def action_filter(self) -> None:
@@ -601,7 +375,7 @@ class BrowserScreen(Screen[None]):
             if result is False:
                 return  # dismissed
             self.state.set_filter(result if isinstance(result, EntryFilter) else None)
-            self._draw()
+            self.draw()
 
         self.app.push_screen(FilterScreen(filter_choices(level.entries), level.filter), chosen)
 
@@ -625,38 +399,8 @@ class BrowserScreen(Screen[None]):
     def action_reverse_sort(self) -> None:
         label = self.state.reverse_sort()
         if label is not None:
-            self._draw()
+            self.draw()
             self.notify(f"Order: {label}", timeout=2)
-
-    # -- live updates ----------------------------------------------------------------
-    @on(LibraryChanged)
-    def _library_changed(self, message: LibraryChanged) -> None:
-        """Live updates rescanned something, or another process saved the catalog: load
-        it again in a worker (the level and cursor are kept, see ``BrowserState.set_view``)."""
-        rescan = message.rescan
-        if rescan is None:
-            if not self._catalog_known:  # the first look: the catalog as it was opened
-                self._catalog_signature, self._catalog_known = message.signature, True
-                return
-            if message.signature == self._catalog_signature:
-                return
-            self._catalog_signature = message.signature
-        elif not rescan.changed:
-            if rescan.error:
-                self.set_status(f"Live update failed: {rescan.error}")
-            return
-        else:
-            self._scan_message = f"Library updated: {scan_summary(rescan.summary)}"  # type: ignore[arg-type]
-        if self.scan_cancel is not None:
-            return  # a scan of ours is running: its end loads the catalog again
-        if not self.state.complete or self.kino.workers_in_group("catalog"):
-            self._reload_pending = True  # loading now: once more when it is done
-            return
-        self._start_loading()
-
-    def reload_library(self) -> None:
-        """Load the catalog again (a folder was removed)."""
-        self._start_loading()
 
     def action_library_folders(self) -> None:
         from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
@@ -664,136 +408,38 @@ class BrowserScreen(Screen[None]):
         if not isinstance(self.app.screen, LibraryFoldersScreen):
             self.app.push_screen(LibraryFoldersScreen())
 
-    # -- audio and subtitles -------------------------------------------------------
+    # -- audio and subtitles (ui/track_choosing.py) ------------------------------------
     def action_choose_tracks(self) -> None:
-        from kino_tui.core.play.tracks import item_for_tracks
-
-        entry = self.query_one(MediaList).highlighted
-        item = item_for_tracks(entry.items if entry is not None else [])
-        if item is None:
-            self.notify("Audio and subtitles are chosen for a movie, show or episode.", timeout=3)
-            return
-        library = self.kino.library
-
-        def list_tracks() -> None:
-            self.post_message(TracksListed(library.track_menu(item), library.track_warnings()))
-
-        self.kino.start_worker(
-            list_tracks,
-            group="tracks",
-            description="list audio and subtitles",
-            failure_title="Could not list the audio and subtitles",
-        )
+        self.tracks.choose()
 
     @on(TracksListed)
     def _tracks_listed(self, message: TracksListed) -> None:
-        from kino_tui.ui.screens.tracks import TrackScreen
-
-        for warning in message.warnings:
-            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
-        menu = message.menu
-        self.app.push_screen(TrackScreen(menu), lambda chosen: self._save_tracks(menu, chosen))
-
-    def _save_tracks(self, menu: TrackMenu, chosen: ChosenTracks | None) -> None:
-        if chosen is None:
-            return
-        library = self.kino.library
-
-        session = self.kino.playback.session
-
-        def save() -> None:
-            choice = library.choose_tracks(menu.item, chosen.audio, chosen.subtitle)
-            summary = f"{describe_choice(choice)} for {menu.remembered_for}"
-            if session is not None and session.window and library.apply_tracks(session, menu.item):
-                summary += " (switched in the player too)"
-            self.post_message(TracksChosen(summary, library.track_warnings()))
-
-        self.kino.start_worker(
-            save, group="tracks", description="save the track choice",
-            failure_title="Could not save the audio and subtitle choice",
-        )  # fmt: skip
+        self.tracks.listed(message)
 
     @on(TracksChosen)
     def _tracks_chosen(self, message: TracksChosen) -> None:
-        for warning in message.warnings:
-            self.notify(printable(warning), severity="warning", markup=False, timeout=10)
-        self.notify(printable(message.summary[:1].upper() + message.summary[1:]),
-                    markup=False, timeout=3)  # fmt: skip
+        self.tracks.chosen(message)
 
-    # -- scanning ------------------------------------------------------------------
+    # -- scanning (ui/scanning.py) -----------------------------------------------------
+    @property
+    def scan_cancel(self) -> threading.Event | None:
+        """Set while a scan runs (the Library folders screen waits for it)."""
+        return self.scanning.cancel
+
     def action_rescan(self, only: str | None = None) -> None:
         """Scan every library folder again (or only the folder ``only``)."""
-        if not self.kino.library.has_roots():
-            self.notify("No library folders yet: press a to add one.", severity="warning")
-            return
-        if self.scan_cancel is not None:
-            self.notify("A scan is already running.", timeout=2)
-            return
-        cancel = self.scan_cancel = threading.Event()
-        self.set_status("Scanning…")
-        library = self.kino.library
-        last_report = 0.0
-
-        def report(progress: ScanProgress) -> None:
-            nonlocal last_report
-            now = time.monotonic()
-            if now - last_report >= SCAN_PROGRESS_INTERVAL:
-                last_report = now
-                self.post_message(ScanProgressed(f"Scanning: {scan_progress(progress)}"))
-
-        def scan() -> None:
-            chosen = library.roots_for([only]) if only else None
-            summary = library.scan(chosen, on_progress=report, cancel=cancel)
-            self.post_message(ScanFinished(summary, library.take_warnings(summary)))
-
-        self.kino.start_worker(
-            scan,
-            group="scan",
-            description="scan the library",
-            failure_title="Scan failed",
-            on_failure=self._scan_failed,
-            exclusive=True,
-        )
+        self.scanning.rescan(only)
 
     def stop_scan(self) -> None:
-        """Stop a running scan (kino is closing): what it read so far is kept."""
-        if self.scan_cancel is not None:
-            self.scan_cancel.set()
+        self.scanning.stop()
 
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:
-        if self.scan_cancel is not None:
-            self.set_status(message.text)
-
-    def _scan_failed(self, error: BaseException) -> None:
-        from kino_tui.ui.app import describe_failure
-
-        self.scan_cancel = None
-        self.set_status(f"Scan failed: {describe_failure(error)}")
+        self.scanning.progressed(message)
 
     @on(ScanFinished)
     def _scan_finished(self, message: ScanFinished) -> None:
-        self.scan_cancel = None
-        text = scan_summary(message.summary)
-        self._scan_message = text[0].upper() + text[1:]
-        self.set_status(self._scan_message)
-        for warning in message.warnings:
-            self.notify(
-                printable(warning), title="Damaged file set aside", severity="error", timeout=20,
-                markup=False,
-            )  # fmt: skip
-        self._start_loading()
+        self.scanning.finished(message)
 
     def action_add_folder(self) -> None:
-        from kino_tui.ui.screens.add_folder import AddFolderScreen
-
-        def added(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            path, _ = result
-            self.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
-            if self.kino.live is not None:
-                self.kino.live.restart()  # watch the new folder too
-            self.action_rescan()
-
-        self.app.push_screen(AddFolderScreen(self.kino.library), added)
+        self.scanning.add_folder()

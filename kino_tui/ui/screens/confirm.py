@@ -7,22 +7,20 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True for yes; no, Escape or n return False."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.CONFIRM
 
     def __init__(self, question: str, yes: str) -> None:
         super().__init__()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -15,15 +15,14 @@ from textual.widgets.option_list import Option
 
 from kino_tui.core.browse.view import EntryFilter
 from kino_tui.core.display import printable
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 
 class FilterScreen(ModalScreen[EntryFilter | None | bool]):
     """Returns the chosen filter, ``None`` to clear it, or ``False`` when dismissed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(False)", "Close", id="filter.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.FILTER
 
     def __init__(self, choices: list[EntryFilter], current: EntryFilter | None) -> None:
         super().__init__()

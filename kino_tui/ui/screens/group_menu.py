@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
@@ -22,6 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 #: The choices, in the order shown: Open first (Enter twice drills in, as before).
@@ -32,16 +33,7 @@ class GroupMenuScreen(ModalScreen[None]):
     """Calls ``chosen`` with "open", "play" or "shuffle" as the key is handled (not after
     the screen has gone, so the keys that follow find the browser already changed)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Choose", priority=True, id="group_menu.choose"),
-        Binding("o,l,right", "pick('open')", "Open", priority=True, id="group_menu.open"),
-        Binding("p", "pick('play')", "Play", priority=True, id="group_menu.play"),
-        Binding("s,P", "pick('shuffle')", "Shuffle", priority=True, id="group_menu.shuffle"),
-        Binding("down,j", "move(1)", "Down", priority=True, show=False, id="group_menu.down"),
-        Binding("up,k", "move(-1)", "Up", priority=True, show=False, id="group_menu.up"),
-        Binding("escape,h,left,backspace", "dismiss(None)", "Cancel", priority=True,
-                id="group_menu.cancel"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings.GROUP_MENU
 
     def __init__(self, title: str, play_label: str, chosen: Callable[[str], None]) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from kino_tui.ui import bindings
 from kino_tui.ui.keys import keys_of
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.widgets.media_list import MediaList
@@ -35,9 +36,9 @@ def keys_table(app: object, groups: list[tuple[str, list[BindingType]]]) -> Tabl
     table.add_column("key", style="bold", max_width=20)
     table.add_column("does", ratio=1)
     table.add_column(Text("id (for [keys])"), style="dim", no_wrap=True)
-    for title, bindings in groups:
+    for title, group in groups:
         table.add_row(Text(title, style="underline"), "", "")
-        for binding in bindings:
+        for binding in group:
             if not isinstance(binding, Binding):
                 continue
             keys = ", ".join(keys_of(app, binding))  # type: ignore[arg-type]
@@ -68,13 +69,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-remap { color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
-        Binding("pagedown,space", "page(1)", "Page down", show=False, id="help.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="help.page_up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.HELP
 
     def compose(self) -> ComposeResult:
         groups: list[tuple[str, list[BindingType]]] = [

@@ -1,7 +1,7 @@
 """Library folders: every root with its type, state, counts, last scan and problems; add,
 remove (asks first), change type and rescan one from here.
 
-The facts come from ``Library.root_details`` in a worker; the screen formats them and
+The facts come from ``LibraryAPI.root_details`` in a worker; the screen formats them and
 forwards the user's choices to the library (in workers) and to the browser (a rescan,
 a reload). It reads the details again whenever the catalog or the scan record changes
 (a scan here, live updates, another ``kino scan``).
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, OptionList, Static
@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from kino_tui.core.display import printable
 from kino_tui.core.models import ROOT_TYPES, RootType
 from kino_tui.core.text import plural
+from kino_tui.ui import bindings
 from kino_tui.ui.messages import FolderChanged, RootsListed
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.key_bar import KeyBar
@@ -101,10 +102,7 @@ def detail_text(status: RootStatus) -> Text:
 class ConfirmRemoveScreen(ModalScreen[bool]):
     """Remove a folder? Says what goes (its items) and what stays (watch progress)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "dismiss(True)", "Remove", id="remove_folder.confirm"),
-        Binding("n,escape", "dismiss(False)", "Keep", id="remove_folder.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.CONFIRM_REMOVE
 
     def __init__(self, status: RootStatus) -> None:
         super().__init__()
@@ -126,9 +124,7 @@ class ConfirmRemoveScreen(ModalScreen[bool]):
 class RootTypeScreen(ModalScreen[RootType | None]):
     """Choose a folder's content type (the current one highlighted)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="folder_type.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.ROOT_TYPE
 
     def __init__(self, status: RootStatus) -> None:
         super().__init__()
@@ -156,16 +152,7 @@ class RootTypeScreen(ModalScreen[RootType | None]):
 class LibraryFoldersScreen(Screen[None]):
     """The library's folders, what kino knows of each, and what can be done with them."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,L", "close", "Back", id="folders.close", tooltip="Back to the library"),
-        Binding("a", "add", "Add", id="folders.add", tooltip="Add a library folder"),
-        Binding("d,delete", "remove", "Remove", id="folders.remove",
-                tooltip="Remove the highlighted folder (asks first; watch progress is kept)"),
-        Binding("t", "retype", "Type", id="folders.type",
-                tooltip="Change what the highlighted folder holds"),
-        Binding("r", "rescan", "Rescan", id="folders.rescan",
-                tooltip="Scan the highlighted folder again"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings.LIBRARY_FOLDERS
 
     def __init__(self) -> None:
         super().__init__()

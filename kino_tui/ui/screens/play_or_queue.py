@@ -7,22 +7,21 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 
 class PlayOrQueueScreen(ModalScreen[str | None]):
     """Returns "queue", "replace", or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="play_or_queue.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.PLAY_OR_QUEUE
 
     def __init__(self, playing: str, wanted: str) -> None:
         super().__init__()

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -14,15 +14,14 @@ from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
 from kino_tui.core.text import format_time
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 
 class ResumeScreen(ModalScreen[float | None]):
     """Returns the start position chosen, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="resume.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.RESUME
 
     def __init__(self, title: str, position: float) -> None:
         super().__init__()

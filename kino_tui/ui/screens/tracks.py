@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from kino_tui.core.display import printable
 from kino_tui.core.play.tracks import OFF, describe_audio, describe_subtitle
 from kino_tui.service.tracks import TrackMenu
+from kino_tui.ui import bindings
 from kino_tui.ui.widgets.choices import Choices
 
 
@@ -35,10 +36,7 @@ class TrackScreen(ModalScreen[ChosenTracks | None]):
     files beside the video); Enter marks one, "Use these" returns what was marked
     (None when cancelled or nothing changed)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Cancel", id="tracks.cancel"),
-        Binding("u", "use", "Use these", id="tracks.use", tooltip="Play with these streams"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.TRACK
 
     def __init__(self, menu: TrackMenu) -> None:
         super().__init__()

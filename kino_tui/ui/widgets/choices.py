@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import OptionList
+
+from kino_tui.ui import bindings
 
 
 class Choices(OptionList):
     """A list of choices (menus, dialogs, the sections, library folders)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.CHOICES

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -19,6 +19,7 @@ from textual.strip import Strip
 from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
 from kino_tui.core.text import format_duration
+from kino_tui.ui import bindings
 
 # One-cell symbols: emoji are two cells wide in some terminals and missing in some fonts.
 KIND_ICONS = {
@@ -37,15 +38,7 @@ KIND_ICONS = {
 class MediaList(ScrollView, can_focus=True):
     """Keyboard- and mouse-driven list of :class:`Entry` rows with a cursor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter,l,right", "select", "Open/Play", id="list.select"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings.MEDIA_LIST
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "media-list--cursor",
         "media-list--dim",

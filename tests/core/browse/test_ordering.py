@@ -4,7 +4,7 @@ inside a season the list says it is in episode order."""
 from __future__ import annotations
 
 from kino_tui.core.browse.navigation import BrowserState
-from kino_tui.core.browse.ordering import natural_key, sort_entries
+from kino_tui.core.browse.ordering import sort_entries, title_key
 from kino_tui.core.browse.view import Entry, LibraryView
 from kino_tui.core.models import MediaItem
 
@@ -21,7 +21,7 @@ def test_natural_title_order() -> None:
     shown = sort_entries([entry("Show 10"), entry("Show 2"), entry("The Show 1"), entry("show 3")],
                          "title")  # fmt: skip
     assert titles(shown) == ["The Show 1", "Show 2", "show 3", "Show 10"]
-    assert natural_key("Season 9") < natural_key("Season 10")
+    assert title_key("Season 9") < title_key("Season 10")
 
 
 def test_reverse_and_rating() -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kino_tui.core.catalog.store import SCHEMA_VERSION, Catalog, CatalogData
+from kino_tui.core.catalog.migrations import SCHEMA_VERSION
+from kino_tui.core.catalog.rows import CatalogData
+from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
 from kino_tui.core.models import ROW_FIELDS, AudioTrack, MediaItem, Progress, SubtitleTrack
 from kino_tui.core.watch.store import WatchStore

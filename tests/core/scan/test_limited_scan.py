@@ -12,7 +12,8 @@ import pytest
 
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import LibraryRoot, MediaItem, ScanSummary
-from kino_tui.core.scan.scanner import Scanner, scan_limits
+from kino_tui.core.scan.limits import scan_limits
+from kino_tui.core.scan.scanner import Scanner
 from kino_tui.core.watch.store import WatchStore
 from tests.conftest import LibraryBuilder
 from tests.core.scan.test_scanner import REALISTIC

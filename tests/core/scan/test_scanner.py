@@ -14,12 +14,14 @@ import orjson
 import pytest
 
 from kino_tui.core.browse.view import LibraryView
-from kino_tui.core.catalog import store as catalog_module
+from kino_tui.core.catalog import rows as catalog_rows
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanSummary
 from kino_tui.core.scan.scanner import Scanner
+from kino_tui.core.walk import listing as listing_module
 from kino_tui.core.walk import walker as walker_module
-from kino_tui.core.walk.walker import WalkResult, walk
+from kino_tui.core.walk.listing import WalkResult
+from kino_tui.core.walk.walker import walk
 from kino_tui.core.watch.store import WatchStore
 from tests.conftest import LibraryBuilder
 
@@ -502,13 +504,13 @@ def stored_documents(catalog_path: Path) -> dict[tuple[str, str], dict]:
 def unpacked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Every (root, kind) document whose rows get unpacked from now on."""
     seen: list[tuple[str, str]] = []
-    real = catalog_module._unpack
+    real = catalog_rows._unpack
 
     def spy(doc: dict, fields: list[str]) -> list[MediaItem]:
         seen.append((doc["root"], doc["kind"]))
         return real(doc, fields)
 
-    monkeypatch.setattr(catalog_module, "_unpack", spy)
+    monkeypatch.setattr(catalog_rows, "_unpack", spy)
     return seen
 
 
@@ -821,7 +823,8 @@ def test_folder_keys_keep_their_stored_form(tmp_path: Path) -> None:
     """Keys written by earlier kinos must still match, or every folder is read again."""
     import hashlib
 
-    from kino_tui.core.scan.scanner import ANALYSIS_VERSION, _folder_keys
+    from kino_tui.core.scan.plan import folder_keys as _folder_keys
+    from kino_tui.core.scan.state import ANALYSIS_VERSION
 
     root = tmp_path / "lib"
     season = root / "Show" / "Season 1"
@@ -866,21 +869,21 @@ def test_a_folder_unreadable_after_the_walk_keeps_its_items(
     album = root / "Music/Test Artist/Test Album (2001)"
     (album / "cover.jpg").write_text("another jpeg")  # the album is to be read again
     # the helper lists the (small) tree; here, the album cannot be listed again for reading
-    real, parent = walker_module._read_folder, os.getpid()
+    real, parent = listing_module._read_folder, os.getpid()
 
     def read_folder(path: str, within: str | None = None):  # type: ignore[no-untyped-def]
         if os.getpid() == parent and path == str(album):
             raise PermissionError(13, "Permission denied")
         return real(path, within)
 
-    monkeypatch.setattr(walker_module, "_read_folder", read_folder)
+    monkeypatch.setattr(listing_module, "_read_folder", read_folder)
     summary = scan(root, catalog_path)
     assert helpers[-1] is True
     assert (summary.removed, summary.unavailable, summary.unchanged) == (0, 2, 12)
     assert any(p.path == str(album) and "cannot read folder" in p.message for p in summary.problems)
     found = items(catalog_path)
     assert not found["Music/Test Artist/Test Album (2001)/03 - Test Song.mp3"].available
-    monkeypatch.setattr(walker_module, "_read_folder", real)
+    monkeypatch.setattr(listing_module, "_read_folder", real)
     summary = scan(root, catalog_path)  # readable again: read, and back
     assert (summary.removed, summary.updated) == (0, 2)
     assert all(item.available for item in items(catalog_path).values())
@@ -895,7 +898,7 @@ def test_a_cancelled_scan_keeps_what_it_read(
     running (as in the TUI) the readers are spawned, not forked."""
     import threading
 
-    from kino_tui.core.scan.scanner import PARALLEL_THRESHOLD
+    from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 
     layout = {
         f"Music/Artist/Album {a:02d}/{t:02d} - Song.mp3": "plain.mp3"
@@ -1025,7 +1028,7 @@ def test_a_reader_process_that_dies_costs_only_its_batch(
     those folders again."""
     import threading
 
-    from kino_tui.core.scan import scanner as scanner_module
+    from kino_tui.core.scan import readers as readers_module
 
     if threading.active_count() > 1:
         pytest.skip("another thread runs: readers are spawned and would not see the patch")
@@ -1035,14 +1038,14 @@ def test_a_reader_process_that_dies_costs_only_its_batch(
         for t in range(1, 6)
     }
     root = build_library(layout)
-    real = scanner_module._analyse_batch
+    real = readers_module._analyse_batch
 
     def crash_on_the_first_album(jobs):  # type: ignore[no-untyped-def]
         if any(job.path.endswith("Album 00") for job in jobs):
             os._exit(70)  # in the forked reader: it dies mid-batch
         return real(jobs)
 
-    monkeypatch.setattr(scanner_module, "_analyse_batch", crash_on_the_first_album)
+    monkeypatch.setattr(readers_module, "_analyse_batch", crash_on_the_first_album)
     summary = scan(root, catalog_path, "music", workers=2)
     crashed = {p.path for p in summary.problems}
     assert not summary.stopped and crashed and str(root / "Music/Artist/Album 00") in crashed
@@ -1052,6 +1055,6 @@ def test_a_reader_process_that_dies_costs_only_its_batch(
         for p in summary.problems
     )
     assert summary.added == len(layout) - 5 * len(crashed)
-    monkeypatch.setattr(scanner_module, "_analyse_batch", real)
+    monkeypatch.setattr(readers_module, "_analyse_batch", real)
     again = scan(root, catalog_path, "music")
     assert (again.added, again.errors) == (5 * len(crashed), 0)

@@ -14,10 +14,11 @@ import pytest
 
 from kino_tui.core.catalog.store import SCHEMA_VERSION, Catalog
 from kino_tui.core.models import LibraryRoot, ScanSummary
-from kino_tui.core.scan import scanner as scanner_module
 from kino_tui.core.scan import stamps as scanstamps
-from kino_tui.core.scan.scanner import ANALYSIS_VERSION, Scanner
-from kino_tui.core.walk import walker as walker_module
+from kino_tui.core.scan import unchanged as unchanged_module
+from kino_tui.core.scan.scanner import Scanner
+from kino_tui.core.scan.state import ANALYSIS_VERSION
+from kino_tui.core.walk import listing as listing_module
 from kino_tui.core.watch.store import WatchStore
 from tests.conftest import LibraryBuilder
 
@@ -45,7 +46,7 @@ class Spies:
 @pytest.fixture
 def spies(monkeypatch: pytest.MonkeyPatch) -> Spies:
     seen = Spies()
-    real_read_folder, real_read = walker_module._read_folder, Catalog.read
+    real_read_folder, real_read = listing_module._read_folder, Catalog.read
 
     def read_folder(path: str, within: str | None = None):  # type: ignore[no-untyped-def]
         seen.listed.append(path)
@@ -55,7 +56,7 @@ def spies(monkeypatch: pytest.MonkeyPatch) -> Spies:
         seen.catalog_reads += 1
         return real_read(catalog)
 
-    monkeypatch.setattr(walker_module, "_read_folder", read_folder)
+    monkeypatch.setattr(listing_module, "_read_folder", read_folder)
     monkeypatch.setattr(Catalog, "read", read)
     return seen
 
@@ -200,16 +201,16 @@ def test_the_check_in_two_processes_sees_a_change_in_either_half(
     where: str,
 ) -> None:
     monkeypatch.setattr(scanstamps, "PARALLEL_STATS", 1)
-    monkeypatch.setattr(scanner_module, "_can_fork", lambda: True)
+    monkeypatch.setattr(unchanged_module, "_can_fork", lambda: True)
     checks: list[tuple[bool, bool]] = []  # (in two processes, unchanged)
-    real = scanner_module.quick_unchanged
+    real = unchanged_module.quick_unchanged
 
     def quick_unchanged(stamps: list, parallel: bool = False) -> bool:  # type: ignore[type-arg]
         same = real(stamps, parallel)
         checks.append((parallel, same))
         return same
 
-    monkeypatch.setattr(scanner_module, "quick_unchanged", quick_unchanged)
+    monkeypatch.setattr(unchanged_module, "quick_unchanged", quick_unchanged)
     root = build_library(LIBRARY)
     scan(root, catalog_path, workers=2)
     texts = _raw_stamps(catalog_path)[str(root)].folders

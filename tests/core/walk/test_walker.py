@@ -108,7 +108,7 @@ def test_links_leaving_the_root_are_not_followed_unless_the_root_says_so(
 
 
 def test_follow_links_is_a_checked_root_setting(tmp_path: Path) -> None:
-    from kino_tui.config.settings import load_settings
+    from kino_tui.config.load import load_settings
     from kino_tui.core.errors import ConfigError
 
     config = tmp_path / "config.toml"
@@ -124,15 +124,15 @@ def test_follow_links_is_a_checked_root_setting(tmp_path: Path) -> None:
 
 HELPER_SCRIPT = """
 import os, sys, time
-from kino_tui.core.walk import walker
+from kino_tui.core.walk import listing, walker
 
-real = walker._read_folder
+real = listing._read_folder
 
 def slow(path, within=None):
     time.sleep(0.5)
     return real(path, within)
 
-walker._read_folder = slow
+listing._read_folder = slow
 walking = walker.Walking(sys.argv[1], workers=2)
 assert walking._helper is not None
 print(walking._helper.pid, flush=True)

@@ -1,0 +1,275 @@
+"""Items packed as rows of values, one document per library root and kind (paths relative
+to the root, trailing defaults left out, a CRC of the rows), and unpacked lazily:
+:class:`PackedDocument` keeps its rows as JSON text until asked, :class:`PackedCatalog`
+is the file as read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import zlib
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kino_tui.core.catalog.storage import dumps, loads
+from kino_tui.core.catalog.validate import (
+    CHECKSUM,
+    COUNTS,
+    DAMAGE,
+    FOLDERS,
+    UNAVAILABLE,
+    check_rows,
+    damaged,
+)
+from kino_tui.core.models import (
+    AUDIO_FIELDS,
+    PARTS_INDEX,
+    PATH_INDEX,
+    ROOT_INDEX,
+    ROW_FIELDS,
+    SEGMENT_FIELDS,
+    SUBTITLE_FIELDS,
+    MediaItem,
+)
+
+
+def packed_row(item: MediaItem) -> list[Any]:
+    """An item's row as stored: no root (the document holds it), a path relative to the
+    root, no parts when the only part is the path itself."""
+    row = item.to_row()
+    row[ROOT_INDEX] = None  # the document holds the root
+    if item.parts == [item.path]:
+        row[PARTS_INDEX] = None  # the usual single part is the path itself
+    prefix = item.root.rstrip("/") + "/"
+    if item.path.startswith(prefix):
+        row[PATH_INDEX] = item.path[len(prefix) :]  # relative: no leading slash
+    return row
+
+
+def row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[MediaItem]]:
+    """Items by (root, kind), each group in path order."""
+    groups: dict[tuple[str, str], list[MediaItem]] = {}
+    for item in sorted(items, key=lambda i: i.path):
+        groups.setdefault((item.root, item.kind), []).append(item)
+    return groups
+
+
+def rows_document(root: str, kind: str, rows: list[list[Any]]) -> dict[str, Any]:
+    text = dumps(rows).decode("utf-8")
+    return {"root": root, "kind": kind, "rows": text, CHECKSUM: _checksum(text)}
+
+
+def _checksum(rows: str) -> int:
+    """The CRC-32 of a document's rows as kino wrote them. Rows whose text still has it
+    are used without checking every value's type (a third of the load at 50,000 items);
+    any other rows (edited by hand, damaged on disk, written before it) are checked."""
+    return zlib.crc32(rows.encode("utf-8", "surrogatepass"))
+
+
+def _verified(doc: dict[str, Any]) -> bool:
+    """Whether the document's rows are exactly as kino wrote them (see :func:`_checksum`)."""
+    rows = doc.get("rows")
+    return isinstance(rows, str) and doc.get(CHECKSUM) == _checksum(rows)
+
+
+def items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
+    """One document with its index: the folders its items are in and how many each holds
+    (the folders as one text, NUL-separated: one string to parse instead of a mapping of
+    thousands), and how many items are unavailable. A scan learns from it which documents
+    an unchanged folder needs without unpacking a row."""
+    document = rows_document(root, kind, [packed_row(item) for item in items])
+    counts: dict[str, int] = {}
+    for item in items:
+        folder = item.folder
+        counts[folder] = counts.get(folder, 0) + 1
+    document[FOLDERS] = "\0".join(counts)
+    document[COUNTS] = list(counts.values())
+    document[UNAVAILABLE] = sum(1 for item in items if not item.available)
+    return document
+
+
+#: Document keys of the index (absent in documents written before it: their rows are
+#: unpacked when the index is needed, and the next save adds it).
+COMPARED = ("rows", CHECKSUM, FOLDERS, COUNTS, UNAVAILABLE)
+
+
+def pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
+    """One TinyDB document per library root and kind, its rows as JSON text."""
+    return numbered(
+        items_document(root, kind, group) for (root, kind), group in row_groups(items).items()
+    )
+
+
+def numbered(documents: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """TinyDB's numbered documents, in (root, kind) order."""
+    ordered = sorted(documents, key=lambda doc: (doc["root"], doc["kind"]))
+    return {str(number): doc for number, doc in enumerate(ordered, start=1)}
+
+
+def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
+    """The items of one document (rows as JSON text, or as lists in the older layouts)."""
+    rows = doc["rows"]
+    verified = _verified(doc)
+    if isinstance(rows, str):
+        rows = loads(rows)
+    root = doc["root"]
+    if not verified:
+        check_rows(rows, stored_fields, f"{doc.get('kind', 'other')} items of {root}")
+    prefix = root.rstrip("/") + "/"
+    root_index, parts_index = stored_fields.index("root"), stored_fields.index("parts")
+    path_index = stored_fields.index("path")
+    for row in rows:
+        row[root_index] = root
+        path = row[path_index]
+        if path[0] != "/":
+            path = row[path_index] = prefix + path
+        if row[parts_index] is None:
+            row[parts_index] = [path]
+    if stored_fields == list(ROW_FIELDS):
+        return list(map(MediaItem.from_row, rows))
+    # written by a kino with other fields: match them by name
+    return [MediaItem.from_dict(_row_as_dict(stored_fields, row)) for row in rows]
+
+
+def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
+    data = dict(zip(names, row, strict=False))  # short rows: the rest are defaults
+    data["audio"] = [dict(zip(AUDIO_FIELDS, a, strict=False)) for a in data.get("audio") or ()]
+    data["subtitles"] = [
+        dict(zip(SUBTITLE_FIELDS, s, strict=False)) for s in data.get("subtitles") or ()
+    ]
+    data["segments"] = [
+        dict(zip(SEGMENT_FIELDS, s, strict=False)) for s in data.get("segments") or ()
+    ]
+    return data
+
+
+@contextlib.contextmanager
+def objects_for_life() -> Iterator[None]:
+    """Build long-lived objects without the cyclic GC: unpacking makes ~10^6 objects and
+    no cycles, so collections only cost time; afterwards they are frozen out of it (a full
+    collection walking a 50,000-item catalog costs half a second)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
+class PackedDocument:
+    """One stored (root, kind) document: its rows stay JSON text until :meth:`items`."""
+
+    __slots__ = ("_fields", "_items", "_path", "kind", "raw", "root")
+
+    def __init__(self, raw: dict[str, Any], fields: list[str], path: Path) -> None:
+        self.raw = raw
+        self.root: str = raw["root"]
+        self.kind: str = raw["kind"]
+        self._fields = fields
+        self._path = path
+        self._items: list[MediaItem] | None = None
+
+    @property
+    def unpacked(self) -> bool:
+        return self._items is not None
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the document carries its folder index (see :meth:`folders`)."""
+        return isinstance(self.raw.get(FOLDERS), str)
+
+    def items(self) -> list[MediaItem]:
+        """The items (unpacked once; the same objects on every call); raises
+        :class:`CatalogDamaged` when the rows cannot be read."""
+        if self._items is None:
+            try:
+                with objects_for_life():
+                    self._items = _unpack(self.raw, self._fields)
+            except DAMAGE as error:
+                raise damaged(self._path, error) from None
+        return self._items
+
+    def folders(self) -> dict[str, int]:
+        """How many items each folder (an absolute path) holds, from the stored index
+        without unpacking a row; from the items for a document stored without one."""
+        stored = self.raw.get(FOLDERS)
+        if not isinstance(stored, str):  # no index (or another one): from the items
+            counts: dict[str, int] = {}
+            for item in self.items():
+                counts[item.folder] = counts.get(item.folder, 0) + 1
+            return counts
+        try:
+            folders = stored.split("\0") if stored else []
+            numbers = self.raw[COUNTS]
+            if len(folders) != len(numbers) or not all(type(n) is int for n in numbers):
+                raise ValueError(f"an index of {len(folders)} folders and counts {numbers!r:.40}")
+            return dict(zip(folders, numbers, strict=True))
+        except DAMAGE as error:
+            raise damaged(self._path, error) from None
+
+    def unavailable(self) -> int:
+        """How many of the items are marked unavailable."""
+        stored = self.raw.get(UNAVAILABLE)
+        if stored is None or self._items is not None:
+            return sum(1 for item in self.items() if not item.available)
+        try:
+            return int(stored)
+        except DAMAGE as error:
+            raise damaged(self._path, error) from None
+
+
+class PackedCatalog:
+    """The catalog file as read: its folders, and its items still packed by root and kind.
+
+    Each document is unpacked the first time it is asked for, so a caller can take the
+    kinds it needs first (see :meth:`items`) and the rest later, and a scan can leave
+    the documents of unchanged folders packed (see :meth:`Catalog.update`).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        documents: list[dict[str, Any]],
+        fields: list[str],
+        folders: dict[str, str],
+    ) -> None:
+        self.path = path
+        self.folders = folders
+        #: False when the file has an older layout or field order: a scan packs it anew.
+        self.current = True
+        try:
+            self.documents = [PackedDocument(doc, fields, path) for doc in documents]
+            self.kinds = frozenset(str(doc.kind) for doc in self.documents)
+        except DAMAGE as error:
+            raise damaged(path, error) from None
+
+    @classmethod
+    def empty(cls, path: Path) -> PackedCatalog:
+        """A catalog with nothing in it (no file yet, or a damaged one set aside)."""
+        return cls(path, [], list(ROW_FIELDS), {})
+
+    def items(self, kinds: Collection[str] | None = None) -> list[MediaItem]:
+        """The items of these kinds (all of them by default); raises
+        :class:`CatalogDamaged` when their rows cannot be read."""
+        found: list[MediaItem] = []
+        for document in self.documents:
+            if kinds is None or document.kind in kinds:
+                found.extend(document.items())
+        return found
+
+    def data(self) -> CatalogData:
+        """Everything, as :class:`CatalogData`."""
+        return CatalogData({item.id: item for item in self.items()}, dict(self.folders))
+
+
+@dataclass(slots=True)
+class CatalogData:
+    """The catalog in memory: items by id and each scanned folder's signature."""
+
+    items: dict[str, MediaItem] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)
