@@ -25,7 +25,7 @@ from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import PlayerSettings
 from kino_tui.core.play.players import LaunchOptions, Player, PlayerState, make_player
-from kino_tui.core.play.players.base import Change, ItemEnd
+from kino_tui.core.play.players.base import Change, ItemEnd, last_lines
 from kino_tui.core.play.resume import progress_after_play
 from kino_tui.core.play.skipping import Skipper, credits_start
 from kino_tui.core.play.tracks import TrackSelection
@@ -260,7 +260,11 @@ class PlaybackSession:
         def stop_player(number: int, frame: object) -> None:
             self.stop()
 
-        handler = signal.SIG_IGN if not self.window else stop_player
+        def leave_it_to_the_player(number: int, frame: object) -> None:
+            """Not SIG_IGN: an ignored signal would be inherited by the player, which
+            then could miss a Ctrl+C pressed before it set its own handler."""
+
+        handler = leave_it_to_the_player if not self.window else stop_player
         previous = signal.signal(signal.SIGINT, handler)
         try:
             yield
@@ -289,7 +293,10 @@ class PlaybackSession:
             progress = self._follow(self.process, before)
         output = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
         output += self.player.read_log()
-        error = self.state.error or self.player.explain_exit(self.process.returncode, output)
+        error = self.player.explain_exit(self.process.returncode, output)
+        if self.state.error:  # what it said over its socket, and its own last lines
+            said = "; ".join(line for line in last_lines(output) if line not in self.state.error)
+            error = self.state.error + (f": {said}" if said else "")
         if self._stop.is_set() and not self.state.error:
             error = None  # kino asked it to stop (mpv then exits with status 4)
         error = error or self.save_error

@@ -193,7 +193,7 @@ class Player(ABC):
             return f"{self.name} was killed by signal {-returncode}"
         if returncode != 0:
             last = last_lines(output)
-            detail = ":\n" + "\n".join(last) if len(last) > 1 else f": {last[0]}" if last else ""
+            detail = ": " + "; ".join(last) if last else ""
             return f"{self.name} exited with status {returncode}{detail}"
         return None
 
