@@ -101,6 +101,18 @@ def test_bad_config_is_one_line(run_kino, kino_paths) -> None:
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_ls_prints_the_id_play_and_watched_take(
+    run_kino, kino_paths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    (line,) = run_kino("ls").stdout.splitlines()
+    identifier = line.split()[0]
+    assert identifier == json.loads(run_kino("ls", "--json").stdout)[0]["id"]
+    assert "movie" in line and "Alien" in line
+    assert run_kino("watched", identifier).stdout.startswith("marked Alien")
+
+
 def test_hostile_names_print_safely(run_kino, build_library: LibraryBuilder) -> None:
     root = build_library({"Evil\x1b[31m (2001).mkv": "h264.mkv"})
     (root / os.fsdecode(b"caf\xe9 (2002).mkv")).write_bytes(b"x" * 10)

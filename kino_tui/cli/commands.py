@@ -183,7 +183,7 @@ def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     for item in items:
         flag = "" if item.available else "  [offline]"
         problem = f"  ! {item.error}" if item.error else ""
-        out(f"{item.kind:7} {describe_item(item)}  {item.path}{flag}{problem}")
+        out(f"{item.id}  {item.kind:7} {describe_item(item)}  {item.path}{flag}{problem}")
     return 0
 
 

@@ -264,7 +264,8 @@ class PlaybackController:
         offered = session.skipper.offered(state.position)
         skip = f"  · i: skip {LABELS.get(offered.kind, offered.kind)}" if offered else ""
         self.app.browser.set_now_playing(
-            f"▶ {title}  {where}{paused}{queue}{skip}  [{session.player_name}]"
+            f"{'⏸' if state.paused else '▶'} {title}  {where}{paused}{queue}{skip}"
+            f"  [{session.player_name}]"
         )
 
     # -- ending ----------------------------------------------------------------------
