@@ -274,3 +274,35 @@ def test_an_empty_or_damaged_file_is_said_before_the_player_starts(
     assert junk.returncode != 0 and "cannot play: the scan found" in junk.stderr, junk.stderr
     assert "playing" not in empty.stdout + junk.stdout
     assert json.loads(run_kino("history", "--json").stdout) == []
+
+
+def test_kino_play_path_of_a_file_not_in_the_catalog(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path: Path
+) -> None:
+    """`kino play ~/Downloads/film.mkv` as one types `mpv …`: it plays and its progress is
+    kept; a file new under a library folder is scanned into the catalog first."""
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    downloads = build_library({"Downloads/Zodiac (2007).mkv": "h264.mkv"}) / "Downloads"
+    loose = downloads / "Zodiac (2007).mkv"
+    played = run_kino("play", str(loose))
+    assert "watched Zodiac (played 1×)" in played.stdout, played.stdout + played.stderr
+    (play,) = json.loads(run_kino("history", "--json").stdout)
+    assert play["path"] == str(loose) and play["watched"] and play["title"] == "Zodiac"
+    assert "Zodiac" in run_kino("history").stdout
+    assert [i["title"] for i in items(run_kino)] == ["Alien"]  # not in the catalog
+    again = run_kino("play", str(loose))  # the same loose item: its count goes on
+    assert "played 2×" in again.stdout
+
+    new = root / "Movies/Dune (2021)/Dune (2021).mkv"
+    new.parent.mkdir(parents=True)
+    new.write_bytes((root / "Movies/Alien (1979)/Alien (1979).avi").read_bytes())
+    played = run_kino("play", str(new))
+    assert "watched Dune" in played.stdout, played.stdout + played.stderr
+    dune = next(i for i in items(run_kino) if i["title"] == "Dune")
+    assert dune["progress"]["watched"] and dune["progress"]["play_count"] == 1
+    text = tmp_path / "notes.txt"
+    text.write_text("not media")
+    refused = run_kino("play", str(text), check=False)
+    assert refused.returncode != 0 and "not a video or audio file" in refused.stderr

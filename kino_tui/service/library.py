@@ -32,6 +32,7 @@ from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
     following,
     loading,
+    loose,
     marking,
     playing,
     roots,
@@ -236,7 +237,7 @@ class Library:
         the items, order them, plan the start, remember ``--audio``/``--subtitles``, and
         check it can start here (raises ``ItemNotFound``/``PlayerError`` saying what to
         do). The plan's ``warnings`` are lines about damaged files set aside."""
-        return playing.prepare(self, request)
+        return playing.prepare(self, request, find=lambda target: loose.find_or_take(self, target))
 
     def control_player(self, session: PlaybackSession, what: Control) -> bool:
         """Pause, seek, next/previous, volume or stop the running player."""

@@ -101,12 +101,18 @@ class Assembling(PlaySide, Protocol):
     ) -> TrackChoice | None: ...
 
 
-def prepare(library: Assembling, request: PlayRequest) -> PlayPlan:
+def prepare(
+    library: Assembling,
+    request: PlayRequest,
+    find: Callable[[str], tuple[list[MediaItem], list[str]]] | None = None,
+) -> PlayPlan:
     """The one way a play is assembled: find -> order -> plan -> tracks -> check.
-    Raises ``ItemNotFound`` or ``PlayerError`` saying what to do."""
+    ``find`` finds the target (the library's ``find_items`` by default; a local library
+    also takes a file the catalog does not hold). Raises ``ItemNotFound`` or
+    ``PlayerError`` saying what to do."""
     items, warnings = list(request.items), list[str]()
     if request.target is not None:
-        items, warnings = library.find_items(request.target)
+        items, warnings = (find or library.find_items)(request.target)
     items = arrange(library, items, request.order, request.shuffle)
     chosen = plan(library, items, request.start, request.player, request.progress)
     if request.audio is not None or request.subtitles is not None:
