@@ -25,4 +25,5 @@ fi
 .venv/bin/ruff check kino_tui tests bench
 .venv/bin/mypy
 .venv/bin/lint-imports
-exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+# Two workers: most tests wait on real players, terminals and sshd, so they overlap well.
+exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-2}" "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import shutil
@@ -218,3 +219,69 @@ def run_kino(kino_paths: KinoPaths) -> Iterator[Callable[..., subprocess.Complet
         return result
 
     yield run
+
+
+@pytest.fixture
+def kino_cli(kino_paths: KinoPaths) -> Iterator[Callable[..., subprocess.CompletedProcess[str]]]:
+    """The ``kino`` command line run in this process (``kino_tui.cli.run``), for tests of
+    what a command prints and does; ``run_kino`` runs a real process, where the process
+    itself is the point (signals, pipes, terminals, players). Same interface: the exit
+    status and what went to stdout and stderr, stdin empty."""
+
+    def run(
+        *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        from kino_tui.cli import run as run_cli
+
+        out, err = io.BytesIO(), io.StringIO()
+        stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+        saved = sys.stdin, sys.stdout, sys.stderr
+        with open(os.devnull) as stdin:
+            sys.stdin, sys.stdout, sys.stderr = stdin, stdout, err
+            try:
+                code = run_cli(list(args))
+            except SystemExit as exit:  # argparse: --help, a usage error
+                code = exit.code if isinstance(exit.code, int) else 2
+            finally:
+                stdout.flush()
+                sys.stdin, sys.stdout, sys.stderr = saved
+        result = subprocess.CompletedProcess(
+            ["kino", *args], code, out.getvalue().decode("utf-8", "replace"), err.getvalue()
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"kino {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    yield run
+
+
+CHAPTERS = """\
+;FFMETADATA1
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=60000
+title=Intro
+[CHAPTER]
+TIMEBASE=1/1000
+START=60000
+END=340000
+title=Episode
+[CHAPTER]
+TIMEBASE=1/1000
+START=340000
+END=400000
+title=Credits
+"""
+
+
+@pytest.fixture(scope="session")
+def chaptered_clip(long_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 400-second clip with chapters Intro (0–60 s), Episode, Credits (340–400 s)."""
+    folder = tmp_path_factory.mktemp("chapters")
+    metadata = folder / "chapters.ffmetadata"
+    metadata.write_text(CHAPTERS)
+    path = folder / "chaptered.mkv"
+    ffmpeg("-i", str(long_clip), "-i", str(metadata), "-map_metadata", "1", "-map_chapters", "1",
+           "-c", "copy", str(path))  # fmt: skip
+    return path

@@ -27,14 +27,14 @@ SUMMARY_KEYS = {
 }
 
 
-def test_paths_honour_xdg(run_kino, tmp_path: Path) -> None:
-    output = run_kino("paths").stdout
+def test_paths_honour_xdg(kino_cli, tmp_path: Path) -> None:
+    output = kino_cli("paths").stdout
     assert f"config   {tmp_path}/xdg/config/kino/config.toml" in output
     assert f"catalog  {tmp_path}/xdg/data/kino/catalog.json" in output
     assert f"cache    {tmp_path}/xdg/cache/kino" in output
 
 
-def test_scan_and_ls_json_contract(run_kino, build_library: LibraryBuilder) -> None:
+def test_scan_and_ls_json_contract(kino_cli, build_library: LibraryBuilder) -> None:
     root = build_library(
         {
             "Film (2010)/Film (2010).mkv": "h264.mkv",
@@ -44,11 +44,11 @@ def test_scan_and_ls_json_contract(run_kino, build_library: LibraryBuilder) -> N
             "broken.mkv": "garbage" * 100,
         }
     )
-    result = run_kino("scan", "--json", str(root))
+    result = kino_cli("scan", "--json", str(root))
     summary = json.loads(result.stdout)
     assert set(summary) >= SUMMARY_KEYS
     assert (summary["added"], summary["errors"]) == (5, 1)
-    items = json.loads(run_kino("ls", "--json").stdout)
+    items = json.loads(kino_cli("ls", "--json").stdout)
     assert len(items) == 5
     for item in items:
         assert set(item) >= ITEM_KEYS, ITEM_KEYS - set(item)
@@ -63,39 +63,39 @@ def test_scan_and_ls_json_contract(run_kino, build_library: LibraryBuilder) -> N
     assert by_kind["extra"]["extra_of"] == by_kind["movie"]["id"]
     assert by_kind["episode"]["series"] == "Show"
     assert by_kind["track"]["artist"] == "Test Artist"
-    episodes = json.loads(run_kino("ls", "--kind", "episode", "--json").stdout)
+    episodes = json.loads(kino_cli("ls", "--kind", "episode", "--json").stdout)
     assert [e["episode"] for e in episodes] == [1]
-    again = json.loads(run_kino("scan", "--json").stdout)
+    again = json.loads(kino_cli("scan", "--json").stdout)
     assert (again["added"], again["unchanged"]) == (0, 5)
-    ids = {item["path"]: item["id"] for item in json.loads(run_kino("ls", "--json").stdout)}
+    ids = {item["path"]: item["id"] for item in json.loads(kino_cli("ls", "--json").stdout)}
     assert ids == {item["path"]: item["id"] for item in items}
 
 
-def test_roots_add_remove(run_kino, build_library: LibraryBuilder) -> None:
+def test_roots_add_remove(kino_cli, build_library: LibraryBuilder) -> None:
     root = build_library({"a (2001).mkv": "h264.mkv"})
-    assert "No library folders yet" in run_kino("roots").stdout
-    assert f"added {root} (movies)" in run_kino("add", "--type", "movies", str(root)).stdout
-    assert f"{root}  (movies, online)" in run_kino("roots").stdout
-    run_kino("scan")
-    assert len(json.loads(run_kino("ls", "--json").stdout)) == 1
-    removed = run_kino("remove", str(root)).stdout
+    assert "No library folders yet" in kino_cli("roots").stdout
+    assert f"added {root} (movies)" in kino_cli("add", "--type", "movies", str(root)).stdout
+    assert f"{root}  (movies, online)" in kino_cli("roots").stdout
+    kino_cli("scan")
+    assert len(json.loads(kino_cli("ls", "--json").stdout)) == 1
+    removed = kino_cli("remove", str(root)).stdout
     assert "its 1 items" in removed
-    assert json.loads(run_kino("ls", "--json").stdout) == []
-    failed = run_kino("remove", str(root), check=False)
+    assert json.loads(kino_cli("ls", "--json").stdout) == []
+    failed = kino_cli("remove", str(root), check=False)
     assert failed.returncode == 2 and "not a library folder" in failed.stderr
 
 
-def test_scan_without_roots_explains(run_kino, tmp_path: Path, monkeypatch) -> None:
+def test_scan_without_roots_explains(kino_cli, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    result = run_kino("scan", check=False)
+    result = kino_cli("scan", check=False)
     assert result.returncode == 2
     assert "no library folders yet" in result.stderr and "kino add" in result.stderr
 
 
-def test_bad_config_is_one_line(run_kino, kino_paths) -> None:
+def test_bad_config_is_one_line(kino_cli, kino_paths) -> None:
     kino_paths.config_dir.mkdir(parents=True)
     kino_paths.config_file.write_text("player = \n")
-    result = run_kino("roots", check=False)
+    result = kino_cli("roots", check=False)
     assert result.returncode == 2
     assert result.stderr.startswith(f"kino: config error in {kino_paths.config_file}, line 1:")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -113,14 +113,14 @@ def test_ls_prints_the_id_play_and_watched_take(
     assert run_kino("watched", identifier).stdout.startswith("marked Alien")
 
 
-def test_hostile_names_print_safely(run_kino, build_library: LibraryBuilder) -> None:
+def test_hostile_names_print_safely(kino_cli, build_library: LibraryBuilder) -> None:
     root = build_library({"Evil\x1b[31m (2001).mkv": "h264.mkv"})
     (root / os.fsdecode(b"caf\xe9 (2002).mkv")).write_bytes(b"x" * 10)
-    run_kino("scan", str(root))
-    listing = run_kino("ls").stdout
+    kino_cli("scan", str(root))
+    listing = kino_cli("ls").stdout
     assert "\x1b" not in listing
     assert "Evil\\x1b[31m" in listing and "caf\\xe9" in listing
-    items = json.loads(run_kino("ls", "--json").stdout)
+    items = json.loads(kino_cli("ls", "--json").stdout)
     paths = {
         base64.b64decode(i["path_bytes"]) if "path_bytes" in i else os.fsencode(i["path"])
         for i in items
@@ -128,14 +128,14 @@ def test_hostile_names_print_safely(run_kino, build_library: LibraryBuilder) -> 
     assert os.fsencode(str(root)) + b"/caf\xe9 (2002).mkv" in paths
 
 
-def test_damaged_catalog_message(run_kino, kino_paths, build_library: LibraryBuilder) -> None:
+def test_damaged_catalog_message(kino_cli, kino_paths, build_library: LibraryBuilder) -> None:
     root = build_library({"a (2001).mkv": "h264.mkv"})
-    run_kino("scan", str(root))
+    kino_cli("scan", str(root))
     kino_paths.catalog_file.write_bytes(kino_paths.catalog_file.read_bytes()[:100])
-    result = run_kino("ls")
+    result = kino_cli("ls")
     assert "damaged" in result.stderr and "kino scan" in result.stderr
-    run_kino("scan")
-    assert len(json.loads(run_kino("ls", "--json").stdout)) == 1
+    kino_cli("scan")
+    assert len(json.loads(kino_cli("ls", "--json").stdout)) == 1
 
 
 def _synthetic_catalog(paths, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -154,14 +154,14 @@ def _synthetic_catalog(paths, count: int) -> None:  # type: ignore[no-untyped-de
 
 
 def test_every_command_ends_quietly_into_a_closed_pipe(
-    run_kino, kino_paths, build_library: LibraryBuilder
+    kino_cli, kino_paths, build_library: LibraryBuilder
 ) -> None:
     """`kino ls | head -1` on a few thousand items, and a reader gone before kino writes."""
     import subprocess
     import sys
 
     root = build_library({"a (2001).mkv": "h264.mkv", "b (2002).mkv": "garbage"})
-    run_kino("scan", str(root))
+    kino_cli("scan", str(root))
     env = os.environ.copy()
     for args in (["ls"], ["ls", "--json"], ["scan"], ["scan", "--json"], ["history"],
                  ["roots"], ["paths"], ["history", "--json"]):  # fmt: skip
@@ -186,47 +186,47 @@ def test_every_command_ends_quietly_into_a_closed_pipe(
 
 
 def test_re_adding_a_folder_keeps_its_type_and_nested_folders_are_refused(
-    run_kino, build_library: LibraryBuilder
+    kino_cli, build_library: LibraryBuilder
 ) -> None:
     root = build_library({"Show/Season 1/Show S01E01.mkv": "h264.mkv"})
-    run_kino("add", "--type", "shows", str(root))
-    again = run_kino("add", str(root)).stdout
+    kino_cli("add", "--type", "shows", str(root))
+    again = kino_cli("add", str(root)).stdout
     assert "nothing to add" in again
-    assert f"{root}  (shows, online)" in run_kino("roots").stdout
-    run_kino("scan", str(root))  # scanning a known folder keeps its type too
-    assert f"{root}  (shows, online)" in run_kino("roots").stdout
-    assert f"added {root} (mixed)" in run_kino("add", "--type", "mixed", str(root)).stdout
-    inside = run_kino("add", str(root / "Show"), check=False)
+    assert f"{root}  (shows, online)" in kino_cli("roots").stdout
+    kino_cli("scan", str(root))  # scanning a known folder keeps its type too
+    assert f"{root}  (shows, online)" in kino_cli("roots").stdout
+    assert f"added {root} (mixed)" in kino_cli("add", "--type", "mixed", str(root)).stdout
+    inside = kino_cli("add", str(root / "Show"), check=False)
     assert inside.returncode == 2 and str(root) in inside.stderr and "inside" in inside.stderr
-    above = run_kino("scan", str(root.parent), check=False)
+    above = kino_cli("scan", str(root.parent), check=False)
     assert above.returncode == 2 and str(root) in above.stderr
-    assert run_kino("roots").stdout.count("online") == 1  # nothing was saved
+    assert kino_cli("roots").stdout.count("online") == 1  # nothing was saved
 
 
 def test_a_damaged_watch_file_is_kept_aside_and_kino_goes_on(
-    run_kino, kino_paths, build_library: LibraryBuilder
+    kino_cli, kino_paths, build_library: LibraryBuilder
 ) -> None:
     root = build_library({"a (2001).mkv": "h264.mkv"})
-    run_kino("scan", str(root))
-    run_kino("watched", str(root / "a (2001).mkv"))
+    kino_cli("scan", str(root))
+    kino_cli("watched", str(root / "a (2001).mkv"))
     kino_paths.watch_file.write_text('{"progress": {"1": {"id": ')
     history = kino_paths.data_dir / "history.json"
     history.write_text("not json at all")
-    listing = run_kino("ls", "--json")
+    listing = kino_cli("ls", "--json")
     assert "watch.json was damaged" in listing.stderr and "kept as" in listing.stderr
     assert "history.json was damaged" in listing.stderr  # both checked when kino opens
     (item,) = json.loads(listing.stdout)
     assert not item["progress"]["watched"]  # a new, empty watch file
-    plays = run_kino("history")
+    plays = kino_cli("history")
     assert plays.stderr == "" and "nothing played yet" in plays.stdout
     assert list(kino_paths.data_dir.glob("watch.json.damaged-*"))
     assert list(kino_paths.data_dir.glob("history.json.damaged-*"))
-    run_kino("watched", item["id"])  # and writing works again
-    assert json.loads(run_kino("ls", "--json").stdout)[0]["progress"]["watched"]
+    kino_cli("watched", item["id"])  # and writing works again
+    assert json.loads(kino_cli("ls", "--json").stdout)[0]["progress"]["watched"]
 
 
 def test_absurd_numbers_in_tags_and_nfos_do_not_break_a_scan(
-    run_kino, build_library: LibraryBuilder
+    kino_cli, build_library: LibraryBuilder
 ) -> None:
     """A 1e30 track number or runtime, a year of 1e400: read as unknown, never a crash
     (the catalog's save failed on them, and every later scan with it)."""
@@ -243,18 +243,18 @@ def test_absurd_numbers_in_tags_and_nfos_do_not_break_a_scan(
     track.parent.mkdir(parents=True)
     ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-metadata", "TRACKNUMBER=1e30",
            "-metadata", "DATE=1e400", "-metadata", "title=Song", str(track))  # fmt: skip
-    result = run_kino("scan", "--json", str(root))
+    result = kino_cli("scan", "--json", str(root))
     assert json.loads(result.stdout)["added"] == 2 and "Traceback" not in result.stderr
-    by_kind = {item["kind"]: item for item in json.loads(run_kino("ls", "--json").stdout)}
+    by_kind = {item["kind"]: item for item in json.loads(kino_cli("ls", "--json").stdout)}
     assert by_kind["movie"]["title"] == "Huge" and by_kind["movie"]["year"] == 2001
     assert by_kind["track"]["track"] == 1  # from the name: the tag is nonsense
-    assert json.loads(run_kino("scan", "--json").stdout)["unchanged"] == 2
+    assert json.loads(kino_cli("scan", "--json").stdout)["unchanged"] == 2
 
 
-def test_the_browser_without_a_terminal_says_so_and_ends(run_kino) -> None:
+def test_the_browser_without_a_terminal_says_so_and_ends(kino_cli) -> None:
     """`kino` run from a script, cron or `ssh host kino` (no terminal) says what to use
     instead of drawing the browser into a pipe for ever."""
     for args in ((), ("--remote", "nosuchhost")):
-        result = run_kino(*args, check=False, timeout=30)
+        result = kino_cli(*args, check=False, timeout=30)
         assert result.returncode == 2, result.stderr
         assert "the browser needs a terminal" in result.stderr and not result.stdout

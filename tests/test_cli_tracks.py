@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kino_tui.config.paths import KinoPaths
-from tests.core.play.players.test_tracks import make_episode
+from tests.helpers.players import make_episode
 
 CONFIG = 'playback = "window"\naudio_languages = ["eng"]\n\n[mpv]\nargs = {args}\n'
 
@@ -25,7 +25,7 @@ def episode_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def season(kino_paths: KinoPaths, tmp_path: Path, episode_files: Path, run_kino) -> Path:  # type: ignore[no-untyped-def]
+def season(kino_paths: KinoPaths, tmp_path: Path, episode_files: Path, kino_cli) -> Path:  # type: ignore[no-untyped-def]
     kino_paths.config_dir.mkdir(parents=True, exist_ok=True)
     kino_paths.config_file.write_text(
         CONFIG.format(args='["--vo=null", "--ao=null", "--end=5", "--speed=5"]')
@@ -35,31 +35,31 @@ def season(kino_paths: KinoPaths, tmp_path: Path, episode_files: Path, run_kino)
     for number, source in ((1, "first.mkv"), (2, "second.mkv")):
         shutil.copyfile(episode_files / source, folder / f"Dark S01E0{number}.mkv")
         (folder / f"Dark S01E0{number}.en.srt").write_text("1\n00:00:00,000 --> 00:00:05,000\nhi\n")
-    run_kino("add", "--type", "shows", str(tmp_path / "TV"))
-    run_kino("scan")
+    kino_cli("add", "--type", "shows", str(tmp_path / "TV"))
+    kino_cli("scan")
     return folder
 
 
-def command(run_kino, target: Path, *flags: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return shlex.split(run_kino("play", str(target), "--print-command", *flags).stdout)
+def command(kino_cli, target: Path, *flags: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return shlex.split(kino_cli("play", str(target), "--print-command", *flags).stdout)
 
 
 def test_flags_choose_the_streams_and_the_next_episode_keeps_them(
-    run_kino,
+    kino_cli,
     season: Path,
     kino_paths: KinoPaths,  # type: ignore[no-untyped-def]
 ) -> None:
     first, second = season / "Dark S01E01.mkv", season / "Dark S01E02.mkv"
-    argv = command(run_kino, first)  # nothing chosen: audio_languages = ["eng"]
+    argv = command(kino_cli, first)  # nothing chosen: audio_languages = ["eng"]
     assert "--aid=1" in argv and "--alang=eng" in argv
-    result = run_kino("play", str(first), "--audio", "ja", "--subtitles", "off")
+    result = kino_cli("play", str(first), "--audio", "ja", "--subtitles", "off")
     # mpv took the options and played (to --end; a 20 s item is watched or not)
     assert "watched Dark S01E01.mkv (played 1×)" in result.stdout and not result.stderr
-    assert "--aid=2" in command(run_kino, first) and "--sid=no" in command(run_kino, first)
-    argv = command(run_kino, second)  # Japanese is the first stream of episode 2
+    assert "--aid=2" in command(kino_cli, first) and "--sid=no" in command(kino_cli, first)
+    argv = command(kino_cli, second)  # Japanese is the first stream of episode 2
     assert "--aid=1" in argv and "--sid=no" in argv
     # subtitles by number: 2 is the .srt beside the episode (embedded streams come first)
-    argv = command(run_kino, second, "--subtitles", "2")
+    argv = command(kino_cli, second, "--subtitles", "2")
     assert f"--sub-file={season / 'Dark S01E02.en.srt'}" in argv and "--sid=2" in argv
     assert "--aid=1" in argv  # the audio chosen before is kept
     stored = json.loads(kino_paths.tracks_file.read_text())["choices"]["show:dark"]
@@ -75,24 +75,24 @@ def test_flags_choose_the_streams_and_the_next_episode_keeps_them(
     ],
 )
 def test_a_stream_the_item_lacks_is_refused_and_nothing_is_kept(
-    run_kino,
+    kino_cli,
     season: Path,
     kino_paths: KinoPaths,
     flags: tuple[str, ...],
     message: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    result = run_kino("play", str(season / "Dark S01E01.mkv"), *flags, check=False)
+    result = kino_cli("play", str(season / "Dark S01E01.mkv"), *flags, check=False)
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert not kino_paths.tracks_file.exists()
 
 
 def test_a_damaged_choices_file_is_set_aside_with_a_message(
-    run_kino,
+    kino_cli,
     season: Path,
     kino_paths: KinoPaths,  # type: ignore[no-untyped-def]
 ) -> None:
     kino_paths.tracks_file.write_text('{"choices": {"show:dark": {"subtitles": 7}}}')
-    result = run_kino("play", str(season / "Dark S01E01.mkv"), "--audio", "jpn", "--print-command")
+    result = kino_cli("play", str(season / "Dark S01E01.mkv"), "--audio", "jpn", "--print-command")
     assert "tracks.json was damaged (the choice for 'show:dark' is wrong" in result.stderr
     assert "--aid=2" in shlex.split(result.stdout)
     (kept,) = kino_paths.data_dir.glob("tracks.json.damaged-*")

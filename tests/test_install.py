@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_hangup import Pty
+from tests.helpers.terminals import Pty
 
 REPO = Path(__file__).parents[1]
 #: The line install.sh prints for ~/.profile, exactly (not expanded).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from kino_tui import __version__
 from kino_tui.cli import output
@@ -110,7 +111,57 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON array of results")
     history = commands.add_parser("history", help="list what was played, newest first")
     history.add_argument("--json", action="store_true", help="print one JSON array")
+    _history_commands(commands)
     return parser
+
+
+def _history_commands(commands: Any) -> None:
+    """``kino import`` and ``kino export``: watch history in and out."""
+    from kino_tui.service.exporting import EXPORT_FORMATS
+    from kino_tui.service.importers import SECRET_VARIABLES, SOURCES
+
+    imports = commands.add_parser(
+        "import",
+        help="bring watch history in: nfo, mpv, jellyfin URL, plex URL, kino FILE",
+        description="Import watched marks, resume points, play counts and last-played times. "
+        "Items are matched by provider ids, then the path below a library folder, then "
+        "file name and size; a newer record of kino's is never overwritten and a watched "
+        "mark never undone. All or nothing; `kino import --undo` puts the records back. "
+        f"Keys: {SECRET_VARIABLES['jellyfin']} (Jellyfin API key), "
+        f"{SECRET_VARIABLES['plex']} (Plex token), or asked for.",
+    )
+    imports.add_argument("source", nargs="?", choices=SOURCES, help="where the history is")
+    imports.add_argument(
+        "location", nargs="?", metavar="URL|FILE", help="the server (jellyfin, plex) or file (kino)"
+    )
+    imports.add_argument(
+        "--from", dest="folder", metavar="DIR", help="mpv: this watch_later folder"
+    )
+    imports.add_argument("--user", metavar="NAME", help="jellyfin: whose history")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="say what would change, change nothing"
+    )
+    imports.add_argument(
+        "--list-unmatched", action="store_true", help="list the records no item matched"
+    )
+    imports.add_argument(
+        "--undo", action="store_true", help="put back the records the last import changed"
+    )
+    exports = commands.add_parser(
+        "export", help="write the watch history: for another kino, for mpv, or into NFOs"
+    )
+    exports.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    exports.add_argument(
+        "--output", "-o", metavar="FILE", help="kino: write here (default: standard output)"
+    )
+    exports.add_argument(
+        "--to", metavar="DIR", help="mpv: this watch_later folder (default: the one mpv reads)"
+    )
+    exports.add_argument(
+        "--write-beside-media",
+        action="store_true",
+        help="nfo: allow writing into the NFO files beside the media",
+    )
 
 
 #: The commands ``kino --remote HOST`` runs against the box's library.
@@ -132,7 +183,19 @@ def _host_given(argv: Sequence[str]) -> list[str]:
     return words
 
 
-_COMMANDS = ("serve", "paths", "add", "remove", "roots", "scan", *REMOTE_COMMANDS)
+_COMMANDS = (
+    "serve",
+    "paths",
+    "add",
+    "remove",
+    "roots",
+    "scan",
+    "import",
+    "export",
+    *REMOTE_COMMANDS,
+)
+#: Commands whose function has another name (``import`` is a Python keyword).
+_FUNCTIONS = {"import": "import_history", "export": "export_history"}
 
 
 def run(argv: Sequence[str]) -> int:
@@ -156,10 +219,12 @@ def run(argv: Sequence[str]) -> int:
             status = _paths(paths)
             sys.stdout.flush()
             return status
-        from kino_tui.cli import commands
-        from kino_tui.service.library import Library
+        from kino_tui.cli import (
+            commands,
+        )  # each command loads what it needs: `kino scan` starts lean
+        from kino_tui.service.library import Library  # as above
 
-        handler = getattr(commands, args.command)
+        handler = getattr(commands, _FUNCTIONS.get(args.command, args.command))
         status = int(handler(Library(paths), args))
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return status
@@ -175,14 +240,14 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _serve(paths: KinoPaths) -> int:
-    from kino_tui.service.library import Library
-    from kino_tui.service.remote.server import serve_stdio
+    from kino_tui.service.library import Library  # as above
+    from kino_tui.service.remote.server import serve_stdio  # only `kino serve` needs it
 
     return serve_stdio(Library(paths))
 
 
 def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
-    from kino_tui.service.remote.library import RemoteLibrary
+    from kino_tui.service.remote.library import RemoteLibrary  # only `--remote`
 
     if args.command is not None and args.command not in REMOTE_COMMANDS:
         raise KinoError(
@@ -196,10 +261,12 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             output.error(f"gave {host} the position of {library.delivered} item(s) kept here")
         if args.command is None:
             preload = library.load_in_background()
-            from kino_tui.ui.app import run_app
+            from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
             return run_app(library, args.images, preload)
-        from kino_tui.cli import commands
+        from kino_tui.cli import (
+            commands,
+        )  # each command loads what it needs: `kino scan` starts lean
 
         status = int(getattr(commands, args.command)(library, args))
         sys.stdout.flush()
@@ -219,11 +286,11 @@ def _in_a_terminal() -> bool:
 
 
 def _open_ui(paths: KinoPaths, images: str) -> int:
-    from kino_tui.service.library import Library
+    from kino_tui.service.library import Library  # as above
 
     library = Library(paths)
     preload = library.load_in_background()  # while the UI toolkit loads
-    from kino_tui.ui.app import run_app
+    from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
     return run_app(library, images, preload)
 

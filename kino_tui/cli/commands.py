@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import shlex
 import signal
 import sys
@@ -30,6 +31,7 @@ from kino_tui.service.api import LibraryAPI
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
+    from kino_tui.service.importers import Change, ImportReport
 
 MAX_PROBLEMS = 20
 PROGRESS_REFRESH_SECONDS = 0.1
@@ -130,6 +132,7 @@ def _print_scan(library: LibraryAPI, summary: ScanSummary, as_json: bool) -> Non
 def _scan_with_progress(
     library: LibraryAPI, chosen: list[LibraryRoot], stop: threading.Event
 ) -> ScanSummary:
+    # rich's progress bar only for `kino scan` in a terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -240,6 +243,7 @@ def play(library: LibraryAPI, args: argparse.Namespace) -> int:
         out(f"playing {plan.item.display_title} with {session.player_name}{start}")
     session.run()  # Ctrl+C stops the player (and kino saves where it stopped)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    warn_all(library.export_problems())
     return max(statuses, default=0)
 
 
@@ -283,3 +287,83 @@ def history(library: LibraryAPI, args: argparse.Namespace) -> int:
     for play_record in records:
         out(describe_play(play_record))
     return 0
+
+
+def import_history(library: LibraryAPI, args: argparse.Namespace) -> int:
+    if args.undo:
+        undone = library.undo_import()
+        kept = f"; {plural(undone.kept, 'item')} played since kept as now" if undone.kept else ""
+        out(f"undid the {undone.source} import: {plural(undone.restored, 'record')} put back{kept}")
+        return 0
+    if args.source is None:
+        raise KinoError("import from where? kino import nfo|mpv|jellyfin URL|plex URL|kino FILE")
+    ask = getpass.getpass if sys.stdin.isatty() else None
+    report = library.import_history(
+        args.source,
+        args.location,
+        folder=args.folder,
+        user=args.user,
+        dry_run=args.dry_run,
+        ask_secret=ask,
+    )
+    warn_all(library.take_warnings())
+    if args.dry_run:
+        for change in report.changes:
+            out(f"  would update {describe_item(change.item)}: {describe_change(change)}")
+    out(import_summary(report))
+    if report.unmatched:
+        if args.list_unmatched:
+            out("unmatched:")
+            for name in report.unmatched:
+                out(f"  {name}")
+        else:
+            out("  (--list-unmatched lists the records no item matched)")
+    if report.changes and not args.dry_run:
+        out("  (kino import --undo puts the previous records back)")
+    return 0
+
+
+def export_history(library: LibraryAPI, args: argparse.Namespace) -> int:
+    target = args.output if args.format == "kino" else args.to
+    report = library.export_history(args.format, target, args.write_beside_media)
+    if report.text is not None:
+        sys.stdout.write(report.text)
+        return 0
+    where = f" to {report.target}" if report.target else ""
+    skipped = f", {report.skipped} skipped" if report.skipped else ""
+    out(f"exported {plural(report.written, export_noun(report.format))}{where}{skipped}")
+    return 0
+
+
+_EXPORT_NOUNS = {"kino": "record", "mpv": "resume point", "nfo": "NFO file"}
+
+
+def export_noun(format: str) -> str:
+    return _EXPORT_NOUNS.get(format, "record")
+
+
+def import_summary(report: ImportReport) -> str:
+    """``imported from mpv: 3 matched (2 changed, 1 skipped), 1 unmatched``."""
+    verb = "would import" if report.dry_run else "imported"
+    changed = "would change" if report.dry_run else "changed"
+    return (
+        f"{verb} from {report.source}: {report.matched:,} matched "
+        f"({len(report.changes):,} {changed}, {report.skipped:,} skipped: kino's "
+        f"record newer or the same), {len(report.unmatched):,} unmatched"
+        + ("; dry run: nothing was written" if report.dry_run else "")
+    )
+
+
+def describe_change(change: Change) -> str:
+    """What an import changes on one item (for ``--dry-run``)."""
+    before, after = change.before, change.after
+    parts = []
+    if after.watched and not (before and before.watched):
+        parts.append("watched")
+    if after.position:
+        parts.append(f"resume at {format_time(after.position)}")
+    if after.play_count != (before.play_count if before else 0):
+        parts.append(f"played {after.play_count}×")
+    if after.last_played:
+        parts.append(f"last played {after.last_played}")
+    return ", ".join(parts) or "updated"

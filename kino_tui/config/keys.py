@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Collection
 from pathlib import Path
@@ -19,8 +20,6 @@ def unknown_binding_ids(path: Path, known: Collection[str]) -> list[str]:
         return []  # load_settings has said what is wrong with the file
     if not isinstance(keys, dict):
         return []
-    import difflib
-
     lines = []
     for binding_id in keys:
         if binding_id in known:

@@ -19,6 +19,7 @@ from kino_tui.config.settings import (
     Settings,
 )
 from kino_tui.core.errors import ConfigError
+from kino_tui.core.metadata.languages import normalise_language
 from kino_tui.core.models import ROOT_TYPES, LibraryRoot
 from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.play.player_settings import PlayerSettings
@@ -67,6 +68,7 @@ TOP_LEVEL_KEYS = (
     "vlc",
     "keys",
     "remote",
+    "export",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -75,6 +77,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
+    "export": ("nfo",),
     "roots": ("path", "type", "follow_links", "rescan_minutes"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
@@ -201,6 +204,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         images=_choice(data, "images", IMAGE_MODES, fail),
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
+        export_nfo=_typed(data.get("export", {}), ("export",), "nfo", bool, False, fail),
         raw=data,
     )
 
@@ -247,8 +251,6 @@ def _string_list(table: dict[str, Any], where: Location, key: str, fail: Fail) -
 def _track_preferences(data: dict[str, Any], fail: Fail) -> TrackPreferences:
     """``audio_languages``, ``subtitle_languages`` (codes or names babelfish knows, kept
     as ISO 639-2/B codes) and ``subtitles``."""
-    from kino_tui.core.metadata.languages import normalise_language
-
     languages: dict[str, tuple[str, ...]] = {}
     for key in ("audio_languages", "subtitle_languages"):
         value = data.get(key, [])

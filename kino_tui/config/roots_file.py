@@ -15,11 +15,11 @@ from kino_tui.core.models import LibraryRoot, RootType
 from kino_tui.core.pathnames import is_under, normalise_root
 
 if TYPE_CHECKING:  # tomlkit is imported when a config is edited, not at every start
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
 
 def _load_document(path: Path) -> tomlkit.TOMLDocument:
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
     load_settings(path)  # refuse to edit a file we cannot read
     try:
@@ -29,7 +29,7 @@ def _load_document(path: Path) -> tomlkit.TOMLDocument:
 
 
 def _save_document(path: Path, document: tomlkit.TOMLDocument) -> None:
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, tomlkit.dumps(document).encode("utf-8"))
@@ -43,7 +43,7 @@ def _entry_path(entry: Any) -> str:
 def _root_tables(document: tomlkit.TOMLDocument) -> tomlkit.items.AoT:
     """The ``[[roots]]`` array of tables, made one if the file has none (or wrote
     ``roots = [...]`` inline: that becomes ``[[roots]]`` tables at the end)."""
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
     roots = document.get("roots")
     if isinstance(roots, tomlkit.items.AoT):
@@ -129,7 +129,7 @@ def add_roots(
     raise :class:`RootOverlap` (a :class:`ConfigError`) and nothing is saved. The file
     is written only when something changed; its comments and layout are kept.
     """
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
     requested = list(dict.fromkeys(normalise_root(folder) for folder in folders))
     document = _load_document(path)
@@ -184,7 +184,7 @@ def set_root_type(path: Path, folder: str, root_type: RootType) -> bool:
 
 def remove_root(path: Path, folder: str) -> bool:
     """Remove a library folder from the config; False when it was not a root."""
-    import tomlkit
+    import tomlkit  # only when the file is edited (see the top)
 
     document = _load_document(path)
     roots = document.get("roots")

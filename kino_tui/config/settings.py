@@ -42,4 +42,7 @@ class Settings:
     #: ``[remote]``: the box ``kino --remote`` talks to by default, the kino to run there
     #: (as rsync's ``--rsync-path``), and the ssh command (argument lists, never a shell).
     remote: RemoteSettings = field(default_factory=RemoteSettings)
+    #: ``[export] nfo``: after each play, write the item's watch state into its NFO (so
+    #: Kodi and Jellyfin on the same share see what kino played).
+    export_nfo: bool = False
     raw: dict[str, Any] = field(default_factory=dict)

@@ -71,3 +71,8 @@ class DataFileUnreadable(KinoError):
         super().__init__(f"cannot read {path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class ImportFailed(KinoError):
+    """A watch-history import or export could not be done (a damaged source file, a
+    server that cannot be reached or refuses the key): nothing was changed."""

@@ -20,7 +20,7 @@ def end_with_parent(parent: int) -> None:
     parent-death signal on Linux. Exits at once when the parent is already gone."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
-            import ctypes
+            import ctypes  # a few ms: only in a child that must die with kino
 
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
     if os.getppid() != parent:  # it died before that took effect

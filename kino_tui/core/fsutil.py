@@ -44,10 +44,11 @@ def unwritable(path: Path, error: OSError) -> DataFileUnwritable:
     return DataFileUnwritable(path, reason)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
     A failed write (a read-only folder, a full disk) raises :class:`DataFileUnwritable`
-    and leaves the old file as it was."""
+    and leaves the old file as it was. ``mode``: the new file's permissions (a file
+    others read, like an NFO beside the media; kino's own files stay private)."""
     directory = path.parent
     try:
         descriptor, temporary = tempfile.mkstemp(
@@ -59,6 +60,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException as error:

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from kino_tui.core.play.tracks import TrackChoice
     from kino_tui.core.watch.store import WatchStore
     from kino_tui.core.watch.track_choices import TrackChoiceStore
+    from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
+    from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.loading import Opening
     from kino_tui.service.marking import Marked, WatchedToggle
     from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest, UpNext
@@ -73,6 +75,9 @@ class PlaySide(Protocol):
     def watch(self) -> WatchStore: ...
     @property
     def track_choices(self) -> TrackChoiceStore: ...
+
+    #: Lines about NFOs ``[export] nfo`` could not update after a play.
+    export_warnings: list[str]
 
 
 class LibraryAPI(Protocol):
@@ -190,3 +195,20 @@ class LibraryAPI(Protocol):
     def undo_mark(self, marked: Marked) -> dict[str, Progress]: ...
     def history(self) -> list[dict[str, Any]]: ...
     def take_warnings(self, summary: ScanSummary | None = None) -> list[str]: ...
+
+    # -- watch history in and out (the box's own: refused over a link) ---------------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> ImportReport: ...
+    def undo_import(self) -> UndoReport: ...
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> ExportReport: ...
+    def export_problems(self) -> list[str]: ...

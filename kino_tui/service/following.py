@@ -2,7 +2,7 @@
 again, and the catalog file's signature for changes made by other kino processes.
 
 :class:`LiveUpdates` is the use case a front end starts: it runs the core's
-:class:`~kino_tui.core.follow.watcher.RootWatcher` on a thread, scans what each batch names
+:class:`~kino_tui.core.follow.follower.FolderFollower` on a thread, scans what each batch names
 (only the folders that changed; a whole root when its timer comes round) and tells the
 front end through ``on_scanned``. Every rescan is kept in :attr:`LiveUpdates.rescans`,
 so a test (or a status line) can see how many there were and what they covered.
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kino_tui.core.errors import KinoError
-from kino_tui.core.follow.watcher import (
+from kino_tui.core.follow.follower import (
     LONGEST_SECONDS,
     QUIET_SECONDS,
     Batch,
-    RootWatch,
-    RootWatcher,
-    plan_watches,
+    FolderFollower,
+    FollowPlan,
+    plan_following,
     read_mountinfo,
 )
 from kino_tui.core.models import ScanSummary
@@ -48,12 +48,12 @@ class Rescan:
         return s is not None and bool(s.added or s.updated or s.moved or s.removed)
 
 
-def watch_plans(library: Library, mountinfo: str | None = None) -> list[RootWatch]:
+def follow_plans(library: Library, mountinfo: str | None = None) -> list[FollowPlan]:
     """How each root is followed (events, or a timer on a network mount)."""
     roots = library.settings.roots
     minutes = {root.path: root.rescan_minutes for root in roots}
     text = read_mountinfo() if mountinfo is None else mountinfo
-    return plan_watches(roots, text, minutes)
+    return plan_following(roots, text, minutes)
 
 
 def catalog_signature(library: Library) -> tuple[int, int, int] | None:
@@ -85,33 +85,33 @@ class LiveUpdates:
         self.longest = longest
         self.rescans: list[Rescan] = []
         self._lock = threading.Lock()
-        self._watcher: RootWatcher | None = None
+        self._follower: FolderFollower | None = None
         self.stopped = threading.Event()
 
     @property
-    def watcher(self) -> RootWatcher | None:
-        return self._watcher
+    def follower(self) -> FolderFollower | None:
+        return self._follower
 
     def run(self) -> None:
         """Follow the roots on this thread until :meth:`stop`; :meth:`restart` (the roots
         changed) follows the new set."""
         while not self.stopped.is_set():
-            watcher = RootWatcher(
-                watch_plans(self.library),
+            watcher = FolderFollower(
+                follow_plans(self.library),
                 self._scan,
                 quiet=self.quiet,
                 longest=self.longest,
                 on_failure=self.on_failure,
             )
             with self._lock:
-                self._watcher = watcher
+                self._follower = watcher
             watcher.run()
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Wait until the kernel's watches are in place (for tests and the first frame)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            watcher = self._watcher
+            watcher = self._follower
             if watcher is not None and watcher.ready.wait(0.05):
                 return True
         return False
@@ -119,8 +119,8 @@ class LiveUpdates:
     def restart(self) -> None:
         """Follow the roots as the settings now say (a root was added or removed)."""
         with self._lock:
-            if self._watcher is not None:
-                self._watcher.stop_event.set()
+            if self._follower is not None:
+                self._follower.stop_event.set()
 
     def stop(self) -> None:
         self.stopped.set()

@@ -8,11 +8,10 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config.keys import unknown_binding_ids
 from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
@@ -24,13 +23,13 @@ from kino_tui.core.models import (
     RootType,
     ScanProgress,
     ScanSummary,
-    Segment,
 )
-from kino_tui.core.play.tracks import item_for_tracks
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
+    exporting,
     following,
+    importers,
     loading,
     loose,
     marking,
@@ -38,26 +37,24 @@ from kino_tui.service import (
     roots,
     scanning,
     searching,
-    tracks,
 )
-from kino_tui.service.api import FrontEndSettings
 from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
-from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
+from kino_tui.service.playing import PlayPlan, PlayRequest
 from kino_tui.service.roots import RootStatus
+from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.play.players import PlayerState
-    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
-    from kino_tui.core.play.tracks import TrackChoice
+    from kino_tui.core.play.session import PlaybackSession
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
 
 
-class Library:
+class Library(ThisMachine):
     """Settings, catalog and watch state of one set of paths, and the use cases over them
     (the local transport of :class:`~kino_tui.service.api.LibraryAPI`)."""
 
@@ -72,6 +69,8 @@ class Library:
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        #: Lines about NFOs ``[export] nfo`` could not update after a play.
+        self.export_warnings: list[str] = []
         self._data = loading.CatalogCache()
 
     def reload_settings(self) -> None:
@@ -81,22 +80,6 @@ class Library:
         """Nothing to let go of here (a remote library closes its connection)."""
 
     # -- settings a front end formats with ---------------------------------------------
-    def front_end_settings(self) -> FrontEndSettings:
-        keys = self.settings.raw.get("keys")
-        return FrontEndSettings(
-            images=self.settings.images,
-            autoplay_next=self.settings.autoplay_next,
-            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
-            has_roots=bool(self.settings.roots),
-        )
-
-    def binding_problems(self, known: Collection[str]) -> list[str]:
-        """A line for each ``[keys]`` id that names none of the front end's bindings."""
-        return unknown_binding_ids(self.paths.config_file, known)
-
-    def picture_cache_folder(self) -> Path:
-        return self.paths.thumbnails_dir
-
     def artwork_reader(self) -> Callable[[str], bytes | None] | None:
         """None: the artwork files are on this machine, read where they are."""
         return None
@@ -239,53 +222,6 @@ class Library:
         do). The plan's ``warnings`` are lines about damaged files set aside."""
         return playing.prepare(self, request, find=lambda target: loose.find_or_take(self, target))
 
-    def control_player(self, session: PlaybackSession, what: Control) -> bool:
-        """Pause, seek, next/previous, volume or stop the running player."""
-        return playing.control(session, what)
-
-    def plan_play(
-        self,
-        items: Sequence[MediaItem],
-        start: float | None = None,
-        player: str | None = None,
-        progress: Progress | None = None,
-    ) -> PlayPlan:
-        """What to play, with which player, and where to start (or whether to ask)."""
-        return playing.plan(self, items, start, player, progress)
-
-    def up_next(
-        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
-    ) -> playing.UpNext | None:
-        """After a play ended: the episode to offer next (``next_episode`` is the front
-        end's view of the show), and whether it starts by itself (``autoplay_next``)."""
-        return playing.up_next(self, result, next_episode)
-
-    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
-        """A season, show, album or artist in the order it plays (or shuffled)."""
-        return playing.play_order(items, shuffle)
-
-    def group_queue(
-        self,
-        items: Sequence[MediaItem],
-        watched: Callable[[MediaItem], bool],
-        shuffle: bool = False,
-    ) -> list[MediaItem]:
-        """A show, season, artist or album as Play (from the next unwatched episode, or
-        the first track) or Shuffle plays it (specials only when there is nothing else)."""
-        return playing.play_from_next_unwatched(items, watched, shuffle)
-
-    def play_queue(
-        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
-    ) -> list[MediaItem]:
-        """Items in the order they play: as given, in their play order (a season, an
-        album), or as a group's Play does it (regular seasons from the next unwatched
-        episode); or shuffled."""
-        return playing.arrange(self, items, order, shuffle)
-
-    def skip_segment(self, session: PlaybackSession) -> Segment | None:
-        """Skip the intro, recap, credits… the running player is in (the skip key)."""
-        return playing.skip_segment(session)
-
     def check_playable(self, plan: PlayPlan) -> None:
         """Raise ``PlayerError`` with what to do when the plan cannot start here."""
         playing.check_playable(self, plan)
@@ -313,46 +249,10 @@ class Library:
         )
 
     # -- audio and subtitles (service/tracks.py) ------------------------------------
-    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
-        """The video whose streams the chooser lists for an entry; None for music."""
-        return item_for_tracks(items)
-
-    def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
-        """The item's audio and subtitle streams and which play (reads a file)."""
-        return tracks.menu(self, item)
-
-    def choose_tracks(
-        self, item: MediaItem, audio: int | None, subtitle: int | str | None
-    ) -> TrackChoice:
-        """Remember streams chosen in a list (from 1; ``"off"``) for the show or movie."""
-        return tracks.choose(self, item, audio, subtitle)
-
-    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
-        """After a choice for ``item``: switch the running ``session`` to it when what it
-        plays shares the choice (the same movie, an episode of the same show)."""
-        return tracks.apply_to_session(self, session, item)
-
-    def track_warnings(self) -> list[str]:
-        """Lines about ``tracks.json`` (damaged and set aside, unreadable) since the last
-        call; cheaper than :meth:`take_warnings`, which also checks the watch files."""
-        return self.track_choices.take_warnings()
-
-    def choose_tracks_from_text(
-        self, item: MediaItem, audio: str | None, subtitles: str | None
-    ) -> TrackChoice | None:
-        """``--audio LANG|N --subtitles LANG|N|off``, remembered the same way."""
-        return tracks.choose_from_text(self, item, audio, subtitles)
-
     # -- watch state (service/marking.py) ------------------------------------------
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         """Mark items (an item, a season, a show, an album) watched or not."""
         return marking.mark(self, items, watched)
-
-    def watched_toggle(
-        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
-    ) -> marking.WatchedToggle:
-        """What the watched key does to an entry (see :func:`marking.toggle`)."""
-        return marking.toggle(items, is_watched, whole_show)
 
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> marking.Marked:
         """Mark items watched or not, keeping what :meth:`undo_mark` puts back."""
@@ -376,6 +276,38 @@ class Library:
         """Plays, newest first, with every field present."""
         return marking.history(self)
 
+    # -- watch history in and out (service/importers/, service/exporting.py) --------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> importers.ImportReport:
+        """Bring another player's or server's watch history in (all or nothing; never over
+        a newer record of kino's; ``dry_run`` only says what would change)."""
+        from kino_tui.service.importers.running import run_import
+
+        importer = importers.make_importer(
+            source, location, folder=folder, user=user, ask_secret=ask_secret
+        )
+        return run_import(self, importer, dry_run)
+
+    def undo_import(self) -> importers.UndoReport:
+        """Put back the records the last import changed (not those played since)."""
+        from kino_tui.service.importers.running import undo_import
+
+        return undo_import(self)
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> exporting.ExportReport:
+        """Write the watch history as a kino export, mpv resume points or into NFOs."""
+        return exporting.export(self, format, Path(target) if target else None, write_beside_media)
+
     # -- a play's record, kept for a player on another machine (kino serve) -----------
     def progress_of(self, item_id: str | None = None) -> Progress | dict[str, Progress]:
         """One item's progress, or every item's (``item_id`` None)."""
@@ -388,3 +320,5 @@ class Library:
     def add_history(self, item_id: str, record: dict[str, Any]) -> None:
         (item,) = self.items_by_id([item_id])
         self.watch.add_history(item, record)
+        if self.settings.export_nfo:  # the end of a play on another machine: the NFO here
+            playing.write_back(self, item, self.watch.get(item_id))

@@ -16,7 +16,7 @@ from kino_tui.core.pathnames import normalise_root
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.core.browse.view import LibraryView  # the browsing stack: not for `kino scan`
     from kino_tui.service.api import LibraryAPI, PlaySide
     from kino_tui.service.library import Library
 
@@ -100,7 +100,10 @@ def load_view(library: Library) -> tuple[LibraryView, list[str]]:
 
 
 def load_opening(library: Library) -> Opening:
-    from kino_tui.core.browse.view import OPENING_KINDS, first_section
+    from kino_tui.core.browse.view import (
+        OPENING_KINDS,
+        first_section,
+    )  # the browsing stack: not for `kino scan`
 
     progress, warnings = read_progress(library)
     try:
@@ -175,7 +178,7 @@ def find_items(data: CatalogData, target: str) -> list[MediaItem]:
     if item is not None:
         return [item]
     if target.startswith(("show:", "artist:")):
-        from kino_tui.core.browse.view import LibraryView
+        from kino_tui.core.browse.view import LibraryView  # the browsing stack: not for `kino scan`
 
         group = LibraryView(data.items.values(), {}).group(target)
         if group is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from kino_tui.core.browse.sections import episode_order
 from kino_tui.core.errors import ItemNotFound, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import ResumeMode
@@ -138,7 +139,6 @@ def decide_start(
 def play_order(items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
     """The order a queue plays in: episodes by season and number, tracks by disc and
     number, anything else by path; shuffled when asked."""
-    from kino_tui.core.browse.sections import episode_order
 
     def key(item: MediaItem) -> tuple[object, ...]:
         if item.kind == "episode":
@@ -286,7 +286,26 @@ def session_for(
             "no terminal and no display to show the picture here: playing the sound only "
             '(run kino in a terminal, or set playback = "window" where there is a screen)'
         )
+    if library.settings.export_nfo:
+        session.on_recorded = lambda result: _written_back(library, result)
     return session
+
+
+def _written_back(library: PlaySide, result: PlaybackResult) -> None:
+    if not result.never_played:
+        write_back(library, result.item, result.progress)
+
+
+def write_back(library: PlaySide, item: MediaItem, progress: Progress) -> None:
+    """``[export] nfo = true``: a played item's NFO gets its new watch state (a line in
+    ``export_warnings`` when it cannot)."""
+    from kino_tui.service.exporting import write_back_nfo
+
+    if not item.nfo or not os.path.isfile(item.nfo):
+        return  # no NFO, or the box's (a play over a link): nothing to write here
+    problem = write_back_nfo(item, progress)
+    if problem:
+        library.export_warnings.append(problem)
 
 
 #: The keys' actions on a running player (the TUI's player keys).

@@ -33,7 +33,7 @@ class RootStatus:
     #: Unreadable folders, damaged files, bad NFOs: each with its full path and reason.
     problems: tuple[Problem, ...] = ()
     #: How kino follows its changes ("watched for changes", "on a network mount…").
-    watching: str = ""
+    following: str = ""
 
     @property
     def total(self) -> int:
@@ -51,7 +51,9 @@ def details_signature(library: Library) -> object:
         recorded: int | None = scan_records(library).path.stat().st_mtime_ns
     except OSError:
         recorded = None
-    from kino_tui.service.following import catalog_signature
+    from kino_tui.service.following import (
+        catalog_signature,
+    )  # following loads the walker: only for the folders' details
 
     return (catalog_signature(library), recorded, library.settings.roots)
 
@@ -64,9 +66,9 @@ def statuses(library: Library, details: bool = False) -> list[RootStatus]:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
     counts, damaged = _catalog_facts(library)
     records = scan_records(library).read()
-    from kino_tui.service.following import watch_plans
+    from kino_tui.service.following import follow_plans  # as above
 
-    plans = {plan.root.path: plan.why for plan in watch_plans(library)}
+    plans = {plan.root.path: plan.why for plan in follow_plans(library)}
     found = []
     for root in roots:
         record = records.get(root.path)

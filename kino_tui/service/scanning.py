@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from kino_tui.core.errors import ConfigError, DataFileUnwritable, LockTimeout
-from kino_tui.core.models import LibraryRoot, ScanProgress, ScanSummary
+from kino_tui.core.models import LibraryRoot, MediaItem, Progress, ScanProgress, ScanSummary
 from kino_tui.core.pathnames import normalise_root
 from kino_tui.core.watch.store import now_iso
 from kino_tui.service.roots import scan_records
@@ -43,9 +43,10 @@ def scan(
     from kino_tui.core.scan.scanner import Scanner
 
     roots = library.settings.roots if chosen is None else chosen
-    summary = Scanner(library.catalog, library.watch).scan(
-        roots, on_progress=on_progress, cancel=cancel, folders=folders
-    )
+    scanner = Scanner(library.catalog, library.watch)
+    summary = scanner.scan(roots, on_progress=on_progress, cancel=cancel, folders=folders)
+    with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
+        nfo_history(library, scanner.added)
     read = None if folders is None else scan_limits(roots, folders)
     scanned = [root.path for root in roots]
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
@@ -53,3 +54,39 @@ def scan(
             scanned, summary.problems, now_iso(), read, stopped=summary.stopped
         )
     return summary
+
+
+def nfo_history(library: Library, added: Sequence[MediaItem]) -> int:
+    """The watch state Kodi or Jellyfin wrote into the NFOs of items a scan found new and
+    kino has no record of (a library opens with its history); how many were taken. Only
+    those items' NFOs are read again (the scan has just read them: they are in the page
+    cache), and only those holding a play tag are parsed."""
+    from kino_tui.core.metadata.nfo import NfoError
+    from kino_tui.core.metadata.nfo_watched import read_watch_state
+
+    candidates = [i for i in added if i.nfo and i.kind in ("movie", "episode", "video")]
+    if not candidates:
+        return 0
+    known = library.watch.all()
+    found: dict[str, Progress | None] = {}
+    items = []
+    for item in candidates:
+        if item.id in known:
+            continue
+        try:
+            state = read_watch_state(item.nfo or "", quick=True)
+        except NfoError:
+            continue  # the scan has listed the damaged NFO among its problems
+        if state is None or not state.says_anything:
+            continue
+        found[item.id] = Progress(
+            position=state.position,
+            duration=state.total or item.duration,
+            watched=state.watched,
+            play_count=state.play_count,
+            last_played=state.last_played,
+        )
+        items.append(item)
+    if items:
+        library.watch.restore_many(items, found)
+    return len(items)

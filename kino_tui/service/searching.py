@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.core.text import describe_item
+from kino_tui.core.text import describe_item, plural
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry, LibraryView
@@ -120,7 +120,5 @@ def result_of(view: LibraryView, entry: Entry) -> SearchResult:
 
 
 def _counts_line(counts: dict[str, int]) -> str:
-    from kino_tui.core.text import plural
-
     names = {"seasons": "season", "episodes": "episode", "albums": "album", "tracks": "track"}
     return " · ".join(plural(count, names[key]) for key, count in counts.items())

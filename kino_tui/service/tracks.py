@@ -124,7 +124,7 @@ def apply_to_session(library: PlaySide, session: PlaybackSession, item: MediaIte
 def launch_tracks(library: PlaySide, items: Sequence[MediaItem]) -> LaunchTracks:
     """The streams each item of a play uses, and the languages the player applies by
     itself where kino decided nothing (music: none)."""
-    from kino_tui.core.play.session import LaunchTracks
+    from kino_tui.core.play.session import LaunchTracks  # players load on the first play
 
     preferences = library.settings.tracks
     if all(item.kind == "track" for item in items):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
+from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.terminal import guard as terminal_guard
 
 #: The longest kino holds keys typed before its first screen is drawn.
@@ -39,7 +42,6 @@ class FailurePlan:
     reset: Callable[[BaseException], None] | None
 
 
-
 def describe_failure(error: BaseException) -> str:
     """One line a user can act on, for any error a worker may raise."""
     if isinstance(error, KinoError):
@@ -51,7 +53,6 @@ def describe_failure(error: BaseException) -> str:
         f"unexpected {type(error).__name__}: {error}. kino carries on; please report this "
         "with what you were doing"
     )
-
 
 
 class KinoApp(App[None]):
@@ -125,8 +126,6 @@ class KinoApp(App[None]):
         The browser starts it once the whole library is shown (start-up comes first)."""
         if self.live is not None:
             return
-        import contextlib
-        import threading
 
         def scanned(rescan: Rescan) -> None:
             if self._browser is not None:
@@ -163,6 +162,7 @@ class KinoApp(App[None]):
     def workers_in_group(self, group: str) -> bool:
         """Whether a worker of ``group`` is pending or running."""
         return any(worker.group == group and not worker.is_finished for worker in self.workers)
+
     def _watch_terminal(self) -> None:
         terminal_guard().attach(self)  # kino ends with its terminal: see ui/terminal.py
 
@@ -181,8 +181,6 @@ class KinoApp(App[None]):
         self.playback.control(what)
 
     def action_help(self) -> None:
-        from kino_tui.ui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

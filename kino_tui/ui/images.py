@@ -9,12 +9,14 @@ leave unanswered escape replies on screen.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
@@ -42,9 +44,7 @@ def choose_image_mode(
 
 def embedded_cover(path: str) -> bytes | None:
     """The first picture embedded in an audio file (ID3 APIC, FLAC, MP4 covr, Vorbis)."""
-    import base64
-
-    import mutagen
+    import mutagen  # only when a cover is shown (kino starts without it)
 
     try:
         audio = mutagen.File(path)
@@ -64,7 +64,7 @@ def embedded_cover(path: str) -> bytes | None:
     if tags.get("covr"):
         return bytes(tags["covr"][0])
     if "metadata_block_picture" in tags:
-        from mutagen.flac import Picture
+        from mutagen.flac import Picture  # as mutagen above
 
         try:
             return bytes(Picture(base64.b64decode(tags["metadata_block_picture"][0])).data)
@@ -115,7 +115,7 @@ class PosterCache:
 
     def load(self, source: tuple[str, str], width: int, height: int):  # type: ignore[no-untyped-def]
         """A Pillow image of at most width x height pixels, or None when unreadable."""
-        from PIL import Image, UnidentifiedImageError
+        from PIL import Image, UnidentifiedImageError  # when the first poster is drawn
 
         cached = self._key(source, width, height)
         if cached.exists():
@@ -154,8 +154,6 @@ class PosterCache:
 
 def halfcell_lines(image, background: Style | None = None) -> list[list[Segment]]:  # type: ignore[no-untyped-def]
     """Rows of ``▀`` cells: the top pixel is the foreground, the bottom one the background."""
-    from rich.color import Color
-
     width, height = image.size
     pixels = image.load()
     lines = []

@@ -95,7 +95,7 @@ class LoadingController:
             self.start()
 
     def failed(self, error: BaseException) -> None:
-        from kino_tui.ui.app import describe_failure
+        from kino_tui.ui.app import describe_failure  # app.py imports this module
 
         screen = self.screen
         screen.set_status(f"The catalog could not be loaded: {describe_failure(error)}")

@@ -14,6 +14,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.text import plural
 from kino_tui.ui.keys import first_key
 from kino_tui.ui.messages import WatchedMarked
+from kino_tui.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry
@@ -43,8 +44,6 @@ class MarkingController:
         items, watched = toggle.items, toggle.watched
         what = f"{plural(len(items), 'episode')} of {printable(entry.key.removeprefix('show:'))}"
         if toggle.ask:
-            from kino_tui.ui.screens.confirm import ConfirmScreen
-
             state = "watched" if watched else "not watched"
 
             def answered(yes: bool | None) -> None:

@@ -23,6 +23,8 @@ from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.service import PlayRequest
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
+from kino_tui.ui.screens.resume import ResumeScreen
 
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
@@ -92,8 +94,6 @@ class PlaybackController:
         self.app.post_message(PlaybackChecked(self.app.library.prepare_play(request)))
 
     def _ask_play_or_queue(self, items: list[MediaItem]) -> None:
-        from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
-
         session = self.session
         assert session is not None
         wanted = describe_item(items[0]) + (f" and {len(items) - 1} more" if len(items) > 1 else "")
@@ -131,7 +131,6 @@ class PlaybackController:
         if not plan.ask:
             self.start(plan)
             return
-        from kino_tui.ui.screens.resume import ResumeScreen
 
         def chosen(start: float | None) -> None:
             if start is not None:
@@ -275,6 +274,14 @@ class PlaybackController:
         browser = self.app.browser
         browser.set_now_playing("")
         browser.progress_changed({r.item.id: r.progress for r in results or [result]})
+        for problem in self.app.library.export_problems():
+            self.app.notify(
+                printable(problem),
+                title="NFO not updated",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         wanted, self._after_stop = self._after_stop, None
         if wanted:
             self.play(wanted)  # "play now" was chosen over what was playing

@@ -11,6 +11,7 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import ScanProgress
 from kino_tui.core.text import scan_progress, scan_summary
 from kino_tui.ui.messages import ScanFinished, ScanProgressed
+from kino_tui.ui.screens.add_folder import AddFolderScreen
 
 if TYPE_CHECKING:
     from kino_tui.ui.screens.browser import BrowserScreen
@@ -71,7 +72,7 @@ class ScanController:
             self.screen.set_status(message.text)
 
     def failed(self, error: BaseException) -> None:
-        from kino_tui.ui.app import describe_failure
+        from kino_tui.ui.app import describe_failure  # app.py imports this module
 
         self.cancel = None
         self.screen.set_status(f"Scan failed: {describe_failure(error)}")
@@ -90,8 +91,6 @@ class ScanController:
         screen.loader.start()
 
     def add_folder(self) -> None:
-        from kino_tui.ui.screens.add_folder import AddFolderScreen
-
         screen = self.screen
 
         def added(result: tuple[str, str] | None) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kino_tui.core.display import printable
 from kino_tui.core.play.tracks import describe_choice
 from kino_tui.ui.messages import TracksChosen, TracksListed
+from kino_tui.ui.screens.tracks import TrackScreen
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ class TracksController:
         )
 
     def listed(self, message: TracksListed) -> None:
-        from kino_tui.ui.screens.tracks import TrackScreen
-
         for warning in message.warnings:
             self.screen.notify(printable(warning), severity="warning", markup=False, timeout=10)
         menu = message.menu

@@ -7,11 +7,9 @@ import contextlib
 import json
 import os
 import pty
-import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -21,49 +19,10 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import set_env
+from tests.helpers.terminals import Pty
+from tests.helpers.ui import set_env
 
 KINO = Path(sys.executable).with_name("kino")
-
-
-class Pty:
-    """The far end of kino's terminal, read all the time (a full pty would block kino)."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = pty.openpty()
-        self.seen = b""
-        self._closing = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while not self._closing.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.1)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 65536)
-                except OSError:  # EIO: kino's side is closed
-                    return
-
-    def wait_for(
-        self, text: bytes, timeout: float = 20.0, process: subprocess.Popen[bytes] | None = None
-    ) -> None:
-        """Wait for ``text``; with ``process``, give up soon after it has ended."""
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            ended = (
-                process is not None
-                and process.poll() is not None
-                and (time.sleep(0.5) or text not in self.seen)
-            )
-            if ended or time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared: {self.seen[-800:]!r}")
-            time.sleep(0.05)
-
-    def hang_up(self) -> None:
-        self._closing.set()
-        self._reader.join()  # not reading a descriptor number that is closed (or reused)
-        os.close(self.master)
 
 
 def start_on_pty(

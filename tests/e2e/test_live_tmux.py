@@ -10,11 +10,11 @@ from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
 from tests.conftest import LibraryBuilder
-from tests.e2e.test_tmux import exit_status, send, terminal  # noqa: F401  (fixture)
+from tests.helpers.terminals import exit_status, send
 
 
 def test_a_copied_movie_appears_in_kino_running_in_tmux(
-    terminal: Callable[[str], str],  # noqa: F811
+    terminal: Callable[[str], str],
     kino_paths: KinoPaths,
     build_library: LibraryBuilder,
     media: dict[str, Path],

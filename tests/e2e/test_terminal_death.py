@@ -25,7 +25,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from kino_tui.ui.terminal import EXIT_SECONDS, SAVE_SECONDS
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import set_env
+from tests.helpers.ui import set_env
 
 TMUX = shutil.which("tmux")
 KINO = Path(sys.executable).with_name("kino")

@@ -3,84 +3,13 @@
 from __future__ import annotations
 
 import json
-import shlex
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from kino_tui.config.paths import KinoPaths
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import set_env
-
-TMUX = shutil.which("tmux")
-KINO = Path(sys.executable).with_name("kino")
-
-
-def tmux(*args: str) -> str:
-    assert TMUX, "tmux is required: apt-get install tmux (the README's test command does)"
-    return subprocess.run(
-        [TMUX, *args], check=True, capture_output=True, text=True, timeout=30
-    ).stdout
-
-
-@pytest.fixture
-def terminal(kino_paths: KinoPaths, tmp_path: Path) -> Iterator[Callable[[str], str]]:
-    """kino in a detached 80×24 tmux session: yields a function that waits for text, with
-    ``.start()`` to launch kino (after the test has scanned its library)."""
-    session = f"kino-e2e-{tmp_path.name[-20:]}"
-    env = set_env(kino_paths)
-    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith("XDG_"))
-    status_file = tmp_path / "kino-exit-status"
-    kino = f"env {exports} TERM=xterm-256color {shlex.quote(str(KINO))} --images halfcell"
-    command = f"{kino}; echo $? > {shlex.quote(str(status_file))}"
-    started = False
-
-    def start() -> None:
-        nonlocal started
-        tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
-        tmux("set-option", "-t", session, "remain-on-exit", "on")
-        started = True
-
-    def wait_for(text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = tmux("capture-pane", "-p", "-t", session)
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-    wait_for.session = session  # type: ignore[attr-defined]
-    wait_for.start = start  # type: ignore[attr-defined]
-    wait_for.status_file = status_file  # type: ignore[attr-defined]
-    yield wait_for
-    if started:
-        subprocess.run([TMUX or "tmux", "kill-session", "-t", session], capture_output=True)
-
-
-def exit_status(wait: Callable[[str], str], timeout: float = 15.0) -> str:
-    """kino's exit status, written by the shell that ran it."""
-    status_file: Path = wait.status_file  # type: ignore[attr-defined]
-    deadline = time.monotonic() + timeout
-    while not status_file.exists() or not status_file.read_text().strip():
-        assert time.monotonic() < deadline, "kino did not quit on q:\n" + tmux(
-            "capture-pane",
-            "-p",
-            "-t",
-            wait.session,  # type: ignore[attr-defined]
-        )
-        time.sleep(0.1)
-    return status_file.read_text().strip()
-
-
-def send(session: str, *keys: str) -> None:
-    tmux("send-keys", "-t", session, *keys)
+from tests.helpers.terminals import exit_status, send, tmux
 
 
 def test_browse_search_and_quit_in_tmux(

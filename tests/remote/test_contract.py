@@ -316,6 +316,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "track_warnings", "take_warnings", "live_updates", "catalog_signature",
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan",
+        "import_history", "undo_import", "export_history", "export_problems",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
     methods -= {"name", "delivered"}
@@ -326,7 +327,9 @@ def test_refused_on_the_link_with_what_to_do(remote: RemoteLibrary) -> None:
     """What only the box does (its folders, its scans) is refused over a link, saying
     how to do it there; locally each of these works (tests/test_library.py)."""
     for use in (remote.scan, remote.roots, remote.root_details,
-                lambda: remote.add_roots(["/srv"]), lambda: remote.remove_root("/srv")):  # fmt: skip
+                lambda: remote.add_roots(["/srv"]), lambda: remote.remove_root("/srv"),
+                lambda: remote.import_history("mpv"), remote.undo_import,
+                lambda: remote.export_history("kino")):  # fmt: skip
         with pytest.raises(KinoError, match=r"happens on the box: run `ssh box kino"):
             use()
 

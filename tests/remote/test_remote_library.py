@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kino_tui.core.models import Progress
 from kino_tui.service.remote.library import RemoteLibrary
-from tests.remote.test_stream import by_title
+from tests.helpers.remote import by_title
 
 
 def test_a_mark_and_its_undo_land_on_the_box(remote: RemoteLibrary) -> None:

@@ -9,17 +9,8 @@ import signal
 import subprocess
 import time
 
+from tests.helpers.remote import box_progress, item_id
 from tests.remote.sshbox import Link
-
-
-def item_id(link: Link, title: str) -> str:
-    items = json.loads(link.box.run("ls", "--json").stdout)
-    return next(i["id"] for i in items if i["title"] == title)
-
-
-def box_progress(link: Link, identifier: str) -> dict:
-    items = json.loads(link.box.run("ls", "--json").stdout)
-    return next(i["progress"] for i in items if i["id"] == identifier)
 
 
 def test_remote_play_marks_the_film_watched_on_the_box(box_state: Link) -> None:

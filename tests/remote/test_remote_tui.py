@@ -3,6 +3,7 @@ shows the box's library, plays from it, and the watched mark lands on the box.""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -11,11 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.helpers.remote import box_progress, item_id
 from tests.remote.sshbox import Link
-from tests.remote.test_remote_play import box_progress, item_id
 
 TMUX = shutil.which("tmux") or "tmux"
-SOCKET = "kino-remote-tests"
+SOCKET = f"kino-remote-tests-{os.getpid()}"  # one a test process (parallel workers)
 
 
 class Terminal:

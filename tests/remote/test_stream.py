@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from kino_tui.core.models import MediaItem
 from kino_tui.service.remote.library import RemoteLibrary
+from tests.helpers.remote import by_title
 from tests.remote.sshbox import Link
 
 
@@ -29,11 +29,6 @@ def listening_tcp_ports() -> set[int]:
             if fields[3] == "0A":  # LISTEN
                 ports.add(int(fields[1].rsplit(":", 1)[1], 16))
     return ports
-
-
-def by_title(library: RemoteLibrary, title: str) -> MediaItem:
-    data, _ = library.load()
-    return next(item for item in data.items.values() if item.title == title)
 
 
 def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -> None:

@@ -73,13 +73,13 @@ def test_a_root_added_while_watching_is_watched_after_restart(
     try:
         assert live.wait_ready()
         library.add_roots([str(second)])
-        old = live.watcher
+        old = live.follower
         live.restart()
         deadline = time.monotonic() + 10
-        while live.watcher is old and time.monotonic() < deadline:
+        while live.follower is old and time.monotonic() < deadline:
             time.sleep(0.05)
         assert live.wait_ready()
-        assert live.watcher is not None and str(second) in live.watcher.watched
+        assert live.follower is not None and str(second) in live.follower.watched
         shutil.copyfile(media["h264.mkv"], second / "Alien (1979).mkv")
         while not live.rescans and time.monotonic() < deadline + 10:
             time.sleep(0.05)

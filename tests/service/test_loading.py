@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
-from tests.core.play.players.test_vlc import as_nobody
-from tests.service.test_playing import only_item
+from tests.helpers.library import only_item
+from tests.helpers.players import as_nobody
 
 
 def test_a_watch_file_kino_cannot_read_still_shows_the_library(

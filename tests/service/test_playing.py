@@ -15,7 +15,8 @@ from kino_tui.core.models import LibraryRoot, MediaItem, Progress
 from kino_tui.service import Library
 from kino_tui.service.playing import decide_start
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.test_vlc import AS_ROOT, as_nobody
+from tests.helpers.library import only_item
+from tests.helpers.players import AS_ROOT, as_nobody
 
 # (resume setting, resume point, explicit --start) -> (start, ask)
 RESUME_CASES = [
@@ -50,11 +51,6 @@ def scanned(
     library.add_roots([str(root)], "movies")
     library.scan()
     return library, root
-
-
-def only_item(library: Library) -> MediaItem:
-    (item,) = library.load()[0].items.values()
-    return item
 
 
 def test_plan_uses_the_stored_resume_point(

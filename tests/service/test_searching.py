@@ -49,7 +49,7 @@ def test_search_ranks_the_show_then_the_movie(library: tuple[Library, Path]) -> 
     assert not any(r.kind == "extra" or "trailer" in (r.path or "") for r in results)
 
 
-def run_kino(paths: KinoPaths, *args: str) -> subprocess.CompletedProcess[str]:
+def kino_cli(paths: KinoPaths, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "XDG_CONFIG_HOME": str(paths.config_dir.parent),
@@ -65,7 +65,7 @@ def run_kino(paths: KinoPaths, *args: str) -> subprocess.CompletedProcess[str]:
 def test_kino_search_json(library: tuple[Library, Path]) -> None:
     lib, root = library
     # the test songs' album artist (the group an artist's page shows) is "Various Artists"
-    done = run_kino(lib.paths, "search", "--json", "various", "artists")
+    done = kino_cli(lib.paths, "search", "--json", "various", "artists")
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert results[0]["kind"] == "artist" and results[0]["title"] == "Various Artists"
@@ -78,18 +78,18 @@ def test_kino_search_json(library: tuple[Library, Path]) -> None:
     assert len(tracks) == 2 and all(r["id"] and r["path"].startswith(str(root)) for r in tracks)
     for result in results:
         assert {"kind", "title", "id", "path", "year", "unwatched"} <= result.keys()
-    seasons = json.loads(run_kino(lib.paths, "search", "--json", "dark", "season").stdout)
+    seasons = json.loads(kino_cli(lib.paths, "search", "--json", "dark", "season").stdout)
     season = next(r for r in seasons if r["kind"] == "season")
     assert season["series"] == "Dark" and season["episodes"] in (1, 2)
 
 
 def test_kino_search_text_and_no_match(library: tuple[Library, Path]) -> None:
     lib, _ = library
-    done = run_kino(lib.paths, "search", "dark")
+    done = kino_cli(lib.paths, "search", "dark")
     assert done.returncode == 0
     first = done.stdout.splitlines()[0]
     assert first.startswith("show") and "Dark" in first and "2 seasons · 3 episodes" in first
-    none = run_kino(lib.paths, "search", "zzzz")
+    none = kino_cli(lib.paths, "search", "zzzz")
     assert none.returncode == 0 and "no matches" in none.stdout
 
 
@@ -99,7 +99,7 @@ def test_a_group_key_from_search_names_its_items(library: tuple[Library, Path]) 
     season = next(r for r in lib.search("dark season 2")[0] if r.kind == "season")
     items, _ = lib.find_items(season.id)
     assert [i.path.rpartition("/")[2] for i in items] == ["Dark S02E01.mkv"]
-    done = run_kino(lib.paths, "watched", "show:Dark")
+    done = kino_cli(lib.paths, "watched", "show:Dark")
     assert done.returncode == 0 and "marked 3 items watched" in done.stdout
     assert len(lib.watch.all()) == 3
 

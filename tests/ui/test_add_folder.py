@@ -10,9 +10,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import ROOT_TYPES
 from kino_tui.ui.screens.add_folder import AddFolderScreen
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_playback import until
+from tests.helpers.ui import SIZE, kino_app, list_text, ready, until
 
 
 def dialog_error(app) -> str:  # type: ignore[no-untyped-def]

@@ -7,9 +7,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder, ffmpeg
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_playback import until
+from tests.helpers.ui import SIZE, kino_app, list_text, ready, until
 
 TRACKS = {1: ("mp3", "libmp3lame"), 2: ("flac", "flac"), 3: ("ogg", "libvorbis")}
 

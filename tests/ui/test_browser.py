@@ -19,21 +19,7 @@ from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import detail_text, kino_app, list_text, ready
-
-SIZE = (120, 40)
-
-
-async def choose_section(app: KinoApp, pilot, key: str) -> None:  # type: ignore[no-untyped-def]
-    sections = app.screen.query_one("#sections", OptionList)
-    sections.focus()
-    index = next(
-        i for i in range(sections.option_count) if sections.get_option_at_index(i).id == key
-    )
-    while sections.highlighted != index:
-        await pilot.press("down" if (sections.highlighted or 0) < index else "up")
-    await pilot.press("enter")
-    await pilot.pause()
+from tests.helpers.ui import SIZE, choose_section, detail_text, kino_app, list_text, ready
 
 
 async def test_sections_list_the_library(app: KinoApp) -> None:

@@ -16,9 +16,7 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_playback import until
+from tests.helpers.ui import SIZE, kino_app, notices, ready, until
 
 HEADLESS = '[mpv]\nargs = ["--vo=null", "--ao=null"]\n'
 
@@ -38,10 +36,6 @@ def library_with(
     library.scan([LibraryRoot(str(root), "mixed")])
     alien = next(i for i in library.load()[0].items.values() if i.title == "Alien")
     return library, root, alien
-
-
-def notices(app: KinoApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
 async def until_notice(app: KinoApp, pilot, text: str) -> str:  # type: ignore[no-untyped-def]

@@ -8,9 +8,7 @@ from kino_tui.service import Library
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.group_menu import GroupMenuScreen
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE, choose_section
-from tests.ui.test_playback import CONFIG, until
+from tests.helpers.ui import CONFIG, SIZE, choose_section, kino_app, list_text, ready, until
 
 
 async def test_enter_offers_open_play_and_shuffle_and_bursts_go_where_meant(

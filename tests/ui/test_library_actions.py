@@ -4,8 +4,6 @@ show found by its name opens into its seasons, a whole show asks before it is ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from textual.widgets import OptionList
 
@@ -17,8 +15,16 @@ from kino_tui.ui.screens.confirm import ConfirmScreen
 from kino_tui.ui.widgets.detail import DetailPane
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import detail_text, kino_app, list_text, ready
-from tests.ui.test_browser import SIZE, choose_section
+from tests.helpers.ui import (
+    SIZE,
+    choose_section,
+    detail_text,
+    kino_app,
+    list_text,
+    notices,
+    ready,
+    until,
+)
 
 LAYOUT = {
     "Movies/Alien (1979)/Alien (1979).mkv": "h264.mkv",
@@ -44,18 +50,6 @@ def actions_app(kino_paths: KinoPaths, build_library: LibraryBuilder) -> KinoApp
     kino_paths.config_file.write_text(CONFIG)
     Library(kino_paths).scan([LibraryRoot(str(root), "mixed")])
     return kino_app(kino_paths)
-
-
-async def until(pilot, test: Callable[[], bool], what: str, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(seconds / 0.05)):
-        if test():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def notices(app: KinoApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_search_ranks_the_show_first_and_opens_it(actions_app: KinoApp) -> None:

@@ -20,9 +20,7 @@ from kino_tui.ui.screens.library_folders import (
     RootTypeScreen,
 )
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_playback import until
+from tests.helpers.ui import SIZE, kino_app, list_text, ready, until
 
 LONG = "A folder with a name long enough to wrap in the detail pane " * 2
 LIBRARY = {

@@ -15,9 +15,16 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import UI_LIBRARY, kino_app, list_text, ready, scan_into
-from tests.ui.test_browser import SIZE, choose_section
-from tests.ui.test_playback import until
+from tests.helpers.ui import (
+    SIZE,
+    UI_LIBRARY,
+    choose_section,
+    kino_app,
+    list_text,
+    ready,
+    scan_into,
+    until,
+)
 
 
 async def watching(app: KinoApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -26,8 +33,8 @@ async def watching(app: KinoApp, pilot) -> None:  # type: ignore[no-untyped-def]
         pilot,
         lambda: (
             app.live is not None
-            and app.live.watcher is not None
-            and app.live.watcher.ready.is_set()
+            and app.live.follower is not None
+            and app.live.follower.ready.is_set()
         ),
         "the roots to be watched",
     )
@@ -138,9 +145,9 @@ async def test_a_folder_added_in_the_app_is_watched(
             pilot,
             lambda: (
                 app.live is not None
-                and app.live.watcher is not None
-                and str(second) in app.live.watcher.watched
-                and app.live.watcher.ready.is_set()
+                and app.live.follower is not None
+                and str(second) in app.live.follower.watched
+                and app.live.follower.ready.is_set()
             ),
             "the new folder watched",
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from kino_tui.config.paths import KinoPaths
@@ -13,17 +11,17 @@ from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.conftest import MpvClient, wait_for_socket
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE, choose_section
-
-CONFIG = """\
-playback = "window"
-resume = "ask"
-
-[mpv]
-args = ["--vo=null", "--ao=null"]
-"""
+from tests.helpers.players import MpvClient, wait_for_socket
+from tests.helpers.ui import (
+    CONFIG,
+    SIZE,
+    choose_section,
+    kino_app,
+    list_text,
+    now_playing,
+    ready,
+    until,
+)
 
 
 @pytest.fixture
@@ -40,21 +38,6 @@ def playback_app(kino_paths: KinoPaths, build_library: LibraryBuilder) -> KinoAp
     library = Library(kino_paths)
     library.scan([LibraryRoot(str(root), "mixed")])
     return kino_app(kino_paths)
-
-
-async def until(pilot, test: Callable[[], bool], what: str, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(seconds / 0.05)):
-        if test():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def now_playing(app: KinoApp) -> str:
-    from textual.widgets import Static
-
-    line = app.screen.query_one("#now-playing", Static)
-    return str(line.content) if line.display else ""
 
 
 async def test_resume_is_offered_and_progress_saved(playback_app: KinoApp) -> None:

@@ -18,8 +18,7 @@ from kino_tui.ui.widgets.media_list import MediaList
 from kino_tui.ui.widgets.poster import LOAD_DELAY, Poster
 from kino_tui.ui.widgets.thumbnails import Thumbnails
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import ready
-from tests.ui.test_browser import SIZE, choose_section
+from tests.helpers.ui import SIZE, choose_section, ready
 
 LIBRARY = {
     "Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi",
@@ -87,7 +86,7 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def until(pilot, condition: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
+async def settled_until(pilot, condition: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
     """Settle until ``condition`` holds (a slow machine may need more than one round)."""
     for _ in range(50):
         if condition():
@@ -111,7 +110,7 @@ async def test_poster_is_drawn_in_half_blocks_and_cached(poster_library: Library
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await select(app, pilot, "Alien")
-        await until(pilot, lambda: poster_text(app)[0] == "picture")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
         kind, text = poster_text(app)
         assert kind == "picture" and set(text) == {"▀"}
         (cached,) = cached_pictures(poster_library)  # scaled to the size shown, on disk
@@ -123,7 +122,7 @@ async def test_poster_is_drawn_in_half_blocks_and_cached(poster_library: Library
         await select(app, pilot, "Heat")  # no artwork: initials
         assert poster_text(app) == ("placeholder", "\n\n▣\n\nH")
         await select(app, pilot, "Alien")  # back again: read from the cache
-        await until(pilot, lambda: poster_text(app)[0] == "picture")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
         assert len(cached_pictures(poster_library)) == 1
 
 
@@ -131,7 +130,7 @@ async def test_unreadable_poster_keeps_the_placeholder(poster_library: Library) 
     app = halfcell_app(poster_library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        await until(pilot, lambda: poster_text(app)[0] == "picture")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
         before = cached_pictures(poster_library)  # the first movie's, shown at start
         await select(app, pilot, "Dune")
         assert poster_text(app) == ("placeholder", "\n\n▣\n\nD")
@@ -143,7 +142,7 @@ async def test_embedded_cover_is_shown_for_the_artist(poster_library: Library) -
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await choose_section(app, pilot, "music")
-        await until(pilot, lambda: poster_text(app)[0] == "picture")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
         kind, text = poster_text(app)
         assert kind == "picture" and set(text) == {"▀"}
 
@@ -152,14 +151,14 @@ async def test_running_cursor_decodes_only_where_it_rests(poster_library: Librar
     app = halfcell_app(poster_library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        await until(pilot, lambda: poster_text(app)[0] == "picture")  # Alien's, at start
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")  # Alien's, at start
         assert app.screen.query_one(MediaList).highlighted.title == "Alien"  # type: ignore[union-attr]
         before = set(cached_pictures(poster_library))
         app.simulate_key("j")  # through Brazil to Casino, faster than LOAD_DELAY
         app.simulate_key("j")  # (Pilot's press waits for idle between keys)
         await settle(pilot)
         assert app.screen.query_one(MediaList).highlighted.title == "Casino"  # type: ignore[union-attr]
-        await until(pilot, lambda: poster_text(app)[0] == "picture")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
         assert len(set(cached_pictures(poster_library)) - before) == 1  # Brazil was skipped
 
 
@@ -176,7 +175,7 @@ async def test_a_show_has_thumbnails_of_its_seasons(poster_library: Library) -> 
             pictures = [p.query_one("#poster-picture", Static).display for p in shown]
             return shown if shown and all(pictures) else []
 
-        await until(pilot, lambda: len(shown_pictures()) == 3)
+        await settled_until(pilot, lambda: len(shown_pictures()) == 3)
         shown = [p for p in thumbnails.query(Poster) if p.display]
         assert thumbnails.display and len(shown) == 3  # Season 1, Season 2, Specials
         pictures = [p.query_one("#poster-picture", Static) for p in shown]

@@ -9,17 +9,14 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.conftest import MpvClient, wait_for_socket
-from tests.core.play.players.test_skipping import chaptered_clip  # noqa: F401  (a fixture)
-from tests.ui.conftest import kino_app, ready
-from tests.ui.test_browser import SIZE, choose_section
-from tests.ui.test_playback import CONFIG, now_playing, until
+from tests.helpers.players import MpvClient, wait_for_socket
+from tests.helpers.ui import CONFIG, SIZE, choose_section, kino_app, now_playing, ready, until
 
 
 async def test_the_skip_key_is_offered_in_the_intro_and_skips_it(
     kino_paths: KinoPaths,
     build_library: LibraryBuilder,
-    chaptered_clip: Path,  # noqa: F811
+    chaptered_clip: Path,
 ) -> None:
     root = build_library({})
     episode = root / "TV/Show/Season 01/Show S01E01.mkv"

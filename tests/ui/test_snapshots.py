@@ -13,7 +13,7 @@ import pytest
 from kino_tui.config.paths import KinoPaths
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.ui.app import KinoApp
-from tests.ui.conftest import UI_LIBRARY, kino_app, ready, scan_into
+from tests.helpers.ui import UI_LIBRARY, kino_app, ready, scan_into
 
 FIXED_ROOT = Path("/tmp/kino-snapshot-library")
 FIXED_ADDED = "2026-01-02T03:04:05+00:00"

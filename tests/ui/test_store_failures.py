@@ -22,10 +22,7 @@ from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from kino_tui.ui.widgets.media_list import MediaList
 from tests.conftest import LibraryBuilder
-from tests.ui.conftest import kino_app, list_text, ready
-from tests.ui.test_browser import SIZE
-from tests.ui.test_failures import notices
-from tests.ui.test_playback import until
+from tests.helpers.ui import SIZE, kino_app, list_text, notices, ready, until
 
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0

@@ -15,11 +15,8 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.tracks import TrackScreen
-from tests.core.play.players.conftest import wait_for_socket
-from tests.core.play.players.test_tracks import MpvTracks, make_episode
-from tests.ui.conftest import kino_app, ready, scan_into
-from tests.ui.test_browser import SIZE, choose_section
-from tests.ui.test_playback import until
+from tests.helpers.players import MpvTracks, make_episode, wait_for_socket
+from tests.helpers.ui import SIZE, choose_section, kino_app, ready, scan_into, until
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,12 @@ import sys
 import threading
 import time
 
+from watchfiles import watch
+
+from kino_tui.core.catalog.storage import dumps
+from kino_tui.core.follow.follower import changed_folder
+from kino_tui.core.forking import end_with_parent
+
 #: watchfiles' error for an event on a path that is not UTF-8.
 UNDECODABLE = "Unable to decode path"
 #: More restarts than this within the window end the watching (kino falls back to timers).
@@ -26,14 +32,7 @@ RESTART_WINDOW = 60.0
 
 def main(argv: list[str]) -> int:
     parent, roots = int(argv[0]), argv[1:]
-    from kino_tui.core.forking import end_with_parent
-
     end_with_parent(parent)
-    from watchfiles import watch
-
-    from kino_tui.core.catalog.storage import dumps
-    from kino_tui.core.follow.watcher import changed_folder
-
     stop = threading.Event()
 
     def until_stdin_closes() -> None:

@@ -15,7 +15,7 @@ def normalise_language(text: str | None) -> str | None:
     value = str(text).strip().split("/")[0].strip()
     if value.lower() in _UNDETERMINED:
         return None
-    from babelfish import Error, Language
+    from babelfish import Error, Language  # babelfish's tables load on the first label
 
     for parse in (Language.fromietf, Language.fromalpha3b, Language.fromname):
         try:

@@ -69,8 +69,8 @@ def parse_nfo(path: str) -> NfoInfo:
 
 def parse_nfo_bytes(data: bytes) -> NfoInfo:
     """Parse NFO content (XML, or a plain URL line)."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml import DefusedXmlException  # XML parsing loads on the first NFO
+    from defusedxml.ElementTree import ParseError, fromstring  # as above
 
     text_start = data.lstrip()[:1]
     if text_start != b"<":

@@ -250,7 +250,7 @@ def probe_audio(path: str, size: int) -> ProbeResult:
     """Duration, codec and tags (with embedded-cover detection) of a music file."""
     if size == 0:
         return ProbeResult(error="empty file (0 bytes)")
-    import mutagen
+    import mutagen  # mutagen loads on the first audio file
 
     try:
         audio = mutagen.File(path)

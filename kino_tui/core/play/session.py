@@ -130,6 +130,9 @@ class PlaybackSession:
         self.process: subprocess.Popen[bytes] | None = None
         self._stop = threading.Event()
         self.skipper = Skipper(item.segments, settings.skip_intros)
+        #: Called with each item's result once it is recorded (the application layer's
+        #: own follow-ups, such as writing the watch state into the item's NFO).
+        self.on_recorded: Callable[[PlaybackResult], None] | None = None
 
     @property
     def ipc_path(self) -> str:
@@ -329,6 +332,8 @@ class PlaybackSession:
             error = error or f"the play could not be added to the history: {failure}"
         result = PlaybackResult(self.item, progress, self.state, error, never_played)
         self.results.append(result)
+        if self.on_recorded is not None:
+            self.on_recorded(result)
         return result
 
     def _item_ended(self, ended: ItemEnd) -> None:

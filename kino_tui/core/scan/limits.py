@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from kino_tui.core.models import LibraryRoot, MediaItem, ScanSummary
 from kino_tui.core.pathnames import is_under, is_under_any, parent_folder
 from kino_tui.core.scan.plan import folder_keys
-from kino_tui.core.scan.state import Plan, ScanState
+from kino_tui.core.scan.state import Plan, ScanState, seen_unchanged
 from kino_tui.core.walk.listing import FolderListing
 from kino_tui.core.walk.walker import walk_below
 
@@ -70,11 +70,5 @@ def plan_part(
         if state.folders.get(path) != key or path not in by_folder:
             to_read.append(walked.folders[path])
             continue
-        for item in by_folder[path]:
-            del not_seen[item.path]
-            if item.available:
-                summary.unchanged += 1
-            else:
-                item.available = True
-                summary.updated += 1
+        seen_unchanged(by_folder[path], not_seen, summary)
     return walked, keys, by_folder, not_seen, to_read

@@ -14,6 +14,7 @@ from kino_tui.core.scan.state import (
     Plan,
     ScanState,
     root_is_offline,
+    seen_unchanged,
     walk_progress,
 )
 from kino_tui.core.walk.listing import FolderListing, WalkResult
@@ -99,13 +100,7 @@ def plan_root(
     not_seen = {item.path: item for items in by_folder.values() for item in items}
     summary.unchanged += sum(packed_counts.get(path, 0) for path in unchanged)
     for path in unchanged & by_folder.keys():
-        for item in by_folder[path]:
-            del not_seen[item.path]
-            if item.available:
-                summary.unchanged += 1
-            else:
-                item.available = True
-                summary.updated += 1
+        seen_unchanged(by_folder[path], not_seen, summary)
     return walked, keys, by_folder, not_seen, to_read
 
 

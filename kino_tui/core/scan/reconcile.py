@@ -24,9 +24,10 @@ def match_moves(
     summary: ScanSummary,
     watch: WatchStore | None,
     remove: bool = True,
+    added: list[MediaItem] | None = None,
 ) -> None:
     """Give new files the identity of vanished ones: same inode first, then same content;
-    the vanished ones left are removed (when ``remove``)."""
+    the vanished ones left are removed (when ``remove``); the new items go into ``added``."""
     by_inode = {(i.device, i.inode, i.size): i for i in gone if i.inode}
     by_content: dict[tuple[int, str], list[MediaItem]] = {}
     for old in gone:
@@ -63,6 +64,8 @@ def match_moves(
             item.id = known if known and not state.id_in_use(known) else new_id()
             item.added = now_iso()
             summary.added += 1
+            if added is not None:
+                added.append(item)
         state.items[item.id] = item
     for old in gone:
         if old.id not in taken and remove:

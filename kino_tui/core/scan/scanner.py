@@ -67,6 +67,9 @@ class Scanner:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         #: The folders a limited scan covers, by root (empty: whole roots).
         self._only: dict[str, list[str]] = {}
+        #: The items the last scan found new (not moved): the application layer reads the
+        #: watch state of their NFOs (see service/scanning.py).
+        self.added: list[MediaItem] = []
 
     def scan(
         self,
@@ -88,6 +91,7 @@ class Scanner:
         each root keeps its items and keys untouched. A root none of them is in is not
         scanned; a folder that is gone stands for its nearest existing parent."""
         started = time.perf_counter()
+        self.added = []
         if folders is not None:  # what a file watcher saw change: no stamps, no shortcuts
             return self._scan_folders(roots, folders, on_progress, cancel, started)
         self._only = {}
@@ -253,9 +257,9 @@ class Scanner:
     ) -> None:
         # see the comment at the top
         from kino_tui.core.scan.limits import plan_part
-        from kino_tui.core.scan.plan import job_for, plan_root
-        from kino_tui.core.scan.readers import run_jobs
-        from kino_tui.core.scan.reconcile import can_see_gone, match_moves
+        from kino_tui.core.scan.plan import job_for, plan_root  # lazy: see the top
+        from kino_tui.core.scan.readers import run_jobs  # lazy: see the top
+        from kino_tui.core.scan.reconcile import can_see_gone, match_moves  # lazy: see the top
 
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
             tops = self._only.get(root.path)
@@ -310,7 +314,9 @@ class Scanner:
                 summary.unavailable += 1
         # A stopped scan removes nothing: a file that seems gone may be a move into a
         # folder it did not read, which the next scan recognises (keeping its id).
-        match_moves(gone, fresh, state, summary, self.watch, remove=not summary.stopped)
+        match_moves(
+            gone, fresh, state, summary, self.watch, remove=not summary.stopped, added=self.added
+        )
         listed = walked.folders
         tops = self._only.get(root.path)
         for folder in [f for f in state.folders if f not in listed]:  # gone, or not ours

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kino_tui.core.catalog.rows import PackedCatalog, PackedDocument
-from kino_tui.core.models import LibraryRoot, MediaItem, ScanProgress
+from kino_tui.core.models import LibraryRoot, MediaItem, ScanProgress, ScanSummary
 
 if TYPE_CHECKING:
     from kino_tui.core.walk.listing import FolderListing, WalkResult
@@ -93,3 +93,17 @@ class ScanState:
         for document in self.packed.documents:
             self.take(document)
         return item_id in self.items
+
+
+def seen_unchanged(
+    items: list[MediaItem], not_seen: dict[str, MediaItem], summary: ScanSummary
+) -> None:
+    """The items of a folder whose key is unchanged: seen as they are (an item marked
+    unavailable, of a root that was offline, is available again)."""
+    for item in items:
+        del not_seen[item.path]
+        if item.available:
+            summary.unchanged += 1
+        else:
+            item.available = True
+            summary.updated += 1

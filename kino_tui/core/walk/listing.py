@@ -10,6 +10,7 @@ the system calls. The result is the same as one process listing the tree in orde
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,9 @@ from kino_tui.core.models import Problem
 from kino_tui.core.naming import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 
 if TYPE_CHECKING:
-    from kino_tui.core.scan.analysis import FileEntry
+    from kino_tui.core.scan.analysis import (
+        FileEntry,
+    )  # the analysis stack loads when a folder is read
 
 SIDECAR_EXTENSIONS = IMAGE_EXTENSIONS | frozenset(SUBTITLE_CODECS) | {"nfo"}
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
@@ -102,7 +105,9 @@ class FolderListing:
         to read need them: one unreadable since the walk is seen as such); raises OSError
         when that fails."""
         if self._entries is None:
-            from kino_tui.core.scan.analysis import FileEntry
+            from kino_tui.core.scan.analysis import (
+                FileEntry,
+            )  # the analysis stack loads when a folder is read
 
             self._entries = [FileEntry._make(raw) for raw in self._raw_files()]
         return self._entries
@@ -300,8 +305,6 @@ def _outside(link: str, within: str) -> str | None:
 
 
 def _not_regular(mode: int) -> str:
-    import stat
-
     kinds = (
         (stat.S_ISFIFO, "a FIFO"),
         (stat.S_ISSOCK, "a socket"),

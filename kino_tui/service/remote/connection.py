@@ -36,6 +36,7 @@ def _ignore_interrupt() -> None:
     # it starts with it ignored, so the connection outlives the keypress.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+
 #: A shell's exit status when the command is not there (kino not on the box's PATH).
 COMMAND_NOT_FOUND = 127
 

@@ -16,30 +16,27 @@ import contextlib
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.config.keys import unknown_binding_ids
 from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
-from kino_tui.core.models import MediaItem, Progress, Segment
-from kino_tui.core.play.tracks import item_for_tracks
-from kino_tui.core.watch.store import WatchStore
+from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.track_choices import TrackChoiceStore
-from kino_tui.service import loading, marking, playing, tracks
-from kino_tui.service.api import FrontEndSettings
+from kino_tui.service import loading, playing
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
-from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest
+from kino_tui.service.playing import PlayPlan, PlayRequest
 from kino_tui.service.remote import protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
+from kino_tui.service.remote.watch_store import RemoteWatchStore
+from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -47,93 +44,16 @@ if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.models import LibraryRoot, RootType, ScanProgress, ScanSummary
     from kino_tui.core.play.players import PlayerState
-    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
-    from kino_tui.core.play.tracks import TrackChoice
+    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
+    from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.roots import RootStatus
 
 from kino_tui.service.searching import SearchResult
 
 
-class LinkDropped(RemoteError):
-    """The connection died during a play; the position waits on this machine."""
-
-
-class RemoteWatchStore(WatchStore):
-    """The box's watch store, over the connection. A progress save or history line that
-    cannot reach the box is kept in the pending file and delivered on the next connection."""
-
-    def __init__(self, connection: Connection, pending: PendingStore) -> None:
-        self.connection = connection
-        self.pending = pending
-        self.path = pending.path  # for messages only: the box's file is the box's
-        self.warnings = []
-
-    def recover(self, progress: bool = True) -> list[str]:
-        return list(self.connection.call("warnings"))
-
-    def signature(self) -> tuple[int, int, int] | None:
-        return None
-
-    def all(self) -> dict[str, Progress]:
-        answer = self.connection.call("progress")
-        return {key: protocol.progress_from_wire(value) for key, value in answer.items()}
-
-    def get(self, item_id: str) -> Progress:
-        return protocol.progress_from_wire(self.connection.call("progress", id=item_id))
-
-    def save(self, item: MediaItem, progress: Progress) -> None:
-        try:
-            self.connection.call(
-                "save_progress", id=item.id, progress=protocol.progress_to_wire(progress)
-            )
-        except RemoteError as error:
-            self.pending.keep_progress(item.id, progress)
-            raise LinkDropped(
-                f"{error}: the position is kept on this machine and given to the box "
-                "on the next connection"
-            ) from None
-
-    def set_watched_many(
-        self,
-        items: list[MediaItem],
-        watched: bool,
-        previous: dict[str, Progress | None] | None = None,
-    ) -> dict[str, Progress]:
-        """Mark on the box; each item's record as it was goes into ``previous`` (None:
-        it had none), for an undo."""
-        answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
-        if previous is not None:
-            for key, value in answer["previous"].items():
-                previous[key] = None if value is None else protocol.progress_from_wire(value)
-        return {key: protocol.progress_from_wire(v) for key, v in answer["marked"].items()}
-
-    def restore_many(self, items: list[MediaItem], previous: dict[str, Progress | None]) -> None:
-        """Put the box's records back as they were before a mark (an undo)."""
-        records: dict[str, Any] = {}
-        for item in items:
-            if item.id in previous:
-                before = previous[item.id]
-                records[item.id] = None if before is None else protocol.progress_to_wire(before)
-        self.connection.call(
-            "undo", ids=[item.id for item in items], watched=False, previous=records
-        )
-
-    def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
-        try:
-            self.connection.call("add_history", id=item.id, record=record)
-        except RemoteError:
-            self.pending.keep_history(item.id, record)
-            raise
-
-    def history(self) -> list[dict[str, Any]]:
-        return list(self.connection.call("history"))
-
-    def follow_moves(self, items: dict[str, MediaItem]) -> None:
-        return None  # the box's scans do this
-
-
-class RemoteLibrary:
+class RemoteLibrary(ThisMachine):
     """The box's library over ssh (see the module's docstring): the remote transport of
     :class:`~kino_tui.service.api.LibraryAPI`. Every use case is answered by the box's
     ``Library`` through the server's table, except what is this machine's own: the
@@ -155,6 +75,7 @@ class RemoteLibrary:
         self.watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
+        self.export_warnings: list[str] = []  # [export] nfo: the box's NFOs are not written
         self._stream: tuple[str, int] | None = None  # (token, local port)
         self._stream_lock = threading.Lock()
         self._link_lost = False
@@ -213,20 +134,8 @@ class RemoteLibrary:
         return delivered
 
     # -- settings a front end formats with: this machine's -------------------------------
-    def front_end_settings(self) -> FrontEndSettings:
-        keys = self.settings.raw.get("keys")
-        return FrontEndSettings(
-            images=self.settings.images,
-            autoplay_next=self.settings.autoplay_next,
-            keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
-            has_roots=True,  # the box's library folders, which it scans itself
-        )
-
-    def binding_problems(self, known: Collection[str]) -> list[str]:
-        return unknown_binding_ids(self.paths.config_file, known)
-
-    def picture_cache_folder(self) -> Path:
-        return self.paths.thumbnails_dir
+    def has_roots(self) -> bool:
+        return True  # the box's library folders, which it scans itself
 
     def artwork_reader(self) -> Callable[[str], bytes | None] | None:
         return self.read_artwork
@@ -331,6 +240,27 @@ class RemoteLibrary:
     def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot:
         raise self._on_the_box("add")
 
+    # -- watch history in and out: the box's own (its files, its NFOs) ---------------
+    def import_history(
+        self,
+        source: str,
+        location: str | None = None,
+        *,
+        folder: str | None = None,
+        user: str | None = None,
+        dry_run: bool = False,
+        ask_secret: Callable[[str], str | None] | None = None,
+    ) -> ImportReport:
+        raise self._on_the_box("import")
+
+    def undo_import(self) -> UndoReport:
+        raise self._on_the_box("import")
+
+    def export_history(
+        self, format: str, target: str | None = None, write_beside_media: bool = False
+    ) -> ExportReport:
+        raise self._on_the_box("export")
+
     def scan(
         self,
         chosen: Sequence[LibraryRoot] | None = None,
@@ -364,11 +294,6 @@ class RemoteLibrary:
     def mark_watched(self, items: Sequence[MediaItem], watched: bool) -> dict[str, Progress]:
         return self.mark_undoable(items, watched).updates
 
-    def watched_toggle(
-        self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool
-    ) -> marking.WatchedToggle:
-        return marking.toggle(items, is_watched, whole_show)
-
     def mark_undoable(self, items: Sequence[MediaItem], watched: bool) -> Marked:
         """Marked on the box; the answer holds each item's record before (None: none)."""
         answer = self.connection.call("mark", ids=[item.id for item in items], watched=watched)
@@ -400,68 +325,10 @@ class RemoteLibrary:
         return [*_lines(self.connection.call("warnings")), *self.track_warnings()]
 
     # -- audio and subtitles: this machine's choices -------------------------------------
-    def track_item(self, items: Sequence[MediaItem]) -> MediaItem | None:
-        return item_for_tracks(items)
-
-    def track_menu(self, item: MediaItem) -> tracks.TrackMenu:
-        return tracks.menu(self, item)
-
-    def choose_tracks(
-        self, item: MediaItem, audio: int | None, subtitle: int | str | None
-    ) -> TrackChoice:
-        return tracks.choose(self, item, audio, subtitle)
-
-    def choose_tracks_from_text(
-        self, item: MediaItem, audio: str | None, subtitles: str | None
-    ) -> TrackChoice | None:
-        return tracks.choose_from_text(self, item, audio, subtitles)
-
-    def apply_tracks(self, session: PlaybackSession, item: MediaItem) -> bool:
-        return tracks.apply_to_session(self, session, item)
-
-    def track_warnings(self) -> list[str]:
-        return self.track_choices.take_warnings()
-
     # -- playing: the box's files, streamed to this machine's player -------------------
-    def plan_play(
-        self,
-        items: Sequence[MediaItem],
-        start: float | None = None,
-        player: str | None = None,
-        progress: Progress | None = None,
-    ) -> PlayPlan:
-        return playing.plan(self, items, start, player, progress)
-
     def prepare_play(self, request: PlayRequest) -> PlayPlan:
         """The same assembly as a local play's: found and checked through the box."""
         return playing.prepare(self, request)
-
-    def play_queue(
-        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
-    ) -> list[MediaItem]:
-        return playing.arrange(self, items, order, shuffle)
-
-    def control_player(self, session: PlaybackSession, what: Control) -> bool:
-        return playing.control(session, what)
-
-    def up_next(
-        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
-    ) -> playing.UpNext | None:
-        return playing.up_next(self, result, next_episode)
-
-    def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]:
-        return playing.play_order(items, shuffle)
-
-    def group_queue(
-        self,
-        items: Sequence[MediaItem],
-        watched: Callable[[MediaItem], bool],
-        shuffle: bool = False,
-    ) -> list[MediaItem]:
-        return playing.play_from_next_unwatched(items, watched, shuffle)
-
-    def skip_segment(self, session: PlaybackSession) -> Segment | None:
-        return playing.skip_segment(session)
 
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""

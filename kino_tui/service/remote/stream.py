@@ -23,7 +23,7 @@ from kino_tui.core.errors import ItemNotFound, KinoError
 from kino_tui.service.remote.access import Refused
 
 if TYPE_CHECKING:
-    from aiohttp import web
+    from aiohttp import web  # aiohttp loads with the first stream
 
 #: ``resolve(kind, item id, index)`` → the real path to send, or raises.
 Resolve = Callable[[str, str, int], str]
@@ -83,7 +83,7 @@ class StreamServer:
         return runner
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        from aiohttp import web
+        from aiohttp import web  # aiohttp loads with the first stream
 
         info = request.match_info
         if not hmac.compare_digest(info["token"].encode(), self.token.encode()):

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -40,6 +41,9 @@ from kino_tui.ui.messages import (
     WatchStateRead,
 )
 from kino_tui.ui.scanning import ScanController
+from kino_tui.ui.screens.filter import FilterScreen
+from kino_tui.ui.screens.group_menu import GroupMenuScreen
+from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
 from kino_tui.ui.track_choosing import TracksController
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.detail import DetailPane
@@ -47,8 +51,7 @@ from kino_tui.ui.widgets.key_bar import KeyBar
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
-
-    from kino_tui.ui.app import KinoApp
+    from kino_tui.ui.app import KinoApp  # app.py imports this module
 
 SEARCH_DELAY = 0.03
 #: While the cursor moves faster than this (a held key), the detail pane waits for it to
@@ -77,7 +80,7 @@ class BrowserScreen(Screen[None]):
 
     @property
     def kino(self) -> KinoApp:
-        from kino_tui.ui.app import KinoApp
+        from kino_tui.ui.app import KinoApp  # app.py imports this module
 
         assert isinstance(self.app, KinoApp)
         return self.app
@@ -179,10 +182,6 @@ class BrowserScreen(Screen[None]):
     def action_group_menu(self) -> None:
         """Enter on a group: ask Open, Play or Shuffle. Anything else (a movie, an episode,
         the search box, the sections) is left to Enter's usual meaning."""
-        from textual.actions import SkipAction
-
-        from kino_tui.ui.screens.group_menu import GroupMenuScreen
-
         entry = self.state.highlighted
         media_list = self.query_one(MediaList)
         if entry is None or not entry.is_group or not media_list.has_focus:
@@ -369,7 +368,6 @@ class BrowserScreen(Screen[None]):
         level = self.state.level
         if level is None:
             return
-        from kino_tui.ui.screens.filter import FilterScreen
 
         def chosen(result: EntryFilter | bool | None) -> None:
             if result is False:
@@ -403,8 +401,6 @@ class BrowserScreen(Screen[None]):
             self.notify(f"Order: {label}", timeout=2)
 
     def action_library_folders(self) -> None:
-        from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
-
         if not isinstance(self.app.screen, LibraryFoldersScreen):
             self.app.push_screen(LibraryFoldersScreen())
 

@@ -26,12 +26,13 @@ from kino_tui.core.models import ROOT_TYPES, RootType
 from kino_tui.core.text import plural
 from kino_tui.ui import bindings
 from kino_tui.ui.messages import FolderChanged, RootsListed
+from kino_tui.ui.screens.add_folder import AddFolderScreen
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from kino_tui.service import RootStatus
-    from kino_tui.ui.app import KinoApp
+    from kino_tui.ui.app import KinoApp  # app.py imports this module
 
 #: How often to look for a changed catalog or scan record while the screen is open.
 POLL_SECONDS = 1.0
@@ -87,8 +88,8 @@ def detail_text(status: RootStatus) -> Text:
     text.append(f"State: {state}\n")
     text.append(f"Items: {counts_text(status)}\n")
     text.append(f"Last scan: {scanned_text(status.scanned_at)}\n")
-    if status.watching:
-        text.append(f"Live updates: {status.watching}\n")
+    if status.following:
+        text.append(f"Live updates: {status.following}\n")
     if not status.problems:
         text.append("\nNo problems.", "green")
         return text
@@ -163,7 +164,7 @@ class LibraryFoldersScreen(Screen[None]):
 
     @property
     def kino(self) -> KinoApp:
-        from kino_tui.ui.app import KinoApp
+        from kino_tui.ui.app import KinoApp  # app.py imports this module
 
         assert isinstance(self.app, KinoApp)
         return self.app
@@ -270,8 +271,6 @@ class LibraryFoldersScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add(self) -> None:
-        from kino_tui.ui.screens.add_folder import AddFolderScreen
-
         def added(result: tuple[str, str] | None) -> None:
             if result is None:
                 return

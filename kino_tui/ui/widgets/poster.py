@@ -93,7 +93,7 @@ class Poster(Container):
             self._timer = self.set_timer(LOAD_DELAY, lambda: self._start_load(entry, source))
 
     def _start_load(self, entry: Entry, source: tuple[str, str]) -> None:
-        from kino_tui.ui.app import KinoApp
+        from kino_tui.ui.app import KinoApp  # app.py imports this module
 
         assert isinstance(self.app, KinoApp)
         self.app.start_worker(

@@ -18,26 +18,9 @@ from kino_tui.core.catalog.migrations import SCHEMA_VERSION
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
-from kino_tui.core.models import ROW_FIELDS, AudioTrack, MediaItem, Progress, SubtitleTrack
+from kino_tui.core.models import ROW_FIELDS, MediaItem, Progress
 from kino_tui.core.watch.store import WatchStore
-
-
-def make_items(count: int, prefix: str = "/m") -> dict[str, MediaItem]:
-    items = {}
-    for number in range(count):
-        item = MediaItem(
-            id=f"id{number:06d}",
-            kind="movie",
-            path=f"{prefix}/Film {number} (2000)/Film {number} (2000).mkv",
-            root=prefix,
-            parts=[f"{prefix}/Film {number} (2000)/Film {number} (2000).mkv"],
-            title=f"Film {number}",
-            year=2000,
-            audio=[AudioTrack("aac", 2, "eng")],
-            subtitles=[SubtitleTrack("fre", "subrip", True, False, "/x.srt")],
-        )
-        items[item.id] = item
-    return items
+from tests.helpers.library import make_items
 
 
 def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
@@ -89,7 +72,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from tests.core.catalog.test_store import make_items
+    from tests.helpers.library import make_items
     from kino_tui.core.catalog.store import Catalog, CatalogData
     catalog = Catalog(Path(sys.argv[1]))
     generation = 0

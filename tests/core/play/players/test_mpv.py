@@ -18,7 +18,7 @@ from kino_tui.core.play.players.mpv import edl_target
 from kino_tui.core.play.resume import start_position
 from kino_tui.core.play.session import PlaybackSession
 from kino_tui.service import Library
-from tests.core.play.players.conftest import (
+from tests.helpers.players import (
     MpvClient,
     Running,
     headless_settings,

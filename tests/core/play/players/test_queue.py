@@ -10,7 +10,7 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.play.session import PlaybackSession
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.core.play.players.conftest import MpvClient, Running, headless_settings, wait_for_socket
+from tests.helpers.players import MpvClient, Running, headless_settings, wait_for_socket
 
 FAST = ("--vo=null", "--ao=null", "--speed=10")
 

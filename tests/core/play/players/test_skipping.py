@@ -12,40 +12,10 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot, MediaItem, Segment
 from kino_tui.core.play.session import PlaybackSession
 from kino_tui.service import Library
-from tests.conftest import LibraryBuilder, ffmpeg
-from tests.core.play.players.conftest import MpvClient, Running, headless_settings, wait_for_socket
+from tests.conftest import LibraryBuilder
+from tests.helpers.players import MpvClient, Running, headless_settings, wait_for_socket
 
-CHAPTERS = """\
-;FFMETADATA1
-[CHAPTER]
-TIMEBASE=1/1000
-START=0
-END=60000
-title=Intro
-[CHAPTER]
-TIMEBASE=1/1000
-START=60000
-END=340000
-title=Episode
-[CHAPTER]
-TIMEBASE=1/1000
-START=340000
-END=400000
-title=Credits
-"""
 REAL_TIME = ("--vo=null", "--ao=null")
-
-
-@pytest.fixture(scope="session")
-def chaptered_clip(long_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 400-second clip with chapters Intro (0–60 s), Episode, Credits (340–400 s)."""
-    folder = tmp_path_factory.mktemp("chapters")
-    metadata = folder / "chapters.ffmetadata"
-    metadata.write_text(CHAPTERS)
-    path = folder / "chaptered.mkv"
-    ffmpeg("-i", str(long_clip), "-i", str(metadata), "-map_metadata", "1", "-map_chapters", "1",
-           "-c", "copy", str(path))  # fmt: skip
-    return path
 
 
 def scanned(paths: KinoPaths, root: Path, kind: str = "shows") -> MediaItem:

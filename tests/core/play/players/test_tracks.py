@@ -7,7 +7,6 @@ full English ``.en.srt`` beside each.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -16,7 +15,6 @@ import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,31 +24,15 @@ from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.play.session import LaunchTracks, PlaybackSession
 from kino_tui.core.play.tracks import TrackPreferences, TrackSelection
 from kino_tui.service import Library
-from tests.conftest import ffmpeg
-from tests.core.play.players.conftest import Running, headless_settings, wait_for_socket
+from tests.helpers.players import (
+    MpvTracks,
+    Running,
+    headless_settings,
+    make_episode,
+    wait_for_socket,
+)
 
 PAUSED = ("--vo=null", "--ao=null", "--pause")  # stays on the first frame until told
-
-
-def make_episode(path: Path, languages: tuple[str, str]) -> None:
-    subtitle = path.with_suffix(".forced.srt")
-    subtitle.write_text("1\n00:00:00,000 --> 00:00:20,000\nSIGN\n")
-    ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=s=32x32:d=20:r=5",
-        "-f", "lavfi", "-i", "sine=f=440:d=20",
-        "-f", "lavfi", "-i", "sine=f=660:d=20",
-        "-i", str(subtitle),
-        "-map", "0", "-map", "1", "-map", "2", "-map", "3",
-        "-c:v", "mpeg4", "-c:a", "aac", "-c:s", "srt",
-        "-metadata:s:a:0", f"language={languages[0]}",
-        "-metadata:s:a:0", "title=Main",
-        "-metadata:s:a:1", f"language={languages[1]}",
-        "-metadata:s:s:0", "language=eng",
-        "-metadata:s:s:0", "title=Signs",
-        "-disposition:s:0", "forced",
-        str(path),
-    )  # fmt: skip
-    subtitle.unlink()
 
 
 @pytest.fixture(scope="module")
@@ -81,51 +63,6 @@ def library_with(paths: KinoPaths, tracks: TrackPreferences | None = None) -> Li
         tracks=tracks or TrackPreferences(),
     )
     return Library(paths, settings)
-
-
-class MpvTracks:
-    """Asks a running mpv which streams it plays (``current-tracks``)."""
-
-    def __init__(self, path: str) -> None:
-        self.socket = socket.socket(socket.AF_UNIX)
-        self.socket.connect(path)
-        self.socket.settimeout(5)
-        self.buffer = b""
-        self.asked = 0
-
-    def get(self, name: str) -> Any:
-        self.asked += 1
-        request = {"command": ["get_property", name], "request_id": self.asked}
-        self.socket.sendall(json.dumps(request).encode() + b"\n")
-        while True:
-            while b"\n" not in self.buffer:
-                self.buffer += self.socket.recv(65536)
-            line, self.buffer = self.buffer.split(b"\n", 1)
-            message = json.loads(line)
-            if message.get("request_id") == self.asked:
-                return message.get("data") if message.get("error") == "success" else None
-
-    def wait_for(self, name: str, value: Any, timeout: float = 20.0) -> None:
-        """Until mpv's property ``name`` is ``value`` (a command sent is applied later)."""
-        deadline = time.monotonic() + timeout
-        while self.get(name) != value:
-            assert time.monotonic() < deadline, f"mpv's {name} never became {value!r}"
-            time.sleep(0.05)
-
-    def playing(self, path: str, timeout: float = 20.0) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The audio and subtitle tracks once ``path`` is loaded."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            # playback-time is there once the file is loaded and its streams selected
-            if self.get("path") == path and self.get("playback-time") is not None:
-                audio, sub = self.get("current-tracks/audio"), self.get("current-tracks/sub")
-                if audio is not None:
-                    return audio, sub or {}
-            time.sleep(0.05)
-        raise AssertionError(f"mpv never played {path}")
-
-    def close(self) -> None:
-        self.socket.close()
 
 
 def play(library: Library, items: list[MediaItem]) -> tuple[PlaybackSession, Running, MpvTracks]:

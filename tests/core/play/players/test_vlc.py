@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,10 +18,8 @@ from kino_tui.core.play.resume import start_position
 from kino_tui.core.play.session import PlaybackSession
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.service import Library
-from tests.core.play.players.conftest import Running, wait_for_socket
+from tests.helpers.players import AS_ROOT, NOBODY, Running, as_nobody, wait_for_socket
 
-NOBODY = 65534
-AS_ROOT = os.geteuid() == 0
 #: VLC refuses root: as root (CI) the test drops to ``nobody``; as a user it stays that user.
 PLAYER_UID = NOBODY if AS_ROOT else os.geteuid()
 CONFIG = """\
@@ -75,44 +72,6 @@ def vlc_stacked(
 ) -> Iterator[tuple[KinoPaths, MediaItem]]:
     names = ["Long (2020) cd1.mkv", "Long (2020) cd2.mkv"]
     yield from make_vlc_library(public_dir, long_clip, monkeypatch, names)
-
-
-def as_nobody(scenario: Callable[[], None], timeout: float = 120.0) -> None:
-    """Run ``scenario`` in a forked child that dropped to ``nobody``; fail with its traceback."""
-    if not AS_ROOT:
-        scenario()  # already an unprivileged user
-        return
-    import kino_tui.cli.commands  # noqa: F401  (everything imported before the privileges go)
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child)
-        os.close(read_end)
-        code = 1
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            scenario()
-            code = 0
-        except BaseException:
-            os.write(write_end, traceback.format_exc().encode())
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            raise AssertionError("the scenario as nobody did not finish")
-        time.sleep(0.05)
-    with os.fdopen(read_end, "rb") as pipe:
-        failure = pipe.read().decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0, f"as nobody:\n{failure}"
 
 
 def wait_until(test: Callable[[], bool], what: str, timeout: float = 20.0) -> None:

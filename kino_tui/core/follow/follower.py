@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from kino_tui.core.catalog.storage import loads
 from kino_tui.core.models import LibraryRoot
 from kino_tui.core.walk.listing import RELEVANT_EXTENSIONS, is_skipped_folder
-
-if TYPE_CHECKING:
-    import subprocess
 
 #: File system types whose changes made elsewhere the kernel does not report.
 NETWORK_FILESYSTEMS = frozenset(
@@ -99,7 +100,7 @@ def read_mountinfo(path: str = MOUNTINFO) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RootWatch:
+class FollowPlan:
     """How one root is followed: by events, on a timer, or both; ``why`` says it in words."""
 
     root: LibraryRoot
@@ -109,9 +110,9 @@ class RootWatch:
     why: str
 
 
-def plan_watches(
+def plan_following(
     roots: Sequence[LibraryRoot], mountinfo: str, minutes: dict[str, float | None]
-) -> list[RootWatch]:
+) -> list[FollowPlan]:
     """Events for local roots that exist; a timer for network mounts (``minutes[root]``,
     or :data:`DEFAULT_NETWORK_MINUTES`) and wherever ``rescan_minutes`` is set. A root
     that is missing now gets the timer (a drive plugged in later is then found)."""
@@ -124,16 +125,16 @@ def plan_watches(
         if is_network_filesystem(kind):
             every = DEFAULT_NETWORK_MINUTES if chosen is None else chosen
             why = f"on a network mount ({kind}): scanned again every {_minutes(every)}"
-            plans.append(RootWatch(root, False, every or None, kind, why))
+            plans.append(FollowPlan(root, False, every or None, kind, why))
         elif not online:
             every = DEFAULT_NETWORK_MINUTES if chosen is None else chosen
             why = f"offline: looked at again every {_minutes(every)}"
-            plans.append(RootWatch(root, False, every or None, kind, why))
+            plans.append(FollowPlan(root, False, every or None, kind, why))
         else:
             why = "watched for changes"
             if chosen:
                 why += f", and scanned again every {_minutes(chosen)}"
-            plans.append(RootWatch(root, True, chosen or None, kind, why))
+            plans.append(FollowPlan(root, True, chosen or None, kind, why))
     return plans
 
 
@@ -230,14 +231,14 @@ class Batch:
     reason: Literal["events", "timer"] = "events"
 
 
-class RootWatcher:
+class FolderFollower:
     """Follows the roots of a plan until :meth:`stop`; calls ``on_batch`` on its own
     thread (the caller scans there: events keep arriving meanwhile and are gathered
     into the next batch)."""
 
     def __init__(
         self,
-        plans: Sequence[RootWatch],
+        plans: Sequence[FollowPlan],
         on_batch: Callable[[Batch], None],
         *,
         quiet: float = QUIET_SECONDS,
@@ -293,12 +294,6 @@ class RootWatcher:
     def _follow(self, watched: list[str]) -> None:
         """Read the events of a child process (see ``watch_process``) until stopped: the
         watches' set-up, in Rust, would hold this process's GIL for as long as it takes."""
-        import select
-        import subprocess
-        import sys
-
-        from kino_tui.core.catalog.storage import loads
-
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "kino_tui.core.follow.child", str(os.getpid()), *watched],
@@ -338,7 +333,7 @@ class RootWatcher:
 
     def _follow_here(self, watched: list[str]) -> None:
         """The events on this thread (the watches' set-up then pauses kino's threads)."""
-        from watchfiles import watch
+        from watchfiles import watch  # its Rust extension loads only where kino follows here
 
         millis = max(1, int(self.tick * 1000))
         changes = watch(
@@ -361,8 +356,6 @@ class RootWatcher:
                 break
 
     def _end_child(self, child: subprocess.Popen[bytes]) -> None:
-        import subprocess
-
         with contextlib.suppress(OSError):
             if child.stdin is not None:
                 child.stdin.close()  # the child's cue to end

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from kino_tui.core.follow.watcher import (
+from kino_tui.core.follow.follower import (
     DEFAULT_NETWORK_MINUTES,
     Batch,
     Debouncer,
-    RootWatcher,
+    FolderFollower,
     changed_folder,
     filesystem_of,
     is_network_filesystem,
     mounts,
-    plan_watches,
+    plan_following,
 )
 from kino_tui.core.models import LibraryRoot
 
@@ -67,7 +67,7 @@ def test_network_roots_get_a_timer_and_local_ones_events(tmp_path: Path) -> None
         LibraryRoot(str(tmp_path / "unplugged")),
     ]
     table = MOUNTINFO + f"50 22 8:3 / {tmp_path} rw - ext4 /dev/sda3 rw\n"
-    plans = {p.root.path: p for p in plan_watches(roots, table, {"/mnt/win share/TV": 2.0})}
+    plans = {p.root.path: p for p in plan_following(roots, table, {"/mnt/win share/TV": 2.0})}
     nas = plans["/mnt/nas/Movies"]
     assert (nas.events, nas.minutes, nas.filesystem) == (False, DEFAULT_NETWORK_MINUTES, "nfs4")
     assert "network mount (nfs4)" in nas.why and "every 10 minutes" in nas.why
@@ -77,7 +77,7 @@ def test_network_roots_get_a_timer_and_local_ones_events(tmp_path: Path) -> None
     assert (here.events, here.minutes, here.filesystem) == (True, None, "ext4")
     assert plans[str(tmp_path / "unplugged")].events is False  # looked at on a timer
     # rescan_minutes = 0 turns the timer off
-    (off,) = plan_watches([LibraryRoot("/mnt/nas/Movies")], MOUNTINFO, {"/mnt/nas/Movies": 0})
+    (off,) = plan_following([LibraryRoot("/mnt/nas/Movies")], MOUNTINFO, {"/mnt/nas/Movies": 0})
     assert off.minutes is None and "never" in off.why
 
 
@@ -134,8 +134,8 @@ def test_the_real_watcher_gives_one_batch_for_a_burst(tmp_path: Path) -> None:
         batches.append(batch)
         got.set()
 
-    (plan,) = plan_watches([LibraryRoot(str(root))], "", {})
-    watcher = RootWatcher([plan], on_batch, quiet=0.6, longest=10.0, tick=0.1)
+    (plan,) = plan_following([LibraryRoot(str(root))], "", {})
+    watcher = FolderFollower([plan], on_batch, quiet=0.6, longest=10.0, tick=0.1)
     watcher.start()
     try:
         assert watcher.ready.wait(10)
@@ -155,10 +155,10 @@ def test_the_real_watcher_gives_one_batch_for_a_burst(tmp_path: Path) -> None:
 def test_a_watcher_that_ends_falls_back_to_a_timer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (plan,) = plan_watches([LibraryRoot(str(tmp_path))], "", {})
+    (plan,) = plan_following([LibraryRoot(str(tmp_path))], "", {})
     monkeypatch.setattr(sys, "executable", shutil.which("false"))  # the child ends at once
     failures: list[str] = []
-    watcher = RootWatcher([plan], lambda batch: None, on_failure=failures.append, tick=0.05)
+    watcher = FolderFollower([plan], lambda batch: None, on_failure=failures.append, tick=0.05)
     watcher.start()
     try:
         assert watcher.ready.wait(10)
@@ -171,12 +171,12 @@ def test_a_watcher_that_ends_falls_back_to_a_timer(
 
 def test_a_network_root_is_scanned_again_on_its_timer(tmp_path: Path) -> None:
     nas = LibraryRoot(str(tmp_path / "nas"))
-    (plan,) = plan_watches(
+    (plan,) = plan_following(
         [nas], f"40 22 0:35 / {nas.path} rw - nfs4 nas:/x rw\n", {nas.path: 0.005}
     )
     assert (plan.events, plan.minutes) == (False, 0.005)  # every 0.3 s
     batches: list[Batch] = []
-    watcher = RootWatcher([plan], batches.append, tick=0.05)
+    watcher = FolderFollower([plan], batches.append, tick=0.05)
     watcher.start()
     try:
         watcher.stop_event.wait(1.0)
@@ -191,10 +191,10 @@ def test_without_a_python_to_start_it_watches_on_its_own_thread(
 ) -> None:
     root = tmp_path / "lib"
     root.mkdir()
-    (plan,) = plan_watches([LibraryRoot(str(root))], "", {})
+    (plan,) = plan_following([LibraryRoot(str(root))], "", {})
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     batches: list[Batch] = []
-    watcher = RootWatcher([plan], batches.append, quiet=0.3, tick=0.05)
+    watcher = FolderFollower([plan], batches.append, quiet=0.3, tick=0.05)
     watcher.start()
     try:
         assert watcher.ready.wait(10)
@@ -218,9 +218,9 @@ def test_a_name_that_is_not_utf8_does_not_end_the_watching(tmp_path: Path) -> No
     with open(odd, "wb") as handle:
         handle.write(b"x" * 1000)
     batches: list[Batch] = []
-    (plan,) = plan_watches([LibraryRoot(str(root))], "", {})
+    (plan,) = plan_following([LibraryRoot(str(root))], "", {})
     failures: list[str] = []
-    watcher = RootWatcher(
+    watcher = FolderFollower(
         [plan], batches.append, on_failure=failures.append, quiet=0.3, longest=5.0, tick=0.05
     )
     watcher.start()

@@ -1,0 +1,234 @@
+"""Real players in tests: mpv's and VLC's sessions and sockets, headless settings,
+VLC as an unprivileged user, media with several audio and subtitle streams."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kino_tui.core.play.player_settings import PlayerSettings
+from kino_tui.core.play.resume import ResumeRules
+from kino_tui.core.play.session import PlaybackResult, PlaybackSession
+from tests.conftest import ffmpeg
+
+AS_ROOT = os.geteuid() == 0
+
+NOBODY = 65534
+NULL_OUTPUT = {"mpv": ("--vo=null", "--ao=null"), "vlc": ("--vout=dummy", "--aout=dummy")}
+
+
+def as_nobody(scenario: Callable[[], None], timeout: float = 120.0) -> None:
+    """Run ``scenario`` in a forked child that dropped to ``nobody``; fail with its traceback."""
+    if not AS_ROOT:
+        scenario()  # already an unprivileged user
+        return
+    import kino_tui.cli.commands  # noqa: F401  (everything imported before the privileges go)
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.close(read_end)
+        code = 1
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            scenario()
+            code = 0
+        except BaseException:
+            os.write(write_end, traceback.format_exc().encode())
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError("the scenario as nobody did not finish")
+        time.sleep(0.05)
+    with os.fdopen(read_end, "rb") as pipe:
+        failure = pipe.read().decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, f"as nobody:\n{failure}"
+
+
+def make_episode(path: Path, languages: tuple[str, str]) -> None:
+    subtitle = path.with_suffix(".forced.srt")
+    subtitle.write_text("1\n00:00:00,000 --> 00:00:20,000\nSIGN\n")
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=s=32x32:d=20:r=5",
+        "-f", "lavfi", "-i", "sine=f=440:d=20",
+        "-f", "lavfi", "-i", "sine=f=660:d=20",
+        "-i", str(subtitle),
+        "-map", "0", "-map", "1", "-map", "2", "-map", "3",
+        "-c:v", "mpeg4", "-c:a", "aac", "-c:s", "srt",
+        "-metadata:s:a:0", f"language={languages[0]}",
+        "-metadata:s:a:0", "title=Main",
+        "-metadata:s:a:1", f"language={languages[1]}",
+        "-metadata:s:s:0", "language=eng",
+        "-metadata:s:s:0", "title=Signs",
+        "-disposition:s:0", "forced",
+        str(path),
+    )  # fmt: skip
+    subtitle.unlink()
+
+
+class MpvTracks:
+    """Asks a running mpv which streams it plays (``current-tracks``)."""
+
+    def __init__(self, path: str) -> None:
+        self.socket = socket.socket(socket.AF_UNIX)
+        self.socket.connect(path)
+        self.socket.settimeout(5)
+        self.buffer = b""
+        self.asked = 0
+
+    def get(self, name: str) -> Any:
+        self.asked += 1
+        request = {"command": ["get_property", name], "request_id": self.asked}
+        self.socket.sendall(json.dumps(request).encode() + b"\n")
+        while True:
+            while b"\n" not in self.buffer:
+                self.buffer += self.socket.recv(65536)
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            message = json.loads(line)
+            if message.get("request_id") == self.asked:
+                return message.get("data") if message.get("error") == "success" else None
+
+    def wait_for(self, name: str, value: Any, timeout: float = 20.0) -> None:
+        """Until mpv's property ``name`` is ``value`` (a command sent is applied later)."""
+        deadline = time.monotonic() + timeout
+        while self.get(name) != value:
+            assert time.monotonic() < deadline, f"mpv's {name} never became {value!r}"
+            time.sleep(0.05)
+
+    def playing(self, path: str, timeout: float = 20.0) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The audio and subtitle tracks once ``path`` is loaded."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # playback-time is there once the file is loaded and its streams selected
+            if self.get("path") == path and self.get("playback-time") is not None:
+                audio, sub = self.get("current-tracks/audio"), self.get("current-tracks/sub")
+                if audio is not None:
+                    return audio, sub or {}
+            time.sleep(0.05)
+        raise AssertionError(f"mpv never played {path}")
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+def headless_settings(player: str = "mpv", **overrides: object) -> PlayerSettings:
+    """Headless players in a window mode (detached), saving every second."""
+    values: dict[str, object] = {
+        "player": player,
+        "mode": "window",
+        "resume": "always",
+        "rules": ResumeRules(save_interval=1.0),
+        "extra_args": dict(NULL_OUTPUT),
+    }
+    values.update(overrides)
+    return PlayerSettings(**values)  # type: ignore[arg-type]
+
+
+class Running:
+    """A playback session running in a thread, as the UI runs it."""
+
+    def __init__(self, session: PlaybackSession) -> None:
+        self.session = session
+        self.result: PlaybackResult | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.result = self.session.run()
+        except BaseException as error:
+            self.error = error
+
+    def wait(self, timeout: float = 60.0) -> PlaybackResult:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "playback did not end"
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+def wait_for_socket(session: PlaybackSession, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        path = session.ipc_path
+        if "XXXXXXXX" not in path and os.path.exists(path):
+            return path
+        time.sleep(0.05)
+    raise AssertionError("the player's control socket never appeared")
+
+
+class MpvClient:
+    """A second client on mpv's IPC socket: seek, pause, quit; watch time-pos."""
+
+    def __init__(self, path: str) -> None:
+        deadline = time.monotonic() + 20
+        while True:  # the socket file exists a moment before mpv listens on it
+            self.socket = socket.socket(socket.AF_UNIX)
+            try:
+                self.socket.connect(path)
+                break
+            except ConnectionRefusedError:
+                self.socket.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.position: float | None = None
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.command("observe_property", 1, "time-pos")
+
+    def _read(self) -> None:
+        buffer = b""
+        while chunk := self._recv():
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if message.get("name") == "time-pos" and message.get("data") is not None:
+                    self.position = float(message["data"])
+
+    def _recv(self) -> bytes:
+        try:
+            return self.socket.recv(65536)
+        except OSError:
+            return b""
+
+    def command(self, *args: object) -> None:
+        self.socket.sendall(json.dumps({"command": list(args)}).encode() + b"\n")
+
+    def seek_to(self, position: float) -> float:
+        """Seek as a user would and wait until mpv reports the new position."""
+        self.wait_position(lambda p: p >= 0)
+        self.command("seek", position, "absolute")
+        return self.wait_position(lambda p: p >= position)
+
+    def wait_position(self, test: Callable[[float], bool], timeout: float = 20.0) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.position is not None and test(self.position):
+                return self.position
+            time.sleep(0.05)
+        raise AssertionError(f"mpv never reached the position (last {self.position})")
+
+
+def socket_dir_mode(path: str) -> int:
+    return Path(path).parent.stat().st_mode & 0o777
