@@ -11,7 +11,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import Progress
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
-from tests.e2e.test_tmux import send, terminal, tmux  # noqa: F401  (fixture)
+from tests.helpers.terminals import send, tmux
 
 
 def _mpv_running(marker: str) -> bool:
@@ -26,7 +26,7 @@ def _mpv_running(marker: str) -> bool:
 
 
 def test_ctrl_c_during_a_terminal_play_stops_the_player_and_returns_to_kino(
-    terminal: Callable[[str], str],  # noqa: F811
+    terminal: Callable[[str], str],
     kino_paths: KinoPaths,
     build_library: LibraryBuilder,
     run_kino,  # type: ignore[no-untyped-def]
@@ -79,7 +79,7 @@ def test_ctrl_c_during_a_terminal_play_stops_the_player_and_returns_to_kino(
 
 
 def test_a_player_that_fails_in_the_terminal_is_explained_with_its_own_lines(
-    terminal: Callable[[str], str],  # noqa: F811
+    terminal: Callable[[str], str],
     kino_paths: KinoPaths,
     build_library: LibraryBuilder,
     run_kino,  # type: ignore[no-untyped-def]
