@@ -38,13 +38,8 @@ PROGRESS_REFRESH_SECONDS = 0.1
 
 
 def add(library: LibraryAPI, args: argparse.Namespace) -> int:
-    changed = library.add_roots(args.folders, args.type)
-    online = {status.path: status.online for status in library.roots()}
-    for root in changed:
-        note = "" if online.get(root.path) else "  (not found now: kept, scanned when it appears)"
-        out(f"added {root.path} ({root.type}){note}")
-    if not changed:
-        out("nothing to add: already in the library (use --type to change a folder's type)")
+    for folder in args.folders:
+        out(library.add_folder(folder, args.type, retype=args.type is not None).message)
     return 0
 
 

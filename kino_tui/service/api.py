@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kino_tui.service.loading import Opening
     from kino_tui.service.marking import Marked, WatchedToggle
     from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest, UpNext
-    from kino_tui.service.roots import RootStatus
+    from kino_tui.service.roots import FolderAdded, RootStatus
     from kino_tui.service.searching import SearchResult
     from kino_tui.service.tracks import TrackMenu
 
@@ -122,6 +122,14 @@ class LibraryAPI(Protocol):
         *,
         interactive: bool = False,
     ) -> list[LibraryRoot]: ...
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded: ...
     def remove_root(self, folder: str) -> tuple[str, int]: ...
     def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot: ...
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]: ...

@@ -41,7 +41,7 @@ from kino_tui.service import (
 from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
 from kino_tui.service.playing import PlayPlan, PlayRequest
-from kino_tui.service.roots import RootStatus
+from kino_tui.service.roots import FolderAdded, RootStatus
 from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
@@ -175,6 +175,19 @@ class Library(ThisMachine):
         """Add folders (or retype them when ``root_type`` is given); ``interactive`` also
         requires an absolute path to an existing folder (the UI's dialog)."""
         return roots.add(self, folders, root_type, interactive=interactive)
+
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded:
+        """Add one library folder by the one rule both front ends show (see
+        ``roots.FolderAdded``): a folder not there now is kept, a known one keeps its
+        type unless ``retype``, a file or an unreadable folder is refused."""
+        return roots.add_folder(self, folder, root_type, retype=retype, interactive=interactive)
 
     def remove_root(self, folder: str) -> tuple[str, int]:
         """Forget a library folder and its items (watch progress is kept): the folder as

@@ -315,7 +315,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "watched_toggle", "track_item",
         "track_warnings", "take_warnings", "live_updates", "catalog_signature",
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
-        "set_root_type", "roots_for", "scan",
+        "set_root_type", "roots_for", "scan", "add_folder",
         "import_history", "undo_import", "export_history", "export_problems",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.importers import ImportReport, UndoReport
-    from kino_tui.service.roots import RootStatus
+    from kino_tui.service.roots import FolderAdded, RootStatus
 
 from kino_tui.service.searching import SearchResult
 
@@ -232,6 +232,16 @@ class RemoteLibrary(ThisMachine):
         *,
         interactive: bool = False,
     ) -> list[LibraryRoot]:
+        raise self._on_the_box("add")
+
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded:
         raise self._on_the_box("add")
 
     def remove_root(self, folder: str) -> tuple[str, int]:

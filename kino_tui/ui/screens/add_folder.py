@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import ROOT_TYPES, RootType
+from kino_tui.service.roots import FolderAdded
 from kino_tui.ui.bindings import ADD_FOLDER, ROOT_TYPE_CHOICE
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class RootTypeChoice(RadioSet):
         self.post_message(self.Chosen(cast(RootType, chosen)))
 
 
-class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
+class AddFolderScreen(ModalScreen[FolderAdded | None]):
     """Asks for a folder and its content type and adds it; returns (path, type) once it
     is added, or None when cancelled. A path that is relative, missing, not a folder, or
     inside (or above) another library folder is explained here and the dialog stays."""
@@ -82,11 +83,11 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
     def _add(self, path: str, root_type: RootType) -> None:
         error = self.query_one("#add-folder-error", Static)
         try:
-            added = self.library.add_roots([path], root_type, interactive=True)
+            added = self.library.add_folder(path, root_type, interactive=True)
         except KinoError as failure:
             error.update(printable(str(failure)))
             return
-        if not added:
-            error.update("That folder is already in the library with this type.")
+        if added.outcome == "known":  # the same rule as `kino add`: it keeps its type
+            error.update(printable(added.message))
             return
-        self.dismiss((added[0].path, root_type))
+        self.dismiss(added)
