@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -53,6 +54,13 @@ def describe_failure(error: BaseException) -> str:
         f"unexpected {type(error).__name__}: {error}. kino carries on; please report this "
         "with what you were doing"
     )
+
+
+def notice_key(notification: Notification) -> tuple[str, str]:
+    """What makes two notices the same subject: severity and title, or the first two
+    words of an untitled one."""
+    words = " ".join(str(notification.message).split()[:2])
+    return notification.severity, notification.title or words
 
 
 class KinoApp(App[None]):
@@ -106,6 +114,16 @@ class KinoApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         self._browser = BrowserScreen()
         return self._browser
+
+    def _on_notify(self, event: Notify) -> None:
+        """A notice replaces the ones it follows up (the same title, or for an untitled
+        one the same first words: "Sorted by …" after a burst of s), so a burst of keys
+        leaves one notice, not a column of them over the list."""
+        key = notice_key(event.notification)
+        for shown in list(self._notifications):
+            if notice_key(shown) == key:
+                self._unnotify(shown, refresh=False)
+        super()._on_notify(event)
 
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer

@@ -70,6 +70,8 @@ BROWSER: list[BindingType] = [
         tooltip="Open, play or shuffle a show, season, artist or album",
         priority=True,
     ),
+    # Down in the search box: into the results (the list takes the keys from there).
+    Binding("down", "into_results", "Results", show=False, id="browser.into_results"),
     Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
     Binding(
         "S",

@@ -357,6 +357,21 @@ class BrowserScreen(Screen[None]):
         search.display = False
         self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
 
+    def action_into_results(self) -> None:
+        """Down in the search box: the results of what is typed, the first one highlighted
+        and the keys the list's (a Down anywhere else is the list's own)."""
+        search = self.query_one("#search", Input)
+        if not search.has_focus:
+            return
+        self._stop_search_timer()
+        self.run_search(search.value)
+        if not self.state.query:
+            return
+        search.display = False
+        media_list = self.query_one(MediaList)
+        self.set_focus(media_list)
+        media_list.cursor = 0
+
     def action_cycle_sort(self) -> None:
         label = self.state.cycle_sort()
         if label is None:
