@@ -42,6 +42,11 @@ ROOT_TYPE_CHOICE: list[BindingType] = [
     Binding("enter", "choose", "Add", show=False, id="add_folder.choose"),
 ]
 
+#: PathInput (screens/add_folder.py): Tab completes, before focus moves on.
+PATH_INPUT: list[BindingType] = [
+    Binding("tab", "complete", "Complete", show=False, priority=True, id="add_folder.complete"),
+]
+
 #: AddFolderScreen (screens/add_folder.py)
 ADD_FOLDER: list[BindingType] = [
     Binding("escape", "dismiss(None)", "Cancel", id="add_folder.cancel"),
