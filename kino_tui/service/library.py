@@ -65,6 +65,8 @@ class Library(ThisMachine):
 
     def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
         self.paths = paths
+        #: config.toml as it was when the settings were read (see ``roots.follow_config``).
+        self.settings_read = roots.config_signature(paths)
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
@@ -74,6 +76,7 @@ class Library(ThisMachine):
         self._data = loading.CatalogCache()
 
     def reload_settings(self) -> None:
+        self.settings_read = roots.config_signature(self.paths)
         self.settings = load_settings(self.paths.config_file)
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from kino_tui.core.scan.record import ScanRecords
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from kino_tui.config.paths import KinoPaths
     from kino_tui.service.library import Library
 
 
@@ -55,12 +56,36 @@ def details_signature(library: Library) -> object:
         catalog_signature,
     )  # following loads the walker: only for the folders' details
 
-    return (catalog_signature(library), recorded, library.settings.roots)
+    return (catalog_signature(library), recorded, config_signature(library.paths))
+
+
+def config_signature(paths: KinoPaths) -> tuple[int, int, int] | None:
+    """config.toml as it is on disk (another shell's `kino add` changes it)."""
+    try:
+        stat = paths.config_file.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def follow_config(library: Library) -> None:
+    """Read the settings again when config.toml changed since they were read (a folder
+    added, removed or retyped from another shell); a file being edited that does not
+    read keeps the settings as they were (and is read again when it changes next)."""
+    if config_signature(library.paths) == library.settings_read:
+        return
+    previous = library.settings
+    try:
+        library.reload_settings()
+    except ConfigError:
+        library.settings = previous
 
 
 def statuses(library: Library, details: bool = False) -> list[RootStatus]:
     """Every root and whether it is there; with ``details`` also its items by kind, its
     last scan and its problems (reads the catalog: call it off the UI thread)."""
+    if details:
+        follow_config(library)
     roots = library.settings.roots
     if not details:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
