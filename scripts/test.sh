@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg mpv vlc tmux python3-venv openssh-server openssh-client)
+packages=(ffmpeg mpv vlc tmux python3-venv openssh-server openssh-client postgresql)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

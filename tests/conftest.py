@@ -17,6 +17,8 @@ import pytest
 
 from kino_tui.config.paths import KinoPaths
 
+pytest_plugins = ["tests.helpers.postgres"]  # pg_server, pg_url: a real PostgreSQL
+
 FFMPEG = shutil.which("ffmpeg")
 SUBTITLE = "1\n00:00:00,000 --> 00:00:00,800\nhello\n\n2\n00:00:00,800 --> 00:00:01,000\nworld\n"
 

@@ -112,6 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     history = commands.add_parser("history", help="list what was played, newest first")
     history.add_argument("--json", action="store_true", help="print one JSON array")
     _history_commands(commands)
+    shared = commands.add_parser(
+        "shared", help="the watch state shared with other boxes ([shared] database)"
+    )
+    shared.add_argument(
+        "action",
+        choices=("status", "push"),
+        help="status: reachable, queued changes, last sync; push: this box's existing "
+        "history into the database (never over a newer change)",
+    )
     return parser
 
 
@@ -192,6 +201,7 @@ _COMMANDS = (
     "scan",
     "import",
     "export",
+    "shared",
     *REMOTE_COMMANDS,
 )
 #: Commands whose function has another name (``import`` is a Python keyword).

@@ -239,6 +239,7 @@ def play(library: LibraryAPI, args: argparse.Namespace) -> int:
     session.run()  # Ctrl+C stops the player (and kino saves where it stopped)
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
     warn_all(library.export_problems())
+    _share(library)
     return max(statuses, default=0)
 
 
@@ -268,6 +269,43 @@ def watched(library: LibraryAPI, args: argparse.Namespace) -> int:
         out(f"marked {items[0].display_title} {state}")
     else:
         out(f"marked {len(items)} items {state}")
+    _share(library)
+    return 0
+
+
+def _share(library: LibraryAPI) -> None:
+    """With a shared database: send what this command changed (or say it is queued)."""
+    line = library.sync_shared()
+    if line:
+        error(line)
+
+
+def shared(library: LibraryAPI, args: argparse.Namespace) -> int:
+    if args.action == "push":
+        pushed = library.shared_push()
+        if pushed is not None:
+            out(f"sent {plural(pushed.delivered, 'record')}; "
+                f"read {plural(pushed.received, 'change')} of other boxes")  # fmt: skip
+    status = library.shared_status()
+    if status is None:
+        error(
+            "no shared database is set: add [shared] database = "
+            '"postgresql://USER@HOST/DATABASE" to config.toml (see the README)'
+        )
+        return 2
+    out(f"database: {status.database}")
+    out(f"this box: {status.box}")
+    if status.reachable:
+        names = {"progress": "watch record", "history": "play", "tracks": "track choice"}
+        counts = ", ".join(plural(n, names.get(kind, kind)) for kind, n in status.counts.items())
+        out(f"reachable: yes (schema version {status.schema_version}; {counts})")
+    else:
+        out("reachable: no")
+    out(f"queued changes: {status.queued}")
+    out(f"last sync: {status.last_sync or 'never'}")
+    if status.error:
+        error(status.error)
+        return 1
     return 0
 
 
@@ -289,6 +327,7 @@ def import_history(library: LibraryAPI, args: argparse.Namespace) -> int:
         undone = library.undo_import()
         kept = f"; {plural(undone.kept, 'item')} played since kept as now" if undone.kept else ""
         out(f"undid the {undone.source} import: {plural(undone.restored, 'record')} put back{kept}")
+        _share(library)
         return 0
     if args.source is None:
         raise KinoError("import from where? kino import nfo|mpv|jellyfin URL|plex URL|kino FILE")
@@ -315,6 +354,7 @@ def import_history(library: LibraryAPI, args: argparse.Namespace) -> int:
             out("  (--list-unmatched lists the records no item matched)")
     if report.changes and not args.dry_run:
         out("  (kino import --undo puts the previous records back)")
+        _share(library)
     return 0
 
 

@@ -17,6 +17,7 @@ from kino_tui.config.settings import (
     RESUME_MODES,
     RemoteSettings,
     Settings,
+    SharedSettings,
 )
 from kino_tui.core.errors import ConfigError
 from kino_tui.core.metadata.languages import normalise_language
@@ -82,6 +83,7 @@ TOP_LEVEL_KEYS = (
     "keys",
     "remote",
     "export",
+    "shared",
     "roots",
 )
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -91,7 +93,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "vlc": ("command", "args"),
     "remote": ("host", "command", "ssh"),
     "export": ("nfo",),
-    "roots": ("path", "type", "follow_links", "rescan_minutes"),
+    "shared": ("database", "box"),
+    "roots": ("path", "type", "follow_links", "rescan_minutes", "name"),
 }
 #: The longest ``rescan_minutes`` of a root (a week).
 MAX_RESCAN_MINUTES = 7 * 24 * 60
@@ -195,12 +198,16 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
                 (*location, "rescan_minutes"),
                 f"rescan_minutes must be 0 (never) to {MAX_RESCAN_MINUTES}, not {minutes}",
             )
+        name = _typed(entry, location, "name", str, None, fail)
+        if name is not None and (not name.strip() or "/" in name):
+            raise fail((*location, "name"), f"name must be a folder name without /, not {name!r}")
         roots.append(
             LibraryRoot(
                 normalise_root(entry["path"]),
                 root_type,
                 follow_links,
                 None if minutes is None else float(minutes),
+                name.strip() if name else None,
             )
         )
     next_up = data.get("next_up", {})
@@ -218,6 +225,7 @@ def _validate(path: Path, text: str, data: dict[str, Any]) -> Settings:
         tracks=_track_preferences(data, fail),
         remote=_remote_settings(data.get("remote", {}), fail),
         export_nfo=_typed(data.get("export", {}), ("export",), "nfo", bool, False, fail),
+        shared=_shared_settings(data.get("shared", {}), fail),
         raw=data,
     )
 
@@ -230,6 +238,18 @@ def _remote_settings(table: dict[str, Any], fail: Fail) -> RemoteSettings:
     command = _string_list(table, ("remote",), "command", fail) or defaults.command
     ssh = _string_list(table, ("remote",), "ssh", fail) or defaults.ssh
     return RemoteSettings(host=host.strip(), command=command, ssh=ssh)
+
+
+def _shared_settings(table: dict[str, Any], fail: Fail) -> SharedSettings:
+    database = _typed(table, ("shared",), "database", str, "", fail).strip()
+    if database and not database.startswith(("postgresql://", "postgres://")):
+        raise fail(
+            ("shared", "database"),
+            'database must be a PostgreSQL URL, like "postgresql://kino@nas/kino" '
+            "(the password goes in ~/.pgpass, not here)",
+        )
+    box = _typed(table, ("shared",), "box", str, "", fail).strip()
+    return SharedSettings(database=database, box=box)
 
 
 def _typed(table: Any, where: Location, key: str, kind: type, default: Any, fail: Fail) -> Any:

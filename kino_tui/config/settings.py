@@ -28,6 +28,15 @@ class RemoteSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedSettings:
+    """``[shared]``: the PostgreSQL database several boxes share their watch state in
+    (empty: none, the local files are the only store) and this box's name there."""
+
+    database: str = ""
+    box: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Validated settings; everything has a default so an empty file is fine."""
 
@@ -45,4 +54,5 @@ class Settings:
     #: ``[export] nfo``: after each play, write the item's watch state into its NFO (so
     #: Kodi and Jellyfin on the same share see what kino played).
     export_nfo: bool = False
+    shared: SharedSettings = field(default_factory=SharedSettings)
     raw: dict[str, Any] = field(default_factory=dict)

@@ -272,3 +272,6 @@ class LibraryRoot:
     #: Scan again every this many minutes (``rescan_minutes`` in its ``[[roots]]`` table;
     #: 0 never). None: only network mounts are, every 10 minutes (see core/watcher.py).
     rescan_minutes: float | None = None
+    #: The name other boxes know this library by in a shared database (``name = "…"`` in
+    #: its ``[[roots]]`` table). None: the folder's last path component.
+    name: str | None = None

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.service.sharing import SharedStatus, SharedSync, SyncResult
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
 
@@ -63,6 +64,9 @@ class Library(ThisMachine):
     #: Positions kept for another box: none here.
     delivered = 0
 
+    #: The link to the shared database (``[shared] database``); None: local files only.
+    shared: SharedSync | None = None
+
     def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
         self.paths = paths
         #: config.toml as it was when the settings were read (see ``roots.follow_config``).
@@ -74,10 +78,16 @@ class Library(ThisMachine):
         #: Lines about NFOs ``[export] nfo`` could not update after a play.
         self.export_warnings: list[str] = []
         self._data = loading.CatalogCache()
+        if self.settings.shared.database:
+            from kino_tui.service.sharing import SharedSync
+
+            self.shared = SharedSync(self)
 
     def reload_settings(self) -> None:
         self.settings_read = roots.config_signature(self.paths)
         self.settings = load_settings(self.paths.config_file)
+        if self.shared is not None:  # a library folder added or renamed: its items' names
+            self.shared.follow_settings()
 
     def close(self) -> None:
         """Nothing to let go of here (a remote library closes its connection)."""
@@ -145,7 +155,11 @@ class Library(ThisMachine):
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
         """Every item's progress, with the watch file's new signature, when another
-        process has written it since ``signature``; None when nothing changed."""
+        process has written it since ``signature``; None when nothing changed. With a
+        shared database, the first call starts following it (other boxes' changes are
+        written into the watch file, so the next call sees them)."""
+        if self.shared is not None:
+            self.shared.start()
         current = self.watch.signature()
         if current is None or current == signature:
             return None
@@ -286,6 +300,7 @@ class Library(ThisMachine):
             *([catalog] if catalog else []),
             *loading.store_warnings(self),
             *self.track_choices.take_warnings(),
+            *(self.shared.queue.take_warnings() if self.shared is not None else []),
         ]
 
     def history(self) -> list[dict[str, Any]]:
@@ -338,3 +353,22 @@ class Library(ThisMachine):
         self.watch.add_history(item, record)
         if self.settings.export_nfo:  # the end of a play on another machine: the NFO here
             playing.write_back(self, item, self.watch.get(item_id))
+
+    # -- shared watch state (service/sharing.py) ------------------------------------
+    def sync_shared(self) -> str | None:
+        """After a command changed something: deliver it and read other boxes' changes
+        once; a line saying why not (the changes stay queued), or None."""
+        return self.shared.sync_quietly() if self.shared is not None else None
+
+    def shared_status(self) -> SharedStatus | None:
+        """``kino shared status`` (None: no shared database is set)."""
+        return self.shared.status() if self.shared is not None else None
+
+    def shared_news(self) -> tuple[str, bool] | None:
+        """A line when the link to the shared database failed (True) or came back
+        (False) since the last call; None when nothing changed (or no database is set)."""
+        return self.shared.news() if self.shared is not None else None
+
+    def shared_push(self) -> SyncResult | None:
+        """``kino shared push``: this box's history into the shared database."""
+        return self.shared.push_all() if self.shared is not None else None

@@ -84,7 +84,9 @@ def choose(
 ) -> TrackChoice:
     """Remember audio stream ``audio`` and subtitle ``subtitle`` (from 1 into the item's
     lists, ``"off"``; None leaves that part as it was) for the item's show or movie."""
-    return library.track_choices.remember(choice_key(item), choice_for(item, audio, subtitle))
+    return library.track_choices.remember(
+        choice_key(item), choice_for(item, audio, subtitle), item
+    )
 
 
 def choose_from_text(

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from kino_tui.core.display import printable
 from kino_tui.core.models import Progress
 from kino_tui.core.text import scan_summary
-from kino_tui.ui.messages import CatalogLoaded, LibraryChanged, OpeningLoaded, WatchStateRead
+from kino_tui.ui.messages import (
+    CatalogLoaded,
+    LibraryChanged,
+    OpeningLoaded,
+    SharedStateChanged,
+    WatchStateRead,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -157,6 +163,9 @@ class LoadingController:
             changed = library.progress_since(self.watch_signature)
             if changed is not None:
                 screen.post_message(WatchStateRead(*changed, generation))
+            news = library.shared_news()  # the link to a shared database failed or is back
+            if news is not None:
+                screen.post_message(SharedStateChanged(*news))
             catalog = library.catalog_signature()
             if not self.catalog_known or catalog != self.catalog_signature:
                 screen.post_message(LibraryChanged(catalog))  # another kino scanned

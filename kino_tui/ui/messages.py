@@ -47,6 +47,15 @@ class CatalogLoaded(Message):
         self.signature = signature
 
 
+class SharedStateChanged(Message):
+    """The link to the shared database failed, or came back: a line saying so."""
+
+    def __init__(self, line: str, failed: bool) -> None:
+        super().__init__()
+        self.line = line
+        self.failed = failed
+
+
 class WatchStateRead(Message):
     """Another kino process changed the watch file; here is what it holds now."""
 

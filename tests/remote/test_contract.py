@@ -181,6 +181,11 @@ def refusal_of_a_deleted_file(library: LibraryAPI) -> object:
         os.rename(hidden, film.path)
 
 
+def shared_sync_without_a_database(library: LibraryAPI) -> object:
+    """No [shared] database on the box: a command's sync has nothing to say."""
+    return library.sync_shared()
+
+
 @dataclass(frozen=True)
 class Case:
     use: Callable[[LibraryAPI], object]
@@ -206,6 +211,7 @@ CASES = [
     Case(track_choices),
     Case(refusals),
     Case(refusal_of_a_deleted_file),
+    Case(shared_sync_without_a_database),
 ]
 
 
@@ -305,7 +311,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "load", "find_items", "search", "section_items", "item_records", "mark_watched",
         "mark_undoable", "undo_mark", "progress_since", "plan_play", "check_playable",
         "session", "history", "track_menu", "choose_tracks_from_text", "prepare_play",
-        "play_queue",
+        "play_queue", "sync_shared",
     }  # fmt: skip
     this_machine = {
         "close", "front_end_settings", "binding_problems", "picture_cache_folder",
@@ -317,6 +323,7 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
         "set_root_type", "roots_for", "scan", "add_folder",
         "import_history", "undo_import", "export_history", "export_problems",
+        "shared_status", "shared_push", "shared_news",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
     methods -= {"name", "delivered"}
@@ -329,7 +336,8 @@ def test_refused_on_the_link_with_what_to_do(remote: RemoteLibrary) -> None:
     for use in (remote.scan, remote.roots, remote.root_details,
                 lambda: remote.add_roots(["/srv"]), lambda: remote.remove_root("/srv"),
                 lambda: remote.import_history("mpv"), remote.undo_import,
-                lambda: remote.export_history("kino")):  # fmt: skip
+                lambda: remote.export_history("kino"), remote.shared_status,
+                remote.shared_push):  # fmt: skip
         with pytest.raises(KinoError, match=r"happens on the box: run `ssh box kino"):
             use()
 

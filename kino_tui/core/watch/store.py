@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
@@ -29,6 +29,9 @@ from kino_tui.core.catalog.storage import AtomicJSONStorage, json_type
 from kino_tui.core.errors import DataFileDamaged, DataFileUnwritable, WatchStateDamaged
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside, unwritable
 from kino_tui.core.models import MediaItem, Progress
+
+if TYPE_CHECKING:
+    from kino_tui.core.watch.journal import Journal
 
 #: How long a writer (or a reader setting a damaged file aside) waits for another kino.
 LOCK_TIMEOUT = 30.0
@@ -100,6 +103,9 @@ class WatchStore:
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
         self._unmovable: set[object] = set()  # damaged files that could not be moved aside
+        #: With ``[shared] database``: queues every change (inside the lock, before the
+        #: file is written) for the shared store. None: the local files are all there is.
+        self.journal: Journal | None = None
         for stored in (path, self.history_path):
             clean_stale_temporaries(stored)  # left by killed writers
 
@@ -123,9 +129,16 @@ class WatchStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[Table]:
+        with self._locked_documents() as (table, _):
+            yield table
+
+    @contextlib.contextmanager
+    def _locked_documents(self) -> Iterator[tuple[Table, dict[str, dict[str, Any]]]]:
+        """The lock, the table, and its documents by id as checked under the lock (read
+        once: with a large file every read counts)."""
         with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
-            self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
-            yield self._progress_table()
+            documents = self._documents_locked(self._db, "progress", _PROGRESS_FIELDS)
+            yield self._progress_table(), documents
 
     def _documents(
         self, db: TinyDB, table: str, fields: dict[str, tuple[type, ...]]
@@ -217,7 +230,12 @@ class WatchStore:
         """Store an item's progress, merging with whatever other processes wrote."""
         record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
         record.update(asdict(progress))
-        with self._locked() as table:
+        with self._locked_documents() as (table, documents):
+            if self.journal is not None:
+                before = next((d for d in documents.values() if d["id"] == item.id), None)
+                self.journal.progress_changed(
+                    [(item, _progress_from(before) if before else None, progress)]
+                )
             table.upsert(record, Query().id == item.id)
 
     def set_watched(self, item: MediaItem, watched: bool) -> Progress:
@@ -236,10 +254,12 @@ class WatchStore:
         with self._locked() as table:
             existing = {doc["id"]: doc for doc in table.all()}
             updates, inserts = [], []
+            journal: list[tuple[MediaItem, Progress | None, Progress | None]] = []
             for item in items:
                 doc = existing.get(item.id)
                 if previous is not None:
                     previous[item.id] = _progress_from(doc) if doc else None
+                before = _progress_from(doc) if doc else None
                 progress = _progress_from(doc) if doc else Progress()
                 if watched and not progress.watched:
                     progress.play_count += 1
@@ -249,10 +269,13 @@ class WatchStore:
                 record: dict[str, Any] = {"id": item.id, "path": item.path, "size": item.size}
                 record.update(asdict(progress))
                 result[item.id] = progress
+                journal.append((item, before, progress))
                 if doc is None:
                     inserts.append(record)
                 else:
                     updates.append((record, Query().id == item.id))
+            if self.journal is not None:
+                self.journal.progress_changed(journal, always=("watched",))
             if updates:
                 table.update_multiple(updates)
             if inserts:
@@ -281,7 +304,12 @@ class WatchStore:
                 else:  # fields a newer kino added stay
                     documents[key] = {**documents[key], **record}
 
-        with self._locked() as table:
+        with self._locked_documents() as (table, now):
+            if self.journal is not None:
+                by_id = {doc["id"]: _progress_from(doc) for doc in now.values()}
+                self.journal.progress_changed(
+                    [(item, by_id.get(item.id), previous[item.id]) for item in chosen]
+                )
             # one read and one atomic write however many records (an import may bring
             # thousands: a write each took 19 s for 1,000)
             table._update_table(restore)
@@ -300,6 +328,8 @@ class WatchStore:
         entry.update(record)
         with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.history_path):
             self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
+            if self.journal is not None:
+                self.journal.history_added(item, entry)  # gives the line its uid
             Table(self._history_db.storage, "plays", cache_size=0).insert(entry)
 
     def history(self) -> list[dict[str, Any]]:
@@ -309,6 +339,60 @@ class WatchStore:
             plays.items(), key=lambda p: (p[1].get("ended_at") or "", int(p[0])), reverse=True
         )
         return [dict(play) for _, play in ordered]
+
+    def apply_shared(self, updates: list[tuple[MediaItem, dict[str, dict[str, Any]]]]) -> int:
+        """Write what other boxes changed (field groups by item, as the shared database
+        merged them), in one locked write; groups with a change of this box still queued
+        are left as they are here (that change is later, and goes out next). Nothing is
+        queued. Returns how many records changed."""
+        if not updates:
+            return 0
+        with self._locked_documents() as (_, documents):
+            pending = self.journal.pending_groups() if self.journal is not None else {}
+            ids = {doc["id"]: doc_id for doc_id, doc in documents.items()}
+            changed: dict[str, dict[str, Any]] = {}  # documents by document id
+            next_id = max((int(i) for i in documents), default=0) + 1
+            for item, groups in updates:
+                key = self.journal.key(item) if self.journal is not None else None
+                skip = pending.get(key, set()) if key is not None else set()
+                doc_id = ids.get(item.id)
+                doc = documents.get(doc_id) if doc_id is not None else None
+                progress = _progress_from(doc) if doc else Progress()
+                before = asdict(progress)
+                for group, values in groups.items():
+                    if group not in skip:
+                        for column, value in values.items():
+                            setattr(progress, column, value)
+                progress = _progress_from(asdict(progress))  # the types kino writes
+                if asdict(progress) == before and doc is not None:
+                    continue
+                # fields a newer kino added to the record stay
+                record: dict[str, Any] = {**(doc or {}), "id": item.id, "path": item.path}
+                record.update(size=item.size, **asdict(progress))
+                if doc_id is None:
+                    doc_id, next_id = str(next_id), next_id + 1
+                    ids[item.id] = doc_id
+                documents[doc_id] = changed[doc_id] = record
+            if changed:
+                # one write of the documents read under this lock (TinyDB's own update
+                # would read the whole file again)
+                storage = _storage(self._db)
+                raw = storage.read() or {}
+                raw["progress"] = documents
+                storage.write(raw)
+        return len(changed)
+
+    def add_shared_history(self, entries: list[dict[str, Any]]) -> int:
+        """Add other boxes' plays (by ``uid``, never twice); how many were new."""
+        if not entries:
+            return 0
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.history_path):
+            plays = self._documents_locked(self._history_db, "plays", _PLAY_FIELDS)
+            known = {play.get("uid") for play in plays.values()}
+            new = [entry for entry in entries if entry.get("uid") not in known]
+            if new:
+                Table(self._history_db.storage, "plays", cache_size=0).insert_multiple(new)
+        return len(new)
 
     def follow_moves(self, items: dict[str, MediaItem]) -> None:
         """Update the recorded paths of items that moved, so a later rebuild still finds them."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.errors import DataFileUnreadable, KinoError
 from kino_tui.core.fsutil import (
@@ -22,6 +22,10 @@ from kino_tui.core.fsutil import (
     unwritable,
 )
 from kino_tui.core.play.tracks import TrackChoice
+
+if TYPE_CHECKING:
+    from kino_tui.core.models import MediaItem
+    from kino_tui.core.watch.journal import Journal
 
 LOCK_TIMEOUT = 30.0
 _VERSION = 1
@@ -36,6 +40,8 @@ class TrackChoiceStore:
         self._unreported: list[str] = []
         self._warnings_lock = threading.Lock()
         self._said: set[str] = set()
+        #: With ``[shared] database``: queues each choice for the shared store.
+        self.journal: Journal | None = None
         clean_stale_temporaries(path)
 
     def take_warnings(self) -> list[str]:
@@ -53,20 +59,45 @@ class TrackChoiceStore:
     def all(self) -> dict[str, TrackChoice]:
         return self._read(locked=False)
 
-    def remember(self, key: str, choice: TrackChoice) -> TrackChoice:
+    def remember(
+        self, key: str, choice: TrackChoice, item: MediaItem | None = None
+    ) -> TrackChoice:
         """Merge ``choice`` into what is remembered under ``key`` (audio and subtitles
-        apart: choosing subtitles keeps the audio chosen before) and save; the result."""
+        apart: choosing subtitles keeps the audio chosen before) and save; the result.
+        ``item`` (the one chosen for) names a movie's choice in the shared store."""
         with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
             choices = self._read(locked=True)
             merged = choices[key].merged(choice) if key in choices else choice
             choices[key] = merged
-            document = {
-                "version": _VERSION,
-                "choices": {name: value.to_dict() for name, value in sorted(choices.items())},
-            }
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self.path, json.dumps(document, indent=1).encode("utf-8"))
+            if self.journal is not None:
+                self.journal.tracks_chosen(key, merged.to_dict(), item)
+            self._write(choices)
         return merged
+
+    def apply_shared(self, choices: dict[str, TrackChoice]) -> int:
+        """Other boxes' choices (the later one won in the shared store), except where a
+        choice of this box is still queued; how many changed."""
+        if not choices:
+            return 0
+        pending = self.journal.queue.pending_tracks() if self.journal is not None else set()
+        with file_lock(self.lock_path, timeout=LOCK_TIMEOUT, guards=self.path):
+            current = self._read(locked=True)
+            changed = {
+                key: choice
+                for key, choice in choices.items()
+                if current.get(key) != choice and key not in pending
+            }
+            if changed:
+                self._write({**current, **changed})
+        return len(changed)
+
+    def _write(self, choices: dict[str, TrackChoice]) -> None:
+        document = {
+            "version": _VERSION,
+            "choices": {name: value.to_dict() for name, value in sorted(choices.items())},
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.path, json.dumps(document, indent=1).encode("utf-8"))
 
     def _read(self, locked: bool) -> dict[str, TrackChoice]:
         """The choices on disk. A damaged file is looked at again under the lock (a

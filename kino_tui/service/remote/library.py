@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.roots import FolderAdded, RootStatus
+    from kino_tui.service.sharing import SharedStatus, SyncResult
 
 from kino_tui.service.searching import SearchResult
 
@@ -224,6 +225,21 @@ class RemoteLibrary(ThisMachine):
 
     def roots(self) -> list[RootStatus]:
         raise self._on_the_box("roots")
+
+    # -- shared watch state: the box's own ([shared] database in its config) ---------------
+    def sync_shared(self) -> str | None:
+        """The box sends what this command changed to its shared database, if it has one."""
+        line = self.connection.call("sync_shared")
+        return line if isinstance(line, str) else None
+
+    def shared_status(self) -> SharedStatus | None:
+        raise self._on_the_box("shared status")
+
+    def shared_news(self) -> tuple[str, bool] | None:
+        return None  # the box's link, not this machine's
+
+    def shared_push(self) -> SyncResult | None:
+        raise self._on_the_box("shared push")
 
     def add_roots(
         self,

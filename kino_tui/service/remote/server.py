@@ -60,6 +60,7 @@ class Server:
             "add_history": lambda p: lib.add_history(_text(p, "id"), _record(p)),
             "history": lambda p: lib.history(),
             "warnings": lambda p: lib.take_warnings(),
+            "sync_shared": lambda p: lib.sync_shared(),
             # sending files: the transport's own
             "stream": self._stream,
             "check": self._check,

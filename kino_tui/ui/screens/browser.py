@@ -35,6 +35,7 @@ from kino_tui.ui.messages import (
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    SharedStateChanged,
     TracksChosen,
     TracksListed,
     WatchedMarked,
@@ -137,6 +138,16 @@ class BrowserScreen(Screen[None]):
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
         self.loader.loaded(message)
+
+    @on(SharedStateChanged)
+    def _shared_state_changed(self, message: SharedStateChanged) -> None:
+        self.notify(
+            printable(message.line),
+            title="Shared watch state",
+            severity="warning" if message.failed else "information",
+            timeout=20 if message.failed else 5,
+            markup=False,
+        )
 
     @on(WatchStateRead)
     def _watch_state_read(self, message: WatchStateRead) -> None:
