@@ -56,6 +56,10 @@ def describe_failure(error: BaseException) -> str:
     )
 
 
+#: Below this many rows dialogs drop their padding so every line (hints too) shows.
+SHORT_ROWS = 26
+
+
 def notice_key(notification: Notification) -> tuple[str, str]:
     """What makes two notices the same subject: severity and title, or the first two
     words of an untitled one."""
@@ -124,6 +128,9 @@ class KinoApp(App[None]):
             if notice_key(shown) == key:
                 self._unnotify(shown, refresh=False)
         super()._on_notify(event)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_ROWS, "-short")  # dialogs drop padding
 
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer

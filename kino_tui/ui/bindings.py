@@ -75,6 +75,13 @@ BROWSER: list[BindingType] = [
         tooltip="Open, play or shuffle a show, season, artist or album",
         priority=True,
     ),
+    Binding(
+        "backslash",
+        "toggle_sections",
+        "Sections",
+        id="browser.sections",
+        tooltip="Show the sections (folded away in a narrow terminal)",
+    ),
     # Down in the search box: into the results (the list takes the keys from there).
     Binding("down", "into_results", "Results", show=False, id="browser.into_results"),
     Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),

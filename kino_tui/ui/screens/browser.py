@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -60,6 +60,12 @@ SEARCH_DELAY = 0.03
 DETAIL_DELAY = 0.06
 #: How often to look for progress saved by other kino processes (another SSH session).
 WATCH_POLL_SECONDS = 3.0
+
+
+#: Below this many columns the sections pane folds away and the details narrow.
+NARROW = 100
+#: Below this many columns the details pane gives way to the list.
+TINY = 70
 
 
 class BrowserScreen(Screen[None]):
@@ -124,6 +130,27 @@ class BrowserScreen(Screen[None]):
         self.call_after_refresh(self.kino.keys_ready)
         self.set_interval(WATCH_POLL_SECONDS, self.loader.check_watch_state)
         self.loader.check_watch_state()  # the catalog's signature as it was opened
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the width: below :data:`NARROW` columns the sections pane folds away (the
+        sections key shows it) and the details narrow; below :data:`TINY` the details
+        give way before the list does."""
+        width = event.size.width
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < TINY, "-tiny")
+
+    def action_toggle_sections(self) -> None:
+        """Show or hide the sections pane (folded away in a narrow terminal)."""
+        sections = self.query_one("#sections", OptionList)
+        if self.has_class("-narrow"):
+            shown = not self.has_class("-sections-shown")
+            self.set_class(shown, "-sections-shown")
+            if shown:
+                self.call_after_refresh(sections.focus)
+            else:
+                self.query_one(MediaList).focus()
+        else:
+            sections.focus()
 
     def highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
