@@ -26,7 +26,7 @@ from kino_tui.core.browse.navigation import BrowserState
 from kino_tui.core.browse.view import SECTIONS, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.ui import bindings
+from kino_tui.ui import bindings, layout
 from kino_tui.ui.loading import LoadingController
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
@@ -60,12 +60,6 @@ SEARCH_DELAY = 0.03
 DETAIL_DELAY = 0.06
 #: How often to look for progress saved by other kino processes (another SSH session).
 WATCH_POLL_SECONDS = 3.0
-
-
-#: Below this many columns the sections pane folds away and the details narrow.
-NARROW = 100
-#: Below this many columns the details pane gives way to the list.
-TINY = 70
 
 
 class BrowserScreen(Screen[None]):
@@ -132,25 +126,11 @@ class BrowserScreen(Screen[None]):
         self.loader.check_watch_state()  # the catalog's signature as it was opened
 
     def on_resize(self, event: events.Resize) -> None:
-        """Fit the width: below :data:`NARROW` columns the sections pane folds away (the
-        sections key shows it) and the details narrow; below :data:`TINY` the details
-        give way before the list does."""
-        width = event.size.width
-        self.set_class(width < NARROW, "-narrow")
-        self.set_class(width < TINY, "-tiny")
+        layout.fit_width(self, event.size.width)
 
     def action_toggle_sections(self) -> None:
         """Show or hide the sections pane (folded away in a narrow terminal)."""
-        sections = self.query_one("#sections", OptionList)
-        if self.has_class("-narrow"):
-            shown = not self.has_class("-sections-shown")
-            self.set_class(shown, "-sections-shown")
-            if shown:
-                self.call_after_refresh(sections.focus)
-            else:
-                self.query_one(MediaList).focus()
-        else:
-            sections.focus()
+        layout.toggle_sections(self, self.query_one("#sections", OptionList), self.query_one(MediaList))
 
     def highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
