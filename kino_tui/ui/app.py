@@ -120,13 +120,15 @@ class KinoApp(App[None]):
         return self._browser
 
     def _on_notify(self, event: Notify) -> None:
-        """A notice replaces the ones it follows up (the same title, or for an untitled
-        one the same first words: "Sorted by …" after a burst of s), so a burst of keys
-        leaves one notice, not a column of them over the list."""
+        """An information notice replaces the ones it follows up (the same title, or for
+        an untitled one the same first words: "Sorted by …" after a burst of s), so a
+        burst of keys leaves one notice, not a column of them over the list. Warnings and
+        errors each stay: two damaged files are two notices."""
         key = notice_key(event.notification)
-        for shown in list(self._notifications):
-            if notice_key(shown) == key:
-                self._unnotify(shown, refresh=False)
+        if event.notification.severity == "information":  # a warning or an error stays
+            for shown in list(self._notifications):
+                if notice_key(shown) == key:
+                    self._unnotify(shown, refresh=False)
         super()._on_notify(event)
 
     def on_resize(self, event: events.Resize) -> None:

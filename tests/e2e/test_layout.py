@@ -62,8 +62,13 @@ def test_nothing_is_cut_on_the_main_screens(
     env = set_env(kino_paths)
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith("XDG_"))
     session = f"kino-layout-{width}x{height}-{tmp_path.name[-12:]}"
-    command = f"env {exports} TERM=xterm-256color {shlex.quote(str(KINO))} --images halfcell"
-    tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), command)
+    # COLUMNS and LINES unset: a tmux server started by another program may carry them
+    # (80 and 24), and Textual would take them over the terminal's real size
+    kino = (
+        f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color "
+        f"{shlex.quote(str(KINO))} --images halfcell"
+    )
+    tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), kino)
     try:
         screen = _wait(session, "Alien (1979)")
         assert "Blade Runner 2049 (2017)" in screen, screen  # was "Blade Runner 2049 (20…"

@@ -65,7 +65,7 @@ def test_ctrl_c_during_a_terminal_play_stops_the_player_and_returns_to_kino(
         "capture-pane", "-p", "-t", session
     )
     screen = tmux("capture-pane", "-p", "-t", session)
-    assert "Movies" in screen and "Traceback" not in screen
+    assert "Long (2020)" in screen and "Traceback" not in screen  # the browser, as it was
     saved = library.watch.get(item["id"])
     assert 101.0 < saved.position < 160 and not saved.watched
     plays = json.loads(run_kino("history", "--json").stdout)
