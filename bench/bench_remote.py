@@ -35,6 +35,7 @@ from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import RemoteSettings, Settings
+from kino_tui.service.remote import plays
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.conftest import ffmpeg
 from tests.remote.sshbox import Link, open_link
@@ -109,7 +110,8 @@ def main() -> None:
         settings = Settings(remote=RemoteSettings("box", tuple(link.remote_command), ssh))
         library = RemoteLibrary(paths, "box", settings)
         data, _ = library.load()
-        url = library.stream_url(data.items[big])
+        play = plays.open_play(library.connection, [data.items[big]], "mpv")
+        url = plays.stream_url(play, data.items[big], 0, "part")
         target = scratch[3] / "copy.mkv"
 
         def fetch() -> None:

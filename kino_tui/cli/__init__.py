@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kino_tui import __version__
 from kino_tui.cli import output
@@ -15,6 +15,9 @@ from kino_tui.config.settings import IMAGE_MODES
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import KINDS, ROOT_TYPES
 from kino_tui.service.loading import LIST_SECTIONS
+
+if TYPE_CHECKING:
+    from kino_tui.service.remote.library import RemoteLibrary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,7 +154,8 @@ def _history_commands(commands: Any) -> None:
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
     imports.add_argument(
-        "--list-unmatched", action="store_true", help="list the records no item matched"
+        "--list-unmatched", action="store_true",
+        help="also list the records no item matched (with --dry-run nothing is written)"
     )
     imports.add_argument(
         "--undo", action="store_true", help="put back the records the last import changed"
@@ -264,7 +268,13 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             f"`kino {args.command}` runs on the box itself, not with --remote: "
             f"`ssh HOST kino {args.command} …` (with --remote: {', '.join(REMOTE_COMMANDS)})"
         )
-    library = RemoteLibrary.open(paths, args.remote, args.remote_kino)
+    from kino_tui.service.stopping import ended_by_signals
+
+    with ended_by_signals():  # SIGTERM, SIGHUP: the connection is closed on the way out
+        return _remote_command(RemoteLibrary.open(paths, args.remote, args.remote_kino), args)
+
+
+def _remote_command(library: RemoteLibrary, args: argparse.Namespace) -> int:
     host = library.name
     try:
         if library.delivered:

@@ -28,6 +28,7 @@ from kino_tui.core.text import (
 )
 from kino_tui.service import PlayPlan, PlayRequest
 from kino_tui.service.api import LibraryAPI
+from kino_tui.service.stopping import stopped_by_signals
 
 if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
@@ -236,11 +237,13 @@ def play(library: LibraryAPI, args: argparse.Namespace) -> int:
         out(f"playing {plural(queued, 'item')} with {session.player_name}, first {first}{start}")
     else:
         out(f"playing {plan.item.display_title} with {session.player_name}{start}")
-    session.run()  # Ctrl+C stops the player (and kino saves where it stopped)
+    # Ctrl-C, SIGTERM, SIGHUP stop the player; kino saves where it stopped.
+    with stopped_by_signals(session) as signalled:
+        session.run()
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
     warn_all(library.export_problems())
     _share(library)
-    return max(statuses, default=0)
+    return signalled.status or max(statuses, default=0)
 
 
 def _say_how_it_ended(result: PlaybackResult, in_queue: bool) -> int:

@@ -91,7 +91,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "next_up": ("days", "include_specials"),
     "mpv": ("command", "args", "terminal_vo"),
     "vlc": ("command", "args"),
-    "remote": ("host", "command", "ssh"),
+    "remote": ("host", "command", "ssh", "timeout"),
     "export": ("nfo",),
     "shared": ("database", "box"),
     "roots": ("path", "type", "follow_links", "rescan_minutes", "name"),
@@ -237,7 +237,10 @@ def _remote_settings(table: dict[str, Any], fail: Fail) -> RemoteSettings:
     defaults = RemoteSettings()
     command = _string_list(table, ("remote",), "command", fail) or defaults.command
     ssh = _string_list(table, ("remote",), "ssh", fail) or defaults.ssh
-    return RemoteSettings(host=host.strip(), command=command, ssh=ssh)
+    timeout = float(_typed(table, ("remote",), "timeout", float, defaults.timeout, fail))
+    if not 1 <= timeout <= 3600:
+        raise fail(("remote", "timeout"), f"timeout must be 1 to 3600 seconds, not {timeout:g}")
+    return RemoteSettings(host=host.strip(), command=command, ssh=ssh, timeout=timeout)
 
 
 def _shared_settings(table: dict[str, Any], fail: Fail) -> SharedSettings:

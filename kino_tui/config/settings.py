@@ -25,6 +25,8 @@ class RemoteSettings:
     host: str = ""
     command: tuple[str, ...] = ("kino",)
     ssh: tuple[str, ...] = ("ssh",)
+    #: Seconds a request waits for the box to say anything before the link is given up.
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)

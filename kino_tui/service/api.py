@@ -15,7 +15,7 @@ line in the server's table (``remote/server.py``), the client's method
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -94,7 +94,7 @@ class LibraryAPI(Protocol):
 
     # -- settings a front end formats with -------------------------------------------
     def front_end_settings(self) -> FrontEndSettings: ...
-    def binding_problems(self, known: Collection[str]) -> list[str]: ...
+    def binding_problems(self, screens: Sequence[Mapping[str, str]]) -> list[str]: ...
     def picture_cache_folder(self) -> Path: ...
     def artwork_reader(self) -> Callable[[str], bytes | None] | None: ...
 

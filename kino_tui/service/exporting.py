@@ -24,7 +24,11 @@ from typing import TYPE_CHECKING
 from kino_tui.core.errors import ImportFailed, KinoError
 from kino_tui.core.fsutil import atomic_write_bytes
 from kino_tui.core.metadata.nfo import NfoError
-from kino_tui.core.metadata.nfo_watched import NfoWatchState, with_watch_state
+from kino_tui.core.metadata.nfo_watched import (
+    NfoWatchState,
+    watch_state_from_bytes,
+    with_watch_state,
+)
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.mpv_watch_later import default_folders, write_file
 from kino_tui.service.importers.kino_format import export_document
@@ -134,6 +138,9 @@ def _nfo_update(item: MediaItem, state: Progress) -> tuple[Path, bytes, int] | N
         position=state.position,
         total=state.duration,
     )
+    current = watch_state_from_bytes(data)
+    if current is not None and current.same_as(wanted):
+        return None  # it says so already: the file is left as it is
     updated = with_watch_state(data, wanted)
     return None if updated == data else (path, updated, mode)
 

@@ -61,8 +61,10 @@ def nfo_history(library: Library, added: Sequence[MediaItem]) -> int:
     kino has no record of (a library opens with its history); how many were taken. Only
     those items' NFOs are read again (the scan has just read them: they are in the page
     cache), and only those holding a play tag are parsed."""
+    # only when a scan found new items with NFOs (a rescan starts without them)
     from kino_tui.core.metadata.nfo import NfoError
     from kino_tui.core.metadata.nfo_watched import read_watch_state
+    from kino_tui.service.importers.nfo import record_from
 
     candidates = [i for i in added if i.nfo and i.kind in ("movie", "episode", "video")]
     if not candidates:
@@ -79,13 +81,7 @@ def nfo_history(library: Library, added: Sequence[MediaItem]) -> int:
             continue  # the scan has listed the damaged NFO among its problems
         if state is None or not state.says_anything:
             continue
-        found[item.id] = Progress(
-            position=state.position,
-            duration=state.total or item.duration,
-            watched=state.watched,
-            play_count=state.play_count,
-            last_played=state.last_played,
-        )
+        found[item.id] = record_from(item, state).progress(item)
         items.append(item)
     if items:
         library.watch.restore_many(items, found)

@@ -5,11 +5,11 @@ audio and subtitle choices, and the decisions that need no library data. ``Libra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kino_tui.config.keys import unknown_binding_ids
+from kino_tui.config.keys import binding_problems
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
 from kino_tui.core.models import MediaItem, Progress, Segment
@@ -55,9 +55,9 @@ class ThisMachine:
             has_roots=self.has_roots(),
         )
 
-    def binding_problems(self, known: Collection[str]) -> list[str]:
+    def binding_problems(self, screens: Sequence[Mapping[str, str]]) -> list[str]:
         """A line for each ``[keys]`` id that names none of the front end's bindings."""
-        return unknown_binding_ids(self.paths.config_file, known)
+        return binding_problems(self.paths.config_file, screens)
 
     def picture_cache_folder(self) -> Path:
         return self.paths.thumbnails_dir

@@ -140,7 +140,7 @@ class KinoApp(App[None]):
         keys = self.library.front_end_settings().keys
         if keys:
             self.set_keymap(keys)
-            for line in self.library.binding_problems(bindings.binding_ids()):
+            for line in self.library.binding_problems(bindings.screens()):
                 self.notify(printable(line), title="config.toml", severity="warning",
                             timeout=20, markup=False)  # fmt: skip
         if not self.is_headless:

@@ -244,15 +244,41 @@ CHOICES: list[BindingType] = [
 ]
 
 #: MediaList (widgets/media_list.py)
+# The moves are priority bindings (of the list, so only while it has focus): they act as
+# each key is read, in order with the browser's priority Enter, so in a burst such as
+# "j Enter" the menu opens on the row j moved to, not the one before.
 MEDIA_LIST: list[BindingType] = [
-    Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-    Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-    Binding("g,home", "first", "First", show=False, id="list.first"),
-    Binding("G,end", "last", "Last", show=False, id="list.last"),
-    Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-    Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+    Binding("down,j", "cursor_down", "Down", show=False, id="list.down", priority=True),
+    Binding("up,k", "cursor_up", "Up", show=False, id="list.up", priority=True),
+    Binding("g,home", "first", "First", show=False, id="list.first", priority=True),
+    Binding("G,end", "last", "Last", show=False, id="list.last", priority=True),
+    Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down", priority=True),
+    Binding("pageup", "page_up", "Page up", show=False, id="list.page_up", priority=True),
     Binding("enter,l,right", "select", "Open/Play", id="list.select"),
 ]
+
+
+#: The tables whose bindings are active together (the app's are active everywhere).
+_TOGETHER = (
+    (BROWSER, MEDIA_LIST, CHOICES),
+    (GROUP_MENU,), (HELP,), (FILTER, CHOICES), (CONFIRM, CHOICES), (RESUME, CHOICES),
+    (PLAY_OR_QUEUE, CHOICES), (TRACK, CHOICES), (ADD_FOLDER, ROOT_TYPE_CHOICE),
+    (LIBRARY_FOLDERS, CHOICES), (CONFIRM_REMOVE, CHOICES), (ROOT_TYPE, CHOICES),
+)  # fmt: skip
+
+
+def screens() -> list[dict[str, str]]:
+    """Per screen, the id and keys of every binding active on it (what ``[keys]`` is
+    checked against: a remapped key another binding of the screen has is a clash)."""
+    return [
+        {
+            binding.id: binding.key
+            for table in (KINO_APP, *tables)
+            for binding in table
+            if isinstance(binding, Binding) and binding.id
+        }
+        for tables in _TOGETHER
+    ]
 
 
 def binding_ids() -> set[str]:

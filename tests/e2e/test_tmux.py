@@ -288,3 +288,35 @@ def test_a_rescan_from_the_tui_reads_many_files_in_reader_processes(
     wait("Film 0 (1950)")
     send(session, "q")
     assert exit_status(wait) == "0"
+
+
+def test_a_burst_of_moves_then_enter_opens_the_menu_of_the_row_moved_to(
+    terminal: Callable[[str], str], kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """"j Enter" in one packet: Enter (a priority binding, acted on as it is read) must
+    find the cursor where j put it, not on the row before (the list's moves were queued
+    behind it)."""
+    root = build_library(
+        {
+            "TV/Locked Show/Season 01/Locked Show S01E01.mkv": "h264.mkv",
+            "TV/Quiet Town/Season 01/Quiet Town S01E01.mkv": "h264.mkv",
+            "TV/Zebra Coast/Season 01/Zebra Coast S01E01.mkv": "h264.mkv",
+        }
+    )
+    run_kino("scan", str(root))
+    wait = terminal
+    wait.start()  # type: ignore[attr-defined]
+    session = wait.session  # type: ignore[attr-defined]
+    wait("Zebra Coast")
+    shows = ("Locked Show", "Quiet Town", "Zebra Coast")
+    for moves, title in ((["j"], "Quiet Town"), (["j", "j"], "Zebra Coast")):
+        send(session, *moves, "Enter", "Enter")  # the menu, then Open: one packet
+        screen = wait(f"TV Shows › {title}")
+        assert not [other for other in shows if other != title and other in screen], screen
+        send(session, "Escape")
+        wait("Locked Show")
+        time.sleep(0.3)
+        send(session, "g")  # back to the first row
+        time.sleep(0.3)
+    send(session, "q")
+    assert exit_status(wait) == "0"

@@ -258,7 +258,8 @@ def test_a_file_the_box_cannot_send_is_explained_before_the_player_starts(
 
 def test_a_chosen_subtitle_file_beside_the_video_is_streamed_once(box_state: Link) -> None:
     """`--subtitles 1` picks the .srt beside the box's film: the laptop's mpv gets it
-    as a stream URL (the box's path means nothing here), given once, with the item."""
+    fetched through the stream into the play's private folder (the box's path means
+    nothing here, and a URL would show its token in `ps`), given once, with the item."""
     link = box_state
     film = item_id(link, "Short Film")
     result = link.laptop.run(
@@ -267,4 +268,5 @@ def test_a_chosen_subtitle_file_beside_the_video_is_streamed_once(box_state: Lin
     argv = result.stdout.strip().splitlines()[-1]
     files = [word for word in shlex.split(argv) if word.startswith("--sub-file=")]
     assert len(files) == 1, argv
-    assert files[0].startswith("--sub-file=http://127.0.0.1:") and files[0].endswith(".srt"), argv
+    assert files[0].startswith("--sub-file=/tmp/kino-remote-") and files[0].endswith(".srt"), argv
+    assert "http:" not in argv  # the film's URL is in an EDL file of that folder too

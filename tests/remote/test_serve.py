@@ -56,7 +56,8 @@ def test_serve_answers_and_exits_when_its_input_ends(
     request = {"id": 3, "method": "save_progress", "params": {"id": "/etc/passwd", "progress": {}}}
     missing = ask(serve, json.dumps(request).encode())
     assert missing["error"]["type"] == "ItemNotFound"
-    stream = ask(serve, b'{"id": 4, "method": "stream", "params": {}}')["result"]
+    request = {"id": 4, "method": "stream", "params": {"ids": [item["id"]]}}
+    stream = ask(serve, json.dumps(request).encode())["result"]
     socket_dir = Path(stream["socket"]).parent
     assert socket_dir.is_dir() and (socket_dir.stat().st_mode & 0o777) == 0o700
     assert len(stream["token"]) >= 32
@@ -99,6 +100,12 @@ def test_remote_settings(tmp_path: Path) -> None:
     assert remote.host == "media-box"
     assert remote.command == ("/opt/kino/bin/kino",)
     assert remote.ssh == ("ssh",)
+    assert remote.timeout == 30
+    path.write_text("[remote]\ntimeout = 4.5\n")
+    assert load_settings(path).remote.timeout == 4.5
+    path.write_text("[remote]\ntimeout = 0\n")
+    with pytest.raises(ConfigError, match="timeout must be 1 to 3600 seconds"):
+        load_settings(path)
     path.write_text('[remote]\n\nhost = "-oProxyCommand=sh"\n')
     with pytest.raises(ConfigError, match="line 3: host must be a host name"):
         load_settings(path)

@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from kino_tui.service.remote import plays
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.helpers.remote import by_title
 from tests.remote.sshbox import Link
@@ -34,7 +35,8 @@ def listening_tcp_ports() -> set[int]:
 def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -> None:
     before = listening_tcp_ports()
     film = by_title(remote, "Short Film")
-    url = remote.stream_url(film)
+    play = plays.open_play(remote.connection, [film], "mpv")
+    url = plays.stream_url(play, film, 0, "part")
     status, body = fetch(url, {"Range": "bytes=100-199"})
     assert status == 206
     assert body == Path(film.path).read_bytes()[100:200]
@@ -43,26 +45,31 @@ def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -
     # The box opened no port: the one new listener is ssh's forward on this side.
     new = listening_tcp_ports() - before
     assert new == {int(url.split(":")[2].split("/")[0])}
+    # The forward lives for the play only.
+    play.end()
+    assert listening_tcp_ports() - before == set()
 
 
 def test_requests_outside_the_library_are_refused(remote: RemoteLibrary, link: Link) -> None:
     film = by_title(remote, "Short Film")
-    url = remote.stream_url(film)
+    secret = by_title(remote, "Secret")
+    play = plays.open_play(remote.connection, [film, secret], "mpv")
+    url = plays.stream_url(play, film, 0, "part")
     base, token, kind, item, index, name = url.rsplit("/", 5)
     assert fetch(f"{base}/wrong-token/{kind}/{item}/{index}/{name}")[0] == 403
-    assert fetch(f"{base}/{token}/{kind}/no-such-id/0/x")[0] == 404
+    assert fetch(f"{base}/{token}/{kind}/no-such-id/0/x")[0] == 403  # not of this play
     assert fetch(f"{base}/{token}/{kind}/{item}/7/{name}")[0] == 403  # no part 7
     assert fetch(f"{base}/{token}/sub/{item}/0/x.srt")[0] == 200  # its subtitle file
     assert fetch(f"{base}/{token}/sub/{item}/1/x.srt")[0] == 403  # it has one
-    assert fetch(f"{base}/{token}/{kind}/..%2F..%2F..%2Fetc%2Fpasswd/0/x")[0] == 404
+    assert fetch(f"{base}/{token}/{kind}/..%2F..%2F..%2Fetc%2Fpasswd/0/x")[0] == 403
+    assert fetch(f"{base}/{token}/{kind}/{item}/0/x/y")[0] == 404
     # An item whose file became a symlink out of the library folder.
-    secret = by_title(remote, "Secret")
     path = Path(secret.path)
     kept = path.with_name("kept.mkv")
     path.rename(kept)
     try:
         path.symlink_to(link.outside)
-        status, body = fetch(remote.stream_url(secret))
+        status, body = fetch(plays.stream_url(play, secret, 0, "part"))
         assert status == 403
         assert b"not for the laptop" not in body
     finally:

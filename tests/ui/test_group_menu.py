@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Label
+
 from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
@@ -101,6 +103,9 @@ async def test_the_group_menu_keys_can_be_remapped(
         await choose_section(app, pilot, "shows")
         await pilot.press("enter")
         assert isinstance(app.screen, GroupMenuScreen)
+        await pilot.pause()
+        hint = str(app.screen.query_one(".hint", Label).render())
+        assert "g plays" in hint and "p plays" not in hint  # the menu says the key it has
         await pilot.press("g")
         await until(pilot, lambda: app.playback.session is not None, "Dark to play")
         await pilot.press("x")

@@ -49,6 +49,25 @@ class NfoWatchState:
     def says_anything(self) -> bool:
         return bool(self.play_count or self.watched or self.last_played or self.position)
 
+    def same_as(self, other: NfoWatchState) -> bool:
+        """Whether two states say the same, as a reader of the NFO would take them:
+        times to the second (the NFO keeps no more), positions and lengths to a second
+        (a length measured twice differs in its fractions), no resume point alike."""
+
+        def seconds(value: float | None) -> int:
+            return round(value or 0)
+
+        def moment(value: str | None) -> str:
+            return (value or "")[:19]
+
+        return (
+            self.play_count == other.play_count
+            and self.watched == other.watched
+            and moment(self.last_played) == moment(other.last_played)
+            and seconds(self.position) == seconds(other.position)
+            and (not self.position or seconds(self.total) == seconds(other.total))
+        )
+
 
 _PLAY_TAGS = (b"<playcount", b"<watched", b"<lastplayed", b"<resume")
 

@@ -130,6 +130,12 @@ class PlaybackSession:
         self.process: subprocess.Popen[bytes] | None = None
         self._stop = threading.Event()
         self.skipper = Skipper(item.segments, settings.skip_intros)
+        #: Undone once the play is over (:meth:`close`): a remote play's stream token,
+        #: its forward and its private files.
+        self.cleanups: list[Callable[[], None]] = []
+        #: Called when kino is asked to stop again while it still saves (a second
+        #: Ctrl+C or signal): a remote play gives up waiting for the box.
+        self.on_stop_again: Callable[[], None] | None = None
         #: Called with each item's result once it is recorded (the application layer's
         #: own follow-ups, such as writing the watch state into the item's NFO).
         self.on_recorded: Callable[[PlaybackResult], None] | None = None
@@ -190,7 +196,10 @@ class PlaybackSession:
     def stop(self) -> None:
         """Ask the player to quit (kino is closing); progress is saved as usual. A player
         that has not quit a moment later (one drawing on a terminal that was hung up can
-        sit there) is killed: kino must not leave it playing."""
+        sit there) is killed: kino must not leave it playing. Asked again, it gives up
+        waiting for the store (:attr:`on_stop_again`)."""
+        if self._stop.is_set() and self.on_stop_again is not None:
+            self.on_stop_again()
         self._stop.set()
         process = self.process
         if process is None or process.poll() is not None:
@@ -241,14 +250,27 @@ class PlaybackSession:
 
     def run(self) -> PlaybackResult:
         """Play until the player exits; raises :class:`PlayerError` if it cannot start."""
-        self.check()
-        self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
-        self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
         try:
-            with self._ctrl_c_stops_the_player():
-                return self._run()
+            self.check()
+            self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
+            self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
+            try:
+                with self._ctrl_c_stops_the_player():
+                    return self._run()
+            finally:
+                shutil.rmtree(self._directory, ignore_errors=True)
         finally:
-            shutil.rmtree(self._directory, ignore_errors=True)
+            self.close()
+
+    def close(self) -> None:
+        """Undo what the play needed (:attr:`cleanups`), once; ``run()`` does it at its
+        end, a session that is never run needs it called."""
+        cleanups, self.cleanups = self.cleanups, []
+        for cleanup in reversed(cleanups):
+            try:
+                cleanup()
+            except (OSError, KinoError) as error:
+                self.save_error = self.save_error or str(error)
 
     @contextlib.contextmanager
     def _ctrl_c_stops_the_player(self) -> Iterator[None]:

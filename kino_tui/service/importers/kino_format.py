@@ -15,6 +15,11 @@ Every watch record is exported; ``root``, ``relative_path``, ``kind`` and ``fing
 are null for a record whose item is no longer in the catalog. The importing box matches
 each record by its ids, then the path below its library folder (so the library may be
 mounted elsewhere there), then size and fingerprint, then file name and size.
+
+The file is ASCII JSON: a name that is not UTF-8 keeps its exact bytes as the escapes of
+Python's surrogates (``"Caf\\udce9"``), as the remote protocol carries them, so the
+importing kino finds the same file. (It is a file for kino, not the ``--json`` outputs,
+whose ``\\xNN`` and ``<field>_bytes`` are for other programs.)
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ def record_from(item: MediaItem, state: NfoWatchState) -> ImportedRecord:
         size=item.size,
         item_id=item.id,
         position=state.position,
-        duration=state.total,
+        # the length kino measured wins over the one Kodi wrote (<total>), which may be
+        # of another copy of the file
+        duration=item.duration or state.total,
         watched=state.watched,
         play_count=state.play_count,
         last_played=state.last_played,

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import threading
-import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -26,12 +24,13 @@ from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
 from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.play.session import STREAM_PREFIX
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import loading, playing
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
 from kino_tui.service.playing import PlayPlan, PlayRequest
-from kino_tui.service.remote import protocol
+from kino_tui.service.remote import checks, plays, protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import ProtocolError, RemoteError
@@ -71,14 +70,14 @@ class RemoteLibrary(ThisMachine):
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.host = self.name = host
         remote = self.settings.remote
-        self.connection = Connection(host, remote.ssh, remote_command or remote.command).open()
+        self.connection = Connection(
+            host, remote.ssh, remote_command or remote.command, remote.timeout
+        ).open()
         self.pending = PendingStore(paths.data_dir, host)
-        self.watch = RemoteWatchStore(self.connection, self.pending)
+        self.watch = self.remote_watch = RemoteWatchStore(self.connection, self.pending)
         # audio and subtitle choices are this machine's, like its player and languages
         self.track_choices = TrackChoiceStore(paths.tracks_file)
         self.export_warnings: list[str] = []  # [export] nfo: the box's NFOs are not written
-        self._stream: tuple[str, int] | None = None  # (token, local port)
-        self._stream_lock = threading.Lock()
         self._link_lost = False
         try:
             self.delivered = self.deliver_pending()
@@ -115,6 +114,7 @@ class RemoteLibrary(ThisMachine):
         delivered = 0
         for item_id, kept in waiting["progress"].items():
             try:
+                checks.item_id(item_id)
                 progress = protocol.progress_from_wire(kept)
                 if (self.watch.get(item_id).last_played or "") > (progress.last_played or ""):
                     continue
@@ -359,41 +359,12 @@ class RemoteLibrary(ThisMachine):
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
-        self.session(plan).check()
-
-    def stream_url(self, item: MediaItem, index: int = 0, kind: str = "part") -> str:
-        with self._stream_lock:
-            if self._stream is None:
-                answer = self.connection.call("stream")
-                port = self.connection.forward(str(answer["socket"]))
-                self._stream = (str(answer["token"]), port)
-            token, port = self._stream
-        if kind == "part":
-            files = item.parts or [item.path]
-        else:
-            files = [track.path or "" for track in item.subtitles if track.external]
-        # The file name only helps the player guess the format: its bytes, as the box has
-        # them (a name that is not UTF-8 too).
-        name = urllib.parse.quote(os.fsencode(files[index].rpartition("/")[2] or "file"), safe="")
-        item_id = urllib.parse.quote(item.id, safe="")
-        return f"http://127.0.0.1:{port}/{token}/{kind}/{item_id}/{index}/{name}"
-
-    def streamed(self, item: MediaItem) -> MediaItem:
-        """The item as this machine's player sees it: its files are stream URLs."""
-        urls = [self.stream_url(item, index) for index in range(len(item.parts or [1]))]
-        subtitles, external = [], 0
-        for track in item.subtitles:  # files beside the video: streamed too
-            if track.external:
-                track = track._replace(path=self.stream_url(item, external, "sub"))
-                external += 1
-            subtitles.append(track)
-        return replace(
-            item,
-            path=urls[0],
-            parts=urls if item.parts else [],
-            title=item.display_title,
-            subtitles=subtitles,
-        )
+        # The player is checked on items that stand for the stream (no play is opened).
+        stand_in = [
+            replace(item, path=f"{STREAM_PREFIX}0/", parts=[], subtitles=[])
+            for item in plan.items
+        ]
+        playing.session_for(self, replace(plan, items=tuple(stand_in))).check()
 
     def session(
         self,
@@ -405,27 +376,27 @@ class RemoteLibrary(ThisMachine):
         terminal: bool = True,
     ) -> PlaybackSession:
         """The same session as a local play's (``playing.session_for``), over the items
-        as this machine's player sees them; mpv also gets the first item's external
-        subtitle files."""
-        streamed = replace(plan, items=tuple(self.streamed(item) for item in plan.items))
-        session = playing.session_for(
-            self,
-            streamed,
-            picture_mode=picture_mode,
-            on_update=on_update,
-            music_in_background=music_in_background,
-            terminal=terminal,
-        )
-        session.playable_for = self.streamed  # what is queued later streams too
-        external = sum(1 for track in plan.item.subtitles if track.external)
-        options = session.player.options
-        chosen = options.tracks_of(0).subtitle_file is not None  # given with the item already
-        if external and plan.player == "mpv" and not chosen:
-            subtitles = [
-                f"--sub-file={self.stream_url(plan.item, index, 'sub')}"
-                for index in range(external)
-            ]
-            session.player.options = replace(options, extra_args=(*options.extra_args, *subtitles))
+        as this machine's player sees them (``plays.py``: a stream token for this play's
+        items, a forward, and for mpv no URL on its command line). The play's stream
+        ends with the session (its ``close()``, which ``run()`` calls)."""
+        player = plan.player or self.settings.playback.player
+        play = plays.open_play(self.connection, plan.items, player)
+        try:
+            session = playing.session_for(
+                self,
+                replace(plan, items=tuple(plays.streamed(play, item) for item in plan.items)),
+                picture_mode=picture_mode,
+                on_update=on_update,
+                music_in_background=music_in_background,
+                terminal=terminal,
+            )
+        except BaseException:
+            play.end()
+            raise
+        plays.attach(play, session)
+        watch = self.remote_watch
+        watch.when_stopped = session.stop  # the box stopped answering: the play ends
+        session.cleanups.append(lambda: setattr(watch, "when_stopped", None))
         return session
 
 

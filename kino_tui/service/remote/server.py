@@ -5,12 +5,18 @@ until its standard input ends (the connection closed, or died), then stops the s
 endpoint, removes its private directory and exits: nothing stays behind. It opens no
 port: the stream endpoint (``stream.py``) is a Unix socket in a private directory,
 reached only through the ssh connection's own forward.
+
+Every request is checked before it is used (``checks.request``: types and ranges, a
+refused value is an error answer); a line longer than :data:`protocol.MAX_REQUEST` is
+read and dropped. SIGTERM and SIGHUP end it as the end of its input does; a serve that
+was killed leaves a folder that the next one removes (``stream.remove_abandoned``).
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -22,9 +28,16 @@ from kino_tui.core.errors import ItemNotFound, KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service.library import Library
 from kino_tui.service.marking import Marked
-from kino_tui.service.remote import protocol
-from kino_tui.service.remote.access import ARTWORK_FIELDS, Refused, servable_file
-from kino_tui.service.remote.stream import StreamServer
+from kino_tui.service.remote import checks, protocol
+from kino_tui.service.remote.access import (
+    ARTWORK_FIELDS,
+    Refused,
+    check_servable,
+    open_file,
+    read_beneath,
+    servable_path,
+)
+from kino_tui.service.remote.stream import StreamServer, remove_abandoned
 from kino_tui.service.searching import SearchResult
 
 #: The largest poster the box sends (a poster is a few hundred KiB; this refuses films).
@@ -63,6 +76,7 @@ class Server:
             "sync_shared": lambda p: lib.sync_shared(),
             # sending files: the transport's own
             "stream": self._stream,
+            "stream_end": self._stream_end,
             "check": self._check,
             "poster": self._poster,
             "artwork": self._artwork,
@@ -73,10 +87,12 @@ class Server:
         self._send({"kino": "serve", "protocol": protocol.PROTOCOL, "version": __version__})
         try:
             while True:
-                line = self.reader.readline(protocol.MAX_LINE)
+                line = self.reader.readline(protocol.MAX_REQUEST)
                 if not line:
                     return 0  # the connection ended: so does the server
-                if line.strip():
+                if not line.endswith(b"\n") and len(line) >= protocol.MAX_REQUEST:
+                    self._send(self._too_long())
+                elif line.strip():
                     self._send(self._answer(line))
         except (BrokenPipeError, ConnectionResetError):
             return 0
@@ -84,20 +100,33 @@ class Server:
             if self.stream is not None:
                 self.stream.stop()
 
+    def _too_long(self) -> dict[str, Any]:
+        """Drop the rest of a line longer than any request (never kept whole)."""
+        while True:
+            rest = self.reader.readline(1 << 20)
+            if not rest or rest.endswith(b"\n"):
+                break
+        refused = protocol.ProtocolError(
+            f"a request longer than {protocol.MAX_REQUEST >> 20} MiB was too long: refused"
+        )
+        return {"id": None, "error": protocol.error_to_wire(refused)}
+
     def _answer(self, line: bytes) -> dict[str, Any]:
         try:
             request = protocol.decode(line)
         except protocol.ProtocolError as error:
             return {"id": None, "error": protocol.error_to_wire(error)}
         number = request.get("id")
-        method = self._methods.get(str(request.get("method")))
+        if type(number) is not int:
+            number = None  # an answer never carries back what a request made up
+        name = request.get("method")
         params = request.get("params") or {}
-        if method is None or not isinstance(params, dict):
-            unknown = protocol.ProtocolError(f"unknown request {request.get('method')!r}")
-            return {"id": number, "error": protocol.error_to_wire(unknown)}
         try:
-            return {"id": number, "result": method(params)}
-        except (KinoError, OSError, ValueError, TypeError, KeyError) as error:
+            if type(name) is not str or not isinstance(params, dict):
+                raise protocol.ProtocolError("a request needs a method name and its params")
+            checks.request(name, params)  # types and ranges, before anything is used
+            return {"id": number, "result": self._methods[name](params)}
+        except (KinoError, OSError, ValueError, TypeError, KeyError, RecursionError) as error:
             return {"id": number, "error": protocol.error_to_wire(error)}
 
     def _send(self, message: dict[str, Any]) -> None:
@@ -111,10 +140,18 @@ class Server:
 
     # -- sending files --------------------------------------------------------------------
     def _stream(self, params: dict[str, Any]) -> dict[str, str]:
+        """A token for the files of one play's items (``token``: add them to that play)."""
+        ids = [item.id for item in self.library.items_by_id(params["ids"])]
         if self.stream is None:
-            self.stream = StreamServer(self._servable)
+            self.stream = StreamServer(self._open_file)
             self.stream.start()
-        return {"socket": self.stream.socket_path, "token": self.stream.token}
+        token = self.stream.open_play(ids, params.get("token"))
+        return {"socket": self.stream.socket_path, "token": token}
+
+    def _stream_end(self, params: dict[str, Any]) -> None:
+        """The play is over: its token opens nothing any more."""
+        if self.stream is not None:
+            self.stream.end_play(params["token"])
 
     def _check(self, params: dict[str, Any]) -> None:
         """Can the box send every file of these items? (Before the laptop's player starts.)"""
@@ -122,14 +159,15 @@ class Server:
             item = self.item(item_id)
             for index in range(len(item.parts or [item.path])):
                 try:
-                    self._servable("part", item.id, index)
+                    check_servable(item, index, self.library.settings.roots)
                 except Refused as refused:
                     raise PlayerError(
                         f"{refused}: rescan the library on the box if it moved"
                     ) from None
 
-    def _servable(self, kind: str, item_id: str, index: int) -> str:
-        return servable_file(self.item(item_id), index, self.library.settings.roots, kind)
+    def _open_file(self, kind: str, item_id: str, index: int) -> int:
+        path = servable_path(self.item(item_id), index, kind)
+        return open_file(path, self.library.settings.roots)
 
     def _poster(self, params: dict[str, Any]) -> str:
         item = self.item(params.get("id"))
@@ -139,7 +177,7 @@ class Server:
         path = getattr(item, field)
         if not path:
             raise ItemNotFound(f"{item.display_title} has no {field}")
-        return _read_artwork(path)
+        return self._read_artwork(path)
 
     def _artwork(self, params: dict[str, Any]) -> str:
         """An artwork file by its path: only one the catalog names as an item's artwork."""
@@ -155,7 +193,13 @@ class Server:
         path = str(params.get("path"))
         if path not in self._artwork_paths[1]:
             raise ItemNotFound(f"no item of the box has the artwork {path!r}")
-        return _read_artwork(path)
+        return self._read_artwork(path)
+
+    def _read_artwork(self, path: str) -> str:
+        """An artwork file as base64, opened beneath a library root (a poster is small;
+        anything huge is refused)."""
+        data = read_beneath(path, self.library.settings.roots, MAX_POSTER_BYTES)
+        return base64.b64encode(data).decode("ascii")
 
 
 # -- the wire shapes of the table's answers and parameters ----------------------------------
@@ -246,18 +290,18 @@ def _record(params: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _read_artwork(path: str) -> str:
-    """An artwork file as base64 (a poster is small; anything huge is refused)."""
-    with open(path, "rb") as file:
-        data = file.read(MAX_POSTER_BYTES + 1)
-    if len(data) > MAX_POSTER_BYTES:
-        raise ValueError(f"{path} is too large for a poster")
-    return base64.b64encode(data).decode("ascii")
+def _end(number: int, frame: object) -> None:
+    """SIGTERM, SIGHUP: end as when the input ends (the stream stopped, its folder
+    removed), with the status a signal gives."""
+    raise SystemExit(128 + number)
 
 
 def serve_stdio(library: Library) -> int:
     """Serve on this process's stdin and stdout until stdin ends. Anything else that
     writes to stdout (a stray print) goes to stderr instead: stdout is the protocol's."""
+    remove_abandoned()  # the folders of a serve that was killed
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _end)
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     reader = os.fdopen(os.dup(sys.stdin.fileno()), "rb")

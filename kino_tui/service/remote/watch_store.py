@@ -3,12 +3,13 @@ marks over the connection; a save that cannot reach the box waits in the pending
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.store import WatchStore
-from kino_tui.service.remote import protocol
-from kino_tui.service.remote.connection import Connection
+from kino_tui.service.remote import checks, protocol
+from kino_tui.service.remote.connection import Connection, PeerStopped
 from kino_tui.service.remote.pending import PendingStore
 from kino_tui.service.remote.protocol import RemoteError
 
@@ -26,6 +27,8 @@ class RemoteWatchStore(WatchStore):
         self.pending = pending
         self.path = pending.path  # for messages only: the box's file is the box's
         self.warnings = []
+        #: Called when the box stops answering during a play (the play ends).
+        self.when_stopped: Callable[[], None] | None = None
 
     def recover(self, progress: bool = True) -> list[str]:
         return list(self.connection.call("warnings"))
@@ -47,6 +50,8 @@ class RemoteWatchStore(WatchStore):
             )
         except RemoteError as error:
             self.pending.keep_progress(item.id, progress)
+            if isinstance(error, PeerStopped) and self.when_stopped is not None:
+                self.when_stopped()
             raise LinkDropped(
                 f"{error}: the position is kept on this machine and given to the box "
                 "on the next connection"
@@ -78,6 +83,8 @@ class RemoteWatchStore(WatchStore):
         )
 
     def add_history(self, item: MediaItem, record: dict[str, Any]) -> None:
+        if isinstance(record.get("error"), str):  # a long error is cut, not refused
+            record = {**record, "error": protocol.shorten(record["error"], checks.MAX_TEXT)}
         try:
             self.connection.call("add_history", id=item.id, record=record)
         except RemoteError:

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kino_tui.core.browse.navigation import BrowserState
-from kino_tui.core.browse.view import SECTIONS, EntryFilter, LibraryView, filter_choices
+from kino_tui.core.browse.view import SECTIONS, Entry, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.ui import bindings, layout
@@ -192,16 +192,24 @@ class BrowserScreen(Screen[None]):
     def action_play_next(self) -> None:
         self.kino.playback.play_next()
 
+    def _entry_at_cursor(self) -> Entry | None:
+        """The list's entry under its cursor now: the state hears of a move through a
+        message, which a burst of keys may not have let through yet."""
+        media_list = self.query_one(MediaList)
+        if self.state.level is not None and media_list.entries:
+            self.state.move_cursor(media_list.cursor)
+        return self.state.highlighted
+
     def action_enqueue(self) -> None:
-        entry = self.state.highlighted
+        entry = self._entry_at_cursor()
         if entry is not None:
             self.kino.playback.enqueue(self.kino.library.play_queue(entry.items))
 
     def action_group_menu(self) -> None:
         """Enter on a group: ask Open, Play or Shuffle. Anything else (a movie, an episode,
         the search box, the sections) is left to Enter's usual meaning."""
-        entry = self.state.highlighted
         media_list = self.query_one(MediaList)
+        entry = self._entry_at_cursor() if media_list.has_focus else None
         if entry is None or not entry.is_group or not media_list.has_focus:
             raise SkipAction()
         music = entry.kind in ("artist", "album")
@@ -220,7 +228,7 @@ class BrowserScreen(Screen[None]):
     def action_play_all(self, shuffle: bool = False) -> None:
         """A group (show, season, artist, album): all of it, from its next unwatched
         episode (or the first track), or shuffled; an item: it and what follows it here."""
-        entry = self.state.highlighted
+        entry = self._entry_at_cursor()
         view = self.state.view
         level = self.state.level
         if entry is None or view is None or level is None:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from kino_tui.core.display import printable
 from kino_tui.ui import bindings
+from kino_tui.ui.keys import first_key
 from kino_tui.ui.widgets.choices import Choices
 
 #: The choices, in the order shown: Open first (Enter twice drills in, as before).
@@ -52,7 +53,16 @@ class GroupMenuScreen(ModalScreen[None]):
                 Option("Shuffle", id="shuffle"),
                 id="group-menu-choices",
             )
-            yield Label("Enter or o opens, p plays, s shuffles, Escape cancels", classes="hint")
+            yield Label(self._hint(), classes="hint", markup=False)
+
+    def _hint(self) -> str:
+        """The keys as the user's ``[keys]`` have them (``p plays``, or what it became)."""
+        app = self.app
+        opens = first_key(app, "group_menu.open", "o")
+        plays = first_key(app, "group_menu.play", "p")
+        shuffles = first_key(app, "group_menu.shuffle", "s")
+        cancels = first_key(app, "group_menu.cancel", "escape")
+        return f"Enter or {opens} opens, {plays} plays, {shuffles} shuffles, {cancels} cancels"
 
     def on_mount(self) -> None:
         choices = self.query_one(OptionList)

@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
@@ -72,6 +73,8 @@ class Poster(Container):
 
     def on_mount(self) -> None:
         self.query_one("#poster-picture").display = False
+        if self._entry is not None:  # chosen before this was composed (keys typed ahead)
+            self.show(self._entry)
 
     def on_resize(self) -> None:
         """A terminal resized: the picture is decoded again at its new size (after the
@@ -82,7 +85,10 @@ class Poster(Container):
     def show(self, entry: Entry | None) -> None:
         """Show a placeholder now and the picture once it is decoded."""
         self._entry = entry
-        placeholder_widget = self.query_one("#poster-placeholder", Static)
+        try:
+            placeholder_widget = self.query_one("#poster-placeholder", Static)
+        except NoMatches:
+            return  # not composed yet: on_mount shows it
         placeholder_widget.update(placeholder(entry))
         placeholder_widget.display = True
         for child in self.children:

@@ -86,7 +86,8 @@ def test_a_kodi_library_opens_with_its_history(kodi_library: tuple[Library, Path
     assert (heat.watched, heat.play_count, heat.position) == (True, 2, 0.0)
     assert heat.last_played is not None and heat.last_played.startswith("2024-03-0")
     long = progress[items["Long"].id]
-    assert (long.watched, long.position, long.duration) == (False, 100.0, 400.0)
+    assert (long.watched, long.position) == (False, 100.0)
+    assert long.duration == items["Long"].duration  # as kino measured it: about 400 s
     assert progress[items["Pilot"].id].watched
     assert items["Plain"].id not in progress  # its NFO says nothing about plays
     continuing, _ = library.section_items("continue-watching")
@@ -263,3 +264,50 @@ def test_a_play_from_another_machine_is_written_back_on_the_box(
     box.add_history(long.id, {"player": "mpv", "position": 280.0, "watched": False})
     assert "<position>280.000000</position>" in nfo.read_text()
     assert box.export_problems() == []
+
+
+def test_the_length_kino_measured_wins_over_the_nfos_total(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """Kodi's <total> may be of another copy of the film (a longer cut, another rip): the
+    resume point is kept, the length is the file's own, at scan time and on import."""
+    root = build_library(
+        {
+            "Movies/Long (2020)/Long (2020).mkv": "long.mkv",
+            "Movies/Long (2020)/Long (2020).nfo": KODI_LONG.replace("400.000000", "7200.000000"),
+        }
+    )
+    library = Library(kino_paths)
+    library.add_roots([str(root / "Movies")], "movies")
+    library.scan()
+    (long,) = library.load()[0].items.values()
+    assert long.duration is not None and 399 < long.duration < 401
+    assert library.watch.get(long.id).duration == long.duration  # at scan time
+    library.watch.restore_many([long], {long.id: None})  # no record: import it again
+    report = library.import_history("nfo")
+    assert len(report.changes) == 1
+    assert library.watch.get(long.id).duration == long.duration  # on import
+
+
+def test_an_nfo_that_says_the_same_already_is_left_as_it_is(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """Values written another way (Kodi's "100" for kino's 100.000000, a length whose
+    fractions differ from kino's measure) are the same values: the file is not rewritten."""
+    written = KODI_LONG.replace("<position>100.000000", "<position>100").replace(
+        "<total>400.000000", "<total>400"
+    )
+    root = build_library(
+        {
+            "Movies/Long (2020)/Long (2020).mkv": "long.mkv",
+            "Movies/Long (2020)/Long (2020).nfo": written,
+        }
+    )
+    library = Library(kino_paths)
+    library.add_roots([str(root / "Movies")], "movies")
+    library.scan()  # takes the NFO's resume point
+    nfo = root / "Movies/Long (2020)/Long (2020).nfo"
+    before = nfo.stat().st_mtime_ns
+    output = run_kino("export", "--format", "nfo", "--write-beside-media").stdout
+    assert output.startswith("exported 0 NFO files"), output
+    assert nfo.read_text() == written and nfo.stat().st_mtime_ns == before
