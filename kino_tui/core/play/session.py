@@ -82,6 +82,7 @@ class PlaybackSession:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
         self.item = item  # the item playing now
+        self._index = 0  # its place in the queue
         #: How each item of the queue that has ended went, in the order they ended.
         self.results: list[PlaybackResult] = []
         self.store = store
@@ -359,12 +360,24 @@ class PlaybackSession:
         return result
 
     def _item_ended(self, ended: ItemEnd) -> None:
-        """The player moved on from an item of the queue: record it, follow the next."""
+        """The player moved on from an item of the queue: record it (the item the record
+        names, also when several ended before the session looked), follow the next."""
+        self._follow_item(ended.index)
         progress = self._progress_at(self._before, ended)
         if ended.position is not None or ended.reached_end:
             self._store(progress)
         self._record(ended, progress, ended.error)
-        self.item = self.queue[min(self.state.item_index, len(self.queue) - 1)]
+        pending = self.state.finished
+        self._follow_item(pending[0].index if pending else self.state.item_index)
+
+    def _follow_item(self, index: int) -> None:
+        """Make item ``index`` of the queue the one followed (its progress read as it was
+        when it started); nothing when it is already."""
+        index = min(index, len(self.queue) - 1)
+        if index == self._index:
+            return
+        self._index = index
+        self.item = self.queue[index]
         self.skipper = Skipper(self.item.segments, self.settings.skip_intros)
         try:
             self._before = self.store.get(self.item.id)

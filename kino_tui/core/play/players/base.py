@@ -70,8 +70,22 @@ class PlayerState:
     ended: bool = False
     #: The playback speed (at 20x a player's reports lag the media by seconds).
     speed: float = 1.0
+    #: An event has named the playlist entry playing (see :meth:`caught_up`).
+    entries_seen: bool = False
     #: Held while the state is changed or read as a whole (the follower thread changes it).
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def caught_up(self, index: int) -> None:
+        """The first event naming a playlist entry names ``index``: the items before it
+        ended before kino could follow the player (a short track at high speed ends
+        before the control socket is connected), by their end, the only way a player
+        passes an item untouched (the caller holds :attr:`lock`)."""
+        if self.entries_seen:
+            return
+        self.entries_seen = True
+        while self.item_index < index:
+            self.finished.append(ItemEnd(self.item_index, None, None, True, None))
+            self.item_index += 1
 
     def next_item(self, index: int) -> None:
         """The player moved to item ``index`` of the queue: keep how the last one ended,

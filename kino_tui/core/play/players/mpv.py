@@ -251,6 +251,10 @@ def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:
         return None
     if event == "playback-restart":
         return "seek"  # sent after every seek, once the new position is known
+    if event in ("start-file", "end-file"):
+        index = _entry_index(message, state)
+        if index is not None:
+            state.caught_up(index)
     if event == "start-file":
         index = _entry_index(message, state)
         if index is not None and (index != state.item_index or state.ended):

@@ -97,7 +97,7 @@ def test_short_tracks_at_high_speed_are_each_recorded_from_their_own_events(
         session = PlaybackSession(tracks[0], library.watch, settings, 0.0, following=tracks[1:])
         result = session.run()
         assert result.error is None
-        assert [r.item.id for r in session.results] == [t.id for t in tracks], run
+        assert [r.item.id for r in session.results] == [t.id for t in tracks], (run, [(r.item.track, r.state.item_index) for r in session.results], [(e.index, e.reached_end) for e in session.state.finished])
         for track, played in zip(tracks, session.results, strict=True):
             expected = lengths[os.path.basename(track.path)]
             assert played.progress.duration is not None
