@@ -44,7 +44,9 @@ ROOT_TYPE_CHOICE: list[BindingType] = [
 
 #: PathInput (screens/add_folder.py): Tab completes, before focus moves on.
 PATH_INPUT: list[BindingType] = [
-    Binding("tab", "complete", "Complete", show=False, priority=True, id="add_folder.complete"),
+    # Not a priority binding: in a burst ("path\t" in one write) the keys before it reach
+    # the box first, so it completes what was typed, not a prefix of it.
+    Binding("tab", "complete", "Complete", show=False, id="add_folder.complete"),
 ]
 
 #: AddFolderScreen (screens/add_folder.py)
