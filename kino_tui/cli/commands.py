@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.cli.output import error, out, warn_all, write_json
+from kino_tui.cli.output import error, out, warn_all, write_json, write_json_array
 from kino_tui.config.paths import default_library_folders
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
@@ -169,6 +169,11 @@ def _scan_with_progress(
 
 
 def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
+    if args.json and not args.section:
+        records, warnings = library.listing(args.kind)
+        warn_all(warnings)
+        write_json_array(records)
+        return 0
     if args.section:
         items, warnings = library.section_items(args.section)
     else:
@@ -177,7 +182,7 @@ def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     warn_all(warnings)
     items = [i for i in items if args.kind is None or i.kind == args.kind]
     if args.json:
-        write_json(library.item_records(items))
+        write_json_array(library.item_records(items))
         return 0
     for item in items:
         flag = "" if item.available else "  [offline]"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import sys
 from collections.abc import Iterable
@@ -35,6 +36,27 @@ def write_json(value: Any) -> None:
     except TypeError:  # file names that are not UTF-8 (surrogate escapes)
         data = orjson.dumps(utf8_safe(value))
     sys.stdout.buffer.write(data + b"\n")
+    sys.stdout.flush()
+
+
+def write_json_array(values: Iterable[Any], chunk: int = 2000) -> None:
+    """Print ``values`` as one JSON array (the bytes :func:`write_json` prints for their
+    list), made and written a few thousand at a time, so a listing of 250,000 items is
+    never held whole."""
+    write = sys.stdout.buffer.write
+    write(b"[")
+    first = True
+    iterator = iter(values)
+    batch = list(itertools.islice(iterator, chunk))
+    while batch:
+        try:
+            data = orjson.dumps(batch)
+        except TypeError:  # file names that are not UTF-8 (surrogate escapes)
+            data = orjson.dumps(utf8_safe(batch))
+        write((b"" if first else b",") + data[1:-1])
+        first = False
+        batch = list(itertools.islice(iterator, chunk))
+    write(b"]\n")
     sys.stdout.flush()
 
 

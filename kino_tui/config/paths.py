@@ -45,6 +45,12 @@ class KinoPaths:
         return self.data_dir / "tracks.json"
 
     @property
+    def index_file(self) -> Path:
+        """The catalog's derived index (``core/catalog/index.py``): a cache, rebuilt
+        whenever it is missing, stale or damaged."""
+        return self.cache_dir / "catalog-index.sqlite"
+
+    @property
     def thumbnails_dir(self) -> Path:
         return self.cache_dir / "thumbnails"
 

@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kino_tui.core.errors import DataFileUnwritable, LockTimeout
@@ -44,8 +44,9 @@ def unwritable(path: Path, error: OSError) -> DataFileUnwritable:
     return DataFileUnwritable(path, reason)
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces of them written in turn, so a
+    large file is never held whole) so readers see the old or the new file, never half.
     A failed write (a read-only folder, a full disk) raises :class:`DataFileUnwritable`
     and leaves the old file as it was. ``mode``: the new file's permissions (a file
     others read, like an NFO beside the media; kino's own files stay private)."""
@@ -58,7 +59,10 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
         raise unwritable(path, error) from error
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)

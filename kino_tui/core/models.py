@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["movie", "episode", "track", "video", "extra"]
@@ -154,10 +155,12 @@ class MediaItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The stored (and ``kino ls --json``) form of the item."""
-        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
-        data["audio"] = [track._asdict() for track in self.audio]
-        data["subtitles"] = [track._asdict() for track in self.subtitles]
-        data["segments"] = [segment._asdict() for segment in self.segments]
+        # attrgetter and zip run in C: a quarter of the time of a comprehension (``kino ls
+        # --json`` makes 250,000 of these)
+        data = dict(zip(_ITEM_FIELDS, _ALL_VALUES(self), strict=True))
+        data["audio"] = [dict(zip(AUDIO_FIELDS, t, strict=True)) for t in self.audio]
+        data["subtitles"] = [dict(zip(SUBTITLE_FIELDS, t, strict=True)) for t in self.subtitles]
+        data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in self.segments]
         data["parts"] = list(self.parts)
         data["genres"] = list(self.genres)
         data["ids"] = dict(self.ids)
@@ -180,6 +183,7 @@ ROW_FIELDS = _ITEM_FIELDS
 AUDIO_FIELDS: tuple[str, ...] = AudioTrack._fields
 SUBTITLE_FIELDS: tuple[str, ...] = SubtitleTrack._fields
 SEGMENT_FIELDS: tuple[str, ...] = Segment._fields
+_ALL_VALUES = attrgetter(*_ITEM_FIELDS)
 _AUDIO_INDEX = ROW_FIELDS.index("audio")
 PATH_INDEX = ROW_FIELDS.index("path")
 ROOT_INDEX = ROW_FIELDS.index("root")
@@ -198,6 +202,30 @@ def _default_of(item_field: Any) -> Any:
 
 
 _DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
+
+
+_AUDIO_BLANK = tuple(AudioTrack())
+_SUBTITLE_BLANK = tuple(SubtitleTrack())
+
+
+def dict_of_row(row: list[Any]) -> dict[str, Any]:
+    """``MediaItem.from_row(row).to_dict()`` without making the item: what ``kino ls
+    --json`` prints for each of 250,000 rows (values in :data:`ROW_FIELDS` order, root,
+    path and parts filled in)."""
+    values = row if len(row) >= len(_DEFAULTS) else [*row, *_DEFAULTS[len(row) :]]
+    data = dict(zip(_ITEM_FIELDS, values, strict=False))
+    data["audio"] = [
+        dict(zip(AUDIO_FIELDS, (*t, *_AUDIO_BLANK[len(t) :]), strict=False)) for t in data["audio"]
+    ]
+    data["subtitles"] = [
+        dict(zip(SUBTITLE_FIELDS, (*t, *_SUBTITLE_BLANK[len(t) :]), strict=False))
+        for t in data["subtitles"]
+    ]
+    data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in data["segments"]]
+    data["parts"] = list(data["parts"])
+    data["genres"] = list(data["genres"])
+    data["ids"] = dict(data["ids"])
+    return data
 
 
 def _packed_track(track: tuple[Any, ...]) -> list[Any]:

@@ -15,7 +15,7 @@ line in the server's table (``remote/server.py``), the client's method
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from kino_tui.service.marking import Marked, WatchedToggle
     from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest, UpNext
     from kino_tui.service.roots import FolderAdded, RootStatus
-    from kino_tui.service.searching import SearchResult
+    from kino_tui.service.searching import IndexedSearch, SearchResult
     from kino_tui.service.sharing import SharedStatus, SyncResult
     from kino_tui.service.tracks import TrackMenu
 
@@ -107,7 +107,9 @@ class LibraryAPI(Protocol):
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]: ...
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]: ...
     def search(self, query: str) -> tuple[list[SearchResult], list[str]]: ...
-    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]: ...
+    def item_records(self, items: Iterable[MediaItem]) -> Iterator[dict[str, Any]]: ...
+    def listing(self, kind: str | None = None) -> tuple[Iterator[dict[str, Any]], list[str]]: ...
+    def search_indexed(self, query: str) -> IndexedSearch | None: ...
     def progress_since(
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None: ...

@@ -8,13 +8,14 @@ in its own module beside this one; :class:`Library` is the one door to them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.config.load import load_settings
 from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
+from kino_tui.core.catalog.index import CatalogIndex
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import (
     LibraryRoot,
@@ -73,6 +74,8 @@ class Library(ThisMachine):
         self.settings_read = roots.config_signature(paths)
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
+        #: Derived from the catalog: answers a search or a find without reading it.
+        self.index = CatalogIndex(paths.index_file, paths.catalog_file)
         self.watch = WatchStore(paths.watch_file)
         self.track_choices = TrackChoiceStore(paths.tracks_file)
         #: Lines about NFOs ``[export] nfo`` could not update after a play.
@@ -125,15 +128,13 @@ class Library(ThisMachine):
     def section_items(self, key: str) -> tuple[list[MediaItem], list[str]]:
         """A watch section's items in its own order (``continue-watching``, ``next-up``,
         ``recently-added``), and any warnings of the load."""
-        data, warnings = self.load_cached()
-        return loading.section_items(self.view(data), key), warnings
+        return loading.section(self, key)
 
     def find_items(self, target: str) -> tuple[list[MediaItem], list[str]]:
         """The item with this id or file path, every item under a folder (a season, a
         show, an album) or of a group by its search key (``show:Dark``), and any warnings
         of the load; raises ``ItemNotFound``."""
-        data, warnings = self.load_cached()
-        return loading.find_items(data, target), warnings
+        return loading.find(self, target)
 
     def load_cached(self) -> tuple[CatalogData, list[str]]:
         """:meth:`load`, read again only when the catalog file changed since (a server
@@ -151,6 +152,11 @@ class Library(ThisMachine):
         browser's search ranks them, and any warnings of the load."""
         return searching.search(self, query)
 
+    def search_indexed(self, query: str) -> searching.IndexedSearch | None:
+        """The browser's rows for ``query`` from the catalog's index (a few rows read),
+        while the library is still being loaded; None when the index is not current."""
+        return searching.indexed(self, query)
+
     def progress_since(
         self, signature: tuple[int, int, int] | None
     ) -> tuple[tuple[int, int, int], dict[str, Progress]] | None:
@@ -165,7 +171,12 @@ class Library(ThisMachine):
             return None
         return current, self.watch.all()
 
-    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
+    def listing(self, kind: str | None = None) -> tuple[Iterator[dict[str, Any]], list[str]]:
+        """Every item (of ``kind``) as ``kino ls --json`` prints it, in path order, made
+        one at a time; and any warnings of the load (given before the first record)."""
+        return loading.listing(self, kind)
+
+    def item_records(self, items: Iterable[MediaItem]) -> Iterator[dict[str, Any]]:
         """Items as ``kino ls --json`` prints them, each with its progress."""
         return loading.item_records(items, self.watch.all())
 

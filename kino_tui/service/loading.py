@@ -3,11 +3,14 @@ first (the UI shows it while the rest is unpacked), damaged files set aside and 
 
 from __future__ import annotations
 
+import heapq
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
 from kino_tui.core.models import MediaItem, Progress
@@ -32,6 +35,13 @@ class Opening:
     view: LibraryView
     warnings: list[str]
     rest: PackedCatalog | None
+    #: The opening came from the catalog's index: the catalog is read by :func:`load_rest`.
+    unread: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Whether the opening holds the whole library (nothing left to load)."""
+        return self.rest is None and not self.unread
 
 
 def read_progress(library: Library) -> tuple[dict[str, Progress], list[str]]:
@@ -106,6 +116,9 @@ def load_opening(library: Library) -> Opening:
     )  # the browsing stack: not for `kino scan`
 
     progress, warnings = read_progress(library)
+    summarised = _opening_from_index(library, progress)
+    if summarised is not None:
+        return Opening(summarised, warnings, None, unread=True)
     try:
         packed = library.catalog.read()
         resuming = any(p.position > 0 and not p.watched for p in progress.values())
@@ -122,12 +135,47 @@ def load_opening(library: Library) -> Opening:
     return Opening(view, warnings, None if packed.kinds <= OPENING_KINDS[section] else packed)
 
 
+def _opening_from_index(library: Library, progress: dict[str, Progress]) -> LibraryView | None:
+    """The opening section's rows from the index's summaries when kino opens on Music or
+    TV Shows (2,500 artist rows instead of 250,000 tracks unpacked): a view with no items
+    and that section's rows; None when the index is not current or kino opens on items."""
+    from kino_tui.core.browse.ordering import sort_entries
+    from kino_tui.core.browse.summary import SUMMARY_SECTIONS, summary_entry
+    from kino_tui.core.browse.view import first_section
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is None:
+            return None
+        try:
+            section = first_section(reader.kinds())
+            kind = SUMMARY_SECTIONS.get(section)
+            if kind is None:
+                return None
+            summaries = reader.summaries(kind)
+            members: dict[str, list[str]] = {}
+            for item_id, group in reader.groups_of(progress).items():
+                members.setdefault(group, []).append(item_id)
+        except indexing.INDEX_ERRORS:
+            return None
+    entries = [summary_entry(s, progress, members.get(s.key, ())) for s in summaries]
+    view = make_view(library, [], progress)
+    view.preset_section(section, sort_entries(entries, "title"))
+    return view
+
+
 def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:
     progress = opening.view.progress
+    if opening.unread:
+        packed, warning = library.catalog.read_or_recover()
+        opening.rest = packed
+        if warning:
+            return make_view(library, [], progress), [warning]
     if opening.rest is None:
         return opening.view, []
+    packed, opening.rest = opening.rest, None  # its text is let go once unpacked (90 MB)
     try:
-        items = opening.rest.items()
+        items = packed.items()
     except CatalogDamaged as error:
         return make_view(library, [], progress), [library.catalog.set_aside(error)]
     view = make_view(library, items, progress)
@@ -164,6 +212,26 @@ def make_view(
     )
 
 
+def section(library: Library, key: str) -> tuple[list[MediaItem], list[str]]:
+    """A watch section's items and any warnings: Continue Watching and Next Up from the
+    index when it is current (only the items with progress, and their shows, read)."""
+    from kino_tui.service import indexing
+
+    if key in ("continue-watching", "next-up"):
+        with library.index.reading() as reader:
+            if reader is not None:
+                progress, warnings = read_progress(library)
+                try:
+                    items = indexing.watched_items(reader, progress, key == "next-up")
+                except indexing.INDEX_ERRORS:
+                    pass  # damaged meanwhile: read the catalog
+                else:
+                    return section_items(make_view(library, items, progress), key), warnings
+    data, warnings = load(library)
+    view = make_view(library, data.items.values(), library.watch.all())
+    return section_items(view, key), warnings
+
+
 def section_items(view: LibraryView, key: str) -> list[MediaItem]:
     """A watch section's items in its own order."""
     if key == "continue-watching":
@@ -173,6 +241,24 @@ def section_items(view: LibraryView, key: str) -> list[MediaItem]:
     if key == "recently-added":
         return view.recently_added()
     raise ValueError(f"unknown section {key!r}: one of {', '.join(LIST_SECTIONS)}")
+
+
+def find(library: Library, target: str) -> tuple[list[MediaItem], list[str]]:
+    """:func:`find_items`, from the index when it is current (a few rows read), else from
+    the whole catalog (then the index is built again for the next command)."""
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is not None:
+            try:
+                return indexing.find(reader, target), store_warnings(library)
+            except indexing.INDEX_ERRORS:
+                pass  # damaged meanwhile: read the catalog
+    before = indexing.signature(library)
+    packed, items, warnings = indexing.load_indexing(library)
+    if packed is not None:
+        indexing.rebuild(library, packed, before)
+    return find_items(CatalogData({item.id: item for item in items}), target), warnings
 
 
 def find_items(data: CatalogData, target: str) -> list[MediaItem]:
@@ -204,13 +290,64 @@ def find_items(data: CatalogData, target: str) -> list[MediaItem]:
     )
 
 
+def listing(library: Library, kind: str | None) -> tuple[Iterator[dict[str, Any]], list[str]]:
+    """``kino ls --json``: every item (of ``kind``) in path order as :func:`item_records`
+    gives it, and the load's warnings. Rows kino wrote as they are become records without
+    an item being made; any others are unpacked (and checked) before the first record, so
+    a damaged catalog is set aside and said so before anything is printed."""
+    packed, warning = library.catalog.read_or_recover()
+    warnings = [*([warning] if warning else []), *store_warnings(library)]
+    progress = library.watch.all()
+    streams: list[Iterable[dict[str, Any]]] = []
+    try:
+        with objects_for_life():  # a million objects and no cycles: no collections
+            for document in packed.documents:
+                if kind is not None and document.kind != kind:
+                    continue
+                dicts = document.item_dicts()
+                if dicts is None:
+                    items = sorted(document.items(), key=lambda i: i.path)
+                    dicts = (item.to_dict() for item in items)
+                streams.append(dicts)
+    except CatalogDamaged as error:
+        return iter(()), [library.catalog.set_aside(error), *warnings]
+    merged = heapq.merge(*streams, key=itemgetter("path"))
+    return _records(merged, progress), warnings
+
+
+def _records(
+    merged: Iterable[dict[str, Any]], progress: Mapping[str, Progress]
+) -> Iterator[dict[str, Any]]:
+    with objects_for_life():
+        for record in merged:
+            yield _with_progress(record, progress)
+
+
+def _with_progress(record: dict[str, Any], progress: Mapping[str, Progress]) -> dict[str, Any]:
+    state = progress.get(record["id"], _UNPLAYED)
+    duration = state.duration if state.duration is not None else record["duration"]
+    record["progress"] = {
+        "position": state.position,
+        "duration": duration,
+        "watched": state.watched,
+        "play_count": state.play_count,
+        "last_played": state.last_played,
+    }
+    return record
+
+
+_UNPLAYED = Progress()
+
+
 def item_records(
-    items: Sequence[MediaItem], progress: Mapping[str, Progress]
-) -> list[dict[str, Any]]:
-    records = []
+    items: Iterable[MediaItem], progress: Mapping[str, Progress]
+) -> Iterator[dict[str, Any]]:
+    """Each item as ``kino ls --json`` prints it, one at a time (250,000 of them need
+    not all be held)."""
+    unplayed = Progress()
     for item in items:
         record = item.to_dict()
-        state = progress.get(item.id, Progress())
+        state = progress.get(item.id, unplayed)
         record["progress"] = {
             "position": state.position,
             "duration": state.duration if state.duration is not None else item.duration,
@@ -218,5 +355,4 @@ def item_records(
             "play_count": state.play_count,
             "last_played": state.last_played,
         }
-        records.append(record)
-    return records
+        yield record

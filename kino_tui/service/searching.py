@@ -51,9 +51,52 @@ class SearchResult:
 def search(
     library: Library, query: str, limit: int = SEARCH_LIMIT
 ) -> tuple[list[SearchResult], list[str]]:
-    """The library's matches for ``query``, ranked, and any warnings of the load."""
-    view, warnings = library.load_view()
-    return results(view, query, limit), warnings
+    """The library's matches for ``query``, ranked, and any warnings of the load: from
+    the index when it is current, else from the whole catalog (which indexes it again)."""
+    from kino_tui.service import indexing
+    from kino_tui.service.loading import make_view, read_progress, store_warnings
+
+    with library.index.reading() as reader:
+        if reader is not None:
+            try:
+                view, entries = indexing.search_entries(library, reader, query, limit)
+                return [result_of(view, entry) for entry in entries], store_warnings(library)
+            except indexing.INDEX_ERRORS:
+                pass  # damaged meanwhile: read the catalog
+    before = indexing.signature(library)
+    packed, items, warnings = indexing.load_indexing(library)
+    progress, more = read_progress(library)
+    view = make_view(library, items, progress)
+    records = view.search_records()
+    view.build_search_index(records)
+    if packed is not None:
+        indexing.rebuild(library, packed, before)
+    return results(view, query, limit), [*warnings, *more]
+
+
+@dataclass(slots=True)
+class IndexedSearch:
+    """Matches answered from the catalog's index: the browser's rows, over a view of just
+    the items they need (see ``indexing.search_entries``)."""
+
+    query: str
+    view: LibraryView
+    entries: list[Entry]
+
+
+def indexed(library: Library, query: str, limit: int = SEARCH_LIMIT) -> IndexedSearch | None:
+    """The browser's rows for ``query`` from the index alone; None when it is not current
+    (the caller searches the loaded library instead)."""
+    from kino_tui.service import indexing
+
+    with library.index.reading() as reader:
+        if reader is None:
+            return None
+        try:
+            view, entries = indexing.search_entries(library, reader, query, limit)
+        except indexing.INDEX_ERRORS:
+            return None
+    return IndexedSearch(query, view, entries)
 
 
 def results(view: LibraryView, query: str, limit: int = SEARCH_LIMIT) -> list[SearchResult]:

@@ -75,15 +75,30 @@ class LoadingController:
         )
 
     def show_opening(self, opening: Opening) -> None:
-        complete = opening.rest is None
+        complete = opening.complete
         self.shown(opening.view, opening.warnings, complete)
-        if complete:
-            return
         screen = self.screen
+        if complete:
+            # the whole library was the opening: its search index is built after the
+            # first frame, in a worker (built at the first key, it held the screen for
+            # seconds at 250,000 tracks, the typed search not drawn)
+            screen.call_after_refresh(
+                screen.kino.start_worker,
+                opening.view.ensure_search_index,
+                group="search-index",
+                description="index the library for search",
+                failure_title="The library could not be indexed for search",
+            )
+            return
         library = screen.kino.library
         generation = self.load_generation
 
+        searching = screen.searching
+
         def load_rest() -> None:
+            # a search typed ahead (kino was started with "/" and a title) is answered
+            # from the index first: the rest's unpacking would take the GIL from it
+            searching.wait_idle()
             view, warnings = library.load_rest(opening)
             view.build_search_index()
             screen.post_message(CatalogLoaded(view, warnings, generation))

@@ -36,7 +36,7 @@ class MarkingController:
     def toggle(self, entry: Entry) -> None:
         """``w``: watched (or not, when all of it is); a whole show asks first."""
         view = self.screen.state.view
-        if view is None:
+        if view is None or self.screen.still_loading(entry):
             return
         toggle = self.screen.kino.library.watched_toggle(
             entry.items, lambda item: view.state(item).watched, whole_show=entry.kind == "show"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackResult
     from kino_tui.service import Opening, PlayPlan, Rescan, RootStatus
     from kino_tui.service.marking import Marked
+    from kino_tui.service.searching import IndexedSearch
     from kino_tui.service.tracks import TrackMenu
 
 
@@ -45,6 +46,17 @@ class CatalogLoaded(Message):
         self.generation = generation
         #: The catalog file's signature taken just before it was read (None: not taken).
         self.signature = signature
+
+
+class SearchAnswered(Message):
+    """A search the loaded library could not answer at once was answered in a worker:
+    from the catalog's index (``found``), or by building the library's search index
+    (``found`` is None: search it now)."""
+
+    def __init__(self, query: str, found: IndexedSearch | None) -> None:
+        super().__init__()
+        self.query = query
+        self.found = found
 
 
 class SharedStateChanged(Message):

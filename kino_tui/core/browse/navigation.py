@@ -200,6 +200,13 @@ class BrowserState:
         self.levels = [Level(f"Search: {self.query}", results)]
         self.levels[0].update_shown(self.view)
 
+    def show_results(self, query: str, entries: list[Entry]) -> None:
+        """Show matches found elsewhere (the catalog's index, while the library loads)."""
+        self.begin_search()
+        self.query = query.strip()
+        self.levels = [Level(f"Search: {self.query}", entries)]
+        self.levels[0].update_shown(self.view)
+
     def cancel_search(self) -> None:
         """Back to the level and row the user was on before searching."""
         saved, self._before_search = self._before_search, None

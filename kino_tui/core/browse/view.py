@@ -6,6 +6,7 @@ Ranking lives in ``core/search.py``, sort orders and filters in ``core/ordering.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from kino_tui.core.browse.ordering import (
     filter_entries,
     sort_entries,
 )
+from kino_tui.core.browse.records import group_record, item_record
 from kino_tui.core.browse.search import Searchable, SearchIndex, fold
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.text import episode_label, library_summary, plural
@@ -131,6 +133,9 @@ class LibraryView:
         #: Group entries by key (search results, Recently Added), until progress changes.
         self._groups: dict[str, Entry] = {}
         self._search: SearchIndex | None = None
+        #: The section a view without items opens on (see :meth:`preset_section`).
+        self._preset: str | None = None
+        self._index_lock = threading.Lock()
         #: How to build each group search can find: key → (kind, show or artist, season
         #: number or album name).
         self._group_keys: dict[str, tuple[str, str, int | str | None]] = {}
@@ -153,7 +158,10 @@ class LibraryView:
 
     def update_progress(self, item_id: str, progress: Progress) -> None:
         self.progress[item_id] = progress
+        preset = self._sections.get(self._preset or "")
         self._sections.clear()  # counts and watch-state sections depend on progress
+        if preset is not None and self._preset is not None:  # no items to build it from
+            self._sections[self._preset] = preset
         item = self.items.get(item_id)
         if item is not None:
             for key in self._group_keys_of(item):
@@ -242,7 +250,15 @@ class LibraryView:
 
     def first_section(self) -> str:
         """The section to open on (see :func:`first_section`)."""
+        if self._preset is not None:
+            return self._preset
         return first_section(self._census[0].keys(), bool(self.section("continue-watching")))
+
+    def preset_section(self, key: str, entries: list[Entry]) -> None:
+        """A view without items that shows ``entries`` as the section ``key`` (kino's
+        opening, made from the index's summaries while the items are read)."""
+        self._preset = key
+        self._sections[key] = entries
 
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""
@@ -426,43 +442,32 @@ class LibraryView:
         return entries
 
     # -- search (the ranking is core/search.py) ----------------------------------
-    def build_search_index(self) -> None:
+    @property
+    def search_ready(self) -> bool:
+        """Whether :meth:`search` answers at once (its index is built)."""
+        return self._search is not None
+
+    def ensure_search_index(self) -> None:
+        """Build the search index unless it is built (from any thread: one builds it, the
+        others wait for it)."""
+        with self._index_lock:
+            if self._search is None:
+                self.build_search_index()
+
+    def build_search_index(self, records: list[Searchable] | None = None) -> None:
         """Every item (extras belong to their movie: not listed) and every show, season,
-        artist and album, folded once."""
-        records: list[Searchable] = []
-        for item in self.items.values():
-            kind = item.kind
-            if kind == "extra":
-                continue
-            name = item.path.rpartition("/")[2]
-            context: tuple[str | None, ...]
-            if kind == "episode":
-                context = (item.series, name)
-            elif kind == "track":
-                context = (item.artist, item.album, item.album_artist, name)
-            else:
-                context = (item.original_title, name)
-            if kind == "episode":
-                order = f"{item.series}\0{item.season or 0:06d}{item.episode or 0:06d}{name}"
-            elif kind == "track":
-                order = (
-                    f"{item.artist}\0{item.album}\0{item.disc or 0:04d}{item.track or 0:04d}{name}"
-                )
-            else:
-                order = None
-            text = " ".join(t for t in context if t)
-            records.append(Searchable(kind, item.id, item.title or "", text, order))
-        for key, (group, name, sub) in self._collect_groups().items():
-            if group == "season":
-                title = "Specials" if sub == 0 else f"Season {sub}"
-                records.append(Searchable("season", key, title, name))
-            elif group == "album":
-                records.append(Searchable("album", key, str(sub), name))
-            else:
-                records.append(Searchable(group, key, name))
-        self._search = SearchIndex(records)
+        artist and album (``records``, when :meth:`search_records` already made them),
+        folded once."""
+        self._search = SearchIndex(self.search_records() if records is None else records)
         for key in self._group_keys:  # counted here, off the UI thread, not at the first keystroke
             self.search_entry(Searchable("", key, ""))
+
+    def search_records(self) -> list[Searchable]:
+        """What search can find: every item but extras, and every group (also what the
+        catalog's search index, ``core/catalog/index.py``, stores)."""
+        records = [r for r in map(item_record, self.items.values()) if r is not None]
+        records += [group_record(key, *group) for key, group in self._collect_groups().items()]
+        return records
 
     def _collect_groups(self) -> dict[str, tuple[str, str, int | str | None]]:
         """Every show, season (with a number), artist and album, by key."""
@@ -493,6 +498,12 @@ class LibraryView:
             self.build_search_index()
         assert self._search is not None
         return [self.search_entry(record) for record in self._search.search(query, limit)]
+
+    def entries(self, records: Iterable[Searchable]) -> list[Entry]:
+        """The rows of these search records (items or groups of this view)."""
+        if not self._group_keys:
+            self._collect_groups()
+        return [self.search_entry(record) for record in records]
 
     def search_entry(self, record: Searchable) -> Entry:
         """The list row of a search result: the item, or the group to drill into."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,31 @@ def dumps(data: Any) -> bytes:
         return orjson.dumps(_escape_raw(data))
 
 
+#: Text longer than this is written in pieces of this size (the catalog's rows).
+_PIECE = 1 << 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps_pieces(data: Any) -> Iterator[bytes]:
+    """The bytes of :func:`dumps` in pieces: objects member by member and long texts a
+    megabyte at a time, so a catalog whose rows are a hundred megabytes of text is
+    written without a second copy of it in memory."""
+    if isinstance(data, dict):
+        yield b"{"
+        for number, (key, value) in enumerate(data.items()):
+            yield (b"," if number else b"") + dumps(key) + b":"
+            yield from dumps_pieces(value)
+        yield b"}"
+    elif isinstance(data, str) and len(data) > _PIECE and not _SURROGATE.search(data):
+        # escaping is per character: the pieces' escapes are the whole text's
+        yield b'"'
+        for start in range(0, len(data), _PIECE):
+            yield orjson.dumps(data[start : start + _PIECE])[1:-1]
+        yield b'"'
+    else:  # (a text with a name that is not UTF-8 goes whole, as dumps keeps it)
+        yield dumps(data)
+
+
 def loads(data: bytes | str) -> Any:
     """The inverse of :func:`dumps` (also for JSON text kept inside a document)."""
     loaded = orjson.loads(data)
@@ -97,7 +124,7 @@ class AtomicJSONStorage(Storage):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise unwritable(self.path, error) from error
-        atomic_write_bytes(self.path, dumps(data))
+        atomic_write_bytes(self.path, dumps_pieces(data))
 
     def close(self) -> None:
         pass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from kino_tui.service.roots import FolderAdded, RootStatus
     from kino_tui.service.sharing import SharedStatus, SyncResult
 
-from kino_tui.service.searching import SearchResult
+from kino_tui.service.searching import IndexedSearch, SearchResult
 
 
 class RemoteLibrary(ThisMachine):
@@ -179,8 +179,20 @@ class RemoteLibrary(ThisMachine):
         results = [SearchResult(**data) for data in _objects(answer.get("results"))]
         return results, _lines(answer.get("warnings"))
 
-    def item_records(self, items: Sequence[MediaItem]) -> list[dict[str, Any]]:
-        return list(_objects(self.connection.call("item_records", ids=[i.id for i in items])))
+    def item_records(self, items: Iterable[MediaItem]) -> Iterator[dict[str, Any]]:
+        ids = [i.id for i in items]
+        return iter(list(_objects(self.connection.call("item_records", ids=ids))))
+
+    def listing(self, kind: str | None = None) -> tuple[Iterator[dict[str, Any]], list[str]]:
+        """The box's items (of ``kind``) in path order, as ``kino ls --json`` prints them."""
+        data, warnings = self.load()
+        items = sorted(data.items.values(), key=lambda i: i.path)
+        return self.item_records(i for i in items if kind is None or i.kind == kind), warnings
+
+    def search_indexed(self, query: str) -> IndexedSearch | None:
+        """None: the box's index is not read from here (the browser searches what it
+        loaded; ``kino search`` runs on the box)."""
+        return None
 
     def _items_and_warnings(self, answer: Any) -> tuple[list[MediaItem], list[str]]:
         if not isinstance(answer, dict):

@@ -62,7 +62,7 @@ class Server:
             "find": lambda p: _found(*lib.find_items(_text(p, "target"))),
             "section": lambda p: _found(*lib.section_items(_text(p, "key"))),
             "search": lambda p: _searched(*lib.search(_text(p, "query"))),
-            "item_records": lambda p: lib.item_records(lib.items_by_id(_ids(p))),
+            "item_records": lambda p: list(lib.item_records(lib.items_by_id(_ids(p)))),
             "progress": lambda p: _progress(lib.progress_of(_optional_text(p, "id"))),
             "progress_since": lambda p: _changed(lib.progress_since(_signature(p))),
             "save_progress": lambda p: lib.save_progress(

@@ -35,6 +35,7 @@ from kino_tui.ui.messages import (
     OpeningLoaded,
     ScanFinished,
     ScanProgressed,
+    SearchAnswered,
     SharedStateChanged,
     TracksChosen,
     TracksListed,
@@ -45,6 +46,7 @@ from kino_tui.ui.scanning import ScanController
 from kino_tui.ui.screens.filter import FilterScreen
 from kino_tui.ui.screens.group_menu import GroupMenuScreen
 from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
+from kino_tui.ui.searching import SearchController
 from kino_tui.ui.track_choosing import TracksController
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.detail import DetailPane
@@ -71,6 +73,7 @@ class BrowserScreen(Screen[None]):
         super().__init__()
         self.state = BrowserState()
         self.marking = MarkingController(self)
+        self.searching = SearchController(self)
         self.loader = LoadingController(self)
         self.scanning = ScanController(self)
         self.tracks = TracksController(self)
@@ -233,11 +236,21 @@ class BrowserScreen(Screen[None]):
         level = self.state.level
         if entry is None or view is None or level is None:
             return
+        if self.still_loading(entry):
+            return
         if entry.is_group:
             self.kino.play(list(entry.items), order="group", shuffle=shuffle)
             return
         here = level.shown[level.cursor :]
         self.kino.play([e.item for e in here if e.item is not None], shuffle=shuffle)
+
+    def still_loading(self, entry: Entry) -> bool:
+        """A group whose items are not read yet (kino opened on its summary): says so."""
+        if entry.is_group and not entry.items and not self.state.complete:
+            self.notify("Its tracks and episodes are still being read: try again in a moment.",
+                        title="Still loading", timeout=4)  # fmt: skip
+            return True
+        return False
 
     # -- drawing -------------------------------------------------------------------
     def draw(self) -> None:
@@ -364,13 +377,25 @@ class BrowserScreen(Screen[None]):
         self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
 
     def run_search(self, query: str) -> None:
-        """Show the library's matches for ``query`` (empty: where the search started)."""
+        """Show the library's matches for ``query`` (empty: where the search started);
+        while the library's search index is not built yet, from a worker."""
         if self.state.view is None or not self.query_one("#search", Input).display:
+            return
+        self.show_search(query)
+
+    def show_search(self, query: str) -> None:
+        """:meth:`run_search` whether or not the box is still open (Enter closes it)."""
+        view = self.state.view
+        if view is None or self.searching.ask(query, view):
             return
         started = time.perf_counter()
         self.state.search(query)
         self.last_search_seconds = time.perf_counter() - started
         self.draw()
+
+    @on(SearchAnswered)
+    def _search_answered(self, message: SearchAnswered) -> None:
+        self.searching.answered(message)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -58,8 +58,9 @@ def test_the_index_ranks_as_rank_does_and_groups_come_first() -> None:
         ("show:Dark:season:1", CONTEXT),  # a season above an episode of the same tier
         ("e1", CONTEXT),
     ]
+    given = {record.key: record for record in records}
     for i, tier in index.ranked("dark"):
-        record = index.records[i]
+        record = given[index.records[i].key]
         assert rank(fold("dark"), fold(record.title), fold(record.context)) == tier
     assert [r.key for r in index.search("dark", limit=2)] == ["show:Dark", "m1"]
     assert index.search("nothing here") == []
@@ -161,3 +162,25 @@ def test_a_show_without_season_folders_opens_on_its_episodes() -> None:
     )
     (show,) = view.section("shows")
     assert [c.key for c in view.children(show)] == ["e1", "e2", "e3"]
+
+
+def test_typing_on_ranks_as_a_fresh_search_does() -> None:
+    """A keystroke that extends the last query searches only what that query matched:
+    the same results, tiers and order as a search from scratch, letter by letter."""
+    words = ["red", "dust", "shadow", "redux", "dusk", "sha", "ash", "r2"]
+    records = [
+        Searchable(
+            ("movie", "track", "album", "artist")[n % 4],
+            f"k{n}",
+            " ".join(words[(n * j) % len(words)] for j in (1, 3, 5)[: 1 + n % 3]),
+            f"{words[n % len(words)]} context {n}",
+        )
+        for n in range(3000)
+    ]
+    typed = SearchIndex(records)
+    for text in ("red dust shadow", "ash r2", "dusk  red", "shadowy"):
+        for end in range(1, len(text) + 1):
+            query = text[:end]
+            for limit in (500, 5):
+                fresh = SearchIndex(records).ranked(query, limit)
+                assert typed.ranked(query, limit) == fresh, (query, limit)

@@ -103,3 +103,25 @@ def test_temporaries_without_a_pid_are_removed_only_when_old(tmp_path: Path) -> 
 def test_cleaning_a_folder_that_cannot_be_written_is_quiet(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "catalog.json"
     assert clean_stale_temporaries(target) == []  # no folder: nothing to do, no error
+
+
+def test_a_catalog_is_written_in_pieces_with_the_bytes_of_one_dump(tmp_path: Path) -> None:
+    """Rows of megabytes of text are written a piece at a time: the file holds exactly
+    the bytes one ``dumps`` gives (escapes, accents, a name that is not UTF-8), and reads
+    back as it was."""
+    from kino_tui.core.catalog import storage
+
+    rows = "[" + ",".join(f'["a\\"b{n} é ✓ \\\\",{n}]' for n in range(120_000)) + "]"
+    raw_name = os.fsdecode(b"/m/caf\xe9")
+    data = {
+        "meta": {"1": {"schema": 3}},
+        "items": {"1": {"root": "/m", "rows": rows}, "2": {"root": raw_name, "rows": "[]"}},
+        "folders": {"1": {"path": raw_name, "key": "k"}},
+    }
+    assert len(rows) > 2 * storage._PIECE
+    pieces = list(storage.dumps_pieces(data))
+    assert len(pieces) > 3 and b"".join(pieces) == storage.dumps(data)
+    path = tmp_path / "catalog.json"
+    storage.AtomicJSONStorage(path).write(data)
+    assert path.read_bytes() == storage.dumps(data)
+    assert storage.AtomicJSONStorage(path).read() == data

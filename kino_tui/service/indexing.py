@@ -1,0 +1,120 @@
+"""Answering from the catalog's index (``core/catalog/index.py``) when it is current, and
+building it again from a catalog that had to be read whole.
+
+Every use case here has the same shape: open the index; when it matches the catalog
+file, read only the rows the answer needs; otherwise read the catalog as before, answer
+from it, and write the index from what was read, so the next command is fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from kino_tui.core.browse.search import Searchable
+from kino_tui.core.catalog.index import INDEX_ERRORS, IndexReader, catalog_signature
+from kino_tui.core.catalog.rows import PackedCatalog
+from kino_tui.core.errors import CatalogDamaged, ItemNotFound
+from kino_tui.core.models import MediaItem
+from kino_tui.core.pathnames import normalise_root
+
+if TYPE_CHECKING:
+    from kino_tui.core.browse.view import Entry, LibraryView
+    from kino_tui.service.library import Library
+
+#: Search records that are groups (their rows hold no item id).
+GROUP_KINDS = frozenset({"show", "season", "artist", "album"})
+
+
+def signature(library: Library) -> str | None:
+    """The catalog file's signature: take it *before* reading the catalog whose index
+    will be written, so a save in between leaves the index stale, never wrong."""
+    return catalog_signature(library.paths.catalog_file)
+
+
+def rebuild(library: Library, packed: PackedCatalog, before: str | None) -> bool:
+    """Write the index of ``packed`` (read after ``before`` was taken); says whether it
+    was written."""
+    if before is None:
+        return False
+    return library.index.build(packed, before)
+
+
+def load_indexing(library: Library) -> tuple[PackedCatalog | None, list[MediaItem], list[str]]:
+    """The whole catalog as ``loading.load`` reads it (a damaged one set aside: no
+    items, a line saying so), and the catalog as read, for :func:`rebuild`."""
+    from kino_tui.service.loading import store_warnings
+
+    try:
+        packed = library.catalog.read()
+        items = packed.items()
+    except CatalogDamaged as error:
+        return None, [], [library.catalog.set_aside(error), *store_warnings(library)]
+    return packed, items, store_warnings(library)
+
+
+def search_entries(
+    library: Library, reader: IndexReader, query: str, limit: int
+) -> tuple[LibraryView, list[Entry]]:
+    """The ranked matches of ``query`` as browser rows, over a view of only the items
+    they need (each matched item, and every item of each matched group's show or
+    artist, which its counts and seasons are made from)."""
+    from kino_tui.service.loading import make_view, read_progress
+
+    matches = reader.search(query, limit)
+    items = reader.items(m.key for m in matches if m.kind not in GROUP_KINDS)
+    seen: set[str] = set()
+    for match in matches:
+        if match.kind in GROUP_KINDS:
+            found = reader.group_items(match.key)
+            if found and found[0].id not in seen:
+                seen.update(item.id for item in found)
+                items += found
+    progress, _ = read_progress(library)
+    view = make_view(library, items, progress)
+    return view, view.entries(Searchable(m.kind, m.key, "") for m in matches)
+
+
+def watched_items(reader: IndexReader, progress: Iterable[str], shows: bool) -> list[MediaItem]:
+    """The items with progress (what Continue Watching is made of) and, with ``shows``,
+    every episode of their shows (what Next Up is made of)."""
+    items = reader.items(progress)
+    if not shows:
+        return items
+    seen = {item.id for item in items}
+    for key in {f"show:{i.series or 'Unknown show'}" for i in items if i.kind == "episode"}:
+        more = [item for item in reader.group_items(key) if item.id not in seen]
+        seen.update(item.id for item in more)
+        items += more
+    return items
+
+
+def find(reader: IndexReader, target: str) -> list[MediaItem]:
+    """What ``kino play`` and ``kino watched`` name, as ``loading.find_items`` finds it
+    in the whole catalog: an id, a group key, a file (or a part), a folder."""
+    item = reader.item(target)
+    if item is not None:
+        return [item]
+    if target.startswith(("show:", "artist:")):
+        from kino_tui.core.browse.view import LibraryView
+
+        group = LibraryView(reader.group_items(target), {}).group(target)
+        if group is not None:
+            return list(group.items)
+    path = normalise_root(target)
+    item = reader.item_at(path)
+    if item is not None:
+        return [item]
+    under = reader.items_under(path.rstrip("/") + "/")
+    if under:
+        return under
+    raise ItemNotFound(
+        f"nothing in the catalog has the id or path {target!r}: "
+        "see `kino ls`, or run `kino scan` if the file is new"
+    )
+
+
+__all__ = [
+    "GROUP_KINDS", "INDEX_ERRORS", "find", "load_indexing", "rebuild", "search_entries",
+    "signature", "watched_items",
+]  # fmt: skip

@@ -1,0 +1,93 @@
+"""The browser's search while the library's own search index is not built yet (the
+first seconds at 250,000 tracks): answered in a worker from the catalog's index (a few
+rows read), or else by building the library's index off the UI thread. Typed ahead,
+``/`` and a title are answered and drawn as soon as the rows they need are read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from kino_tui.core.browse.search import Searchable
+from kino_tui.ui.messages import SearchAnswered
+
+if TYPE_CHECKING:
+    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.ui.screens.browser import BrowserScreen
+
+
+#: How long the rest of the library waits, after the first screen, for keys typed ahead.
+GRACE_SECONDS = 0.15
+
+
+class SearchController:
+    """One worker at a time; its answer's handler searches again for whatever was typed
+    meanwhile, so the last query typed is always the one shown."""
+
+    def __init__(self, screen: BrowserScreen) -> None:
+        self.screen = screen
+        #: The latest query the search box asked for.
+        self.wanted = ""
+        self.busy = False
+        #: Set while a worker answers (read by other workers' threads: see wait_idle).
+        self._in_flight = threading.Event()
+
+    def wait_idle(self, grace: float = GRACE_SECONDS, timeout: float = 3.0) -> None:
+        """On a worker's thread: give keys typed ahead ``grace`` seconds to start a
+        search, and any search in flight the CPU first (``timeout`` at most)."""
+        deadline = time.monotonic() + timeout
+        time.sleep(grace)
+        while self._in_flight.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def ask(self, query: str, view: LibraryView) -> bool:
+        """Take ``query``; True when a worker answers it (the view cannot at once)."""
+        self.wanted = query
+        if not query.strip() or view.search_ready:
+            return False
+        if not self.busy:
+            self._start(query, view)
+        return True
+
+    def _start(self, query: str, view: LibraryView) -> None:
+        self.busy = True
+        self._in_flight.set()
+        screen = self.screen
+        library = screen.kino.library
+
+        def work() -> None:
+            try:
+                found = library.search_indexed(query)
+            finally:
+                self._in_flight.clear()
+            if found is None:  # no current index: the library's own, built here
+                view.ensure_search_index()
+            screen.post_message(SearchAnswered(query, found))
+
+        def failed(_: BaseException) -> None:
+            self.busy = False
+            self._in_flight.clear()
+
+        screen.kino.start_worker(work, group="search", description="search",
+                                 failure_title="The search failed", on_failure=failed)  # fmt: skip
+
+    def answered(self, message: SearchAnswered) -> None:
+        """Show the worker's answer, or search again for what was typed since."""
+        self.busy = False
+        screen, state = self.screen, self.screen.state
+        view = state.view
+        if view is None or not state.searching:
+            return  # the search was closed meanwhile
+        if view.search_ready or self.wanted.strip() != message.query.strip():
+            screen.show_search(self.wanted)  # the loaded library answers, or more was typed
+            return
+        found = message.found
+        if found is None:
+            return
+        entries = found.entries
+        if state.complete:  # the loaded library's own rows for these matches
+            entries = view.entries(Searchable(e.kind, e.key, "") for e in entries)
+        state.show_results(message.query, entries)
+        screen.draw()

@@ -1,0 +1,91 @@
+"""kino opens on Music or TV Shows from the index's summaries (no item unpacked): the
+same rows, counts, posters and watch state the whole library gives; the items follow."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from kino_tui.config.paths import KinoPaths
+from kino_tui.core.browse.view import Entry
+from kino_tui.core.catalog.store import Catalog, CatalogData
+from kino_tui.core.models import MediaItem, Progress
+from kino_tui.service import Library
+from kino_tui.service.scanning import refresh_index
+
+
+def item(item_id: str, kind: str, path: str, **fields: object) -> MediaItem:
+    return MediaItem(id=item_id, kind=kind, path=path, root="/m", parts=[path], **fields)  # type: ignore[arg-type]
+
+
+def music() -> list[MediaItem]:
+    """Artists with albums met out of order, posters on some tracks only, album artists,
+    ratings, genres, durations, an offline track, tags missing."""
+    found = []
+    for n in range(60):
+        artist = ["Air", "AC/DC", "Zoë", None][n % 4]
+        album = ["Moon Safari", "Highway", None][n % 3]
+        found.append(item(
+            f"t{n}", "track", f"/m/Music/{artist}/{album}/{n:02d} Song {n}.mp3",
+            title=f"Song {n}", artist=artist, album=album, track=n % 10,
+            album_artist="Various" if n % 13 == 0 else None,
+            year=1990 + n % 7 if n % 5 else None, duration=180.5 + n, added=f"2024-01-{n % 28 + 1:02d}",
+            poster=f"/m/Music/cover{n}.jpg" if n % 9 == 4 else None, rating=n / 7 if n % 2 else None,
+            genres=["Jazz"] if n % 3 else ["Rock", "Jazz"], available=n != 7,
+        ))  # fmt: skip
+    return found
+
+
+def shows() -> list[MediaItem]:
+    found = []
+    for n in range(40):
+        show = ["Dark", "Mad Men", None][n % 3]
+        season = [1, 2, None, 0][n % 4]
+        found.append(item(
+            f"e{n}", "episode", f"/m/TV/{show}/S{season}/E{n}.mkv", series=show, season=season,
+            episode=n, title=f"Episode {n}", year=2000 + n % 3, duration=1500.25 * (n + 1),
+            poster=f"/m/TV/p{n}.jpg" if n % 5 == 3 else None, rating=n / 3 if n % 4 else None,
+            show_poster=f"/m/TV/show{n}.jpg" if n % 11 == 10 else None,
+        ))  # fmt: skip
+    return found
+
+
+def without_items(entry: Entry) -> dict[str, object]:
+    fields = dataclasses.asdict(entry)
+    fields.pop("items")
+    fields.pop("item")
+    fields["duration"] = round(float(fields["duration"]), 6)  # type: ignore[arg-type]
+    return fields
+
+
+@pytest.mark.parametrize(("items", "section"), [(music(), "music"), (shows(), "shows")])
+def test_the_opening_from_the_index_is_the_section_the_items_make(
+    kino_paths: KinoPaths, items: list[MediaItem], section: str
+) -> None:
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in items}))
+    library = Library(kino_paths)
+    library.watch.set_watched(items[3], True)
+    library.watch.save(items[5], Progress(position=20.0, last_played="2025-05-05T10:00:00+00:00"))
+    assert refresh_index(library)
+    opening = library.load_opening()
+    assert opening.unread and not opening.complete and opening.view.items == {}
+    assert opening.view.first_section() == section
+    full, warnings = library.load_rest(opening)
+    assert warnings == [] and len(full.items) == len(items)
+    expected = [without_items(e) for e in full.section(section)]
+    assert [without_items(e) for e in opening.view.section(section)] == expected
+    assert any(e["last_played"] for e in expected)  # the progress made it in
+    assert any(e["poster"] for e in expected) and any(e["rating"] for e in expected)
+
+
+def test_without_a_current_index_the_opening_reads_the_catalog(kino_paths: KinoPaths) -> None:
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
+    library = Library(kino_paths)
+    opening = library.load_opening()  # no index yet
+    assert opening.complete and len(opening.view.items) == 60
+    assert refresh_index(library)
+    Path(kino_paths.index_file).write_bytes(b"damaged")
+    opening = library.load_opening()
+    assert opening.complete and len(opening.view.items) == 60
