@@ -131,8 +131,7 @@ class BrowserScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         layout.fit_width(self, event.size.width)
 
-    def action_toggle_sections(self) -> None:
-        """Show or hide the sections pane (folded away in a narrow terminal)."""
+    def action_toggle_sections(self) -> None:  # folded away in a narrow terminal
         layout.toggle_sections(self, self.query_one("#sections", OptionList), self.query_one(MediaList))
 
     def highlight_section(self) -> None:
@@ -399,29 +398,23 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self._stop_search_timer()
-        self.run_search(event.value)  # the results of exactly what was typed
-        search = self.query_one("#search", Input)
-        if not self.state.query:
-            self._cancel_search()
-            return
-        search.display = False
-        self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
+        self._into_results(event.value, cancel_if_empty=True)
 
     def action_into_results(self) -> None:
-        """Down in the search box: the results of what is typed, the first one highlighted
-        and the keys the list's (a Down anywhere else is the list's own)."""
+        """Down in the search box: into the results, as Enter (elsewhere: the list's)."""
         search = self.query_one("#search", Input)
-        if not search.has_focus:
-            return
+        if search.has_focus:
+            self._into_results(search.value, cancel_if_empty=False)
+
+    def _into_results(self, query: str, cancel_if_empty: bool) -> None:
         self._stop_search_timer()
-        self.run_search(search.value)
+        self.run_search(query)  # the results of exactly what was typed
         if not self.state.query:
+            if cancel_if_empty:
+                self._cancel_search()
             return
-        search.display = False
-        media_list = self.query_one(MediaList)
-        self.set_focus(media_list)
-        media_list.cursor = 0
+        self.query_one("#search", Input).display = False
+        self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
 
     def action_cycle_sort(self) -> None:
         label = self.state.cycle_sort()
