@@ -13,7 +13,8 @@ ITEM_KEYS = {
     "id", "kind", "path", "parts", "title", "year", "series", "season", "episode", "episode_end",
     "artist", "album", "album_artist", "track", "disc", "genres", "plot", "rating", "duration",
     "width", "height", "video_codec", "audio", "subtitles", "size", "poster", "extra_type",
-    "extra_of", "available", "error", "added", "progress",
+    "extra_of", "available", "error", "added", "progress", "tagline", "certification",
+    "premiered", "studios", "collection", "directors", "writers", "cast", "ids",
 }  # fmt: skip
 SUMMARY_KEYS = {
     "added",
@@ -274,3 +275,35 @@ def test_the_browser_without_a_terminal_says_so_and_ends(kino_cli) -> None:
         result = kino_cli(*args, check=False, timeout=30)
         assert result.returncode == 2, result.stderr
         assert "the browser needs a terminal" in result.stderr and not result.stdout
+
+
+def test_ls_json_carries_what_the_nfo_says(run_kino, build_library: LibraryBuilder) -> None:
+    """Issue 21: people, studios, tagline, certification, collection and ids, as promised."""
+    root = build_library(
+        {
+            "Heat (1995)/Heat (1995).mkv": "h264.mkv",
+            "Heat (1995)/movie.nfo": (
+                "<movie><title>Heat</title><tagline>A Los Angeles crime saga</tagline>"
+                "<mpaa>Rated R</mpaa><premiered>1995-12-15</premiered><studio>Warner Bros.</studio>"
+                "<set><name>Heat Collection</name></set><director>Michael Mann</director>"
+                "<credits>Michael Mann</credits><credits>Other Writer</credits>"
+                "<actor><name>Al Pacino</name><role>Vincent Hanna</role><order>0</order></actor>"
+                "<actor><name>Robert De Niro</name><order>1</order></actor>"
+                '<uniqueid type="imdb">tt0113277</uniqueid></movie>'
+            ),
+        }
+    )
+    run_kino("scan", str(root))
+    (film,) = json.loads(run_kino("ls", "--json").stdout)
+    assert film["tagline"] == "A Los Angeles crime saga"
+    assert (film["certification"], film["premiered"]) == ("R", "1995-12-15")
+    assert (film["studios"], film["collection"]) == (["Warner Bros."], "Heat Collection")
+    assert (film["directors"], film["writers"]) == (
+        ["Michael Mann"],
+        ["Michael Mann", "Other Writer"],
+    )
+    assert film["cast"] == [
+        {"name": "Al Pacino", "role": "Vincent Hanna"},
+        {"name": "Robert De Niro", "role": None},
+    ]
+    assert film["ids"] == {"imdb": "tt0113277"}

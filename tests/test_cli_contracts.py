@@ -99,6 +99,11 @@ BROKEN_ROWS: dict[str, Callable[[Raw], Raw]] = {
     "audio channels are text": _field("audio", [["aac", "two", "eng"]]),
     "a subtitle has too many values": _field("subtitles", [["eng", "srt", False, False, None, 1]]),
     "ids are numbers": _field("ids", {"imdb": 5}),
+    "a studio is a number": _field("studios", [7]),
+    "a cast member is a name alone": _field("cast", ["Al Pacino"]),
+    "a cast member's role is a number": _field("cast", [["Al Pacino", 3]]),
+    "a rating is text": _field("ratings", {"imdb": "8.3"}),
+    "a tagline is a list": _field("tagline", ["A saga"]),
 }
 
 

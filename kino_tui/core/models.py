@@ -44,6 +44,15 @@ class Segment(NamedTuple):
     kind: str
 
 
+class CastMember(NamedTuple):
+    """One actor of a film or an episode, from its NFO, in billing order. ``thumb`` is kept
+    only when it is a local file (kino never fetches pictures from the internet)."""
+
+    name: str
+    role: str | None = None
+    thumb: str | None = None
+
+
 @dataclass(slots=True)
 class Progress:
     """How far the user got in one item (kept in the watch-state store)."""
@@ -117,6 +126,19 @@ class MediaItem:
     extra_owner: str | None = None
     error: str | None = None
     segments: list[Segment] = field(default_factory=list)
+    # what an NFO says beyond the above (issue 21); last, so an item without one stores none
+    tagline: str | None = None
+    certification: str | None = None
+    premiered: str | None = None
+    collection: str | None = None
+    studios: list[str] = field(default_factory=list)
+    directors: list[str] = field(default_factory=list)
+    writers: list[str] = field(default_factory=list)
+    cast: list[CastMember] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    ratings: dict[str, float] = field(default_factory=dict)
+    season_title: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MediaItem:
@@ -125,6 +147,7 @@ class MediaItem:
         values["audio"] = [AudioTrack(**a) for a in data.get("audio") or ()]
         values["subtitles"] = [SubtitleTrack(**s) for s in data.get("subtitles") or ()]
         values["segments"] = [Segment(**s) for s in data.get("segments") or ()]
+        values["cast"] = [CastMember(**c) for c in data.get("cast") or ()]
         return cls(**values)
 
     @classmethod
@@ -138,6 +161,8 @@ class MediaItem:
             row[_SUBTITLES_INDEX] = [SubtitleTrack(*values) for values in row[_SUBTITLES_INDEX]]
         if length > _SEGMENTS_INDEX and row[_SEGMENTS_INDEX]:
             row[_SEGMENTS_INDEX] = [Segment(*values) for values in row[_SEGMENTS_INDEX]]
+        if length > _CAST_INDEX and row[_CAST_INDEX]:
+            row[_CAST_INDEX] = [CastMember(*values) for values in row[_CAST_INDEX]]
         return cls(*row)
 
     def to_row(self) -> list[Any]:
@@ -147,6 +172,7 @@ class MediaItem:
         row[_AUDIO_INDEX] = [_packed_track(track) for track in self.audio]
         row[_SUBTITLES_INDEX] = [_packed_track(track) for track in self.subtitles]
         row[_SEGMENTS_INDEX] = [list(segment) for segment in self.segments]
+        row[_CAST_INDEX] = [_packed_track(member) for member in self.cast]
         end = len(row)
         while end > _MIN_ROW and _is_default(row[end - 1], _DEFAULTS[end - 1]):
             end -= 1
@@ -161,9 +187,13 @@ class MediaItem:
         data["audio"] = [dict(zip(AUDIO_FIELDS, t, strict=True)) for t in self.audio]
         data["subtitles"] = [dict(zip(SUBTITLE_FIELDS, t, strict=True)) for t in self.subtitles]
         data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in self.segments]
+        # the cast as ``ls --json`` promises it: name and role, in billing order
+        data["cast"] = [{"name": m.name, "role": m.role} for m in self.cast]
         data["parts"] = list(self.parts)
-        data["genres"] = list(self.genres)
+        for name in _TEXT_LISTS:
+            data[name] = list(getattr(self, name))
         data["ids"] = dict(self.ids)
+        data["ratings"] = dict(self.ratings)
         return data
 
     @property
@@ -190,6 +220,11 @@ ROOT_INDEX = ROW_FIELDS.index("root")
 PARTS_INDEX = ROW_FIELDS.index("parts")
 _SUBTITLES_INDEX = ROW_FIELDS.index("subtitles")
 _SEGMENTS_INDEX = ROW_FIELDS.index("segments")
+_CAST_INDEX = ROW_FIELDS.index("cast")
+CAST_FIELDS: tuple[str, ...] = CastMember._fields
+#: The fields that hold lists of text.
+_TEXT_LISTS = ("genres", "studios", "directors", "writers", "tags", "countries")
+TEXT_LIST_FIELDS = _TEXT_LISTS
 _MIN_ROW = PARTS_INDEX + 1  # id, kind, path, root and parts are always stored
 
 
@@ -222,9 +257,12 @@ def dict_of_row(row: list[Any]) -> dict[str, Any]:
         for t in data["subtitles"]
     ]
     data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in data["segments"]]
+    data["cast"] = [{"name": c[0], "role": c[1] if len(c) > 1 else None} for c in data["cast"]]
     data["parts"] = list(data["parts"])
-    data["genres"] = list(data["genres"])
+    for name in _TEXT_LISTS:
+        data[name] = list(data[name])
     data["ids"] = dict(data["ids"])
+    data["ratings"] = dict(data["ratings"])
     return data
 
 

@@ -144,3 +144,31 @@ def library_summary(counts: Mapping[str, int], offline: int) -> str:
         for kind, noun in (("movie", "movie"), ("episode", "episode"), ("track", "track"))
     )
     return text + (f" · {offline:,} offline" if offline else "")
+
+
+def fit_line(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, with ``…`` where it was cut."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
+
+
+def fit_names(names: list[str], width: int) -> str:
+    """As many names as fit in ``width`` columns, and how many did not:
+    ``Al Pacino, Robert De Niro +3``; the first name is cut if even it does not fit."""
+    if not names:
+        return ""
+    joined = ", ".join(names)
+    if len(joined) <= width:
+        return joined
+    for count in range(len(names) - 1, 0, -1):
+        shown = ", ".join(names[:count]) + f" +{len(names) - count}"
+        if len(shown) <= width:
+            return shown
+    more = f" +{len(names) - 1}" if len(names) > 1 else ""
+    return fit_line(names[0], width - len(more)) + more
+
+
+def cast_line(name: str, role: str | None, width: int) -> str:
+    """``Al Pacino as Vincent Hanna``, fitted to ``width`` columns (the name kept first)."""
+    return fit_line(f"{name} as {role}" if role else name, width)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from kino_tui.service.importers import ImportReport, UndoReport
     from kino_tui.service.loading import Opening
     from kino_tui.service.marking import Marked, WatchedToggle
+    from kino_tui.service.pictures import FramesMade
     from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest, UpNext
     from kino_tui.service.roots import FolderAdded, RootStatus
     from kino_tui.service.searching import IndexedSearch, SearchResult
@@ -143,6 +144,13 @@ class LibraryAPI(Protocol):
         cancel: threading.Event | None = None,
         folders: Sequence[str] | None = None,
     ) -> ScanSummary: ...
+    def frame_for(self, item: MediaItem) -> str | None: ...
+    def make_frames(
+        self,
+        items: Sequence[MediaItem],
+        cancel: threading.Event | None = None,
+        on_made: Callable[[MediaItem], None] | None = None,
+    ) -> FramesMade: ...
     def live_updates(
         self,
         on_scanned: Callable[[Rescan], None],

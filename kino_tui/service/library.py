@@ -34,6 +34,7 @@ from kino_tui.service import (
     loading,
     loose,
     marking,
+    pictures,
     playing,
     roots,
     scanning,
@@ -236,6 +237,20 @@ class Library(ThisMachine):
         """Scan the given roots (every configured root by default); ``folders`` limits it
         to those folders and what is below them (what live updates saw change)."""
         return scanning.scan(self, chosen, on_progress, cancel, folders)
+
+    # -- pictures (service/pictures.py) ----------------------------------------------
+    def frame_for(self, item: MediaItem) -> str | None:
+        """The frame taken for a video without a poster or thumb, once it exists."""
+        return pictures.frame_for(self, item)
+
+    def make_frames(
+        self,
+        items: Sequence[MediaItem],
+        cancel: threading.Event | None = None,
+        on_made: Callable[[MediaItem], None] | None = None,
+    ) -> pictures.FramesMade:
+        """Take the missing frames of these items, one ffmpeg at a time, at idle priority."""
+        return pictures.make_frames(self, items, cancel, on_made)
 
     # -- live updates (service/following.py) ----------------------------------------
     def live_updates(

@@ -141,6 +141,7 @@ class LoadingController:
         screen.set_status(self.scan_message or view.summary())
         self.scan_message = ""
         screen.kino.start_live_updates()  # once the library is shown (a no-op after that)
+        screen.frames.start(view)  # pictures for the videos that have none, in the background
 
     def library_changed(self, message: LibraryChanged) -> None:
         """Live updates rescanned something, or another process saved the catalog: load

@@ -12,7 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
-    from kino_tui.core.models import Progress, ScanSummary
+    from kino_tui.core.models import MediaItem, Progress, ScanSummary
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackResult
     from kino_tui.service import Opening, PlayPlan, Rescan, RootStatus
@@ -118,6 +118,14 @@ class ScanFinished(Message):
         super().__init__()
         self.summary = summary
         self.warnings = warnings
+
+
+class FrameMade(Message):
+    """A frame was taken for a video that had no picture (``ui/frames.py``)."""
+
+    def __init__(self, item: MediaItem) -> None:
+        super().__init__()
+        self.item = item
 
 
 class PlaybackChecked(Message):

@@ -58,7 +58,9 @@ def _refusal(use: Callable[[], object]) -> tuple[str, str]:
 # -- the use cases -------------------------------------------------------------------------
 def load(library: LibraryAPI) -> object:
     data, warnings = library.load()
-    return sorted((item.id, item.display_title, item.kind) for item in data.items.values()), warnings
+    return sorted(
+        (item.id, item.display_title, item.kind) for item in data.items.values()
+    ), warnings
 
 
 def find_by_id(library: LibraryAPI) -> object:
@@ -279,9 +281,9 @@ def _normalised(answer: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def transports(link: Link, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    tuple[Library, RemoteLibrary, Path]
-]:
+def transports(
+    link: Link, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Library, RemoteLibrary, Path]]:
     """The box's library on its own files, and over ssh; the same settings for both."""
     here = tmp_path_factory.mktemp("laptop")
     paths = KinoPaths(here / "config", here / "data", here / "cache")
@@ -336,6 +338,10 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
         # the browser's rows from this machine's index while it loads (None on a link:
         # it then searches what it loaded; `kino search` is the covered `search`)
         "search_indexed",
+        # frames (issue 21): taken on the box either way; over a link the box takes them in
+        # the background and the laptop names them for its poster cache
+        # (tests/remote/test_remote_frames.py)
+        "frame_for", "make_frames",
     }  # fmt: skip
     methods = {name for name in LibraryAPI.__dict__ if not name.startswith("_")}
     methods -= {"name", "delivered"}
@@ -352,5 +358,3 @@ def test_refused_on_the_link_with_what_to_do(remote: RemoteLibrary) -> None:
                 remote.shared_push):  # fmt: skip
         with pytest.raises(KinoError, match=r"happens on the box: run `ssh box kino"):
             use()
-
-

@@ -29,7 +29,8 @@ LIBRARY = {
     "Movies/Casino (1995)/poster.png": "cover",
     "Movies/Dune (2021)/Dune (2021).avi": "mpeg4.avi",
     "Movies/Dune (2021)/poster.jpg": "not a picture at all",
-    "Movies/Heat (1995)/Heat (1995).avi": "mpeg4.avi",
+    "Movies/Heat (1995)/Heat (1995).avi": "mpeg4.avi",  # no artwork: a frame is taken
+    "Movies/Kaput (2000)/Kaput (2000).avi": "not a video" * 50,  # no artwork, no frame
     "Music/Artist/Album (2001)/01 - Song.ogg": "song.ogg",  # a cover embedded in the file
     "TV/Dark (2017)/poster.png": "cover",
     "TV/Dark (2017)/season01-poster.png": "cover",
@@ -119,11 +120,36 @@ async def test_poster_is_drawn_in_half_blocks_and_cached(poster_library: Library
         poster = app.screen.query_one(Poster)
         with Image.open(cached) as image:
             assert image.size[0] <= poster.size.width and image.size[1] <= poster.size.height * 2
-        await select(app, pilot, "Heat")  # no artwork: initials
-        assert poster_text(app) == ("placeholder", "\n\n▣\n\nH")
         await select(app, pilot, "Alien")  # back again: read from the cache
         await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
-        assert len(cached_pictures(poster_library)) == 1
+        assert cached_pictures(poster_library) == [cached]
+
+
+async def test_a_video_without_artwork_shows_a_frame_made_in_the_background(
+    poster_library: Library,
+) -> None:
+    """Issue 21: after the library is shown, a worker takes a frame of each video without
+    a poster (cached by fingerprint under the cache folder, never beside the media); a
+    file that gives none keeps the placeholder and is not tried again."""
+    app = halfcell_app(poster_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, "Heat")
+        await settled_until(pilot, lambda: poster_text(app)[0] == "picture")
+        kind, text = poster_text(app)
+        assert kind == "picture" and set(text) == {"▀"}
+        frames = poster_library.paths.cache_dir / "frames"
+        assert len(list(frames.glob("*.jpg"))) == 1  # Heat's: the others have artwork
+        heat = app.screen.query_one(MediaList).highlighted.item  # type: ignore[union-attr]
+        assert heat is not None and heat.poster is None and heat.thumb is None
+        media_folder = Path(heat.path).parent
+        assert sorted(p.name for p in media_folder.iterdir()) == ["Heat (1995).avi"]
+        await select(app, pilot, "Kaput")  # no frame: the initials stay
+        assert poster_text(app) == ("placeholder", "\n\n▣\n\nK")
+        assert len(list(frames.glob("*.failed"))) == 1
+    # the next run (the next start, or scan) tries neither again
+    assert app.library.make_frames(list(app.library.load()[0].items.values())).made == 0
+    assert app.library.make_frames(list(app.library.load()[0].items.values())).failed == 0
 
 
 async def test_unreadable_poster_keeps_the_placeholder(poster_library: Library) -> None:

@@ -24,6 +24,9 @@ def item_record(item: MediaItem) -> Searchable | None:
         order = f"{item.artist}\0{item.album}\0{item.disc or 0:04d}{item.track or 0:04d}{name}"
     else:
         context = (item.original_title, name)
+    if item.cast or item.directors:
+        # people are context: a film found by its cast ranks after every title match
+        context = (*context, *item.directors, *(member.name for member in item.cast))
     text = " ".join(t for t in context if t)
     return Searchable(kind, item.id, item.title or "", text, order)
 

@@ -8,7 +8,8 @@ A query matches a record in one of five tiers, best first:
 2. words: every word of the query starts a word of the title;
 3. substring: every word of the query is somewhere in the title;
 4. context: every word is somewhere in the record's other text (a season's show, an
-   album's artist, an episode's show and file name, a track's artist and album).
+   album's artist, an episode's show and file name, a track's artist and album, a
+   film's or an episode's directors and cast from its NFO).
 
 Within a tier, groups come before items (a show above its episodes, an artist above its
 tracks), then titles in alphabetical order. Pure: no Textual, no I/O.

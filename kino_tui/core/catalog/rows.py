@@ -26,6 +26,7 @@ from kino_tui.core.catalog.validate import (
 )
 from kino_tui.core.models import (
     AUDIO_FIELDS,
+    CAST_FIELDS,
     PARTS_INDEX,
     PATH_INDEX,
     ROOT_INDEX,
@@ -168,6 +169,7 @@ def _row_as_dict(names: list[str], row: list[Any]) -> dict[str, Any]:
     data["segments"] = [
         dict(zip(SEGMENT_FIELDS, s, strict=False)) for s in data.get("segments") or ()
     ]
+    data["cast"] = [dict(zip(CAST_FIELDS, c, strict=False)) for c in data.get("cast") or ()]
     return data
 
 

@@ -17,6 +17,7 @@ from kino_tui.core.errors import (
 from kino_tui.core.models import (
     KINDS,
     ROW_FIELDS,
+    TEXT_LIST_FIELDS,
 )
 
 RawCatalog = dict[str, dict[str, Any]]
@@ -65,8 +66,10 @@ _FIELD_TYPES: dict[str, frozenset[type]] = {
         ),
         _OPTIONAL_WHOLE,
     ),
-    **dict.fromkeys(("audio", "subtitles", "genres", "segments"), frozenset({list})),
-    "ids": frozenset({dict}),
+    **dict.fromkeys(
+        ("audio", "subtitles", "segments", "cast", *TEXT_LIST_FIELDS), frozenset({list})
+    ),
+    **dict.fromkeys(("ids", "ratings"), frozenset({dict})),
 }
 _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
     "audio": (_OPTIONAL_TEXT, _OPTIONAL_WHOLE, _OPTIONAL_TEXT, _OPTIONAL_TEXT, frozenset({bool})),
@@ -80,9 +83,10 @@ _TRACK_TYPES: dict[str, tuple[frozenset[type], ...]] = {
         frozenset({bool}),
     ),
     "segments": (_NUMBER, _NUMBER, _TEXT),
+    "cast": (_TEXT, _OPTIONAL_TEXT, _OPTIONAL_TEXT),
 }
 _REQUIRED = ("id", "kind", "path", "root", "parts")
-_CONTAINERS = frozenset({"parts", "genres", "ids", *_TRACK_TYPES})
+_CONTAINERS = frozenset({"parts", "ids", "ratings", *TEXT_LIST_FIELDS, *_TRACK_TYPES})
 _KINDS = frozenset(KINDS)
 
 
@@ -176,13 +180,17 @@ def check_rows(rows: Any, stored_fields: list[str], where: str) -> None:
         values = filter(
             None, itertools.chain.from_iterable(map(itemgetter(slice(index, index + 1)), rows))
         )
-        if name in ("parts", "genres"):
+        if name == "parts" or name in TEXT_LIST_FIELDS:
             inner = set(map(type, itertools.chain.from_iterable(values)))
             if not inner <= {str}:
                 raise _BadShape(f"the {name} of the {where} hold {_shown(inner)}")
         elif name == "ids":
             if not set(map(type, itertools.chain.from_iterable(map(dict.values, values)))) <= {str}:
                 raise _BadShape(f"the ids of the {where} are not all text")
+        elif name == "ratings":
+            inner = set(map(type, itertools.chain.from_iterable(map(dict.values, values))))
+            if not inner <= _NUMBER:
+                raise _BadShape(f"the ratings of the {where} are not all numbers")
         else:
             tracks = list(itertools.chain.from_iterable(values))
             _check_tracks(tracks, _TRACK_TYPES[name], f"{name} of the {where}")

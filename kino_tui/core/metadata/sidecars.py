@@ -46,6 +46,14 @@ class FolderImages:
                 return f"{self.folder}/{name}"
         return None
 
+    def only(self) -> str | None:
+        """The folder's one image, when it has exactly one (an album's scan named
+        anything, ``Kind of Blue.jpg``): the album's picture."""
+        if len(self._by_base) != 1:
+            return None
+        (name,) = self._by_base.values()
+        return f"{self.folder}/{name}"
+
 
 def external_subtitles(folder: str, video_name: str, names: Iterable[str]) -> list[SubtitleTrack]:
     """``Movie.en.srt``, ``Movie.forced.ass``, ``Movie.srt`` beside ``Movie.mkv``."""

@@ -76,8 +76,8 @@ def place_of(context: PathContext) -> Place:
             if season is None:
                 season, in_season_folder = folder_season, True
             continue
-        if disc_of_folder(name) is not None:
-            continue
+        if disc_of_folder(name) is not None or name.strip().lower() in rules.CONTAINER_FOLDERS:
+            continue  # a disc folder, or a plain container (``Downloads/``) that is no show
         show = read_show_folder(name)
         if season is None:
             season = show.season
@@ -101,7 +101,7 @@ def _marked(text: str) -> Marker | None:
             groups = match.groupdict()
             more_text = groups.get("more") or ""
             if rule == "nxn":
-                more = [int(n) for n in re.findall(r"(?:x|-)(\d+)", more_text)]
+                more = [int(n) for n in re.findall(r"(?:x|-|e)(\d+)", more_text, re.I)]
             else:
                 more = [int(n) for n in re.findall(r"(?:e|ep|-)(\d+)(?![0-9])", more_text, re.I)]
             if groups.get("end"):
@@ -133,6 +133,13 @@ def _not_a_year(number: str) -> bool:
 
 def _in_show(text: str, place: Place, release_style: bool) -> Marker | None:
     """Forms that are episode numbers only inside a show: absolute, leading, compact, bare."""
+    bracket = rules.BRACKET_EPISODE.search(text)
+    if bracket and text[: bracket.start()].strip(" ._-") and _not_a_year(bracket["episode"]):
+        return Marker("bracket", bracket.start(), bracket.end(), None, int(bracket["episode"]))
+    dashed = rules.SEASON_DASH_EPISODE.match(text)
+    if dashed and place.season in (None, int(dashed["season"])):
+        season, episode = int(dashed["season"]), int(dashed["episode"])
+        return Marker("season-dash", 0, dashed.end(), season, episode)
     match = rules.EPISODE_WORD.search(text)
     if match:
         episode = int(match["episode"])
@@ -142,6 +149,8 @@ def _in_show(text: str, place: Place, release_style: bool) -> Marker | None:
         )
     leading = rules.LEADING_EPISODE.match(text)
     later = rules.ABSOLUTE_DASH.search(text, leading.end()) if leading else None
+    if leading and later and later.start() == leading.end():
+        later = None  # ``7 - 12 Angry Men``: the number after the dash starts the title
     if leading and later is None and text[:1].isdigit() and _not_a_year(leading["episode"]):
         compact = rules.COMPACT.match(text)
         if not (compact and place.in_season_folder and place.season == int(compact["season"])):

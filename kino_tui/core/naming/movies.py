@@ -31,6 +31,7 @@ class MovieName:
     year: int | None
     edition: str | None
     three_d: str | None
+    dated: bool = False  # the year came from a full date (a recording, not a film's year)
 
 
 def _edition_text(text: str) -> str | None:
@@ -40,9 +41,37 @@ def _edition_text(text: str) -> str | None:
     return text.title() if text.isupper() and len(text) > 3 else text
 
 
+def _unwrap(text: str) -> tuple[str, int | None]:
+    """What surrounds a title and is none of it: a website, a broadcast recording's time
+    and marks, a series' episode numbers (``[Group] Show - 07``, ``E01~E16 END``), a disc
+    marker; a full date at the end gives the year. Returns the text and that year."""
+    text = rules.WEBSITE_SUFFIX.sub("", rules.WEBSITE_PREFIX.sub("", text))
+    if "年" in text or "[" in text or "【" in text:
+        text = rules.BROADCAST_MARKS.sub(" ", rules.BROADCAST_PREFIX.sub("", text))
+    grouped = rules.GROUP_PREFIX.match(text)
+    if grouped:
+        start = grouped.end()
+        number = rules.ABSOLUTE_DASH.search(text, start) or rules.BRACKET_EPISODE.search(
+            text, start
+        )
+        if number is not None and text[start : number.start()].strip(" ._-"):
+            text = text[: number.start()]
+    ranged = rules.EPISODE_RANGE.search(text)
+    if ranged is not None and text[: ranged.start()].strip(" ._-"):
+        text = text[: ranged.start()]
+    text = rules.DISC_MARK.sub("", text)
+    dated = rules.DATE_END.search(text)
+    if dated is not None and text[: dated.start()].strip(" ._-"):
+        return text[: dated.start()], int(dated["year"])
+    return text, None
+
+
 def read_movie_name(text: str) -> MovieName:
     """Title, year, edition and 3D marker of one movie name (a file stem or a folder)."""
+    text, dated_year = _unwrap(text)
     name = _read_movie_name(text, keep_leading_tag=False)
+    if dated_year is not None and name.year is None:
+        return MovieName(name.title, dated_year, name.edition, name.three_d, dated=True)
     if text.lstrip().startswith("[") and (not name.title or name.year is None):
         kept = _read_movie_name(text, keep_leading_tag=True)  # ``[REC] (2007)``
         if kept.title and (not name.title or kept.year is not None):
@@ -59,13 +88,19 @@ def _read_movie_name(text: str, keep_leading_tag: bool) -> MovieName:
     text = rules.IDS.sub(" ", text)
     version = _VERSION.match(text)
     if version and edition is None and last_year(version["base"]):
-        # Jellyfin's versions: ``Film (2010) - 2160p``, ``Film (2010) - [Directors Cut]``
-        edition = _edition_text(version["version"].strip(" []()"))
+        # Jellyfin's versions: ``Film (2010) - 2160p``, ``Film (2010) - [Directors Cut]``;
+        # release junk after the dash (``- WEBDL-1080p - x264 AC3``) is no version
+        label = version["version"].strip(" []()")
+        if not (looks_like_release(label) and len(label.split()) > 1):
+            edition = _edition_text(label)
         text = version["base"]
     text = drop_tags(text, keep_leading=keep_leading_tag)
     if " " not in text.strip() and "." not in text and "_" not in text and text.count("-") >= 2:
         text = text.replace("-", " ")  # Movie-Name-2018-1080p-WEB-DL
     head, _ = cut_release(text)
+    tail = rules.RELEASE_TAIL.search(head)
+    if tail is not None and head[: tail.start()].strip(" ._-"):
+        head = head[: tail.start()]
     year_match = last_year(head)
     if year_match is not None:
         title_text, rest = head[: year_match.start()], head[year_match.end() :]
@@ -80,7 +115,13 @@ def _read_movie_name(text: str, keep_leading_tag: bool) -> MovieName:
     else:
         markers = [m for m in rules.THREE_D.finditer(head) if head[: m.start()].strip(" ._-([")]
         if markers:
-            three_d, title_text = markers[-1]["mode"], head[: markers[-1].start()]
+            # the first of the markers that end the name: ``Avatar.hsbs.3d`` is *Avatar*
+            first = markers[-1]
+            for marker in reversed(markers[:-1]):
+                if head[marker.end() : first.start()].strip(" ._-"):
+                    break
+                first = marker
+            three_d, title_text = first["mode"], head[: first.start()]
     if year_match is None:
         words = rules.EDITION_WORDS.search(title_text)
         if words and title_text[: words.start()].strip(" ._-(") and " - " not in title_text:
@@ -125,7 +166,7 @@ def read_movie(file_stem: str, context: PathContext, info: NameInfo) -> None:
     info.year = year
     info.edition = edition
     info.three_d = name.three_d
-    movie_like = year is not None or looks_like_release(file_stem)
+    movie_like = (year is not None and not name.dated) or looks_like_release(file_stem)
     if context.root_type == "movies" or (context.root_type == "mixed" and movie_like):
         info.kind = "movie"
     else:

@@ -124,6 +124,31 @@ SPECIALS_FOLDER = re.compile(r"^(?:specials?|season[ ._-]*specials|sp)$", I)
 #: Under a ``shows`` root a bare number is a season folder (``Show/1/``, ``Show/2023/``).
 BARE_SEASON_FOLDER = re.compile(r"^(\d{1,2}|(?:19|20)\d{2})$")
 DISC_FOLDER = re.compile(r"^(?:cd|dvd|disc|disk)[ ._-]*(\d{1,2})$", I)
+#: Folders that hold shows but are none (``Downloads/Show.S01E02.mkv``): the file names
+#: its own show (Jellyfin, Plex and Sonarr's import folders; lower case).
+CONTAINER_FOLDERS = frozenset(
+    [
+        "downloads",
+        "download",
+        "incoming",
+        "complete",
+        "completed",
+        "new",
+        "temp",
+        "tmp",
+        "tv",
+        "tv shows",
+        "tvshows",
+        "shows",
+        "series",
+        "unsorted",
+        "torrents",
+        "recordings",
+        "videos",
+        "video",
+        "media",
+    ]
+)
 
 # -- episodes -----------------------------------------------------------------------
 _B = r"(?<![a-z0-9])"  # a word starts here
@@ -138,18 +163,19 @@ EPISODE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sxe",
         re.compile(
-            rf"{_B}s(?P<season>\d{{1,4}})[ ._\[\]-]*x?[ ._\[\]-]*ep?(?P<episode>\d{{1,4}})(?![0-9])"
+            rf"{_B}s(?P<season>\d{{1,4}})(?:[ ._\[\]-]*x?[ ._\[\]-]*ep?|[ ._-]?x[ ._-]?)"
+            r"(?P<episode>\d{1,4})(?![0-9])"
             rf"(?P<more>{_MORE_SXE}*(?:{_DASH_NUMBER})*)",
             I,
         ),
     ),
-    # 1x02, 01x02, 1x02-03, 1x02x03, 1x02-1x03, 1x02_1x03, 2023x05
+    # 1x02, 01x02, 1x02-03, 1x02x03, 1x02-1x03, 1x02_1x03, 2023x05, 02x03-E15
     (
         "nxn",
         re.compile(
             rf"{_B}(?P<season>\d{{1,4}})[ ._]?x[ ._]?(?P<episode>\d{{1,3}})(?![0-9])"
             r"(?P<more>(?:[ ._]*[-_+&]?[ ._]*(?:\d{1,4}[ ._]?)?x\d{1,3}(?![0-9])"
-            rf"|{_DASH_NUMBER})*)",
+            rf"|{_DASH_NUMBER}|-e\d{{1,3}}(?![0-9]))*)",
             I,
         ),
     ),
@@ -192,11 +218,19 @@ ABSOLUTE_DASH = re.compile(
     r"(?=[ _]*(?:$|[\[(]|-|\s))",
     I,
 )
-#: ``02.avi``, ``02 - Title``, ``E05 Title``, ``Episode 5`` at the start of a name.
+#: ``02.avi``, ``02 - Title``, ``E05 Title``, ``Episode 5``, ``02-04 - Title`` at the start
+#: of a name; ``7 - 12 Angry Men`` is episode 7 (a number followed by words is the title's).
 LEADING_EPISODE = re.compile(
-    r"^(?:e|ep|episode)?[ ._-]*(?P<episode>\d{1,4})(?:v\d)?(?:[ ._]*-[ ._]*(?P<end>\d{1,4})(?![0-9]))?(?=$|[ ._-])",
+    r"^(?:e|ep|episode)?[ ._-]*(?P<episode>\d{1,4})(?:v\d)?"
+    r"(?:[ ._]*-[ ._]*(?P<end>\d{1,4})(?![0-9])(?![ ._]+[^ ._-]))?(?=$|[ ._-])",
     I,
 )
+#: ``1-05 - Title`` in a show folder: season 1, episode 5 (one digit, then two or three).
+SEASON_DASH_EPISODE = re.compile(
+    r"^(?P<season>\d)-(?P<episode>\d{2,3})(?![0-9])(?=$|[ ._]+-|[ ._]+\S)", I
+)
+#: Fansub absolute numbers in square brackets: ``[Group] Show [07][1080p]``, ``[05v2]``.
+BRACKET_EPISODE = re.compile(r"\[(?P<episode>\d{1,4})(?:v\d)?\]")
 #: Scene-style compact numbers: ``show.name.102.hdtv`` (season 1, episode 2),
 #: ``Show 1012`` (season 10, episode 12) when a season folder agrees.
 COMPACT = re.compile(r"(?<![^ ._])(?P<season>\d{1,2})(?P<episode>\d{2})(?=$|[ ._-])")
@@ -216,7 +250,8 @@ RELEASE_TOKEN = re.compile(
     r"dd\+?(?:2\.0|5\.1|7\.1)|ddp(?:2\.0|5\.1|7\.1)?|lpcm|"
     r"hdr10\+?|hdr|dovi|dolby[ ._-]?vision|"
     r"amzn|dsnp|hmax|atvp|pcok|pmtp|"
-    r"proper|repack|rerip|readnfo|nfofix|multisubs|vostfr|truefrench|"
+    r"proper|repack|rerip|readnfo|nfofix|multi-?subs?|multiple[ ._-]?subtitles?|vostfr|truefrench|"
+    r"ultra-?hd|hdc|"
     r"rarbg|yts|yify|eztv|ettv)(?![a-z0-9])",
     I,
 )
@@ -225,10 +260,35 @@ RELEASE_TOKEN = re.compile(
 TAIL_WORDS = re.compile(
     r"(?:[ ._-]+(?:web|bd|dvd|dvdr|hd|sd|fhd|internal|limited|dubbed|subbed|multi|dual|"
     r"dual-?audio|german|french|ita|spanish|dl|ml|complete|hybrid|retail|nf|dv|sdr|avc|"
-    r"av1|vp9|mp3|flac|opus|xxx|ws|fs|ts|cam|r5|scr|screener|read\.nfo|"
+    r"av1|vp9|mp3|flac|opus|xxx|ws|fs|ts|cam|r5|scr|screener|read\.nfo|ntsc|pal|secam|"
     r"\d\.\d))+$",
     I,
 )
+#: Release words cut from the end of a movie's name even with no other release word
+#: (``Super movie Multi``, ``Spirited Away DVD``): they are never a title's last word.
+RELEASE_TAIL = re.compile(r"(?:[ ._-]+(?:multi|dvd|dvd[59]|vff|vfq|vostfr|truefrench))+$", I)
+#: A disc marker ending a single file's name: ``Film (1965) (Disc 01)``, ``Film [Disc 1]``.
+DISC_MARK = re.compile(r"[ ._-]*[(\[](?:disc|disk|dvd|cd)[ ._-]*\d{1,2}[)\]]$", I)
+#: Korean broadcast releases of a whole series: ``E01-E16``, ``E01~E16 END``.
+EPISODE_RANGE = re.compile(
+    r"(?<![a-z0-9])e\d{1,3}[ ._]*[-~][ ._]*e\d{1,3}(?![0-9])(?:[ ._]+end)?", I
+)
+#: A full date ending a name (``Some Film 2011.05.17``): the year, and the title before it.
+DATE_END = re.compile(r"[ ._-]+(?P<year>(?:19|20)\d{2})[-._](?P<month>\d{2})[-._](?P<day>\d{2})$")
+#: Japanese broadcast recordings: ``2026年01月10日23時00分00秒-`` before the title, and the
+#: programme marks (``[新]`` new, ``[再]`` repeat, ``[字]`` subtitled, ``[解]`` described…).
+BROADCAST_PREFIX = re.compile(
+    r"^\d{4}年\d{1,2}月\d{1,2}日(?:\d{1,2}時\d{1,2}分(?:\d{1,2}秒)?)?[ ._-]*"
+)
+BROADCAST_MARKS = re.compile(
+    r"[\[【(](?:新|再|字|解|終|デ|二|多|双|手|生|映|初|無|吹|SS|S|N|B)[\]】)]"
+)
+#: A website before or after the title: ``www.example.org - Film``, ``Film - example.org``.
+_SITE = (
+    r"(?:www\.)?[a-z0-9-]+\.(?:com|org|net|ws|to|me|tv|cc|info|io|co|xyz|se|ru|club|biz|site|link)"
+)
+WEBSITE_PREFIX = re.compile(rf"^\s*{_SITE}\s+-\s+", I)
+WEBSITE_SUFFIX = re.compile(rf"\s+-\s+{_SITE}\s*$", I)
 #: Editions (Plex/Jellyfin ``{edition-…}``, and the words release names use).
 EDITION_TAG = re.compile(r"\{edition-(?P<edition>[^}]+)\}", I)
 EDITION_WORDS = re.compile(
@@ -257,8 +317,9 @@ YEAR = re.compile(r"(?<![0-9])(?P<year>(?:18|19|20)\d{2})(?![0-9])")
 
 # -- stacking (Jellyfin, Kodi, Plex: ``<name><sep><type><sep><n>``) -------------------
 STACK_WORDS = ("cd", "dvd", "part", "pt", "disc", "disk")
+#: The part marker may follow a closing bracket directly (``Film (2011)[720p]part1``).
 STACK = re.compile(
-    rf"^(?P<base>.*?)(?:^|[ ._-]+)(?P<word>{'|'.join(STACK_WORDS)})[ ._-]*"
+    rf"^(?P<base>.*?)(?:^|[ ._-]+|(?<=[\])]))(?P<word>{'|'.join(STACK_WORDS)})[ ._-]*"
     r"(?P<number>\d{1,2}|[a-d])(?![a-z0-9])(?P<rest>.*)$",
     I,
 )

@@ -21,7 +21,9 @@ def stack_key(name: str) -> tuple[str, int] | None:
     part = int(number) if number.isdigit() else ord(number) - ord("a") + 1
     word = match["word"].lower()
     family = rules.STACK_FAMILIES.get(word, word)
-    key = f"{match['base'].lower()}|{family}|{match['rest'].lower()}|{extension(name)}"
+    # lettered parts never join numbered ones (``part1``, ``part2``, ``parta``)
+    kind = "n" if number.isdigit() else "a"
+    key = f"{match['base'].lower()}|{family}{kind}|{match['rest'].lower()}|{extension(name)}"
     return key, part
 
 

@@ -12,6 +12,7 @@ from kino_tui.core.text import natural_key as natural_key
 
 _THIS_YEAR = date.today().year
 _SPACES = re.compile(r"\s+")
+_DASHED = re.compile(r"\s+-\s+")
 _ACRONYM_END = re.compile(r"(?:^|[^a-z])(?:[a-z]\.)+[a-z]$", re.IGNORECASE)
 
 
@@ -105,7 +106,11 @@ def clean_title(text: str, keep_leading: bool = False) -> str:
     leading bracket that would otherwise be a release group (``[REC]``).
     """
     text = drop_tags(text, keep_leading)
-    if " " not in text.strip(" -"):
+    parts = _DASHED.split(text.strip())
+    if len(parts) > 1 and all(part and " " not in part for part in parts):
+        # ``Exit.Through.the.Gift.Shop - Banksy``: each side of the dash is dotted
+        text = " - ".join(_undot(part) for part in parts)
+    elif " " not in text.strip(" -"):
         leading = len(text) - len(text.lstrip("._"))
         text = text[:leading].replace("_", " ").lstrip() + _undot(text[leading:])
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kino_tui.core.metadata.nfo import NfoError, NfoInfo, parse_nfo
+from kino_tui.core.metadata.nfo import NfoInfo
 from kino_tui.core.metadata.probe import ProbeResult, fingerprint, probe_audio, probe_video
 from kino_tui.core.metadata.sidecars import (
     ALBUM_COVERS,
@@ -40,6 +40,14 @@ from kino_tui.core.naming import (
 )
 from kino_tui.core.pathnames import parent_folder
 from kino_tui.core.play.skipping import EDL_KINDS, read_edl, segments_from_chapters
+from kino_tui.core.scan.nfo_fields import (
+    MusicNfos,
+    apply_item_nfo,
+    apply_season_nfo,
+    apply_show_nfo,
+    music_nfos,
+    read_nfo,
+)
 
 #: Fields read from a file's content, reused while its size and mtime hold.
 VIDEO_PROBED_FIELDS = [
@@ -143,10 +151,28 @@ def analyse_folder(job: FolderJob) -> FolderResult:
         item = _video_item(job, group, info, entries, result)
         _apply_video_sidecars(job, item, info, group, listing, own_folder, in_season, result)
         result.items.append(item)
-    for name in names:
-        if is_audio(name):
-            result.items.append(_track_item(job, name, entries[name], names, images, result))
+    tracks = [name for name in names if is_audio(name)]
+    nfos = _music_nfos(job, names, result) if tracks else MusicNfos()
+    for name in tracks:
+        item = _track_item(job, name, entries[name], names, images, result)
+        nfos.apply(item)
+        result.items.append(item)
     return result
+
+
+def _music_nfos(job: FolderJob, names: list[str], result: FolderResult) -> MusicNfos:
+    parent = parent_folder(job.path)
+    in_disc = bool(job.folders) and disc_of_folder(job.folders[-1]) is not None
+    return music_nfos(
+        job.path,
+        names,
+        parent,
+        job.parent_names,
+        parent_folder(parent),
+        job.grandparent_names,
+        in_disc,
+        result.problems,
+    )
 
 
 def _new_item(job: FolderJob, kind: str, parts: list[str], entries: list[FileEntry]) -> MediaItem:
@@ -258,11 +284,7 @@ def _timeline_segments(probes: list[ProbeResult], duration: float | None) -> lis
 
 def _read_nfo(path: str, result: FolderResult) -> NfoInfo | None:
     """An NFO's content; a bad NFO is a recorded problem and the names still count."""
-    try:
-        return parse_nfo(path)
-    except NfoError as error:
-        result.problems.append(Problem(path, str(error)))
-        return None
+    return read_nfo(path, result.problems)
 
 
 @dataclass(slots=True)
@@ -313,10 +335,11 @@ def _apply_video_sidecars(
         if "tvshow.nfo" in show_names:
             show = _read_nfo(f"{show_path}/tvshow.nfo", result)
             if show is not None:
-                item.series = show.title or item.series
-                item.genres = list(show.genres) or item.genres
-                item.ids = {**{f"show_{k}": v for k, v in show.ids.items()}, **item.ids}
-                item.year = show.year or item.year
+                apply_show_nfo(item, show)
+        if in_season and "season.nfo" in lowered:
+            season_nfo = _read_nfo(f"{job.path}/{lowered['season.nfo']}", result)
+            if season_nfo is not None:
+                apply_season_nfo(item, season_nfo)
         season = item.season
         season_bases = (
             [f"season{season:02d}-poster", f"season{season}-poster"] if season is not None else []
@@ -332,11 +355,7 @@ def _apply_video_sidecars(
         )
         item.fanart = images.find(f"{video_stem}-fanart") or show_images.find(*FANART)
         if nfo is not None:
-            fields = nfo.as_fields()
-            fields.pop("year", None)
-            for key, value in fields.items():
-                setattr(item, key, value)
-            item.ids.update(nfo.ids)
+            apply_item_nfo(item, nfo, episode=True)
         return
 
     bases = [f"{video_stem}-poster", f"{stacked_stem}-poster", video_stem, stacked_stem]
@@ -347,11 +366,7 @@ def _apply_video_sidecars(
     item.poster = images.find(*bases)
     item.fanart = images.find(*fanart_bases)
     if nfo is not None:
-        for key, value in nfo.as_fields().items():
-            setattr(item, key, value)
-        item.ids.update(nfo.ids)
-        if nfo.root_tag == "movie" and item.kind == "video":
-            item.kind = "movie"
+        apply_item_nfo(item, nfo, episode=False)
 
 
 def _track_item(
@@ -387,7 +402,10 @@ def _track_item(
         item.fingerprint = fingerprint(path, entry.size)
         if item.error:
             result.problems.append(Problem(path, item.error))
-    item.poster = images.find(f"{stem(name)}-cover", *ALBUM_COVERS)
+    # a cover by name, else the album folder's one image (the embedded cover is the
+    # UI's last resort: ``embedded_cover``)
+    item.poster = images.find(f"{stem(name)}-cover", *ALBUM_COVERS) or images.only()
     if item.poster is None and job.folders and disc_of_folder(job.folders[-1]) is not None:
-        item.poster = FolderImages(parent_folder(job.path), job.parent_names).find(*ALBUM_COVERS)
+        above = FolderImages(parent_folder(job.path), job.parent_names)
+        item.poster = above.find(*ALBUM_COVERS) or above.only()
     return item

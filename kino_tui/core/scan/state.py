@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from kino_tui.core.walk.listing import FolderListing, WalkResult
 
 #: Bump when naming or analysis rules change, so every folder is read again once.
-ANALYSIS_VERSION = "3"  # 2: episodes know their show's poster; 3: naming rules of issue 11
+ANALYSIS_VERSION = "4"  # 2: episodes know their show's poster; 3: naming rules of issue 11;
+# 4: naming rules and the whole NFO of issue 21
 
 
 def root_is_offline(listing: FolderListing | None) -> bool:

@@ -294,6 +294,8 @@ _REQUESTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "check": lambda p: ids(p.get("ids")),
     "poster": lambda p: (item_id(p.get("id")), artwork_field(p.get("field"))),
     "artwork": lambda p: text(p.get("path"), "the artwork path", MAX_PATH),
+    "make_frames": lambda p: None,
+    "frame": lambda p: item_id(p.get("id")),
 }
 
 
@@ -406,6 +408,8 @@ _ANSWERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "sync_shared": lambda p, r: text(r, "the shared line", optional=True),
     "poster": lambda p, r: text(r, "the poster", 64 << 20),
     "artwork": lambda p, r: text(r, "the artwork", 64 << 20),
+    "make_frames": lambda p, r: flag(r, "the answer"),
+    "frame": lambda p, r: text(r, "the frame", 64 << 20, optional=True),
     **dict.fromkeys(
         ("save_progress", "add_history", "stream_end", "check"),
         lambda p, r: _nothing(r),

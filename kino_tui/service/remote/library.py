@@ -23,12 +23,14 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.config.settings import Settings
 from kino_tui.core.catalog.rows import CatalogData
 from kino_tui.core.errors import ConfigError, ItemNotFound, KinoError
+from kino_tui.core.metadata.frames import needs_frame
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.session import STREAM_PREFIX
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import loading, playing
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
+from kino_tui.service.pictures import FramesMade
 from kino_tui.service.playing import PlayPlan, PlayRequest
 from kino_tui.service.remote import checks, plays, protocol
 from kino_tui.service.remote.connection import Connection
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
     from kino_tui.service.sharing import SharedStatus, SyncResult
 
 from kino_tui.service.searching import IndexedSearch, SearchResult
+
+#: How the laptop names the box's frame of an item (never a path: the box reads its own).
+FRAME_PREFIX = "kino-frame:"
 
 
 class RemoteLibrary(ThisMachine):
@@ -226,7 +231,10 @@ class RemoteLibrary(ThisMachine):
         """The bytes of an artwork file the box's catalog names (the UI's poster cache
         keeps them, scaled, on this machine); None when the box does not send it."""
         try:
-            answer = self.connection.call("artwork", path=path)
+            if path.startswith(FRAME_PREFIX):
+                answer = self.connection.call("frame", id=path.removeprefix(FRAME_PREFIX))
+            else:
+                answer = self.connection.call("artwork", path=path)
         except KinoError:
             return None
         return base64.b64decode(answer) if isinstance(answer, str) else None
@@ -310,6 +318,23 @@ class RemoteLibrary(ThisMachine):
 
     def root_details(self) -> list[RootStatus]:
         raise self._on_the_box("roots")
+
+    # -- frames are taken on the box, shown here through the poster cache --------------
+    def frame_for(self, item: MediaItem) -> str | None:
+        """A name for the box's frame of a video without artwork (``read_artwork`` asks
+        the box for its bytes, off the UI thread); None for anything else."""
+        return f"{FRAME_PREFIX}{item.id}" if needs_frame(item) else None
+
+    def make_frames(
+        self,
+        items: Sequence[MediaItem],
+        cancel: threading.Event | None = None,
+        on_made: Callable[[MediaItem], None] | None = None,
+    ) -> FramesMade:
+        """Ask the box to take its missing frames in the background while it serves
+        (they show as the cursor rests on each item); nothing is taken on this machine."""
+        self.connection.call("make_frames")
+        return FramesMade()
 
     def root_details_signature(self) -> object:
         return None

@@ -18,6 +18,7 @@ import base64
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, BinaryIO
@@ -80,7 +81,11 @@ class Server:
             "check": self._check,
             "poster": self._poster,
             "artwork": self._artwork,
+            # frames (issue 21): the box takes them in the background while it serves
+            "make_frames": self._make_frames,
+            "frame": self._frame,
         }
+        self._frames: tuple[threading.Thread, threading.Event] | None = None
         self._artwork_paths: tuple[CatalogData, frozenset[str]] | None = None
 
     def run(self) -> int:
@@ -99,6 +104,10 @@ class Server:
         finally:
             if self.stream is not None:
                 self.stream.stop()
+            if self._frames is not None:  # an ffmpeg under way is killed, nothing marked
+                thread, cancel = self._frames
+                cancel.set()
+                thread.join(timeout=5)
 
     def _too_long(self) -> dict[str, Any]:
         """Drop the rest of a line longer than any request (never kept whole)."""
@@ -178,6 +187,34 @@ class Server:
         if not path:
             raise ItemNotFound(f"{item.display_title} has no {field}")
         return self._read_artwork(path)
+
+    def _make_frames(self, params: dict[str, Any]) -> bool:
+        """Start taking the box's missing frames in the background (one run at a time);
+        True when a run started, False when one is already under way."""
+        if self._frames is not None and self._frames[0].is_alive():
+            return False
+        items = list(self.library.load_cached()[0].items.values())
+        cancel = threading.Event()
+        thread = threading.Thread(
+            target=self.library.make_frames, args=(items, cancel), name="frames", daemon=True
+        )
+        self._frames = (thread, cancel)
+        thread.start()
+        return True
+
+    def _frame(self, params: dict[str, Any]) -> str | None:
+        """The frame the box took for an item, as base64; None while it has none."""
+        path = self.library.frame_for(self.item(params.get("id")))
+        if path is None:
+            return None
+        # the box's own cache file, named by the box from its catalog (never by the
+        # laptop): opened without following a link, read up to the poster bound
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as file:
+            data = file.read(MAX_POSTER_BYTES + 1)
+        if len(data) > MAX_POSTER_BYTES:
+            raise ValueError("the frame is too large")
+        return base64.b64encode(data).decode("ascii")
 
     def _artwork(self, params: dict[str, Any]) -> str:
         """An artwork file by its path: only one the catalog names as an item's artwork."""

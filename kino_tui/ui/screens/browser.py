@@ -27,10 +27,12 @@ from kino_tui.core.browse.view import SECTIONS, Entry, EntryFilter, LibraryView,
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.ui import bindings, layout
+from kino_tui.ui.frames import FramesController
 from kino_tui.ui.loading import LoadingController
 from kino_tui.ui.marking import MarkingController
 from kino_tui.ui.messages import (
     CatalogLoaded,
+    FrameMade,
     LibraryChanged,
     OpeningLoaded,
     ScanFinished,
@@ -77,6 +79,7 @@ class BrowserScreen(Screen[None]):
         self.loader = LoadingController(self)
         self.scanning = ScanController(self)
         self.tracks = TracksController(self)
+        self.frames = FramesController(self)
         self.last_search_seconds = 0.0
         self._search_timer: Timer | None = None
         self._detail_timer: Timer | None = None
@@ -486,7 +489,17 @@ class BrowserScreen(Screen[None]):
         self.scanning.rescan(only)
 
     def stop_scan(self) -> None:
+        """Stop a running scan (kino is closing): what it read so far is kept; a frame
+        being taken is stopped too (its ffmpeg killed, nothing marked)."""
         self.scanning.stop()
+        self.frames.stop()
+
+    @on(FrameMade)
+    def _frame_made(self, message: FrameMade) -> None:
+        """A frame was taken: shown at once when its entry is in the detail pane."""
+        highlighted = self.query_one(MediaList).highlighted
+        if highlighted is not None and highlighted.item is message.item:
+            self._show_detail()
 
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:

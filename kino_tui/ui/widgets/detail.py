@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from kino_tui.core.browse.view import Entry, LibraryView
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem
-from kino_tui.core.text import episode_label, format_duration
+from kino_tui.core.text import cast_line, episode_label, fit_names, format_duration
 from kino_tui.ui.images import PosterCache
 from kino_tui.ui.widgets.choices import Choices
 from kino_tui.ui.widgets.poster import Poster
@@ -48,8 +48,50 @@ def resolution(item: MediaItem) -> str:
     return f"{item.width}×{item.height} ({label})"
 
 
-def describe(entry: Entry, view: LibraryView) -> Text:
-    """Everything known about an entry, as safe text (file data is never markup)."""
+#: Labels of the people's facts (the widest, "Collection", and a space).
+LABEL = 11
+#: How many cast members the pane lists.
+CAST_SHOWN = 4
+
+
+def people(item: MediaItem, width: int) -> list[tuple[str, str]]:
+    """What the NFO says about who made it, as (label, value) lines of at most ``width``
+    columns: director, writers, studio, certification, collection and the first cast
+    members (name as role). A wide pane aligns the values after an 11-column label; a
+    narrow one (the 80-column layout) writes ``Label: value`` when the whole value fits,
+    else the label on its own line and the value indented under it; the cast is always
+    a list under its label (a name and a role need the room)."""
+    wide = width >= 36
+    facts = [
+        ("Director", [printable(n) for n in item.directors]),
+        ("Writers", [printable(n) for n in item.writers]),
+        ("Studio", [printable(n) for n in item.studios]),
+        ("Rated", [printable(item.certification)] if item.certification else []),
+        ("Collection", [printable(item.collection)] if item.collection else []),
+    ]
+    rows: list[tuple[str, str]] = []
+    for name, values in facts:
+        if values and wide:
+            rows.append((f"{name:<{LABEL}}", fit_names(values, width - LABEL)))
+        elif values and len(name) + 2 + len(", ".join(values)) <= width:
+            rows.append((f"{name}: ", ", ".join(values)))
+        elif values:
+            rows += [(name, ""), ("  ", fit_names(values, width - 2))]
+    room = width - 2
+    cast = [
+        cast_line(printable(m.name), printable(m.role) if m.role else None, room)
+        for m in item.cast[:CAST_SHOWN]
+    ]
+    if len(item.cast) > CAST_SHOWN:
+        cast.append(f"+{len(item.cast) - CAST_SHOWN} more")
+    if cast:
+        rows += [("Cast", ""), *(("  ", line) for line in cast)]
+    return rows
+
+
+def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
+    """Everything known about an entry, as safe text (file data is never markup);
+    the people and the tagline are fitted to ``width`` columns."""
     text = Text()
     year = f" ({entry.year})" if entry.year else ""
     text.append(printable(entry.title) + year + "\n", style="bold")
@@ -63,13 +105,24 @@ def describe(entry: Entry, view: LibraryView) -> Text:
         return text
     if item.kind == "episode":
         text.append(f"{printable(item.series or '')} {episode_label(item)}\n", style="dim")
+        if item.season_title:  # from season.nfo
+            text.append(printable(item.season_title) + "\n", style="dim")
     if item.kind == "track":
         parts = [item.artist, item.album, f"track {item.track}" if item.track else None]
         text.append(" · ".join(printable(p) for p in parts if p) + "\n", style="dim")
+    if item.tagline:
+        text.append(printable(item.tagline) + "\n", style="italic")
     if item.original_title and item.original_title != item.title:
         text.append(printable(item.original_title) + "\n", style="italic")
     if item.genres:
         text.append(", ".join(printable(g) for g in item.genres) + "\n", style="dim")
+    # who made it before the plot: a few short lines, seen even in a small terminal
+    credits = people(item, width)
+    if credits:
+        text.append("\n")
+    for label, value in credits:
+        text.append(label, style="bold dim")
+        text.append(value + "\n")
     if item.plot:
         text.append("\n" + printable(item.plot, keep_newlines=True) + "\n")
     text.append("\n")
@@ -180,10 +233,19 @@ class DetailPane(VerticalScroll):
         self.image_mode = image_mode
         self.cache = cache
         self._extras: list[MediaItem] = []
+        self._shown: tuple[Entry | None, LibraryView | None] | None = None
 
     def on_resize(self) -> None:
         # Posters take a third of the height: small terminals keep room for the text.
         self.query_one("#poster", Poster).styles.height = max(5, min(14, self.size.height // 3))
+        entry, view = self._shown or (None, None)
+        if entry is not None and view is not None:  # the people are fitted to the width
+            self.query_one("#detail-text", Static).update(describe(entry, view, self.text_width))
+
+    @property
+    def text_width(self) -> int:
+        """Columns for a line of text (the padding and the scroll bar taken off)."""
+        return max(self.scrollable_content_region.width - 1, 20)
 
     def compose(self) -> ComposeResult:
         yield Poster(self.image_mode, self.cache, id="poster")
@@ -215,6 +277,7 @@ class DetailPane(VerticalScroll):
             self.post_message(self.ExtraChosen(self._extras[index]))
 
     def show(self, entry: Entry | None, view: LibraryView | None) -> None:
+        self._shown = (entry, view)
         self.query_one("#poster", Poster).show(entry)
         item = entry.item if entry is not None else None
         extras = view.extras_of(item) if view is not None and item is not None else []
@@ -231,7 +294,7 @@ class DetailPane(VerticalScroll):
         has_parts = self.image_mode != "off" and entry.kind in ("show", "artist")
         parts = [c for c in view.children(entry) if c.is_group] if has_parts else []
         thumbnails.show(parts)  # seasons, albums
-        body.update(describe(entry, view))
+        body.update(describe(entry, view, self.text_width))
         if entry.item is not None:
             state = view.state(entry.item)
             duration = state.duration or entry.item.duration or 0

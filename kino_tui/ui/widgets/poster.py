@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
+from kino_tui.core.models import MediaItem
 from kino_tui.ui.images import PosterCache, halfcell_lines, poster_source
 from kino_tui.ui.widgets.media_list import KIND_ICONS
 
@@ -101,8 +102,16 @@ class Poster(Container):
         source = poster_source(entry.item, entry.poster)
         if source is None and entry.items and entry.is_group:
             source = poster_source(entry.items[0], None)
+        if source is None and entry.item is not None:
+            frame = self._library_frame(entry.item)  # a video without a picture of its own
+            source = ("file", frame) if frame else None
         if source is not None:
             self._timer = self.set_timer(LOAD_DELAY, lambda: self._start_load(entry, source))
+
+    def _library_frame(self, item: MediaItem) -> str | None:
+        from kino_tui.ui.app import KinoApp  # app.py imports this module
+
+        return self.app.library.frame_for(item) if isinstance(self.app, KinoApp) else None
 
     def _start_load(self, entry: Entry, source: tuple[str, str]) -> None:
         from kino_tui.ui.app import KinoApp  # app.py imports this module

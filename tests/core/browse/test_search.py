@@ -17,7 +17,7 @@ from kino_tui.core.browse.search import (
     rank,
 )
 from kino_tui.core.browse.view import LibraryView
-from kino_tui.core.models import MediaItem
+from kino_tui.core.models import CastMember, MediaItem
 
 RANK_CASES = [
     ("dark", "dark", "", EXACT),
@@ -162,6 +162,25 @@ def test_a_show_without_season_folders_opens_on_its_episodes() -> None:
     )
     (show,) = view.section("shows")
     assert [c.key for c in view.children(show)] == ["e1", "e2", "e3"]
+
+
+def test_a_film_is_found_by_its_cast_and_director_after_titles() -> None:
+    """Issue 21: a cast member's or a director's name finds the film, ranked after every
+    record whose title has the words."""
+    items = [
+        item("heat", "movie", "/m/Heat (1995).mkv", title="Heat", directors=["Michael Mann"],
+             cast=[CastMember("Al Pacino", "Vincent Hanna"), CastMember("Robert De Niro")]),
+        item("doc", "movie", "/m/Pacino (2020).mkv", title="Becoming Pacino"),
+        item("wire", "episode", "/m/The Wire/S01E01.mkv", series="The Wire", season=1,
+             episode=1, title="The Target", directors=["Clark Johnson"]),
+        item("other", "movie", "/m/Other (2001).mkv", title="Other"),
+    ]  # fmt: skip
+    view = LibraryView(items, {})
+    assert kinds_titles(view, "pacino") == [("movie", "Becoming Pacino"), ("movie", "Heat")]
+    assert kinds_titles(view, "michael mann") == [("movie", "Heat")]
+    assert kinds_titles(view, "de niro") == [("movie", "Heat")]
+    assert kinds_titles(view, "clark johnson") == [("episode", "S01E01  The Target")]
+    assert kinds_titles(view, "vincent hanna") == []  # roles are not people
 
 
 def test_typing_on_ranks_as_a_fresh_search_does() -> None:

@@ -285,3 +285,28 @@ def test_a_shows_root_never_reads_movies() -> None:
     assert parse("Blade Runner (1982)/Blade Runner (1982).mkv", "shows").kind == "episode"
     assert parse("Show/Season 1/Show.S01E01.mkv", "movies").kind == "movie"
     assert parse("Show/Season 1/Show.S01E01.mkv", "music").kind == "video"
+
+
+@pytest.mark.parametrize(
+    ("path", "series", "season", "episode", "end"),
+    [
+        ("Dexter/Season 3/Dexter S03x07 - Easy as Pie.mkv", "Dexter", 3, 7, None),
+        ("Top Gear/Season 2015/Top Gear S2015x04.mkv", "Top Gear", 2015, 4, None),
+        ("Lost/Season 4/Lost - 04x05-E06 - The Constant.mkv", "Lost", 4, 5, 6),
+        ("Mushishi/[Commie] Mushishi [03][BD 1080p][FLAC].mkv", "Mushishi", None, 3, None),
+        ("Cheers/3-07 - Diane's Allergy.avi", "Cheers", 3, 7, None),
+        ("Show/Season 3/3 - 10 Things.mkv", "Show", 3, 3, None),
+        ("Downloads/Succession.S04E10.With.Open.Eyes.1080p.mkv", "Succession", 4, 10, None),
+        ("Torrents/Complete/Atlanta.S01E03.720p.HDTV.mkv", "Atlanta", 1, 3, None),
+    ],
+)
+def test_issue_21_spellings(
+    path: str, series: str, season: int | None, episode: int, end: int | None
+) -> None:
+    info = parse(path, "shows")
+    assert (info.series, info.season, info.episode, info.episode_end) == (
+        series,
+        season,
+        episode,
+        end,
+    )

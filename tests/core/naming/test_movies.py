@@ -118,3 +118,31 @@ def test_library_type_decides(root_type: RootType, path: str, kind: str) -> None
     assert info.kind == kind
     if kind == "video":
         assert info.episode is None
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "year"),
+    [
+        ("Hidden.Figures.UltraHD.HDC.mkv", "Hidden Figures", None),
+        ("Amour Multi.mkv", "Amour", None),
+        ("Ponyo (2008) (Disc 2).mkv", "Ponyo", 2008),
+        ("Avatar.hsbs.3d.mkv", "Avatar", None),
+        ("[Judas] Vinland Saga - 05 [1080p].mkv", "Vinland Saga", None),
+        ("[ANi] Frieren [28][1080P].mp4", "Frieren", None),
+        ("[MBC] 옷소매 붉은 끝동 E01~E17 END 1080p-NEXT.mkv", "옷소매 붉은 끝동", None),
+        ("Summer Recital 2018.06.02.mkv", "Summer Recital", 2018),
+        ("2024年03月01日20時00分00秒-[新]ダンジョン飯[字].mp4", "ダンジョン飯", None),
+        ("www.example.com - Memento (2000) 720p.mkv", "Memento", 2000),
+        ("Exit.Through.the.Gift.Shop - Banksy.mkv", "Exit Through the Gift Shop - Banksy", None),
+    ],
+)
+def test_what_surrounds_a_title_is_dropped(path: str, title: str, year: int | None) -> None:
+    """Issue 21: release words, a series' numbers, dates, recordings and websites."""
+    info = parse(path, "movies")
+    assert (info.title, info.year) == (title, year)
+
+
+def test_release_junk_after_a_dash_is_no_edition() -> None:
+    info = parse("Maximum Overdrive - 1986 - WEBDL-720p - x264 AAC.mkv", "movies")
+    assert (info.title, info.year, info.edition) == ("Maximum Overdrive", 1986, None)
+    assert parse("Film (2010) - 1080p.mkv", "movies").edition == "1080p"

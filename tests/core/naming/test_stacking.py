@@ -72,3 +72,13 @@ def test_groups_come_in_natural_order() -> None:
 )
 def test_a_stack_is_read_from_its_name_without_the_part(first: str, source: str) -> None:
     assert stacked_title_source(first) == source
+
+
+def test_a_lettered_part_never_joins_numbered_ones() -> None:
+    names = ["Heat (1995) part1.mkv", "Heat (1995) part2.mkv", "Heat (1995) parta.mkv"]
+    assert stack_files(names) == [names[:2], [names[2]]]
+
+
+def test_a_part_marker_may_follow_a_bracket() -> None:
+    names = ["Ikiru (1952)[720p][Criterion]part1.mkv", "Ikiru (1952)[720p][Criterion]part2.mkv"]
+    assert stack_files(names) == [names]
