@@ -102,6 +102,18 @@ def test_bad_config_is_one_line(kino_cli, kino_paths) -> None:
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_ls_prints_the_id_play_and_watched_take(
+    run_kino, kino_paths, build_library: LibraryBuilder
+) -> None:
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    (line,) = run_kino("ls").stdout.splitlines()
+    identifier = line.split()[0]
+    assert identifier == json.loads(run_kino("ls", "--json").stdout)[0]["id"]
+    assert "movie" in line and "Alien" in line
+    assert run_kino("watched", identifier).stdout.startswith("marked Alien")
+
+
 def test_hostile_names_print_safely(kino_cli, build_library: LibraryBuilder) -> None:
     root = build_library({"Evil\x1b[31m (2001).mkv": "h264.mkv"})
     (root / os.fsdecode(b"caf\xe9 (2002).mkv")).write_bytes(b"x" * 10)
@@ -180,16 +192,32 @@ def test_re_adding_a_folder_keeps_its_type_and_nested_folders_are_refused(
     root = build_library({"Show/Season 1/Show S01E01.mkv": "h264.mkv"})
     kino_cli("add", "--type", "shows", str(root))
     again = kino_cli("add", str(root)).stdout
-    assert "nothing to add" in again
+    assert f"{root} (shows) is already in the library: nothing changed" in again
     assert f"{root}  (shows, online)" in kino_cli("roots").stdout
     kino_cli("scan", str(root))  # scanning a known folder keeps its type too
     assert f"{root}  (shows, online)" in kino_cli("roots").stdout
-    assert f"added {root} (mixed)" in kino_cli("add", "--type", "mixed", str(root)).stdout
+    assert f"{root} (mixed): type changed" in kino_cli("add", "--type", "mixed", str(root)).stdout
     inside = kino_cli("add", str(root / "Show"), check=False)
     assert inside.returncode == 2 and str(root) in inside.stderr and "inside" in inside.stderr
     above = kino_cli("scan", str(root.parent), check=False)
     assert above.returncode == 2 and str(root) in above.stderr
     assert kino_cli("roots").stdout.count("online") == 1  # nothing was saved
+
+
+def test_one_rule_for_folders_a_missing_one_is_kept_and_said(
+    kino_cli, build_library: LibraryBuilder, tmp_path: Path
+) -> None:
+    """A folder that is not there (a drive not mounted yet) is added and said so; a file
+    is refused; the TUI's dialog follows the same rule (tests/ui/test_add_folder.py)."""
+    missing = tmp_path / "drive" / "Movies"
+    added = kino_cli("add", str(missing))
+    assert added.returncode == 0
+    assert f"added {missing} (mixed); it is not there now" in added.stdout
+    assert "scanned when it appears" in added.stdout
+    assert f"{missing}  (mixed, offline)" in kino_cli("roots").stdout
+    root = build_library({"a (2001).mkv": "h264.mkv"})
+    refused = kino_cli("add", str(root / "a (2001).mkv"), check=False)
+    assert refused.returncode == 2 and "is a file, not a folder" in refused.stderr
 
 
 def test_a_damaged_watch_file_is_kept_aside_and_kino_goes_on(

@@ -187,10 +187,122 @@ def test_play_a_season_plays_it_all_through_one_player(
     assert all(i["progress"]["play_count"] == 2 for i in items(run_kino))
 
 
+def in_a_terminal(*args: str) -> str:
+    """``kino ARGS`` with a real pseudo-terminal as its input and output: what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kino_tui", *args],
+            stdin=follower, stdout=follower, stderr=follower, env=os.environ.copy(),
+        )  # fmt: skip
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end closed: kino ended
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=60)
+    finally:
+        os.close(leader)
+    return output.decode("utf-8", "replace")
+
+
 def test_kino_play_keeps_music_in_the_terminal(run_kino, build_library: LibraryBuilder) -> None:
-    """Only the TUI plays music in the background: `kino play ALBUM` leaves the player
-    the terminal and its keys (a detached player could not be stopped from there)."""
+    """Only the TUI plays music in the background: `kino play ALBUM` in a terminal leaves
+    the player the terminal and its keys (a detached player could not be stopped there)."""
     root = build_library({"Music/A/B/01 - Song.mp3": "song.mp3", "Music/A/B/02 - Two.mp3": "song.mp3"})
     run_kino("scan", str(root))
-    argv = shlex.split(run_kino("play", str(root / "Music/A/B"), "--print-command").stdout)
+    argv = shlex.split(in_a_terminal("play", str(root / "Music/A/B"), "--print-command"))
+    assert argv[0] == "mpv"
     assert "--no-video" not in argv and "--no-input-terminal" not in argv
+
+
+def test_kino_play_into_a_pipe_writes_no_video_there(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """`kino play ID </dev/null | cat` with no display: mpv drew the film in terminal
+    escape codes into the pipe. Now the sound only plays, nothing of the player reaches
+    kino's output, the user is told why, and --print-command shows that command."""
+    write_config(kino_paths, '[mpv]\nargs = ["--ao=null"]\n')  # playback "auto", no display
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    (item,) = items(run_kino)
+    shown = run_kino("play", item["id"], "--print-command")
+    argv = shlex.split(shown.stdout)
+    assert "--no-video" in argv and not any(a.startswith("--vo=") for a in argv)
+    assert "playing the sound only" in shown.stderr
+    played = run_kino("play", item["id"])
+    assert "\x1b" not in played.stdout and "\x1b" not in played.stderr
+    assert played.stdout.splitlines() == [
+        "playing Alien with mpv",
+        "watched Alien (played 1×)",
+    ]
+    assert "playing the sound only" in played.stderr
+    (after,) = items(run_kino)
+    assert after["progress"]["watched"]
+    in_terminal = shlex.split(in_a_terminal("play", item["id"], "--print-command"))
+    assert "--vo=tct" in in_terminal and "--no-video" not in in_terminal
+
+
+def test_an_empty_or_damaged_file_is_said_before_the_player_starts(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """kino knows from the scan: no player is started (no history line), and the message
+    names the file and what to do."""
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library(
+        {
+            "Movies/Empty (2020)/Empty (2020).mkv": "",
+            "Movies/Junk (2021)/Junk (2021).mkv": "not a video at all\n" * 50,
+        }
+    )
+    run_kino("scan", str(root))
+    by_title = {i["title"]: i for i in items(run_kino)}
+    empty = run_kino("play", by_title["Empty"]["id"], check=False)
+    assert empty.returncode != 0 and "is empty (0 bytes)" in empty.stderr, empty.stderr
+    assert "Empty (2020).mkv" in empty.stderr and "rescan" in empty.stderr
+    junk = run_kino("play", by_title["Junk"]["id"], check=False)
+    assert junk.returncode != 0 and "cannot play: the scan found" in junk.stderr, junk.stderr
+    assert "playing" not in empty.stdout + junk.stdout
+    assert json.loads(run_kino("history", "--json").stdout) == []
+
+
+def test_kino_play_path_of_a_file_not_in_the_catalog(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path: Path
+) -> None:
+    """`kino play ~/Downloads/film.mkv` as one types `mpv …`: it plays and its progress is
+    kept; a file new under a library folder is scanned into the catalog first."""
+    write_config(kino_paths, HEADLESS_MPV)
+    root = build_library({"Movies/Alien (1979)/Alien (1979).avi": "mpeg4.avi"})
+    run_kino("scan", str(root))
+    downloads = build_library({"Downloads/Zodiac (2007).mkv": "h264.mkv"}) / "Downloads"
+    loose = downloads / "Zodiac (2007).mkv"
+    played = run_kino("play", str(loose))
+    assert "watched Zodiac (played 1×)" in played.stdout, played.stdout + played.stderr
+    (play,) = json.loads(run_kino("history", "--json").stdout)
+    assert play["path"] == str(loose) and play["watched"] and play["title"] == "Zodiac"
+    assert "Zodiac" in run_kino("history").stdout
+    assert [i["title"] for i in items(run_kino)] == ["Alien"]  # not in the catalog
+    again = run_kino("play", str(loose))  # the same loose item: its count goes on
+    assert "played 2×" in again.stdout
+
+    new = root / "Movies/Dune (2021)/Dune (2021).mkv"
+    new.parent.mkdir(parents=True)
+    new.write_bytes((root / "Movies/Alien (1979)/Alien (1979).avi").read_bytes())
+    played = run_kino("play", str(new))
+    assert "watched Dune" in played.stdout, played.stdout + played.stderr
+    dune = next(i for i in items(run_kino) if i["title"] == "Dune")
+    assert dune["progress"]["watched"] and dune["progress"]["play_count"] == 1
+    text = tmp_path / "notes.txt"
+    text.write_text("not media")
+    refused = run_kino("play", str(text), check=False)
+    assert refused.returncode != 0 and "not a video or audio file" in refused.stderr

@@ -26,7 +26,7 @@ from kino_tui.core.text import (
     scan_stopped,
     scan_summary,
 )
-from kino_tui.service import PlayPlan
+from kino_tui.service import PlayPlan, PlayRequest
 from kino_tui.service.api import LibraryAPI
 from kino_tui.service.stopping import stopped_by_signals
 
@@ -39,13 +39,8 @@ PROGRESS_REFRESH_SECONDS = 0.1
 
 
 def add(library: LibraryAPI, args: argparse.Namespace) -> int:
-    changed = library.add_roots(args.folders, args.type)
-    online = {status.path: status.online for status in library.roots()}
-    for root in changed:
-        note = "" if online.get(root.path) else "  (not found now: kept, scanned when it appears)"
-        out(f"added {root.path} ({root.type}){note}")
-    if not changed:
-        out("nothing to add: already in the library (use --type to change a folder's type)")
+    for folder in args.folders:
+        out(library.add_folder(folder, args.type, retype=args.type is not None).message)
     return 0
 
 
@@ -192,7 +187,7 @@ def ls(library: LibraryAPI, args: argparse.Namespace) -> int:
     for item in items:
         flag = "" if item.available else "  [offline]"
         problem = f"  ! {item.error}" if item.error else ""
-        out(f"{item.kind:7} {describe_item(item)}  {item.path}{flag}{problem}")
+        out(f"{item.id}  {item.kind:7} {describe_item(item)}  {item.path}{flag}{problem}")
     return 0
 
 
@@ -219,21 +214,27 @@ def _resume_answer(plan: PlayPlan) -> float:
 
 
 def play(library: LibraryAPI, args: argparse.Namespace) -> int:
-    items, warnings = library.find_items(args.target)
-    warn_all(warnings)
-    items = library.play_order(items, shuffle=args.shuffle)
-    plan = library.plan_play(items, start=args.start, player=args.player)
-    library.choose_tracks_from_text(plan.item, args.audio, args.subtitles)
+    request = PlayRequest(
+        target=args.target,
+        order="group",
+        shuffle=args.shuffle,
+        start=args.start,
+        player=args.player,
+        audio=args.audio,
+        subtitles=args.subtitles,
+        check=not args.print_command,
+    )
+    plan = library.prepare_play(request)
+    warn_all(plan.warnings)
     if plan.ask:
         plan = plan.with_start(plan.resume_at if args.print_command else _resume_answer(plan))
+    session = library.session(plan, terminal=sys.stdout.isatty())
+    warn_all(library.track_warnings())  # a damaged tracks.json set aside, say
+    if session.notice:
+        error(session.notice)
     if args.print_command:
-        command = library.session(plan).command()
-        warn_all(library.track_warnings())  # a damaged tracks.json set aside, say
-        out(shlex.join(command))
+        out(shlex.join(session.command()))
         return 0
-    library.check_playable(plan)
-    session = library.session(plan)
-    warn_all(library.track_warnings())
     start = f" from {format_time(plan.start)}" if plan.start else ""
     queued = len(session.queue)
     if queued > 1:

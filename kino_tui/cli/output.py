@@ -23,7 +23,7 @@ def error(message: str) -> None:
     sys.stderr.write(f"kino: {printable(message)}\n")
 
 
-def warn_all(warnings: list[str]) -> None:
+def warn_all(warnings: Iterable[str]) -> None:
     for warning in warnings:
         error(warning)
 

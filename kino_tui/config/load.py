@@ -39,15 +39,28 @@ def load_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_describe_toml_error(path, error)) from None
+        raise ConfigError(_describe_toml_error(path, error, text)) from None
     return _validate(path, text, data)
 
 
-def _describe_toml_error(path: Path, error: tomllib.TOMLDecodeError) -> str:
+def _describe_toml_error(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> str:
     message = str(error)
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
     reason = message[: match.start()].strip() if match else message
     where = f", line {match.group(1)}" if match else ""
+    if match and reason == "Invalid value":
+        lines = text.splitlines()
+        number = int(match.group(1))
+        line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+        bare = re.fullmatch(r"([A-Za-z0-9_.\"-]+)\s*=\s*([^\"'\[\]{}#\s][^#]*?)\s*(#.*)?", line)
+        if bare is not None:
+            key, value = bare.group(1), bare.group(2)
+            reason = (
+                f"{line!r}: {value} is not a value TOML knows; a text needs quotes: "
+                f'{key} = "{value}"'
+            )
+        elif line:
+            reason = f"{line!r}: the value is not valid TOML"
     return f"config error in {path}{where}: {reason}"
 
 
@@ -262,8 +275,20 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], fail: Fail
     return str(value)
 
 
-def _string_list(table: dict[str, Any], where: Location, key: str, fail: Fail) -> tuple[str, ...]:
+def _string_list(
+    table: dict[str, Any], where: Location, key: str, fail: Fail, one_word: bool = True
+) -> tuple[str, ...]:
+    """A list of strings; a lone string is taken as a list of one only where one word
+    is meant (``one_word``: a command's program). ``args = "--fs"`` is refused, with its
+    line: a string would be one argument however many options it holds."""
     value = table.get(key, [])
+    if isinstance(value, str) and not one_word:
+        words = value.split() or [value]
+        example = ", ".join(f'"{word}"' for word in words)
+        raise fail(
+            (*where, key),
+            f"{key} must be a list of strings, not a string: write {key} = [{example}]",
+        )
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -342,7 +367,7 @@ def _player_settings(data: dict[str, Any], player: str, fail: Fail) -> PlayerSet
         command = _string_list(table, (name,), "command", fail)
         if command:
             commands[name] = command
-        extra_args[name] = _string_list(table, (name,), "args", fail)
+        extra_args[name] = _string_list(table, (name,), "args", fail, one_word=False)
         if name == "mpv":
             terminal_vo = _typed(table, (name,), "terminal_vo", str, "", fail)
     return PlayerSettings(

@@ -48,6 +48,19 @@ def format_duration(seconds: float | None) -> str:
     return format_time(seconds) if seconds else ""
 
 
+def time_left(position: float, duration: float | None) -> str:
+    """``32 min left``, ``1 h 05 min left``, ``under a minute left``; empty when the
+    length is unknown."""
+    if not duration or position <= 0:
+        return ""
+    minutes = max(0, round((duration - position) / 60))
+    if minutes < 1:
+        return "under a minute left"
+    if minutes < 60:
+        return f"{minutes} min left"
+    return f"{minutes // 60} h {minutes % 60:02d} min left"
+
+
 def episode_number(season: int | None, episode: int | None, episode_end: int | None = None) -> str:
     """``S01E02``, ``S01E02-E03``, ``E317``; empty without an episode number."""
     if episode is None:

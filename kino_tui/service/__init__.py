@@ -6,6 +6,14 @@
 (watched, history). Nothing here imports Textual or Rich.
 """
 
-from kino_tui.service.library import Library, LiveUpdates, Opening, PlayPlan, Rescan, RootStatus
+from kino_tui.service.library import (
+    Library,
+    LiveUpdates,
+    Opening,
+    PlayPlan,
+    PlayRequest,
+    Rescan,
+    RootStatus,
+)
 
-__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
+__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.catalog.rows import CatalogData
     from kino_tui.core.play.players import PlayerState
-    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.core.play.tracks import TrackChoice
     from kino_tui.core.watch.store import WatchStore
     from kino_tui.core.watch.track_choices import TrackChoiceStore
@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from kino_tui.service.loading import Opening
     from kino_tui.service.marking import Marked, WatchedToggle
     from kino_tui.service.pictures import FramesMade
-    from kino_tui.service.playing import PlayPlan
-    from kino_tui.service.roots import RootStatus
+    from kino_tui.service.playing import Control, PlayOrder, PlayPlan, PlayRequest, UpNext
+    from kino_tui.service.roots import FolderAdded, RootStatus
     from kino_tui.service.searching import IndexedSearch, SearchResult
     from kino_tui.service.sharing import SharedStatus, SyncResult
     from kino_tui.service.tracks import TrackMenu
@@ -126,6 +126,14 @@ class LibraryAPI(Protocol):
         *,
         interactive: bool = False,
     ) -> list[LibraryRoot]: ...
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded: ...
     def remove_root(self, folder: str) -> tuple[str, int]: ...
     def set_root_type(self, folder: str, root_type: RootType) -> LibraryRoot: ...
     def roots_for(self, folders: Sequence[str]) -> list[LibraryRoot]: ...
@@ -158,6 +166,14 @@ class LibraryAPI(Protocol):
         player: str | None = None,
         progress: Progress | None = None,
     ) -> PlayPlan: ...
+    def prepare_play(self, request: PlayRequest) -> PlayPlan: ...
+    def play_queue(
+        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
+    ) -> list[MediaItem]: ...
+    def control_player(self, session: PlaybackSession, what: Control) -> bool: ...
+    def up_next(
+        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
+    ) -> UpNext | None: ...
     def play_order(self, items: Sequence[MediaItem], shuffle: bool = False) -> list[MediaItem]: ...
     def group_queue(
         self,
@@ -173,6 +189,7 @@ class LibraryAPI(Protocol):
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
+        terminal: bool = True,
     ) -> PlaybackSession: ...
     def skip_segment(self, session: PlaybackSession) -> Segment | None: ...
 

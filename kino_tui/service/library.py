@@ -32,6 +32,7 @@ from kino_tui.service import (
     following,
     importers,
     loading,
+    loose,
     marking,
     pictures,
     playing,
@@ -41,8 +42,8 @@ from kino_tui.service import (
 )
 from kino_tui.service.following import LiveUpdates, Rescan
 from kino_tui.service.loading import Opening
-from kino_tui.service.playing import PlayPlan
-from kino_tui.service.roots import RootStatus
+from kino_tui.service.playing import PlayPlan, PlayRequest
+from kino_tui.service.roots import FolderAdded, RootStatus
 from kino_tui.service.this_machine import ThisMachine
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from kino_tui.core.play.session import PlaybackSession
     from kino_tui.service.sharing import SharedStatus, SharedSync, SyncResult
 
-__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "Rescan", "RootStatus"]
+__all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
 
 
 class Library(ThisMachine):
@@ -70,6 +71,8 @@ class Library(ThisMachine):
 
     def __init__(self, paths: KinoPaths, settings: Settings | None = None) -> None:
         self.paths = paths
+        #: config.toml as it was when the settings were read (see ``roots.follow_config``).
+        self.settings_read = roots.config_signature(paths)
         self.settings = settings if settings is not None else load_settings(paths.config_file)
         self.catalog = Catalog(paths.catalog_file)
         #: Derived from the catalog: answers a search or a find without reading it.
@@ -85,6 +88,7 @@ class Library(ThisMachine):
             self.shared = SharedSync(self)
 
     def reload_settings(self) -> None:
+        self.settings_read = roots.config_signature(self.paths)
         self.settings = load_settings(self.paths.config_file)
         if self.shared is not None:  # a library folder added or renamed: its items' names
             self.shared.follow_settings()
@@ -201,6 +205,19 @@ class Library(ThisMachine):
         requires an absolute path to an existing folder (the UI's dialog)."""
         return roots.add(self, folders, root_type, interactive=interactive)
 
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded:
+        """Add one library folder by the one rule both front ends show (see
+        ``roots.FolderAdded``): a folder not there now is kept, a known one keeps its
+        type unless ``retype``, a file or an unreadable folder is refused."""
+        return roots.add_folder(self, folder, root_type, retype=retype, interactive=interactive)
+
     def remove_root(self, folder: str) -> tuple[str, int]:
         """Forget a library folder and its items (watch progress is kept): the folder as
         it was known, and how many items went."""
@@ -254,6 +271,13 @@ class Library(ThisMachine):
         return scanning.roots_for(self, folders)
 
     # -- playing (service/playing.py) ----------------------------------------------
+    def prepare_play(self, request: PlayRequest) -> PlayPlan:
+        """The one way both front ends assemble a play: find (``request.target``) or take
+        the items, order them, plan the start, remember ``--audio``/``--subtitles``, and
+        check it can start here (raises ``ItemNotFound``/``PlayerError`` saying what to
+        do). The plan's ``warnings`` are lines about damaged files set aside."""
+        return playing.prepare(self, request, find=lambda target: loose.find_or_take(self, target))
+
     def check_playable(self, plan: PlayPlan) -> None:
         """Raise ``PlayerError`` with what to do when the plan cannot start here."""
         playing.check_playable(self, plan)
@@ -265,16 +289,19 @@ class Library(ThisMachine):
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
+        terminal: bool = True,
     ) -> PlaybackSession:
         """The core's playback session for a checked plan (in a window or the terminal,
         as the settings and the display say; music in the background when the front end
-        stays on screen); ``run()`` plays and records."""
+        stays on screen; the sound only when there is neither a terminal nor a display);
+        ``run()`` plays and records."""
         return playing.session_for(
             self,
             plan,
             picture_mode=picture_mode,
             on_update=on_update,
             music_in_background=music_in_background,
+            terminal=terminal,
         )
 
     # -- audio and subtitles (service/tracks.py) ------------------------------------

@@ -121,12 +121,16 @@ def load_opening(library: Library) -> Opening:
         return Opening(summarised, warnings, None, unread=True)
     try:
         packed = library.catalog.read()
-        section = first_section(packed.kinds)
+        resuming = any(p.position > 0 and not p.watched for p in progress.values())
+        section = first_section(packed.kinds, resuming)
         items = packed.items(OPENING_KINDS[section])
     except CatalogDamaged as error:
         view = make_view(library, [], progress)
         return Opening(view, [library.catalog.set_aside(error), *warnings], None)
     view = make_view(library, items, progress)
+    if section == "continue-watching" and not view.section(section):
+        section = first_section(packed.kinds)  # the part-way items are gone from the catalog
+        view = make_view(library, packed.items(OPENING_KINDS[section]), progress)
     view.section(section)  # built here, off the UI thread
     return Opening(view, warnings, None if packed.kinds <= OPENING_KINDS[section] else packed)
 

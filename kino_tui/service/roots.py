@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from kino_tui.config import roots_file
 from kino_tui.core.errors import CatalogDamaged, ConfigError
@@ -16,6 +16,7 @@ from kino_tui.core.scan.record import ScanRecords
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from kino_tui.config.paths import KinoPaths
     from kino_tui.service.library import Library
 
 
@@ -55,12 +56,36 @@ def details_signature(library: Library) -> object:
         catalog_signature,
     )  # following loads the walker: only for the folders' details
 
-    return (catalog_signature(library), recorded, library.settings.roots)
+    return (catalog_signature(library), recorded, config_signature(library.paths))
+
+
+def config_signature(paths: KinoPaths) -> tuple[int, int, int] | None:
+    """config.toml as it is on disk (another shell's `kino add` changes it)."""
+    try:
+        stat = paths.config_file.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def follow_config(library: Library) -> None:
+    """Read the settings again when config.toml changed since they were read (a folder
+    added, removed or retyped from another shell); a file being edited that does not
+    read keeps the settings as they were (and is read again when it changes next)."""
+    if config_signature(library.paths) == library.settings_read:
+        return
+    previous = library.settings
+    try:
+        library.reload_settings()
+    except ConfigError:
+        library.settings = previous
 
 
 def statuses(library: Library, details: bool = False) -> list[RootStatus]:
     """Every root and whether it is there; with ``details`` also its items by kind, its
     last scan and its problems (reads the catalog: call it off the UI thread)."""
+    if details:
+        follow_config(library)
     roots = library.settings.roots
     if not details:
         return [RootStatus(root.path, root.type, os.path.isdir(root.path)) for root in roots]
@@ -122,6 +147,68 @@ def check_folder(folder: str) -> str:
     if not os.access(expanded, os.R_OK | os.X_OK):
         raise ConfigError(f"{text} cannot be read by you: check its permissions")
     return normalise_root(expanded)
+
+
+@dataclass(frozen=True, slots=True)
+class FolderAdded:
+    """What adding a folder did, by the one rule both front ends follow: a new folder is
+    added (also one not there now: a drive or share not mounted yet is kept and scanned
+    when it appears); a folder already in the library keeps its type unless a change of
+    type was asked for (``kino add --type``, the Library folders screen); a file or an
+    unreadable folder is refused."""
+
+    root: LibraryRoot
+    outcome: Literal["added", "retyped", "known"]
+    online: bool = True
+
+    @property
+    def message(self) -> str:
+        where = f"{self.root.path} ({self.root.type})"
+        if self.outcome == "known":
+            return (
+                f"{where} is already in the library: nothing changed (change its type with "
+                "`kino add --type TYPE PATH`, or t in Library folders, L)"
+            )
+        done = f"added {where}" if self.outcome == "added" else f"{where}: type changed"
+        if not self.online:
+            done += (
+                "; it is not there now (a drive or share not mounted yet?): kept, and "
+                "scanned when it appears"
+            )
+        return done
+
+
+def add_folder(
+    library: Library,
+    folder: str,
+    root_type: RootType | None = None,
+    *,
+    retype: bool = False,
+    interactive: bool = False,
+) -> FolderAdded:
+    """Add one folder by the rule of :class:`FolderAdded`. ``interactive``: a path typed
+    into a dialog, which must be absolute (there is no working folder it could be
+    relative to)."""
+    text = folder.strip()
+    if not text:
+        raise ConfigError("type the folder's path first")
+    expanded = os.path.expanduser(text)
+    if interactive and not os.path.isabs(expanded):
+        raise ConfigError(f"{text} is not an absolute path: start it with / (or ~/ for your home)")
+    path = normalise_root(expanded)
+    online = os.path.exists(path)
+    if online and not os.path.isdir(path):
+        raise ConfigError(f"{text} is a file, not a folder")
+    if online and not os.access(path, os.R_OK | os.X_OK):
+        raise ConfigError(f"{text} cannot be read by you: check its permissions")
+    known = {root.path: root for root in library.settings.roots}
+    if path in known and not (retype and root_type and root_type != known[path].type):
+        return FolderAdded(known[path], "known", online)
+    (changed,) = roots_file.add_roots(library.paths.config_file, [path], root_type) or [
+        LibraryRoot(path, root_type or "mixed")
+    ]
+    library.reload_settings()
+    return FolderAdded(changed, "retyped" if path in known else "added", online)
 
 
 def add(

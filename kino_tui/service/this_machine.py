@@ -18,10 +18,10 @@ from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import marking, playing, tracks
 from kino_tui.service.api import FrontEndSettings
-from kino_tui.service.playing import PlayPlan
+from kino_tui.service.playing import Control, PlayOrder, PlayPlan
 
 if TYPE_CHECKING:
-    from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.core.play.tracks import TrackChoice
 
 
@@ -89,6 +89,25 @@ class ThisMachine:
     def skip_segment(self, session: PlaybackSession) -> Segment | None:
         """Skip the intro, recap, credits… the running player is in (the skip key)."""
         return playing.skip_segment(session)
+
+    def play_queue(
+        self, items: Sequence[MediaItem], order: PlayOrder = "in-order", shuffle: bool = False
+    ) -> list[MediaItem]:
+        """Items in the order they play: as given, in their play order (a season, an
+        album), or as a group's Play does it (regular seasons from the next unwatched
+        episode; specials only when there is nothing else); or shuffled."""
+        return playing.arrange(self, items, order, shuffle)
+
+    def control_player(self, session: PlaybackSession, what: Control) -> bool:
+        """Pause, seek, next/previous, volume or stop the running player."""
+        return playing.control(session, what)
+
+    def up_next(
+        self, result: PlaybackResult, next_episode: Callable[[MediaItem], MediaItem | None]
+    ) -> playing.UpNext | None:
+        """After a play ended: the episode to offer next (``next_episode`` is the front
+        end's view of the show), and whether it starts by itself (``autoplay_next``)."""
+        return playing.up_next(self, result, next_episode)
 
     def watched_toggle(
         self, items: Sequence[MediaItem], is_watched: Callable[[MediaItem], bool], whole_show: bool

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -21,6 +22,7 @@ from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
 from kino_tui.service import LiveUpdates, Opening, Rescan
 from kino_tui.service.api import LibraryAPI
+from kino_tui.service.playing import PlayOrder
 from kino_tui.ui import bindings
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
@@ -52,6 +54,17 @@ def describe_failure(error: BaseException) -> str:
         f"unexpected {type(error).__name__}: {error}. kino carries on; please report this "
         "with what you were doing"
     )
+
+
+#: Below this many rows dialogs drop their padding so every line (hints too) shows.
+SHORT_ROWS = 26
+
+
+def notice_key(notification: Notification) -> tuple[str, str]:
+    """What makes two notices the same subject: severity and title, or the first two
+    words of an untitled one."""
+    words = " ".join(str(notification.message).split()[:2])
+    return notification.severity, notification.title or words
 
 
 class KinoApp(App[None]):
@@ -105,6 +118,21 @@ class KinoApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         self._browser = BrowserScreen()
         return self._browser
+
+    def _on_notify(self, event: Notify) -> None:
+        """An information notice replaces the ones it follows up (the same title, or for
+        an untitled one the same first words: "Sorted by …" after a burst of s), so a
+        burst of keys leaves one notice, not a column of them over the list. Warnings and
+        errors each stay: two damaged files are two notices."""
+        key = notice_key(event.notification)
+        if event.notification.severity == "information":  # a warning or an error stays
+            for shown in list(self._notifications):
+                if notice_key(shown) == key:
+                    self._unnotify(shown, refresh=False)
+        super()._on_notify(event)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT_ROWS, "-short")  # dialogs drop padding
 
     def on_mount(self) -> None:
         # however the first screen's start went, keys are never held for longer
@@ -270,9 +298,11 @@ class KinoApp(App[None]):
     def _playback_ended(self, message: PlaybackEnded) -> None:
         self.playback.ended(message.result, message.results)
 
-    def play(self, item: MediaItem | list[MediaItem]) -> None:
-        """Hand an item, or a queue of items, to the player."""
-        self.playback.play(item)
+    def play(
+        self, item: MediaItem | list[MediaItem], order: PlayOrder = "given", shuffle: bool = False
+    ) -> None:
+        """Hand an item, or a queue of items (in ``order``, or shuffled), to the player."""
+        self.playback.play(item, order, shuffle)
 
     def on_unmount(self) -> None:
         if self.live is not None:

@@ -42,6 +42,13 @@ ROOT_TYPE_CHOICE: list[BindingType] = [
     Binding("enter", "choose", "Add", show=False, id="add_folder.choose"),
 ]
 
+#: PathInput (screens/add_folder.py): Tab completes, before focus moves on.
+PATH_INPUT: list[BindingType] = [
+    # Not a priority binding: in a burst ("path\t" in one write) the keys before it reach
+    # the box first, so it completes what was typed, not a prefix of it.
+    Binding("tab", "complete", "Complete", show=False, id="add_folder.complete"),
+]
+
 #: AddFolderScreen (screens/add_folder.py)
 ADD_FOLDER: list[BindingType] = [
     Binding("escape", "dismiss(None)", "Cancel", id="add_folder.cancel"),
@@ -70,6 +77,15 @@ BROWSER: list[BindingType] = [
         tooltip="Open, play or shuffle a show, season, artist or album",
         priority=True,
     ),
+    Binding(
+        "backslash",
+        "toggle_sections",
+        "Sections",
+        id="browser.sections",
+        tooltip="Show the sections (folded away in a narrow terminal)",
+    ),
+    # Down in the search box: into the results (the list takes the keys from there).
+    Binding("down", "into_results", "Results", show=False, id="browser.into_results"),
     Binding("s", "cycle_sort", "Sort", id="browser.sort", tooltip="Cycle the sort order"),
     Binding(
         "S",

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import SuspendNotSupported
 
 from kino_tui.core.display import printable
 from kino_tui.core.errors import PlayerError
-from kino_tui.core.models import MediaItem, Progress
+from kino_tui.core.models import MediaItem
 from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
+from kino_tui.service import PlayRequest
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackResult, PlaybackSession
     from kino_tui.service import PlayPlan
+    from kino_tui.service.playing import Control, PlayOrder
     from kino_tui.ui.app import KinoApp
 
 UPDATE_INTERVAL = 0.5
@@ -52,14 +54,16 @@ class PlaybackController:
     def busy(self) -> bool:
         return self.session is not None or self.checking is not None
 
-    def play(self, item: MediaItem | list[MediaItem]) -> None:
-        """Check an item (or a queue: the first plays first) can play, in a worker, then
-        ask where to start or start."""
+    def play(
+        self, item: MediaItem | list[MediaItem], order: PlayOrder = "given", shuffle: bool = False
+    ) -> None:
+        """Check an item (or a queue, in ``order``) can play, in a worker, then ask where
+        to start or start."""
         items = item if isinstance(item, list) else [item]
         if not items:
             return
         if self.session is not None and self.controllable:
-            self._ask_play_or_queue(items)
+            self._ask_play_or_queue(self.app.library.play_queue(items, order, shuffle))
             return
         if self.busy:
             playing = self.session.item if self.session is not None else self.checking
@@ -70,21 +74,24 @@ class PlaybackController:
             return
         first = items[0]
         self.checking = first
-        progress = self.app.browser.progress_of(first)
+        known = order == "given" and not shuffle  # the first item is the one that plays
+        request = PlayRequest(
+            items=tuple(items),
+            order=order,
+            shuffle=shuffle,
+            progress=self.app.browser.progress_of(first) if known else None,
+        )
         self.app.start_worker(
-            lambda: self._check(items, progress),
+            lambda: self._check(request),
             group="playback",
             description=f"check {first.display_title}",
             failure_title="Cannot play",
             on_failure=self.reset,
         )
 
-    def _check(self, items: list[MediaItem], progress: Progress) -> None:
+    def _check(self, request: PlayRequest) -> None:
         """On a worker thread: plan the play and check it can start (touches the disk)."""
-        library = self.app.library
-        plan = library.plan_play(items, progress=progress)
-        library.check_playable(plan)
-        self.app.post_message(PlaybackChecked(plan))
+        self.app.post_message(PlaybackChecked(self.app.library.prepare_play(request)))
 
     def _ask_play_or_queue(self, items: list[MediaItem]) -> None:
         session = self.session
@@ -119,6 +126,8 @@ class PlaybackController:
     def checked(self, plan: PlayPlan) -> None:
         """The play can start: ask where (``resume = "ask"``), then start."""
         self.checking = None
+        for line in plan.warnings:
+            self.app.notify(printable(line), severity="warning", timeout=8, markup=False)
         if not plan.ask:
             self.start(plan)
             return
@@ -182,20 +191,7 @@ class PlaybackController:
             return False
         if what == "skip":
             return self.skip()
-        player = session.player
-        actions = {
-            "pause": player.toggle_pause,
-            "next": player.next,
-            "previous": player.previous,
-            "back": lambda: player.seek_by(-10),
-            "forward": lambda: player.seek_by(10),
-            "back-more": lambda: player.seek_by(-60),
-            "forward-more": lambda: player.seek_by(60),
-            "louder": lambda: player.change_volume(1),
-            "softer": lambda: player.change_volume(-1),
-            "stop": player.quit,
-        }
-        done = actions[what]()
+        done = self.app.library.control_player(session, cast("Control", what))
         if not done and what in ("next", "previous"):
             self.app.notify("Nothing to skip to: this player plays one item.", timeout=2)
         return done
@@ -267,7 +263,8 @@ class PlaybackController:
         offered = session.skipper.offered(state.position)
         skip = f"  · i: skip {LABELS.get(offered.kind, offered.kind)}" if offered else ""
         self.app.browser.set_now_playing(
-            f"▶ {title}  {where}{paused}{queue}{skip}  [{session.player_name}]"
+            f"{'⏸' if state.paused else '▶'} {title}  {where}{paused}{queue}{skip}"
+            f"  [{session.player_name}]"
         )
 
     # -- ending ----------------------------------------------------------------------
@@ -299,11 +296,11 @@ class PlaybackController:
                 markup=False,
             )
             return
-        finished = result.progress.watched and result.progress.position == 0
-        following = browser.next_episode(result.item) if finished else None
-        if following is None:
+        offered = self.app.library.up_next(result, browser.next_episode)
+        if offered is None:
             return
-        if self.app.library.front_end_settings().autoplay_next:
+        following = offered.item
+        if offered.autoplay:
             self.play(following)
             return
         self.next_item = following

@@ -14,6 +14,7 @@ from kino_tui.ui.messages import ScanFinished, ScanProgressed
 from kino_tui.ui.screens.add_folder import AddFolderScreen
 
 if TYPE_CHECKING:
+    from kino_tui.service.roots import FolderAdded
     from kino_tui.ui.screens.browser import BrowserScreen
 
 SCAN_PROGRESS_INTERVAL = 0.1
@@ -93,11 +94,12 @@ class ScanController:
     def add_folder(self) -> None:
         screen = self.screen
 
-        def added(result: tuple[str, str] | None) -> None:
+        def added(result: FolderAdded | None) -> None:
             if result is None:
                 return
-            path, _ = result
-            screen.notify(f"Added {printable(path)}; scanning…", timeout=3, markup=False)
+            message = result.message[:1].upper() + result.message[1:]
+            screen.notify(printable(message) + "; scanning…", timeout=6 if result.online else 12,
+                          markup=False)  # fmt: skip
             if screen.kino.live is not None:
                 screen.kino.live.restart()  # watch the new folder too
             self.rescan()

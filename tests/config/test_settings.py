@@ -62,7 +62,7 @@ def test_playback_settings(tmp_path: Path) -> None:
         "[progress]\nwatched_percent = 85\nmin_resume_seconds = 0\n"
         "[next_up]\ndays = 30\ninclude_specials = true\n"
         '[mpv]\nargs = ["--fs"]\nterminal_vo = "sixel"\n'
-        '[vlc]\ncommand = ["flatpak", "run", "org.videolan.VLC"]\nargs = "--no-osd"\n'
+        '[vlc]\ncommand = ["flatpak", "run", "org.videolan.VLC"]\nargs = ["--no-osd"]\n'
     )
     settings = load_settings(path)
     playback = settings.playback
@@ -351,3 +351,27 @@ def test_the_help_screen_s_remap_example_is_valid_config(tmp_path: Path) -> None
     path = tmp_path / "config.toml"
     path.write_text(f"[keys]\n{example}\n")
     assert load_settings(path).raw["keys"] == {"browser.sort": "o"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a string where a list belongs was taken as one argument, silently
+        ('player = "mpv"\n[mpv]\nargs = "--fs"\n',
+         r'line 3: args must be a list of strings, not a string: write args = \["--fs"\]'),
+        ('[vlc]\nargs = "--fullscreen --no-osd"\n',
+         r'line 2: args must be a list .* args = \["--fullscreen", "--no-osd"\]'),
+        # a bare word only said "Invalid value"
+        ("player = mpv\n", r"line 1: 'player = mpv': mpv is not a value TOML knows; "
+                           r'a text needs quotes: player = "mpv"'),
+        ('player = "mpv"\nplayback = window  # where\n',
+         r'line 2: .*a text needs quotes: playback = "window"'),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_is_named_with_file_and_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=rf"^config error in {path}, {expected}"):
+        load_settings(path)

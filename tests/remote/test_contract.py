@@ -25,6 +25,7 @@ from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.play.player_settings import PlayerSettings
 from kino_tui.service.api import LibraryAPI
 from kino_tui.service.library import Library
+from kino_tui.service.playing import PlayRequest
 from kino_tui.service.remote.library import RemoteLibrary
 from tests.remote.sshbox import Link
 
@@ -140,6 +141,18 @@ def play_plan(library: LibraryAPI) -> object:
             queue.start, queue.ask, _ids(list(queue.items)))  # fmt: skip
 
 
+def prepared_play(library: LibraryAPI) -> object:
+    """The one play use case: found by id, the whole library folder as a group, checked;
+    and a group queue from the next unwatched item."""
+    film = _by_title(library, "Long Film")
+    by_id = library.prepare_play(PlayRequest(target=film.id, order="group"))
+    folder = str(Path(film.path).parent.parent)
+    unchecked = library.prepare_play(PlayRequest(target=folder, check=False))
+    queue = library.play_queue([film, _by_title(library, "Short Film")], "group")
+    return (by_id.start, by_id.ask, _ids(list(by_id.items)), _ids(list(unchecked.items)),
+            _ids(queue), _refusal(lambda: library.prepare_play(PlayRequest(target="none"))))  # fmt: skip
+
+
 def play_and_history(library: LibraryAPI) -> object:
     """A real play (mpv, 3 s of Short Film): its progress and its history line."""
     film = _by_title(library, "Short Film")
@@ -204,6 +217,7 @@ CASES = [
     Case(undo_restores_what_was_there, RESUME),
     Case(progress_since, RESUME),
     Case(play_plan, RESUME),
+    Case(prepared_play, RESUME),
     Case(play_and_history),
     Case(track_choices),
     Case(refusals),
@@ -307,17 +321,18 @@ def test_the_contract_covers_every_use_case_that_can_differ() -> None:
     covered = {
         "load", "find_items", "search", "section_items", "item_records", "mark_watched",
         "mark_undoable", "undo_mark", "progress_since", "plan_play", "check_playable",
-        "session", "history", "track_menu", "choose_tracks_from_text", "sync_shared",
-        "listing",
+        "session", "history", "track_menu", "choose_tracks_from_text", "prepare_play",
+        "play_queue", "sync_shared", "listing",
     }  # fmt: skip
     this_machine = {
         "close", "front_end_settings", "binding_problems", "picture_cache_folder",
         "artwork_reader", "load_view", "load_opening", "load_rest", "load_in_background",
         "play_order", "group_queue", "skip_segment", "choose_tracks", "apply_tracks",
+        "control_player", "up_next",
         "watched_toggle", "track_item",
         "track_warnings", "take_warnings", "live_updates", "catalog_signature",
         "roots", "root_details", "root_details_signature", "add_roots", "remove_root",
-        "set_root_type", "roots_for", "scan",
+        "set_root_type", "roots_for", "scan", "add_folder",
         "import_history", "undo_import", "export_history", "export_problems",
         "shared_status", "shared_push", "shared_news",
         # the browser's rows from this machine's index while it loads (None on a link:

@@ -140,10 +140,37 @@ def test_a_multi_part_movie_plays_as_one_over_the_stream(box_state: Link) -> Non
 def test_external_subtitles_come_along(box_state: Link) -> None:
     link = box_state
     film = item_id(link, "Short Film")
-    result = link.laptop.run("--remote", "box", "play", film, timeout=180)
-    loaded = [line for line in result.stdout.splitlines() if "--sid=" in line]
-    assert any(".srt" in line and "(external)" in line for line in loaded), result.stdout
+    output = in_a_terminal(link, "--remote", "box", "play", film)  # mpv's lines show there
+    loaded = [line for line in output.splitlines() if "--sid=" in line]
+    assert any(".srt" in line and "(external)" in line for line in loaded), output
     assert box_progress(link, film)["watched"] is True
+
+
+def in_a_terminal(link: Link, *args: str) -> str:
+    """The laptop's ``kino ARGS`` in a real pseudo-terminal (the player draws there and
+    prints its tracks): everything it printed."""
+    import pty
+
+    leader, follower = pty.openpty()
+    os.chown(os.ttyname(follower), link.laptop.user.pw_uid, link.laptop.user.pw_gid)
+    try:
+        play = link.laptop.popen(
+            link.laptop.kino(*args), stdin=follower, stdout=follower, stderr=follower
+        )
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the other end closed: kino ended
+                break
+            if not chunk:
+                break
+            output += chunk
+        play.wait(timeout=180)
+    finally:
+        os.close(leader)
+    return output.decode("utf-8", "replace")
 
 
 def test_vlc_plays_the_stream_too(box_state: Link) -> None:

@@ -53,6 +53,39 @@ async def test_enter_offers_open_play_and_shuffle_and_bursts_go_where_meant(
         assert isinstance(app.screen, BrowserScreen) and "S01E02" in list_text(app)
 
 
+async def test_play_and_shuffle_on_a_show_leave_the_specials_out(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """p on an unwatched show began with S00E01; like Jellyfin, Plex and Kodi, Play and
+    Shuffle follow the regular seasons (specials play when chosen)."""
+    root = build_library(
+        {
+            "TV/Dark/Specials/Dark S00E01.mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E01.mkv": "h264.mkv",
+            "TV/Dark/Season 01/Dark S01E02.mkv": "h264.mkv",
+        }
+    )
+    kino_paths.config_dir.mkdir(parents=True)
+    kino_paths.config_file.write_text(CONFIG)
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "shows")])
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "shows")
+        for key in ("p", "P"):
+            await pilot.press(key)
+            await until(pilot, lambda: app.playback.session is not None, "the show to play")
+            session = app.playback.session
+            assert session is not None
+            queue = [(i.season, i.episode) for i in session.queue]
+            assert sorted(queue) == [(1, 1), (1, 2)]
+            if key == "p":
+                assert queue == [(1, 1), (1, 2)]
+            await pilot.press("x")
+            await until(pilot, lambda: app.playback.session is None, "the player to stop")
+
+
 async def test_the_group_menu_keys_can_be_remapped(
     kino_paths: KinoPaths, build_library: LibraryBuilder
 ) -> None:

@@ -116,7 +116,7 @@ async def test_add_is_validated_and_scans_the_new_folder(
         path_box = app.screen.query_one("#folder", Input)
         for typed, expected in (
             ("Music", "is not an absolute path"),
-            (str(tmp_path / "nowhere"), "does not exist"),
+            (str(root), "is already in the library"),  # the one rule of `kino add` too
             (str(root / "Movies"), "is inside the library folder"),
             (str(root.parent), "contains the library folder"),
         ):
@@ -222,3 +222,24 @@ async def test_the_command_palette_opens_library_folders(
         await pilot.pause(0.5)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, LibraryFoldersScreen), "the screen")
+
+
+async def test_the_screen_follows_folders_changed_from_another_shell(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, run_kino
+) -> None:
+    """`kino add`, a retype and `kino remove` run elsewhere show here within seconds, as
+    the library list already follows scans made elsewhere."""
+    root = build_library({"Movies/Film (2010)/Film (2010).mkv": "h264.mkv"})
+    music = build_library({"Artist/Album (2001)/01 - Song.mp3": "song.mp3"})
+    scanned_library(kino_paths, root)
+    app = kino_app(kino_paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_folders(app, pilot)
+        assert len(rows(app)) == 1
+        run_kino("add", "--type", "music", str(music))
+        await until(pilot, lambda: len(rows(app)) == 2, "the folder added elsewhere", 10)
+        assert str(music) in rows(app)[1] and "music" in rows(app)[1]
+        run_kino("add", "--type", "movies", str(root))
+        await until(pilot, lambda: "movies" in rows(app)[0], "the retype made elsewhere", 10)
+        run_kino("remove", str(music))
+        await until(pilot, lambda: len(rows(app)) == 1, "the folder removed elsewhere", 10)

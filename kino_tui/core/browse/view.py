@@ -48,6 +48,7 @@ NEXT_UP_DAYS = sections.NEXT_UP_DAYS
 
 #: The item kinds each opening section lists.
 OPENING_KINDS: dict[str, frozenset[str]] = {
+    "continue-watching": frozenset(_VIDEO_KINDS),  # never music: a track is played or not
     "movies": frozenset({"movie"}),
     "shows": frozenset({"episode"}),
     "videos": frozenset(_VIDEO_KINDS),
@@ -55,8 +56,11 @@ OPENING_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-def first_section(kinds: Collection[str]) -> str:
-    """The section to open on: Movies, or the first of the others with something in it."""
+def first_section(kinds: Collection[str], resuming: bool = False) -> str:
+    """The section to open on: Continue Watching when something is part-way (``resuming``),
+    else Movies, or the first of the others with something in it."""
+    if resuming:
+        return "continue-watching"
     for kind, key in (("movie", "movies"), ("episode", "shows"), ("video", "videos")):
         if kind in kinds:
             return key
@@ -79,6 +83,10 @@ class Entry:
     last_played: str = ""
     duration: float = 0.0
     unwatched: int = 0
+    #: Where an item was stopped (its resume point; 0: none).
+    position: float = 0.0
+    #: What the scan found wrong with an item's file ("empty", "damaged"), or None.
+    problem: str | None = None
     available: bool = True
     genres: tuple[str, ...] = ()
     rating: float | None = None
@@ -89,6 +97,15 @@ class Entry:
     @property
     def is_group(self) -> bool:
         return self.item is None
+
+
+def file_problem(item: MediaItem) -> str | None:
+    """A row's short word for what the scan found wrong with the file."""
+    if not item.error:
+        return None
+    if item.error.startswith("empty file"):
+        return "empty"
+    return "truncated" if "truncated" in item.error else "damaged"
 
 
 def _in_season_folders(episodes: Iterable[MediaItem]) -> bool:
@@ -194,6 +211,8 @@ class LibraryView:
             last_played=(state.last_played or "") if state is not None else "",
             duration=item.duration or 0.0,
             unwatched=0 if state is not None and state.watched else 1,
+            position=state.position if state is not None and not state.watched else 0.0,
+            problem=file_problem(item),
             available=item.available,
             genres=tuple(item.genres),
             rating=item.rating,
@@ -233,7 +252,7 @@ class LibraryView:
         """The section to open on (see :func:`first_section`)."""
         if self._preset is not None:
             return self._preset
-        return first_section(self._census[0].keys())
+        return first_section(self._census[0].keys(), bool(self.section("continue-watching")))
 
     def preset_section(self, key: str, entries: list[Entry]) -> None:
         """A view without items that shows ``entries`` as the section ``key`` (kino's

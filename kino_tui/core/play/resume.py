@@ -2,7 +2,9 @@
 
 Jellyfin's defaults: under 5 % played keeps no resume point; over 90 % played (or within
 the last second) marks the item watched, counts a play and drops the resume point;
-items shorter than five minutes are watched or not, never resumed.
+items shorter than five minutes are watched or not, never resumed. Music counts as
+scrobblers count it (Last.fm, ListenBrainz): played once half of it or four minutes,
+whichever comes first, was heard; a track skipped sooner is no play.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ class ResumeRules:
     watched_within_seconds: float = 1.0
     min_resume_seconds: float = 300.0
     save_interval: float = 5.0
+    #: A track is played after this share of it, or ``track_played_seconds``, whichever
+    #: comes first (the scrobbling rule).
+    track_played_percent: float = 50.0
+    track_played_seconds: float = 240.0
 
 
 def progress_after_play(
@@ -51,19 +57,20 @@ def progress_after_play(
     if reached_end and (position is None or not total or position >= total - END_SLACK_SECONDS):
         return _completed(after)  # the end of the file was the end of the item
     position = max(0.0, position or 0.0)
+    if not resumable:
+        return _completed(after) if _track_played(position, total, rules) else after
     if total and _is_finished(position, total, rules):
         return _completed(after)
     if credits_start is not None and 0 < credits_start <= position:
         return _completed(after)
     if not total:
-        if resumable:
-            after.position = position  # unknown length (a stream, an unprobed file): resume there
+        after.position = position  # unknown length (a stream, an unprobed file): resume there
         return after
     if position < total * rules.min_resume_percent / 100:
         after.position = 0.0
         return after
-    if total < rules.min_resume_seconds or not resumable:
-        return _completed(after)  # short items and music are played or not, never resumed
+    if total < rules.min_resume_seconds:
+        return _completed(after)  # short items are watched or not, never resumed
     after.position = position
     return after
 
@@ -79,6 +86,15 @@ def _is_finished(position: float, total: float, rules: ResumeRules) -> bool:
         position >= total * rules.watched_percent / 100
         or position >= total - rules.watched_within_seconds
     )
+
+
+def _track_played(position: float, total: float | None, rules: ResumeRules) -> bool:
+    """The scrobbling rule: half the track or four minutes, whichever comes first (a
+    track of unknown length: four minutes)."""
+    needed = rules.track_played_seconds
+    if total:
+        needed = min(needed, total * rules.track_played_percent / 100)
+    return position >= needed
 
 
 def _completed(after: Progress) -> Progress:

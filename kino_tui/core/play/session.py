@@ -7,14 +7,16 @@ seconds. A history record is added when the player exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -23,7 +25,7 @@ from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import PlayerSettings
 from kino_tui.core.play.players import LaunchOptions, Player, PlayerState, make_player
-from kino_tui.core.play.players.base import Change, ItemEnd
+from kino_tui.core.play.players.base import Change, ItemEnd, last_lines
 from kino_tui.core.play.resume import progress_after_play
 from kino_tui.core.play.skipping import Skipper, credits_start
 from kino_tui.core.play.tracks import TrackSelection
@@ -80,6 +82,7 @@ class PlaybackSession:
         #: What plays, in order: ``item`` first, then ``following`` (one player process).
         self.queue: list[MediaItem] = [item, *following]
         self.item = item  # the item playing now
+        self._index = 0  # its place in the queue
         #: How each item of the queue that has ended went, in the order they ended.
         self.results: list[PlaybackResult] = []
         self.store = store
@@ -98,6 +101,8 @@ class PlaybackSession:
         self._directory = Path(tempfile.gettempdir()) / "kino-play-XXXXXXXX"
         self._started_at = now_iso()
         self.save_error: str | None = None
+        #: A line for the user about where it plays (set by the application layer).
+        self.notice: str | None = None
         self._start = start
         command = settings.commands.get(self.player_name) or (self.player_name,)
         streams = tracks or LaunchTracks()
@@ -251,7 +256,8 @@ class PlaybackSession:
             self._directory = Path(tempfile.mkdtemp(prefix="kino-play-"))  # mode 0700
             self.player.ipc_path = str(self._directory / Path(self.player.ipc_path).name)
             try:
-                return self._run()
+                with self._ctrl_c_stops_the_player():
+                    return self._run()
             finally:
                 shutil.rmtree(self._directory, ignore_errors=True)
         finally:
@@ -267,9 +273,35 @@ class PlaybackSession:
             except (OSError, KinoError) as error:
                 self.save_error = self.save_error or str(error)
 
+    @contextlib.contextmanager
+    def _ctrl_c_stops_the_player(self) -> Iterator[None]:
+        """Ctrl+C while a player plays stops the player, as its ``q`` does, never kino.
+        In the terminal the player has the keys and gets the signal itself (kino ignores
+        it); a player in its own window is asked to quit. Only the main thread can set a
+        handler: a play on a worker thread (the TUI's window) never sees the signal."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop_player(number: int, frame: object) -> None:
+            self.stop()
+
+        def leave_it_to_the_player(number: int, frame: object) -> None:
+            """Not SIG_IGN: an ignored signal would be inherited by the player, which
+            then could miss a Ctrl+C pressed before it set its own handler."""
+
+        handler = leave_it_to_the_player if not self.window else stop_player
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def _run(self) -> PlaybackResult:
         before = self._before = self.store.get(self.item.id)
         log_path = self._directory / "player.log"
+        if not self.window:  # its messages go to the terminal, which kino redraws after
+            self.player.log_path = str(self._directory / "player-messages.log")
         argv = self.command()
         with open(log_path, "wb") as log:
             try:
@@ -286,7 +318,11 @@ class PlaybackSession:
                 raise PlayerError(f"cannot start {argv[0]}: {failure.strerror}") from None
             progress = self._follow(self.process, before)
         output = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
-        error = self.state.error or self.player.explain_exit(self.process.returncode, output)
+        output += self.player.read_log()
+        error = self.player.explain_exit(self.process.returncode, output)
+        if self.state.error:  # what it said over its socket, and its own last lines
+            said = "; ".join(line for line in last_lines(output) if line not in self.state.error)
+            error = self.state.error + (f": {said}" if said else "")
         if self._stop.is_set() and not self.state.error:
             error = None  # kino asked it to stop (mpv then exits with status 4)
         error = error or self.save_error
@@ -324,12 +360,24 @@ class PlaybackSession:
         return result
 
     def _item_ended(self, ended: ItemEnd) -> None:
-        """The player moved on from an item of the queue: record it, follow the next."""
+        """The player moved on from an item of the queue: record it (the item the record
+        names, also when several ended before the session looked), follow the next."""
+        self._follow_item(ended.index)
         progress = self._progress_at(self._before, ended)
         if ended.position is not None or ended.reached_end:
             self._store(progress)
         self._record(ended, progress, ended.error)
-        self.item = self.queue[min(self.state.item_index, len(self.queue) - 1)]
+        pending = self.state.finished
+        self._follow_item(pending[0].index if pending else self.state.item_index)
+
+    def _follow_item(self, index: int) -> None:
+        """Make item ``index`` of the queue the one followed (its progress read as it was
+        when it started); nothing when it is already."""
+        index = min(index, len(self.queue) - 1)
+        if index == self._index:
+            return
+        self._index = index
+        self.item = self.queue[index]
         self.skipper = Skipper(self.item.segments, self.settings.skip_intros)
         try:
             self._before = self.store.get(self.item.id)

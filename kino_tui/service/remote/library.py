@@ -31,7 +31,7 @@ from kino_tui.service import loading, playing
 from kino_tui.service.loading import Opening
 from kino_tui.service.marking import Marked
 from kino_tui.service.pictures import FramesMade
-from kino_tui.service.playing import PlayPlan
+from kino_tui.service.playing import PlayPlan, PlayRequest
 from kino_tui.service.remote import checks, plays, protocol
 from kino_tui.service.remote.connection import Connection
 from kino_tui.service.remote.pending import PendingStore
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from kino_tui.service.exporting import ExportReport
     from kino_tui.service.following import LiveUpdates, Rescan
     from kino_tui.service.importers import ImportReport, UndoReport
-    from kino_tui.service.roots import RootStatus
+    from kino_tui.service.roots import FolderAdded, RootStatus
     from kino_tui.service.sharing import SharedStatus, SyncResult
 
 from kino_tui.service.searching import IndexedSearch, SearchResult
@@ -270,6 +270,16 @@ class RemoteLibrary(ThisMachine):
     ) -> list[LibraryRoot]:
         raise self._on_the_box("add")
 
+    def add_folder(
+        self,
+        folder: str,
+        root_type: RootType | None = None,
+        *,
+        retype: bool = False,
+        interactive: bool = False,
+    ) -> FolderAdded:
+        raise self._on_the_box("add")
+
     def remove_root(self, folder: str) -> tuple[str, int]:
         raise self._on_the_box("remove")
 
@@ -379,6 +389,10 @@ class RemoteLibrary(ThisMachine):
 
     # -- audio and subtitles: this machine's choices -------------------------------------
     # -- playing: the box's files, streamed to this machine's player -------------------
+    def prepare_play(self, request: PlayRequest) -> PlayPlan:
+        """The same assembly as a local play's: found and checked through the box."""
+        return playing.prepare(self, request)
+
     def check_playable(self, plan: PlayPlan) -> None:
         """The box checks it can send the first item's files; this machine, its player."""
         self.connection.call("check", ids=[plan.item.id])
@@ -396,6 +410,7 @@ class RemoteLibrary(ThisMachine):
         picture_mode: str | None = None,
         on_update: Callable[[PlayerState], None] | None = None,
         music_in_background: bool = False,
+        terminal: bool = True,
     ) -> PlaybackSession:
         """The same session as a local play's (``playing.session_for``), over the items
         as this machine's player sees them (``plays.py``: a stream token for this play's
@@ -410,6 +425,7 @@ class RemoteLibrary(ThisMachine):
                 picture_mode=picture_mode,
                 on_update=on_update,
                 music_in_background=music_in_background,
+                terminal=terminal,
             )
         except BaseException:
             play.end()

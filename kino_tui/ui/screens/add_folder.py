@@ -15,10 +15,33 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import ROOT_TYPES, RootType
-from kino_tui.ui.bindings import ADD_FOLDER, ROOT_TYPE_CHOICE
+from kino_tui.core.pathnames import complete_path, folder_choices
+from kino_tui.service.roots import FolderAdded
+from kino_tui.ui.bindings import ADD_FOLDER, PATH_INPUT, ROOT_TYPE_CHOICE
 
 if TYPE_CHECKING:
     from kino_tui.service.api import LibraryAPI
+
+
+class PathInput(Input):
+    """The path box: Tab completes the folder name typed (as a shell does); with nothing
+    to complete, Tab moves on to the type buttons."""
+
+    BINDINGS: ClassVar[list[BindingType]] = PATH_INPUT
+
+    def action_complete(self) -> None:
+        completed = complete_path(self.value)
+        if completed != self.value:
+            self.value = completed
+            self.cursor_position = len(completed)
+            return
+        choices = folder_choices(self.value)
+        if len(choices) > 1:  # several folders start so: say which, type on
+            self.screen.query_one("#add-folder-error", Static).update(
+                printable("  ".join(choices[:12]) + ("  …" if len(choices) > 12 else ""))
+            )
+            return
+        self.screen.focus_next()
 
 
 class RootTypeChoice(RadioSet):
@@ -45,7 +68,7 @@ class RootTypeChoice(RadioSet):
         self.post_message(self.Chosen(cast(RootType, chosen)))
 
 
-class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
+class AddFolderScreen(ModalScreen[FolderAdded | None]):
     """Asks for a folder and its content type and adds it; returns (path, type) once it
     is added, or None when cancelled. A path that is relative, missing, not a folder, or
     inside (or above) another library folder is explained here and the dialog stays."""
@@ -59,7 +82,8 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Add a library folder", id="dialog-title")
-            yield Input(placeholder="/path/to/Movies", id="folder")
+            # back in the box (after Tab), the cursor is where it was: no select-all
+            yield PathInput(placeholder="/path/to/Movies", id="folder", select_on_focus=False)
             yield Label("What does it hold?")
             with RootTypeChoice(id="types"):
                 for root_type in ROOT_TYPES:
@@ -82,11 +106,11 @@ class AddFolderScreen(ModalScreen[tuple[str, str] | None]):
     def _add(self, path: str, root_type: RootType) -> None:
         error = self.query_one("#add-folder-error", Static)
         try:
-            added = self.library.add_roots([path], root_type, interactive=True)
+            added = self.library.add_folder(path, root_type, interactive=True)
         except KinoError as failure:
             error.update(printable(str(failure)))
             return
-        if not added:
-            error.update("That folder is already in the library with this type.")
+        if added.outcome == "known":  # the same rule as `kino add`: it keeps its type
+            error.update(printable(added.message))
             return
-        self.dismiss((added[0].path, root_type))
+        self.dismiss(added)

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -26,7 +26,7 @@ from kino_tui.core.browse.navigation import BrowserState
 from kino_tui.core.browse.view import SECTIONS, Entry, EntryFilter, LibraryView, filter_choices
 from kino_tui.core.display import printable
 from kino_tui.core.models import MediaItem, Progress
-from kino_tui.ui import bindings
+from kino_tui.ui import bindings, layout
 from kino_tui.ui.frames import FramesController
 from kino_tui.ui.loading import LoadingController
 from kino_tui.ui.marking import MarkingController
@@ -131,6 +131,12 @@ class BrowserScreen(Screen[None]):
         self.set_interval(WATCH_POLL_SECONDS, self.loader.check_watch_state)
         self.loader.check_watch_state()  # the catalog's signature as it was opened
 
+    def on_resize(self, event: events.Resize) -> None:
+        layout.fit_width(self, event.size.width)
+
+    def action_toggle_sections(self) -> None:  # folded away in a narrow terminal
+        layout.toggle_sections(self, self.query_one("#sections", OptionList), self.query_one(MediaList))
+
     def highlight_section(self) -> None:
         """Point the sidebar at the section shown (its message then finds nothing to do)."""
         sections = self.query_one("#sections", OptionList)
@@ -202,7 +208,7 @@ class BrowserScreen(Screen[None]):
     def action_enqueue(self) -> None:
         entry = self._entry_at_cursor()
         if entry is not None:
-            self.kino.playback.enqueue(self.kino.library.play_order(entry.items))
+            self.kino.playback.enqueue(self.kino.library.play_queue(entry.items))
 
     def action_group_menu(self) -> None:
         """Enter on a group: ask Open, Play or Shuffle. Anything else (a movie, an episode,
@@ -232,17 +238,13 @@ class BrowserScreen(Screen[None]):
         level = self.state.level
         if entry is None or view is None or level is None:
             return
-        library = self.kino.library
         if self.still_loading(entry):
             return
         if entry.is_group:
-            items = library.group_queue(entry.items, lambda i: view.state(i).watched, shuffle)
-        else:
-            here = level.shown[level.cursor :]
-            items = [e.item for e in here if e.item is not None]
-            if shuffle:
-                items = library.play_order(items, shuffle=True)
-        self.kino.play(items)
+            self.kino.play(list(entry.items), order="group", shuffle=shuffle)
+            return
+        here = level.shown[level.cursor :]
+        self.kino.play([e.item for e in here if e.item is not None], shuffle=shuffle)
 
     def still_loading(self, entry: Entry) -> bool:
         """A group whose items are not read yet (kino opened on its summary): says so."""
@@ -399,13 +401,22 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self._stop_search_timer()
-        self.run_search(event.value)  # the results of exactly what was typed
+        self._into_results(event.value, cancel_if_empty=True)
+
+    def action_into_results(self) -> None:
+        """Down in the search box: into the results, as Enter (elsewhere: the list's)."""
         search = self.query_one("#search", Input)
+        if search.has_focus:
+            self._into_results(search.value, cancel_if_empty=False)
+
+    def _into_results(self, query: str, cancel_if_empty: bool) -> None:
+        self._stop_search_timer()
+        self.run_search(query)  # the results of exactly what was typed
         if not self.state.query:
-            self._cancel_search()
+            if cancel_if_empty:
+                self._cancel_search()
             return
-        search.display = False
+        self.query_one("#search", Input).display = False
         self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
 
     def action_cycle_sort(self) -> None:

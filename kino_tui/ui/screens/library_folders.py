@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from kino_tui.core.display import printable
 from kino_tui.core.models import ROOT_TYPES, RootType
 from kino_tui.core.text import plural
+from kino_tui.service.roots import FolderAdded
 from kino_tui.ui import bindings
 from kino_tui.ui.messages import FolderChanged, RootsListed
 from kino_tui.ui.screens.add_folder import AddFolderScreen
@@ -271,12 +272,12 @@ class LibraryFoldersScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add(self) -> None:
-        def added(result: tuple[str, str] | None) -> None:
+        def added(result: FolderAdded | None) -> None:
             if result is None:
                 return
-            path, _ = result
-            self.set_status(f"Added {path}; scanning…", scanning=True)
-            self.kino.folders_changed(rescan=path)
+            message = result.message[:1].upper() + result.message[1:]
+            self.set_status(f"{message}; scanning…", scanning=True)
+            self.kino.folders_changed(rescan=result.root.path)
             self.refresh_roots()
 
         self.app.push_screen(AddFolderScreen(self.kino.library), added)

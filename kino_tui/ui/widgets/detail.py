@@ -157,7 +157,7 @@ def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
         ("Rating", f"{item.rating:.1f}" if item.rating else ""),
         ("Size", human_size(item.size) if item.size else ""),
         ("Added", when(item.added)),
-        ("Path", item.path + (f" (+{len(item.parts) - 1} parts)" if len(item.parts) > 1 else "")),
+        ("Path", item.path + (f"  ({len(item.parts)} parts)" if len(item.parts) > 1 else "")),
     ]
     for label, value in facts:
         if value:

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from kino_tui.core.browse.view import Entry
 from kino_tui.core.display import printable
-from kino_tui.core.text import format_duration
+from kino_tui.core.text import format_duration, time_left
 from kino_tui.ui import bindings
 
 # One-cell symbols: emoji are two cells wide in some terminals and missing in some fonts.
@@ -33,6 +33,10 @@ KIND_ICONS = {
     "artist": "♫",
     "album": "◎",
 }
+
+
+#: Rows that are music: a track is played or not, never watched or unwatched.
+MUSIC_KINDS = frozenset({"artist", "album", "track"})
 
 
 class MediaList(ScrollView, can_focus=True):
@@ -193,14 +197,19 @@ class MediaList(ScrollView, can_focus=True):
     def _render_entry(self, entry: Entry, width: int, style: Style) -> Strip:
         dim = self.get_component_rich_style("media-list--dim")
         right = Text()
+        music = entry.kind in MUSIC_KINDS  # played or not: never "unwatched"
+        if entry.problem:
+            right.append(f"! {entry.problem}  ", self.get_component_rich_style("media-list--offline"))
         if entry.is_group:
-            if entry.unwatched:
+            if entry.unwatched and not music:
                 right.append(f"{entry.unwatched} unwatched  ", dim)
             elif entry.kind in ("show", "season"):
                 right.append("✓ watched  ", dim)
-        elif not entry.unwatched:
+        elif not entry.unwatched and not music:
             right.append("✓ ", dim)
-        right.append(format_duration(entry.duration) if not entry.is_group else "", dim)
+        if not entry.is_group:
+            left_time = time_left(entry.position, entry.duration)
+            right.append(left_time or format_duration(entry.duration), dim)
         if not entry.available:
             right.append("  offline")
         left = Text(no_wrap=True, overflow="ellipsis")

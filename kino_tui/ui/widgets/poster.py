@@ -77,6 +77,12 @@ class Poster(Container):
         if self._entry is not None:  # chosen before this was composed (keys typed ahead)
             self.show(self._entry)
 
+    def on_resize(self) -> None:
+        """A terminal resized: the picture is decoded again at its new size (after the
+        load delay, so a drag of the window decodes once), no cursor move needed."""
+        if self._entry is not None and self.mode != "off":
+            self.show(self._entry)
+
     def show(self, entry: Entry | None) -> None:
         """Show a placeholder now and the picture once it is decoded."""
         self._entry = entry

@@ -109,7 +109,18 @@ def test_start_position_follows_the_resume_setting() -> None:
 
 @pytest.mark.parametrize(
     ("position", "duration", "watched"),
-    [(30.0, 600.0, True), (10.0, 600.0, False), (300.0, None, False), (590.0, 600.0, True)],
+    [
+        (30.0, 600.0, False),  # 5 % of a long track is no play any more
+        (239.0, 600.0, False),
+        (240.0, 600.0, True),  # four minutes, before half
+        (1.3, 20.0, False),  # a skip after 1.3 s is no play
+        (9.9, 20.0, False),
+        (10.0, 20.0, True),  # half, before four minutes
+        (3.0, 200.0, False),  # a terminal killed 3 s in
+        (250.0, None, True),  # unknown length: four minutes
+        (100.0, None, False),
+        (590.0, 600.0, True),
+    ],
 )
 def test_music_is_played_or_not_never_resumed(
     position: float, duration: float | None, watched: bool

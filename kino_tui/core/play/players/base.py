@@ -65,8 +65,27 @@ class PlayerState:
     item_index: int = 0
     #: Items the player has moved on from, with how each ended, oldest first.
     finished: list[ItemEnd] = field(default_factory=list)
+    #: The playing item has ended (mpv's ``end-file``): what the player reports until
+    #: the next item starts belongs to no item and is not taken.
+    ended: bool = False
+    #: The playback speed (at 20x a player's reports lag the media by seconds).
+    speed: float = 1.0
+    #: An event has named the playlist entry playing (see :meth:`caught_up`).
+    entries_seen: bool = False
     #: Held while the state is changed or read as a whole (the follower thread changes it).
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def caught_up(self, index: int) -> None:
+        """The first event naming a playlist entry names ``index``: the items before it
+        ended before kino could follow the player (a short track at high speed ends
+        before the control socket is connected), by their end, the only way a player
+        passes an item untouched (the caller holds :attr:`lock`)."""
+        if self.entries_seen:
+            return
+        self.entries_seen = True
+        while self.item_index < index:
+            self.finished.append(ItemEnd(self.item_index, None, None, True, None))
+            self.item_index += 1
 
     def next_item(self, index: int) -> None:
         """The player moved to item ``index`` of the queue: keep how the last one ended,
@@ -76,7 +95,7 @@ class PlayerState:
         )
         self.item_index = index
         self.position = self.duration = self.error = None
-        self.reached_end = self.paused = False
+        self.reached_end = self.paused = self.ended = False
         self.part = 0
         self.part_lengths = {}
 
@@ -101,6 +120,9 @@ class Player(ABC):
         self.parts = parts
         self.options = options
         self.ipc_path = ipc_path
+        #: Where the player also writes its messages when they go to the terminal (a
+        #: failure is then explained after kino has redrawn it); None: not kept.
+        self.log_path: str | None = None
         self._client: socket.socket | None = None
         self._send_lock = threading.Lock()
 
@@ -168,13 +190,24 @@ class Player(ABC):
         """Raise :class:`PlayerError` when the player cannot run here at all."""
         return None
 
+    def read_log(self) -> str:
+        """The messages kept in :attr:`log_path`, as lines of text ("" when none)."""
+        if self.log_path is None:
+            return ""
+        try:
+            with open(self.log_path, "rb") as log:
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
     def explain_exit(self, returncode: int, output: str) -> str | None:
-        """A message for an unusual exit, or None when the exit was normal."""
+        """A message for an unusual exit, or None when the exit was normal: what the
+        player said last about it (its error lines, at most a few)."""
         if returncode < 0:
             return f"{self.name} was killed by signal {-returncode}"
         if returncode != 0:
-            last = _last_line(output)
-            detail = f": {last}" if last else " (its own messages were on the terminal)"
+            last = last_lines(output)
+            detail = ": " + "; ".join(last) if last else ""
             return f"{self.name} exited with status {returncode}{detail}"
         return None
 
@@ -214,17 +247,23 @@ def read_lines(client: socket.socket) -> Iterator[str]:
             yield line.decode("utf-8", "replace").rstrip("\r")
 
 
-def _last_line(output: str) -> str:
-    """The line of a player's output that says why it stopped: its first error line
-    (mpv ends with "Exiting... (Fatal error)", which says nothing), else its last line."""
+#: How many of a failed player's lines a message keeps.
+KEPT_LINES = 3
+
+
+def last_lines(output: str) -> list[str]:
+    """The lines of a player's output that say why it stopped: its error lines (mpv ends
+    with "Exiting... (Fatal error)", which says nothing), else its last lines; at most
+    :data:`KEPT_LINES`, the last ones, each cut at 300 characters."""
     lines = [
         line.strip()
         for line in output.splitlines()
         if line.strip() and not line.strip().startswith("Exiting...")
     ]
     errors = [line for line in lines if "error" in line.lower() or "fail" in line.lower()]
-    chosen = errors[0] if errors else lines[-1] if lines else ""
-    return chosen[:300]
+    chosen = errors or lines
+    unique = list(dict.fromkeys(chosen))  # the terminal and the log say the same
+    return [line[:300] for line in unique[-KEPT_LINES:]]
 
 
 __all__ = [

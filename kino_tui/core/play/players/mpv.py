@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import signal
 import subprocess
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from kino_tui.core.play.players.base import (
@@ -19,7 +22,7 @@ from kino_tui.core.play.players.base import (
 )
 from kino_tui.core.play.tracks import TrackSelection
 
-_OBSERVED = ("time-pos", "duration", "pause", "playlist-pos")
+_OBSERVED = ("time-pos", "duration", "pause", "speed")
 
 
 def edl_target(parts: list[str]) -> str:
@@ -70,6 +73,9 @@ def _language_args(options: LaunchOptions) -> list[str]:
     return args
 
 
+#: A line of mpv's ``--log-file``: time, level (e: error, f: fatal), module, message.
+_LOG_LINE = re.compile(r"\[\s*[\d.]+\]\[([a-z])\]\[[^\]]*\] ?(.*)")
+
 #: mpv's exit status when a signal ended it (``Exiting... (Quit)`` after Ctrl+C).
 MPV_QUIT_BY_SIGNAL = 4
 
@@ -84,6 +90,16 @@ class MpvPlayer(Player):
             return None  # Ctrl+C in its terminal (or kino's stop): a stop, not a failure
         return super().explain_exit(returncode, output)
 
+    def read_log(self) -> str:
+        """mpv's log file: its warnings, errors and fatal errors, without the time and
+        module prefix (``[   0.035][e][cplayer] Failed to recognize file format.``)."""
+        lines = []
+        for line in super().read_log().splitlines():
+            match = _LOG_LINE.match(line)
+            if match is not None and match.group(1) in "ef":
+                lines.append(match.group(2))
+        return "\n".join(lines)
+
     def argv(self) -> list[str]:
         options = self.options
         argv = [
@@ -96,7 +112,8 @@ class MpvPlayer(Player):
         ]
         first: list[str] = []  # options of the first item only
         if options.start > 0:
-            first.append(f"--start={options.start:.3f}")
+            # to the next millisecond: a resume never starts before the point it resumes
+            first.append(f"--start={math.ceil(options.start * 1000) / 1000:.3f}")
         if options.title:
             first.append(f"--force-media-title={options.title}")
         if options.audio_only:
@@ -108,6 +125,8 @@ class MpvPlayer(Player):
             argv += ["--force-window=yes", "--no-input-terminal", "--msg-level=all=error"]
         else:
             argv.append(f"--vo={options.terminal_vo}")
+        if self.log_path is not None:
+            argv.append(f"--log-file={self.log_path}")
         argv += _language_args(options)
         argv += options.extra_args
         first += track_args(options.tracks_of(0))
@@ -207,29 +226,93 @@ class MpvPlayer(Player):
 
 def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:
     """Apply one event to the state (the caller holds its lock); what changed, if anything
-    the session must act on."""
+    the session must act on.
+
+    Each item's record is built from mpv's events for that item: ``start-file`` names the
+    playlist entry that begins (a new item of the queue), ``end-file`` says how the item
+    ended and which entry it was. Positions and lengths reported between an item's end and
+    the next item's start are nobody's, and are not taken (at high speed they belonged to
+    the next track and were recorded on both)."""
     event = message["event"]
     if event == "property-change":
         name, value = message.get("name"), message.get("data")
+        if name == "pause" and isinstance(value, bool):
+            state.paused = value
+            return "pause"
+        if name == "speed" and isinstance(value, int | float) and value > 0:
+            state.speed = float(value)
+        if state.ended:
+            return None
         if name == "time-pos" and isinstance(value, int | float):
-            state.position = float(value)
+            state.position = max(0.0, float(value))
             return "position"
         if name == "duration" and isinstance(value, int | float):
             state.duration = float(value)
-        elif name == "pause" and isinstance(value, bool):
-            state.paused = value
-            return "pause"
-        elif name == "playlist-pos" and isinstance(value, int) and 0 <= value != state.item_index:
-            state.next_item(value)
-            return "item"
         return None
     if event == "playback-restart":
         return "seek"  # sent after every seek, once the new position is known
+    if event in ("start-file", "end-file"):
+        index = _entry_index(message, state)
+        if index is not None:
+            state.caught_up(index)
+    if event == "start-file":
+        index = _entry_index(message, state)
+        if index is not None and (index != state.item_index or state.ended):
+            state.next_item(index)
+            return "item"
+        return None
     if event == "end-file":
-        reason = message.get("reason")
-        if reason == "eof":
-            state.reached_end = True
-            return "end"
-        if reason == "error":
-            state.error = f"mpv could not play the file ({message.get('file_error') or 'error'})"
+        return _ended(message, state)
+    return None
+
+
+#: How far (in seconds of wall time) mpv's reported position may trail the media it has
+#: played: its audio buffer. At 20x that is seconds of media (a short track's last
+#: report can say 3 s of 11 when it ends).
+REPORT_LAG_SECONDS = 1.0
+
+
+def _within_report_lag(position: float | None, duration: float, speed: float) -> bool:
+    """An end of file this close to the item's length (at this speed) is its end; further
+    away it is a truncated file or an ``--end`` option, and the position stands."""
+    if position is None:
+        return True
+    return (duration - position) / max(speed, 1.0) <= REPORT_LAG_SECONDS
+
+
+def _entry_index(message: dict[str, Any], state: PlayerState) -> int | None:
+    """The queue index of the playlist entry an event names. mpv numbers the entries of
+    one playlist from 1 in the order they were added (the command line's, then appended
+    ones), which is the queue's order."""
+    entry = message.get("playlist_entry_id")
+    return entry - 1 if isinstance(entry, int) and entry >= 1 else None
+
+
+def _ended(message: dict[str, Any], state: PlayerState) -> Change | None:
+    """An item ended: how (``eof``: it played to its end; ``error``: it could not play),
+    applied to the item the event names, even when the next one has started already."""
+    reason = message.get("reason")
+    index = _entry_index(message, state)
+    error = (
+        f"mpv could not play the file ({message.get('file_error') or 'error'})"
+        if reason == "error"
+        else None
+    )
+    if index is not None and index != state.item_index:
+        for number, earlier in enumerate(state.finished):
+            if earlier.index == index:
+                state.finished[number] = replace(
+                    earlier,
+                    reached_end=earlier.reached_end or reason == "eof",
+                    error=earlier.error or error,
+                )
+        return None
+    state.ended = True
+    if reason == "eof":
+        state.reached_end = True
+        if state.duration and _within_report_lag(state.position, state.duration, state.speed):
+            state.position = state.duration  # the end of the file was the end of the item
+        return "end"
+    if error:
+        state.error = error
     return None

@@ -71,3 +71,42 @@ def test_next_and_previous_move_the_queue_and_each_item_keeps_its_own_place(
     assert third.last_played is None  # never reached
     assert [r.item.id for r in session.results] == [episodes[0].id, episodes[1].id]
     assert os.path.exists(episodes[2].path)
+
+
+def test_short_tracks_at_high_speed_are_each_recorded_from_their_own_events(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path
+) -> None:
+    """mpv at 20x: each track's record is built from mpv's events for that track (its
+    end-file and playlist entry), not from whatever was polled last. Two short tracks got
+    the second's duration on both and neither was counted. Four runs, every record."""
+    from tests.conftest import ffmpeg
+
+    lengths = {"01 - One.mp3": 6.0, "02 - Two.mp3": 11.0, "03 - Three.mp3": 4.0}
+    root = tmp_path / "music"
+    album = root / "Artist/Album (2001)"
+    album.mkdir(parents=True)
+    for name, seconds in lengths.items():
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=22050",
+               "-c:a", "libmp3lame", "-metadata", f"track={name[:2]}", str(album / name))  # fmt: skip
+    library = Library(kino_paths)
+    library.scan([LibraryRoot(str(root), "music")])
+    tracks = sorted(library.load()[0].items.values(), key=lambda i: i.track or 0)
+    assert [i.track for i in tracks] == [1, 2, 3]
+    settings = headless_settings(extra_args={"mpv": ("--vo=null", "--ao=null", "--speed=20")})
+    for run in range(1, 5):
+        session = PlaybackSession(tracks[0], library.watch, settings, 0.0, following=tracks[1:])
+        result = session.run()
+        assert result.error is None
+        assert [r.item.id for r in session.results] == [t.id for t in tracks], (run, [(r.item.track, r.state.item_index) for r in session.results], [(e.index, e.reached_end) for e in session.state.finished])
+        for track, played in zip(tracks, session.results, strict=True):
+            expected = lengths[os.path.basename(track.path)]
+            assert played.progress.duration is not None
+            assert abs(played.progress.duration - expected) < 0.5, (run, track.path, played)
+            state = library.watch.get(track.id)
+            assert state.play_count == run and state.watched, (run, track.path, state, played)
+    plays = library.watch.history()
+    assert len(plays) == 12
+    for play_record in plays:
+        expected = lengths[os.path.basename(play_record["path"])]
+        assert abs(play_record["duration"] - expected) < 0.5, play_record
+        assert play_record["watched"] and play_record["error"] is None, play_record
