@@ -26,7 +26,12 @@ from pathlib import Path
 
 import pytest
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+#: The newest Debian PostgreSQL installed (15 on Debian 12), whatever its version.
+BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+    default=Path("/usr/lib/postgresql/15/bin"),
+)
 USER = "postgres"
 SUPERUSER_PASSWORD = "super-secret-pw"
 PASSWORD = "kino-secret-pw"
