@@ -9,7 +9,8 @@ The library (``bench/scale_library.py``: 2,500 artists × 10 albums × 10 tracks
 MP3s, each with its own ID3 tags) is built once under ``--library`` (default
 ``/work/.scale`` when it exists, else the temp folder; about 1 GB at 250,000 tracks: check
 ``df -h``) and reused by later runs. Each kino run has its own ``XDG_*_HOME`` under the
-same folder, so nothing of the user's is read or written.
+same folder (or under ``--work``: two checkouts measuring at once each need their own),
+so nothing of the user's is read or written.
 
 How each figure is taken:
 
@@ -256,6 +257,9 @@ def main() -> None:
     )
     parser.add_argument("--library", type=Path, default=default_dir,
                         help=f"folder for the libraries and kino's files (default {default_dir})")  # fmt: skip
+    parser.add_argument("--work", type=Path,
+                        help="folder for kino's own files (default: kino-TRACKS beside the "
+                             "library; give each checkout its own to run benches side by side)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=5, help="runs of each quick figure")
     parser.add_argument("--scan-runs", type=int, default=3, help="first scans (each minutes long)")
     parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys"],
@@ -267,7 +271,7 @@ def main() -> None:
     if tracks % (TRACKS * 10):
         raise SystemExit(f"--tracks must be a multiple of {TRACKS * 10} (whole artists)")
     root = args.library / f"library-{tracks}"
-    workdir = args.library / f"kino-{tracks}"
+    workdir = args.work or args.library / f"kino-{tracks}"
     workdir.mkdir(parents=True, exist_ok=True)
     if built_count(root) != tracks:
         say(f"building {tracks} tracks in {root} …")

@@ -12,8 +12,9 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.storage import dumps, loads
 from kino_tui.core.catalog.validate import (
     CHECKSUM,
@@ -51,9 +52,12 @@ def packed_row(item: MediaItem) -> list[Any]:
     return row
 
 
-def row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[MediaItem]]:
+_Item = TypeVar("_Item", MediaItem, PackedItem, ScanItem)
+
+
+def row_groups(items: Iterable[_Item]) -> dict[tuple[str, str], list[_Item]]:
     """Items by (root, kind), each group in path order."""
-    groups: dict[tuple[str, str], list[MediaItem]] = {}
+    groups: dict[tuple[str, str], list[_Item]] = {}
     for item in sorted(items, key=lambda i: i.path):
         groups.setdefault((item.root, item.kind), []).append(item)
     return groups
@@ -80,15 +84,19 @@ def _verified(doc: dict[str, Any]) -> bool:
 _ROWS_A_CHUNK = 1000
 
 
-def items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
+def items_document(root: str, kind: str, items: Sequence[ScanItem]) -> dict[str, Any]:
     """One document with its index: the folders its items are in and how many each holds
     (the folders as one text, NUL-separated: one string to parse instead of a mapping of
     thousands), and how many items are unavailable. A scan learns from it which documents
     an unchanged folder needs without unpacking a row."""
     # a thousand rows at a time: the text of one list of rows, without every row's list
-    # held at once (250,000 of them were a quarter of a first scan's peak memory)
+    # held at once (250,000 of them were a quarter of a first scan's peak memory); rows
+    # a scan kept as text (PackedItem) go as they are
     chunks = [
-        dumps([packed_row(item) for item in items[start : start + _ROWS_A_CHUNK]])[1:-1]
+        b",".join(
+            item.stored_row() if isinstance(item, PackedItem) else dumps(packed_row(item))
+            for item in items[start : start + _ROWS_A_CHUNK]
+        )
         for start in range(0, len(items), _ROWS_A_CHUNK)
     ]
     data = b"[" + b",".join(chunks) + b"]"
@@ -111,7 +119,7 @@ def items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, An
 COMPARED = ("rows", CHECKSUM, FOLDERS, COUNTS, UNAVAILABLE)
 
 
-def pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
+def pack(items: Iterable[ScanItem]) -> dict[str, dict[str, Any]]:
     """One TinyDB document per library root and kind, its rows as JSON text."""
     return numbered(
         items_document(root, kind, group) for (root, kind), group in row_groups(items).items()
