@@ -47,7 +47,8 @@ class PackedItem:
         self.year: int | None = row[_YEAR] if length > _YEAR else None
         self.added: str | None = row[_ADDED] if length > _ADDED else None
         self._available: bool = row[_AVAILABLE] if length > _AVAILABLE else True
-        self._tail = dumps(row[_TAIL:])
+        # as text: orjson's bytes keep the 4 KB it wrote them into, a str is its size
+        self._tail = dumps(row[_TAIL:]).decode("utf-8")
 
     @staticmethod
     def wanted(row: list[Any]) -> bool:
@@ -96,9 +97,9 @@ class PackedItem:
         path = self.path[len(prefix) :] if self.path.startswith(prefix) else self.path
         head = [self.id, self.kind, path, None, self._parts, self.title, self.year, self.added]
         tail = self._tail
-        if tail == b"[]":
+        if tail == "[]":
             return dumps(head)
-        return dumps(head)[:-1] + b"," + tail[1:]
+        return dumps(head)[:-1] + b"," + tail[1:].encode("utf-8")
 
     def item(self) -> MediaItem:
         """The whole item (for the rare caller that needs every field)."""
