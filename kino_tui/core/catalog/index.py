@@ -365,7 +365,7 @@ class _Groups:
 
 
 def _item_rows(
-    rows: list[list[Any]],
+    rows: Iterable[list[Any]],
     root: str,
     number: int,
     records: list[Searchable],

@@ -37,12 +37,12 @@ def match_moves(
             by_content.setdefault((old.size, old.fingerprint), []).append(old)
     matches: dict[int, MediaItem] = {}
     taken: set[str] = set()
-    for index, item in enumerate(fresh):
-        same_inode = by_inode.get((item.device, item.inode, item.size))
+    for index, item in enumerate(fresh if by_inode else ()):  # (an item's row is parsed
+        same_inode = by_inode.get((item.device, item.inode, item.size))  # to ask it these)
         if same_inode is not None and same_inode.id not in taken:
             matches[index] = same_inode
             taken.add(same_inode.id)
-    for index, item in enumerate(fresh):
+    for index, item in enumerate(fresh if by_content else ()):
         if index in matches or not item.fingerprint:
             continue
         candidates = [
