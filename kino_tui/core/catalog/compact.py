@@ -97,7 +97,9 @@ class PackedItem:
         path = self.path[len(prefix) :] if self.path.startswith(prefix) else self.path
         head = [self.id, self.kind, path, None, self._parts, self.title, self.year, self.added]
         tail = self._tail
-        if tail == "[]":
+        if tail == "[]":  # trailing defaults left out, as MediaItem.to_row does
+            while len(head) > PARTS_INDEX + 1 and head[-1] is None:
+                head.pop()
             return dumps(head)
         return dumps(head)[:-1] + b"," + tail[1:].encode("utf-8")
 

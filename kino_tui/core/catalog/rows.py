@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
-from kino_tui.core.catalog.storage import dumps, loads
+from kino_tui.core.catalog.storage import TextPieces, dumps, loads
 from kino_tui.core.catalog.validate import (
     CHECKSUM,
     COUNTS,
@@ -105,9 +105,9 @@ def items_document(root: str, kind: str, items: Sequence[ScanItem]) -> dict[str,
         checksum = zlib.crc32(piece, checksum)
         pieces.append(piece.decode("utf-8"))
     checksum = zlib.crc32(b"]" if pieces else b"[]", checksum)
-    text = "".join(pieces) + "]" if pieces else "[]"
-    del pieces
-    document = {"root": root, "kind": kind, "rows": text, CHECKSUM: checksum}
+    pieces.append("]" if pieces else "[]")
+    # the pieces are written in turn, never joined (see TextPieces)
+    document = {"root": root, "kind": kind, "rows": TextPieces(pieces), CHECKSUM: checksum}
     counts: dict[str, int] = {}
     for item in items:
         folder = item.folder

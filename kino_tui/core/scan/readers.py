@@ -264,6 +264,8 @@ def decode_results(
         result = FolderResult(path, [], [Problem(*problem) for problem in problems], probed, failed)
         for row in rows:
             if keep_packed is not None and keep_packed(row):
+                # one root and kind text for all (a JSON parse makes one a row)
+                row[1], row[3] = sys.intern(row[1]), sys.intern(row[3])
                 result.packed.append(PackedItem(row))
             else:
                 result.items.append(MediaItem.from_row(row))

@@ -145,7 +145,7 @@ class ScanStamps:
             roots[root] = [stamp.settings, stamp.tree, stamp.items, list(stamp.stats), spans]
         header = dumps({"version": self.version, "catalog": identity, "roots": roots})
         with contextlib.suppress(DataFileUnwritable):  # a cache: the next scan reads all
-            atomic_write_bytes(self.path, header + b"\n" + bytes(body))
+            atomic_write_bytes(self.path, [header, b"\n", body])  # (no copy of the body)
 
 
 def _texts(body: memoryview, spans: Any) -> list[memoryview] | None:
