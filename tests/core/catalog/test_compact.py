@@ -18,7 +18,7 @@ from kino_tui.core.catalog.rows import (
     row_chunks,
 )
 from kino_tui.core.catalog.storage import dumps, dumps_pieces, loads
-from kino_tui.core.models import AudioTrack, MediaItem, Problem, ROW_FIELDS
+from kino_tui.core.models import ROW_FIELDS, AudioTrack, MediaItem, Problem
 from kino_tui.core.scan.analysis import FolderResult
 from kino_tui.core.scan.readers import decode_results, encode_results
 
@@ -45,8 +45,7 @@ def shapes() -> list[MediaItem]:
     return [
         track(1),
         track(2, genres=["Rock", "Pop"], ids={"musicbrainz": "abc"}, rating=7.5),
-        MediaItem(id="bare", kind="track", path=ROOT + "/bare.mp3", root=ROOT,
-                  parts=[ROOT + "/bare.mp3"]),  # fmt: skip
+        MediaItem(id="bare", kind="track", path=f"{ROOT}/b.mp3", root=ROOT, parts=[f"{ROOT}/b.mp3"]),
         track(3, path=odd, parts=[odd], title=os.fsdecode(b"caf\xe9")),
         track(4, kind="episode", parts=[f"{ROOT}/a.mkv", f"{ROOT}/b.mkv"], series="Show"),
         track(5, error="cannot read audio: bad frame", available=True),
