@@ -32,7 +32,18 @@ class PackedItem:
     """A scanned item as its catalog row: the fields up to ``added`` as attributes (the
     scan gives it its id and time added), the rest as the JSON text of the row's tail."""
 
-    __slots__ = ("_available", "_parts", "_tail", "added", "id", "kind", "path", "root", "title", "year")
+    __slots__ = (
+        "_available",
+        "_parts",
+        "_tail",
+        "added",
+        "id",
+        "kind",
+        "path",
+        "root",
+        "title",
+        "year",
+    )
 
     def __init__(self, row: list[Any]) -> None:
         """From a whole row as ``MediaItem.to_row`` gives it (trailing defaults left out)."""
@@ -54,9 +65,7 @@ class PackedItem:
     def wanted(row: list[Any]) -> bool:
         """Whether a new item's row can be kept packed: not a movie, video or extra (whose
         links the scan sets) and without an NFO (whose watch state is read after it)."""
-        return row[1] not in ("movie", "video", "extra") and (
-            len(row) <= _NFO or row[_NFO] is None
-        )
+        return row[1] not in ("movie", "video", "extra") and (len(row) <= _NFO or row[_NFO] is None)
 
     @property
     def available(self) -> bool:
@@ -69,9 +78,11 @@ class PackedItem:
 
     def _field(self, index: int) -> Any:
         tail = loads(self._tail)
-        return tail[index] if index < len(tail) else MediaItem.__dataclass_fields__[
-            ROW_FIELDS[index + _TAIL]
-        ].default
+        return (
+            tail[index]
+            if index < len(tail)
+            else MediaItem.__dataclass_fields__[ROW_FIELDS[index + _TAIL]].default
+        )
 
     @property
     def size(self) -> int:

@@ -45,7 +45,9 @@ def shapes() -> list[MediaItem]:
     return [
         track(1),
         track(2, genres=["Rock", "Pop"], ids={"musicbrainz": "abc"}, rating=7.5),
-        MediaItem(id="bare", kind="track", path=f"{ROOT}/b.mp3", root=ROOT, parts=[f"{ROOT}/b.mp3"]),
+        MediaItem(
+            id="bare", kind="track", path=f"{ROOT}/b.mp3", root=ROOT, parts=[f"{ROOT}/b.mp3"]
+        ),
         track(3, path=odd, parts=[odd], title=os.fsdecode(b"caf\xe9")),
         track(4, kind="episode", parts=[f"{ROOT}/a.mkv", f"{ROOT}/b.mkv"], series="Show"),
         track(5, error="cannot read audio: bad frame", available=True),
