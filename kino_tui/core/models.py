@@ -246,23 +246,29 @@ _SUBTITLE_BLANK = tuple(SubtitleTrack())
 def dict_of_row(row: list[Any]) -> dict[str, Any]:
     """``MediaItem.from_row(row).to_dict()`` without making the item: what ``kino ls
     --json`` prints for each of 250,000 rows (values in :data:`ROW_FIELDS` order, root,
-    path and parts filled in)."""
+    path and parts filled in). The dict is made to be printed and dropped: its lists are
+    the row's own (or shared empty defaults), not copies; change none of them."""
     values = row if len(row) >= len(_DEFAULTS) else [*row, *_DEFAULTS[len(row) :]]
     data = dict(zip(_ITEM_FIELDS, values, strict=False))
-    data["audio"] = [
-        dict(zip(AUDIO_FIELDS, (*t, *_AUDIO_BLANK[len(t) :]), strict=False)) for t in data["audio"]
-    ]
-    data["subtitles"] = [
-        dict(zip(SUBTITLE_FIELDS, (*t, *_SUBTITLE_BLANK[len(t) :]), strict=False))
-        for t in data["subtitles"]
-    ]
-    data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in data["segments"]]
-    data["cast"] = [{"name": c[0], "role": c[1] if len(c) > 1 else None} for c in data["cast"]]
-    data["parts"] = list(data["parts"])
-    for name in _TEXT_LISTS:
-        data[name] = list(data[name])
-    data["ids"] = dict(data["ids"])
-    data["ratings"] = dict(data["ratings"])
+    audio, subtitles, segments, cast = (
+        data["audio"],
+        data["subtitles"],
+        data["segments"],
+        data["cast"],
+    )
+    if audio:
+        data["audio"] = [
+            dict(zip(AUDIO_FIELDS, (*t, *_AUDIO_BLANK[len(t) :]), strict=False)) for t in audio
+        ]
+    if subtitles:
+        data["subtitles"] = [
+            dict(zip(SUBTITLE_FIELDS, (*t, *_SUBTITLE_BLANK[len(t) :]), strict=False))
+            for t in subtitles
+        ]
+    if segments:
+        data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in segments]
+    if cast:
+        data["cast"] = [{"name": c[0], "role": c[1] if len(c) > 1 else None} for c in cast]
     return data
 
 

@@ -311,29 +311,28 @@ def listing(library: Library, kind: str | None) -> tuple[Iterator[dict[str, Any]
                 streams.append(dicts)
     except CatalogDamaged as error:
         return iter(()), [library.catalog.set_aside(error), *warnings]
-    merged = heapq.merge(*streams, key=itemgetter("path"))
+    # one kind (``--kind track``): its document's rows are already in path order
+    merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=itemgetter("path"))
     return _records(merged, progress), warnings
 
 
 def _records(
     merged: Iterable[dict[str, Any]], progress: Mapping[str, Progress]
 ) -> Iterator[dict[str, Any]]:
+    """Each record with its progress (250,000 of them: one loop, no call a record)."""
+    unplayed = _UNPLAYED
     with objects_for_life():
         for record in merged:
-            yield _with_progress(record, progress)
-
-
-def _with_progress(record: dict[str, Any], progress: Mapping[str, Progress]) -> dict[str, Any]:
-    state = progress.get(record["id"], _UNPLAYED)
-    duration = state.duration if state.duration is not None else record["duration"]
-    record["progress"] = {
-        "position": state.position,
-        "duration": duration,
-        "watched": state.watched,
-        "play_count": state.play_count,
-        "last_played": state.last_played,
-    }
-    return record
+            state = progress.get(record["id"], unplayed)
+            duration = state.duration
+            record["progress"] = {
+                "position": state.position,
+                "duration": record["duration"] if duration is None else duration,
+                "watched": state.watched,
+                "play_count": state.play_count,
+                "last_played": state.last_played,
+            }
+            yield record
 
 
 _UNPLAYED = Progress()
