@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView  # the browsing stack: not for `kino scan`
+    from kino_tui.core.catalog.index import IndexReader
     from kino_tui.service.api import LibraryAPI, PlaySide
     from kino_tui.service.library import Library
 
@@ -294,7 +295,13 @@ def listing(library: Library, kind: str | None) -> tuple[Iterator[dict[str, Any]
     """``kino ls --json``: every item (of ``kind``) in path order as :func:`item_records`
     gives it, and the load's warnings. Rows kino wrote as they are become records without
     an item being made; any others are unpacked (and checked) before the first record, so
-    a damaged catalog is set aside and said so before anything is printed."""
+    a damaged catalog is set aside and said so before anything is printed. With the
+    catalog's index current, the records come from its stored rows, one at a time
+    (the catalog file is not read)."""
+    reader = library.index.open()
+    if reader is not None:
+        warnings = store_warnings(library)
+        return _records(_indexed(reader, kind), library.watch.all()), warnings
     packed, warning = library.catalog.read_or_recover()
     warnings = [*([warning] if warning else []), *store_warnings(library)]
     progress = library.watch.all()
@@ -314,6 +321,13 @@ def listing(library: Library, kind: str | None) -> tuple[Iterator[dict[str, Any]
     # one kind (``--kind track``): its document's rows are already in path order
     merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=itemgetter("path"))
     return _records(merged, progress), warnings
+
+
+def _indexed(reader: IndexReader, kind: str | None) -> Iterator[dict[str, Any]]:
+    try:
+        yield from reader.item_dicts(kind)
+    finally:
+        reader.close()
 
 
 def _records(

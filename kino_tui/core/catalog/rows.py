@@ -172,6 +172,13 @@ def row_chunks(rows: str) -> Iterator[list[Any]]:
         start = stop + 1
 
 
+def records_of_rows(rows: list[list[Any]], root: str) -> Iterator[dict[str, Any]]:
+    """The items of rows as :meth:`PackedDocument.stored_rows` gives them, as
+    ``MediaItem.to_dict`` gives them (without making the items; see ``dict_of_row``)."""
+    _absolute(rows, root, ROW_FIELDS)
+    return map(dict_of_row, rows)
+
+
 def item_of_row(row: list[Any], root: str) -> MediaItem:
     """The item of one row as :meth:`PackedDocument.stored_rows` gives it."""
     _absolute([row], root, ROW_FIELDS)
@@ -261,6 +268,11 @@ class PackedDocument:
         if not isinstance(rows, str) or self._fields != list(ROW_FIELDS):
             return None
         return chain.from_iterable(row_chunks(rows))
+
+    @property
+    def verified(self) -> bool:
+        """Whether the rows are text exactly as kino wrote them (their checksum holds)."""
+        return _verified(self.raw)
 
     def item_dicts(self) -> Iterator[dict[str, Any]] | None:
         """Each item as ``MediaItem.to_dict`` gives it, in stored (path) order, straight
