@@ -165,9 +165,8 @@ def read_in_workers(
                 theirs.close()
                 workers.append((process, ours))
         idle = [connection for _, connection in workers]
-        while True:
-            if stopped_at is None and cancel is not None and cancel.is_set():
-                stopped_at = time.monotonic()
+
+        def hand_out() -> None:
             while idle and waiting and stopped_at is None:
                 connection = idle.pop()
                 batch = waiting.pop()
@@ -177,6 +176,11 @@ def read_in_workers(
                     waiting.append(batch)
                     continue
                 busy[connection] = batch
+
+        while True:
+            if stopped_at is None and cancel is not None and cancel.is_set():
+                stopped_at = time.monotonic()
+            hand_out()
             if not busy:
                 if waiting and stopped_at is None:  # every worker died: nobody to read these
                     died = "no reader process left (read again next scan)"
@@ -189,7 +193,7 @@ def read_in_workers(
                 connection = cast("Connection", ready)
                 batch = busy.pop(connection)
                 try:
-                    batch_results = decode_results(connection.recv_bytes(), keep_packed)
+                    data = connection.recv_bytes()
                 except (EOFError, OSError):  # the worker died
                     if stopped_at is not None or (cancel is not None and cancel.is_set()):
                         continue  # ended along with kino (a signal to the group): not read
@@ -197,7 +201,8 @@ def read_in_workers(
                     yield batch, [failed_result(jobs[i], died) for i in batch]
                     continue
                 idle.append(connection)
-                yield batch, batch_results
+                hand_out()  # its next batch first: it reads while these are unpacked here
+                yield batch, decode_results(data, keep_packed)
     finally:
         _end_workers(workers, bool(busy))
 

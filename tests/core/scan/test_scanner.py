@@ -900,9 +900,11 @@ def test_a_cancelled_scan_keeps_what_it_read(
 
     from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 
+    # each reader is handed its next batch as it returns one (before the scan sees that
+    # one and is stopped): enough batches that some are never handed out
     layout = {
         f"Music/Artist/Album {a:02d}/{t:02d} - Song.mp3": "plain.mp3"
-        for a in range(12)
+        for a in range(30)
         for t in range(1, 6)
     }
     assert len(layout) > PARALLEL_THRESHOLD
