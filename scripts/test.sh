@@ -26,4 +26,5 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports
 # Two workers: most tests wait on real players, terminals and sshd, so they overlap well.
-exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-2}" "$@"
+# Tests that share one fixed path (the snapshots') are one xdist group, on one worker.
+exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-2}" --dist loadgroup "$@"
