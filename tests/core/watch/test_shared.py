@@ -12,6 +12,9 @@ from kino_tui.core.watch.schema import SchemaTooNew
 from kino_tui.core.watch.shared import Pulled, SharedDatabase, SharedUnavailable, redact
 from tests.helpers.postgres import PostgresServer
 
+# its module fixture is costly: one worker sets it up (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("postgres-shared")
+
 
 @pytest.fixture
 def server(pg_server: PostgresServer) -> PostgresServer:
