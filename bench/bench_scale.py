@@ -9,7 +9,8 @@ The library (``bench/scale_library.py``: 2,500 artists × 10 albums × 10 tracks
 MP3s, each with its own ID3 tags) is built once under ``--library`` (default
 ``/work/.scale`` when it exists, else the temp folder; about 1 GB at 250,000 tracks: check
 ``df -h``) and reused by later runs. Each kino run has its own ``XDG_*_HOME`` under the
-same folder, so nothing of the user's is read or written.
+same folder (or under ``--work``: two checkouts measuring at once each need their own),
+so nothing of the user's is read or written.
 
 How each figure is taken:
 
@@ -25,6 +26,10 @@ How each figure is taken:
   a minimal Textual app's first paint. Peak memory is the process's high-water mark.
 - *keystroke*: in one process, the whole library loaded as the TUI holds it, the time of
   each search as a title is typed a letter at a time (what the list then shows).
+
+Every kino process runs from compiled bytecode, cached under the work folder (as pip
+installs kino; with PYTHONDONTWRITEBYTECODE, which this machine's shells set, each one
+compiled all its modules again: about 0.2 s of CPU, a third of a no-change rescan).
 
 Peak memory: the largest resident set of the process and any child it waited for (GNU
 time's ``%M``; a scan's reader processes are separate and each smaller). CPU: user +
@@ -112,7 +117,12 @@ def timed(
 
 
 def kino_env(home: Path) -> dict[str, str]:
+    """kino's folders under ``home``; Python's bytecode cached beside them, as an installed
+    kino has it (pip compiles it; with PYTHONDONTWRITEBYTECODE every run compiled every
+    module again: a fifth of a second of CPU), as bench_rescan and bench_tui do."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home.parent / "pycache")
     for name in ("CONFIG", "DATA", "CACHE", "STATE"):
         env[f"XDG_{name}_HOME"] = str(home / name.lower())
     env["TERM"] = "xterm-256color"
@@ -256,6 +266,9 @@ def main() -> None:
     )
     parser.add_argument("--library", type=Path, default=default_dir,
                         help=f"folder for the libraries and kino's files (default {default_dir})")  # fmt: skip
+    parser.add_argument("--work", type=Path,
+                        help="folder for kino's own files (default: kino-TRACKS beside the "
+                             "library; give each checkout its own to run benches side by side)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=5, help="runs of each quick figure")
     parser.add_argument("--scan-runs", type=int, default=3, help="first scans (each minutes long)")
     parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys"],
@@ -267,7 +280,7 @@ def main() -> None:
     if tracks % (TRACKS * 10):
         raise SystemExit(f"--tracks must be a multiple of {TRACKS * 10} (whole artists)")
     root = args.library / f"library-{tracks}"
-    workdir = args.library / f"kino-{tracks}"
+    workdir = args.work or args.library / f"kino-{tracks}"
     workdir.mkdir(parents=True, exist_ok=True)
     if built_count(root) != tracks:
         say(f"building {tracks} tracks in {root} …")
