@@ -116,6 +116,7 @@ class BrowserScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        layout.fit_width(self, self.app.size.width)  # the first frame too, not after it
         self.query_one("#search", Input).display = False
         self.query_one("#now-playing", Static).display = False
         self.query_one(MediaList).focus()
