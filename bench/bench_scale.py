@@ -4,12 +4,18 @@ median of several runs), with its peak memory and CPU time, next to its goal.
     .venv/bin/python -m bench.bench_scale                    # 250,000 tracks, every figure
     .venv/bin/python -m bench.bench_scale --tracks 5000      # the same, small and quick
     .venv/bin/python -m bench.bench_scale --skip scan        # reuse the last scanned catalog
+    .venv/bin/python -m bench.bench_scale --skip scan --workdir /work/.scale/kino-mine \
+        --catalog-from /work/.scale/kino-250000/home             # beside another engineer's runs
 
 The library (``bench/scale_library.py``: 2,500 artists × 10 albums × 10 tracks of real tiny
 MP3s, each with its own ID3 tags) is built once under ``--library`` (default
 ``/work/.scale`` when it exists, else the temp folder; about 1 GB at 250,000 tracks: check
 ``df -h``) and reused by later runs. Each kino run has its own ``XDG_*_HOME`` under the
-same folder, so nothing of the user's is read or written.
+same folder (``--library/kino-TRACKS``, or ``--workdir``), so nothing of the user's is read
+or written. Two checkouts measuring at once each give their own ``--workdir``: a first scan
+empties its work folder's kino files, so a shared one would be clobbered. ``--catalog-from``
+copies another work folder's scanned kino files into this one (once; its catalog's index is
+made again, as a copied file is a new file) so ``--skip scan`` needs no scan of its own.
 
 How each figure is taken:
 
@@ -260,6 +266,11 @@ def main() -> None:
     parser.add_argument("--scan-runs", type=int, default=3, help="first scans (each minutes long)")
     parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys"],
                         help="leave a figure out (scan: reuse the last scanned catalog)")  # fmt: skip
+    parser.add_argument("--workdir", type=Path,
+                        help="this run's kino files (default LIBRARY/kino-TRACKS)")  # fmt: skip
+    parser.add_argument("--catalog-from", type=Path,
+                        help="with --skip scan: copy this scanned kino home into the work "
+                        "folder when it has no catalog yet")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -267,7 +278,7 @@ def main() -> None:
     if tracks % (TRACKS * 10):
         raise SystemExit(f"--tracks must be a multiple of {TRACKS * 10} (whole artists)")
     root = args.library / f"library-{tracks}"
-    workdir = args.library / f"kino-{tracks}"
+    workdir = args.workdir or args.library / f"kino-{tracks}"
     workdir.mkdir(parents=True, exist_ok=True)
     if built_count(root) != tracks:
         say(f"building {tracks} tracks in {root} …")
@@ -283,7 +294,13 @@ def main() -> None:
                   check=lambda f: tracks / f.median >= 3000 and f.peak_mb <= 600)  # fmt: skip
     figures.append(scan)
     home = workdir / "home"
-    if "scan" in args.skip and (home / "data" / "kino" / "catalog.json").exists():
+    catalog = home / "data" / "kino" / "catalog.json"
+    if "scan" in args.skip and args.catalog_from is not None and not catalog.exists():
+        shutil.copytree(args.catalog_from, home, dirs_exist_ok=True)
+        # the copy is a new file: its index is stale until a command makes it again
+        subprocess.run([*KINO, "search", "--json", "x"], env=kino_env(home), check=True,
+                       capture_output=True)  # fmt: skip
+    if "scan" in args.skip and catalog.exists():
         env = kino_env(home)
         scan.note = "skipped: the last scanned catalog reused"
     else:
