@@ -41,6 +41,11 @@ KIND_ORDER: dict[str, int] = {
 SEARCH_KINDS: tuple[str, ...] = tuple(KIND_ORDER)
 
 _NOT_WORD = re.compile(r"[^\w]+")
+#: The most matches a keystroke typed on narrows among (reading a line is a few µs in
+#: Python; past this a fresh scan, in C, is quicker).
+_NARROWED = 5000
+#: How much of the lines' text is counted to choose the word a scan looks for.
+_SLICES, _SLICE = 8, 250_000
 
 
 def fold(text: str) -> str:
@@ -114,16 +119,16 @@ class SearchIndex:
         # context. Tiers 1-3 scan the first, the context tier the second.
         #: Each title's record, or records when several share it (one int each, not a
         #: list: 250,000 lists were 15 MB).
-        self._exact: dict[str, int | list[int]] = {}
+        self._exact_titles: dict[str, int | list[int]] = {}
         #: Each record's folded title (the tier of a line found in ``_lines``).
         self._folded = [title for title, _ in rows]
         titles, lines = [], []
         for index, (title, record) in enumerate(rows):
-            known = self._exact.get(title)
+            known = self._exact_titles.get(title)
             if known is None:
-                self._exact[title] = index
+                self._exact_titles[title] = index
             elif isinstance(known, int):
-                self._exact[title] = [known, index]
+                self._exact_titles[title] = [known, index]
             else:
                 known.append(index)
             titles.append(f"\n {title}")
@@ -149,41 +154,53 @@ class SearchIndex:
             # typed on: every word typed before is in one typed now, so what matches now
             # is among what matched then (a keystroke reads those lines, not them all)
             return self._rank_among(last[1], phrase, words, limit)
+        # Each tier is its own scan, in the order it lists, stopping once ``limit`` are
+        # found: the title tiers scan the titles (a fifth of the text) for the word the
+        # text holds least. The last scan, the lines for the context tier, also learns
+        # every match for the next keystroke, unless there are more than it may narrow
+        # among: a phrase most records match in their context alone ("the a": an
+        # artist's every track) then reads a few thousand lines, not 250,000 of them in
+        # Python (a second).
         found: list[tuple[int, int]] = []
         seen: set[int] = set()
-        for tier in (EXACT, PREFIX):
-            for index in self._tier(tier, phrase, words):
+        for tier, indices in ((EXACT, self._exact(phrase)),
+                              (PREFIX, self._titles.scan(f"\n {phrase}", ()))):  # fmt: skip
+            for index in indices:
                 if index not in seen:
                     seen.add(index)
                     found.append((index, tier))
                     if len(found) >= limit:
                         return found
-        # words, substring and context in one pass over the lines (title and context):
-        # each line holding every word is sorted into its tier by its title; the pass
-        # stops once the words tier alone fills what is left (at 250,000 records one pass
-        # instead of three is the difference between a keystroke of 40 and 120 ms)
-        room = limit - len(found)
-        tiers: dict[int, list[int]] = {WORDS: [], SUBSTRING: [], CONTEXT: []}
+        # words and substring in one pass over the titles holding every word, which
+        # stops once the words tier alone fills what is left
+        words = self._lines.rarest_first(words)
         spaced = [f" {word}" for word in words]
-        titles = self._folded
-        complete = True
-        for index in self._lines.scan(words[0], words[1:]):
+        room = limit - len(found)
+        tiers: tuple[list[int], list[int]] = ([], [])
+        for index, title in self._titles.scan_lines(words[0], words[1:]):
             if index in seen:
                 continue
-            title = titles[index]
-            if all(word in f" {title}" for word in spaced):
-                tiers[WORDS].append(index)
-                if len(tiers[WORDS]) >= room:
-                    complete = False
+            if all(word in title for word in spaced):  # the line is " <title>"
+                tiers[0].append(index)
+                if len(tiers[0]) >= room:
                     break
-            elif all(word in title for word in words):
-                tiers[SUBSTRING].append(index)
             else:
-                tiers[CONTEXT].append(index)
-        if complete:  # every match of this phrase is known: the next keystroke's start
-            self._matched = (phrase, sorted(seen.union(*tiers.values())))
-        for tier in (WORDS, SUBSTRING, CONTEXT):
-            found += ((index, tier) for index in tiers[tier][: limit - len(found)])
+                tiers[1].append(index)
+        for tier, indices in zip((WORDS, SUBSTRING), tiers, strict=True):
+            for index in indices[: limit - len(found)]:
+                seen.add(index)
+                found.append((index, tier))
+        if len(found) >= limit:
+            return found
+        matched: list[int] = []  # every line with every word is a match of some tier
+        for index in self._lines.scan(words[0], words[1:]):
+            matched.append(index)
+            if index not in seen and len(found) < limit:  # not found above: context
+                found.append((index, CONTEXT))
+            if len(matched) > _NARROWED and len(found) >= limit:
+                return found
+        if len(matched) <= _NARROWED:  # every match is known: the next keystroke's start
+            self._matched = (phrase, matched)
         return found
 
     def _rank_among(
@@ -217,22 +234,12 @@ class SearchIndex:
             found += ((index, tier) for index in tiers[tier][: limit - len(found)])
         return found
 
-    # -- one tier ----------------------------------------------------------------
-    def _tier(self, tier: int, phrase: str, words: list[str]) -> Iterator[int]:
-        if tier == EXACT:
-            known = self._exact.get(phrase)
-            if isinstance(known, int):
-                yield known
-            elif known is not None:
-                yield from known
-        elif tier == PREFIX:
-            yield from self._titles.scan(f"\n {phrase}", ())
-        elif tier == WORDS:
-            yield from self._titles.scan(f" {words[0]}", [f" {w}" for w in words[1:]])
-        elif tier == SUBSTRING:
-            yield from self._titles.scan(words[0], words[1:])
-        else:
-            yield from self._lines.scan(words[0], words[1:])
+    def _exact(self, phrase: str) -> Iterator[int]:
+        known = self._exact_titles.get(phrase)
+        if isinstance(known, int):
+            yield known
+        elif known is not None:
+            yield from known
 
 
 class _Lines:
@@ -246,20 +253,39 @@ class _Lines:
             offset += len(line)
         self.text = "".join(lines)
 
+    def rarest_first(self, words: list[str]) -> list[str]:
+        """``words`` with the one this text holds least first (counted in C in a few
+        slices of it): the scans go from one of its places to the next."""
+        if len(words) < 2:
+            return words
+        text = self.text
+        step = max(len(text) // _SLICES, 1)
+        slices = [(start, start + _SLICE) for start in range(0, len(text), step)]
+        counts = {word: sum(text.count(word, a, b) for a, b in slices) for word in words}
+        rarest = min(words, key=lambda word: (counts[word], -len(word)))
+        return [rarest, *(word for word in words if word != rarest)]
+
     def scan(self, first: str, others: Iterable[str]) -> Iterator[int]:
         """Lines where ``first`` occurs and so does every one of ``others``, in order."""
+        for index, _ in self.scan_lines(first, others):
+            yield index
+
+    def scan_lines(self, first: str, others: Iterable[str]) -> Iterator[tuple[int, str]]:
+        """(index, text after its "\\n") of the lines where ``first`` occurs and so does
+        every one of ``others``, in order. Each occurrence costs a few Python steps, so
+        ``first`` should be the rarest word."""
         text, starts = self.text, self.starts
         others = tuple(others)
-        find, length = text.find, len(text)
+        find, line_of, count, length = text.find, bisect.bisect_right, len(starts), len(text)
         position = 0
-        while True:
-            at = find(first, position)
-            if at < 0:
-                return
-            line = bisect.bisect_right(starts, at) - 1
-            end = find("\n", at + 1)
-            if end < 0:
-                end = length
-            if not others or all(word in text[starts[line] : end] for word in others):
-                yield line
-            position = end
+        while (at := find(first, position)) >= 0:
+            line = line_of(starts, at)  # the next line's number
+            start, position = starts[line - 1] + 1, starts[line] if line < count else length
+            segment = text[start:position]
+            if not others:
+                yield line - 1, segment
+            elif len(others) == 1:
+                if others[0] in segment:
+                    yield line - 1, segment
+            elif all(word in segment for word in others):
+                yield line - 1, segment
