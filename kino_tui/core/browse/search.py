@@ -186,8 +186,8 @@ class SearchIndex:
                     break
             else:
                 tiers[1].append(index)
-        for tier, indices in zip((WORDS, SUBSTRING), tiers, strict=True):
-            for index in indices[: limit - len(found)]:
+        for tier, listed in zip((WORDS, SUBSTRING), tiers, strict=True):
+            for index in listed[: limit - len(found)]:
                 seen.add(index)
                 found.append((index, tier))
         if len(found) >= limit:
