@@ -3,6 +3,8 @@ numberless episodes follow by name, titles sort naturally."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kino_tui.core.browse import sections
 from kino_tui.core.browse.view import LibraryView
 from kino_tui.core.models import MediaItem
@@ -104,3 +106,68 @@ def test_play_order_and_next_episode_follow_the_list() -> None:
     assert first.episode == 1
     following = sections.next_episode(anime, first)
     assert following is not None and following.episode == 2
+
+
+def _library_items() -> list[MediaItem]:
+    def track(n: int, artist: str, album: str, title: str) -> MediaItem:
+        path = f"/lib/Music/{artist}/{album}/{n:02d} {title}.mp3"
+        return MediaItem(id=f"{artist}-{album}-{n}", kind="track", path=path, root="/lib",
+                         parts=[path], artist=artist, album=album, track=n, title=title,
+                         added=f"2026-01-0{n}")  # fmt: skip
+
+    films = [
+        MediaItem(id=f"m{n}", kind="movie", path=f"/lib/Movies/F{n}/F{n}.mkv", root="/lib",
+                  parts=[f"/lib/Movies/F{n}/F{n}.mkv"], title=f"Film {n}", added="2026-02-01")
+        for n in range(3)
+    ]  # fmt: skip
+    return [
+        *films,
+        *(track(n, "Air", "Moon Safari", f"Song {n}") for n in (1, 2, 3)),
+        *(track(n, "Air", "Talkie Walkie", f"Walk {n}") for n in (1, 2)),
+        *(track(n, "Justice", "Cross", f"Genesis {n}") for n in (1, 2)),
+    ]
+
+
+def _shown(view: LibraryView) -> list[object]:
+    """Every section, every group's rows and a few searches, as the browser shows them."""
+    shown: list[object] = []
+    for key in ("movies", "music", "recently-added"):
+        for entry in view.section(key):
+            shown.append((key, entry.key, entry.title, entry.detail, len(entry.items)))
+            for child in view.children(entry):
+                shown.append((child.key, child.title, child.detail))
+                shown += [(c.key, c.title) for c in view.children(child)]
+    for query in ("walk", "air", "song 4", "film", "justice"):
+        shown.append([(e.key, e.title, e.detail) for e in view.search(query)])
+    shown.append(view.summary())
+    return shown
+
+
+def test_items_replaced_under_a_folder_show_as_a_new_view_of_them_would() -> None:
+    """A live update of one album puts the album's items in place of what the view held
+    under its folder (a track added, one changed, one gone; an album emptied; a new
+    artist): every section, group and search then shows what a view made from the
+    whole catalog shows, without one being made."""
+    items = _library_items()
+    view = LibraryView(items, {})
+    _shown(view)  # sections, groups and the search index built before the change
+    by_id = {item.id: item for item in items}
+    changed = replace(by_id["Air-Moon Safari-2"], title="Song Two")
+    added = MediaItem(id="Air-Moon Safari-4", kind="track", root="/lib",
+                      path="/lib/Music/Air/Moon Safari/04 Song 4.mp3", artist="Air",
+                      album="Moon Safari", track=4, title="Song 4", added="2026-03-01")  # fmt: skip
+    now = [by_id["Air-Moon Safari-1"], changed, added]  # track 3 is gone
+    view.replace_under(["/lib/Music/Air/Moon Safari"], now)
+    view.replace_under(["/lib/Music/Justice"], [])  # the whole artist gone
+    newcomer = MediaItem(id="new", kind="track", path="/lib/Music/Daft Punk/Alive/01 Intro.mp3",
+                         root="/lib", artist="Daft Punk", album="Alive", track=1, title="Intro")  # fmt: skip
+    view.replace_under(["/lib/Music/Daft Punk"], [newcomer])
+    # until its index is built again (a worker does it), search leaves out what has gone
+    assert view.search_ready and [e.key for e in view.search("genesis")] == []
+    assert "Air-Moon Safari-3" not in [e.key for e in view.search("song")]
+    view.ensure_search_index()
+    expected = [i for i in items if i.id not in by_id.keys() - {
+        "m0", "m1", "m2", "Air-Moon Safari-1", "Air-Talkie Walkie-1", "Air-Talkie Walkie-2"}]
+    whole = LibraryView([*expected, changed, added, newcomer], {})
+    assert _shown(view) == _shown(whole)
+    assert "Song Two" in str(_shown(view)) and "Justice" not in str(_shown(view))
