@@ -28,7 +28,7 @@ from kino_tui.core.follow.follower import (
     plan_following,
     read_mountinfo,
 )
-from kino_tui.core.models import PATH_INDEX, MediaItem, ScanSummary
+from kino_tui.core.models import MediaItem, ScanSummary
 
 if TYPE_CHECKING:
     from kino_tui.service.library import Library
@@ -170,20 +170,19 @@ def items_under(library: Library, folders: list[str]) -> tuple[MediaItem, ...] |
         packed = library.catalog.read()
         found: list[MediaItem] = []
         for document in packed.documents:
-            if not any(f"{folder}/".startswith(below) for folder in document.folders()):
+            held = [f for f in document.folders() if f"{f}/".startswith(below)]
+            if not held:
                 continue
-            rows = document.stored_rows()
-            if rows is None:  # an older layout: its items, checked, then those under
-                found += (i for i in document.items() if i.path.startswith(below))
-                continue
-            # stored paths are relative to the root: so are the folders looked for
             root = document.root.rstrip("/") + "/"
-            relative = tuple(f.removeprefix(root) for f in below if f.startswith(root))
-            found += (
-                item_of_row(row, document.root)
-                for row in rows
-                if row[PATH_INDEX].startswith(below if row[PATH_INDEX][:1] == "/" else relative)
-            )
+            inside = [f for f in folders if f.startswith(root)]
+            # rows under the root are stored relative to it, in path order: found alone
+            whole = all(f.startswith(root) for f in held)
+            rows = document.rows_under(inside) if whole else None
+            if rows is not None:
+                found += (item_of_row(row, document.root) for row in rows)
+                continue
+            # anything else: the document's items (checked), those under the folders
+            found += (i for i in document.items() if i.path.startswith(below))
     except (CatalogDamaged, *DAMAGE):
         return None
     return tuple(found)
