@@ -235,7 +235,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 library = Library(KinoPaths.default())
 view, _ = library.load_rest(library.load_opening())
-view.build_search_index()
+view.ensure_search_index()  # as the TUI does: read with the items when the index is current
 query = {title!r}
 times = []
 for end in range(1, len(query) + 1):

@@ -60,7 +60,7 @@ class LoadingController:
                 return
             signature = library.catalog_signature()
             view, warnings = library.load_view()
-            view.build_search_index()
+            view.ensure_search_index()  # unless the load read it with the items
             screen.post_message(CatalogLoaded(view, warnings, generation, signature))
 
         self._in_worker(load, "load the catalog")
@@ -102,7 +102,7 @@ class LoadingController:
             # from the index first: the rest's unpacking would take the GIL from it
             searching.wait_idle()
             view, warnings = library.load_rest(opening)
-            view.build_search_index()
+            view.ensure_search_index()  # unless the load read it with the items
             screen.post_message(CatalogLoaded(view, warnings, generation))
 
         screen.call_after_refresh(self._in_worker, load_rest, "load the rest of the library")

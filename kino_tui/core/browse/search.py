@@ -39,6 +39,9 @@ KIND_ORDER: dict[str, int] = {
     "movie": 4, "video": 5, "episode": 6, "track": 7,
 }  # fmt: skip
 SEARCH_KINDS: tuple[str, ...] = tuple(KIND_ORDER)
+#: A record's kind as one byte of the index (the last: a kind not known here).
+_KINDS = (*SEARCH_KINDS, "")
+_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
 
 _NOT_WORD = re.compile(r"[^\w]+")
 #: The most matches a keystroke typed on narrows among (reading a line is a few µs in
@@ -105,43 +108,61 @@ def ordered(records: Iterable[Searchable]) -> list[tuple[str, Searchable]]:
 
 
 class SearchIndex:
-    """Every record folded into one string, ordered by kind then title, ranked on demand."""
+    """Every record folded into one string, ordered by kind then title, ranked on demand.
+
+    Held as little as possible (at 250,000 records the records themselves, their folded
+    titles and a dict of them were 60 MB): each record's key and kind, its title as given
+    (shared with the item's), and two texts, line n of each for record n: the folded
+    titles (" <title>", so a title word starts after a space and a title after "\n "),
+    and the titles with their context. Tiers 0-3 scan the first, the context tier the
+    second."""
 
     def __init__(self, records: Iterable[Searchable]) -> None:
         rows = ordered(records)
+        self._fill(
+            (r.kind, r.key, title, f"{title} {fold(r.context)}", r.title) for title, r in rows
+        )
+
+    @classmethod
+    def from_ordered(cls, rows: Iterable[tuple[str, str, str, str]]) -> SearchIndex:
+        """An index of (kind, key, folded title, folded title and context) rows already in
+        ranking order, as the catalog's index stores them (nothing folded or sorted)."""
+        index = cls.__new__(cls)
+        index._fill((kind, key, title, line, "") for kind, key, title, line in rows)
+        return index
+
+    def _fill(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         #: The last phrase whose every match is known, and those matches (see ranked).
         self._matched: tuple[str, list[int]] | None = None
-        # what a result needs (its key, kind, title): the context and the order only make
-        # the lines below (at 250,000 records they were 60 MB kept for nothing)
-        self.records: list[Searchable] = [Searchable(r.kind, r.key, r.title) for _, r in rows]
-        # Two texts, line n of each for record n: the titles (" <title>", so a title word
-        # starts after a space and a title after "\n "), and the titles with their
-        # context. Tiers 1-3 scan the first, the context tier the second.
-        #: Each title's record, or records when several share it (one int each, not a
-        #: list: 250,000 lists were 15 MB).
-        self._exact_titles: dict[str, int | list[int]] = {}
-        #: Each record's folded title (the tier of a line found in ``_lines``).
-        self._folded = [title for title, _ in rows]
+        self._keys: list[str] = []
+        kinds = bytearray()
+        self._shown: list[str] = []
         titles, lines = [], []
-        for index, (title, record) in enumerate(rows):
-            known = self._exact_titles.get(title)
-            if known is None:
-                self._exact_titles[title] = index
-            elif isinstance(known, int):
-                self._exact_titles[title] = [known, index]
-            else:
-                known.append(index)
+        for kind, key, title, line, shown in rows:
+            self._keys.append(key)
+            kinds.append(_KIND_CODES.get(kind, len(_KINDS) - 1))
+            self._shown.append(shown)
             titles.append(f"\n {title}")
-            lines.append(f"\n {title} {fold(record.context)}")
+            lines.append(f"\n {line}")
+        self._kinds = bytes(kinds)
         self._titles = _Lines(titles)
+        del titles
         self._lines = _Lines(lines)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._keys)
+
+    @property
+    def records(self) -> list[Searchable]:
+        """Every record (kind, key, title as given), in ranking order."""
+        return [self._record(index) for index in range(len(self._keys))]
+
+    def _record(self, index: int) -> Searchable:
+        return Searchable(_KINDS[self._kinds[index]], self._keys[index], self._shown[index])
 
     def search(self, query: str, limit: int = 500) -> list[Searchable]:
         """The records that match ``query``, best tier first, at most ``limit``."""
-        return [self.records[index] for index, _ in self.ranked(query, limit)]
+        return [self._record(index) for index, _ in self.ranked(query, limit)]
 
     def ranked(self, query: str, limit: int = 500) -> list[tuple[int, int]]:
         """(record index, tier) of the matches, best first."""
@@ -207,17 +228,17 @@ class SearchIndex:
         self, candidates: list[int], phrase: str, words: list[str], limit: int
     ) -> list[tuple[int, int]]:
         """:meth:`ranked` over ``candidates`` only (every match is among them)."""
-        text, starts, titles = self._lines.text, self._lines.starts, self._folded
+        text, starts, title_of = self._lines.text, self._lines.starts, self._titles.line
         spaced = [f" {word}" for word in words]
         tiers: dict[int, list[int]] = {tier: [] for tier in TIERS}
         matched = []
         last = len(starts) - 1
         for index in candidates:
-            end = starts[index + 1] if index < last else len(text)
+            end = starts[index + 1] if index < last else len(text) - 1
             if not all(word in text[starts[index] : end] for word in words):
                 continue
             matched.append(index)
-            title = titles[index]
+            title = title_of(index)
             if title == phrase:
                 tiers[EXACT].append(index)
             elif title.startswith(phrase):
@@ -235,11 +256,8 @@ class SearchIndex:
         return found
 
     def _exact(self, phrase: str) -> Iterator[int]:
-        known = self._exact_titles.get(phrase)
-        if isinstance(known, int):
-            yield known
-        elif known is not None:
-            yield from known
+        """The records whose title is ``phrase`` (a line that is exactly it)."""
+        return self._titles.scan(f"\n {phrase}\n", ())
 
 
 class _Lines:
@@ -251,7 +269,15 @@ class _Lines:
         for line in lines:
             self.starts.append(offset)
             offset += len(line)
+        lines.append("\n")  # the last line ends like the others (an exact title's "\n")
         self.text = "".join(lines)
+        lines.pop()
+
+    def line(self, index: int) -> str:
+        """Line ``index`` without its "\n " (a folded title)."""
+        starts = self.starts
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text) - 1
+        return self.text[starts[index] + 2 : end]
 
     def rarest_first(self, words: list[str]) -> list[str]:
         """``words`` with the one this text holds least first (counted in C in a few
@@ -276,7 +302,8 @@ class _Lines:
         ``first`` should be the rarest word."""
         text, starts = self.text, self.starts
         others = tuple(others)
-        find, line_of, count, length = text.find, bisect.bisect_right, len(starts), len(text)
+        find, line_of, count = text.find, bisect.bisect_right, len(starts)
+        length = len(text) - 1  # the last "\n" closes the last line
         position = 0
         while (at := find(first, position)) >= 0:
             line = line_of(starts, at)  # the next line's number

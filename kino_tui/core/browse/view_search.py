@@ -68,10 +68,20 @@ class ViewSearch:
         changes = self._changes
         with objects_for_life():
             index = SearchIndex(self.search_records() if records is None else records)
-            if changes != self._changes:
-                return  # what it was built from changed meanwhile: built again when asked
+        self.use_search_index(index, changes)
+
+    def use_search_index(self, index: SearchIndex, changes: int | None = None) -> None:
+        """Search with ``index`` (built from these items as they were after ``changes``
+        changes, by default as they are; an index built before a change is let go)."""
+        from kino_tui.core.catalog.rows import objects_for_life
+
+        if changes is None:
+            changes = self._changes
+        if changes != self._changes:
+            return  # what it was built from changed meanwhile: built again when asked
+        with objects_for_life():
             self._search, self._search_changes = index, changes
-            for key in list(self._group_keys):  # counted here, off the UI thread
+            for key in list(self._collect_groups()):  # counted here, off the UI thread
                 self.search_entry(Searchable("", key, ""))
 
     def search_records(self) -> list[Searchable]:

@@ -157,6 +157,25 @@ class IndexReader:
             return []
         return self._items("WHERE items.grp = ? ORDER BY items.rowid", found[0])
 
+    def stored_rows(self, batch: int = 5000) -> Iterator[tuple[list[Any], str]]:
+        """Every item's stored row (as ``PackedDocument.stored_rows`` gives it) and its
+        root, read a batch at a time (the browser's items made without the catalog's
+        text or every row held at once)."""
+        roots = {n: _text(root) for n, root in self._db.execute("SELECT number, root FROM roots")}
+        cursor = self._db.execute("SELECT row, root FROM items ORDER BY rowid")
+        while rows := cursor.fetchmany(batch):
+            for row, number in rows:
+                yield loads(row), roots[number]
+
+    def search_rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """Every search record as (kind, key, folded title, folded title and context), in
+        ranking order (what ``SearchIndex.from_ordered`` takes: nothing folded or sorted
+        again)."""
+        cursor = self._db.execute("SELECT kind, key, title, line FROM search ORDER BY position")
+        while rows := cursor.fetchmany(5000):
+            for kind, key, title, line in rows:
+                yield kind, _text(key), title, line
+
     def kinds(self) -> frozenset[str]:
         """The kinds of item the catalog holds."""
         return frozenset(kind for (kind,) in self._db.execute("SELECT kind FROM kinds"))
