@@ -49,6 +49,9 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _NARROWED = 5000
 #: How much of the lines' text is counted to choose the word a scan looks for.
 _SLICES, _SLICE = 8, 250_000
+#: How often the rarest word may be in the lines for a search that filled its page to
+#: read them all anyway, learning every match for the next keystroke (about 15 ms).
+_LEARNED = 8000
 
 
 def fold(text: str) -> str:
@@ -143,7 +146,10 @@ class SearchIndex:
             kinds.append(_KIND_CODES.get(kind, len(_KINDS) - 1))
             self._shown.append(shown)
             titles.append(f"\n {title}")
-            lines.append(f"\n {line}")
+            # each word once: a word of the query is inside one word of the line, so a
+            # repeated one finds nothing more (a track's artist, album artist and file
+            # name repeat its title and artist: the text and a scan's steps halve)
+            lines.append(f"\n {' '.join(dict.fromkeys(line.split()))}")
         self._kinds = bytes(kinds)
         self._titles = _Lines(titles)
         del titles
@@ -184,6 +190,7 @@ class SearchIndex:
         # Python (a second).
         found: list[tuple[int, int]] = []
         seen: set[int] = set()
+        words, occurrences = self._lines.rarest_first(words)
         for tier, indices in ((EXACT, self._exact(phrase)),
                               (PREFIX, self._titles.scan(f"\n {phrase}", ()))):  # fmt: skip
             for index in indices:
@@ -191,10 +198,9 @@ class SearchIndex:
                     seen.add(index)
                     found.append((index, tier))
                     if len(found) >= limit:
-                        return found
+                        return self._learned(found, phrase, words, occurrences)
         # words and substring in one pass over the titles holding every word, which
         # stops once the words tier alone fills what is left
-        words = self._lines.rarest_first(words)
         spaced = [f" {word}" for word in words]
         room = limit - len(found)
         tiers: tuple[list[int], list[int]] = ([], [])
@@ -212,7 +218,7 @@ class SearchIndex:
                 seen.add(index)
                 found.append((index, tier))
         if len(found) >= limit:
-            return found
+            return self._learned(found, phrase, words, occurrences)
         matched: list[int] = []  # every line with every word is a match of some tier
         for index in self._lines.scan(words[0], words[1:]):
             matched.append(index)
@@ -221,6 +227,21 @@ class SearchIndex:
             if len(matched) > _NARROWED and len(found) >= limit:
                 return found
         if len(matched) <= _NARROWED:  # every match is known: the next keystroke's start
+            self._matched = (phrase, matched)
+        return found
+
+    def _learned(
+        self, found: list[tuple[int, int]], phrase: str, words: list[str], occurrences: int
+    ) -> list[tuple[int, int]]:
+        """``found``, the page, once every match of ``phrase`` is known too when that is
+        cheap (its rarest word seldom in the lines): the next keystroke then narrows
+        among them instead of scanning (typing on at a page of 100 stays a few ms)."""
+        if occurrences <= _LEARNED:
+            matched = []
+            for index in self._lines.scan(words[0], words[1:]):
+                matched.append(index)
+                if len(matched) > _NARROWED:
+                    return found
             self._matched = (phrase, matched)
         return found
 
@@ -279,17 +300,18 @@ class _Lines:
         end = starts[index + 1] if index + 1 < len(starts) else len(self.text) - 1
         return self.text[starts[index] + 2 : end]
 
-    def rarest_first(self, words: list[str]) -> list[str]:
+    def rarest_first(self, words: list[str]) -> tuple[list[str], int]:
         """``words`` with the one this text holds least first (counted in C in a few
-        slices of it): the scans go from one of its places to the next."""
-        if len(words) < 2:
-            return words
+        slices of it: the scans go from one of its places to the next), and about how
+        often the text holds it."""
         text = self.text
         step = max(len(text) // _SLICES, 1)
         slices = [(start, start + _SLICE) for start in range(0, len(text), step)]
         counts = {word: sum(text.count(word, a, b) for a, b in slices) for word in words}
         rarest = min(words, key=lambda word: (counts[word], -len(word)))
-        return [rarest, *(word for word in words if word != rarest)]
+        counted = sum(min(b, len(text)) - a for a, b in slices)
+        estimate = counts[rarest] * len(text) // max(counted, 1)
+        return [rarest, *(word for word in words if word != rarest)], estimate
 
     def scan(self, first: str, others: Iterable[str]) -> Iterator[int]:
         """Lines where ``first`` occurs and so does every one of ``others``, in order."""
@@ -298,21 +320,18 @@ class _Lines:
 
     def scan_lines(self, first: str, others: Iterable[str]) -> Iterator[tuple[int, str]]:
         """(index, text after its "\\n") of the lines where ``first`` occurs and so does
-        every one of ``others``, in order. Each occurrence costs a few Python steps, so
-        ``first`` should be the rarest word."""
+        every one of ``others``, in order. Each occurrence costs a few steps in Python
+        (the line's ends found in C, its number only for a match), so ``first`` should
+        be the rarest word."""
         text, starts = self.text, self.starts
         others = tuple(others)
-        find, line_of, count = text.find, bisect.bisect_right, len(starts)
-        length = len(text) - 1  # the last "\n" closes the last line
+        find, rfind, line_of = text.find, text.rfind, bisect.bisect_right
         position = 0
         while (at := find(first, position)) >= 0:
-            line = line_of(starts, at)  # the next line's number
-            start, position = starts[line - 1] + 1, starts[line] if line < count else length
-            segment = text[start:position]
-            if not others:
-                yield line - 1, segment
-            elif len(others) == 1:
-                if others[0] in segment:
-                    yield line - 1, segment
-            elif all(word in segment for word in others):
-                yield line - 1, segment
+            start = rfind("\n", 0, at + 1)  # the line's own "\n" (``first`` may open with it)
+            position = find("\n", at + 1)  # the next line's (a last "\n" closes the text)
+            for word in others:
+                if find(word, start, position) < 0:
+                    break
+            else:
+                yield line_of(starts, start) - 1, text[start + 1 : position]
