@@ -25,5 +25,7 @@ fi
 .venv/bin/ruff check kino_tui tests bench
 .venv/bin/mypy
 .venv/bin/lint-imports
-# Two workers: most tests wait on real players, terminals and sshd, so they overlap well.
-exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-2}" "$@"
+# Four workers on two cores: most tests wait on real players, terminals, sshd and
+# PostgreSQL, so they overlap well (each test has its own tmux server: tests/conftest.py).
+# Tests that share one fixed path (the snapshots') are one xdist group, on one worker.
+exec .venv/bin/python -m pytest -p no:cacheprovider -n "${KINO_TEST_WORKERS:-4}" --dist loadgroup "$@"

@@ -163,6 +163,22 @@ def long_clip(public_dir: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def own_tmux_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test talks to a tmux server of its own (``TMUX_TMPDIR``): on one shared
+    server, a test ending its last session stops the server while another test's
+    ``new-session`` reaches it (that one then fails), and the server keeps the
+    environment of whichever test started it. The server is ended with the test."""
+    folder = tempfile.mkdtemp(prefix="kt", dir="/tmp")  # a socket path has ~100 bytes
+    monkeypatch.setenv("TMUX_TMPDIR", folder)
+    monkeypatch.delenv("TMUX", raising=False)  # run inside tmux: not the user's server
+    yield
+    tmux = shutil.which("tmux")
+    if tmux and any(Path(folder).glob("tmux-*/default")):
+        subprocess.run([tmux, "kill-server"], capture_output=True, timeout=30)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
 def kino_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KinoPaths:
     """Isolated config, data and cache directories (through ``XDG_*_HOME``)."""

@@ -15,6 +15,9 @@ import pytest
 
 from tests.helpers.terminals import Pty
 
+# its module fixture is costly: one worker sets it up (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("install")
+
 REPO = Path(__file__).parents[1]
 #: The line install.sh prints for ~/.profile, exactly (not expanded).
 PATH_LINE = '    export PATH="$HOME/.local/bin:$PATH"'

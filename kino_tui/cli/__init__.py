@@ -129,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _history_commands(commands: Any) -> None:
     """``kino import`` and ``kino export``: watch history in and out."""
+    # only when the parser is built: `kino` alone starts without the importers
     from kino_tui.service.exporting import EXPORT_FORMATS
     from kino_tui.service.importers import SECRET_VARIABLES, SOURCES
 
@@ -268,7 +269,7 @@ def _run_remote(paths: KinoPaths, args: argparse.Namespace) -> int:
             f"`kino {args.command}` runs on the box itself, not with --remote: "
             f"`ssh HOST kino {args.command} …` (with --remote: {', '.join(REMOTE_COMMANDS)})"
         )
-    from kino_tui.service.stopping import ended_by_signals
+    from kino_tui.service.stopping import ended_by_signals  # remote commands only
 
     with ended_by_signals():  # SIGTERM, SIGHUP: the connection is closed on the way out
         return _remote_command(RemoteLibrary.open(paths, args.remote, args.remote_kino), args)

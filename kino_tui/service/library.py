@@ -83,7 +83,7 @@ class Library(ThisMachine):
         self.export_warnings: list[str] = []
         self._data = loading.CatalogCache()
         if self.settings.shared.database:
-            from kino_tui.service.sharing import SharedSync
+            from kino_tui.service.sharing import SharedSync  # only with [shared] set
 
             self.shared = SharedSync(self)
 
@@ -346,7 +346,7 @@ class Library(ThisMachine):
     ) -> importers.ImportReport:
         """Bring another player's or server's watch history in (all or nothing; never over
         a newer record of kino's; ``dry_run`` only says what would change)."""
-        from kino_tui.service.importers.running import run_import
+        from kino_tui.service.importers.running import run_import  # `kino import` only
 
         importer = importers.make_importer(
             source, location, folder=folder, user=user, ask_secret=ask_secret
@@ -355,7 +355,7 @@ class Library(ThisMachine):
 
     def undo_import(self) -> importers.UndoReport:
         """Put back the records the last import changed (not those played since)."""
-        from kino_tui.service.importers.running import undo_import
+        from kino_tui.service.importers.running import undo_import  # as run_import
 
         return undo_import(self)
 

@@ -299,7 +299,7 @@ def _written_back(library: PlaySide, result: PlaybackResult) -> None:
 def write_back(library: PlaySide, item: MediaItem, progress: Progress) -> None:
     """``[export] nfo = true``: a played item's NFO gets its new watch state (a line in
     ``export_warnings`` when it cannot)."""
-    from kino_tui.service.exporting import write_back_nfo
+    from kino_tui.service.exporting import write_back_nfo  # only with [export] nfo
 
     if not item.nfo or not os.path.isfile(item.nfo):
         return  # no NFO, or the box's (a play over a link): nothing to write here

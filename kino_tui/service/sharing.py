@@ -293,7 +293,7 @@ class SharedSync:
     def status(self) -> SharedStatus:
         """Reach the database (sending what is queued and reading what changed) and say
         how it stands."""
-        from kino_tui.core.watch.urls import redact
+        from kino_tui.core.watch.urls import redact  # `kino shared status` only
 
         error = None
         counts: dict[str, int] = {}

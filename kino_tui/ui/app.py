@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
@@ -130,6 +130,18 @@ class KinoApp(App[None]):
                 if notice_key(shown) == key:
                     self._unnotify(shown, refresh=False)
         super()._on_notify(event)
+
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        """A notice taken away (its time is up, or a later one replaced it) is also taken
+        off the terminal: Textual 8 repaints only the regions its compositor saw change,
+        and at small sizes (60×20 in tmux) an expired toast's cells stayed on screen over
+        the status line for good. One whole repaint of the screen after it is cheap."""
+        super()._unnotify(notification, refresh)
+        self.call_after_refresh(self._repaint_screen)
+
+    def _repaint_screen(self) -> None:
+        with contextlib.suppress(ScreenStackError):  # kino is closing: nothing to paint
+            self.screen.refresh(repaint=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < SHORT_ROWS, "-short")  # dialogs drop padding

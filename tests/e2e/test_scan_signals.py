@@ -28,9 +28,13 @@ from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 FILES = 2000
 MARK = "KINO_E2E_SCAN_MARK"
 assert FILES > 10 * PARALLEL_THRESHOLD
-pytestmark = pytest.mark.skipif(
-    (os.cpu_count() or 1) < 2, reason="one core: kino reads without worker processes"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        (os.cpu_count() or 1) < 2, reason="one core: kino reads without worker processes"
+    ),
+    # its module fixture (a library of many files) is costly: one worker builds it
+    pytest.mark.xdist_group("scan-signals"),
+]
 
 
 @pytest.fixture(scope="module")

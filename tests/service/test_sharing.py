@@ -18,6 +18,9 @@ from kino_tui.core.watch.store import now_iso
 from tests.helpers.boxes import Box, make_boxes
 from tests.helpers.postgres import PostgresServer
 
+# its module fixture is costly: one worker sets it up (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("postgres-sharing")
+
 E1 = "Shows/Dark/Season 1/Dark S01E01.mkv"
 E2 = "Shows/Dark/Season 1/Dark S01E02.mkv"
 E3 = "Shows/Dark/Season 1/Dark S01E03.mkv"

@@ -6,10 +6,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from kino_tui.ui.app import KinoApp
 from tests.helpers.boxes import make_boxes
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.ui import SIZE, notices, ready, until
+
+# its module fixture is costly: one worker sets it up (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("postgres-ui")
 
 E1 = "Shows/Dark/Season 1/Dark S01E01.mkv"
 

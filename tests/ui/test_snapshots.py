@@ -15,7 +15,11 @@ from kino_tui.core.catalog.store import Catalog
 from kino_tui.ui.app import KinoApp
 from tests.helpers.ui import UI_LIBRARY, kino_app, ready, scan_into
 
-FIXED_ROOT = Path("/tmp/kino-snapshot-library")
+FIXED_ROOT = Path("/tmp/kino-snapshot-library")  # shown in the pictures: one for every test
+# so the snapshot tests run one after another on one worker (``--dist loadgroup``, as
+# scripts/test.sh runs them): on two workers, one test's fixture deleted and rewrote the
+# folder while another's app was reading it
+pytestmark = pytest.mark.xdist_group("snapshot-library")
 FIXED_ADDED = "2026-01-02T03:04:05+00:00"
 
 

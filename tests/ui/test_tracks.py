@@ -186,8 +186,7 @@ async def test_a_choice_made_while_the_show_plays_switches_the_player(
                 await pilot.pause(0.05)
             assert (audio["lang"], sub) == ("jpn", {})
         finally:
-            client.socket.sendall(b'{"command": ["quit"]}\n')
-            client.close()
+            client.quit()
         await until(pilot, lambda: app.playback.session is None, "the end of playback")
 
 

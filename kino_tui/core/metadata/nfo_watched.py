@@ -110,6 +110,7 @@ def watch_state_from_bytes(data: bytes) -> NfoWatchState | None:
 
 def _parse(data: bytes) -> Any:
     """The XML root of an NFO, None for a URL-only NFO; NfoError when damaged."""
+    # on the first NFO: a scan of folders without NFOs never loads the XML parser
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 

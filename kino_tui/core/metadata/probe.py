@@ -114,6 +114,22 @@ def describe_error(error: BaseException, path: str = "") -> str:
     return name
 
 
+def _why_unreadable(error: BaseException, path: str) -> str:
+    """libmediainfo says only "An error occured while opening … with libmediainfo",
+    whatever the cause: the system's own reason when the file cannot be opened (no
+    permission, gone, an I/O error), else what that means for a file that opens."""
+    if isinstance(error, OSError):
+        return describe_error(error, path)
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as cause:
+        return describe_error(cause, path)
+    if "with libmediainfo" in str(error):
+        return "libmediainfo could not read it (damaged, or not a media file)"
+    return describe_error(error, path)
+
+
 #: Tag and stream numbers outside this range are nonsense (a track number of 1e30 once
 #: crashed the catalog's save).
 _LARGEST = 10**12
@@ -184,7 +200,7 @@ def probe_video(path: str, size: int) -> ProbeResult:
             with open(path, "rb") as handle:
                 info = MediaInfo.parse(handle, parse_speed=0)
     except Exception as error:  # libmediainfo reports failures as generic errors
-        return ProbeResult(error=f"cannot read media: {describe_error(error, path)}")
+        return ProbeResult(error=f"cannot read media: {_why_unreadable(error, path)}")
     result = ProbeResult()
     general = info.general_tracks[0] if info.general_tracks else None
     if general is not None:

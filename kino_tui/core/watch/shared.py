@@ -256,7 +256,13 @@ class SharedDatabase:
 
         def read(conn: psycopg.Connection[Any]) -> Pulled:
             pulled = Pulled(last_seq=seq)
-            with conn.cursor(row_factory=dict_row) as cursor:
+            # The three tables from one snapshot: read one by one (autocommit), a change
+            # committed between two reads showed its later row (a history line) and not
+            # its earlier one (the progress), and ``last_seq`` then passed that one for
+            # good. Writers take numbers in commit order (deliver's advisory lock), so
+            # one snapshot sees every number up to the highest it sees.
+            with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 for table, into in (
                     ("kino_progress", pulled.progress),
                     ("kino_history", pulled.history),

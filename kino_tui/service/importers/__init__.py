@@ -50,7 +50,8 @@ def make_importer(
     user: str | None = None,
     ask_secret: Callable[[str], str | None] | None = None,
 ) -> Importer:
-    """The importer for ``source`` (``location``: the server's URL or the export file)."""
+    """The importer for ``source`` (``location``: the server's URL or the export file).
+    Each importer is imported when chosen: the servers' bring HTTP libraries along."""
     if source == "nfo":
         from kino_tui.service.importers.nfo import NfoImporter
 

@@ -46,7 +46,7 @@ class JellyfinImporter:
         return {"Authorization": authorization, "Accept": "application/json"}
 
     async def _read(self) -> list[ImportedRecord]:
-        import aiohttp
+        import aiohttp  # only for a Jellyfin import: kino starts without it
 
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
         try:

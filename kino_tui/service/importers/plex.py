@@ -33,7 +33,7 @@ class PlexImporter:
         self.token = token
 
     def read(self, items: Sequence[MediaItem]) -> list[ImportedRecord]:
-        try:
+        try:  # the `plex` extra, imported only for this import
             from plexapi.exceptions import BadRequest, NotFound, Unauthorized
             from plexapi.server import PlexServer
             from requests import RequestException

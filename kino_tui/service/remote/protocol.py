@@ -129,6 +129,6 @@ def progress_to_wire(progress: Progress) -> dict[str, Any]:
 
 def progress_from_wire(data: Any) -> Progress:
     """A progress record from the other side, its every value checked (see ``checks``)."""
-    from kino_tui.service.remote import checks
+    from kino_tui.service.remote import checks  # checks imports this module
 
     return checks.progress(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from kino_tui.core.metadata.languages import normalise_language
 from kino_tui.core.metadata.probe import fingerprint, probe_audio, probe_video
 from tests.conftest import ffprobe
+from tests.helpers.players import as_nobody
 
 VIDEOS = ["h264.mkv", "hevc.mp4", "vp9.webm", "mpeg4.avi"]
 SONGS = ["song.mp3", "song.flac", "song.m4a", "song.ogg"]
@@ -145,3 +147,23 @@ def test_every_probe_error_names_its_cause(tmp_path: Path) -> None:
     assert describe_error(Silent()) == "Silent"
     assert describe_error(ValueError("'/x/a.mp3' bad frame"), "/x/a.mp3") == "bad frame"
     assert describe_error(OSError(5, "Input/output error")) == "Input/output error"
+
+
+def test_an_unreadable_video_says_why_not_libmediainfos_words(
+    public_dir: Path, media: dict[str, Path]
+) -> None:
+    """libmediainfo's own message was "An error occured while opening  with
+    libmediainfo" for a file kino may not read: the system's reason is said instead."""
+    locked = public_dir / "locked.mkv"
+    shutil.copyfile(media["h264.mkv"], locked)
+    size = locked.stat().st_size
+    locked.chmod(0o000)
+
+    def probe() -> None:
+        result = probe_video(str(locked), size)
+        assert result.error == "cannot read media: Permission denied", result.error
+
+    try:
+        as_nobody(probe)  # root reads any file: as nobody the permission applies
+    finally:
+        locked.unlink()

@@ -9,8 +9,11 @@ import pytest
 
 from kino_tui.core.watch import schema
 from kino_tui.core.watch.schema import SchemaTooNew
-from kino_tui.core.watch.shared import SharedDatabase, SharedUnavailable, redact
+from kino_tui.core.watch.shared import Pulled, SharedDatabase, SharedUnavailable, redact
 from tests.helpers.postgres import PostgresServer
+
+# its module fixture is costly: one worker sets it up (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("postgres-shared")
 
 
 @pytest.fixture
@@ -114,6 +117,63 @@ def test_reading_since_a_number_gives_only_newer_changes_in_order(url: str) -> N
     later = database.changes_since(first.last_seq)
     assert [row["path"] for row in later.progress] == ["b.mkv"]
     assert not database.changes_since(later.last_seq)
+
+
+class _HeldBeforeHistory:
+    """The reader's own connection, held (by the test) just before it reads the history
+    table: where another box's change can commit between two of its reads."""
+
+    def __init__(self, conn, reached: threading.Event, go: threading.Event) -> None:  # type: ignore[no-untyped-def]
+        self._conn, self._reached, self._go = conn, reached, go
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._conn, name)
+
+    def cursor(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return _HeldCursor(self._conn.cursor(*args, **kwargs), self._reached, self._go)
+
+
+class _HeldCursor:
+    def __init__(self, cursor, reached: threading.Event, go: threading.Event) -> None:  # type: ignore[no-untyped-def]
+        self._cursor, self._reached, self._go = cursor, reached, go
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._cursor, name)
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._cursor.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        self._cursor.__exit__(*exc)
+
+    def execute(self, query, params=None):  # type: ignore[no-untyped-def]
+        if "kino_history" in str(query) and not self._go.is_set():
+            self._reached.set()
+            self._go.wait(30)
+        return self._cursor.execute(query, params)
+
+
+def test_a_change_committed_while_another_box_reads_is_never_skipped(url: str) -> None:
+    """A position and a play delivered together, committed after the reader read the
+    progress table and before it read the history: the position must still arrive
+    (the four-writer test once ended with one box's mark missing)."""
+    reader, writer = SharedDatabase(url, "bedroom"), SharedDatabase(url, "living")
+    reached, go = threading.Event(), threading.Event()
+    reader._conn = _HeldBeforeHistory(reader.connection(), reached, go)  # type: ignore[assignment]
+    first: list[Pulled] = []
+    reading = threading.Thread(target=lambda: first.append(reader.changes_since(0)))
+    reading.start()
+    assert reached.wait(30)
+    play = {"kind": "history", "uid": "living-1", "library": "Media", "path": "a.mkv",
+            "entry": {"position": 8.0}, "at": "2026-01-01T00:00:00+00:00"}  # fmt: skip
+    writer.deliver([progress("a.mkv", "2026-01-01T00:00:00+00:00",
+                             position={"position": 8.0, "duration": 400.0}), play])  # fmt: skip
+    go.set()
+    reading.join(30)
+    after = reader.changes_since(first[0].last_seq)
+    seen = [row["path"] for pulled in (first[0], after) for row in pulled.progress]
+    assert seen == ["a.mkv"]
 
 
 def test_a_wrong_password_is_said_and_never_printed(

@@ -75,8 +75,7 @@ def stop(session: PlaybackSession, running: Running, client: MpvTracks) -> None:
     """Quit mpv and wait for the session; a paused mpv never ends by itself, so a
     failed test must not leave it behind."""
     try:
-        client.socket.sendall(b'{"command": ["quit"]}\n')
-        client.close()
+        client.quit()
         running.wait()
     finally:
         session.stop()  # kills the player if it is still there
