@@ -25,7 +25,7 @@ class IndexRecords:
         self.library = library
 
     def full(self, item_id: str, folder: str) -> MediaItem | None:
-        from kino_tui.service.following import items_under
+        from kino_tui.service.following import items_under  # first use: seldom needed
 
         library = self.library
         with library.index.reading() as reader:
@@ -45,9 +45,10 @@ def indexed_view(
     (tracks compact) and the search index, read as stored (nothing folded or sorted; the
     keys shared with the items'). None when the index does not match the catalog: read
     the catalog instead."""
+    # the browsing stack, only for the TUI (`kino scan` starts without it)
     from kino_tui.core.browse.search import SearchIndex
     from kino_tui.core.browse.shown import shown_items
-    from kino_tui.service.loading import make_view
+    from kino_tui.service.loading import make_view  # loading imports this module
 
     with library.index.reading() as reader:
         if reader is None:

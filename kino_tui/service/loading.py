@@ -102,7 +102,7 @@ def items_by_id(data: CatalogData, ids: Sequence[str]) -> list[MediaItem]:
 
 
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
-    from kino_tui.service.holding import indexed_view
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
 
     progress, warnings = read_progress(library)
     view = indexed_view(library, progress)  # tracks compact, search read as stored
@@ -171,7 +171,7 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
 
 
 def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:
-    from kino_tui.service.holding import indexed_view
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
 
     progress = opening.view.progress
     view = indexed_view(library, progress) if opening.unread else None

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any, Protocol, cast
 
+from kino_tui.core.catalog.rows import item_of_row
 from kino_tui.core.models import ROW_FIELDS, MediaItem
 
 _INDEX = {name: number for number, name in enumerate(ROW_FIELDS)}
@@ -116,8 +117,6 @@ def shown_item(row: list[Any], root: str, source: FullRecords, shared: dict[Any,
     :class:`ShownTrack` when it can be one, else the row's ``MediaItem``."""
     full = row + _DEFAULTS[len(row) :] if len(row) < _LENGTH else row
     if full[1] != "track" or any(_ABSENT_VALUES(full)):
-        from kino_tui.core.catalog.rows import item_of_row
-
         return item_of_row(row, root)
     (item_id, path, _, title, year, added, size, available, duration, artist, album,
      album_artist, track, disc, genres, poster, rating, error, cover) = _KEPT_VALUES(full)  # fmt: skip

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kino_tui.core.browse.entries import Entry
 from kino_tui.core.browse.records import group_record, item_record
 from kino_tui.core.browse.search import Searchable, SearchIndex
+from kino_tui.core.catalog.rows import objects_for_life
 
 if TYPE_CHECKING:
     import threading
@@ -63,8 +64,6 @@ class ViewSearch:
         frozen out of the cyclic collector, whose full passes over it held a keystroke
         for 200 ms at 250,000 items. Built on a worker's thread from what the view holds
         as it starts; kept only if nothing changed meanwhile (see ``replace_under``)."""
-        from kino_tui.core.catalog.rows import objects_for_life
-
         changes = self._changes
         with objects_for_life():
             index = SearchIndex(self.search_records() if records is None else records)
@@ -73,8 +72,6 @@ class ViewSearch:
     def use_search_index(self, index: SearchIndex, changes: int | None = None) -> None:
         """Search with ``index`` (built from these items as they were after ``changes``
         changes, by default as they are; an index built before a change is let go)."""
-        from kino_tui.core.catalog.rows import objects_for_life
-
         if changes is None:
             changes = self._changes
         if changes != self._changes:
