@@ -14,6 +14,7 @@ from kino_tui.core.browse.view import LibraryView
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import AudioTrack, CastMember, MediaItem, Progress
 from kino_tui.service import Library
+from kino_tui.service.holding import IndexRecords
 from kino_tui.service.loading import make_view
 from kino_tui.service.scanning import refresh_index
 
@@ -101,10 +102,15 @@ def test_a_shown_tracks_full_record_is_read_when_asked_for(kino_paths: KinoPaths
     assert track.audio == [AudioTrack("mp3", 2)] and track.parts == by_id["t5"].parts
     assert track.to_dict() == by_id["t5"].to_dict()  # what the details pane and a play read
     assert track.fingerprint == "f5" and track.mtime == 7.5
-    # the index no longer matches the catalog (a live update saved it): the catalog's rows
-    other = held.items["t6"]
+    # the index file replaced or gone (a live update left it stale, a scan wrote a new
+    # one): read as it was when the items were, which is still these items' record
     library.paths.index_file.unlink()
-    assert other.to_dict() == by_id["t6"].to_dict()
+    assert held.items["t6"].to_dict() == by_id["t6"].to_dict()
+    # the index cannot be read at all: the catalog's rows of the track's folder
+    source = track._source
+    assert isinstance(source, IndexRecords)
+    source._reader.close()
+    assert held.items["t7"].to_dict() == by_id["t7"].to_dict()
 
 
 def test_a_shown_track_takes_a_fraction_of_an_unpacked_items_memory(

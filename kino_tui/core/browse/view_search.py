@@ -3,6 +3,7 @@ thread, and the rows of what it finds (the ranking is ``core/browse/search.py``)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -79,7 +80,11 @@ class ViewSearch:
         with objects_for_life():
             self._search, self._search_changes = index, changes
             for key in list(self._collect_groups()):  # counted here, off the UI thread
-                self.search_entry(Searchable("", key, ""))
+                if changes != self._changes:  # a live update meanwhile (the UI thread's)
+                    self._groups.clear()  # rows counted from before it: counted again
+                    break
+                with contextlib.suppress(KeyError):  # a group gone this very moment
+                    self.search_entry(Searchable("", key, ""))
 
     def search_records(self) -> list[Searchable]:
         """What search can find: every item but extras, and every group (also what the

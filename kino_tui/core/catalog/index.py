@@ -233,14 +233,18 @@ class CatalogIndex:
             "fields": ",".join(ROW_FIELDS),
         }
 
-    def open(self) -> IndexReader | None:
+    def open(self, threads: bool = False) -> IndexReader | None:
         """A reader when the index matches the catalog file as it is now; None when it is
-        missing, stale, damaged or of another version (read the catalog instead)."""
+        missing, stale, damaged or of another version (read the catalog instead). With
+        ``threads`` it may be used from any thread (one at a time): kept open, it reads
+        the index as it was opened even after a new one replaces the file."""
         signature = catalog_signature(self.catalog_file)
         if signature is None or not self.path.exists():
             return None
         try:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=not threads
+            )
         except INDEX_ERRORS:
             return None
         try:
