@@ -110,6 +110,13 @@ def ordered(records: Iterable[Searchable]) -> list[tuple[str, Searchable]]:
     return [(row[2], row[3]) for row in rows]
 
 
+def distinct_words(line: str) -> str:
+    """``line`` with each word once: a word of a query is inside one word of a line, so a
+    repeated one finds nothing more (a track's artist, album artist and file name repeat
+    its title and artist: the lines' text and a scan's steps halve)."""
+    return " ".join(dict.fromkeys(line.split()))
+
+
 class SearchIndex:
     """Every record folded into one string, ordered by kind then title, ranked on demand.
 
@@ -146,14 +153,22 @@ class SearchIndex:
             kinds.append(_KIND_CODES.get(kind, len(_KINDS) - 1))
             self._shown.append(shown)
             titles.append(f"\n {title}")
-            # each word once: a word of the query is inside one word of the line, so a
-            # repeated one finds nothing more (a track's artist, album artist and file
-            # name repeat its title and artist: the text and a scan's steps halve)
-            lines.append(f"\n {' '.join(dict.fromkeys(line.split()))}")
+            lines.append(f"\n {distinct_words(line)}")
         self._kinds = bytes(kinds)
         self._titles = _Lines(titles)
         del titles
         self._lines = _Lines(lines)
+
+    @classmethod
+    def from_parts(
+        cls, keys: list[str], kinds: bytes, shown: list[str], titles: _Lines, lines: _Lines
+    ) -> SearchIndex:
+        """An index of what :meth:`_fill` makes (``core/browse/search_patch.py``)."""
+        index = cls.__new__(cls)
+        index._matched = None
+        index._keys, index._kinds, index._shown = keys, kinds, shown
+        index._titles, index._lines = titles, lines
+        return index
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -283,6 +298,14 @@ class SearchIndex:
 
 class _Lines:
     """Lines joined in one string (each opening with "\n"): ``str.find`` runs in C."""
+
+    @classmethod
+    def joined(cls, starts: array[int], text: str) -> _Lines:
+        """Lines already joined (``text`` ends with the closing "\\n"), and where each
+        starts."""
+        lines = cls.__new__(cls)
+        lines.starts, lines.text = starts, text
+        return lines
 
     def __init__(self, lines: list[str]) -> None:
         self.starts = array("q")  # machine integers: 2 MB at 250,000 lines, not 10

@@ -68,6 +68,8 @@ class LibraryView(ViewSearch):
         self._groups: dict[str, Entry] = {}
         self._search: SearchIndex | None = None
         self._changes = self._search_changes = 0
+        #: The ids and group keys changed since the search index was made.
+        self._touched: set[str] = set()
         #: The section a view without items opens on (see :meth:`preset_section`).
         self._preset: str | None = None
         self._index_lock = threading.Lock()
@@ -121,6 +123,7 @@ class LibraryView(ViewSearch):
             self._group(item).append(item)
         for item in (*gone, *arrived):
             touched.update(self._group_keys_of(item))
+            touched.add(item.id)
         self._changed(touched)
 
     def _forget_group(self, item: MediaItem) -> None:
@@ -136,8 +139,9 @@ class LibraryView(ViewSearch):
             self._extras.pop(item.extra_of, None)
 
     def _changed(self, groups: set[str]) -> None:
-        """Items came and went: the groups they are in, the sections, the counts and the
-        search index are made again when next asked for."""
+        """Items came and went (``groups``: their ids and the keys of the groups they are
+        in): those groups, the sections and the counts are made again when next asked
+        for, and their search records put in the index again (``ensure_search_index``)."""
         for key in list(self._groups):
             if key in groups or key.split(":season:")[0] in groups:
                 del self._groups[key]
@@ -147,7 +151,8 @@ class LibraryView(ViewSearch):
             self._sections[self._preset] = preset
         self._group_keys = {}
         self.__dict__.pop("_census", None)
-        self._changes += 1  # the search index is built again (see ensure_search_index)
+        self._touched |= groups
+        self._changes += 1  # the search index is brought up to date (ensure_search_index)
 
     # -- state ---------------------------------------------------------------
     def state(self, item: MediaItem) -> Progress:

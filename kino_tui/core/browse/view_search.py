@@ -4,6 +4,7 @@ thread, and the rows of what it finds (the ranking is ``core/browse/search.py``)
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ class ViewSearch:
     #: How many changes the view had when its search index was built, and has now.
     _search_changes: int
     _changes: int
+    _touched: set[str]
     _index_lock: threading.Lock
     #: How to build each group search can find: key → (kind, show or artist, season
     #: number or album name).
@@ -53,10 +55,22 @@ class ViewSearch:
         """Build the search index unless it is built and current (from any thread: one
         builds it, the others wait for it)."""
         with self._index_lock:
-            for _ in range(3):  # items changed while it was built: once more
-                if self._search is not None and self._search_changes == self._changes:
+            for _ in range(3):  # items changed while it was made: once more
+                index, changes = self._search, self._changes
+                if index is not None and self._search_changes == changes:
                     return
-                self.build_search_index()
+                if index is None:
+                    self.build_search_index()
+                    continue
+                # a live update: its records put in again, not every record folded
+                from kino_tui.core.browse.search_patch import patched  # after live updates
+
+                touched = set(self._touched)
+                groups = self._collect_groups(keep=False)
+                patch = patched(index, touched, functools.partial(self._record_of, groups=groups))
+                self.use_search_index(patch, changes)
+                if self._search is patch:
+                    self._touched -= touched
 
     def build_search_index(self, records: list[Searchable] | None = None) -> None:
         """Every item (extras belong to their movie: not listed) and every show, season,
@@ -65,10 +79,12 @@ class ViewSearch:
         frozen out of the cyclic collector, whose full passes over it held a keystroke
         for 200 ms at 250,000 items. Built on a worker's thread from what the view holds
         as it starts; kept only if nothing changed meanwhile (see ``replace_under``)."""
-        changes = self._changes
+        changes, touched = self._changes, set(self._touched)
         with objects_for_life():
             index = SearchIndex(self.search_records() if records is None else records)
         self.use_search_index(index, changes)
+        if self._search is index:
+            self._touched -= touched  # in it already
 
     def use_search_index(self, index: SearchIndex, changes: int | None = None) -> None:
         """Search with ``index`` (built from these items as they were after ``changes``
@@ -93,8 +109,20 @@ class ViewSearch:
         records += [group_record(key, *group) for key, group in self._collect_groups().items()]
         return records
 
-    def _collect_groups(self) -> dict[str, tuple[str, str, int | str | None]]:
-        """Every show, season (with a number), artist and album, by key."""
+    def _record_of(
+        self, key: str, groups: dict[str, tuple[str, str, int | str | None]]
+    ) -> Searchable | None:
+        """The search record of an item or a group as the view holds it now (None: gone,
+        or an extra)."""
+        item = self.items.get(key)
+        if item is not None:
+            return item_record(item)
+        group = groups.get(key)
+        return None if group is None else group_record(key, *group)
+
+    def _collect_groups(self, keep: bool = True) -> dict[str, tuple[str, str, int | str | None]]:
+        """Every show, season (with a number), artist and album, by key (kept for
+        :meth:`group` unless ``keep`` is false)."""
         groups: dict[str, tuple[str, str, int | str | None]] = {}
         changes = self._changes
         for show, episodes in list(self._shows.items()):
@@ -105,7 +133,7 @@ class ViewSearch:
             groups[f"artist:{artist}"] = ("artist", artist, None)
             for album in list(albums):
                 groups[f"artist:{artist}:album:{album}"] = ("album", artist, album)
-        if changes == self._changes:
+        if keep and changes == self._changes:
             self._group_keys = groups
         return groups
 

@@ -3,7 +3,10 @@ numberless episodes follow by name, titles sort naturally."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
+
+import pytest
 
 from kino_tui.core.browse import sections
 from kino_tui.core.browse.view import LibraryView
@@ -171,3 +174,63 @@ def test_items_replaced_under_a_folder_show_as_a_new_view_of_them_would() -> Non
     whole = LibraryView([*expected, changed, added, newcomer], {})
     assert _shown(view) == _shown(whole)
     assert "Song Two" in str(_shown(view)) and "Justice" not in str(_shown(view))
+
+
+def _index_parts(view: LibraryView) -> tuple[object, ...]:
+    index = view._search
+    assert index is not None
+    return (index._keys, index._kinds, index._titles.text, list(index._titles.starts),
+            index._lines.text, list(index._lines.starts))  # fmt: skip
+
+
+def test_a_live_update_brings_the_search_index_up_to_date_as_a_new_one_would_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After each of many live updates (albums and seasons changed, emptied, new ones,
+    an item moved in from elsewhere) the search index is patched, not made again from
+    every record, and it is the index a new view of the same items makes."""
+    chooser = random.Random(18)
+    words = ["red", "dust", "shadow", "amber", "night", "glass", "river"]
+
+    def title() -> str:
+        return " ".join(chooser.choice(words).title() for _ in range(chooser.randint(1, 3)))
+
+    def track(number: int, artist: str, album: str) -> MediaItem:
+        path = f"/lib/Music/{artist}/{album}/{number:02d} {title()}.mp3"
+        return MediaItem(id=f"t{chooser.randrange(10**9)}", kind="track", path=path,
+                         root="/lib", title=title(), artist=artist, album=album, track=number)  # fmt: skip
+
+    def episode(show: str, season: int, number: int) -> MediaItem:
+        path = f"/lib/TV/{show}/Season {season}/{show} S{season:02d}E{number:02d}.mkv"
+        return MediaItem(id=f"e{chooser.randrange(10**9)}", kind="episode", path=path,
+                         root="/lib", title=title(), series=show, season=season, episode=number)  # fmt: skip
+
+    items = [track(n, f"Artist {a}", f"Album {b}") for a in range(4) for b in range(3)
+             for n in range(1, 5)]  # fmt: skip
+    items += [episode(f"Show {s}", season, n) for s in range(2) for season in (1, 2)
+              for n in range(1, 4)]  # fmt: skip
+    view = LibraryView(items, {})
+    view.build_search_index()
+
+    def refused(*_: object) -> None:
+        raise AssertionError("the search index was made again from every record")
+
+    monkeypatch.setattr(view, "build_search_index", refused)
+    for _ in range(30):
+        if chooser.random() < 0.6:
+            artist, album = f"Artist {chooser.randrange(6)}", f"Album {chooser.randrange(4)}"
+            folder = f"/lib/Music/{artist}/{album}"
+            now = [track(n, artist, album) for n in range(1, chooser.randrange(6))]
+        else:
+            show, season = f"Show {chooser.randrange(3)}", chooser.randrange(1, 4)
+            folder = f"/lib/TV/{show}/Season {season}"
+            now = [episode(show, season, n) for n in range(1, chooser.randrange(5))]
+        kept = [i for i in view.items.values() if i.folder == folder and chooser.random() < 0.5]
+        now += [replace(i, title=title()) if chooser.random() < 0.5 else i for i in kept]
+        view.replace_under([folder], now)
+        view.ensure_search_index()
+        fresh = LibraryView(list(view.items.values()), {})
+        fresh.build_search_index()
+        assert _index_parts(view) == _index_parts(fresh)
+        for query in ("red", "amber night", "album 2", "show 1 season", "s01e02"):
+            assert [e.key for e in view.search(query)] == [e.key for e in fresh.search(query)]
