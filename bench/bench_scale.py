@@ -4,18 +4,17 @@ median of several runs), with its peak memory and CPU time, next to its goal.
     .venv/bin/python -m bench.bench_scale                    # 250,000 tracks, every figure
     .venv/bin/python -m bench.bench_scale --tracks 5000      # the same, small and quick
     .venv/bin/python -m bench.bench_scale --skip scan        # reuse the last scanned catalog
-    .venv/bin/python -m bench.bench_scale --skip scan --workdir /work/.scale/kino-mine \
+    .venv/bin/python -m bench.bench_scale --skip scan --work /work/.scale/kino-mine \
         --catalog-from /work/.scale/kino-250000/home             # beside another engineer's runs
 
 The library (``bench/scale_library.py``: 2,500 artists × 10 albums × 10 tracks of real tiny
 MP3s, each with its own ID3 tags) is built once under ``--library`` (default
 ``/work/.scale`` when it exists, else the temp folder; about 1 GB at 250,000 tracks: check
 ``df -h``) and reused by later runs. Each kino run has its own ``XDG_*_HOME`` under the
-same folder (``--library/kino-TRACKS``, or ``--workdir``), so nothing of the user's is read
-or written. Two checkouts measuring at once each give their own ``--workdir``: a first scan
-empties its work folder's kino files, so a shared one would be clobbered. ``--catalog-from``
-copies another work folder's scanned kino files into this one (once; its catalog's index is
-made again, as a copied file is a new file) so ``--skip scan`` needs no scan of its own.
+same folder (or under ``--work``: two checkouts measuring at once each need their own),
+so nothing of the user's is read or written. ``--catalog-from`` copies another work
+folder's scanned kino files into this one (once; its catalog's index is made again, as a
+copied file is a new file) so ``--skip scan`` needs no scan of its own.
 
 How each figure is taken:
 
@@ -33,6 +32,10 @@ How each figure is taken:
   each search as a title is typed a letter at a time, to the list the TUI then draws
   (its first page, ``ui/searching.FIRST_PAGE`` rows; the rest of the 500 are ranked once
   typing pauses, and the note gives that time too).
+
+Every kino process runs from compiled bytecode, cached under the work folder (as pip
+installs kino; with PYTHONDONTWRITEBYTECODE, which this machine's shells set, each one
+compiled all its modules again: about 0.2 s of CPU, a third of a no-change rescan).
 
 Peak memory: the largest resident set of the process and any child it waited for (GNU
 time's ``%M``; a scan's reader processes are separate and each smaller). CPU: user +
@@ -120,7 +123,12 @@ def timed(
 
 
 def kino_env(home: Path) -> dict[str, str]:
+    """kino's folders under ``home``; Python's bytecode cached beside them, as an installed
+    kino has it (pip compiles it; with PYTHONDONTWRITEBYTECODE every run compiled every
+    module again: a fifth of a second of CPU), as bench_rescan and bench_tui do."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home.parent / "pycache")
     for name in ("CONFIG", "DATA", "CACHE", "STATE"):
         env[f"XDG_{name}_HOME"] = str(home / name.lower())
     env["TERM"] = "xterm-256color"
@@ -271,12 +279,13 @@ def main() -> None:
     )
     parser.add_argument("--library", type=Path, default=default_dir,
                         help=f"folder for the libraries and kino's files (default {default_dir})")  # fmt: skip
+    parser.add_argument("--work", type=Path,
+                        help="folder for kino's own files (default: kino-TRACKS beside the "
+                             "library; give each checkout its own to run benches side by side)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=5, help="runs of each quick figure")
     parser.add_argument("--scan-runs", type=int, default=3, help="first scans (each minutes long)")
     parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys"],
                         help="leave a figure out (scan: reuse the last scanned catalog)")  # fmt: skip
-    parser.add_argument("--workdir", type=Path,
-                        help="this run's kino files (default LIBRARY/kino-TRACKS)")  # fmt: skip
     parser.add_argument("--catalog-from", type=Path,
                         help="with --skip scan: copy this scanned kino home into the work "
                         "folder when it has no catalog yet")  # fmt: skip
@@ -287,7 +296,7 @@ def main() -> None:
     if tracks % (TRACKS * 10):
         raise SystemExit(f"--tracks must be a multiple of {TRACKS * 10} (whole artists)")
     root = args.library / f"library-{tracks}"
-    workdir = args.workdir or args.library / f"kino-{tracks}"
+    workdir = args.work or args.library / f"kino-{tracks}"
     workdir.mkdir(parents=True, exist_ok=True)
     if built_count(root) != tracks:
         say(f"building {tracks} tracks in {root} …")

@@ -44,7 +44,9 @@ def unwritable(path: Path, error: OSError) -> DataFileUnwritable:
     return DataFileUnwritable(path, reason)
 
 
-def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> None:
+def atomic_write_bytes(
+    path: Path, data: bytes | Iterable[bytes | bytearray], mode: int | None = None
+) -> None:
     """Replace ``path`` with ``data`` (bytes, or pieces of them written in turn, so a
     large file is never held whole) so readers see the old or the new file, never half.
     A failed write (a read-only folder, a full disk) raises :class:`DataFileUnwritable`

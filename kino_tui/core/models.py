@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
@@ -239,30 +240,41 @@ def _default_of(item_field: Any) -> Any:
 _DEFAULTS: tuple[Any, ...] = tuple(_default_of(f) for f in fields(MediaItem))
 
 
-_AUDIO_BLANK = tuple(AudioTrack())
-_SUBTITLE_BLANK = tuple(SubtitleTrack())
+_ITEM_DEFAULTS = dict(zip(_ITEM_FIELDS, _DEFAULTS, strict=True))
+_AUDIO_DEFAULTS = AudioTrack()._asdict()
+_SUBTITLE_DEFAULTS = SubtitleTrack()._asdict()
+
+
+def _filled(
+    defaults: dict[str, Any], names: tuple[str, ...], values: Iterable[Any]
+) -> dict[str, Any]:
+    """``defaults`` with the first of ``names`` set to ``values`` (a copy of a dict of the
+    same size and an update: half the time of building it from the values and the rest)."""
+    data = defaults.copy()
+    data.update(zip(names, values))  # noqa: B905 (a short row leaves out trailing defaults)
+    return data
 
 
 def dict_of_row(row: list[Any]) -> dict[str, Any]:
     """``MediaItem.from_row(row).to_dict()`` without making the item: what ``kino ls
     --json`` prints for each of 250,000 rows (values in :data:`ROW_FIELDS` order, root,
-    path and parts filled in)."""
-    values = row if len(row) >= len(_DEFAULTS) else [*row, *_DEFAULTS[len(row) :]]
-    data = dict(zip(_ITEM_FIELDS, values, strict=False))
-    data["audio"] = [
-        dict(zip(AUDIO_FIELDS, (*t, *_AUDIO_BLANK[len(t) :]), strict=False)) for t in data["audio"]
-    ]
-    data["subtitles"] = [
-        dict(zip(SUBTITLE_FIELDS, (*t, *_SUBTITLE_BLANK[len(t) :]), strict=False))
-        for t in data["subtitles"]
-    ]
-    data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in data["segments"]]
-    data["cast"] = [{"name": c[0], "role": c[1] if len(c) > 1 else None} for c in data["cast"]]
-    data["parts"] = list(data["parts"])
-    for name in _TEXT_LISTS:
-        data[name] = list(data[name])
-    data["ids"] = dict(data["ids"])
-    data["ratings"] = dict(data["ratings"])
+    path and parts filled in). The dict is made to be printed and dropped: its lists are
+    the row's own (or shared empty defaults), not copies; change none of them."""
+    data = _filled(_ITEM_DEFAULTS, _ITEM_FIELDS, row)
+    audio, subtitles, segments, cast = (
+        data["audio"],
+        data["subtitles"],
+        data["segments"],
+        data["cast"],
+    )
+    if audio:
+        data["audio"] = [_filled(_AUDIO_DEFAULTS, AUDIO_FIELDS, t) for t in audio]
+    if subtitles:
+        data["subtitles"] = [_filled(_SUBTITLE_DEFAULTS, SUBTITLE_FIELDS, t) for t in subtitles]
+    if segments:
+        data["segments"] = [dict(zip(SEGMENT_FIELDS, s, strict=True)) for s in segments]
+    if cast:
+        data["cast"] = [{"name": c[0], "role": c[1] if len(c) > 1 else None} for c in cast]
     return data
 
 

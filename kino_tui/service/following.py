@@ -19,19 +19,14 @@ from typing import TYPE_CHECKING
 from kino_tui.core.catalog.rows import item_of_row
 from kino_tui.core.catalog.validate import DAMAGE
 from kino_tui.core.errors import CatalogDamaged, KinoError
-from kino_tui.core.follow.follower import (
-    LONGEST_SECONDS,
-    QUIET_SECONDS,
-    Batch,
-    FolderFollower,
-    FollowPlan,
-    plan_following,
-    read_mountinfo,
-)
 from kino_tui.core.models import MediaItem, ScanSummary
 
 if TYPE_CHECKING:
+    from kino_tui.core.follow.follower import Batch, FolderFollower, FollowPlan
     from kino_tui.service.library import Library
+
+# The follower (and the walking and naming modules it loads: 30 ms) is imported when
+# live updates start, not by every command that opens a Library (a rescan).
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +56,8 @@ def follow_plans(library: Library, mountinfo: str | None = None) -> list[FollowP
     """How each root is followed (events, or a timer on a network mount)."""
     roots = library.settings.roots
     minutes = {root.path: root.rescan_minutes for root in roots}
+    from kino_tui.core.follow.follower import plan_following, read_mountinfo  # see the top
+
     text = read_mountinfo() if mountinfo is None else mountinfo
     return plan_following(roots, text, minutes)
 
@@ -83,15 +80,18 @@ class LiveUpdates:
         library: Library,
         on_scanned: Callable[[Rescan], None],
         *,
-        quiet: float = QUIET_SECONDS,
-        longest: float = LONGEST_SECONDS,
+        quiet: float | None = None,
+        longest: float | None = None,
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
+        """``quiet`` and ``longest``: the follower's burst limits (its own by default)."""
+        from kino_tui.core.follow.follower import LONGEST_SECONDS, QUIET_SECONDS  # see the top
+
         self.library = library
         self.on_scanned = on_scanned
         self.on_failure = on_failure
-        self.quiet = quiet
-        self.longest = longest
+        self.quiet = QUIET_SECONDS if quiet is None else quiet
+        self.longest = LONGEST_SECONDS if longest is None else longest
         self.rescans: list[Rescan] = []
         self._lock = threading.Lock()
         self._follower: FolderFollower | None = None
@@ -104,6 +104,8 @@ class LiveUpdates:
     def run(self) -> None:
         """Follow the roots on this thread until :meth:`stop`; :meth:`restart` (the roots
         changed) follows the new set."""
+        from kino_tui.core.follow.follower import FolderFollower  # see the top
+
         while not self.stopped.is_set():
             watcher = FolderFollower(
                 follow_plans(self.library),

@@ -28,9 +28,7 @@ from kino_tui.core.models import (
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.core.watch.track_choices import TrackChoiceStore
 from kino_tui.service import (
-    exporting,
     following,
-    importers,
     loading,
     loose,
     marking,
@@ -52,6 +50,7 @@ if TYPE_CHECKING:
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.core.play.players import PlayerState
     from kino_tui.core.play.session import PlaybackSession
+    from kino_tui.service import exporting, importers
     from kino_tui.service.sharing import SharedStatus, SharedSync, SyncResult
 
 __all__ = ["Library", "LiveUpdates", "Opening", "PlayPlan", "PlayRequest", "Rescan", "RootStatus"]
@@ -346,6 +345,7 @@ class Library(ThisMachine):
     ) -> importers.ImportReport:
         """Bring another player's or server's watch history in (all or nothing; never over
         a newer record of kino's; ``dry_run`` only says what would change)."""
+        from kino_tui.service import importers  # `kino import` only
         from kino_tui.service.importers.running import run_import  # `kino import` only
 
         importer = importers.make_importer(
@@ -363,6 +363,8 @@ class Library(ThisMachine):
         self, format: str, target: str | None = None, write_beside_media: bool = False
     ) -> exporting.ExportReport:
         """Write the watch history as a kino export, mpv resume points or into NFOs."""
+        from kino_tui.service import exporting  # (imported by the commands that use it)
+
         return exporting.export(self, format, Path(target) if target else None, write_beside_media)
 
     # -- a play's record, kept for a player on another machine (kino serve) -----------

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from kino_tui.core.errors import ItemNotFound
 from kino_tui.core.models import LibraryRoot, MediaItem
 from kino_tui.core.pathnames import is_under
-from kino_tui.core.scan.analysis import FileEntry, FolderJob, analyse_folder
 
 if TYPE_CHECKING:
     from kino_tui.service.library import Library
@@ -51,6 +50,9 @@ def find_or_take(library: Library, target: str) -> tuple[list[MediaItem], list[s
 
 def loose_item(path: str) -> MediaItem | None:
     """The file read as a scan reads it, alone in its folder; None when it is not media."""
+    # the analysis (naming rules, probes: 25 ms of imports) only for a loose file
+    from kino_tui.core.scan.analysis import FileEntry, FolderJob, analyse_folder
+
     folder, name = os.path.split(path)
     stat = os.stat(path)
     entry = FileEntry(name, stat.st_size, stat.st_mtime, stat.st_ino, stat.st_dev)

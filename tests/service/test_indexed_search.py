@@ -9,6 +9,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
@@ -181,8 +183,47 @@ def test_ls_json_records_from_rows_are_what_the_items_give(
     for kind in (None, "movie", "episode", "track", "video"):
         records, warnings = library.listing(kind)
         assert warnings == [] and list(records) == expected(kind), kind
+    # from the catalog file too (the index gone), a piece of rows at a time
+    from kino_tui.core.catalog import rows as catalog_rows
+
+    index_file = library.index.path
+    kept = index_file.read_bytes()
+    index_file.unlink()
+    piece = catalog_rows._PIECE
+    catalog_rows._PIECE = 256  # a few rows a piece
+    try:
+        for kind in (None, "movie", "track"):
+            records, warnings = library.listing(kind)
+            assert warnings == [] and list(records) == expected(kind), kind
+    finally:
+        catalog_rows._PIECE = piece
+    index_file.write_bytes(kept)
     # rows not as kino wrote them (no checksum) are unpacked and checked: the same records
     text = kino_paths.catalog_file.read_text()
     kino_paths.catalog_file.write_text(text.replace(f'"{CHECKSUM}"', '"no_checksum"'))
     records, _ = library.listing(None)
     assert list(records) == expected(None)
+
+
+def test_ls_json_reads_only_the_index_when_it_is_current(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 250,000 tracks reading the catalog file for ``kino ls --json`` held 330 MB; with
+    the index current its stored rows are read one batch at a time instead."""
+    from kino_tui.core.catalog.store import Catalog
+
+    library = scanned(kino_paths, build_library)
+    expected = list(library.listing("track")[0])
+    assert expected and all(r["kind"] == "track" for r in expected)
+
+    def no_catalog(self: Catalog) -> None:
+        raise AssertionError("the catalog file was read")
+
+    monkeypatch.setattr(Catalog, "read", no_catalog)
+    records, warnings = Library(kino_paths).listing("track")
+    assert warnings == [] and list(records) == expected
+    # a catalog written since (the index stale): read, as before
+    monkeypatch.undo()
+    kino_paths.catalog_file.touch()
+    records, warnings = Library(kino_paths).listing("track")
+    assert warnings == [] and list(records) == expected

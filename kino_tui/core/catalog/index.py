@@ -26,10 +26,17 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.core.catalog.rows import PackedCatalog, item_of_row, objects_for_life
+from kino_tui.core.catalog.rows import (
+    PackedCatalog,
+    item_of_row,
+    objects_for_life,
+    records_of_rows,
+)
 from kino_tui.core.catalog.storage import dumps, loads
 from kino_tui.core.catalog.validate import DAMAGE
 from kino_tui.core.fsutil import clean_stale_temporaries, temporary_prefix
@@ -176,6 +183,17 @@ class IndexReader:
             for kind, key, title, line in rows:
                 yield kind, _text(key), title, line
 
+    def item_dicts(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every item (of ``kind``) as ``MediaItem.to_dict`` gives it, in path order (what
+        ``kino ls --json`` prints), made from the stored rows one at a time."""
+        roots = {number: _text(root) for number, root in self._db.execute("SELECT * FROM roots")}
+        where, args = ("WHERE kind = ?", (kind,)) if kind is not None else ("", ())
+        cursor = self._db.execute(f"SELECT root, row FROM items {where} ORDER BY path", args)
+        while batch := cursor.fetchmany(1000):  # one parse for the rows of a root in it
+            for root, group in groupby(batch, key=itemgetter(0)):
+                rows = b",".join([row for _, row in group])
+                yield from records_of_rows(loads(b"[" + rows + b"]"), roots[root])
+
     def kinds(self) -> frozenset[str]:
         """The kinds of item the catalog holds."""
         return frozenset(kind for (kind,) in self._db.execute("SELECT kind FROM kinds"))
@@ -310,7 +328,7 @@ class CatalogIndex:
             connection.executescript(_SCHEMA)
             for number, document in enumerate(packed.documents):
                 rows = document.stored_rows()
-                if rows is None:
+                if rows is None or not document.verified:  # rows to check: no index
                     return False
                 connection.execute(
                     "INSERT INTO roots VALUES (?, ?)", (number, _blob(document.root))
@@ -388,7 +406,7 @@ class _Groups:
 
 
 def _item_rows(
-    rows: list[list[Any]],
+    rows: Iterable[list[Any]],
     root: str,
     number: int,
     records: list[Searchable],

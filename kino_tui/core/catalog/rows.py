@@ -12,10 +12,12 @@ import json
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from kino_tui.core.catalog.storage import dumps, loads
+from kino_tui.core.catalog.compact import PackedItem, ScanItem
+from kino_tui.core.catalog.storage import TextPieces, dumps, loads
 from kino_tui.core.catalog.validate import (
     CHECKSUM,
     COUNTS,
@@ -58,9 +60,12 @@ def packed_row(item: MediaItem) -> list[Any]:
     return row
 
 
-def row_groups(items: Iterable[MediaItem]) -> dict[tuple[str, str], list[MediaItem]]:
+_Item = TypeVar("_Item", MediaItem, PackedItem, ScanItem)
+
+
+def row_groups(items: Iterable[_Item]) -> dict[tuple[str, str], list[_Item]]:
     """Items by (root, kind), each group in path order."""
-    groups: dict[tuple[str, str], list[MediaItem]] = {}
+    groups: dict[tuple[str, str], list[_Item]] = {}
     for item in sorted(items, key=lambda i: i.path):
         groups.setdefault((item.root, item.kind), []).append(item)
     return groups
@@ -87,22 +92,29 @@ def _verified(doc: dict[str, Any]) -> bool:
 _ROWS_A_CHUNK = 1000
 
 
-def items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, Any]:
+def items_document(root: str, kind: str, items: Sequence[ScanItem]) -> dict[str, Any]:
     """One document with its index: the folders its items are in and how many each holds
     (the folders as one text, NUL-separated: one string to parse instead of a mapping of
     thousands), and how many items are unavailable. A scan learns from it which documents
     an unchanged folder needs without unpacking a row."""
-    # a thousand rows at a time: the text of one list of rows, without every row's list
-    # held at once (250,000 of them were a quarter of a first scan's peak memory)
-    chunks = [
-        dumps([packed_row(item) for item in items[start : start + _ROWS_A_CHUNK]])[1:-1]
-        for start in range(0, len(items), _ROWS_A_CHUNK)
-    ]
-    data = b"[" + b",".join(chunks) + b"]"
-    del chunks
-    text = data.decode("utf-8")
-    document = {"root": root, "kind": kind, "rows": text, CHECKSUM: zlib.crc32(data)}
-    del data
+    # a thousand rows at a time, without every row's list held at once (250,000 of them
+    # were a quarter of a first scan's peak memory); rows a scan kept as text
+    # (PackedItem) go as they are. One row a line: a reader can parse them a piece at a
+    # time (see row_chunks; no JSON text holds a raw newline, so each one ends a row).
+    pieces: list[str] = []
+    checksum = 0
+    for start in range(0, len(items), _ROWS_A_CHUNK):
+        piece = b",\n".join(
+            item.stored_row() if isinstance(item, PackedItem) else dumps(packed_row(item))
+            for item in items[start : start + _ROWS_A_CHUNK]
+        )
+        piece = (b",\n" if start else b"[") + piece
+        checksum = zlib.crc32(piece, checksum)
+        pieces.append(piece.decode("utf-8"))
+    checksum = zlib.crc32(b"]" if pieces else b"[]", checksum)
+    pieces.append("]" if pieces else "[]")
+    # the pieces are written in turn, never joined (see TextPieces)
+    document = {"root": root, "kind": kind, "rows": TextPieces(pieces), CHECKSUM: checksum}
     counts: dict[str, int] = {}
     for item in items:
         folder = item.folder
@@ -118,7 +130,7 @@ def items_document(root: str, kind: str, items: list[MediaItem]) -> dict[str, An
 COMPARED = ("rows", CHECKSUM, FOLDERS, COUNTS, UNAVAILABLE)
 
 
-def pack(items: Iterable[MediaItem]) -> dict[str, dict[str, Any]]:
+def pack(items: Iterable[ScanItem]) -> dict[str, dict[str, Any]]:
     """One TinyDB document per library root and kind, its rows as JSON text."""
     return numbered(
         items_document(root, kind, group) for (root, kind), group in row_groups(items).items()
@@ -145,6 +157,33 @@ def _unpack(doc: dict[str, Any], stored_fields: list[str]) -> list[MediaItem]:
         return list(map(MediaItem.from_row, rows))
     # written by a kino with other fields: match them by name
     return [MediaItem.from_dict(_row_as_dict(stored_fields, row)) for row in rows]
+
+
+_PIECE = 1 << 18
+
+
+def row_chunks(rows: str) -> Iterator[list[Any]]:
+    """A document's rows (its JSON text) parsed a piece of about 256 KB at a time: rows
+    written one a line (see :func:`items_document`) are never all held as lists at once
+    (250,000 of them are a quarter of a gigabyte); rows written on one line (before
+    that) are parsed whole."""
+    if rows.find("\n") < 0:
+        yield loads(rows)
+        return
+    start, end = 1, len(rows) - 1  # within the brackets
+    while start < end:
+        stop = rows.find("\n", min(start + _PIECE, end))
+        if stop < 0:
+            stop = end
+        yield loads("[" + rows[start:stop].rstrip(",") + "]")
+        start = stop + 1
+
+
+def records_of_rows(rows: list[list[Any]], root: str) -> Iterator[dict[str, Any]]:
+    """The items of rows as :meth:`PackedDocument.stored_rows` gives them, as
+    ``MediaItem.to_dict`` gives them (without making the items; see ``dict_of_row``)."""
+    _absolute(rows, root, ROW_FIELDS)
+    return map(dict_of_row, rows)
 
 
 def item_of_row(row: list[Any], root: str) -> MediaItem:
@@ -228,14 +267,19 @@ class PackedDocument:
                 raise damaged(self._path, error) from None
         return self._items
 
-    def stored_rows(self) -> list[list[Any]] | None:
+    def stored_rows(self) -> Iterator[list[Any]] | None:
         """The rows as stored (relative paths, no root, trailing defaults left out), in
-        the order of :meth:`items`; None unless they are text in the current layout (see
-        :func:`item_of_row`)."""
+        the order of :meth:`items`, parsed a piece at a time; None unless they are text in
+        the current layout (see :func:`item_of_row`)."""
         rows = self.raw.get("rows")
         if not isinstance(rows, str) or self._fields != list(ROW_FIELDS):
             return None
-        return loads(rows)
+        return chain.from_iterable(row_chunks(rows))
+
+    @property
+    def verified(self) -> bool:
+        """Whether the rows are text exactly as kino wrote them (their checksum holds)."""
+        return _verified(self.raw)
 
     def rows_under(self, folders: Sequence[str]) -> list[list[Any]] | None:
         """:meth:`stored_rows` of the items in ``folders`` (absolute, under this
@@ -265,22 +309,31 @@ class PackedDocument:
                 if not row[PATH_INDEX].startswith(relative):
                     break
                 found.append(row)
-                position = end + 1  # past the comma before the next row
                 if not text.startswith(",", end):
+                    position = end
                     break
+                position = end + 1  # past the comma (and the newline) before the next row
+                while text[position : position + 1].isspace():
+                    position += 1
             if text.find(needle, position) >= 0:
                 return None  # not one run after all
         return found
 
     def item_dicts(self) -> Iterator[dict[str, Any]] | None:
         """Each item as ``MediaItem.to_dict`` gives it, in stored (path) order, straight
-        from rows kino wrote as they are (checksum intact; no item made, nothing to check);
-        None for any other rows (unpack them with :meth:`items`)."""
-        rows = self.stored_rows()
-        if rows is None or not _verified(self.raw):
+        from rows kino wrote as they are (checksum intact; no item made, nothing to check),
+        parsed a piece at a time; None for any other rows (unpack them with :meth:`items`)."""
+        rows = self.raw.get("rows")
+        if not isinstance(rows, str) or self._fields != list(ROW_FIELDS):
             return None
-        _absolute(rows, self.root, ROW_FIELDS)
-        return map(dict_of_row, rows)
+        if not _verified(self.raw):
+            return None
+        return self._dicts(rows)
+
+    def _dicts(self, rows: str) -> Iterator[dict[str, Any]]:
+        for chunk in row_chunks(rows):
+            _absolute(chunk, self.root, ROW_FIELDS)
+            yield from map(dict_of_row, chunk)
 
     def folders(self) -> dict[str, int]:
         """How many items each folder (an absolute path) holds, from the stored index

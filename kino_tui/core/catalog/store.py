@@ -24,6 +24,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.catalog.migrations import SCHEMA_VERSION, migrate
 from kino_tui.core.catalog.rows import (
     CHECKSUM,
@@ -52,7 +53,6 @@ from kino_tui.core.errors import (
 from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, unwritable
 from kino_tui.core.models import (
     ROW_FIELDS,
-    MediaItem,
 )
 
 
@@ -164,7 +164,7 @@ class Catalog:
         self,
         packed: PackedCatalog,
         replaced: Collection[PackedDocument],
-        items: Iterable[MediaItem],
+        items: Iterable[ScanItem],
         folders: dict[str, str],
     ) -> bool:
         """Write ``packed`` back with the ``replaced`` documents' items now being ``items``

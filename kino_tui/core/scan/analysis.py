@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kino_tui.core.catalog.compact import PackedItem
 from kino_tui.core.metadata.nfo import NfoInfo
 from kino_tui.core.metadata.probe import ProbeResult, fingerprint, probe_audio, probe_video
 from kino_tui.core.metadata.sidecars import (
@@ -116,6 +117,8 @@ class FolderResult:
     problems: list[Problem]
     probed: int = 0
     failed: bool = False
+    #: New items the scan keeps as rows (see ``core/catalog/compact.py``), not in ``items``
+    packed: list[PackedItem] = field(default_factory=list)
 
 
 def analyse_folder(job: FolderJob) -> FolderResult:

@@ -60,7 +60,7 @@ def plan_part(
         ):
             state.take(document)
     by_folder: dict[str, list[MediaItem]] = {}
-    for item in state.root_items(root.path):
+    for item in state.unpacked_items(root.path):
         if is_under_any(item.folder, tops):
             by_folder.setdefault(item.folder, []).append(item)
     not_seen = {item.path: item for items in by_folder.values() for item in items}

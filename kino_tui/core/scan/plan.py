@@ -56,7 +56,7 @@ def plan_root(
                     state.take(document)  # some of its items are to be marked
                 else:
                     summary.unavailable += count
-        for item in state.root_items(root.path):
+        for item in state.unpacked_items(root.path):
             item.available = False
             summary.unavailable += 1
         return None
@@ -75,7 +75,7 @@ def plan_root(
         packed_counts.update(counts)
         packed_counts.update(added)
     by_folder: dict[str, list[MediaItem]] = {}
-    for item in state.root_items(root.path):
+    for item in state.unpacked_items(root.path):
         by_folder.setdefault(item.folder, []).append(item)
 
     keys = folder_keys(root, walked)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.models import MediaItem, ScanSummary
 from kino_tui.core.pathnames import is_under, parent_folder
 from kino_tui.core.scan.state import ScanState
@@ -19,7 +20,7 @@ LINK_KINDS = frozenset({"movie", "video", "extra"})
 
 def match_moves(
     gone: list[MediaItem],
-    fresh: list[MediaItem],
+    fresh: list[ScanItem],
     state: ScanState,
     summary: ScanSummary,
     watch: WatchStore | None,
@@ -27,7 +28,8 @@ def match_moves(
     added: list[MediaItem] | None = None,
 ) -> None:
     """Give new files the identity of vanished ones: same inode first, then same content;
-    the vanished ones left are removed (when ``remove``); the new items go into ``added``."""
+    the vanished ones left are removed (when ``remove``); the new items with an NFO go
+    into ``added`` (whose watch state the application reads from it)."""
     by_inode = {(i.device, i.inode, i.size): i for i in gone if i.inode}
     by_content: dict[tuple[int, str], list[MediaItem]] = {}
     for old in gone:
@@ -35,12 +37,12 @@ def match_moves(
             by_content.setdefault((old.size, old.fingerprint), []).append(old)
     matches: dict[int, MediaItem] = {}
     taken: set[str] = set()
-    for index, item in enumerate(fresh):
-        same_inode = by_inode.get((item.device, item.inode, item.size))
+    for index, item in enumerate(fresh if by_inode else ()):  # (an item's row is parsed
+        same_inode = by_inode.get((item.device, item.inode, item.size))  # to ask it these)
         if same_inode is not None and same_inode.id not in taken:
             matches[index] = same_inode
             taken.add(same_inode.id)
-    for index, item in enumerate(fresh):
+    for index, item in enumerate(fresh if by_content else ()):
         if index in matches or not item.fingerprint:
             continue
         candidates = [
@@ -52,6 +54,7 @@ def match_moves(
             matches[index] = chosen
             taken.add(chosen.id)
     reattach: dict[str, str] | None = None
+    now = now_iso()  # one text for every item added now (250,000 of them at once)
     for index, item in enumerate(fresh):
         matched = matches.get(index)
         if matched is not None:
@@ -62,9 +65,9 @@ def match_moves(
                 reattach = watch.ids_by_path() if watch is not None else {}
             known = reattach.get(item.path)
             item.id = known if known and not state.id_in_use(known) else new_id()
-            item.added = now_iso()
+            item.added = now
             summary.added += 1
-            if added is not None:
+            if added is not None and isinstance(item, MediaItem) and item.nfo:
                 added.append(item)
         state.items[item.id] = item
     for old in gone:
@@ -90,9 +93,10 @@ def can_see_gone(item: MediaItem, walked: WalkResult) -> bool:
     return walked.folders[ancestor].entry_count > 0
 
 
-def link_extras(items: Iterable[MediaItem]) -> None:
-    """Point each extra at the movie (or video) whose folder it belongs to."""
-    items = list(items)
+def link_extras(scanned: Iterable[ScanItem]) -> None:
+    """Point each extra at the movie (or video) whose folder it belongs to (items kept
+    as rows are neither: see ``core/catalog/compact.py``)."""
+    items = [item for item in scanned if isinstance(item, MediaItem)]
     owners: dict[str, str] = {}
     for item in sorted(items, key=lambda i: i.path):
         if item.kind in ("movie", "video"):

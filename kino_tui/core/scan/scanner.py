@@ -22,8 +22,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.store import (
     SCHEMA_VERSION,
@@ -31,7 +32,14 @@ from kino_tui.core.catalog.store import (
     PackedCatalog,
 )
 from kino_tui.core.errors import CatalogDamaged
-from kino_tui.core.models import LibraryRoot, MediaItem, Problem, ScanProgress, ScanSummary
+from kino_tui.core.models import (
+    PATH_INDEX,
+    LibraryRoot,
+    MediaItem,
+    Problem,
+    ScanProgress,
+    ScanSummary,
+)
 from kino_tui.core.pathnames import is_under, is_under_any
 from kino_tui.core.scan.stamps import RootStamp, ScanStamps
 from kino_tui.core.scan.state import (
@@ -282,9 +290,13 @@ class Scanner:
                 message = f"cannot read folder: {error.strerror or error}"
                 summary.problems.append(Problem(listing.path, message))
 
-        fresh: list[MediaItem] = []
+        fresh: list[ScanItem] = []
         report = on_progress or ignore_progress
-        results = run_jobs(jobs, self.workers, report, cancel, summary)
+
+        def keep_packed(row: list[Any]) -> bool:  # a new item nothing else looks into
+            return row[PATH_INDEX] not in not_seen and PackedItem.wanted(row)
+
+        results = run_jobs(jobs, self.workers, report, cancel, summary, keep_packed)
         for job, result in zip(jobs, results, strict=True):
             if result is not None:
                 summary.problems.extend(result.problems)
@@ -293,6 +305,7 @@ class Scanner:
                     del not_seen[item.path]  # again next scan (its key is not stored)
                 continue
             state.folders[job.path] = keys[job.path]
+            fresh += result.packed
             for item in result.items:
                 old = not_seen.pop(item.path, None)
                 if old is None:
@@ -305,6 +318,7 @@ class Scanner:
                     summary.updated += 1
                 state.items[item.id] = item
 
+        del results, jobs
         gone: list[MediaItem] = []
         for item in not_seen.values():
             if can_see_gone(item, walked):

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.catalog.rows import PackedCatalog, PackedDocument
 from kino_tui.core.models import LibraryRoot, MediaItem, ScanProgress, ScanSummary
 
@@ -67,7 +68,8 @@ class ScanState:
     def __init__(self, packed: PackedCatalog) -> None:
         self.packed = packed
         self.folders = dict(packed.folders)
-        self.items: dict[str, MediaItem] = {}
+        #: Every item unpacked or scanned (new ones may be rows: see catalog/compact.py).
+        self.items: dict[str, ScanItem] = {}
         self.taken: list[PackedDocument] = []
         self._taken_ids: set[int] = set()
         #: Each root's walk and folder keys, by root path (offline roots have none).
@@ -86,7 +88,12 @@ class ScanState:
     def documents(self, root: str) -> list[PackedDocument]:
         return [document for document in self.packed.documents if document.root == root]
 
-    def root_items(self, root: str) -> list[MediaItem]:
+    def unpacked_items(self, root: str) -> list[MediaItem]:
+        """A root's items before it is read (those of its documents taken so far: all
+        of them whole items; only reading a root makes rows of its new items)."""
+        return [i for i in self.items.values() if i.root == root and isinstance(i, MediaItem)]
+
+    def root_items(self, root: str) -> list[ScanItem]:
         return [item for item in self.items.values() if item.root == root]
 
     def id_in_use(self, item_id: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from kino_tui.core.fsutil import clean_stale_temporaries, file_lock, set_aside, 
 from kino_tui.core.models import MediaItem, Progress
 
 if TYPE_CHECKING:
+    from kino_tui.core.catalog.compact import ScanItem
     from kino_tui.core.watch.journal import Journal
 
 #: How long a writer (or a reader setting a damaged file aside) waits for another kino.
@@ -394,7 +395,7 @@ class WatchStore:
                 Table(self._history_db.storage, "plays", cache_size=0).insert_multiple(new)
         return len(new)
 
-    def follow_moves(self, items: dict[str, MediaItem]) -> None:
+    def follow_moves(self, items: Mapping[str, ScanItem]) -> None:
         """Update the recorded paths of items that moved, so a later rebuild still finds them."""
         with self._locked() as table:
             moved = [

@@ -3,9 +3,10 @@ marks over the connection; a save that cannot reach the box waits in the pending
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.store import WatchStore
 from kino_tui.service.remote import checks, protocol
@@ -94,5 +95,5 @@ class RemoteWatchStore(WatchStore):
     def history(self) -> list[dict[str, Any]]:
         return list(self.connection.call("history"))
 
-    def follow_moves(self, items: dict[str, MediaItem]) -> None:
+    def follow_moves(self, items: Mapping[str, ScanItem]) -> None:
         return None  # the box's scans do this

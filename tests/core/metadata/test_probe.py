@@ -149,6 +149,75 @@ def test_every_probe_error_names_its_cause(tmp_path: Path) -> None:
     assert describe_error(OSError(5, "Input/output error")) == "Input/output error"
 
 
+def _mutagen_kinds() -> list[type]:
+    """Every type ``mutagen.File`` scores (easy=False), as it lists them."""
+    import mutagen
+    from mutagen import (  # noqa: F401 (imported: each module's types are FileType's)
+        aac,
+        ac3,
+        aiff,
+        apev2,
+        asf,
+        dsdiff,
+        dsf,
+        flac,
+        id3,
+        monkeysaudio,
+        mp3,
+        mp4,
+        musepack,
+        oggflac,
+        oggopus,
+        oggspeex,
+        oggtheora,
+        oggvorbis,
+        optimfrog,
+        smf,
+        tak,
+        trueaudio,
+        wave,
+        wavpack,
+    )  # fmt: skip
+
+    found: list[type] = []
+    pending = list(mutagen.FileType.__subclasses__())
+    while pending:
+        kind = pending.pop()
+        pending += kind.__subclasses__()
+        if "score" in vars(kind) and not kind.__name__.startswith("Easy"):
+            found.append(kind)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "winner"), [("x.mp3", b"ID3", "MP3"), ("x.flac", b"fLaC", "FLAC")]
+)
+def test_open_audio_skips_scoring_only_where_mutagen_cannot_choose_otherwise(
+    tmp_path: Path, name: str, start: bytes, winner: str
+) -> None:
+    # a header after the magic holding every other type's magic: the winner still wins
+    magic = b"ID3TTAfLaCOggSFORMRIFFWAVEftypmp4ADIFMAC MP+MPCKOFRtBaKwvpkDSD FRM8MThd\x0bw"
+    header = (start + magic).ljust(128, b"\0")
+    path = tmp_path / name
+    path.write_bytes(header)
+    with open(path, "rb") as handle:
+        scores = {k.__name__: k.score(str(path), handle, header) for k in _mutagen_kinds()}
+    best = scores.pop(winner)
+    assert len(scores) > 20 and best > max(scores.values()), (best, scores)
+
+
+@pytest.mark.parametrize("name", ["song.mp3", "song.flac", "plain.mp3", "song.m4a", "song.ogg"])
+def test_open_audio_is_what_mutagen_file_gives(media: dict[str, Path], name: str) -> None:
+    import mutagen
+
+    from kino_tui.core.metadata.probe import open_audio
+
+    expected, found = mutagen.File(media[name]), open_audio(str(media[name]))
+    assert type(found) is type(expected)
+    assert found.info.pprint() == expected.info.pprint()
+    assert dict(found.tags or {}) == dict(expected.tags or {})
+
+
 def test_an_unreadable_video_says_why_not_libmediainfos_words(
     public_dir: Path, media: dict[str, Path]
 ) -> None:

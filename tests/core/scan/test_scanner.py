@@ -900,9 +900,11 @@ def test_a_cancelled_scan_keeps_what_it_read(
 
     from kino_tui.core.scan.readers import PARALLEL_THRESHOLD
 
+    # each reader is handed its next batch as it returns one (before the scan sees that
+    # one and is stopped): enough batches that some are never handed out
     layout = {
         f"Music/Artist/Album {a:02d}/{t:02d} - Song.mp3": "plain.mp3"
-        for a in range(12)
+        for a in range(30)
         for t in range(1, 6)
     }
     assert len(layout) > PARALLEL_THRESHOLD
@@ -1058,3 +1060,27 @@ def test_a_reader_process_that_dies_costs_only_its_batch(
     monkeypatch.setattr(readers_module, "_analyse_batch", real)
     again = scan(root, catalog_path, "music")
     assert (again.added, again.errors) == (5 * len(crashed), 0)
+
+
+def test_moved_tracks_read_by_reader_processes_keep_their_ids(
+    build_library: LibraryBuilder, catalog_path: Path
+) -> None:
+    # enough files for reader processes: their new items come back as rows and stay
+    # rows (PackedItem), whose inode and fingerprint a move is recognised by
+    layout = {f"Artist/Album/{n:02d} - Song.mp3": "song.mp3" for n in range(1, 61)}
+    root = build_library(layout)
+    first = scan(root, catalog_path, root_type="music", workers=2)
+    assert first.added == 60 and first.files_read == 60
+    before = {os.path.basename(p): item.id for p, item in items(catalog_path).items()}
+    (root / "Artist" / "Album").rename(root / "Artist" / "Album (2001)")
+    moved = scan(root, catalog_path, root_type="music", workers=2)
+    assert (moved.moved, moved.added, moved.removed) == (60, 0, 0), moved
+    after = items(catalog_path)
+    assert {os.path.basename(p): item.id for p, item in after.items()} == before
+    assert all(p.startswith("Artist/Album (2001)/") for p in after)
+    # and copies (new inodes) are matched by content: same size and fingerprint
+    for path in (root / "Artist" / "Album (2001)").iterdir():
+        shutil.copyfile(path, root / "Artist" / path.name)
+    shutil.rmtree(root / "Artist" / "Album (2001)")
+    copied = scan(root, catalog_path, root_type="music", workers=2)
+    assert (copied.moved, copied.added, copied.removed) == (60, 0, 0), copied
