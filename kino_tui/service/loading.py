@@ -103,8 +103,14 @@ def items_by_id(data: CatalogData, ids: Sequence[str]) -> list[MediaItem]:
 
 
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
-    data, warning = library.catalog.load_or_recover()
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
+
     progress, warnings = read_progress(library)
+    view = indexed_view(library, progress)  # tracks compact, search read as stored
+    if view is not None:
+        view.section(view.first_section())  # built here, off the UI thread
+        return view, warnings
+    data, warning = library.catalog.load_or_recover()
     view = make_view(library, data.items.values(), progress)
     view.section(view.first_section())  # built here, off the UI thread
     return view, [*([warning] if warning else []), *warnings]
@@ -166,7 +172,13 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
 
 
 def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
+
     progress = opening.view.progress
+    view = indexed_view(library, progress) if opening.unread else None
+    if view is not None:  # tracks compact, search read as stored (service/holding.py)
+        view.section(view.first_section())  # the section on screen, built off the UI thread
+        return view, []
     if opening.unread:
         packed, warning = library.catalog.read_or_recover()
         opening.rest = packed
