@@ -41,6 +41,7 @@ from kino_tui.core.models import (
     ScanSummary,
 )
 from kino_tui.core.pathnames import is_under, is_under_any
+from kino_tui.core.scan.folders import FolderState, save_spliced
 from kino_tui.core.scan.stamps import RootStamp, ScanStamps
 from kino_tui.core.scan.state import (
     ANALYSIS_VERSION,
@@ -222,7 +223,8 @@ class Scanner:
         walking: Walking | None,
         walks: dict[str, WalkResult],
     ) -> tuple[ScanSummary, ScanState]:
-        state = ScanState(packed)
+        # a limited scan opens documents under its folders only (see scan/folders.py)
+        state = FolderState(packed, self._only) if self._only else ScanState(packed)
         summary = ScanSummary()
         for number, root in enumerate(roots):
             if cancel is not None and cancel.is_set():
@@ -250,7 +252,10 @@ class Scanner:
                 if document.kind in LINK_KINDS:
                     state.take(document)
             link_extras(state.items.values())
-        self.catalog.update(packed, state.taken, state.items.values(), state.folders)
+        if isinstance(state, FolderState):
+            save_spliced(self.catalog, packed, state)
+        else:
+            self.catalog.update(packed, state.taken, state.items.values(), state.folders)
         return summary, state
 
     def _scan_root(
@@ -271,7 +276,7 @@ class Scanner:
 
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
             tops = self._only.get(root.path)
-            if tops is not None and os.path.isdir(root.path):
+            if tops is not None and isinstance(state, FolderState) and os.path.isdir(root.path):
                 progress = walk_progress(root, on_progress, cancel)
                 plan: Plan | None = plan_part(root, tops, state, summary, progress)
             else:
