@@ -144,6 +144,11 @@ def changes(base: Path, media: dict[str, Path]) -> dict[str, Callable[[], list[s
             )
         return [str(music / "Blur/Middle (2001)")]
 
+    def album_beside_a_track() -> list[str]:  # its place in the folder index: rows tell
+        (music / "Cure/Middle (2001)").mkdir()
+        shutil.copyfile(media["plain.mp3"], music / "Cure/Middle (2001)/01 - New.mp3")
+        return [str(music / "Cure/Middle (2001)")]
+
     def album_gone() -> list[str]:
         shutil.rmtree(music / "Abba/First (2001)")
         return [str(music / "Abba/First (2001)")]
@@ -159,6 +164,7 @@ def changes(base: Path, media: dict[str, Path]) -> dict[str, Callable[[], list[s
         "a deleted track": deleted_track,
         "a moved track": moved_track,
         "a new album": new_album,
+        "a new album beside a track": album_beside_a_track,
         "an album gone": album_gone,
         "an unreadable album": unreadable,
     }
@@ -170,6 +176,7 @@ CHANGES = (
     "a deleted track",
     "a moved track",
     "a new album",
+    "a new album beside a track",
     "an album gone",
     "an unreadable album",
 )
