@@ -421,7 +421,8 @@ def main() -> None:
 
     live: list[Figure] = []
     if "live" not in args.skip:
-        for label, found in live_scan(env, str(music.parent / Path(target.relative).parent)).items():
+        album_folder = str(music.parent / Path(target.relative).parent)
+        for label, found in live_scan(env, album_folder).items():
             figure = Figure(
                 f"live scan of one album, {label}", "<= 1 s; <= 100 MB above before",
                 check=lambda f: f.median <= 1.0 and f.note_mb <= 100,
