@@ -21,6 +21,7 @@ import orjson
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.rows import PackedDocument, packed_row
+from kino_tui.core.catalog.sparse import RowBytes
 from kino_tui.core.catalog.storage import TextPieces, TextSlice, dumps
 from kino_tui.core.catalog.validate import CHECKSUM, COUNTS, FOLDERS, UNAVAILABLE
 from kino_tui.core.display import is_utf8
@@ -30,6 +31,8 @@ from kino_tui.core.pathnames import is_under
 #: How a name that is not UTF-8 starts in the rows' text (see ``storage.dumps``).
 _RAW_MARK = "\\u0000fsb64:"
 _AVAILABLE = ROW_FIELDS.index("available")
+#: A document's rows: text, or UTF-8 bytes read by ``sparse.read_sparse``.
+Text = str | RowBytes
 #: What a row parse can raise on rows that are not what kino writes.
 PARSE_ERRORS = (ValueError, TypeError, IndexError, AttributeError, KeyError)
 
@@ -58,11 +61,22 @@ def runs_under(document: PackedDocument, folders: Sequence[str]) -> list[Run] | 
     Rows that do not parse raise one of :data:`PARSE_ERRORS`."""
     text = document.raw.get("rows")
     root = document.root.rstrip("/") + "/"
-    if not isinstance(text, str) or document.stored_rows() is None or not document.verified:
+    newline: str | bytes
+    brackets: tuple[str, str] | tuple[bytes, bytes]
+    if isinstance(text, RowBytes):  # read as bytes, checked then (see sparse.py)
+        newline, brackets = b"\n", (b"[", b"]")
+    elif (
+        not isinstance(text, str)
+        or document.stored_rows() is None
+        or not document.verified
+        or _RAW_MARK in text
+    ):
         return None
-    if len(text) < 2 or text[0] != "[" or text[-1] != "]" or _RAW_MARK in text:
+    else:
+        newline, brackets = "\n", ("[", "]")
+    if len(text) < 2 or (text[:1], text[-1:]) != brackets:
         return None
-    if text != "[]" and "\n" not in text:
+    if len(text) > 2 and text.find(newline) < 0:  # type: ignore[arg-type]
         return None  # one row, or rows written on one line (an older layout): whole
     runs: list[Run] = []
     for folder in folders:
@@ -87,10 +101,10 @@ def runs_under(document: PackedDocument, folders: Sequence[str]) -> list[Run] | 
     return runs
 
 
-def _row_at(text: str, start: int) -> tuple[list[Any], int]:
+def _row_at(text: Text, start: int) -> tuple[list[Any], int]:
     """The row whose line starts at ``start``, and where it stops (before its comma, or
     before the closing bracket of the last row)."""
-    newline = text.find("\n", start)
+    newline = text.find("\n" if isinstance(text, str) else b"\n", start)  # type: ignore[arg-type]
     stop = (len(text) if newline < 0 else newline) - 1
     row = orjson.loads(text[start:stop])
     if not isinstance(row, list) or not isinstance(row[PATH_INDEX], str):
@@ -98,13 +112,14 @@ def _row_at(text: str, start: int) -> tuple[list[Any], int]:
     return row, stop
 
 
-def _first_at_or_after(text: str, prefix: str) -> int:
+def _first_at_or_after(text: Text, prefix: str) -> int:
     """Where the first row whose path is ``prefix`` or after it starts (the closing
     bracket when there is none): a binary search over the lines."""
     low, high = 1, len(text) - 1
     while low < high:
         middle = (low + high) // 2
-        line = max(text.rfind("\n", 0, middle) + 1, 1)
+        newline = "\n" if isinstance(text, str) else b"\n"
+        line = max(text.rfind(newline, 0, middle) + 1, 1)  # type: ignore[arg-type]
         row, stop = _row_at(text, line)
         if row[PATH_INDEX] < prefix:
             low = min(stop + 2, len(text) - 1)
@@ -135,7 +150,7 @@ def splice_document(
     """``document`` with its ``runs`` replaced by ``items`` (every one of them under a
     run's folder); None when that cannot be done exactly (an item under none of them,
     or a folder index whose order a new folder's place in it cannot be told from)."""
-    text: str = document.raw["rows"]
+    text: Text = document.raw["rows"]
     by_run: list[list[ScanItem]] = [[] for _ in runs]
     for item in sorted(items, key=lambda i: i.path):
         number = next((n for n, run in enumerate(runs) if run.holds(item.path)), None)
@@ -143,7 +158,8 @@ def splice_document(
             return None
         by_run[number].append(item)
     new_texts = [",\n".join(map(row_text, group)) for group in by_run]
-    if all(text[run.start : run.stop] == new for run, new in zip(runs, new_texts, strict=True)):
+    compared = new_texts if isinstance(text, str) else [new.encode() for new in new_texts]
+    if all(text[run.start : run.stop] == new for run, new in zip(runs, compared, strict=True)):
         return Spliced(document.raw, False, 0)
     folders = _spliced_folders(document, runs, by_run)
     if folders is None:
@@ -169,6 +185,9 @@ def splice_document(
     pieces.append("]")
     checksum = 0
     for piece in pieces:
+        if isinstance(piece, TextSlice) and not isinstance(piece.text, str):
+            checksum = zlib.crc32(memoryview(piece.text)[piece.start : piece.stop], checksum)
+            continue
         for chunk in piece.chunks() if isinstance(piece, TextSlice) else (piece,):
             checksum = zlib.crc32(chunk.encode("utf-8", "surrogatepass"), checksum)
     names, counts = folders

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -63,23 +64,32 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class TextSlice:
     """Part of a long text, not copied: ``text[start:stop]`` (a document's rows kept
-    around a limited scan's splice, ``core/catalog/splice.py``)."""
+    around a limited scan's splice, ``core/catalog/splice.py``); the text may be UTF-8
+    bytes (``sparse.RowBytes``), cut where a row ends."""
 
     __slots__ = ("start", "stop", "text")
 
-    def __init__(self, text: str, start: int, stop: int) -> None:
+    def __init__(self, text: str | bytearray, start: int, stop: int) -> None:
         self.text, self.start, self.stop = text, start, stop
 
     def __len__(self) -> int:
         return self.stop - self.start
 
     def __str__(self) -> str:
-        return self.text[self.start : self.stop]
+        return "".join(self.chunks())
 
     def chunks(self, size: int = 1 << 20) -> Iterator[str]:
-        """The slice a part of ``size`` characters at a time."""
+        """The slice as text, a part of about ``size`` characters at a time."""
+        text = self.text
+        if isinstance(text, str):
+            for start in range(self.start, self.stop, size):
+                yield text[start : min(start + size, self.stop)]
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(text)
         for start in range(self.start, self.stop, size):
-            yield self.text[start : min(start + size, self.stop)]
+            end = min(start + size, self.stop)
+            yield decoder.decode(view[start:end], final=end == self.stop)
 
 
 class TextPieces:

@@ -22,8 +22,9 @@ from kino_tui.core.catalog.rows import (
     numbered,
     row_groups,
 )
+from kino_tui.core.catalog.sparse import RowBytes
 from kino_tui.core.catalog.splice import PARSE_ERRORS, Run, runs_under, splice_document
-from kino_tui.core.catalog.storage import dumps
+from kino_tui.core.catalog.storage import TextPieces, TextSlice, dumps
 from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.models import MediaItem
 from kino_tui.core.scan.state import ScanState
@@ -73,6 +74,7 @@ class FolderState(ScanState):
     def take(self, document: PackedDocument) -> None:
         """The whole document; an opened one keeps its runs' items as the scan left them
         (changed, or removed)."""
+        as_text(document)
         ids = self._run_ids.pop(id(document), None)
         if ids is None:
             super().take(document)
@@ -95,21 +97,27 @@ class FolderState(ScanState):
         if dumps(item_id).decode("utf-8") != f'"{item_id}"':
             return super().id_in_use(item_id)  # escaped in the text: unpack everything
         needle = f'["{item_id}","'
+        needle_bytes = needle.encode("utf-8")
+        found: str | bytes
         for document in self.packed.documents:
             if self.is_taken(document):
                 continue
             text = document.raw.get("rows")
-            if not isinstance(text, str):
+            if isinstance(text, RowBytes):
+                found = needle_bytes
+            elif isinstance(text, str):
+                found = needle
+            else:
                 self.take(document)
                 if item_id in self.items:
                     return True
                 continue
             cursor = 0
             for run in self.runs.get(id(document), []):
-                if text.find(needle, cursor, run.start) >= 0:
+                if text.find(found, cursor, run.start) >= 0:  # type: ignore[arg-type]
                     return True
                 cursor = run.stop
-            if text.find(needle, cursor) >= 0:
+            if text.find(found, cursor) >= 0:  # type: ignore[arg-type]
                 return True
         return False
 
@@ -139,7 +147,7 @@ def save_spliced(catalog: Catalog, packed: PackedCatalog, state: FolderState) ->
             spliced = splice_document(document, runs, groups.pop(key, []))
             if spliced is not None:
                 if not spliced.changed:
-                    kept.append(document.raw)
+                    kept.append(writable(document.raw))
                     continue
                 changed = True
                 if spliced.count:  # (a document whose items are all gone is left out)
@@ -150,11 +158,12 @@ def save_spliced(catalog: Catalog, packed: PackedCatalog, state: FolderState) ->
         if state.is_taken(document):
             before[key] = document.raw
         elif key in groups or not packed.current or CHECKSUM not in document.raw:
+            as_text(document)
             before[key] = document.raw  # as Catalog.update: packed again with its new items
             merged: list[ScanItem] = [*document.items(), *groups.get(key, ())]
             groups[key] = sorted(merged, key=lambda i: i.path)
         else:
-            kept.append(document.raw)
+            kept.append(writable(document.raw))
     for (root, kind), group in groups.items():
         packed_again = items_document(root, kind, group)
         old = before.pop((root, kind), None)
@@ -172,3 +181,19 @@ def _group(state: ScanState, key: tuple[str, str]) -> list[ScanItem]:
     """The scan's items of one root and kind, in path order."""
     found = [item for item in state.items.values() if (item.root, item.kind) == key]
     return sorted(found, key=lambda item: item.path)
+
+
+def as_text(document: PackedDocument) -> None:
+    """A document read with its rows as bytes (``sparse.read_sparse``) gets them as text,
+    as every other reader of it expects (unpacking it whole, say)."""
+    rows = document.raw.get("rows")
+    if isinstance(rows, RowBytes):
+        document.raw["rows"] = rows.decode("utf-8")
+
+
+def writable(raw: dict[str, Any]) -> dict[str, Any]:
+    """A stored document to write again as it is (rows read as bytes written from them)."""
+    rows = raw.get("rows")
+    if isinstance(rows, RowBytes):
+        return {**raw, "rows": TextPieces([TextSlice(rows, 0, len(rows))])}
+    return raw

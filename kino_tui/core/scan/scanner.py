@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.rows import objects_for_life
+from kino_tui.core.catalog.sparse import read_sparse
 from kino_tui.core.catalog.store import (
     SCHEMA_VERSION,
     Catalog,
@@ -176,7 +177,11 @@ class Scanner:
         that cannot be unpacked set the file aside and rebuild it from ``every_root``,
         every folder of each (a limited scan included)."""
         with objects_for_life():  # the file's objects are long-lived and hold no cycles
-            packed, warning = self.catalog.read_or_recover()
+            # a limited scan: the rows as bytes, unescaped a piece at a time (sparse.py)
+            sparse = read_sparse(self.catalog.path) if self._only else None
+            packed, warning = (
+                (sparse, None) if sparse is not None else self.catalog.read_or_recover()
+            )
         try:
             summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking, walks)
         except CatalogDamaged as error:  # rows that could not be unpacked
