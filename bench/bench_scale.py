@@ -310,6 +310,7 @@ LIVE_SCAN = """
 import json, os, shutil, sys, time
 from kino_tui.config.paths import KinoPaths
 from kino_tui.service import Library
+from kino_tui.service.following import items_under
 
 def status(name):
     with open("/proc/self/status") as lines:
@@ -325,10 +326,14 @@ def scan(label):
     before = status("VmRSS")
     started, cpu = time.perf_counter(), time.process_time()
     summary = library.scan(folders=[album])
+    seconds, used, peak = time.perf_counter() - started, time.process_time() - cpu, status("VmHWM")
+    started, cpu = time.perf_counter(), time.process_time()
+    found = items_under(library, [album])  # what live updates then read for the TUI
     results[label] = {
-        "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
-        "before_kb": before, "peak_kb": status("VmHWM"),
+        "seconds": seconds, "cpu": used, "before_kb": before, "peak_kb": peak,
         "added": summary.added, "removed": summary.removed, "unchanged": summary.unchanged,
+        "read_seconds": time.perf_counter() - started, "read_cpu": time.process_time() - cpu,
+        "read_peak_kb": status("VmHWM"), "items": len(found or ()),
     }
 
 scan("unchanged")
@@ -348,7 +353,8 @@ def live_scan(env: dict[str, str], album: str) -> dict[str, dict[str, float]]:
     first file: this WRITES into the library, then removes it: give the bench a library
     of its own, e.g. a hard-linked copy, ``cp -al``), and with it removed again: wall and
     CPU seconds, the process's resident memory before and its high-water mark during
-    each scan (``/proc/self/clear_refs`` resets it)."""
+    each scan (``/proc/self/clear_refs`` resets it); then what live updates read for the
+    TUI after it (``following.items_under``), and the high-water mark of both."""
     added = str(Path(album) / "99 - Added by bench_scale.mp3")
     done = subprocess.run([sys.executable, "-c", LIVE_SCAN, album, added], env=env,
                           capture_output=True, text=True, check=False)  # fmt: skip
@@ -432,7 +438,10 @@ def main() -> None:
             figure.note_mb = (found["peak_kb"] - found["before_kb"]) / 1024
             figure.note = (
                 f"{found['before_kb'] / 1024:.0f} MB before, +{figure.note_mb:.0f} MB at the "
-                f"peak; added {found['added']:.0f}, removed {found['removed']:.0f}"
+                f"peak; added {found['added']:.0f}, removed {found['removed']:.0f}; then its "
+                f"{found['items']:.0f} items read for the TUI (items_under) in "
+                f"{found['read_seconds']:.2f} s, CPU {found['read_cpu']:.2f} s, peak with it "
+                f"+{(found['read_peak_kb'] - found['before_kb']) / 1024:.0f} MB"
             )
             live.append(figure)
         for figure in live:

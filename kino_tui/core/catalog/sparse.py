@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 
 from kino_tui.core.catalog.migrations import SCHEMA_VERSION
-from kino_tui.core.catalog.rows import PackedCatalog
+from kino_tui.core.catalog.rows import PackedCatalog, PackedDocument
 from kino_tui.core.catalog.validate import CHECKSUM, DAMAGE, check_documents, check_file
 from kino_tui.core.models import ROW_FIELDS
 
@@ -130,3 +130,11 @@ def _forget(mapped: mmap.mmap, start: int, stop: int) -> None:
     first = start - start % page
     if stop > first:
         mapped.madvise(mmap.MADV_DONTNEED, first, stop - first)
+
+
+def as_text(document: PackedDocument) -> None:
+    """A document read with its rows as bytes gets them as text, as every other reader
+    of it expects (unpacking it whole, say)."""
+    rows = document.raw.get("rows")
+    if isinstance(rows, RowBytes):
+        document.raw["rows"] = rows.decode("utf-8")

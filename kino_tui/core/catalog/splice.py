@@ -21,7 +21,7 @@ import orjson
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.rows import PackedDocument, packed_row
-from kino_tui.core.catalog.sparse import RowBytes
+from kino_tui.core.catalog.sparse import RowBytes, as_text
 from kino_tui.core.catalog.storage import TextPieces, TextSlice, dumps
 from kino_tui.core.catalog.validate import CHECKSUM, COUNTS, FOLDERS, UNAVAILABLE
 from kino_tui.core.display import is_utf8
@@ -99,6 +99,26 @@ def runs_under(document: PackedDocument, folders: Sequence[str]) -> list[Run] | 
         runs.append(run)
     runs.sort(key=lambda run: (run.start, run.prefix))
     return runs
+
+
+def rows_under(document: PackedDocument, folders: Sequence[str]) -> list[list[Any]] | None:
+    """:meth:`PackedDocument.rows_under` for rows read as text or as bytes (see
+    ``sparse.py``): the stored rows of the items in ``folders`` or below them; None when
+    they cannot be read alone (rows read as bytes are then made text: read them whole)."""
+    if not isinstance(document.raw.get("rows"), RowBytes):
+        return document.rows_under(folders)
+    tops: list[str] = []
+    for folder in sorted((f.rstrip("/") for f in folders), key=len):
+        if not any(is_under(folder, top) for top in tops):
+            tops.append(folder)
+    try:
+        runs = runs_under(document, tops)
+    except PARSE_ERRORS:
+        runs = None
+    if runs is None:
+        as_text(document)
+        return None
+    return [row for run in runs for row in run.rows]
 
 
 def _row_at(text: Text, start: int) -> tuple[list[Any], int]:

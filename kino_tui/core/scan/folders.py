@@ -22,7 +22,7 @@ from kino_tui.core.catalog.rows import (
     numbered,
     row_groups,
 )
-from kino_tui.core.catalog.sparse import RowBytes
+from kino_tui.core.catalog.sparse import RowBytes, as_text
 from kino_tui.core.catalog.splice import PARSE_ERRORS, Run, runs_under, splice_document
 from kino_tui.core.catalog.storage import TextPieces, TextSlice, dumps
 from kino_tui.core.catalog.store import Catalog
@@ -181,14 +181,6 @@ def _group(state: ScanState, key: tuple[str, str]) -> list[ScanItem]:
     """The scan's items of one root and kind, in path order."""
     found = [item for item in state.items.values() if (item.root, item.kind) == key]
     return sorted(found, key=lambda item: item.path)
-
-
-def as_text(document: PackedDocument) -> None:
-    """A document read with its rows as bytes (``sparse.read_sparse``) gets them as text,
-    as every other reader of it expects (unpacking it whole, say)."""
-    rows = document.raw.get("rows")
-    if isinstance(rows, RowBytes):
-        document.raw["rows"] = rows.decode("utf-8")
 
 
 def writable(raw: dict[str, Any]) -> dict[str, Any]:
