@@ -4,6 +4,7 @@ all when nothing changed: see core/scanstamps.py)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -46,7 +47,8 @@ def scan(
     summary = scanner.scan(roots, on_progress=on_progress, cancel=cancel, folders=folders)
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
         nfo_history(library, scanner.added)
-    del scanner  # its items go before the index is built (a first scan's peak memory)
+    del scanner  # its items go before the index is built (a first scan's peak memory),
+    gc.collect()  # and what the scan left in reference cycles (130 MB at 250,000 tracks)
     read = None
     if folders is not None:  # (a whole scan: no walking or naming modules imported)
         from kino_tui.core.scan.limits import scan_limits
