@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kino_tui.core.errors import KinoError
-from kino_tui.core.models import ScanSummary
+from kino_tui.core.catalog.rows import item_of_row
+from kino_tui.core.catalog.validate import DAMAGE
+from kino_tui.core.errors import CatalogDamaged, KinoError
+from kino_tui.core.models import MediaItem, ScanSummary
 
 if TYPE_CHECKING:
     from kino_tui.core.follow.follower import Batch, FolderFollower, FollowPlan
@@ -36,6 +38,13 @@ class Rescan:
     reason: str
     summary: ScanSummary | None
     error: str | None = None
+    #: What the scanned folders hold now (read from the catalog after the scan), when it
+    #: could be read: a front end puts these in place of what it held under them
+    #: instead of loading every item again. None: load the catalog again.
+    items: tuple[MediaItem, ...] | None = None
+    #: The catalog file's signature taken before ``items`` were read (see
+    #: :func:`catalog_signature`).
+    signature: tuple[int, int, int] | None = None
 
     @property
     def changed(self) -> bool:
@@ -141,6 +150,41 @@ class LiveUpdates:
         except KinoError as error:  # a lock held too long, an unwritable catalog…
             rescan = Rescan(batch.folders, batch.roots, batch.reason, None, str(error))
         else:
-            rescan = Rescan(batch.folders, batch.roots, batch.reason, summary)
+            items: tuple[MediaItem, ...] | None = None
+            signature = catalog_signature(library)
+            if folders is not None and (summary.added or summary.updated or summary.moved
+                                        or summary.removed):  # fmt: skip
+                items = items_under(library, folders)
+            rescan = Rescan(
+                batch.folders, batch.roots, batch.reason, summary, None, items, signature
+            )
         self.rescans.append(rescan)
         self.on_scanned(rescan)
+
+
+def items_under(library: Library, folders: list[str]) -> tuple[MediaItem, ...] | None:
+    """Every item in ``folders`` or below them, as the catalog holds them now; only the
+    rows of documents holding one of those folders are read, and only the rows under
+    them become items (an album among 250,000 tracks is its ten items, not 250,000).
+    None when the catalog cannot be read this way (a damaged one: load it again)."""
+    below = tuple(folder.rstrip("/") + "/" for folder in folders)
+    try:
+        packed = library.catalog.read()
+        found: list[MediaItem] = []
+        for document in packed.documents:
+            held = [f for f in document.folders() if f"{f}/".startswith(below)]
+            if not held:
+                continue
+            root = document.root.rstrip("/") + "/"
+            inside = [f for f in folders if f.startswith(root)]
+            # rows under the root are stored relative to it, in path order: found alone
+            whole = all(f.startswith(root) for f in held)
+            rows = document.rows_under(inside) if whole else None
+            if rows is not None:
+                found += (item_of_row(row, document.root) for row in rows)
+                continue
+            # anything else: the document's items (checked), those under the folders
+            found += (i for i in document.items() if i.path.startswith(below))
+    except (CatalogDamaged, *DAMAGE):
+        return None
+    return tuple(found)

@@ -103,8 +103,14 @@ def items_by_id(data: CatalogData, ids: Sequence[str]) -> list[MediaItem]:
 
 
 def load_view(library: Library) -> tuple[LibraryView, list[str]]:
-    data, warning = library.catalog.load_or_recover()
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
+
     progress, warnings = read_progress(library)
+    view = indexed_view(library, progress)  # tracks compact, search read as stored
+    if view is not None:
+        view.section(view.first_section())  # built here, off the UI thread
+        return view, warnings
+    data, warning = library.catalog.load_or_recover()
     view = make_view(library, data.items.values(), progress)
     view.section(view.first_section())  # built here, off the UI thread
     return view, [*([warning] if warning else []), *warnings]
@@ -115,9 +121,15 @@ def load_opening(library: Library) -> Opening:
         OPENING_KINDS,
         first_section,
     )  # the browsing stack: not for `kino scan`
+    from kino_tui.service import indexing  # as above
 
     progress, warnings = read_progress(library)
     summarised = _opening_from_index(library, progress)
+    if summarised is None and indexing.refresh_index(library):
+        # the index was stale (a live update, a restored copy): written again first, so
+        # the browser holds compact records read from it (300 MB at 250,000 tracks, not
+        # every item unpacked: 950 MB), this start and the next
+        summarised = _opening_from_index(library, progress)
     if summarised is not None:
         return Opening(summarised, warnings, None, unread=True)
     try:
@@ -166,7 +178,13 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
 
 
 def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:
+    from kino_tui.service.holding import indexed_view  # the browsing stack: not for `kino scan`
+
     progress = opening.view.progress
+    view = indexed_view(library, progress) if opening.unread else None
+    if view is not None:  # tracks compact, search read as stored (service/holding.py)
+        view.section(view.first_section())  # the section on screen, built off the UI thread
+        return view, []
     if opening.unread:
         packed, warning = library.catalog.read_or_recover()
         opening.rest = packed

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from kino_tui.core.browse.view import LibraryView
-    from kino_tui.service import Opening
+    from kino_tui.service import Opening, Rescan
     from kino_tui.ui.screens.browser import BrowserScreen
 
 
@@ -42,6 +42,8 @@ class LoadingController:
         self.reload_pending = False
         #: What the status line says once the library is shown (a scan's summary).
         self.scan_message = ""
+        #: Live updates applied to the view in place (see :meth:`_apply`).
+        self.applied = 0
 
     # -- the catalog -------------------------------------------------------------------
     def start(self, preload: Future[Opening] | None = None) -> None:
@@ -58,7 +60,7 @@ class LoadingController:
                 return
             signature = library.catalog_signature()
             view, warnings = library.load_view()
-            view.build_search_index()
+            view.ensure_search_index()  # unless the load read it with the items
             screen.post_message(CatalogLoaded(view, warnings, generation, signature))
 
         self._in_worker(load, "load the catalog")
@@ -100,7 +102,7 @@ class LoadingController:
             # from the index first: the rest's unpacking would take the GIL from it
             searching.wait_idle()
             view, warnings = library.load_rest(opening)
-            view.build_search_index()
+            view.ensure_search_index()  # unless the load read it with the items
             screen.post_message(CatalogLoaded(view, warnings, generation))
 
         screen.call_after_refresh(self._in_worker, load_rest, "load the rest of the library")
@@ -166,7 +168,33 @@ class LoadingController:
         if not screen.state.complete or screen.kino.workers_in_group("catalog"):
             self.reload_pending = True  # loading now: once more when it is done
             return
+        if rescan is not None and rescan.items is not None and self._apply(rescan):
+            return
         self.start()
+
+    def _apply(self, rescan: Rescan) -> bool:
+        """Put what a live update's folders hold now in place of what the view held under
+        them (an album changed among 250,000 tracks: its items, not the catalog read
+        again); the level and cursor stay, as after a load. False when the view cannot
+        take them (none yet): load the catalog instead."""
+        screen = self.screen
+        view = screen.state.view
+        if view is None or rescan.items is None:
+            return False
+        self.applied += 1
+        view.replace_under(rescan.folders, rescan.items)
+        self.catalog_signature, self.catalog_known = rescan.signature, True
+        screen.state.refresh()
+        screen.draw()
+        screen.set_status(self.scan_message)
+        self.scan_message = ""
+        screen.kino.start_worker(  # search finds the new items once this is done
+            view.ensure_search_index,
+            group="search-index",
+            description="index the library for search",
+            failure_title="The library could not be indexed for search",
+        )
+        return True
 
     # -- watch state from elsewhere -------------------------------------------------------
     def check_watch_state(self) -> None:

@@ -14,12 +14,19 @@ from kino_tui.core.browse.search import Searchable
 from kino_tui.ui.messages import SearchAnswered
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.ui.screens.browser import BrowserScreen
 
 
 #: How long the rest of the library waits, after the first screen, for keys typed ahead.
 GRACE_SECONDS = 0.15
+#: The rows a keystroke ranks before the list is drawn (more than a screen holds); the
+#: rest of the 500 follow once typing pauses for REST_SECONDS. At 250,000 tracks the
+#: first page is a few ms where the whole list could take 60.
+FIRST_PAGE = 100
+REST_SECONDS = 0.3
 
 
 class SearchController:
@@ -33,6 +40,8 @@ class SearchController:
         self.busy = False
         #: Set while a worker answers (read by other workers' threads: see wait_idle).
         self._in_flight = threading.Event()
+        #: Ranks the rest of a search whose first page is shown (see :meth:`show`).
+        self._rest: Timer | None = None
 
     def wait_idle(self, grace: float = GRACE_SECONDS, timeout: float = 3.0) -> None:
         """On a worker's thread: give keys typed ahead ``grace`` seconds to start a
@@ -41,6 +50,31 @@ class SearchController:
         time.sleep(grace)
         while self._in_flight.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
+
+    def show(self, query: str) -> None:
+        """Show the library's matches for ``query``: its first page at once, the rest of
+        the list once typing pauses (the cursor kept on its row)."""
+        screen, state = self.screen, self.screen.state
+        view = state.view
+        if self._rest is not None:
+            self._rest.stop()
+            self._rest = None
+        if view is None or self.ask(query, view):
+            return
+        started = time.perf_counter()
+        state.search(query, FIRST_PAGE)
+        screen.last_search_seconds = time.perf_counter() - started
+        screen.draw()
+        level = state.level
+        if state.query and level is not None and len(level.entries) >= FIRST_PAGE:
+            self._rest = screen.set_timer(REST_SECONDS, self._show_rest)
+
+    def _show_rest(self) -> None:
+        self._rest = None
+        state = self.screen.state
+        if state.query and len(state.levels) == 1:  # still the results, not a group opened
+            state.refresh()  # the whole list, ranked; the cursor stays on its row
+            self.screen.draw()
 
     def ask(self, query: str, view: LibraryView) -> bool:
         """Take ``query``; True when a worker answers it (the view cannot at once)."""

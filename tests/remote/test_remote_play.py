@@ -59,6 +59,9 @@ def children(pid: int) -> dict[int, str]:
     return {int(line.split()[0]): line.split()[1] for line in out.splitlines() if line.strip()}
 
 
+FRAME = 0.5  # seconds: the long film has two frames a second (tests/remote/sshbox.py)
+
+
 def test_ctrl_c_leaves_the_resume_point_on_the_box_and_the_next_play_starts_there(
     box_state: Link,
 ) -> None:
@@ -92,7 +95,11 @@ def test_ctrl_c_leaves_the_resume_point_on_the_box_and_the_next_play_starts_ther
         if again.poll() is None:
             os.killpg(again.pid, signal.SIGKILL)
     assert f"from {int(first['position']) // 60}:" in out, out + err
-    assert first["position"] <= second["position"] < first["position"] + 60, (first, second)
+    # mpv lands on the frame at the resume point: its time may be a hair before it
+    # (42.92375 for 42.924629 once)
+    assert first["position"] - FRAME <= second["position"] < first["position"] + 60, (
+        first, second,
+    )  # fmt: skip
     # Where it stopped is past the resume point too (mpv's last report may be a frame
     # before the position saved a moment earlier: not exactly the later one).
     assert box_progress(link, film)["position"] >= first["position"]

@@ -155,3 +155,74 @@ async def test_a_folder_added_in_the_app_is_watched(
         folder.mkdir()
         shutil.copyfile(media["h264.mkv"], folder / "Heat (1995).mkv")
         await until(pilot, lambda: "Heat (1995)" in list_text(app), "the new movie", 30)
+
+
+def _song(path: Path, artist: str, album: str, number: int) -> None:
+    from tests.conftest import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1:sample_rate=8000",
+           "-c:a", "libmp3lame", "-metadata", f"title=Song {number}", "-metadata",
+           f"artist={artist}", "-metadata", f"album={album}", "-metadata", f"track={number}",
+           str(path))  # fmt: skip
+
+
+async def test_a_track_added_to_an_album_updates_the_list_without_loading_the_catalog(
+    kino_paths: KinoPaths, build_library: LibraryBuilder, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Issue 18: a change to one album is applied to what the app holds (the album's
+    items read after the live scan, put in place of what it held under that folder);
+    the catalog is not loaded again, the level and cursor stay, and search finds the
+    new track once its index is built again in a worker."""
+    from kino_tui.config.roots_file import add_roots
+    from kino_tui.core.models import LibraryRoot
+
+    root = build_library({})
+    albums = {}
+    for artist, album in (("Band A", "First"), ("Band B", "Second")):
+        albums[artist] = root / "Music" / artist / f"{album} (2020)"
+        albums[artist].mkdir(parents=True)
+        for number in (1, 2):
+            _song(albums[artist] / f"{number:02d} - Song {number}.mp3", artist, album, number)
+    add_roots(kino_paths.config_file, [str(root)], "music")
+    Library(kino_paths).scan([LibraryRoot(str(root), "music")])
+    app = kino_app(kino_paths)
+    library = app.library
+    loads: list[str] = []
+    load_view = library.load_view
+
+    def counted() -> object:
+        loads.append("load_view")
+        return load_view()
+
+    monkeypatch.setattr(library, "load_view", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await watching(app, pilot)
+        await pilot.press("l")  # Band A → its album
+        await pilot.pause()
+        await pilot.press("l")  # → its tracks
+        await pilot.pause()
+        assert "Song 2" in list_text(app) and "Song 3" not in list_text(app)
+        await pilot.press("down")  # on Song 2
+        await pilot.pause()
+        made = tmp_path / "03 - Song 3.mp3"
+        _song(made, "Band A", "First", 3)
+        made.rename(albums["Band A"] / made.name)  # in at once, as a copy's last step
+        await until(pilot, lambda: "Song 3" in list_text(app), "the new track", 30)
+        assert [level.title for level in screen.state.levels] == ["Music", "Band A", "First"]
+        highlighted = screen.state.highlighted
+        assert highlighted is not None and highlighted.title == "02  Song 2"
+        assert loads == [] and screen.loader.applied == 1  # applied, not loaded again
+        assert app.live is not None
+        (rescan,) = app.live.rescans
+        assert rescan.items is not None
+        assert sorted(i.title or "" for i in rescan.items) == ["Song 1", "Song 2", "Song 3"]
+        status = str(screen.query_one("#status").content)  # type: ignore[attr-defined]
+        assert status.startswith("Library updated") and "1 added" in status
+        await app.workers.wait_for_complete()  # the search index, built again
+        view = screen.state.view
+        assert view is not None
+        found = [e.title for e in view.search("song 3")]
+        assert found[0] == "03  Song 3"
+        assert len(view.items) == 5

@@ -6,6 +6,7 @@ drawn for seconds)."""
 from __future__ import annotations
 
 from kino_tui.service import Library
+from kino_tui.service.loading import make_view
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.screens.browser import BrowserScreen
 from tests.conftest import LibraryBuilder
@@ -48,7 +49,9 @@ async def test_a_search_before_the_index_is_built_comes_from_the_catalog_index(
     app = kino_app(ui_library.paths)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        view, _ = ui_library.load_view()  # as a rescan's load hands it over: not indexed
+        # a view whose search index is not built yet (a load that read the catalog)
+        data, _ = ui_library.load()
+        view = make_view(ui_library, data.items.values(), ui_library.watch.all())
         screen.state.set_view(view, complete=True)
         assert not view.search_ready
         await type_search(app, pilot, "amelie")

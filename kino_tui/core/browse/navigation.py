@@ -186,8 +186,9 @@ class BrowserState:
         if self._before_search is None:
             self._before_search = [replace(level) for level in self.levels]
 
-    def search(self, query: str) -> None:
-        """Show the library's matches (an empty query shows where the search started)."""
+    def search(self, query: str, limit: int = 500) -> None:
+        """Show the library's matches, the best ``limit`` (an empty query shows where the
+        search started)."""
         self.begin_search()
         self.query = query.strip()
         if not self.query:
@@ -196,7 +197,7 @@ class BrowserState:
                 self.show_section(self.section)
                 self._before_search = []
             return
-        results = self.view.search(self.query) if self.view is not None else []
+        results = self.view.search(self.query, limit) if self.view is not None else []
         self.levels = [Level(f"Search: {self.query}", results)]
         self.levels[0].update_shown(self.view)
 

@@ -39,8 +39,19 @@ KIND_ORDER: dict[str, int] = {
     "movie": 4, "video": 5, "episode": 6, "track": 7,
 }  # fmt: skip
 SEARCH_KINDS: tuple[str, ...] = tuple(KIND_ORDER)
+#: A record's kind as one byte of the index (the last: a kind not known here).
+_KINDS = (*SEARCH_KINDS, "")
+_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
 
 _NOT_WORD = re.compile(r"[^\w]+")
+#: The most matches a keystroke typed on narrows among (reading a line is a few µs in
+#: Python; past this a fresh scan, in C, is quicker).
+_NARROWED = 5000
+#: How much of the lines' text is counted to choose the word a scan looks for.
+_SLICES, _SLICE = 8, 250_000
+#: How often the rarest word may be in the lines for a search that filled its page to
+#: read them all anyway, learning every match for the next keystroke (about 15 ms).
+_LEARNED = 8000
 
 
 def fold(text: str) -> str:
@@ -99,44 +110,80 @@ def ordered(records: Iterable[Searchable]) -> list[tuple[str, Searchable]]:
     return [(row[2], row[3]) for row in rows]
 
 
+def distinct_words(line: str) -> str:
+    """``line`` with each word once: a word of a query is inside one word of a line, so a
+    repeated one finds nothing more (a track's artist, album artist and file name repeat
+    its title and artist: the lines' text and a scan's steps halve)."""
+    return " ".join(dict.fromkeys(line.split()))
+
+
 class SearchIndex:
-    """Every record folded into one string, ordered by kind then title, ranked on demand."""
+    """Every record folded into one string, ordered by kind then title, ranked on demand.
+
+    Held as little as possible (at 250,000 records the records themselves, their folded
+    titles and a dict of them were 60 MB): each record's key and kind, its title as given
+    (shared with the item's), and two texts, line n of each for record n: the folded
+    titles (" <title>", so a title word starts after a space and a title after "\n "),
+    and the titles with their context. Tiers 0-3 scan the first, the context tier the
+    second."""
 
     def __init__(self, records: Iterable[Searchable]) -> None:
         rows = ordered(records)
+        self._fill(
+            (r.kind, r.key, title, f"{title} {fold(r.context)}", r.title) for title, r in rows
+        )
+
+    @classmethod
+    def from_ordered(cls, rows: Iterable[tuple[str, str, str, str]]) -> SearchIndex:
+        """An index of (kind, key, folded title, folded title and context) rows already in
+        ranking order, as the catalog's index stores them (nothing folded or sorted)."""
+        index = cls.__new__(cls)
+        index._fill((kind, key, title, line, "") for kind, key, title, line in rows)
+        return index
+
+    def _fill(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         #: The last phrase whose every match is known, and those matches (see ranked).
         self._matched: tuple[str, list[int]] | None = None
-        # what a result needs (its key, kind, title): the context and the order only make
-        # the lines below (at 250,000 records they were 60 MB kept for nothing)
-        self.records: list[Searchable] = [Searchable(r.kind, r.key, r.title) for _, r in rows]
-        # Two texts, line n of each for record n: the titles (" <title>", so a title word
-        # starts after a space and a title after "\n "), and the titles with their
-        # context. Tiers 1-3 scan the first, the context tier the second.
-        #: Each title's record, or records when several share it (one int each, not a
-        #: list: 250,000 lists were 15 MB).
-        self._exact: dict[str, int | list[int]] = {}
-        #: Each record's folded title (the tier of a line found in ``_lines``).
-        self._folded = [title for title, _ in rows]
+        self._keys: list[str] = []
+        kinds = bytearray()
+        self._shown: list[str] = []
         titles, lines = [], []
-        for index, (title, record) in enumerate(rows):
-            known = self._exact.get(title)
-            if known is None:
-                self._exact[title] = index
-            elif isinstance(known, int):
-                self._exact[title] = [known, index]
-            else:
-                known.append(index)
+        for kind, key, title, line, shown in rows:
+            self._keys.append(key)
+            kinds.append(_KIND_CODES.get(kind, len(_KINDS) - 1))
+            self._shown.append(shown)
             titles.append(f"\n {title}")
-            lines.append(f"\n {title} {fold(record.context)}")
+            lines.append(f"\n {distinct_words(line)}")
+        self._kinds = bytes(kinds)
         self._titles = _Lines(titles)
+        del titles
         self._lines = _Lines(lines)
 
+    @classmethod
+    def from_parts(
+        cls, keys: list[str], kinds: bytes, shown: list[str], titles: _Lines, lines: _Lines
+    ) -> SearchIndex:
+        """An index of what :meth:`_fill` makes (``core/browse/search_patch.py``)."""
+        index = cls.__new__(cls)
+        index._matched = None
+        index._keys, index._kinds, index._shown = keys, kinds, shown
+        index._titles, index._lines = titles, lines
+        return index
+
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._keys)
+
+    @property
+    def records(self) -> list[Searchable]:
+        """Every record (kind, key, title as given), in ranking order."""
+        return [self._record(index) for index in range(len(self._keys))]
+
+    def _record(self, index: int) -> Searchable:
+        return Searchable(_KINDS[self._kinds[index]], self._keys[index], self._shown[index])
 
     def search(self, query: str, limit: int = 500) -> list[Searchable]:
         """The records that match ``query``, best tier first, at most ``limit``."""
-        return [self.records[index] for index, _ in self.ranked(query, limit)]
+        return [self._record(index) for index, _ in self.ranked(query, limit)]
 
     def ranked(self, query: str, limit: int = 500) -> list[tuple[int, int]]:
         """(record index, tier) of the matches, best first."""
@@ -149,58 +196,85 @@ class SearchIndex:
             # typed on: every word typed before is in one typed now, so what matches now
             # is among what matched then (a keystroke reads those lines, not them all)
             return self._rank_among(last[1], phrase, words, limit)
+        # Each tier is its own scan, in the order it lists, stopping once ``limit`` are
+        # found: the title tiers scan the titles (a fifth of the text) for the word the
+        # text holds least. The last scan, the lines for the context tier, also learns
+        # every match for the next keystroke, unless there are more than it may narrow
+        # among: a phrase most records match in their context alone ("the a": an
+        # artist's every track) then reads a few thousand lines, not 250,000 of them in
+        # Python (a second).
         found: list[tuple[int, int]] = []
         seen: set[int] = set()
-        for tier in (EXACT, PREFIX):
-            for index in self._tier(tier, phrase, words):
+        words, occurrences = self._lines.rarest_first(words)
+        for tier, indices in ((EXACT, self._exact(phrase)),
+                              (PREFIX, self._titles.scan(f"\n {phrase}", ()))):  # fmt: skip
+            for index in indices:
                 if index not in seen:
                     seen.add(index)
                     found.append((index, tier))
                     if len(found) >= limit:
-                        return found
-        # words, substring and context in one pass over the lines (title and context):
-        # each line holding every word is sorted into its tier by its title; the pass
-        # stops once the words tier alone fills what is left (at 250,000 records one pass
-        # instead of three is the difference between a keystroke of 40 and 120 ms)
-        room = limit - len(found)
-        tiers: dict[int, list[int]] = {WORDS: [], SUBSTRING: [], CONTEXT: []}
+                        return self._learned(found, phrase, words, occurrences)
+        # words and substring in one pass over the titles holding every word, which
+        # stops once the words tier alone fills what is left
         spaced = [f" {word}" for word in words]
-        titles = self._folded
-        complete = True
-        for index in self._lines.scan(words[0], words[1:]):
+        room = limit - len(found)
+        tiers: tuple[list[int], list[int]] = ([], [])
+        for index, title in self._titles.scan_lines(words[0], words[1:]):
             if index in seen:
                 continue
-            title = titles[index]
-            if all(word in f" {title}" for word in spaced):
-                tiers[WORDS].append(index)
-                if len(tiers[WORDS]) >= room:
-                    complete = False
+            if all(word in title for word in spaced):  # the line is " <title>"
+                tiers[0].append(index)
+                if len(tiers[0]) >= room:
                     break
-            elif all(word in title for word in words):
-                tiers[SUBSTRING].append(index)
             else:
-                tiers[CONTEXT].append(index)
-        if complete:  # every match of this phrase is known: the next keystroke's start
-            self._matched = (phrase, sorted(seen.union(*tiers.values())))
-        for tier in (WORDS, SUBSTRING, CONTEXT):
-            found += ((index, tier) for index in tiers[tier][: limit - len(found)])
+                tiers[1].append(index)
+        for tier, listed in zip((WORDS, SUBSTRING), tiers, strict=True):
+            for index in listed[: limit - len(found)]:
+                seen.add(index)
+                found.append((index, tier))
+        if len(found) >= limit:
+            return self._learned(found, phrase, words, occurrences)
+        matched: list[int] = []  # every line with every word is a match of some tier
+        for index in self._lines.scan(words[0], words[1:]):
+            matched.append(index)
+            if index not in seen and len(found) < limit:  # not found above: context
+                found.append((index, CONTEXT))
+            if len(matched) > _NARROWED and len(found) >= limit:
+                return found
+        if len(matched) <= _NARROWED:  # every match is known: the next keystroke's start
+            self._matched = (phrase, matched)
+        return found
+
+    def _learned(
+        self, found: list[tuple[int, int]], phrase: str, words: list[str], occurrences: int
+    ) -> list[tuple[int, int]]:
+        """``found``, the page, once every match of ``phrase`` is known too when that is
+        cheap (its rarest word seldom in the lines): the next keystroke then narrows
+        among them instead of scanning (typing on at a page of 100 stays a few ms)."""
+        if occurrences <= _LEARNED:
+            matched = []
+            for index in self._lines.scan(words[0], words[1:]):
+                matched.append(index)
+                if len(matched) > _NARROWED:
+                    return found
+            self._matched = (phrase, matched)
         return found
 
     def _rank_among(
         self, candidates: list[int], phrase: str, words: list[str], limit: int
     ) -> list[tuple[int, int]]:
         """:meth:`ranked` over ``candidates`` only (every match is among them)."""
-        text, starts, titles = self._lines.text, self._lines.starts, self._folded
+        text, starts, title_of = self._lines.text, self._lines.starts, self._titles.line
         spaced = [f" {word}" for word in words]
         tiers: dict[int, list[int]] = {tier: [] for tier in TIERS}
         matched = []
         last = len(starts) - 1
         for index in candidates:
-            end = starts[index + 1] if index < last else len(text)
+            end = starts[index + 1] if index < last else len(text) - 1
             if not all(word in text[starts[index] : end] for word in words):
                 continue
             matched.append(index)
-            title = titles[index]
+            title = title_of(index)
             if title == phrase:
                 tiers[EXACT].append(index)
             elif title.startswith(phrase):
@@ -217,26 +291,21 @@ class SearchIndex:
             found += ((index, tier) for index in tiers[tier][: limit - len(found)])
         return found
 
-    # -- one tier ----------------------------------------------------------------
-    def _tier(self, tier: int, phrase: str, words: list[str]) -> Iterator[int]:
-        if tier == EXACT:
-            known = self._exact.get(phrase)
-            if isinstance(known, int):
-                yield known
-            elif known is not None:
-                yield from known
-        elif tier == PREFIX:
-            yield from self._titles.scan(f"\n {phrase}", ())
-        elif tier == WORDS:
-            yield from self._titles.scan(f" {words[0]}", [f" {w}" for w in words[1:]])
-        elif tier == SUBSTRING:
-            yield from self._titles.scan(words[0], words[1:])
-        else:
-            yield from self._lines.scan(words[0], words[1:])
+    def _exact(self, phrase: str) -> Iterator[int]:
+        """The records whose title is ``phrase`` (a line that is exactly it)."""
+        return self._titles.scan(f"\n {phrase}\n", ())
 
 
 class _Lines:
     """Lines joined in one string (each opening with "\n"): ``str.find`` runs in C."""
+
+    @classmethod
+    def joined(cls, starts: array[int], text: str) -> _Lines:
+        """Lines already joined (``text`` ends with the closing "\\n"), and where each
+        starts."""
+        lines = cls.__new__(cls)
+        lines.starts, lines.text = starts, text
+        return lines
 
     def __init__(self, lines: list[str]) -> None:
         self.starts = array("q")  # machine integers: 2 MB at 250,000 lines, not 10
@@ -244,22 +313,48 @@ class _Lines:
         for line in lines:
             self.starts.append(offset)
             offset += len(line)
+        lines.append("\n")  # the last line ends like the others (an exact title's "\n")
         self.text = "".join(lines)
+        lines.pop()
+
+    def line(self, index: int) -> str:
+        """Line ``index`` without its "\n " (a folded title)."""
+        starts = self.starts
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text) - 1
+        return self.text[starts[index] + 2 : end]
+
+    def rarest_first(self, words: list[str]) -> tuple[list[str], int]:
+        """``words`` with the one this text holds least first (counted in C in a few
+        slices of it: the scans go from one of its places to the next), and about how
+        often the text holds it."""
+        text = self.text
+        step = max(len(text) // _SLICES, 1)
+        slices = [(start, start + _SLICE) for start in range(0, len(text), step)]
+        counts = {word: sum(text.count(word, a, b) for a, b in slices) for word in words}
+        rarest = min(words, key=lambda word: (counts[word], -len(word)))
+        counted = sum(min(b, len(text)) - a for a, b in slices)
+        estimate = counts[rarest] * len(text) // max(counted, 1)
+        return [rarest, *(word for word in words if word != rarest)], estimate
 
     def scan(self, first: str, others: Iterable[str]) -> Iterator[int]:
         """Lines where ``first`` occurs and so does every one of ``others``, in order."""
+        for index, _ in self.scan_lines(first, others):
+            yield index
+
+    def scan_lines(self, first: str, others: Iterable[str]) -> Iterator[tuple[int, str]]:
+        """(index, text after its "\\n") of the lines where ``first`` occurs and so does
+        every one of ``others``, in order. Each occurrence costs a few steps in Python
+        (the line's ends found in C, its number only for a match), so ``first`` should
+        be the rarest word."""
         text, starts = self.text, self.starts
         others = tuple(others)
-        find, length = text.find, len(text)
+        find, rfind, line_of = text.find, text.rfind, bisect.bisect_right
         position = 0
-        while True:
-            at = find(first, position)
-            if at < 0:
-                return
-            line = bisect.bisect_right(starts, at) - 1
-            end = find("\n", at + 1)
-            if end < 0:
-                end = length
-            if not others or all(word in text[starts[line] : end] for word in others):
-                yield line
-            position = end
+        while (at := find(first, position)) >= 0:
+            start = rfind("\n", 0, at + 1)  # the line's own "\n" (``first`` may open with it)
+            position = find("\n", at + 1)  # the next line's (a last "\n" closes the text)
+            for word in others:
+                if find(word, start, position) < 0:
+                    break
+            else:
+                yield line_of(starts, start) - 1, text[start + 1 : position]

@@ -31,8 +31,8 @@ from kino_tui.core.browse.ordering import (
     filter_entries,
     sort_entries,
 )
-from kino_tui.core.browse.records import group_record, item_record
-from kino_tui.core.browse.search import Searchable, SearchIndex, fold
+from kino_tui.core.browse.search import SearchIndex, fold
+from kino_tui.core.browse.view_search import ViewSearch
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.text import episode_label, library_summary, plural
 
@@ -49,7 +49,7 @@ def _in_season_folders(episodes: Iterable[MediaItem]) -> bool:
     return any(season_of_folder(e.folder.rpartition("/")[2]) is not None for e in episodes)
 
 
-class LibraryView:
+class LibraryView(ViewSearch):
     """Entries for every section and level, built from items and their progress."""
 
     def __init__(
@@ -67,6 +67,9 @@ class LibraryView:
         #: Group entries by key (search results, Recently Added), until progress changes.
         self._groups: dict[str, Entry] = {}
         self._search: SearchIndex | None = None
+        self._changes = self._search_changes = 0
+        #: The ids and group keys changed since the search index was made.
+        self._touched: set[str] = set()
         #: The section a view without items opens on (see :meth:`preset_section`).
         self._preset: str | None = None
         self._index_lock = threading.Lock()
@@ -77,14 +80,79 @@ class LibraryView:
         self._artists: dict[str, dict[str, list[MediaItem]]] = {}
         self._extras: dict[str, list[MediaItem]] = {}
         for item in self.items.values():
-            if item.kind == "episode":
-                self._shows.setdefault(item.series or "Unknown show", []).append(item)
-            elif item.kind == "track":
-                artist = item.album_artist or item.artist or "Unknown artist"
-                albums = self._artists.setdefault(artist, {})
-                albums.setdefault(item.album or "Unknown album", []).append(item)
-            elif item.kind == "extra" and item.extra_of:
-                self._extras.setdefault(item.extra_of, []).append(item)
+            self._group(item).append(item)
+
+    def _group(self, item: MediaItem) -> list[MediaItem]:
+        """The list an item is kept in by its show, its artist and album, or its movie
+        (made when missing; a throwaway list for anything else)."""
+        if item.kind == "episode":
+            return self._shows.setdefault(item.series or "Unknown show", [])
+        if item.kind == "track":
+            artist = item.album_artist or item.artist or "Unknown artist"
+            albums = self._artists.setdefault(artist, {})
+            return albums.setdefault(item.album or "Unknown album", [])
+        if item.kind == "extra" and item.extra_of:
+            return self._extras.setdefault(item.extra_of, [])
+        return []
+
+    def replace_under(self, folders: Iterable[str], items: Iterable[MediaItem]) -> None:
+        """What ``folders`` (and the folders below them) hold is now ``items``: a live
+        update applied to this view instead of a new view of the whole catalog. Only the
+        sections and groups those items are in are made again; the search index is
+        built again by :meth:`ensure_search_index` (until then it answers without what
+        has gone)."""
+        below = tuple(folder.rstrip("/") + "/" for folder in folders)
+        gone = [i for i in self.items.values() if i.path.startswith(below)]
+        arrived = list(items)
+        touched: set[str] = set()
+        for item in gone:
+            del self.items[item.id]
+            group = self._group(item)
+            group.remove(item)
+            if not group:  # the last of a show, an album or a movie's extras
+                self._forget_group(item)
+        for item in arrived:
+            old = self.items.get(item.id)  # moved in from elsewhere: one place only
+            if old is not None:
+                group = self._group(old)
+                group.remove(old)
+                if not group:
+                    self._forget_group(old)
+                touched.update(self._group_keys_of(old))
+            self.items[item.id] = item
+            self._group(item).append(item)
+        for item in (*gone, *arrived):
+            touched.update(self._group_keys_of(item))
+            touched.add(item.id)
+        self._changed(touched)
+
+    def _forget_group(self, item: MediaItem) -> None:
+        if item.kind == "episode":
+            self._shows.pop(item.series or "Unknown show", None)
+        elif item.kind == "track":
+            artist = item.album_artist or item.artist or "Unknown artist"
+            albums = self._artists.get(artist, {})
+            albums.pop(item.album or "Unknown album", None)
+            if not albums:
+                self._artists.pop(artist, None)
+        elif item.extra_of:
+            self._extras.pop(item.extra_of, None)
+
+    def _changed(self, groups: set[str]) -> None:
+        """Items came and went (``groups``: their ids and the keys of the groups they are
+        in): those groups, the sections and the counts are made again when next asked
+        for, and their search records put in the index again (``ensure_search_index``)."""
+        for key in list(self._groups):
+            if key in groups or key.split(":season:")[0] in groups:
+                del self._groups[key]
+        preset = self._sections.get(self._preset or "")
+        self._sections.clear()
+        if preset is not None and self._preset is not None:  # no items to build it from
+            self._sections[self._preset] = preset
+        self._group_keys = {}
+        self.__dict__.pop("_census", None)
+        self._touched |= groups
+        self._changes += 1  # the search index is brought up to date (ensure_search_index)
 
     # -- state ---------------------------------------------------------------
     def state(self, item: MediaItem) -> Progress:
@@ -375,88 +443,3 @@ class LibraryView:
             entry.added = row.items[0].added or ""
             entries.append(entry)
         return entries
-
-    # -- search (the ranking is core/search.py) ----------------------------------
-    @property
-    def search_ready(self) -> bool:
-        """Whether :meth:`search` answers at once (its index is built)."""
-        return self._search is not None
-
-    def ensure_search_index(self) -> None:
-        """Build the search index unless it is built (from any thread: one builds it, the
-        others wait for it)."""
-        with self._index_lock:
-            if self._search is None:
-                self.build_search_index()
-
-    def build_search_index(self, records: list[Searchable] | None = None) -> None:
-        """Every item (extras belong to their movie: not listed) and every show, season,
-        artist and album (``records``, when :meth:`search_records` already made them),
-        folded once."""
-        self._search = SearchIndex(self.search_records() if records is None else records)
-        for key in self._group_keys:  # counted here, off the UI thread, not at the first keystroke
-            self.search_entry(Searchable("", key, ""))
-
-    def search_records(self) -> list[Searchable]:
-        """What search can find: every item but extras, and every group (also what the
-        catalog's search index, ``core/catalog/index.py``, stores)."""
-        records = [r for r in map(item_record, self.items.values()) if r is not None]
-        records += [group_record(key, *group) for key, group in self._collect_groups().items()]
-        return records
-
-    def _collect_groups(self) -> dict[str, tuple[str, str, int | str | None]]:
-        """Every show, season (with a number), artist and album, by key."""
-        groups = self._group_keys
-        groups.clear()
-        for show, episodes in self._shows.items():
-            groups[f"show:{show}"] = ("show", show, None)
-            for number in sorted({e.season for e in episodes if e.season is not None}):
-                groups[f"show:{show}:season:{number}"] = ("season", show, number)
-        for artist, albums in self._artists.items():
-            groups[f"artist:{artist}"] = ("artist", artist, None)
-            for album in albums:
-                groups[f"artist:{artist}:album:{album}"] = ("album", artist, album)
-        return groups
-
-    def group(self, key: str) -> Entry | None:
-        """The show, season, artist or album with this key (``show:Dark``,
-        ``show:Dark:season:1``, ``artist:Air:album:Moon Safari``), or None."""
-        if not self._group_keys:
-            self._collect_groups()
-        if key not in self._group_keys:
-            return None
-        return self.search_entry(Searchable("", key, ""))
-
-    def search(self, query: str, limit: int = 500) -> list[Entry]:
-        """Items and groups matching the query, ranked (see ``core/search.py``)."""
-        if self._search is None:
-            self.build_search_index()
-        assert self._search is not None
-        return [self.search_entry(record) for record in self._search.search(query, limit)]
-
-    def entries(self, records: Iterable[Searchable]) -> list[Entry]:
-        """The rows of these search records (items or groups of this view)."""
-        if not self._group_keys:
-            self._collect_groups()
-        return [self.search_entry(record) for record in records]
-
-    def search_entry(self, record: Searchable) -> Entry:
-        """The list row of a search result: the item, or the group to drill into."""
-        item = self.items.get(record.key)
-        if item is not None:
-            return self.item_entry(item)
-        kind, name, sub = self._group_keys[record.key]
-        if kind == "show":
-            return self.show_entry(name)
-        if kind == "artist":
-            return self.artist_entry(name)
-        if kind == "album":
-            entry = self.album_entry(name, str(sub))
-            entry.detail = f"{name} · {entry.detail}"
-            return entry
-        if record.key not in self._groups:
-            for season in self.season_entries(name):  # every season of the show at once
-                self._groups[season.key] = season
-        entry = replace(self._groups[record.key])
-        entry.detail = f"{name} · {entry.detail}"
-        return entry

@@ -164,6 +164,25 @@ class IndexReader:
             return []
         return self._items("WHERE items.grp = ? ORDER BY items.rowid", found[0])
 
+    def stored_rows(self, batch: int = 5000) -> Iterator[tuple[list[Any], str]]:
+        """Every item's stored row (as ``PackedDocument.stored_rows`` gives it) and its
+        root, read a batch at a time (the browser's items made without the catalog's
+        text or every row held at once)."""
+        roots = {n: _text(root) for n, root in self._db.execute("SELECT number, root FROM roots")}
+        cursor = self._db.execute("SELECT row, root FROM items ORDER BY rowid")
+        while rows := cursor.fetchmany(batch):
+            for row, number in rows:
+                yield loads(row), roots[number]
+
+    def search_rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """Every search record as (kind, key, folded title, folded title and context), in
+        ranking order (what ``SearchIndex.from_ordered`` takes: nothing folded or sorted
+        again)."""
+        cursor = self._db.execute("SELECT kind, key, title, line FROM search ORDER BY position")
+        while rows := cursor.fetchmany(5000):
+            for kind, key, title, line in rows:
+                yield kind, _text(key), title, line
+
     def item_dicts(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
         """Every item (of ``kind``) as ``MediaItem.to_dict`` gives it, in path order (what
         ``kino ls --json`` prints), made from the stored rows one at a time."""
@@ -232,14 +251,18 @@ class CatalogIndex:
             "fields": ",".join(ROW_FIELDS),
         }
 
-    def open(self) -> IndexReader | None:
+    def open(self, threads: bool = False) -> IndexReader | None:
         """A reader when the index matches the catalog file as it is now; None when it is
-        missing, stale, damaged or of another version (read the catalog instead)."""
+        missing, stale, damaged or of another version (read the catalog instead). With
+        ``threads`` it may be used from any thread (one at a time): kept open, it reads
+        the index as it was opened even after a new one replaces the file."""
         signature = catalog_signature(self.catalog_file)
         if signature is None or not self.path.exists():
             return None
         try:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=not threads
+            )
         except INDEX_ERRORS:
             return None
         try:

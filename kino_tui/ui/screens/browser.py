@@ -116,6 +116,7 @@ class BrowserScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        layout.fit_width(self, self.app.size.width)  # the first frame too, not after it
         self.query_one("#search", Input).display = False
         self.query_one("#now-playing", Static).display = False
         self.query_one(MediaList).focus()
@@ -387,13 +388,7 @@ class BrowserScreen(Screen[None]):
 
     def show_search(self, query: str) -> None:
         """:meth:`run_search` whether or not the box is still open (Enter closes it)."""
-        view = self.state.view
-        if view is None or self.searching.ask(query, view):
-            return
-        started = time.perf_counter()
-        self.state.search(query)
-        self.last_search_seconds = time.perf_counter() - started
-        self.draw()
+        self.searching.show(query)
 
     @on(SearchAnswered)
     def _search_answered(self, message: SearchAnswered) -> None:

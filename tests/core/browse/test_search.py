@@ -203,3 +203,64 @@ def test_typing_on_ranks_as_a_fresh_search_does() -> None:
             for limit in (500, 5):
                 fresh = SearchIndex(records).ranked(query, limit)
                 assert typed.ranked(query, limit) == fresh, (query, limit)
+
+
+def test_each_tier_lists_as_rank_does_when_context_matches_fill_the_page() -> None:
+    """Each tier is its own scan that stops once the page is full (a phrase every track
+    of an artist holds in its context no longer reads every line): the results are still
+    exactly the records ``rank`` places best, in each tier's order, for any page size."""
+    words = ["the", "amber", "red", "dust", "a", "shadow", "du", "ambers"]
+    records = [
+        Searchable(
+            ("track", "album", "artist", "movie")[n % 4],
+            f"k{n}",
+            " ".join(words[(n * j + 3) % len(words)] for j in (1, 2, 7)[: 1 + n % 3]),
+            f"The Amber Ambers {n % 7} {words[n % 5]}",  # an artist every record has
+        )
+        for n in range(2000)
+    ]
+    index = SearchIndex(records)
+    ordered_keys = [record.key for record in index.records]
+    given = {record.key: record for record in records}
+    for query in ("the a", "the zz", "red du", "amber", "a b", "ambers 3 dust", "zz"):
+        expected = []
+        for key in ordered_keys:
+            record = given[key]
+            tier = rank(fold(query), fold(record.title), fold(record.context))
+            if tier is not None:
+                expected.append((tier, ordered_keys.index(key)))
+        expected.sort()
+        for limit in (500, 40, 3):
+            fresh = SearchIndex(records).ranked(query, limit)
+            assert [(tier, i) for i, tier in fresh] == expected[:limit], (query, limit)
+
+
+def test_a_phrase_every_record_holds_in_its_context_reads_a_page_of_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: "the a" at 250,000 tracks of artists called "The Amber Ambers…" matched
+    every track in its context, and the search read every line in Python (a second a
+    keystroke). Now the context tier stops once the page is full: the lines it reads
+    are counted (each one found is placed with one ``bisect``)."""
+    import bisect as real_bisect
+
+    import kino_tui.core.browse.search as search_module
+
+    records = [
+        Searchable("track", f"t{n}", f"Song {n}", f"The Amber Ambers {n % 50} Album {n % 9}")
+        for n in range(20_000)
+    ]
+    index = SearchIndex(records)
+    placed = []
+
+    class Counting:
+        @staticmethod
+        def bisect_right(starts: object, at: int) -> int:
+            placed.append(at)
+            return real_bisect.bisect_right(starts, at)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(search_module, "bisect", Counting)
+    for typed in ("t", "th", "the", "the ", "the a", "the am"):
+        placed.clear()
+        assert len(index.ranked(typed, 50)) == 50
+        assert len(placed) < 6000, (typed, len(placed))  # not 20,000 lines

@@ -418,3 +418,37 @@ def test_rows_of_an_older_schema_are_checked_when_migrated(tmp_path: Path) -> No
     path.write_bytes(orjson.dumps(raw))
     with pytest.raises(CatalogDamaged, match="title"):
         Catalog(path).load()
+
+
+def test_a_folders_rows_are_read_alone_as_the_whole_document_gives_them(tmp_path: Path) -> None:
+    """A live update reads the rows of the folders it scanned without parsing the rest
+    (rows are stored in path order: a folder's are one run of the text); they are the
+    rows a whole read gives, for names that share a start ("Album" and "Album 2"),
+    names with quotes and accents, a folder with nothing now, and nested folders; a
+    name that is not UTF-8 (stored escaped) leaves it to a whole read."""
+    root = "/m"
+    names = ["Album/01 a.mp3", "Album/02 b.mp3", "Album 2/01 c.mp3", 'Björk "Post"/01 d.mp3',
+             "Album/CD2/01 e.mp3", "Zed/01 f.mp3"]  # fmt: skip
+    paths = [f"{root}/{name}" for name in names]
+    items = [
+        MediaItem(id=f"i{n}", kind="track", path=path, root=root, parts=[path], title=path)
+        for n, path in enumerate(paths)
+    ]
+    catalog = Catalog(tmp_path / "catalog.json")
+    catalog.save(CatalogData({item.id: item for item in items}))
+    (document,) = catalog.read().documents
+
+    def under(*folders: str) -> list[str] | None:
+        rows = document.rows_under([f"{root}/{folder}" for folder in folders])
+        return None if rows is None else sorted(str(row[2]) for row in rows)
+
+    assert under("Album") == ["Album/01 a.mp3", "Album/02 b.mp3", "Album/CD2/01 e.mp3"]
+    assert under("Album 2") == ["Album 2/01 c.mp3"]
+    assert under('Björk "Post"', "Zed") == ['Björk "Post"/01 d.mp3', "Zed/01 f.mp3"]
+    assert under("Album/CD2") == ["Album/CD2/01 e.mp3"]
+    assert under("Gone") == []
+    odd = f"{root}/" + os.fsdecode(b"caf\xe9") + "/01.mp3"
+    extra = MediaItem(id="odd", kind="track", path=odd, root=root, parts=[odd])
+    catalog.save(CatalogData({item.id: item for item in [*items, extra]}))
+    (document,) = catalog.read().documents
+    assert document.rows_under([f"{root}/Album"]) is None  # read whole instead
