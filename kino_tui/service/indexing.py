@@ -40,6 +40,23 @@ def rebuild(library: Library, packed: PackedCatalog, before: str | None) -> bool
     return library.index.build(packed, before)
 
 
+def refresh_index(library: Library) -> bool:
+    """Build the catalog's index again unless it matches the catalog: after a scan that
+    changed it, and before the browser opens on a stale one (the catalog changed by a
+    live update, a restored copy), so the next search, ``kino play ID``, album opened or
+    browser reads a few rows instead of the catalog. Writing it streams the catalog's
+    rows (about as long as unpacking them). Says whether it was built."""
+    with library.index.reading() as reader:
+        if reader is not None:
+            return False
+    before = signature(library)
+    try:
+        packed = library.catalog.read()
+    except CatalogDamaged:
+        return False  # the next reader sets it aside and says so
+    return rebuild(library, packed, before)
+
+
 def load_indexing(library: Library) -> tuple[PackedCatalog | None, list[MediaItem], list[str]]:
     """The whole catalog as ``loading.load`` reads it (a damaged one set aside: no
     items, a line saying so), and the catalog as read, for :func:`rebuild`."""
@@ -115,6 +132,7 @@ def find(reader: IndexReader, target: str) -> list[MediaItem]:
 
 
 __all__ = [
-    "GROUP_KINDS", "INDEX_ERRORS", "find", "load_indexing", "rebuild", "search_entries",
+    "GROUP_KINDS", "INDEX_ERRORS", "find", "load_indexing", "rebuild", "refresh_index",
+    "search_entries",
     "signature", "watched_items",
 ]  # fmt: skip

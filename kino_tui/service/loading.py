@@ -121,9 +121,15 @@ def load_opening(library: Library) -> Opening:
         OPENING_KINDS,
         first_section,
     )  # the browsing stack: not for `kino scan`
+    from kino_tui.service import indexing  # as above
 
     progress, warnings = read_progress(library)
     summarised = _opening_from_index(library, progress)
+    if summarised is None and indexing.refresh_index(library):
+        # the index was stale (a live update, a restored copy): written again first, so
+        # the browser holds compact records read from it (300 MB at 250,000 tracks, not
+        # every item unpacked: 950 MB), this start and the next
+        summarised = _opening_from_index(library, progress)
     if summarised is not None:
         return Opening(summarised, warnings, None, unread=True)
     try:

@@ -15,8 +15,8 @@ from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import AudioTrack, CastMember, MediaItem, Progress
 from kino_tui.service import Library
 from kino_tui.service.holding import IndexRecords
+from kino_tui.service.indexing import refresh_index
 from kino_tui.service.loading import make_view
-from kino_tui.service.scanning import refresh_index
 
 
 def _item(item_id: str, kind: str, path: str, **fields: object) -> MediaItem:

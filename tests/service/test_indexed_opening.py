@@ -13,7 +13,7 @@ from kino_tui.core.browse.view import Entry
 from kino_tui.core.catalog.store import Catalog, CatalogData
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.service import Library
-from kino_tui.service.scanning import refresh_index
+from kino_tui.service.indexing import refresh_index
 
 
 def item(item_id: str, kind: str, path: str, **fields: object) -> MediaItem:
@@ -80,12 +80,29 @@ def test_the_opening_from_the_index_is_the_section_the_items_make(
     assert any(e["poster"] for e in expected) and any(e["rating"] for e in expected)
 
 
-def test_without_a_current_index_the_opening_reads_the_catalog(kino_paths: KinoPaths) -> None:
+def test_a_missing_or_damaged_index_is_written_again_and_the_opening_comes_from_it(
+    kino_paths: KinoPaths,
+) -> None:
+    """A stale index (the catalog changed by a live update, a restored copy) used to send
+    the browser to the whole catalog, every item unpacked (950 MB at 250,000 tracks) on
+    every start until a scan: it is written again first."""
     Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
     library = Library(kino_paths)
     opening = library.load_opening()  # no index yet
-    assert opening.complete and len(opening.view.items) == 60
-    assert refresh_index(library)
+    assert opening.unread and opening.view.items == {}
+    assert library.index.open() is not None
     Path(kino_paths.index_file).write_bytes(b"damaged")
     opening = library.load_opening()
+    assert opening.unread and opening.view.items == {}
+    full, _ = library.load_rest(opening)
+    assert len(full.items) == 60
+
+
+def test_where_no_index_can_be_written_the_opening_reads_the_catalog(
+    kino_paths: KinoPaths,
+) -> None:
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
+    kino_paths.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    kino_paths.cache_dir.write_text("a file where the cache folder should be")
+    opening = Library(kino_paths).load_opening()
     assert opening.complete and len(opening.view.items) == 60
