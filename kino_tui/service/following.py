@@ -183,6 +183,9 @@ def items_under(library: Library, folders: list[str]) -> tuple[MediaItem, ...] |
             inside = [f for f in folders if f.startswith(root)]
             # rows under the root are stored relative to it, in path order: found alone
             whole = all(f.startswith(root) for f in held)
+            # a folder that is the root (or above it: a removed artist names the root)
+            # holds every row: the document's items, not the rows of the folders below it
+            whole = whole and not any(root.startswith(f.rstrip("/") + "/") for f in folders)
             rows = rows_under(document, inside) if whole else None
             if rows is not None:
                 found += (item_of_row(row, document.root) for row in rows)
