@@ -314,3 +314,28 @@ def test_a_kill_during_a_spliced_write_leaves_a_whole_catalog(base: Path) -> Non
         paths = {os.path.relpath(item.path, base / "Music") for item in items}
         assert {p for p in paths if "Extra" not in p} == set(layout()), delay
         assert len(paths) <= 20
+
+
+def test_the_documents_it_did_not_touch_are_written_as_they_were(
+    base: Path, media: dict[str, Path]
+) -> None:
+    """Another root's document and the root's other kinds, read as bytes, go back into
+    the file as they were stored; only the album's rows change."""
+    other = base / "Other"
+    (other / "Show/Season 1").mkdir(parents=True)
+    for number in (1, 2):
+        shutil.copyfile(media["h264.mkv"], other / f"Show/Season 1/Show S01E0{number}.mkv")
+    roots = [LibraryRoot(str(base / "Music"), "music"), LibraryRoot(str(other), "tv")]
+    catalog = Catalog(base / "data" / "catalog.json")
+    Scanner(catalog, None, workers=1).scan(roots)
+    before = orjson.loads(catalog.path.read_bytes())["items"]
+    shutil.copyfile(media["plain.mp3"], base / "Music/Blur/First (2001)/04 - New.mp3")
+    summary = Scanner(catalog, None, workers=1).scan(
+        roots, folders=[str(base / "Music/Blur/First (2001)")]
+    )
+    assert summary.added == 1
+    after = orjson.loads(catalog.path.read_bytes())["items"]
+    assert [d["root"] for d in after.values()] == [d["root"] for d in before.values()]
+    assert after["2"] == before["2"]  # the other root's episodes, byte for byte
+    assert after["1"]["rows"] != before["1"]["rows"]
+    assert after["1"]["rows"].count("\n") == before["1"]["rows"].count("\n") + 1
