@@ -1,8 +1,9 @@
 """The catalog file read for a limited scan without its rows as Python text: each
 document's rows (a JSON string inside the file, 100 MB at 250,000 tracks) are unescaped
-a megabyte at a time into one buffer of UTF-8 bytes (:class:`RowBytes`), the rest of the
-file parsed and checked as :meth:`Catalog.read` does. Reading the file whole held its
-bytes, orjson's copy of them and the rows' text at once: three times its size.
+a megabyte at a time into one buffer of UTF-8 bytes (:class:`RowBytes`), the file read
+a window at a time (``os.pread``: a file cut short meanwhile is an error, not a crash),
+the rest of it parsed and checked as :meth:`Catalog.read` does. Reading the file whole
+held its bytes, orjson's copy of them and the rows' text at once: three times its size.
 
 Anything unexpected (no file, an older layout or field list, rows that are not one
 string, a checksum that does not hold, names stored escaped) gives None: the caller
@@ -11,7 +12,6 @@ reads the file as usual, which says what is wrong.
 
 from __future__ import annotations
 
-import mmap
 import os
 import zlib
 from pathlib import Path
@@ -41,32 +41,55 @@ def read_sparse(path: Path) -> PackedCatalog | None:
     :class:`RowBytes`; None when it cannot be read this way (read it as usual)."""
     try:
         with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:
-                return None
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                return _read(mapped, path)
+            return _read(_File(handle.fileno()), path)
     except (OSError, orjson.JSONDecodeError, *DAMAGE):
         return None
 
 
-def _read(mapped: mmap.mmap, path: Path) -> PackedCatalog | None:
-    size = len(mapped)
+class _File:
+    """The catalog file read a window at a time (``os.pread``: nothing of it kept)."""
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+        self.size = os.fstat(descriptor).st_size
+
+    def read(self, start: int, stop: int) -> bytes:
+        data = os.pread(self.descriptor, stop - start, start)
+        if len(data) != stop - start:
+            raise ValueError("the file changed while it was read")
+        return data
+
+    def find(self, needle: bytes, start: int, stop: int) -> int:
+        position = start
+        while position < stop:
+            end = min(position + _WINDOW, stop)
+            found = self.read(position, min(end + len(needle) - 1, stop)).find(needle)
+            if found >= 0:
+                return position + found
+            position = end
+        return -1
+
+
+def _read(file: _File, path: Path) -> PackedCatalog | None:
+    size = file.size
+    if size == 0:
+        return None
     spans: list[tuple[int, int]] = []  # each rows string's escaped text
     parts: list[bytes] = []
     cursor = 0
     while True:
-        key = _find(mapped, _KEY, cursor, size)
+        key = file.find(_KEY, cursor, size)
         if key < 0:
             break
         start = key + len(_KEY)
         # the text ends with "]" before its closing quote; inside, every quote is escaped
-        close = _find(mapped, b']"', start, size)
+        close = file.find(b']"', start, size)
         if close < 0:
             return None
-        parts += [mapped[cursor:start], b'"']
+        parts += [file.read(cursor, start), b'"']
         spans.append((start, close + 1))
         cursor = close + 2
-    parts.append(mapped[cursor:size])
+    parts.append(file.read(cursor, size))
     raw = orjson.loads(b"".join(parts))
     del parts
     if not isinstance(raw, dict):
@@ -80,7 +103,7 @@ def _read(mapped: mmap.mmap, path: Path) -> PackedCatalog | None:
     if len(documents) != len(spans) or any(doc.get("rows") != "" for doc in documents):
         return None
     for document, (start, stop) in zip(documents, spans, strict=True):
-        rows = _unescaped(mapped, start, stop)
+        rows = _unescaped(file, start, stop)
         if rows is None or zlib.crc32(rows) != document.get(CHECKSUM) or _RAW_MARK in rows:
             return None
         document["rows"] = rows
@@ -88,8 +111,8 @@ def _read(mapped: mmap.mmap, path: Path) -> PackedCatalog | None:
     return PackedCatalog(path, documents, list(ROW_FIELDS), folders)
 
 
-def _unescaped(mapped: mmap.mmap, start: int, stop: int) -> RowBytes | None:
-    """The JSON string's text ``mapped[start:stop]`` unescaped, as UTF-8 bytes: a piece
+def _unescaped(file: _File, start: int, stop: int) -> RowBytes | None:
+    """The JSON string's text ``file[start:stop]`` unescaped, as UTF-8 bytes: a piece
     ending at a row's end at a time (an escape never spans two)."""
     rows = RowBytes(stop - start)  # unescaped, the text is never longer
     filled = 0
@@ -97,39 +120,17 @@ def _unescaped(mapped: mmap.mmap, start: int, stop: int) -> RowBytes | None:
     while position < stop:
         end = min(position + _WINDOW, stop)
         if end < stop:
-            separator = _find(mapped, _SEPARATOR, end, stop)
+            separator = file.find(_SEPARATOR, end, stop)
             end = stop if separator < 0 else separator + len(_SEPARATOR)
-        text = orjson.loads(b'"' + mapped[position:end] + b'"')
+        text = orjson.loads(b'"' + file.read(position, end) + b'"')
         if not isinstance(text, str):
             return None
         data = text.encode("utf-8")
         rows[filled : filled + len(data)] = data
         filled += len(data)
-        _forget(mapped, position, end)
         position = end
     del rows[filled:]
     return rows
-
-
-def _find(mapped: mmap.mmap, needle: bytes, start: int, stop: int) -> int:
-    """``mapped.find`` a window at a time, each window's pages let go of once looked at
-    (they are the file's, in the page cache: the process does not keep them)."""
-    position = start
-    while position < stop:
-        end = min(position + _WINDOW, stop)
-        found = mapped.find(needle, position, min(end + len(needle) - 1, stop))
-        _forget(mapped, position, end)
-        if found >= 0:
-            return found
-        position = end
-    return -1
-
-
-def _forget(mapped: mmap.mmap, start: int, stop: int) -> None:
-    page = mmap.PAGESIZE
-    first = start - start % page
-    if stop > first:
-        mapped.madvise(mmap.MADV_DONTNEED, first, stop - first)
 
 
 def as_text(document: PackedDocument) -> None:
