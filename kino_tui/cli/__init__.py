@@ -130,8 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 def _history_commands(commands: Any) -> None:
     """``kino import`` and ``kino export``: watch history in and out."""
     # only when the parser is built: `kino` alone starts without the importers
-    from kino_tui.service.exporting import EXPORT_FORMATS
-    from kino_tui.service.importers import SECRET_VARIABLES, SOURCES
+    from kino_tui.service.history_formats import EXPORT_FORMATS, SECRET_VARIABLES, SOURCES
 
     imports = commands.add_parser(
         "import",

@@ -45,7 +45,7 @@ def unwritable(path: Path, error: OSError) -> DataFileUnwritable:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes | Iterable[bytes | bytearray], mode: int | None = None
+    path: Path, data: bytes | Iterable[bytes | bytearray | memoryview], mode: int | None = None
 ) -> None:
     """Replace ``path`` with ``data`` (bytes, or pieces of them written in turn, so a
     large file is never held whole) so readers see the old or the new file, never half.

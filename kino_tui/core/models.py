@@ -255,6 +255,21 @@ def _filled(
     return data
 
 
+#: Audio streams as dicts, by their packed values: a library's tracks have a handful of
+#: kinds between them (codec, channels…), so ``kino ls --json`` makes each dict once.
+_AUDIO_DICTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _audio_dict(values: list[Any]) -> dict[str, Any]:
+    key = tuple(values)
+    found = _AUDIO_DICTS.get(key)
+    if found is None:
+        if len(_AUDIO_DICTS) > 4096:  # (videos' titled streams: never many kept)
+            _AUDIO_DICTS.clear()
+        found = _AUDIO_DICTS[key] = _filled(_AUDIO_DEFAULTS, AUDIO_FIELDS, values)
+    return found
+
+
 def dict_of_row(row: list[Any]) -> dict[str, Any]:
     """``MediaItem.from_row(row).to_dict()`` without making the item: what ``kino ls
     --json`` prints for each of 250,000 rows (values in :data:`ROW_FIELDS` order, root,
@@ -268,7 +283,7 @@ def dict_of_row(row: list[Any]) -> dict[str, Any]:
         data["cast"],
     )
     if audio:
-        data["audio"] = [_filled(_AUDIO_DEFAULTS, AUDIO_FIELDS, t) for t in audio]
+        data["audio"] = [_audio_dict(t) for t in audio]
     if subtitles:
         data["subtitles"] = [_filled(_SUBTITLE_DEFAULTS, SUBTITLE_FIELDS, t) for t in subtitles]
     if segments:

@@ -31,12 +31,12 @@ from kino_tui.core.metadata.nfo_watched import (
 )
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.watch.mpv_watch_later import default_folders, write_file
+from kino_tui.service.history_formats import EXPORT_FORMATS
 from kino_tui.service.importers.kino_format import export_document
 
 if TYPE_CHECKING:
     from kino_tui.service.library import Library
 
-EXPORT_FORMATS = ("kino", "mpv", "nfo")
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ all when nothing changed: see core/scanstamps.py)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -39,7 +40,6 @@ def scan(
 ) -> ScanSummary:
     """Scan roots (or only ``folders`` of them), and record when and what it found."""
     # the UI starts without the scanner
-    from kino_tui.core.scan.limits import scan_limits
     from kino_tui.core.scan.scanner import Scanner
 
     roots = library.settings.roots if chosen is None else chosen
@@ -47,8 +47,13 @@ def scan(
     summary = scanner.scan(roots, on_progress=on_progress, cancel=cancel, folders=folders)
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
         nfo_history(library, scanner.added)
-    del scanner  # its items go before the index is built (a first scan's peak memory)
-    read = None if folders is None else scan_limits(roots, folders)
+    del scanner  # its items go before the index is built (a first scan's peak memory),
+    gc.collect()  # and what the scan left in reference cycles (130 MB at 250,000 tracks)
+    read = None
+    if folders is not None:  # (a whole scan: no walking or naming modules imported)
+        from kino_tui.core.scan.limits import scan_limits
+
+        read = scan_limits(roots, folders)
     scanned = [root.path for root in roots]
     with contextlib.suppress(DataFileUnwritable, LockTimeout):  # the catalog is saved
         scan_records(library).record(
@@ -70,14 +75,13 @@ def nfo_history(library: Library, added: Sequence[MediaItem]) -> int:
     kino has no record of (a library opens with its history); how many were taken. Only
     those items' NFOs are read again (the scan has just read them: they are in the page
     cache), and only those holding a play tag are parsed."""
-    # only when a scan found new items with NFOs (a rescan starts without them)
-    from kino_tui.core.metadata.nfo import NfoError
-    from kino_tui.core.metadata.nfo_watched import read_watch_state
-    from kino_tui.service.importers.nfo import record_from
-
     candidates = [i for i in added if i.nfo and i.kind in ("movie", "episode", "video")]
     if not candidates:
         return 0
+    # only when a scan found new items with NFOs (a rescan imports none of them)
+    from kino_tui.core.metadata.nfo import NfoError
+    from kino_tui.core.metadata.nfo_watched import read_watch_state
+    from kino_tui.service.importers.nfo import record_from
     known = library.watch.all()
     found: dict[str, Progress | None] = {}
     items = []

@@ -133,19 +133,21 @@ class ScanStamps:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
             return
-        body = bytearray()
+        body: list[bytes | memoryview] = []  # the texts as they are: written, not copied
+        size = 0
         roots: dict[str, list[Any]] = {}
         for root, stamp in sorted(stamps.items()):
             spans = None
             if stamp.folders is not None:
                 spans = []
                 for text in stamp.folders:
-                    spans.append([len(body), len(body) + len(text)])
-                    body += text
+                    spans.append([size, size + len(text)])
+                    size += len(text)
+                    body.append(text)
             roots[root] = [stamp.settings, stamp.tree, stamp.items, list(stamp.stats), spans]
         header = dumps({"version": self.version, "catalog": identity, "roots": roots})
         with contextlib.suppress(DataFileUnwritable):  # a cache: the next scan reads all
-            atomic_write_bytes(self.path, [header, b"\n", body])  # (no copy of the body)
+            atomic_write_bytes(self.path, [header, b"\n", *body])
 
 
 def _texts(body: memoryview, spans: Any) -> list[memoryview] | None:
@@ -198,24 +200,42 @@ def quick_folders(
         return None
     threshold = walk_started_ns - RACY_NS
     threshold_seconds = threshold / 1e9
-    folders: list[QuickFolder] = []
-    file_times, file_values = itemgetter(2), itemgetter(0, 1, 2)  # (C loops: a walk's worth)
+    file_times = itemgetter(2)  # (a C loop over each folder's files)
+    chosen: list[FolderListing] = []
     for listing in listings:
-        device, inode, mtime, ctime = listing.status
+        device, _, mtime, ctime = listing.status
         if listing.linked or device not in trusted or max(mtime, ctime) >= threshold:
             return None
         listed = listing.listed()
         if listed and max(map(file_times, listed)) >= threshold_seconds:
             return None
-        files = list(chain.from_iterable(map(file_values, listed)))
-        folders.append([listing.path, device, inode, mtime, ctime, files])
-    total = sum(1 + len(folder[5]) // 3 for folder in folders)
+        chosen.append(listing)
+    total = sum(1 + len(listing.listed()) for listing in chosen)
     half = count = 0
     while count * 2 < total:
-        count += 1 + len(folders[half][5]) // 3
+        count += 1 + len(chosen[half].listed())
         half += 1
-    texts = [dumps(part) for part in (folders[:half], folders[half:])]
+    texts = [_folders_text(part) for part in (chosen[:half], chosen[half:])]
     return (count, total - count), texts
+
+
+_FOLDERS_A_PIECE = 500
+
+
+def _folders_text(listings: Sequence[FolderListing]) -> bytes:
+    """The JSON text of these folders as :data:`QuickFolder` lists, made a few hundred
+    folders at a time (at 250,000 files every folder's list at once was 80 MB more at
+    the end of a first scan, when its memory peaks)."""
+    file_values = itemgetter(0, 1, 2)
+    pieces = []
+    for start in range(0, len(listings), _FOLDERS_A_PIECE):
+        folders: list[QuickFolder] = []
+        for listing in listings[start : start + _FOLDERS_A_PIECE]:
+            device, inode, mtime, ctime = listing.status
+            files = list(chain.from_iterable(map(file_values, listing.listed())))
+            folders.append([listing.path, device, inode, mtime, ctime, files])
+        pieces.append(dumps(folders)[1:-1])
+    return b"[" + b",".join(pieces) + b"]"
 
 
 def quick_unchanged(stamps: Sequence[RootStamp], parallel: bool = False) -> bool:

@@ -9,12 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kino_tui.core.errors import ImportFailed
+from kino_tui.service.history_formats import SECRET_VARIABLES, SOURCES
 from kino_tui.service.importers.records import ImportedRecord, Importer
 from kino_tui.service.importers.running import Change, ImportReport, UndoReport
 
-SOURCES = ("nfo", "mpv", "jellyfin", "plex", "kino")
-#: Where the servers' secrets come from (never the command line: ``ps`` shows it).
-SECRET_VARIABLES = {"jellyfin": "KINO_JELLYFIN_KEY", "plex": "KINO_PLEX_TOKEN"}
 _SECRET_NAMES = {"jellyfin": "Jellyfin API key", "plex": "Plex token"}
 
 __all__ = [

@@ -361,3 +361,41 @@ def test_damaged_folder_records_only_fail_the_quick_check(
     assert counts(scan(root, catalog_path)) == (0, 0, 0, 0, ITEMS)
     assert spies.catalog_reads == 0  # the walk's digest still matched
     assert _raw_stamps(catalog_path)[str(root)].folders == stamp.folders  # stamped again
+
+
+def test_a_stamped_rescan_imports_only_what_it_needs(
+    build_library: LibraryBuilder, tmp_path: Path
+) -> None:
+    """A no-change rescan is stats and little else: the process imports no walker, naming
+    rules, probes, live-update follower, or history import and export (at 250,000 tracks
+    those imports were a tenth of the rescan; `kino scan` reaches the Library as any
+    command does)."""
+    import subprocess
+    import sys
+
+    root = build_library({f"Show/Season 1/Show S01E{n:02d}.mkv": "h264.mkv" for n in (1, 2)})
+    env = {
+        **os.environ,
+        **{f"XDG_{n}_HOME": str(tmp_path / n.lower()) for n in ("CONFIG", "DATA", "CACHE")},
+    }
+    kino = [sys.executable, "-m", "kino_tui"]
+    subprocess.run([*kino, "add", "--type", "shows", str(root)], env=env, check=True)
+    time.sleep(scanstamps.RACY_NS / 1e9 + 0.1)  # folders older than the racy window
+    subprocess.run([*kino, "scan", "--json"], env=env, check=True, capture_output=True)
+    code = (
+        "import sys, json\nfrom kino_tui.cli import run\n"
+        "sys.argv = ['kino', 'scan', '--json']\nrun(['scan', '--json'])\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    assert orjson.loads(done.stdout)["unchanged"] == 2
+    imported = set(orjson.loads(done.stderr.strip().splitlines()[-1]))
+    assert "kino_tui.core.scan.stamps" in imported  # the check did run
+    for module in (
+        "kino_tui.core.walk.walker", "kino_tui.core.naming.rules", "kino_tui.core.scan.analysis",
+        "kino_tui.core.follow.follower", "kino_tui.service.exporting", "kino_tui.service.importers",
+        "mutagen", "pymediainfo",
+    ):  # fmt: skip
+        assert module not in imported, module
