@@ -39,10 +39,22 @@ def test_opening_holds_the_first_section_and_the_rest_follows(kino_paths: KinoPa
 
 
 def test_a_library_of_one_kind_is_complete_at_once(kino_paths: KinoPaths) -> None:
-    save(kino_paths, item("e1", "episode", "Dark S01E01"), item("e2", "episode", "Dark S01E02"))
+    save(kino_paths, item("m1", "movie", "Alien"), item("m2", "movie", "Heat"))
     opening = Library(kino_paths).load_opening()
-    assert opening.rest is None and set(opening.view.items) == {"e1", "e2"}
+    assert opening.rest is None and set(opening.view.items) == {"m1", "m2"}
+    assert opening.view.first_section() == "movies"
+
+
+def test_a_show_library_opens_from_its_index_and_the_rest_follows(kino_paths: KinoPaths) -> None:
+    """Opening on TV Shows reads the index's summaries (written first when missing), the
+    episodes after: the catalog is never unpacked whole for the first frame."""
+    save(kino_paths, item("e1", "episode", "Dark S01E01"), item("e2", "episode", "Dark S01E02"))
+    library = Library(kino_paths)
+    opening = library.load_opening()
+    assert opening.unread and opening.view.items == {}
     assert opening.view.first_section() == "shows"
+    full, warnings = library.load_rest(opening)
+    assert warnings == [] and set(full.items) == {"e1", "e2"}
 
 
 def test_damage_found_in_the_rest_is_reported_and_kept_aside(kino_paths: KinoPaths) -> None:
