@@ -78,6 +78,8 @@ class Figure:
     cpu: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
     note: str = ""
+    #: Memory above what the process held before (MB), for a figure inside a process.
+    note_mb: float = 0.0
     #: Whether the goal holds, given the figure (None: no goal in seconds/memory).
     check: Callable[[Figure], bool] | None = None
 
@@ -304,6 +306,64 @@ print(json.dumps({{"items": len(items), "read": read - started, "apply": applied
     return timings
 
 
+LIVE_SCAN = """
+import json, os, shutil, sys, time
+from kino_tui.config.paths import KinoPaths
+from kino_tui.service import Library
+from kino_tui.service.following import items_under
+
+def status(name):
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) for line in lines if line.startswith(name + ":"))
+
+album, added = sys.argv[1], sys.argv[2]
+library = Library(KinoPaths.default())
+results = {}
+
+def scan(label):
+    with open("/proc/self/clear_refs", "w") as refs:  # the high-water mark from here on
+        refs.write("5")
+    before = status("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
+    summary = library.scan(folders=[album])
+    seconds, used, peak = time.perf_counter() - started, time.process_time() - cpu, status("VmHWM")
+    started, cpu = time.perf_counter(), time.process_time()
+    found = items_under(library, [album])  # what live updates then read for the TUI
+    results[label] = {
+        "seconds": seconds, "cpu": used, "before_kb": before, "peak_kb": peak,
+        "added": summary.added, "removed": summary.removed, "unchanged": summary.unchanged,
+        "read_seconds": time.perf_counter() - started, "read_cpu": time.process_time() - cpu,
+        "read_peak_kb": status("VmHWM"), "items": len(found or ()),
+    }
+
+scan("unchanged")
+shutil.copyfile(os.path.join(album, sorted(os.listdir(album))[0]), added)
+try:
+    scan("track added")
+finally:
+    os.unlink(added)
+scan("track removed")
+print(json.dumps(results))
+"""
+
+
+def live_scan(env: dict[str, str], album: str) -> dict[str, dict[str, float]]:
+    """What live updates run when one album changed: ``Library.scan(folders=[album])`` in
+    one process (the TUI's), with nothing changed, with one track added (a copy of its
+    first file: this WRITES into the library, then removes it: give the bench a library
+    of its own, e.g. a hard-linked copy, ``cp -al``), and with it removed again: wall and
+    CPU seconds, the process's resident memory before and its high-water mark during
+    each scan (``/proc/self/clear_refs`` resets it); then what live updates read for the
+    TUI after it (``following.items_under``), and the high-water mark of both."""
+    added = str(Path(album) / "99 - Added by bench_scale.mp3")
+    done = subprocess.run([sys.executable, "-c", LIVE_SCAN, album, added], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"the live scan failed: {done.stderr[-2000:]}")
+    results: dict[str, dict[str, float]] = json.loads(done.stdout)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -321,12 +381,14 @@ def main() -> None:
                              "library; give each checkout its own to run benches side by side)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=5, help="runs of each quick figure")
     parser.add_argument("--scan-runs", type=int, default=3, help="first scans (each minutes long)")
-    parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys"],
+    parser.add_argument("--skip", action="append", default=[], choices=["scan", "tui", "keys", "live"],
                         help="leave a figure out (scan: reuse the last scanned catalog)")  # fmt: skip
     parser.add_argument("--catalog-from", type=Path,
                         help="with --skip scan: copy this scanned kino home into the work "
                         "folder when it has no catalog yet")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--live-only", action="store_true",
+                        help="only the live scans of one album (after --skip scan's copy)")  # fmt: skip
     args = parser.parse_args()
 
     tracks = args.tracks
@@ -362,6 +424,32 @@ def main() -> None:
         first_scan(scan, workdir, music, tracks, args.scan_runs)
         env = kino_env(home)
         scan.note = f"{tracks / scan.median:.0f} tracks/s (median of {len(scan.seconds)})"
+
+    live: list[Figure] = []
+    if "live" not in args.skip:
+        album_folder = str(music.parent / Path(target.relative).parent)
+        for label, found in live_scan(env, album_folder).items():
+            figure = Figure(
+                f"live scan of one album, {label}", "<= 1 s; <= 100 MB above before",
+                check=lambda f: f.median <= 1.0 and f.note_mb <= 100,
+            )  # fmt: skip
+            figure.seconds, figure.cpu = [found["seconds"]], [found["cpu"]]
+            figure.peak_kb = [int(found["peak_kb"])]
+            figure.note_mb = (found["peak_kb"] - found["before_kb"]) / 1024
+            figure.note = (
+                f"{found['before_kb'] / 1024:.0f} MB before, +{figure.note_mb:.0f} MB at the "
+                f"peak; added {found['added']:.0f}, removed {found['removed']:.0f}; then its "
+                f"{found['items']:.0f} items read for the TUI (items_under) in "
+                f"{found['read_seconds']:.2f} s, CPU {found['read_cpu']:.2f} s, peak with it "
+                f"+{(found['read_peak_kb'] - found['before_kb']) / 1024:.0f} MB"
+            )
+            live.append(figure)
+        for figure in live:
+            say(f"{figure.name}: {figure.median:.3f} s, CPU {figure.cpu[0]:.2f} s, {figure.note}")
+    if args.live_only:
+        print_table(live, tracks, args.json)
+        return
+    figures += live
 
     rescan = Figure("no-change rescan", "<= 1.5x find")
     repeat(rescan, [*KINO, "scan", "--json"], env, args.runs)
@@ -479,6 +567,10 @@ def main() -> None:
         )
         figures.append(album)
 
+    print_table(figures, tracks, args.json)
+
+
+def print_table(figures: list[Figure], tracks: int, json_path: Path | None) -> None:
     print(f"\n{tracks:,} tracks; load average {os.getloadavg()[0]:.1f} (2 cores: above ~0.5 the "
           "machine was busy and wall times are high; CPU seconds are steadier)\n")  # fmt: skip
     print(f"{'figure':42} {'median s':>9} {'CPU s':>7} {'peak MB':>8}  goal / holds")
@@ -489,8 +581,8 @@ def main() -> None:
         print(
             f"{figure.name:42} {figure.median:9.3f} {cpu} {memory}  {figure.goal} {holds} {figure.note}"
         )
-    if args.json:
-        args.json.write_text(json.dumps([f.as_dict() for f in figures], indent=2))
+    if json_path:
+        json_path.write_text(json.dumps([f.as_dict() for f in figures], indent=2))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,12 @@ runs to completion and the soak prints its counts as one JSON object:
 - ``temp_files_left``: temporary files in the data folder at the end, and after kino was
   opened once more past the stale age (``temp_files_after_cleanup``).
 
-Usage: ``.venv/bin/python -m bench.soak --seconds 180 --files 400``
+With ``--limited`` every other scan is the limited scan live updates run
+(``Library.scan(folders=…)`` of the folders the change touched, which writes the catalog
+by splicing those folders' rows): ``limited_mismatches`` counts the finished ones after
+which the catalog did not list exactly the media files under those folders.
+
+Usage: ``.venv/bin/python -m bench.soak --seconds 180 --files 400 [--limited]``
 """
 
 from __future__ import annotations
@@ -77,6 +82,17 @@ MARKER = textwrap.dedent(
 )
 
 
+#: A limited scan of the folders given (a JSON list), as live updates run it.
+LIMITED = textwrap.dedent(
+    """
+    import json, sys
+    from kino_tui.config.paths import KinoPaths
+    from kino_tui.service import Library
+    Library(KinoPaths.default()).scan(folders=json.loads(sys.argv[1]))
+    """
+)
+
+
 def kino_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kino_tui", *args]
 
@@ -115,17 +131,21 @@ def media_files(root: Path) -> set[str]:
     }
 
 
-def mutate(root: Path, rng: random.Random, counter: list[int]) -> None:
-    """Give the next scan work: touch files (re-read), move one, add one, remove one."""
+def mutate(root: Path, rng: random.Random, counter: list[int]) -> list[str]:
+    """Give the next scan work: touch files (re-read), move one, add one, remove one;
+    the folders changed."""
     files = sorted(media_files(root))
     now = time.time()
+    changed: set[str] = set()
     for name in rng.sample(files, min(len(files), rng.randint(5, 80))):
         os.utime(name, (now, now + rng.random()))
+        changed.add(os.path.dirname(name))
     if rng.random() < 0.5:
         moved = Path(rng.choice(files))
         counter[0] += 1
         target = moved.with_name(f"{moved.stem} moved{counter[0]}{moved.suffix}")
         moved.rename(target)
+        changed.add(str(moved.parent))
     if rng.random() < 0.5:
         source = Path(rng.choice(files))
         if source.exists():
@@ -138,10 +158,29 @@ def mutate(root: Path, rng: random.Random, counter: list[int]) -> None:
             )
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(source.read_bytes() + counter[0].to_bytes(4, "little"))
+            changed.add(str(copy.parent))
     if rng.random() < 0.2:
         victim = Path(rng.choice(files))
         if victim.exists():
             victim.unlink()
+            changed.add(str(victim.parent))
+    return sorted(changed)
+
+
+def limited_mismatch(catalog_path: Path, root: Path, folders: list[str]) -> str:
+    """What the catalog lists under ``folders`` (not below them) that is not on disk there,
+    or the other way round, after a limited scan of them finished; empty when it agrees.
+    (A scan killed before may have left other folders behind: only these are compared.)"""
+    inside = {f.rstrip("/") for f in folders}
+    listed = {
+        item.path
+        for item in Catalog(catalog_path).load().items.values()
+        if os.path.dirname(item.path) in inside
+    }
+    on_disk = {path for path in media_files(root) if os.path.dirname(path) in inside}
+    if listed == on_disk:
+        return ""
+    return f"listed, not on disk: {sorted(listed - on_disk)[:2]}; on disk, not listed: {sorted(on_disk - listed)[:2]}"
 
 
 def main() -> None:
@@ -152,6 +191,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the soak's folder")
+    parser.add_argument("--limited", action="store_true",
+                        help="every other scan limited to the folders changed (live updates)")  # fmt: skip
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -209,12 +250,20 @@ def main() -> None:
     writer_done: set[str] = set()
     moves = [0]
     deadline = time.monotonic() + args.seconds
+    counts["limited_scans"] = counts["limited_mismatches"] = 0
+    mismatches: list[str] = []
+    limited: list[str] | None = None
     while time.monotonic() < deadline:
-        mutate(root, rng, moves)
+        changed = mutate(root, rng, moves)
+        limited = changed if args.limited and limited is None else None
+        command = (
+            kino_command("scan", "--json")
+            if limited is None
+            else [sys.executable, "-c", LIMITED, json.dumps(limited)]
+        )
         scan = subprocess.Popen(
-            kino_command("scan", "--json"), env=env, cwd=REPO,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         item = rng.choice(writer_items)
         writer = subprocess.Popen(
             kino_command("watched", item.id), env=env, cwd=REPO,
@@ -237,6 +286,12 @@ def main() -> None:
                     horizon[kind] = max(0.05, horizon[kind] * 0.9)
                     if process.returncode == 0:
                         counts[f"{kind}_finished"] += 1
+                        if process is scan and limited is not None:
+                            counts["limited_scans"] += 1
+                            wrong = limited_mismatch(catalog_path, root, limited)
+                            if wrong:
+                                counts["limited_mismatches"] += 1
+                                mismatches.append(wrong)
                         if process is writer:
                             writer_done.add(item.id)
                     elif b"nothing in the catalog" in err:
@@ -303,6 +358,7 @@ def main() -> None:
         "temp_files_after_cleanup": len(temp_files(data)),
         "unreadable": unreadable[:5],
         "failures": failures[:5],
+        "limited": mismatches[:5],
     }
     print(json.dumps(report, indent=2))
     if not args.keep:

@@ -87,3 +87,28 @@ def test_a_root_added_while_watching_is_watched_after_restart(
     finally:
         live.stop()
         thread.join(5)
+
+
+def test_the_items_under_a_root_named_itself_are_all_of_its_items(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    """An artist's folder removed names its parent, the root itself: what live updates
+    read there for the TUI is every item left under it, not nothing (the TUI puts them
+    in place of everything it held under the root)."""
+    from kino_tui.service.following import items_under
+
+    layout = {f"Band {b}/Album/0{n} - Song.mp3": "song.mp3" for b in "AB" for n in (1, 2)}
+    root = build_library(layout)
+    add_roots(kino_paths.config_file, [str(root)], "music")
+    library = Library(kino_paths)
+    library.scan()
+    shutil.rmtree(root / "Band A")
+    library.scan(folders=[str(root)])
+    found = items_under(library, [str(root)])
+    assert found is not None
+    assert sorted(str(Path(i.path).relative_to(root)) for i in found) == [
+        "Band B/Album/01 - Song.mp3",
+        "Band B/Album/02 - Song.mp3",
+    ]
+    album = items_under(library, [str(root / "Band B")])
+    assert album is not None and len(album) == 2

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,19 +62,49 @@ _PIECE = 1 << 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class TextSlice:
+    """Part of a long text, not copied: ``text[start:stop]`` (a document's rows kept
+    around a limited scan's splice, ``core/catalog/splice.py``); the text may be UTF-8
+    bytes (``sparse.RowBytes``), cut where a row ends."""
+
+    __slots__ = ("start", "stop", "text")
+
+    def __init__(self, text: str | bytearray, start: int, stop: int) -> None:
+        self.text, self.start, self.stop = text, start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def __str__(self) -> str:
+        return "".join(self.chunks())
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[str]:
+        """The slice as text, a part of about ``size`` characters at a time."""
+        text = self.text
+        if isinstance(text, str):
+            for start in range(self.start, self.stop, size):
+                yield text[start : min(start + size, self.stop)]
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(text)
+        for start in range(self.start, self.stop, size):
+            end = min(start + size, self.stop)
+            yield decoder.decode(view[start:end], final=end == self.stop)
+
+
 class TextPieces:
     """A long text kept in the pieces it was made in, written as one JSON string by
     :func:`dumps_pieces` (a catalog document's rows: joining them was another 60 MB at
     250,000 tracks); ``str()`` joins them. Its pieces hold no surrogate escapes (they
-    are text :func:`dumps` made)."""
+    are text :func:`dumps` made); a piece may be a :class:`TextSlice` of another text."""
 
     __slots__ = ("pieces",)
 
-    def __init__(self, pieces: list[str]) -> None:
+    def __init__(self, pieces: Sequence[str | TextSlice]) -> None:
         self.pieces = pieces
 
     def __str__(self) -> str:
-        return "".join(self.pieces)
+        return "".join(map(str, self.pieces))
 
     def __eq__(self, other: object) -> bool:
         text = str(other) if isinstance(other, TextPieces) else other
@@ -105,9 +136,13 @@ def dumps_pieces(data: Any) -> Iterator[bytes]:
         yield dumps(data)
 
 
-def _escaped(text: str) -> Iterator[bytes]:
+def _escaped(text: str | TextSlice) -> Iterator[bytes]:
     """A text's JSON escapes, a megabyte at a time (escaping is per character: the
     pieces' escapes are the whole text's)."""
+    if isinstance(text, TextSlice):
+        for chunk in text.chunks(_PIECE):
+            yield orjson.dumps(chunk)[1:-1]
+        return
     for start in range(0, len(text), _PIECE):
         yield orjson.dumps(text[start : start + _PIECE])[1:-1]
 

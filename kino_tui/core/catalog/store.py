@@ -205,6 +205,13 @@ class Catalog:
             self._write(numbered([*kept, *written]), folders)
         return changed
 
+    def write_documents(
+        self, documents: dict[str, dict[str, Any]], folders: dict[str, str]
+    ) -> None:
+        """Write these numbered documents and folder keys in one atomic replace (a limited
+        scan's, ``core/scan/folders.py``)."""
+        self._write(documents, folders)
+
     def _write(self, documents: dict[str, dict[str, Any]], folders: dict[str, str]) -> None:
         raw: RawCatalog = {
             "meta": {"1": {"schema": SCHEMA_VERSION, "fields": list(ROW_FIELDS)}},

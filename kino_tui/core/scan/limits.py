@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 
 from kino_tui.core.models import LibraryRoot, MediaItem, ScanSummary
 from kino_tui.core.pathnames import is_under, is_under_any, parent_folder
+from kino_tui.core.scan.folders import FolderState
 from kino_tui.core.scan.plan import folder_keys
-from kino_tui.core.scan.state import Plan, ScanState, seen_unchanged
+from kino_tui.core.scan.state import Plan, seen_unchanged
 from kino_tui.core.walk.listing import FolderListing
 from kino_tui.core.walk.walker import walk_below
 
@@ -40,13 +41,13 @@ def scan_limits(roots: Sequence[LibraryRoot], folders: Sequence[str]) -> dict[st
 def plan_part(
     root: LibraryRoot,
     tops: list[str],
-    state: ScanState,
+    state: FolderState,
     summary: ScanSummary,
     progress: Callable[[int], None] | None,
 ) -> Plan:
     """:func:`~kino_tui.core.scan.plan.plan_root` for the folders under ``tops`` only: they are listed (with
     the two folders above each, whose names and sidecars the analysis and the keys
-    need), and only the documents holding one of them are unpacked."""
+    need), and of the documents holding one of them only the rows under them are read."""
     for document in state.documents(root.path):
         if not document.indexed:  # written before the index: packed again with it
             state.take(document)
@@ -58,7 +59,7 @@ def plan_part(
         if not state.is_taken(document) and any(
             is_under_any(folder, tops) for folder in document.folders()
         ):
-            state.take(document)
+            state.open_under(document, tops)  # its rows under them only (scan/folders.py)
     by_folder: dict[str, list[MediaItem]] = {}
     for item in state.unpacked_items(root.path):
         if is_under_any(item.folder, tops):

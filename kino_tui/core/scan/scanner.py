@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
 from kino_tui.core.catalog.rows import objects_for_life
+from kino_tui.core.catalog.sparse import read_sparse
 from kino_tui.core.catalog.store import (
     SCHEMA_VERSION,
     Catalog,
@@ -41,6 +42,7 @@ from kino_tui.core.models import (
     ScanSummary,
 )
 from kino_tui.core.pathnames import is_under, is_under_any
+from kino_tui.core.scan.folders import FolderState, save_spliced
 from kino_tui.core.scan.stamps import RootStamp, ScanStamps
 from kino_tui.core.scan.state import (
     ANALYSIS_VERSION,
@@ -175,7 +177,11 @@ class Scanner:
         that cannot be unpacked set the file aside and rebuild it from ``every_root``,
         every folder of each (a limited scan included)."""
         with objects_for_life():  # the file's objects are long-lived and hold no cycles
-            packed, warning = self.catalog.read_or_recover()
+            # a limited scan: the rows as bytes, unescaped a piece at a time (sparse.py)
+            sparse = read_sparse(self.catalog.path) if self._only else None
+            packed, warning = (
+                (sparse, None) if sparse is not None else self.catalog.read_or_recover()
+            )
         try:
             summary, state = self._scan_catalog(packed, roots, on_progress, cancel, walking, walks)
         except CatalogDamaged as error:  # rows that could not be unpacked
@@ -222,7 +228,8 @@ class Scanner:
         walking: Walking | None,
         walks: dict[str, WalkResult],
     ) -> tuple[ScanSummary, ScanState]:
-        state = ScanState(packed)
+        # a limited scan opens documents under its folders only (see scan/folders.py)
+        state = FolderState(packed, self._only) if self._only else ScanState(packed)
         summary = ScanSummary()
         for number, root in enumerate(roots):
             if cancel is not None and cancel.is_set():
@@ -250,7 +257,10 @@ class Scanner:
                 if document.kind in LINK_KINDS:
                     state.take(document)
             link_extras(state.items.values())
-        self.catalog.update(packed, state.taken, state.items.values(), state.folders)
+        if isinstance(state, FolderState):
+            save_spliced(self.catalog, packed, state)
+        else:
+            self.catalog.update(packed, state.taken, state.items.values(), state.folders)
         return summary, state
 
     def _scan_root(
@@ -271,7 +281,7 @@ class Scanner:
 
         with objects_for_life():  # the walk makes ~10^5 objects and no cycles
             tops = self._only.get(root.path)
-            if tops is not None and os.path.isdir(root.path):
+            if tops is not None and isinstance(state, FolderState) and os.path.isdir(root.path):
                 progress = walk_progress(root, on_progress, cancel)
                 plan: Plan | None = plan_part(root, tops, state, summary, progress)
             else:
