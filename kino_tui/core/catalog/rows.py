@@ -130,6 +130,23 @@ def items_document(root: str, kind: str, items: Sequence[ScanItem]) -> dict[str,
 COMPARED = ("rows", CHECKSUM, FOLDERS, COUNTS, UNAVAILABLE)
 
 
+def packed_again(
+    groups: dict[tuple[str, str], list[ScanItem]], before: dict[tuple[str, str], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """The documents of these (root, kind) groups packed again, and whether any differs
+    from the document it replaces (``before``, by the same key; a key left in ``before``
+    is a document whose items are all gone: that is a change too). Empties ``before``."""
+    written: list[dict[str, Any]] = []
+    changed = False
+    for (root, kind), group in groups.items():
+        document = items_document(root, kind, group)
+        old = before.pop((root, kind), None)
+        if old is None or any(old.get(name) != document[name] for name in COMPARED):
+            changed = True
+        written.append(document)
+    return written, changed or bool(before)
+
+
 def pack(items: Iterable[ScanItem]) -> dict[str, dict[str, Any]]:
     """One TinyDB document per library root and kind, its rows as JSON text."""
     return numbered(

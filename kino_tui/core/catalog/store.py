@@ -28,13 +28,12 @@ from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.catalog.migrations import SCHEMA_VERSION, migrate
 from kino_tui.core.catalog.rows import (
     CHECKSUM,
-    COMPARED,
     CatalogData,
     PackedCatalog,
     PackedDocument,
-    items_document,
     numbered,
     pack,
+    packed_again,
     row_groups,
 )
 from kino_tui.core.catalog.storage import AtomicJSONStorage
@@ -192,15 +191,8 @@ class Catalog:
             else:
                 kept.append(document.raw)
         changed = not packed.current or folders != packed.folders or not self.path.exists()
-        written: list[dict[str, Any]] = []
-        for (root, kind), group in groups.items():
-            packed_again = items_document(root, kind, group)
-            old = before.pop((root, kind), None)
-            if old is None or any(old.get(name) != packed_again[name] for name in COMPARED):
-                changed = True
-            written.append(packed_again)
-        if before:  # documents whose items are all gone
-            changed = True
+        written, differs = packed_again(groups, before)
+        changed = changed or differs
         if changed:
             self._write(numbered([*kept, *written]), folders)
         return changed

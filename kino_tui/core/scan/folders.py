@@ -14,12 +14,11 @@ from typing import Any
 from kino_tui.core.catalog.compact import ScanItem
 from kino_tui.core.catalog.rows import (
     CHECKSUM,
-    COMPARED,
     PackedCatalog,
     PackedDocument,
     item_of_row,
-    items_document,
     numbered,
+    packed_again,
     row_groups,
 )
 from kino_tui.core.catalog.sparse import RowBytes, as_text
@@ -164,14 +163,9 @@ def save_spliced(catalog: Catalog, packed: PackedCatalog, state: FolderState) ->
             groups[key] = sorted(merged, key=lambda i: i.path)
         else:
             kept.append(writable(document.raw))
-    for (root, kind), group in groups.items():
-        packed_again = items_document(root, kind, group)
-        old = before.pop((root, kind), None)
-        if old is None or any(old.get(name) != packed_again[name] for name in COMPARED):
-            changed = True
-        written.append(packed_again)
-    if before:  # documents whose items are all gone
-        changed = True
+    again, differs = packed_again(groups, before)
+    written.extend(again)
+    changed = changed or differs
     if changed:
         catalog.write_documents(numbered([*kept, *written]), state.folders)
     return changed
