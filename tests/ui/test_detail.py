@@ -11,7 +11,7 @@ from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import CastMember, MediaItem
 from kino_tui.ui.widgets.detail import DetailPane, people
 from tests.conftest import LibraryBuilder
-from tests.helpers.ui import detail_text, kino_app, ready, scan_into
+from tests.helpers.ui import choose_section, detail_text, kino_app, ready, scan_into, until
 
 HEAT_NFO = (
     "<movie><title>Heat</title><tagline>A Los Angeles crime saga</tagline>"
@@ -113,3 +113,24 @@ def test_an_episode_shows_its_season_title_and_people_as_plain_text() -> None:
     assert "The Streets\n" in plain
     assert "[bold]not markup[/bold]" in plain  # file text is never markup
     assert "Clark\\x1b[2J Johnson" in plain  # nor a terminal control sequence
+
+
+async def test_an_artists_tracks_are_unplayed_and_a_shows_episodes_unwatched(
+    kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:
+    root = build_library(
+        {
+            "Music/Test Artist/Test Album/01 Song.mp3": "song.mp3",
+            "Music/Test Artist/Test Album/02 Song.mp3": "song.mp3",
+            "TV/Dark/Season 01/Dark S01E01.mkv": "h264.mkv",
+        }
+    )
+    scan_into(kino_paths, root)
+    app = kino_app(kino_paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await choose_section(app, pilot, "music")
+        await until(pilot, lambda: "unplayed of 2" in detail_text(app), "the artist's details")
+        assert "unwatched" not in detail_text(app)
+        await choose_section(app, pilot, "shows")
+        await until(pilot, lambda: "1 unwatched of 1" in detail_text(app), "the show's details")

@@ -89,6 +89,10 @@ def people(item: MediaItem, width: int) -> list[tuple[str, str]]:
     return rows
 
 
+#: The group rows whose items are heard, not watched.
+MUSIC_GROUPS = frozenset({"artist", "album"})
+
+
 def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
     """Everything known about an entry, as safe text (file data is never markup);
     the people and the tagline are fitted to ``width`` columns."""
@@ -99,7 +103,8 @@ def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
     if item is None:
         if entry.detail:
             text.append(printable(entry.detail) + "\n", style="dim")
-        text.append(f"{entry.unwatched} unwatched of {len(entry.items)}\n")
+        played = "unplayed" if entry.kind in MUSIC_GROUPS else "unwatched"  # music is heard
+        text.append(f"{entry.unwatched} {played} of {len(entry.items)}\n")
         if entry.genres:
             text.append(", ".join(printable(g) for g in entry.genres) + "\n", style="dim")
         return text
