@@ -15,7 +15,7 @@ from kino_tui.service import Library
 from kino_tui.ui.app import KinoApp
 from kino_tui.ui.images import choose_image_mode
 from kino_tui.ui.widgets.media_list import MediaList
-from kino_tui.ui.widgets.poster import LOAD_DELAY, Poster
+from kino_tui.ui.widgets.poster import LOAD_DELAY, Poster, initials
 from kino_tui.ui.widgets.thumbnails import Thumbnails
 from tests.conftest import LibraryBuilder
 from tests.helpers.ui import SIZE, choose_section, ready
@@ -213,3 +213,11 @@ async def test_a_show_has_thumbnails_of_its_seasons(poster_library: Library) -> 
         await choose_section(app, pilot, "movies")
         await settle(pilot)
         assert not thumbnails.display
+
+
+def test_a_placeholder_names_the_title_not_the_track_number() -> None:
+    assert initials("02  Mirror yellow zero") == "MY"
+    assert initials("Blade Runner 2049") == "BR"
+    assert initials("Season 1") == "S1"
+    assert initials("1917") == "1"
+    assert initials("[b]…") == "?"

@@ -37,7 +37,11 @@ class HalfcellPicture:
 
 
 def initials(title: str) -> str:
+    """Two letters for a picture-less entry: its words' first, a track's leading number
+    left out ("02  Mirror yellow zero" is MY, not 0M; "Season 1" stays S1, "1917" 1)."""
     words = [w for w in printable(title).split() if w[:1].isalnum()]
+    if len(words) > 1 and words[0].isdigit():
+        words = words[1:]
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
