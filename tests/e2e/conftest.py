@@ -29,6 +29,11 @@ def terminal(kino_paths: KinoPaths, tmp_path: Path) -> Iterator[Callable[[str], 
 
     def start() -> None:
         nonlocal started
+        if not started:
+            # A session that stays: the test's own tmux server (tests/conftest.py) would
+            # end with kino's session, and a test starting kino again could reach it
+            # while it exits (new-session then fails).
+            tmux("new-session", "-d", "-s", "anchor", "cat")
         tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
         tmux("set-option", "-t", session, "remain-on-exit", "on")
         started = True
