@@ -13,7 +13,7 @@ import pytest
 
 from kino_tui.config.paths import KinoPaths
 from tests.conftest import LibraryBuilder
-from tests.helpers.terminals import KINO, TMUX, send, tmux
+from tests.helpers.terminals import KINO, TMUX, send, tmux, until_gone
 from tests.helpers.ui import set_env
 
 SIZES = [
@@ -39,14 +39,6 @@ def _wait(session: str, text: str, timeout: float = 15.0) -> str:
             return screen
         time.sleep(0.1)
     raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-
-def _gone(session: str, text: str, timeout: float = 15.0) -> str:
-    deadline = time.monotonic() + timeout
-    while text in (screen := _screen(session)):
-        assert time.monotonic() < deadline, f"{text!r} stayed:\n{screen}"
-        time.sleep(0.1)
-    return screen
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -87,12 +79,12 @@ def test_nothing_is_cut_on_the_main_screens(
         line = next(line for line in screen.splitlines() if "(sorted by " in line)
         crumbs = next(pane for pane in line.split("│") if "(sorted by " in pane)  # the list's
         assert crumbs.rstrip().endswith(")"), screen  # the whole label, not "(sorted by"
-        _gone(session, "Sorted by")  # the notice
+        until_gone(session, "Sorted by")  # the notice
         send(session, "a")
         screen = _wait(session, "Add a library folder")
         assert "Enter to add, Escape to cancel" in screen, screen  # "Escape to c" was cut
         send(session, "Escape")
-        _gone(session, "Add a library folder")
+        until_gone(session, "Add a library folder")
         if narrow:
             send(session, "-l", "\\")
             screen = _wait(session, "Continue Watching")

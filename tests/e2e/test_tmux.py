@@ -9,14 +9,7 @@ from pathlib import Path
 
 from kino_tui.config.paths import KinoPaths
 from tests.conftest import LibraryBuilder
-from tests.helpers.terminals import exit_status, send, tmux
-
-
-def _until_gone(session: str, text: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text in (screen := tmux("capture-pane", "-p", "-t", session)):
-        assert time.monotonic() < deadline, f"{text!r} stayed:\n{screen}"
-        time.sleep(0.1)
+from tests.helpers.terminals import exit_status, send, tmux, until_gone
 
 
 def test_browse_search_and_quit_in_tmux(
@@ -188,7 +181,7 @@ def test_keys_typed_ahead_of_the_first_screen_do_not_crash_kino(
             send(session, "Escape")
             # gone from the screen, and a moment more: an Escape and a q read together
             # (on a loaded machine) are one Alt+q, which is not q
-            _until_gone(session, "Search titles")
+            until_gone(session, "Search titles")
             time.sleep(0.3)
         send(session, "q")
         assert exit_status(wait) == "0"

@@ -39,6 +39,15 @@ def exit_status(wait: Callable[[str], str], timeout: float = 15.0) -> str:
     return status_file.read_text().strip()
 
 
+def until_gone(session: str, text: str, timeout: float = 15.0) -> str:
+    """Wait until ``text`` is no longer on the tmux session's screen; that screen."""
+    deadline = time.monotonic() + timeout
+    while text in (screen := tmux("capture-pane", "-p", "-t", session)):
+        assert time.monotonic() < deadline, f"{text!r} stayed:\n{screen}"
+        time.sleep(0.1)
+    return screen
+
+
 def send(session: str, *keys: str) -> None:
     tmux("send-keys", "-t", session, *keys)
 
