@@ -23,13 +23,43 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
 
 
 def listening_tcp_ports() -> set[int]:
-    ports = set()
+    """The TCP ports listened on by this test's own processes (this one, and below it
+    the sshd, the box's server and the laptop's ssh). Other tests, on other workers,
+    open ports of their own at the same time; those are not this test's to count."""
+    inodes: dict[str, int] = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             if fields[3] == "0A":  # LISTEN
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+                inodes[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    ports = set()
+    for pid in _own_process_tree():
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue  # gone meanwhile
+        for link in links:
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                ports.add(inodes[link[8:-1]])
     return ports
+
+
+def _own_process_tree() -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree = {os.getpid()}
+    grown = True
+    while grown:
+        below = {pid for pid, parent in parents.items() if parent in tree}
+        grown = not below <= tree
+        tree |= below
+    return tree
 
 
 def test_ranges_are_served_and_only_the_forward_listens(remote: RemoteLibrary) -> None:
