@@ -26,6 +26,8 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from kino_tui.core.browse.ordering import title_key
 
@@ -101,13 +103,18 @@ def ordered(records: Iterable[Searchable]) -> list[tuple[str, Searchable]]:
     """(folded title, record) in the order a tier lists its matches: kind, then the
     record's own order or the title's natural order (Season 2 before Season 10), then
     the key (so equal titles list in one order wherever they are ranked)."""
-    rows = []
-    for record in records:
-        title = fold(record.title)
-        order = (record.order, ()) if record.order is not None else ("", title_key(title))
-        rows.append((KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, title, record))
-    rows.sort(key=lambda row: (row[0], row[1], row[3].key))  # the key: ties in one order
-    return [(row[2], row[3]) for row in rows]
+    rows = [(title := fold(record.title), record, order_key(record, title)) for record in records]
+    rows.sort(key=itemgetter(2))
+    return [(title, record) for title, record, _ in rows]
+
+
+def order_key(record: Searchable, folded_title: str) -> tuple[Any, ...]:
+    """Where a record comes in :func:`ordered`'s order (its title folded): kind, then its
+    own order or its title's natural order, then its key (ties in one order)."""
+    order = (
+        (record.order, ()) if record.order is not None else ("", title_key(folded_title))
+    )
+    return (KIND_ORDER.get(record.kind, len(KIND_ORDER)), order, record.key)
 
 
 def distinct_words(line: str) -> str:

@@ -26,11 +26,12 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import count, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.catalog.index_patch import GAP
 from kino_tui.core.catalog.rows import (
     PackedCatalog,
     item_of_row,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # the browsing stack is imported when the index is read or bu
     from kino_tui.core.browse.summary import GroupSummary, Summaries
 
 #: Changes whenever what the index stores, or how, changes: an older index is rebuilt.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 #: What a damaged or foreign index file raises (it is then ignored and rebuilt).
 INDEX_ERRORS = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, UnicodeError)
 
@@ -75,7 +76,7 @@ CREATE INDEX items_grp ON items (grp);
 CREATE INDEX items_sub ON items (sub);
 CREATE INDEX parts_path ON parts (path);
 """
-_ROW_SQL = "SELECT items.row, roots.root FROM items JOIN roots ON roots.number = items.root"
+ROW_SQL = "SELECT items.row, roots.root FROM items JOIN roots ON roots.number = items.root"
 
 
 def _blob(text: str) -> bytes:
@@ -117,7 +118,7 @@ class IndexReader:
         return int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
 
     def _items(self, where: str, *args: object) -> list[MediaItem]:
-        rows = self._db.execute(f"{_ROW_SQL} {where}", args)
+        rows = self._db.execute(f"{ROW_SQL} {where}", args)
         return [item_of_row(loads(row), _text(root)) for row, root in rows]
 
     def item(self, item_id: str) -> MediaItem | None:
@@ -162,7 +163,7 @@ class IndexReader:
         ).fetchone()
         if found is None:
             return []
-        return self._items("WHERE items.grp = ? ORDER BY items.rowid", found[0])
+        return self._items("WHERE items.grp = ? ORDER BY items.root, items.path", found[0])
 
     def stored_rows(self, batch: int = 5000) -> Iterator[tuple[list[Any], str]]:
         """Every item's stored row (as ``PackedDocument.stored_rows`` gives it) and its
@@ -244,7 +245,7 @@ class CatalogIndex:
         self.path = path
         self.catalog_file = catalog_file
 
-    def _stamp(self, signature: str) -> dict[str, str]:
+    def stamp(self, signature: str) -> dict[str, str]:
         return {
             "version": INDEX_VERSION,
             "catalog": signature,
@@ -267,7 +268,7 @@ class CatalogIndex:
             return None
         try:
             meta = dict(connection.execute("SELECT name, value FROM meta"))
-            if meta != self._stamp(signature):
+            if meta != self.stamp(signature):
                 connection.close()
                 return None
         except INDEX_ERRORS:
@@ -305,7 +306,7 @@ class CatalogIndex:
             with objects_for_life():  # many objects, no cycles: no collections meanwhile
                 written = self._write(temporary, packed, signature)
             if written:
-                os.replace(temporary, self.path)
+                self._replace(temporary)
         except (OSError, sqlite3.Error, *DAMAGE):
             written = False
         if not written:
@@ -313,13 +314,26 @@ class CatalogIndex:
                 os.unlink(temporary)
         return written
 
+    def _replace(self, temporary: str) -> None:
+        """Put the new index in place. A patch killed mid-transaction leaves its rollback
+        journal beside the index, which SQLite would play into whatever file then has
+        the index's name: the old index and its journal go first (a reader in between
+        finds no index, and reads the catalog)."""
+        journal = self.path.with_name(self.path.name + "-journal")
+        if journal.exists():
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                journal.unlink()
+        os.replace(temporary, self.path)
+
     def _write(self, temporary: str, packed: PackedCatalog, signature: str) -> bool:
         connection = sqlite3.connect(temporary)
         from kino_tui.core.browse.search import fold, ordered
         from kino_tui.core.browse.summary import Summaries
 
         records: list[Searchable] = []
-        groups = _Groups()
+        groups = GroupRecords()
         summaries = Summaries()
         kinds: set[str] = set()
         try:
@@ -360,12 +374,14 @@ class CatalogIndex:
                         title,
                         f"{title} {fold(record.context)}",
                     )
-                    for position, (title, record) in enumerate(ordered(records))
+                    for position, (title, record) in zip(
+                        count(0, GAP), ordered(records), strict=False
+                    )
                 ),
             )
             del records
             connection.executescript(_INDEXES)
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", self._stamp(signature).items())
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", self.stamp(signature).items())
             connection.commit()
         finally:
             connection.close()
@@ -374,7 +390,7 @@ class CatalogIndex:
         return True
 
 
-class _Groups:
+class GroupRecords:
     """The shows (with their numbered seasons) and artists (with their albums) met."""
 
     def __init__(self) -> None:
@@ -410,7 +426,7 @@ def _item_rows(
     root: str,
     number: int,
     records: list[Searchable],
-    groups: _Groups,
+    groups: GroupRecords,
     parts: list[tuple[bytes, bytes]],
     summaries: Summaries,
 ) -> Iterator[tuple[bytes, bytes, str, bytes | None, bytes | None, int, bytes]]:

@@ -162,6 +162,9 @@ class Spliced:
     raw: dict[str, Any]
     changed: bool
     count: int
+    #: The folders whose rows were replaced, and the rows now under them (as stored).
+    folders: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
 
 
 def splice_document(
@@ -177,7 +180,8 @@ def splice_document(
         if number is None or item.root != document.root or item.kind != document.kind:
             return None
         by_run[number].append(item)
-    new_texts = [",\n".join(map(row_text, group)) for group in by_run]
+    row_texts = [[row_text(item) for item in group] for group in by_run]
+    new_texts = [",\n".join(texts) for texts in row_texts]
     compared = new_texts if isinstance(text, str) else [new.encode() for new in new_texts]
     if all(text[run.start : run.stop] == new for run, new in zip(runs, compared, strict=True)):
         return Spliced(document.raw, False, 0)
@@ -222,7 +226,9 @@ def splice_document(
         COUNTS: counts,
         UNAVAILABLE: unavailable,
     }
-    return Spliced(raw, True, sum(counts))
+    folders_replaced = tuple(run.folder for run in runs)
+    rows = tuple(text for texts in row_texts for text in texts)
+    return Spliced(raw, True, sum(counts), folders_replaced, rows)
 
 
 def _spliced_folders(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kino_tui.core.catalog.compact import ScanItem
+from kino_tui.core.catalog.index_patch import RowsReplaced
 from kino_tui.core.catalog.rows import (
     CHECKSUM,
     PackedCatalog,
@@ -46,6 +47,9 @@ class FolderState(ScanState):
         self._run_ids: dict[int, set[str]] = {}
         #: How many stored rows were made items (a test counts them).
         self.rows_read = 0
+        #: What the save changed, when it only replaced rows under the scanned folders
+        #: (what the catalog's index can be patched with); None when it wrote more.
+        self.replaced: list[RowsReplaced] | None = []
 
     def open_under(self, document: PackedDocument, folders: list[str]) -> None:
         """Make items of the document's rows under ``folders`` only; the whole document
@@ -149,6 +153,10 @@ def save_spliced(catalog: Catalog, packed: PackedCatalog, state: FolderState) ->
                     kept.append(writable(document.raw))
                     continue
                 changed = True
+                if state.replaced is not None:
+                    state.replaced.append(
+                        RowsReplaced(document.root, document.kind, spliced.folders, spliced.rows)
+                    )
                 if spliced.count:  # (a document whose items are all gone is left out)
                     written.append(spliced.raw)
                 continue
@@ -164,6 +172,8 @@ def save_spliced(catalog: Catalog, packed: PackedCatalog, state: FolderState) ->
         else:
             kept.append(writable(document.raw))
     again, differs = packed_again(groups, before)
+    if differs or not packed.current:
+        state.replaced = None  # whole documents written: nothing to patch the index with
     written.extend(again)
     changed = changed or differs
     if changed:

@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kino_tui.core.catalog.compact import PackedItem, ScanItem
+from kino_tui.core.catalog.index import catalog_signature
+from kino_tui.core.catalog.index_patch import CatalogChange
 from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.sparse import read_sparse
 from kino_tui.core.catalog.store import (
@@ -80,6 +82,9 @@ class Scanner:
         #: The items the last scan found new (not moved): the application layer reads the
         #: watch state of their NFOs (see service/scanning.py).
         self.added: list[MediaItem] = []
+        #: What a limited scan changed in the catalog, when the index can be patched
+        #: with it (see ``core/catalog/index_patch.py``).
+        self.catalog_change: CatalogChange | None = None
 
     def scan(
         self,
@@ -102,6 +107,7 @@ class Scanner:
         scanned; a folder that is gone stands for its nearest existing parent."""
         started = time.perf_counter()
         self.added = []
+        self.catalog_change = None
         if folders is not None:  # what a file watcher saw change: no stamps, no shortcuts
             return self._scan_folders(roots, folders, on_progress, cancel, started)
         self._only = {}
@@ -147,9 +153,19 @@ class Scanner:
         self._only = scan_limits(roots, folders)
         roots = [root for root in roots if root.path in self._only]
         with self.catalog.lock():
+            before = catalog_signature(self.catalog.path)
             summary, warning, state = self._read_and_scan(
                 roots, on_progress, cancel, None, {}, every_root
             )
+            after = catalog_signature(self.catalog.path)
+        if (
+            isinstance(state, FolderState)
+            and state.replaced
+            and before is not None
+            and after is not None
+            and after != before
+        ):
+            self.catalog_change = CatalogChange(before, after, tuple(state.replaced))
         return self._finished(summary, warning, state, started)
 
     def _finished(
