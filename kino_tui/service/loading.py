@@ -237,7 +237,7 @@ def section(library: Library, key: str) -> tuple[list[MediaItem], list[str]]:
     from kino_tui.service import indexing
 
     if key in ("continue-watching", "next-up"):
-        with library.index.reading() as reader:
+        with indexing.reading_current(library) as reader:
             if reader is not None:
                 progress, warnings = read_progress(library)
                 try:
@@ -267,7 +267,7 @@ def find(library: Library, target: str) -> tuple[list[MediaItem], list[str]]:
     the whole catalog (then the index is built again for the next command)."""
     from kino_tui.service import indexing
 
-    with library.index.reading() as reader:
+    with indexing.reading_current(library) as reader:
         if reader is not None:
             try:
                 return indexing.find(reader, target), store_warnings(library)

@@ -52,11 +52,11 @@ def search(
     library: Library, query: str, limit: int = SEARCH_LIMIT
 ) -> tuple[list[SearchResult], list[str]]:
     """The library's matches for ``query``, ranked, and any warnings of the load: from
-    the index when it is current, else from the whole catalog (which indexes it again)."""
+    the index (built again first when stale), else from the whole catalog."""
     from kino_tui.service import indexing
     from kino_tui.service.loading import make_view, read_progress, store_warnings
 
-    with library.index.reading() as reader:
+    with indexing.reading_current(library) as reader:
         if reader is not None:
             try:
                 view, entries = indexing.search_entries(library, reader, query, limit)
