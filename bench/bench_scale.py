@@ -20,8 +20,10 @@ How each figure is taken:
 
 - *first scan*: ``kino scan --json`` on fresh kino folders (the catalog and its index
   written); tracks/s = tracks / wall seconds.
-- *no-change rescan*: ``kino scan --json`` again, next to ``find LIBRARY`` (both whole
-  processes, output discarded).
+- *no-change rescan*: ``kino scan --json`` again on a settled library (after a scan,
+  and another once the racy window has passed), next to ``find LIBRARY`` (both whole
+  processes, output discarded). After the live scans, one more row each: ``kino search``
+  (the index was patched: no build) and the first ``kino scan`` (its stamps are void).
 - *search*, *ls*, *play*, *watched*: the command's whole process; *search* must list the
   track it was given first, *play* prints the player's command (``--print-command``).
 - *TUI*: kino in a real terminal (tmux, 80×24): seconds from starting it until its opening
@@ -425,6 +427,27 @@ def main() -> None:
         env = kino_env(home)
         scan.note = f"{tracks / scan.median:.0f} tracks/s (median of {len(scan.seconds)})"
 
+    if not args.live_only:
+        # the no-change rescan on a settled library: one scan first (a catalog written
+        # since the last stamps, or a folder changed within the racy window, is an
+        # ordinary scan), and again once the folders' times can be trusted
+        # (scan/stamps.RACY_NS)
+        subprocess.run([*KINO, "scan", "--json"], env=env, check=True, capture_output=True)
+        time.sleep(2.5)
+        subprocess.run([*KINO, "scan", "--json"], env=env, check=True, capture_output=True)
+        rescan = Figure("no-change rescan", "<= 1.5x find")
+        repeat(rescan, [*KINO, "scan", "--json"], env, args.runs)
+        find = Figure("find LIBRARY", "(reference)")
+        repeat(find, ["find", str(music)], env, args.runs)
+        rescan.check = lambda f: f.median <= 1.5 * find.median
+        rescan.note = f"{rescan.median / find.median:.2f}x find"
+        figures += [rescan, find]
+
+    def finds_the_track(out: bytes) -> None:
+        results = json.loads(out)
+        if not results or results[0]["title"] != target.title:
+            raise SystemExit(f"kino search {target.title!r} listed {results[:1]!r} first")
+
     live: list[Figure] = []
     if "live" not in args.skip:
         album_folder = str(music.parent / Path(target.relative).parent)
@@ -450,19 +473,17 @@ def main() -> None:
         print_table(live, tracks, args.json)
         return
     figures += live
-
-    rescan = Figure("no-change rescan", "<= 1.5x find")
-    repeat(rescan, [*KINO, "scan", "--json"], env, args.runs)
-    find = Figure("find LIBRARY", "(reference)")
-    repeat(find, ["find", str(music)], env, args.runs)
-    rescan.check = lambda f: f.median <= 1.5 * find.median
-    rescan.note = f"{rescan.median / find.median:.2f}x find"
-    figures += [rescan, find]
-
-    def finds_the_track(out: bytes) -> None:
-        results = json.loads(out)
-        if not results or results[0]["title"] != target.title:
-            raise SystemExit(f"kino search {target.title!r} listed {results[:1]!r} first")
+    if live:
+        # the live scans patched the catalog's index: the next search needs no build
+        searched = Figure("kino search right after the live scans", "<= 0.5 s (index patched)",
+                          check=lambda f: f.median <= 0.5)  # fmt: skip
+        repeat(searched, [*KINO, "search", "--json", target.title], env, 1,
+               lambda out: finds_the_track(out))  # fmt: skip
+        # what the next `kino scan` costs after live updates wrote the catalog (its stamps
+        # are void: an ordinary scan that reads the catalog and walks every folder)
+        after = Figure("first rescan after the live scans", "(for the record)")
+        repeat(after, [*KINO, "scan", "--json"], env, 1)
+        figures += [searched, after]
 
     search = Figure("kino search TITLE --json", "<= 0.5 s; <= 150 MB",
                     check=lambda f: f.median <= 0.5 and f.peak_mb <= 150)  # fmt: skip
