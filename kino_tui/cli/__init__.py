@@ -15,6 +15,7 @@ from kino_tui.config.settings import IMAGE_MODES
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import KINDS, ROOT_TYPES
 from kino_tui.service.loading import LIST_SECTIONS
+from kino_tui.ui import startup_gc
 
 if TYPE_CHECKING:
     from kino_tui.service.remote.library import RemoteLibrary
@@ -280,6 +281,7 @@ def _remote_command(library: RemoteLibrary, args: argparse.Namespace) -> int:
         if library.delivered:
             output.error(f"gave {host} the position of {library.delivered} item(s) kept here")
         if args.command is None:
+            startup_gc.hold()  # until the first frame (see ui/startup_gc.py)
             preload = library.load_in_background()
             from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
@@ -308,6 +310,7 @@ def _in_a_terminal() -> bool:
 def _open_ui(paths: KinoPaths, images: str) -> int:
     from kino_tui.service.library import Library  # as above
 
+    startup_gc.hold()  # until the first frame (see ui/startup_gc.py)
     library = Library(paths)
     preload = library.load_in_background()  # while the UI toolkit loads
     from kino_tui.ui.app import run_app  # Textual loads while the catalog is read

@@ -124,18 +124,17 @@ def load_opening(library: Library) -> Opening:
     from kino_tui.service import indexing  # as above
 
     progress, warnings = read_progress(library)
-    summarised = _opening_from_index(library, progress)
-    if summarised is None and indexing.refresh_index(library):
+    indexed = _opening_from_index(library, progress)
+    if indexed is None and indexing.refresh_index(library):
         # the index was stale (a live update, a restored copy): written again first, so
         # the browser holds compact records read from it (300 MB at 250,000 tracks, not
         # every item unpacked: 950 MB), this start and the next
-        summarised = _opening_from_index(library, progress)
-    if summarised is not None:
-        return Opening(summarised, warnings, None, unread=True)
+        indexed = _opening_from_index(library, progress)
+    if indexed is not None:
+        return Opening(indexed, warnings, None, unread=True)
     try:
         packed = library.catalog.read()
-        resuming = any(p.position > 0 and not p.watched for p in progress.values())
-        section = first_section(packed.kinds, resuming)
+        section = first_section(packed.kinds, _resuming(progress))
         items = packed.items(OPENING_KINDS[section])
     except CatalogDamaged as error:
         view = make_view(library, [], progress)
@@ -149,22 +148,33 @@ def load_opening(library: Library) -> Opening:
 
 
 def _opening_from_index(library: Library, progress: dict[str, Progress]) -> LibraryView | None:
-    """The opening section's rows from the index's summaries when kino opens on Music or
-    TV Shows (2,500 artist rows instead of 250,000 tracks unpacked): a view with no items
-    and that section's rows; None when the index is not current or kino opens on items."""
+    """The opening section from the index, the section the catalog would open on: Music
+    or TV Shows from the index's summaries (2,500 artist rows instead of 250,000 tracks
+    unpacked: a view with no items and that section's rows); Continue Watching from the
+    items with progress; Movies or Videos from the items of their kinds (no catalog text
+    parsed whole, which held the UI's imports for tens of milliseconds). None when the
+    index is not current."""
     from kino_tui.core.browse.ordering import sort_entries
     from kino_tui.core.browse.summary import SUMMARY_SECTIONS, summary_entry
-    from kino_tui.core.browse.view import first_section
+    from kino_tui.core.browse.view import OPENING_KINDS, first_section
     from kino_tui.service import indexing
 
     with library.index.reading() as reader:
         if reader is None:
             return None
         try:
-            section = first_section(reader.kinds())
+            kinds = reader.kinds()
+            section = first_section(kinds, _resuming(progress))
+            if section == "continue-watching":
+                view = make_view(library, indexing.watched_items(reader, progress, False), progress)
+                if view.section(section):
+                    return view
+                section = first_section(kinds)  # the part-way items are gone from the catalog
             kind = SUMMARY_SECTIONS.get(section)
             if kind is None:
-                return None
+                view = make_view(library, reader.items_of_kinds(OPENING_KINDS[section]), progress)
+                view.section(section)  # built here, off the UI thread
+                return view
             summaries = reader.summaries(kind)
             members: dict[str, list[str]] = {}
             for item_id, group in reader.groups_of(progress).items():
@@ -175,6 +185,11 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
     view = make_view(library, [], progress)
     view.preset_section(section, sort_entries(entries, "title"))
     return view
+
+
+def _resuming(progress: dict[str, Progress]) -> bool:
+    """Whether anything is part-way (kino then opens on Continue Watching)."""
+    return any(p.position > 0 and not p.watched for p in progress.values())
 
 
 def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str]]:

@@ -23,7 +23,7 @@ from kino_tui.core.models import MediaItem
 from kino_tui.service import LiveUpdates, Opening, Rescan
 from kino_tui.service.api import LibraryAPI
 from kino_tui.service.playing import PlayOrder
-from kino_tui.ui import bindings
+from kino_tui.ui import bindings, startup_gc
 from kino_tui.ui.images import PosterCache, choose_image_mode
 from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
 from kino_tui.ui.playback_controller import PlaybackController
@@ -110,7 +110,9 @@ class KinoApp(App[None]):
         await super().on_event(event)
 
     def keys_ready(self) -> None:
-        """The first screen is composed: the keys typed ahead of it, in order."""
+        """The first screen is drawn: the keys typed ahead of it, in order; the garbage
+        collector back on (see ``startup_gc``)."""
+        startup_gc.release()
         early, self._early_keys = self._early_keys or [], None
         for key in early:
             self.post_message(events.Key(key.key, key.character))

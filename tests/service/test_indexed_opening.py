@@ -67,7 +67,8 @@ def test_the_opening_from_the_index_is_the_section_the_items_make(
     Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in items}))
     library = Library(kino_paths)
     library.watch.set_watched(items[3], True)
-    library.watch.save(items[5], Progress(position=20.0, last_played="2025-05-05T10:00:00+00:00"))
+    finished = Progress(watched=True, last_played="2025-05-05T10:00:00+00:00")
+    library.watch.save(items[5], finished)  # (part-way, kino would open on Continue Watching)
     assert refresh_index(library)
     opening = library.load_opening()
     assert opening.unread and not opening.complete and opening.view.items == {}
@@ -78,6 +79,27 @@ def test_the_opening_from_the_index_is_the_section_the_items_make(
     assert [without_items(e) for e in opening.view.section(section)] == expected
     assert any(e["last_played"] for e in expected)  # the progress made it in
     assert any(e["poster"] for e in expected) and any(e["rating"] for e in expected)
+
+
+@pytest.mark.parametrize("kind", ["episode", "movie"])
+def test_something_part_way_opens_on_continue_watching_from_the_index_too(
+    kino_paths: KinoPaths, kind: str
+) -> None:
+    """With the index, kino opened on TV Shows (or read the catalog for Movies) while the
+    whole library opens on Continue Watching when something is part-way."""
+    items = shows() if kind == "episode" else [
+        item(f"m{n}", "movie", f"/m/Movies/Film {n}.mkv", title=f"Film {n}") for n in range(5)
+    ]
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in items}))
+    library = Library(kino_paths)
+    library.watch.save(items[2], Progress(position=20.0, last_played="2025-05-05T10:00:00+00:00"))
+    assert refresh_index(library)
+    opening = library.load_opening()
+    assert opening.unread  # from the index, not the catalog
+    assert opening.view.first_section() == "continue-watching"
+    assert [e.key for e in opening.view.section("continue-watching")] == [items[2].id]
+    full, _ = library.load_rest(opening)
+    assert full.first_section() == "continue-watching"
 
 
 def test_a_missing_or_damaged_index_is_written_again_and_the_opening_comes_from_it(

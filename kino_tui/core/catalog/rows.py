@@ -209,6 +209,12 @@ def item_of_row(row: list[Any], root: str) -> MediaItem:
     return MediaItem.from_row(row)
 
 
+def items_of_rows(rows: list[list[Any]], root: str) -> list[MediaItem]:
+    """:func:`item_of_row` for many rows of one root."""
+    _absolute(rows, root, ROW_FIELDS)
+    return list(map(MediaItem.from_row, rows))
+
+
 def _absolute(rows: list[list[Any]], root: str, stored_fields: Sequence[str]) -> None:
     """Put back what a stored row leaves out: its root, its absolute path, its parts."""
     prefix = root.rstrip("/") + "/"
