@@ -160,7 +160,7 @@ class Scanner:
             after = catalog_signature(self.catalog.path)
         if (
             isinstance(state, FolderState)
-            and state.replaced
+            and state.replaced is not None
             and before is not None
             and after is not None
             and after != before

@@ -210,6 +210,15 @@ def test_a_live_update_patches_the_index_instead_of_leaving_it_to_be_built(
         assert [m.key for m in reader.search("brand new")]
         assert reader.group_items("artist:Cure")[0].title == "Moved On"
     patched = index_contents(library.index.path)
+
+    # a sidecar of nothing (an edit list no file is named for): the album read again,
+    # its items the same, only the folder's key written (no rows replaced)
+    signature = library.catalog_signature()
+    (album / "notes.edl").write_text("0 10 0\n")
+    summary = library.scan(folders=[str(album)])
+    assert summary.unchanged == 3 and library.catalog_signature() != signature
+    assert library.index.open() is not None  # the new catalog stamped: no build needed
+    patched = index_contents(library.index.path)
     library.index.path.unlink()
     assert library.index.open() is None
     from kino_tui.service.indexing import refresh_index
