@@ -30,7 +30,7 @@ def test_opening_holds_the_first_section_and_the_rest_follows(kino_paths: KinoPa
     opening = library.load_in_background().result(timeout=30)
     assert set(opening.view.items) == {"m1"}
     assert [e.title for e in opening.view.section("movies")] == ["Alien"]
-    assert opening.rest is not None and opening.warnings == []
+    assert not opening.complete and opening.warnings == []
     opening.view.update_progress("e1", Progress(position=5.0))  # the user acts meanwhile
     full, warnings = library.load_rest(opening)
     assert warnings == []
@@ -41,7 +41,7 @@ def test_opening_holds_the_first_section_and_the_rest_follows(kino_paths: KinoPa
 def test_a_library_of_one_kind_is_complete_at_once(kino_paths: KinoPaths) -> None:
     save(kino_paths, item("m1", "movie", "Alien"), item("m2", "movie", "Heat"))
     opening = Library(kino_paths).load_opening()
-    assert opening.rest is None and set(opening.view.items) == {"m1", "m2"}
+    assert opening.complete and set(opening.view.items) == {"m1", "m2"}
     assert opening.view.first_section() == "movies"
 
 

@@ -131,7 +131,8 @@ def load_opening(library: Library) -> Opening:
         # every item unpacked: 950 MB), this start and the next
         indexed = _opening_from_index(library, progress)
     if indexed is not None:
-        return Opening(indexed, warnings, None, unread=True)
+        view, whole = indexed
+        return Opening(view, warnings, None, unread=not whole)
     try:
         packed = library.catalog.read()
         section = first_section(packed.kinds, _resuming(progress))
@@ -147,13 +148,15 @@ def load_opening(library: Library) -> Opening:
     return Opening(view, warnings, None if packed.kinds <= OPENING_KINDS[section] else packed)
 
 
-def _opening_from_index(library: Library, progress: dict[str, Progress]) -> LibraryView | None:
+def _opening_from_index(
+    library: Library, progress: dict[str, Progress]
+) -> tuple[LibraryView, bool] | None:
     """The opening section from the index, the section the catalog would open on: Music
     or TV Shows from the index's summaries (2,500 artist rows instead of 250,000 tracks
     unpacked: a view with no items and that section's rows); Continue Watching from the
     items with progress; Movies or Videos from the items of their kinds (no catalog text
-    parsed whole, which held the UI's imports for tens of milliseconds). None when the
-    index is not current."""
+    parsed whole, which held the UI's imports for tens of milliseconds); and whether that
+    is the whole library (a library of movies only). None when the index is not current."""
     from kino_tui.core.browse.ordering import sort_entries
     from kino_tui.core.browse.summary import SUMMARY_SECTIONS, summary_entry
     from kino_tui.core.browse.view import OPENING_KINDS, first_section
@@ -168,13 +171,13 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
             if section == "continue-watching":
                 view = make_view(library, indexing.watched_items(reader, progress, False), progress)
                 if view.section(section):
-                    return view
+                    return view, False
                 section = first_section(kinds)  # the part-way items are gone from the catalog
             kind = SUMMARY_SECTIONS.get(section)
             if kind is None:
                 view = make_view(library, reader.items_of_kinds(OPENING_KINDS[section]), progress)
                 view.section(section)  # built here, off the UI thread
-                return view
+                return view, kinds <= OPENING_KINDS[section]
             summaries = reader.summaries(kind)
             members: dict[str, list[str]] = {}
             for item_id, group in reader.groups_of(progress).items():
@@ -184,7 +187,7 @@ def _opening_from_index(library: Library, progress: dict[str, Progress]) -> Libr
     entries = [summary_entry(s, progress, members.get(s.key, ())) for s in summaries]
     view = make_view(library, [], progress)
     view.preset_section(section, sort_entries(entries, "title"))
-    return view
+    return view, False
 
 
 def _resuming(progress: dict[str, Progress]) -> bool:
