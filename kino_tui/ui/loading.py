@@ -137,6 +137,7 @@ class LoadingController:
             )  # fmt: skip
         screen.highlight_section()  # the section may have changed (the first folder scanned)
         screen.draw()
+        screen.searching.library_shown()  # a search typed while "Loading the catalog…"
         if not complete:
             screen.set_status("Loading the rest of the library…")
             return

@@ -42,6 +42,9 @@ class SearchController:
         self._in_flight = threading.Event()
         #: Ranks the rest of a search whose first page is shown (see :meth:`show`).
         self._rest: Timer | None = None
+        #: A search typed before any of the library was shown (the catalog still being
+        #: read, or its index built): answered once it is (:meth:`library_shown`).
+        self.pending = False
 
     def wait_idle(self, grace: float = GRACE_SECONDS, timeout: float = 3.0) -> None:
         """On a worker's thread: give keys typed ahead ``grace`` seconds to start a
@@ -59,7 +62,10 @@ class SearchController:
         if self._rest is not None:
             self._rest.stop()
             self._rest = None
-        if view is None or self.ask(query, view):
+        if view is None:
+            self.wanted, self.pending = query, True  # answered when the library shows
+            return
+        if self.ask(query, view):
             return
         started = time.perf_counter()
         state.search(query, FIRST_PAGE)
@@ -68,6 +74,13 @@ class SearchController:
         level = state.level
         if state.query and level is not None and len(level.entries) >= FIRST_PAGE:
             self._rest = screen.set_timer(REST_SECONDS, self._show_rest)
+
+    def library_shown(self) -> None:
+        """The library is on screen: answer what was typed in the box before it was."""
+        if self.pending:
+            self.pending = False
+            if self.screen.state.searching:
+                self.screen.show_search(self.wanted)
 
     def _show_rest(self) -> None:
         self._rest = None

@@ -107,3 +107,33 @@ async def test_kino_opens_on_the_index_summary_and_a_group_waits_for_its_items(
         assert len(app._notifications) == notices + 1
         assert "still being read" in list(app._notifications)[-1].message
         assert app.playback.session is None
+
+
+async def test_a_search_typed_while_the_catalog_is_read_is_answered_once_it_is(
+    ui_library: Library,
+) -> None:
+    """At 250,000 tracks the first start after an upgrade builds the catalog's index for
+    seconds ("Loading the catalog…"); a title typed then stayed in the box, unanswered,
+    until the next key."""
+    from concurrent.futures import Future
+
+    from kino_tui.service import Opening
+
+    preload: Future[Opening] = Future()  # the opening, still being read
+    app = KinoApp(Library(ui_library.paths), image_mode="off", preload=preload)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen) and screen.state.view is None
+        await pilot.press("slash", *"zodiac")
+        await pilot.pause()
+        assert screen.query_one("#search").value == "zodiac"  # type: ignore[attr-defined]
+        preload.set_result(ui_library.load_opening())  # read at last
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if "Zodiac" in list_text(app):
+                break
+        text = list_text(app)
+        assert screen.state.query == "zodiac"
+        assert "Zodiac" in text and "Amélie" not in text
+        assert screen.query_one("#search").has_focus  # still typing: the box kept the keys

@@ -144,9 +144,12 @@ class BrowserState:
         elif self.levels:
             self.refresh()
         else:
-            if not self.searching and self.section == "movies":
+            searching = self.searching
+            if not searching and self.section == "movies":
                 self.section = view.first_section()
             self.show_section(self.section)
+            if searching:  # "/" came before anything was shown: the search starts here
+                self.begin_search()
 
     def show_section(self, key: str) -> None:
         """The top level of a section (any search is closed)."""

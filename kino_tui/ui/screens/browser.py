@@ -382,9 +382,9 @@ class BrowserScreen(Screen[None]):
     def run_search(self, query: str) -> None:
         """Show the library's matches for ``query`` (empty: where the search started);
         while the library's search index is not built yet, from a worker."""
-        if self.state.view is None or not self.query_one("#search", Input).display:
+        if not self.query_one("#search", Input).display:
             return
-        self.show_search(query)
+        self.show_search(query)  # (before the library is shown: answered once it is)
 
     def show_search(self, query: str) -> None:
         """:meth:`run_search` whether or not the box is still open (Enter closes it)."""
