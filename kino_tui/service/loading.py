@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kino_tui.core.catalog.rows import objects_for_life
 from kino_tui.core.catalog.store import CatalogData, PackedCatalog
 from kino_tui.core.errors import CatalogDamaged, DataFileUnreadable, ItemNotFound
+from kino_tui.core.fsutil import clean_stale_temporaries
 from kino_tui.core.models import MediaItem, Progress
 from kino_tui.core.pathnames import normalise_root
 
@@ -124,6 +125,9 @@ def load_opening(library: Library) -> Opening:
     from kino_tui.service import indexing  # as above
 
     progress, warnings = read_progress(library)
+    # a build killed with its terminal left a temporary index (a quarter of a gigabyte
+    # at 250,000 tracks), which nothing else removes while the index stays current
+    clean_stale_temporaries(library.index.path)
     indexed = _opening_from_index(library, progress)
     if indexed is None and indexing.refresh_index(library):
         # the index was stale (a live update, a restored copy): written again first, so
