@@ -148,3 +148,26 @@ def test_a_killed_builds_temporary_index_goes_at_the_next_start(kino_paths: Kino
     os.utime(left, (hour_ago, hour_ago))
     library.load_opening()
     assert not left.exists()
+
+
+def test_the_opening_says_while_it_builds_the_index(
+    kino_paths: KinoPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kino_tui.service import indexing
+    from kino_tui.service.loading import OPENING_PROGRESS
+
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
+    library = Library(kino_paths)
+    seen: list[bool] = []
+    build = indexing.refresh_index
+
+    def watched_build(library: Library) -> bool:
+        seen.append(OPENING_PROGRESS.building_index)
+        return build(library)
+
+    monkeypatch.setattr(indexing, "refresh_index", watched_build)
+    opening = library.load_opening()  # no index yet: built first
+    assert seen == [True] and not OPENING_PROGRESS.building_index
+    assert opening.unread  # from the index it built
+    library.load_opening()  # current now: nothing built, nothing said
+    assert seen == [True]
