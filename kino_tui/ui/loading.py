@@ -95,6 +95,7 @@ class LoadingController:
             failure_title="The catalog could not be loaded",
             on_failure=self.failed,
             exclusive=True,
+            read_only=True,
         )
 
     def show_opening(self, opening: Opening) -> None:
@@ -111,6 +112,7 @@ class LoadingController:
                 group="search-index",
                 description="index the library for search",
                 failure_title="The library could not be indexed for search",
+                read_only=True,
             )
             return
         library = screen.kino.library
@@ -215,6 +217,7 @@ class LoadingController:
             group="search-index",
             description="index the library for search",
             failure_title="The library could not be indexed for search",
+            read_only=True,
         )
         return True
 
