@@ -220,7 +220,7 @@ class DetailPane(VerticalScroll):
     featurettes…) are listed under it; Enter (or a click) on one plays it."""
 
     DEFAULT_CSS = """
-    DetailPane { padding: 0 1; }
+    DetailPane { padding: 0 1; scrollbar-gutter: stable; }  /* no rewrap when it scrolls */
     DetailPane > #detail-progress { width: 100%; margin-top: 1; }
     DetailPane > #detail-extras-title { margin-top: 1; text-style: bold; }
     DetailPane > #detail-extras { height: auto; max-height: 8; border: none; padding: 0; }

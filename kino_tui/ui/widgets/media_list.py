@@ -49,7 +49,7 @@ class MediaList(ScrollView, can_focus=True):
         "media-list--offline",
     }
     DEFAULT_CSS = """
-    MediaList { background: $surface; }
+    MediaList { background: $surface; overflow-x: hidden; }  /* rows are cut, never scrolled */
     MediaList > .media-list--cursor { background: $accent 40%; text-style: bold; }
     MediaList:focus > .media-list--cursor { background: $accent; color: $text; }
     MediaList > .media-list--dim { color: $text-muted; }
