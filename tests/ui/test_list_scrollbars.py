@@ -26,3 +26,19 @@ async def test_a_long_list_at_80x24_has_no_sideways_scroll_bar(kino_paths: KinoP
         assert not media_list.show_horizontal_scrollbar
         rows = [media_list.render_line(y).text for y in range(media_list.size.height)]
         assert all(row.strip() for row in rows)  # every line of the list is a row
+
+
+async def test_a_long_trail_ends_in_an_ellipsis(kino_paths: KinoPaths) -> None:
+    """At 120×40 "Search: Bright Album 5 Amber Ambers 0 › Bright Album" was cut with no
+    sign that more followed (the SSH trial)."""
+    from textual.widgets import Static
+
+    Catalog(kino_paths.catalog_file).save(CatalogData({}))
+    app = kino_app(kino_paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        crumbs = app.screen.query_one("#crumbs", Static)
+        crumbs.update("Search: " + " › ".join(f"Bright Album {n}" for n in range(20)))
+        await pilot.pause()
+        line = crumbs.render_line(0).text.rstrip()
+        assert line.endswith("…") and len(line) <= crumbs.size.width

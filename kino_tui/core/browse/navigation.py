@@ -51,6 +51,8 @@ class Level:
     cursor: int = 0
     parent: Entry | None = None
     shown: list[Entry] = field(default_factory=list)
+    #: Only the first matches of a search are ranked yet (more may follow): "100+".
+    partial: bool = False
 
     def update_shown(self, view: LibraryView | None) -> list[Entry]:
         shown = filter_entries(self.entries, self.filter, view) if view else []
@@ -118,6 +120,8 @@ class BrowserState:
             extras.append(f"filter: {level.filter.label}")
         suffix = f"   ({', '.join(extras)})" if extras else ""
         count = f"{len(level.shown):,}" if level.shown or self.complete else "…"  # not known yet
+        if level.partial and level.shown:
+            count += "+"  # the first page of a search: the rest is ranked once typing pauses
         return f"{trail}  ·  {count}{suffix}"
 
     def empty_message(self, has_roots: bool) -> str:
@@ -201,7 +205,7 @@ class BrowserState:
                 self._before_search = []
             return
         results = self.view.search(self.query, limit) if self.view is not None else []
-        self.levels = [Level(f"Search: {self.query}", results)]
+        self.levels = [Level(f"Search: {self.query}", results, partial=len(results) >= limit)]
         self.levels[0].update_shown(self.view)
 
     def show_results(self, query: str, entries: list[Entry]) -> None:
@@ -265,6 +269,7 @@ class BrowserState:
             if index == 0:
                 if self.query:
                     level.entries = view.search(self.query)
+                    level.partial = False
                 else:
                     level.entries = view.section(self.section)
             elif level.parent is not None:

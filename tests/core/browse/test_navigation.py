@@ -152,3 +152,19 @@ def test_history_lines_do_not_repeat_a_file_name() -> None:
     assert "Dark S01E02  (watched, mpv)" in describe_play(play)
     titled = {**play, "title": "Lies"}
     assert "Dark S01E02 Lies  (watched, mpv)" in describe_play(titled)
+
+
+def test_a_search_first_page_count_says_more_may_follow() -> None:
+    """A keystroke ranks the first page (100 rows) and the rest once typing pauses: the
+    count read "· 100" and then "· 111" (the SSH trial)."""
+    films = [
+        item(f"m{n}", "movie", f"/m/Movies/Dark {n}.mkv", title=f"Dark {n}") for n in range(111)
+    ]
+    state = BrowserState()
+    state.set_view(LibraryView(films, {}), complete=True)
+    state.search("dark", 100)
+    assert state.crumbs().endswith("·  100+")
+    state.refresh()  # the whole list, once typing pauses
+    assert state.crumbs().endswith("·  111")
+    state.search("dark 7", 100)  # fewer than a page: the count is whole
+    assert "+" not in state.crumbs()
