@@ -171,9 +171,21 @@ class PlaybackSession:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)
 
-    def offered_skip(self) -> Segment | None:
-        """The intro, recap, credits… the player is in now, which :meth:`skip` skips."""
-        return self.skipper.offered(self.state.position)
+    def offered_skip(self, state: PlayerState | None = None) -> Segment | None:
+        """The intro, recap, credits… the player is in now (or as ``state``, a copy of
+        :attr:`state`, says), which :meth:`skip` skips; None while the item ``state``
+        names is not yet the one followed."""
+        state = state or self.state
+        if self.playing(state) != self._index:
+            return None
+        return self.skipper.offered(state.position)
+
+    def playing(self, state: PlayerState) -> int:
+        """The place in :attr:`queue` of the item ``state`` (a copy of :attr:`state`) is
+        about: the one the player counts (``item_index``), whose position and length the
+        state holds. Not :attr:`item`'s, the item being recorded, which is still the one
+        before for a moment when the next starts (a short track: all of its play)."""
+        return min(state.item_index, len(self.queue) - 1)
 
     def skip(self) -> Segment | None:
         """Seek the player past the segment it is in; the segment, or None when there was
