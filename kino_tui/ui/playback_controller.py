@@ -22,7 +22,7 @@ from kino_tui.core.models import MediaItem
 from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.service import PlayRequest
-from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated, PlaybackWarned
 from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
 
@@ -156,6 +156,7 @@ class PlaybackController:
             on_update=self._updated_from_thread,
             music_in_background=True,
         )
+        session.on_warning = lambda line: self.app.post_message(PlaybackWarned(line))
         window = session.window
         self.session = session
         self.next_item = None

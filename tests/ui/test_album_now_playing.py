@@ -4,14 +4,12 @@ track its "N of M" counts, the last track too (it showed the track before)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-from mutagen.easyid3 import EasyID3
 
 from kino_tui.config.paths import KinoPaths
 from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
-from tests.conftest import LibraryBuilder, ffmpeg
+from tests.conftest import LibraryBuilder
+from tests.helpers.players import make_album
 from tests.helpers.ui import SIZE, kino_app, ready, until
 
 TITLES = [
@@ -23,23 +21,11 @@ TITLES = [
 LINE = re.compile(r"^[▶⏸] (?P<title>.+?)  \d+:\d\d / \d+:\d\d(?:  \(paused\))?  (\d+) of (\d+)")
 
 
-def make_album(folder: Path) -> None:
-    """Ten real MP3s of 0.288 s, each with its own title tag (set with mutagen)."""
-    folder.mkdir(parents=True)
-    for number, title in enumerate(TITLES, start=1):
-        path = folder / f"{number:02d} - Track {number}.mp3"
-        ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.288",
-               "-c:a", "libmp3lame", str(path))  # fmt: skip
-        tags = EasyID3()
-        tags.update({"title": title, "artist": "Band", "album": "Short", "tracknumber": str(number)})
-        tags.save(path)
-
-
 async def test_each_now_playing_line_names_the_track_it_counts(
     kino_paths: KinoPaths, build_library: LibraryBuilder
 ) -> None:
     root = build_library({})
-    make_album(root / "Music/Band/Short (2020)")
+    make_album(root / "Music/Band/Short (2020)", TITLES)
     kino_paths.config_dir.mkdir(parents=True)
     kino_paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
     Library(kino_paths).scan([LibraryRoot(str(root), "music")])
