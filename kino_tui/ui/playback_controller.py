@@ -156,7 +156,7 @@ class PlaybackController:
             on_update=self._updated_from_thread,
             music_in_background=True,
         )
-        session.on_warning = lambda line: self.app.post_message(PlaybackWarned(line))
+        session.on_warning = self._warned_from_thread
         window = session.window
         self.session = session
         self.next_item = None
@@ -247,6 +247,9 @@ class PlaybackController:
         with state.lock:  # whole: not the next item's place with the last one's time
             copy = replace(state, finished=[])
         self.app.post_message(PlaybackUpdated(copy))
+
+    def _warned_from_thread(self, line: str) -> None:
+        self.app.post_message(PlaybackWarned(line))
 
     def show(self, state: PlayerState) -> None:
         session = self.session
