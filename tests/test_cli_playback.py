@@ -317,7 +317,7 @@ def test_play_without_a_sound_device_says_so(
 
     write_config(kino_paths, f'playback = "window"\n[mpv]\nargs = {json.dumps(NO_SOUND_DEVICE)}\n')
     root = build_library({})
-    make_album(root / "Music/Band/Short (2020)", ["One", "Two"])
+    make_album(root / "Music/Band/Short (2020)", ["One", "Two"], seconds=1.0)
     run_kino("scan", str(root))
     result = run_kino("play", str(root / "Music/Band/Short (2020)/01 - Track 1.mp3"))
     assert "watched One" in result.stdout

@@ -20,7 +20,7 @@ async def play_album(
 ) -> list[str]:
     """Play the album from the TUI; every notice shown while it played."""
     root = build_library({})
-    make_album(root / "Music/Band/Short (2020)", TITLES)
+    make_album(root / "Music/Band/Short (2020)", TITLES, seconds=1.0)
     kino_paths.config_dir.mkdir(parents=True)
     config = f'playback = "terminal"\n[mpv]\nargs = {json.dumps(list(args))}\n'
     kino_paths.config_file.write_text(config)

@@ -16,7 +16,7 @@ TITLES = ["One", "Two", "Three"]
 
 def album(kino_paths: KinoPaths, build_library: LibraryBuilder) -> tuple[Library, list[MediaItem]]:
     root = build_library({})
-    make_album(root / "Music/Band/Short (2020)", TITLES)
+    make_album(root / "Music/Band/Short (2020)", TITLES, seconds=1.0)
     library = Library(kino_paths)
     library.scan([LibraryRoot(str(root), "music")])
     items = sorted(library.load()[0].items.values(), key=lambda item: item.path)
