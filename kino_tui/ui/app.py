@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 import threading
@@ -268,12 +269,18 @@ class KinoApp(App[None]):
         failure_title: str,
         on_failure: Callable[[BaseException], None] | None = None,
         exclusive: bool = False,
+        read_only: bool = False,
     ) -> Worker[Any]:
         """Run ``work`` on a thread. It reports through messages; if it raises, the user is
-        told (``failure_title`` and what happened) and ``on_failure`` resets its state."""
+        told (``failure_title`` and what happened) and ``on_failure`` resets its state.
+
+        kino waits for a worker to finish when it quits (a scan saves what it read, a
+        mark is written), except a ``read_only`` one (loading, searching): quitting while
+        the rest of a large library is read left the shell without its prompt for
+        seconds (its thread is a daemon: left to end with the process)."""
         worker = self.run_worker(
-            work,
-            thread=True,
+            _on_daemon_thread(work, description) if read_only else work,
+            thread=not read_only,
             group=group,
             description=description,
             exclusive=exclusive,
@@ -336,6 +343,22 @@ class KinoApp(App[None]):
         self.playback.stop()  # a player kino started does not outlive it untracked
         if self._browser is not None:  # (the screens are gone by now)
             self._browser.stop_scan()  # it saves what it read, then kino ends
+
+
+async def _on_daemon_thread(work: Callable[[], object], name: str) -> object:
+    """``work`` on a daemon thread, awaited (see ``KinoApp.start_worker``)."""
+    done: Future[object] = Future()
+
+    def run() -> None:
+        if not done.set_running_or_notify_cancel():  # cancelled before it started
+            return
+        try:
+            done.set_result(work())
+        except BaseException as error:  # the worker's failure, as a thread worker's
+            done.set_exception(error)
+
+    threading.Thread(target=run, name=f"kino {name}", daemon=True).start()
+    return await asyncio.wrap_future(done)
 
 
 def run_app(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kino_tui.core.display import printable
 from kino_tui.core.models import Progress
 from kino_tui.core.text import scan_summary
+from kino_tui.service.loading import OPENING_PROGRESS
 from kino_tui.ui.messages import (
     CatalogLoaded,
     LibraryChanged,
@@ -21,9 +22,16 @@ from kino_tui.ui.messages import (
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from textual.timer import Timer
+
     from kino_tui.core.browse.view import LibraryView
     from kino_tui.service import Opening, Rescan
     from kino_tui.ui.screens.browser import BrowserScreen
+
+
+#: The status line while the opening builds the catalog's index (once: see
+#: ``service/loading.OpeningProgress``).
+BUILDING_INDEX = "Indexing the catalog, once after an upgrade or a change made elsewhere…"
 
 
 class LoadingController:
@@ -44,6 +52,8 @@ class LoadingController:
         self.scan_message = ""
         #: Live updates applied to the view in place (see :meth:`_apply`).
         self.applied = 0
+        #: Says what the opening does while the first screen waits for it.
+        self._waiting: Timer | None = None
 
     # -- the catalog -------------------------------------------------------------------
     def start(self, preload: Future[Opening] | None = None) -> None:
@@ -64,6 +74,17 @@ class LoadingController:
             screen.post_message(CatalogLoaded(view, warnings, generation, signature))
 
         self._in_worker(load, "load the catalog")
+        if preload is not None and not preload.done():  # say why, if it takes long
+            self._waiting = screen.set_interval(0.3, self._say_what_the_opening_does)
+
+    def _say_what_the_opening_does(self) -> None:
+        if self.screen.state.view is not None:
+            if self._waiting is not None:
+                self._waiting.stop()
+                self._waiting = None
+            return
+        if OPENING_PROGRESS.building_index:
+            self.screen.set_status(BUILDING_INDEX)
 
     def _in_worker(self, work: Callable[[], None], description: str) -> None:
         """Every catalog load runs in one exclusive worker group, failing the same way."""
@@ -74,6 +95,7 @@ class LoadingController:
             failure_title="The catalog could not be loaded",
             on_failure=self.failed,
             exclusive=True,
+            read_only=True,
         )
 
     def show_opening(self, opening: Opening) -> None:
@@ -90,6 +112,7 @@ class LoadingController:
                 group="search-index",
                 description="index the library for search",
                 failure_title="The library could not be indexed for search",
+                read_only=True,
             )
             return
         library = screen.kino.library
@@ -194,6 +217,7 @@ class LoadingController:
             group="search-index",
             description="index the library for search",
             failure_title="The library could not be indexed for search",
+            read_only=True,
         )
         return True
 

@@ -117,7 +117,7 @@ class SearchController:
             self.busy = False
             self._in_flight.clear()
 
-        screen.kino.start_worker(work, group="search", description="search",
+        screen.kino.start_worker(work, group="search", description="search", read_only=True,
                                  failure_title="The search failed", on_failure=failed)  # fmt: skip
 
     def answered(self, message: SearchAnswered) -> None:

@@ -128,3 +128,46 @@ def test_where_no_index_can_be_written_the_opening_reads_the_catalog(
     kino_paths.cache_dir.write_text("a file where the cache folder should be")
     opening = Library(kino_paths).load_opening()
     assert opening.complete and len(opening.view.items) == 60
+
+
+def test_a_killed_builds_temporary_index_goes_at_the_next_start(kino_paths: KinoPaths) -> None:
+    """An index build killed with its terminal left a 237 MB temporary file at 250,000
+    tracks; with the index current, nothing builds it again, so nothing removed it."""
+    import os
+    import subprocess
+    import time
+
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
+    library = Library(kino_paths)
+    assert refresh_index(library)
+    finished = subprocess.Popen(["true"])  # a pid no writer has any more
+    finished.wait()
+    left = library.index.path.with_name(f".{library.index.path.name}.{finished.pid}.x1y2.tmp")
+    left.write_bytes(b"half an index")
+    hour_ago = time.time() - 3600
+    os.utime(left, (hour_ago, hour_ago))
+    library.load_opening()
+    assert not left.exists()
+
+
+def test_the_opening_says_while_it_builds_the_index(
+    kino_paths: KinoPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kino_tui.service import indexing
+    from kino_tui.service.loading import OPENING_PROGRESS
+
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in music()}))
+    library = Library(kino_paths)
+    seen: list[bool] = []
+    build = indexing.refresh_index
+
+    def watched_build(library: Library) -> bool:
+        seen.append(OPENING_PROGRESS.building_index)
+        return build(library)
+
+    monkeypatch.setattr(indexing, "refresh_index", watched_build)
+    opening = library.load_opening()  # no index yet: built first
+    assert seen == [True] and not OPENING_PROGRESS.building_index
+    assert opening.unread  # from the index it built
+    library.load_opening()  # current now: nothing built, nothing said
+    assert seen == [True]

@@ -134,3 +134,27 @@ async def test_an_artists_tracks_are_unplayed_and_a_shows_episodes_unwatched(
         assert "unwatched" not in detail_text(app)
         await choose_section(app, pilot, "shows")
         await until(pilot, lambda: "1 unwatched of 1" in detail_text(app), "the show's details")
+
+
+def test_an_artist_row_from_the_index_counts_its_tracks_before_they_are_read() -> None:
+    """At start-up an artist's row comes from the index's summary, its tracks not read
+    yet: the pane said "90 unplayed of 0" (the SSH trial) until they were."""
+    from kino_tui.core.browse.summary import Summaries, summary_entry
+    from kino_tui.core.browse.view import LibraryView
+    from kino_tui.ui.widgets.detail import describe
+
+    tracks = [
+        MediaItem(
+            id=f"t{n}", kind="track", path=f"/m/A/B/{n}.mp3", root="/m", title=f"T{n}",
+            artist="Abba", album="Gold",
+        )
+        for n in range(3)
+    ]
+    summaries = Summaries()
+    for track in tracks:
+        summaries.add(track)
+    entry = summary_entry(summaries.groups["artist:Abba"], {}, ())
+    assert entry.items == []  # as at start-up
+    assert "3 unplayed of 3" in describe(entry, LibraryView([], {})).plain
+    loaded = LibraryView(tracks, {}).section("music")[0]  # and once the tracks are read
+    assert "3 unplayed of 3" in describe(loaded, LibraryView(tracks, {})).plain

@@ -137,3 +137,39 @@ async def test_a_search_typed_while_the_catalog_is_read_is_answered_once_it_is(
         assert screen.state.query == "zodiac"
         assert "Zodiac" in text and "Amélie" not in text
         assert screen.query_one("#search").has_focus  # still typing: the box kept the keys
+
+
+async def test_the_status_line_says_when_the_opening_builds_the_index(
+    ui_library: Library,
+) -> None:
+    """Eight to fifteen seconds of "Loading the catalog…" at 250,000 tracks after an
+    upgrade, with nothing to say why (the SSH trial)."""
+    from concurrent.futures import Future
+
+    from textual.widgets import Static
+
+    from kino_tui.service import Opening
+    from kino_tui.service.loading import OPENING_PROGRESS
+    from kino_tui.ui.loading import BUILDING_INDEX
+
+    preload: Future[Opening] = Future()
+    app = KinoApp(Library(ui_library.paths), image_mode="off", preload=preload)
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.screen.query_one("#status", Static)
+        await pilot.pause(0.4)
+        assert str(status.content) == "Loading the catalog…"
+        OPENING_PROGRESS.building_index = True  # as the preload thread does meanwhile
+        try:
+            for _ in range(40):
+                await pilot.pause(0.05)
+                if str(status.content) == BUILDING_INDEX:
+                    break
+            assert str(status.content) == BUILDING_INDEX
+        finally:
+            OPENING_PROGRESS.building_index = False
+        preload.set_result(ui_library.load_opening())
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "Loading" not in str(status.content) and "Indexing" not in str(status.content):
+                break
+        assert "movies" in str(status.content)  # the library's summary once it is shown

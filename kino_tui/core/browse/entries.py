@@ -70,6 +70,9 @@ class Entry:
     #: What the level opened from this row is called, when not its title (a Recently
     #: Added row "Dark — 3 new episodes" opens "Dark").
     heading: str | None = None
+    #: How many items a group holds (its items may not be read yet: a row made from the
+    #: index's summary at start-up).
+    count: int = 0
 
     @property
     def is_group(self) -> bool:

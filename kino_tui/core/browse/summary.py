@@ -130,6 +130,7 @@ def summary_entry(
         last_played=max((s.last_played or "" for s in states), default=""),
         duration=summary.duration,
         unwatched=summary.count - sum(1 for s in states if s.watched),
+        count=summary.count,
         available=summary.available,
         genres=tuple(sorted(summary.genres)),
         rating=rating,

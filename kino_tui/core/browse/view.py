@@ -242,6 +242,7 @@ class LibraryView(ViewSearch):
             available=any(i.available for i in items),
             genres=tuple(sorted({g for i in items for g in i.genres})),
             rating=round(sum(ratings) / len(ratings), 1) if ratings else None,
+            count=len(items),
         )
 
     @cached_property

@@ -104,7 +104,7 @@ def describe(entry: Entry, view: LibraryView, width: int = 40) -> Text:
         if entry.detail:
             text.append(printable(entry.detail) + "\n", style="dim")
         played = "unplayed" if entry.kind in MUSIC_GROUPS else "unwatched"  # music is heard
-        text.append(f"{entry.unwatched} {played} of {len(entry.items)}\n")
+        text.append(f"{entry.unwatched} {played} of {entry.count}\n")
         if entry.genres:
             text.append(", ".join(printable(g) for g in entry.genres) + "\n", style="dim")
         return text
@@ -307,6 +307,6 @@ class DetailPane(VerticalScroll):
             if bar.display:
                 bar.update(total=duration, progress=state.position)
         else:
-            total = len(entry.items)
+            total = entry.count
             bar.display = total > 0
             bar.update(total=total, progress=total - entry.unwatched)
