@@ -306,3 +306,23 @@ def test_kino_play_path_of_a_file_not_in_the_catalog(
     text.write_text("not media")
     refused = run_kino("play", str(text), check=False)
     assert refused.returncode != 0 and "not a video or audio file" in refused.stderr
+
+
+def test_play_without_a_sound_device_says_so(
+    run_kino, kino_paths: KinoPaths, build_library: LibraryBuilder
+) -> None:  # type: ignore[no-untyped-def]
+    """mpv opens no sound device (over SSH on a box without one): the track still counts,
+    and kino says once, after the play, that nothing was heard and what to do."""
+    from tests.helpers.players import NO_SOUND_DEVICE, make_album
+
+    write_config(kino_paths, f'playback = "window"\n[mpv]\nargs = {json.dumps(NO_SOUND_DEVICE)}\n')
+    root = build_library({})
+    make_album(root / "Music/Band/Short (2020)", ["One", "Two"], seconds=1.0)
+    run_kino("scan", str(root))
+    result = run_kino("play", str(root / "Music/Band/Short (2020)/01 - Track 1.mp3"))
+    assert "watched One" in result.stdout
+    assert result.stderr.count("mpv found no sound device: nothing is heard") == 1, result.stderr
+    assert "--audio-device" in result.stderr
+    write_config(kino_paths, HEADLESS_MPV)  # --ao=null: a sound output that works
+    quiet = run_kino("play", str(root / "Music/Band/Short (2020)/02 - Track 2.mp3"))
+    assert "watched Two" in quiet.stdout and "sound device" not in quiet.stderr

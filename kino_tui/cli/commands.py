@@ -246,6 +246,7 @@ def play(library: LibraryAPI, args: argparse.Namespace) -> int:
     with stopped_by_signals(session) as signalled:
         session.run()
     statuses = [_say_how_it_ended(r, queued > 1) for r in session.results]
+    warn_all(session.warnings)  # no sound device, say (told once the player has gone)
     warn_all(library.export_problems())
     _share(library)
     return signalled.status or max(statuses, default=0)

@@ -26,7 +26,13 @@ from kino_tui.service.api import LibraryAPI
 from kino_tui.service.playing import PlayOrder
 from kino_tui.ui import bindings, startup_gc
 from kino_tui.ui.images import PosterCache, choose_image_mode
-from kino_tui.ui.messages import LibraryChanged, PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.messages import (
+    LibraryChanged,
+    PlaybackChecked,
+    PlaybackEnded,
+    PlaybackUpdated,
+    PlaybackWarned,
+)
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
 from kino_tui.ui.screens.help import HelpScreen
@@ -314,6 +320,12 @@ class KinoApp(App[None]):
     @on(PlaybackUpdated)
     def _playback_updated(self, message: PlaybackUpdated) -> None:
         self.playback.show(message.state)
+
+    @on(PlaybackWarned)
+    def _playback_warned(self, message: PlaybackWarned) -> None:
+        self.notify(
+            printable(message.line), title="Playing", severity="warning", timeout=20, markup=False
+        )
 
     @on(PlaybackEnded)
     def _playback_ended(self, message: PlaybackEnded) -> None:

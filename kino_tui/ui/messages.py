@@ -147,6 +147,14 @@ class PlaybackUpdated(Message):
         return isinstance(message, PlaybackUpdated)
 
 
+class PlaybackWarned(Message):
+    """The play goes on, and the user should know something about it (no sound device)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__()
+        self.line = line
+
+
 class PlaybackEnded(Message):
     """The player exited; its progress is saved."""
 

@@ -22,7 +22,7 @@ from kino_tui.core.models import MediaItem
 from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.service import PlayRequest
-from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated
+from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated, PlaybackWarned
 from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
 from kino_tui.ui.screens.resume import ResumeScreen
 
@@ -156,6 +156,7 @@ class PlaybackController:
             on_update=self._updated_from_thread,
             music_in_background=True,
         )
+        session.on_warning = self._warned_from_thread
         window = session.window
         self.session = session
         self.next_item = None
@@ -243,24 +244,29 @@ class PlaybackController:
         if now - self._last_update < UPDATE_INTERVAL and not state.paused and not moved_on:
             return
         self._last_update, self._last_index = now, state.item_index
-        self.app.post_message(PlaybackUpdated(replace(state)))
+        with state.lock:  # whole: not the next item's place with the last one's time
+            copy = replace(state, finished=[])
+        self.app.post_message(PlaybackUpdated(copy))
+
+    def _warned_from_thread(self, line: str) -> None:
+        self.app.post_message(PlaybackWarned(line))
 
     def show(self, state: PlayerState) -> None:
         session = self.session
         if session is None:
             return
-        item = session.item
+        index = session.playing(state)  # the title, the place and the time of one item
+        item = session.queue[index]
         title = describe_item(item) if item.kind == "episode" else item.display_title
         duration = state.duration or item.duration
         where = f"{format_time(state.position or 0)} / {format_time(duration)}"
         paused = "  (paused)" if state.paused else ""
         queue = ""
         if len(session.queue) > 1:
-            index = min(state.item_index, len(session.queue) - 1)
             queue = f"  {index + 1} of {len(session.queue)}"
             if index + 1 < len(session.queue):
                 queue += f" · next: {describe_item(session.queue[index + 1])}"
-        offered = session.skipper.offered(state.position)
+        offered = session.offered_skip(state)
         skip = f"  · i: skip {LABELS.get(offered.kind, offered.kind)}" if offered else ""
         self.app.browser.set_now_playing(
             f"{'⏸' if state.paused else '▶'} {title}  {where}{paused}{queue}{skip}"

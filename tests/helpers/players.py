@@ -83,6 +83,27 @@ def make_episode(path: Path, languages: tuple[str, str]) -> None:
     subtitle.unlink()
 
 
+#: mpv with a sound output that cannot open, on any machine: it plays on with none
+#: (kino's ``--audio-fallback-to-null``), as over SSH on a box without a sound card.
+NO_SOUND_DEVICE = ("--vo=null", "--ao=alsa", "--audio-device=alsa/kino-no-such-device")
+
+
+def make_album(folder: Path, titles: list[str], seconds: float = 0.288) -> None:
+    """Real MP3s of ``seconds`` each, ``01 - Track 1.mp3``…, each titled by its ID3 tag
+    (written with mutagen), by Band, on the album Short."""
+    from mutagen.easyid3 import EasyID3
+
+    folder.mkdir(parents=True)
+    for number, title in enumerate(titles, start=1):
+        path = folder / f"{number:02d} - Track {number}.mp3"
+        ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+               "-c:a", "libmp3lame", str(path))  # fmt: skip
+        tags = EasyID3()
+        tags.update({"title": title, "artist": "Band", "album": "Short",
+                     "tracknumber": str(number)})  # fmt: skip
+        tags.save(path)
+
+
 class MpvTracks:
     """Asks a running mpv which streams it plays (``current-tracks``)."""
 

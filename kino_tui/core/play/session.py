@@ -25,7 +25,7 @@ from kino_tui.core.errors import KinoError, PlayerError
 from kino_tui.core.models import MediaItem, Progress, Segment
 from kino_tui.core.play.player_settings import PlayerSettings
 from kino_tui.core.play.players import LaunchOptions, Player, PlayerState, make_player
-from kino_tui.core.play.players.base import Change, ItemEnd, last_lines
+from kino_tui.core.play.players.base import NO_SOUND_WARNING, Change, ItemEnd, last_lines
 from kino_tui.core.play.resume import progress_after_play
 from kino_tui.core.play.skipping import Skipper, credits_start
 from kino_tui.core.play.tracks import TrackSelection
@@ -140,6 +140,11 @@ class PlaybackSession:
         #: Called with each item's result once it is recorded (the application layer's
         #: own follow-ups, such as writing the watch state into the item's NFO).
         self.on_recorded: Callable[[PlaybackResult], None] | None = None
+        #: What the user should know about the play as it goes (no sound device), in
+        #: the order said; each also goes to :attr:`on_warning` (from the thread that
+        #: follows the player) when one is set.
+        self.warnings: list[str] = []
+        self.on_warning: Callable[[str], None] | None = None
 
     @property
     def ipc_path(self) -> str:
@@ -171,9 +176,17 @@ class PlaybackSession:
         """Jump the running player to ``position`` seconds."""
         return self.player.seek(position)
 
-    def offered_skip(self) -> Segment | None:
-        """The intro, recap, credits… the player is in now, which :meth:`skip` skips."""
-        return self.skipper.offered(self.state.position)
+    def offered_skip(self, state: PlayerState | None = None) -> Segment | None:
+        """The intro, recap, credits… the player is in now (or in ``state``, a copy of
+        :attr:`state`), which :meth:`skip` skips."""
+        state = state or self.state
+        same = self.playing(state) == self._index  # (else the segments are another's)
+        return self.skipper.offered(state.position) if same else None
+
+    def playing(self, state: PlayerState) -> int:
+        """The place in :attr:`queue` of the item ``state`` is about (the player's count),
+        not :attr:`item`'s: the item recorded lags when the next starts (a short track)."""
+        return min(state.item_index, len(self.queue) - 1)
 
     def skip(self) -> Segment | None:
         """Seek the player past the segment it is in; the segment, or None when there was
@@ -408,6 +421,8 @@ class PlaybackSession:
                 change = None
             if change == "position":
                 self._skip_by_itself()
+            if change == "no-sound":  # the state says it once a play
+                self._warn(NO_SOUND_WARNING.format(player=self.player_name))
             if change is not None and self.on_update is not None:
                 self.on_update(self.state)
             with self.state.lock:  # the follower moves to the next item under this lock
@@ -438,6 +453,11 @@ class PlaybackSession:
                 self._store(before)  # undo the saves made while it tried
             return before
         return self._save(before)
+
+    def _warn(self, line: str) -> None:
+        self.warnings.append(line)
+        if self.on_warning is not None:
+            self.on_warning(line)
 
     def _never_played(self, process: subprocess.Popen[bytes]) -> bool:
         """The player failed without moving past where it started."""

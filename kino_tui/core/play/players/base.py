@@ -15,10 +15,18 @@ from typing import ClassVar, Literal
 from kino_tui.core.errors import PlayerError
 from kino_tui.core.play.tracks import TrackSelection
 
-#: Why the player told kino something: a new position, a pause, a seek, the end of the media.
-Change = Literal["position", "pause", "seek", "end", "item"]
+#: Why the player told kino something: a new position, a pause, a seek, the end of the
+#: media, the next item, no sound device (once a play).
+Change = Literal["position", "pause", "seek", "end", "item", "no-sound"]
 Emit = Callable[[Change], None]
 CONNECT_TIMEOUT = 15.0
+#: Said once a play when the player opened no sound device (``no_sound_device``).
+NO_SOUND_WARNING = (
+    "{player} found no sound device: nothing is heard (what plays still counts as played). "
+    "kino plays the sound where it runs: over SSH, on the remote machine. To choose a "
+    'device, add "--audio-device=…" to args under [{player}] in config.toml '
+    "({player} --audio-device=help lists them)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,9 @@ class PlayerState:
     speed: float = 1.0
     #: An event has named the playlist entry playing (see :meth:`caught_up`).
     entries_seen: bool = False
+    #: The player could open no sound device and plays on without sound (mpv's fallback
+    #: to its null output); kept for the whole play, every item after is silent too.
+    no_sound_device: bool = False
     #: Held while the state is changed or read as a whole (the follower thread changes it).
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 

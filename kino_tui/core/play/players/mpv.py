@@ -8,7 +8,7 @@ import os
 import re
 import signal
 import subprocess
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from kino_tui.core.play.players.base import (
@@ -22,7 +22,9 @@ from kino_tui.core.play.players.base import (
 )
 from kino_tui.core.play.tracks import TrackSelection
 
-_OBSERVED = ("time-pos", "duration", "pause", "speed")
+#: ``ao``: the sound outputs asked for (``--ao``; none: mpv's own choice); ``current-ao``:
+#: the one opened (see :class:`_SoundOutput`).
+_OBSERVED = ("time-pos", "duration", "pause", "speed", "ao", "current-ao")
 
 
 def edl_target(parts: list[str]) -> str:
@@ -175,6 +177,7 @@ class MpvPlayer(Player):
         client = connect_unix(self.ipc_path, process)
         if client is None:
             return
+        sound = _SoundOutput()
         with client:
             self._connected(client)
             for number, name in enumerate(_OBSERVED, start=1):
@@ -186,7 +189,7 @@ class MpvPlayer(Player):
                     continue
                 if isinstance(message, dict) and "event" in message:
                     with state.lock:
-                        change = _apply(message, state)
+                        change = _apply(message, state) or sound.seen(message, state)
                     if change is not None:
                         emit(change)
 
@@ -222,6 +225,36 @@ class MpvPlayer(Player):
         command = {"name": "loadfile", "url": _target(parts), "flags": "append",
                    "options": options}  # fmt: skip
         return self._send(json.dumps({"command": command}).encode() + b"\n")
+
+
+@dataclass(slots=True)
+class _SoundOutput:
+    """What mpv says of its sound output: the outputs asked for (``--ao``, in
+    ``config.toml`` or mpv's own config; empty: mpv chooses) and the one it opened."""
+
+    asked: list[str] | None = None
+    opened: str | None = None
+
+    def seen(self, message: dict[str, Any], state: PlayerState) -> Change | None:
+        """Take an ``ao``/``current-ao`` change; ``"no-sound"`` the first time it shows
+        that mpv opened no sound device (the caller holds the state's lock)."""
+        name, value = message.get("name"), message.get("data")
+        if message["event"] != "property-change" or name not in ("ao", "current-ao"):
+            return None
+        if name == "ao" and isinstance(value, list):
+            self.asked = [str(o.get("name")) for o in value if isinstance(o, dict)]
+        elif name == "current-ao":
+            self.opened = value if isinstance(value, str) else None
+        if state.no_sound_device or not self.silent():
+            return None
+        state.no_sound_device = True
+        return "no-sound"
+
+    def silent(self) -> bool:
+        """mpv fell back to its ``null`` output (``--audio-fallback-to-null``, which kino
+        sets): it could open no output asked for, and nothing is heard. A ``null`` output
+        asked for (``--ao=null``: tests, a user who wants no sound) is not that."""
+        return self.opened == "null" and self.asked is not None and "null" not in self.asked
 
 
 def _apply(message: dict[str, Any], state: PlayerState) -> Change | None:
