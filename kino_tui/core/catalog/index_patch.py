@@ -259,7 +259,9 @@ class _Patch:
     def _position_for(self, key: tuple[Any, ...]) -> int:
         """A free position between the last record that sorts before ``key`` and the
         first that sorts after it (a binary search over the positions)."""
-        low, high = self.db.execute("SELECT min(position), max(position) FROM search").fetchone()
+        # (one aggregate a statement: min and max together scan the whole table)
+        (low,) = self.db.execute("SELECT min(position) FROM search").fetchone()
+        (high,) = self.db.execute("SELECT max(position) FROM search").fetchone()
         if low is None:
             return 0
         high += 1
