@@ -35,7 +35,6 @@ from kino_tui.ui.messages import (
 )
 from kino_tui.ui.playback_controller import PlaybackController
 from kino_tui.ui.screens.browser import BrowserScreen
-from kino_tui.ui.screens.help import HelpScreen
 from kino_tui.ui.terminal import guard as terminal_guard
 
 #: The longest kino holds keys typed before its first screen is drawn.
@@ -229,6 +228,10 @@ class KinoApp(App[None]):
         self.playback.control(what)
 
     def action_help(self) -> None:
+        from kino_tui.ui.screens.help import (
+            HelpScreen,  # on first use: start-up imports what the first screen needs
+        )
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

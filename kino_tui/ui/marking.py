@@ -14,7 +14,6 @@ from kino_tui.core.display import printable
 from kino_tui.core.text import plural
 from kino_tui.ui.keys import first_key
 from kino_tui.ui.messages import WatchedMarked
-from kino_tui.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry
@@ -49,6 +48,8 @@ class MarkingController:
             def answered(yes: bool | None) -> None:
                 if yes:
                     self.mark(items, watched, what)
+
+            from kino_tui.ui.screens.confirm import ConfirmScreen  # on first use: start-up
 
             self.screen.app.push_screen(
                 ConfirmScreen(f"Mark all {what} {state}?", f"Mark {state}"), answered

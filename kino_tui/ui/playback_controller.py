@@ -23,8 +23,6 @@ from kino_tui.core.play.skipping import LABELS
 from kino_tui.core.text import describe_item, format_time
 from kino_tui.service import PlayRequest
 from kino_tui.ui.messages import PlaybackChecked, PlaybackEnded, PlaybackUpdated, PlaybackWarned
-from kino_tui.ui.screens.play_or_queue import PlayOrQueueScreen
-from kino_tui.ui.screens.resume import ResumeScreen
 
 if TYPE_CHECKING:
     from kino_tui.core.play.players import PlayerState
@@ -105,6 +103,10 @@ class PlaybackController:
                 self._after_stop = items  # played once this player has stopped
                 self.session.stop()
 
+        from kino_tui.ui.screens.play_or_queue import (
+            PlayOrQueueScreen,  # on first use: start-up imports what the first screen needs
+        )
+
         self.app.push_screen(PlayOrQueueScreen(describe_item(session.item), wanted), chosen)
 
     def enqueue(self, items: list[MediaItem]) -> None:
@@ -135,6 +137,10 @@ class PlaybackController:
         def chosen(start: float | None) -> None:
             if start is not None:
                 self.start(plan.with_start(start))
+
+        from kino_tui.ui.screens.resume import (
+            ResumeScreen,  # on first use: start-up imports what the first screen needs
+        )
 
         self.app.push_screen(ResumeScreen(plan.item.display_title, plan.resume_at), chosen)
 

@@ -11,7 +11,6 @@ from kino_tui.core.display import printable
 from kino_tui.core.models import ScanProgress
 from kino_tui.core.text import scan_progress, scan_summary
 from kino_tui.ui.messages import ScanFinished, ScanProgressed
-from kino_tui.ui.screens.add_folder import AddFolderScreen
 
 if TYPE_CHECKING:
     from kino_tui.service.roots import FolderAdded
@@ -103,5 +102,9 @@ class ScanController:
             if screen.kino.live is not None:
                 screen.kino.live.restart()  # watch the new folder too
             self.rescan()
+
+        from kino_tui.ui.screens.add_folder import (
+            AddFolderScreen,  # on first use: start-up imports what the first screen needs
+        )
 
         screen.app.push_screen(AddFolderScreen(screen.kino.library), added)

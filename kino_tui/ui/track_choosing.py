@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from kino_tui.core.display import printable
 from kino_tui.core.play.tracks import describe_choice
 from kino_tui.ui.messages import TracksChosen, TracksListed
-from kino_tui.ui.screens.tracks import TrackScreen
 from kino_tui.ui.widgets.media_list import MediaList
 
 if TYPE_CHECKING:
@@ -44,6 +43,10 @@ class TracksController:
         for warning in message.warnings:
             self.screen.notify(printable(warning), severity="warning", markup=False, timeout=10)
         menu = message.menu
+        from kino_tui.ui.screens.tracks import (
+            TrackScreen,  # on first use: start-up imports what the first screen needs
+        )
+
         self.screen.app.push_screen(TrackScreen(menu), lambda chosen: self._save(menu, chosen))
 
     def _save(self, menu: TrackMenu, chosen: ChosenTracks | None) -> None:

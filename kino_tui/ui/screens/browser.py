@@ -45,9 +45,6 @@ from kino_tui.ui.messages import (
     WatchStateRead,
 )
 from kino_tui.ui.scanning import ScanController
-from kino_tui.ui.screens.filter import FilterScreen
-from kino_tui.ui.screens.group_menu import GroupMenuScreen
-from kino_tui.ui.screens.library_folders import LibraryFoldersScreen
 from kino_tui.ui.searching import SearchController
 from kino_tui.ui.track_choosing import TracksController
 from kino_tui.ui.widgets.choices import Choices
@@ -228,6 +225,10 @@ class BrowserScreen(Screen[None]):
                     self.draw()
             else:
                 self.action_play_all(shuffle=choice == "shuffle")
+
+        from kino_tui.ui.screens.group_menu import (
+            GroupMenuScreen,  # on first use: start-up imports what the first screen needs
+        )
 
         self.app.push_screen(GroupMenuScreen(entry.title, play, chosen))
 
@@ -432,6 +433,10 @@ class BrowserScreen(Screen[None]):
             self.state.set_filter(result if isinstance(result, EntryFilter) else None)
             self.draw()
 
+        from kino_tui.ui.screens.filter import (
+            FilterScreen,  # on first use: start-up imports what the first screen needs
+        )
+
         self.app.push_screen(FilterScreen(filter_choices(level.entries), level.filter), chosen)
 
     def action_toggle_watched(self) -> None:
@@ -458,6 +463,10 @@ class BrowserScreen(Screen[None]):
             self.notify(f"Order: {label}", timeout=2)
 
     def action_library_folders(self) -> None:
+        from kino_tui.ui.screens.library_folders import (
+            LibraryFoldersScreen,  # on first use: start-up imports what the first screen needs
+        )
+
         if not isinstance(self.app.screen, LibraryFoldersScreen):
             self.app.push_screen(LibraryFoldersScreen())
 
