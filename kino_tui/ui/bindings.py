@@ -157,6 +157,14 @@ BROWSER: list[BindingType] = [
         tooltip="Choose audio and subtitles (kept for the whole show, or the movie)",
     ),
     Binding(
+        "o",
+        "go_to_group",
+        "Go to album",
+        show=False,
+        id="browser.go_to_group",
+        tooltip="Open a track's album or an episode's season, on it (from search results)",
+    ),
+    Binding(
         "n",
         "play_next",
         "Play next",

@@ -52,3 +52,26 @@ async def test_ctrl_c_at_the_browser_is_the_users_to_define(
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_o_on_a_track_result_goes_to_its_album(app: KinoApp) -> None:
+    """Enter on a track found by search plays it; o opens its album, on it."""
+    from textual.widgets import Static
+
+    from tests.helpers.ui import ready
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("slash", *"test song", "down")
+        await pilot.pause()
+        found = screen.state.highlighted
+        assert found is not None and found.kind == "track"
+        await pilot.press("o")
+        await pilot.pause()
+        crumbs = str(app.screen.query_one("#crumbs", Static).content)
+        assert crumbs.startswith("Music › ") and "Test Album" in crumbs
+        assert screen.state.highlighted is not None and screen.state.highlighted.key == found.key
+        assert not screen.query_one("#search").display
+        await pilot.press("escape")  # back up to the artist's albums
+        await pilot.pause()
+        assert len(screen.state.levels) == 2

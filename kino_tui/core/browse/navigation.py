@@ -16,6 +16,7 @@ from kino_tui.core.browse.ordering import (
     sort_label,
 )
 from kino_tui.core.browse.view import SECTIONS, Entry, LibraryView
+from kino_tui.core.models import MediaItem
 
 SECTION_TITLES = dict(SECTIONS)
 
@@ -176,6 +177,35 @@ class BrowserState:
         level.update_shown(self.view)
         self.levels.append(level)
         return True
+
+    def reveal(self, item: MediaItem) -> str | None:
+        """Open where ``item`` lives, the cursor on it: a track's album (Music › artist ›
+        album), an episode's season (TV Shows › show › season), as a media server's "go to
+        album" does; any search is closed. None when done, else what to say."""
+        view = self.view
+        section = {"track": "music", "episode": "shows"}.get(item.kind)
+        if section is None:
+            return f"A {item.kind} is in no album or season."
+        if view is None or not self.complete:
+            return "The library is still loading: try again in a moment."
+        entries = view.section(section)
+        trail: list[Entry] = []
+        while group := next(
+            (e for e in entries if e.is_group and any(i.id == item.id for i in e.items)), None
+        ):
+            trail.append(group)
+            entries = view.children(group)
+        keys = [e.key for e in entries]
+        if not trail or item.id not in keys:
+            return "It is not in the library any more."
+        self.show_section(section)
+        for group in trail:
+            level = self.levels[-1]
+            level.cursor = next((n for n, e in enumerate(level.shown) if e.key == group.key), 0)
+            self.open(group)
+        level = self.levels[-1]
+        level.cursor = next((n for n, e in enumerate(level.shown) if e.key == item.id), 0)
+        return None
 
     def back(self) -> bool:
         """Up one level, or out of a search to where it started; False at the top."""

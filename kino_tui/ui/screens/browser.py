@@ -136,9 +136,11 @@ class BrowserScreen(Screen[None]):
         layout.toggle_sections(self, self.query_one("#sections", OptionList), self.query_one(MediaList))
 
     def highlight_section(self) -> None:
-        """Point the sidebar at the section shown (its message then finds nothing to do)."""
+        """Point the sidebar at the section shown, without its message (which would take
+        the list back to the top of that section: "go to album" opens a level below it)."""
         sections = self.query_one("#sections", OptionList)
-        sections.highlighted = [key for key, _ in SECTIONS].index(self.state.section)
+        with sections.prevent(OptionList.OptionHighlighted):
+            sections.highlighted = [key for key, _ in SECTIONS].index(self.state.section)
 
     # -- loading (ui/loading.py) -------------------------------------------------------
     @on(OpeningLoaded)
@@ -194,6 +196,18 @@ class BrowserScreen(Screen[None]):
 
     def action_play_next(self) -> None:
         self.kino.playback.play_next()
+
+    def action_go_to_group(self) -> None:
+        entry = self._entry_at_cursor()
+        if entry is None or entry.item is None:
+            return
+        problem = self.state.reveal(entry.item)
+        if problem is not None:
+            self.notify(problem, title="Go to album", timeout=4)
+            return
+        self._hide_search()
+        self.highlight_section()
+        self.draw()
 
     def _entry_at_cursor(self) -> Entry | None:
         """The list's entry under its cursor now: the state hears of a move through a

@@ -168,3 +168,32 @@ def test_a_search_first_page_count_says_more_may_follow() -> None:
     assert state.crumbs().endswith("·  111")
     state.search("dark 7", 100)  # fewer than a page: the count is whole
     assert "+" not in state.crumbs()
+
+
+def test_go_to_album_or_season_opens_where_an_item_lives() -> None:
+    """A track found by search goes to its album, an episode to its season, the cursor on
+    it (the SSH trial: nothing went from a track result to its album)."""
+    songs = [
+        item(f"t{n}", "track", f"/m/Music/Air/Moon Safari/0{n} Song {n}.mp3", title=f"Song {n}",
+             artist="Air", album="Moon Safari", track=n)
+        for n in (1, 2, 3)
+    ] + [item("o1", "track", "/m/Music/Air/Talkie/01 Other.mp3", title="Other", artist="Air",
+              album="Talkie", track=1)]  # fmt: skip
+    state = BrowserState()
+    state.set_view(LibraryView([*view().items.values(), *songs], {}), complete=True)
+    state.search("song 2")
+    target = state.highlighted
+    assert target is not None and target.item is not None and target.key == "t2"
+    assert state.reveal(target.item) is None
+    assert [level.title for level in state.levels] == ["Music", "Air", "Moon Safari"]
+    assert not state.searching and state.section == "music"
+    assert state.highlighted is not None and state.highlighted.key == "t2"
+    assert state.back() and state.highlighted is not None and state.highlighted.title == "Moon Safari"
+
+    episode = state.view.items["d22"]  # type: ignore[union-attr]
+    assert state.reveal(episode) is None
+    assert [level.title for level in state.levels][:2] == ["TV Shows", "Dark"]
+    assert state.highlighted is not None and state.highlighted.key == "d22"
+    assert state.reveal(state.view.items["a"]) == "A movie is in no album or season."  # type: ignore[union-attr]
+    state.complete = False
+    assert state.reveal(episode) == "The library is still loading: try again in a moment."
