@@ -22,7 +22,7 @@ def test_a_remap_onto_a_key_the_screen_already_has_is_named(tmp_path: Path) -> N
 
 
 def test_remaps_that_clash_with_nothing_are_fine(tmp_path: Path) -> None:
-    assert problems(tmp_path, '"group_menu.play" = "g"\n"browser.sort" = "o"\n') == []
+    assert problems(tmp_path, '"group_menu.play" = "g"\n"browser.sort" = "y"\n') == []
     # moving two keys around each other is fine too
     assert problems(tmp_path, '"browser.sort" = "w"\n"browser.watched" = "s"\n') == []
 
