@@ -45,6 +45,7 @@ from kino_tui.ui.messages import (
     WatchStateRead,
 )
 from kino_tui.ui.scanning import ScanController
+from kino_tui.ui.search_box import SearchBoxController
 from kino_tui.ui.searching import SearchController
 from kino_tui.ui.track_choosing import TracksController
 from kino_tui.ui.widgets.choices import Choices
@@ -55,7 +56,6 @@ from kino_tui.ui.widgets.media_list import MediaList
 if TYPE_CHECKING:
     from kino_tui.ui.app import KinoApp  # app.py imports this module
 
-SEARCH_DELAY = 0.03
 #: While the cursor moves faster than this (a held key), the detail pane waits for it to
 #: rest: redrawing the pane costs more than moving the cursor.
 DETAIL_DELAY = 0.06
@@ -73,12 +73,12 @@ class BrowserScreen(Screen[None]):
         self.state = BrowserState()
         self.marking = MarkingController(self)
         self.searching = SearchController(self)
+        self.search_box = SearchBoxController(self)
         self.loader = LoadingController(self)
         self.scanning = ScanController(self)
         self.tracks = TracksController(self)
         self.frames = FramesController(self)
         self.last_search_seconds = 0.0
-        self._search_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._last_highlight = 0.0
 
@@ -351,7 +351,7 @@ class BrowserScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self._cancel_search()
+            self.search_box.cancel()
             return
         if self.state.back():
             if not self.state.searching:
@@ -359,50 +359,18 @@ class BrowserScreen(Screen[None]):
             self.draw()
 
     def action_search(self) -> None:
-        """Open the search box and focus it now (not after a refresh), so every key after
-        "/" goes there, however fast it comes."""
-        if not self.is_mounted:
-            return
-        search = self.query_one("#search", Input)
-        self.state.begin_search()
-        search.display = True
-        self.set_focus(search)
-
-    def _cancel_search(self) -> None:
-        """Escape in the search box: back to the level and row the user was on."""
-        self._stop_search_timer()
-        self._hide_search()
-        self.state.cancel_search()
-        self.draw()
+        if self.is_mounted:
+            self.search_box.open()
 
     def _hide_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.display:
-            self._stop_search_timer()
-            with search.prevent(Input.Changed):
-                search.value = ""
-            search.display = False
-            self.set_focus(self.query_one(MediaList))
-
-    def _stop_search_timer(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
+        self.search_box.hide()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._stop_search_timer()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(event.value))
-
-    def run_search(self, query: str) -> None:
-        """Show the library's matches for ``query`` (empty: where the search started);
-        while the library's search index is not built yet, from a worker."""
-        if not self.query_one("#search", Input).display:
-            return
-        self.show_search(query)  # (before the library is shown: answered once it is)
+        self.search_box.changed(event.value)
 
     def show_search(self, query: str) -> None:
-        """:meth:`run_search` whether or not the box is still open (Enter closes it)."""
+        """The matches for ``query``, whether or not the box is still open."""
         self.searching.show(query)
 
     @on(SearchAnswered)
@@ -411,23 +379,13 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self._into_results(event.value, cancel_if_empty=True)
+        self.search_box.into_results(event.value, cancel_if_empty=True)
 
     def action_into_results(self) -> None:
         """Down in the search box: into the results, as Enter (elsewhere: the list's)."""
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            self._into_results(search.value, cancel_if_empty=False)
-
-    def _into_results(self, query: str, cancel_if_empty: bool) -> None:
-        self._stop_search_timer()
-        self.run_search(query)  # the results of exactly what was typed
-        if not self.state.query:
-            if cancel_if_empty:
-                self._cancel_search()
-            return
-        self.query_one("#search", Input).display = False
-        self.set_focus(self.query_one(MediaList))  # now: the next key is for the list
+        box = self.search_box.box
+        if box.has_focus:
+            self.search_box.into_results(box.value, cancel_if_empty=False)
 
     def action_cycle_sort(self) -> None:
         label = self.state.cycle_sort()
