@@ -16,7 +16,6 @@ from kino_tui.core.browse.ordering import (
     sort_label,
 )
 from kino_tui.core.browse.view import SECTIONS, Entry, LibraryView
-from kino_tui.core.models import MediaItem
 
 SECTION_TITLES = dict(SECTIONS)
 
@@ -178,10 +177,18 @@ class BrowserState:
         self.levels.append(level)
         return True
 
-    def reveal(self, item: MediaItem) -> str | None:
-        """Open where ``item`` lives, the cursor on it: a track's album (Music › artist ›
+    def reveal(self, entry: Entry) -> str | None:
+        """Open where an entry lives, the cursor on it: a track's album (Music › artist ›
         album), an episode's season (TV Shows › show › season), as a media server's "go to
-        album" does; any search is closed. None when done, else what to say."""
+        album" does; an album or a season found by search opens in its place, on its
+        first item. Any search is closed. None when done, else what to say."""
+        item = entry.item
+        if item is None and entry.kind == "album" and entry.items:
+            item = min(entry.items, key=lambda i: (i.disc or 0, i.track or 0, i.path))
+        elif item is None and entry.kind == "season" and entry.items:
+            item = min(entry.items, key=lambda i: (i.episode or 0, i.path))
+        if item is None:
+            return "o goes to a track's album or an episode's season: Enter opens this."
         view = self.view
         section = {"track": "music", "episode": "shows"}.get(item.kind)
         if section is None:

@@ -199,9 +199,9 @@ class BrowserScreen(Screen[None]):
 
     def action_go_to_group(self) -> None:
         entry = self._entry_at_cursor()
-        if entry is None or entry.item is None:
+        if entry is None:
             return
-        problem = self.state.reveal(entry.item)
+        problem = self.state.reveal(entry)
         if problem is not None:
             self.notify(problem, title="Go to album", timeout=4)
             return

@@ -184,16 +184,27 @@ def test_go_to_album_or_season_opens_where_an_item_lives() -> None:
     state.search("song 2")
     target = state.highlighted
     assert target is not None and target.item is not None and target.key == "t2"
-    assert state.reveal(target.item) is None
+    assert state.reveal(target) is None
     assert [level.title for level in state.levels] == ["Music", "Air", "Moon Safari"]
     assert not state.searching and state.section == "music"
     assert state.highlighted is not None and state.highlighted.key == "t2"
     assert state.back() and state.highlighted is not None and state.highlighted.title == "Moon Safari"
 
-    episode = state.view.items["d22"]  # type: ignore[union-attr]
-    assert state.reveal(episode) is None
+    state.search("ep 2")
+    found = next(e for e in state.level.shown if e.key == "d22")  # type: ignore[union-attr]
+    assert state.reveal(found) is None
     assert [level.title for level in state.levels][:2] == ["TV Shows", "Dark"]
     assert state.highlighted is not None and state.highlighted.key == "d22"
-    assert state.reveal(state.view.items["a"]) == "A movie is in no album or season."  # type: ignore[union-attr]
+    state.search("alien")
+    alien = state.level.shown[0]  # type: ignore[union-attr]
+    assert state.reveal(alien) == "A movie is in no album or season."
+    state.search("talkie")  # an album found: opened in its place, on its first track
+    album = next(e for e in state.level.shown if e.kind == "album")  # type: ignore[union-attr]
+    assert state.reveal(album) is None
+    assert [level.title for level in state.levels] == ["Music", "Air", "Talkie"]
+    assert state.highlighted is not None and state.highlighted.key == "o1"
+    state.search("air")
+    artist = next(e for e in state.level.shown if e.kind == "artist")  # type: ignore[union-attr]
+    assert state.reveal(artist) is not None  # Enter opens an artist
     state.complete = False
-    assert state.reveal(episode) == "The library is still loading: try again in a moment."
+    assert state.reveal(found) == "The library is still loading: try again in a moment."
