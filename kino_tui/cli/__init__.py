@@ -307,12 +307,23 @@ def _in_a_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+#: How long the UI's imports wait for the opening to be read (see :func:`_open_ui`).
+OPENING_HEAD_START = 0.15
+
+
 def _open_ui(paths: KinoPaths, images: str) -> int:
     from kino_tui.service.library import Library  # as above
 
     startup_gc.hold()  # until the first frame (see ui/startup_gc.py)
     library = Library(paths)
     preload = library.load_in_background()  # while the UI toolkit loads
+    # Its quick case (the opening read from the catalog's index: tens of milliseconds)
+    # gets the interpreter to itself first: beside the UI's imports each of its SQLite
+    # rows waited for the lock that Python threads share, and 40 ms took 0.4 s. A slow
+    # case (the index built again) goes on beside them.
+    from concurrent.futures import wait  # the UI's (commands start without it)
+
+    wait([preload], timeout=OPENING_HEAD_START)
     from kino_tui.ui.app import run_app  # Textual loads while the catalog is read
 
     return run_app(library, images, preload)

@@ -171,3 +171,36 @@ def test_the_opening_says_while_it_builds_the_index(
     assert opening.unread  # from the index it built
     library.load_opening()  # current now: nothing built, nothing said
     assert seen == [True]
+
+
+def test_many_movies_open_on_their_first_rows_in_the_sections_order(
+    kino_paths: KinoPaths,
+) -> None:
+    """Beyond OPENING_PAGE movies the opening holds the section's first rows only, made
+    from those movies alone (at 30,000 items, making 7,500 movies and their rows before
+    the first frame held it back a tenth of a second); they are the whole section's
+    first rows, in its order (articles, numbers, equal titles, no title)."""
+    from kino_tui.core.browse.navigation import BrowserState
+    from kino_tui.service.loading import OPENING_PAGE
+
+    names = ["The Film", "Film", "film", "Film 2", "Film 10", "A Zebra", "Élan", "", "Alien"]
+    movies = [
+        item(f"m{n:04d}", "movie", f"/m/Movies/M{n:04d}/{names[n % len(names)] or 'x'} {n}.mkv",
+             title=f"{names[n % len(names)]} {n // 3}".strip() if names[n % len(names)] else None)
+        for n in range(OPENING_PAGE * 2)
+    ]  # fmt: skip
+    Catalog(kino_paths.catalog_file).save(CatalogData({i.id: i for i in movies}))
+    library = Library(kino_paths)
+    assert refresh_index(library)
+    opening = library.load_opening()
+    assert opening.unread and not opening.complete
+    assert len(opening.view.items) == OPENING_PAGE
+    assert opening.view.is_partial("movies")
+    first = [e.key for e in opening.view.section("movies")]
+    full, _ = library.load_rest(opening)
+    assert first == [e.key for e in full.section("movies")][:OPENING_PAGE]
+    state = BrowserState()
+    state.set_view(opening.view, complete=False)
+    assert state.crumbs().endswith(f"·  {OPENING_PAGE}+")  # more follow
+    state.set_view(full, complete=True)
+    assert state.crumbs().endswith(f"·  {OPENING_PAGE * 2}")

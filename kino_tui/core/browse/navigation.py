@@ -161,7 +161,8 @@ class BrowserState:
         self.query = ""
         self._before_search = None
         entries = self.view.section(key) if self.view is not None else []
-        self.levels = [Level(SECTION_TITLES[key], entries)]
+        partial = self.view is not None and self.view.is_partial(key)
+        self.levels = [Level(SECTION_TITLES[key], entries, partial=partial)]
         self.levels[0].update_shown(self.view)
 
     def move_cursor(self, cursor: int) -> None:
@@ -309,6 +310,7 @@ class BrowserState:
                     level.partial = False
                 else:
                     level.entries = view.section(self.section)
+                    level.partial = view.is_partial(self.section)
             elif level.parent is not None:
                 siblings = self.levels[index - 1].entries
                 parent = next((e for e in siblings if e.key == level.parent.key), level.parent)

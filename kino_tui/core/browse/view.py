@@ -72,6 +72,7 @@ class LibraryView(ViewSearch):
         self._touched: set[str] = set()
         #: The section a view without items opens on (see :meth:`preset_section`).
         self._preset: str | None = None
+        self._partial = False
         self._index_lock = threading.Lock()
         #: How to build each group search can find: key → (kind, show or artist, season
         #: number or album name).
@@ -257,11 +258,17 @@ class LibraryView(ViewSearch):
             return self._preset
         return first_section(self._census[0].keys(), bool(self.section("continue-watching")))
 
-    def preset_section(self, key: str, entries: list[Entry]) -> None:
+    def preset_section(self, key: str, entries: list[Entry], partial: bool = False) -> None:
         """A view without items that shows ``entries`` as the section ``key`` (kino's
-        opening, made from the index's summaries while the items are read)."""
+        opening, made from the index's summaries while the items are read); ``partial``:
+        only its first rows (the rest come with the whole library)."""
         self._preset = key
+        self._partial = partial
         self._sections[key] = entries
+
+    def is_partial(self, key: str) -> bool:
+        """Whether section ``key`` holds only its first rows yet (see :meth:`preset_section`)."""
+        return self._partial and self._preset == key
 
     def summary(self) -> str:
         """``12 movies · 340 episodes · 2,000 tracks · 5 offline`` for the status line."""
