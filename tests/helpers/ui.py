@@ -83,6 +83,15 @@ def scan_into(paths: KinoPaths, root: Path) -> Library:
     return library
 
 
+def music_app(paths: KinoPaths, root: Path) -> KinoApp:
+    """:func:`kino_app` over ``root`` scanned as music, mpv playing silently behind it
+    (``playback = "terminal"``: the TUI stays on screen)."""
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
+    Library(paths).scan([LibraryRoot(str(root), "music")])
+    return kino_app(paths)
+
+
 def kino_app(paths: KinoPaths) -> KinoApp:
     """The app as ``kino`` starts it: the opening section is read on a thread from the start."""
     library = Library(paths)

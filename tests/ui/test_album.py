@@ -4,10 +4,9 @@ counted, none resumed, while the browser is used."""
 from __future__ import annotations
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder, ffmpeg
-from tests.helpers.ui import SIZE, kino_app, list_text, ready, until
+from tests.helpers.ui import SIZE, list_text, music_app, ready, until
 
 TRACKS = {1: ("mp3", "libmp3lame"), 2: ("flac", "flac"), 3: ("ogg", "libvorbis")}
 
@@ -24,10 +23,7 @@ async def test_an_album_of_three_formats_plays_in_order_while_browsing(
         ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1:sample_rate=8000",
                "-c:a", codec, "-metadata", f"title=Song {number}", "-metadata", "artist=Band",
                "-metadata", "album=Trio", "-metadata", f"track={number}", str(name))  # fmt: skip
-    kino_paths.config_dir.mkdir(parents=True)
-    kino_paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
-    Library(kino_paths).scan([LibraryRoot(str(root), "music")])
-    app = kino_app(kino_paths)
+    app = music_app(kino_paths, root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert "Band" in list_text(app)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 from kino_tui.config.paths import KinoPaths
-from kino_tui.core.models import LibraryRoot
 from kino_tui.service import Library
 from tests.conftest import LibraryBuilder
 from tests.helpers.players import make_album
-from tests.helpers.ui import SIZE, kino_app, ready, until
+from tests.helpers.ui import SIZE, music_app, ready, until
 
 TITLES = [
     "Rust shadow amber", "Copper mist lantern", "Velvet ash river", "Quiet iron meadow",
@@ -26,10 +25,7 @@ async def test_each_now_playing_line_names_the_track_it_counts(
 ) -> None:
     root = build_library({})
     make_album(root / "Music/Band/Short (2020)", TITLES)
-    kino_paths.config_dir.mkdir(parents=True)
-    kino_paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
-    Library(kino_paths).scan([LibraryRoot(str(root), "music")])
-    app = kino_app(kino_paths)
+    app = music_app(kino_paths, root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         shown: list[str] = []

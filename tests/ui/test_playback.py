@@ -18,6 +18,7 @@ from tests.helpers.ui import (
     choose_section,
     kino_app,
     list_text,
+    music_app,
     now_playing,
     ready,
     until,
@@ -202,11 +203,7 @@ async def test_music_plays_in_the_background_over_ssh(
             "Music/Test Artist/Test Album (2001)/04 - Other Song.flac": "song.flac",
         }
     )
-    kino_paths.config_dir.mkdir(parents=True)
-    kino_paths.config_file.write_text('playback = "terminal"\n[mpv]\nargs = ["--ao=null"]\n')
-    library = Library(kino_paths)
-    library.scan([LibraryRoot(str(root), "music")])
-    app = kino_app(kino_paths)
+    app = music_app(kino_paths, root)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert "Various Artists" in list_text(app)  # the album artist of the tags

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +17,7 @@ from kino_tui.core.models import MediaItem
 from kino_tui.service import indexing
 from kino_tui.service.loading import find_items
 from tests.helpers.index_corpus import corpus, item
+from tests.helpers.killing import kill_after
 
 
 def queries(items: list[MediaItem]) -> list[str]:
@@ -158,15 +155,7 @@ def test_a_kill_while_the_index_is_written_leaves_a_whole_one(tmp_path: Path) ->
     rng = random.Random(5)
     opened = 0
     for _ in range(6):
-        child = subprocess.Popen(
-            [sys.executable, "-c", KILLER, str(catalog.path), str(path)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.8))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        kill_after(KILLER, [str(catalog.path), str(path)], rng.uniform(0.0, 0.8))
         index = CatalogIndex(path, catalog.path)
         with index.reading() as reader:
             if reader is not None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -20,6 +17,7 @@ from kino_tui.core.catalog.store import Catalog
 from kino_tui.core.errors import CatalogDamaged, CatalogTooNew
 from kino_tui.core.models import ROW_FIELDS, MediaItem, Progress
 from kino_tui.core.watch.store import WatchStore
+from tests.helpers.killing import kill_after
 from tests.helpers.library import make_items
 
 
@@ -88,16 +86,7 @@ def test_kill_during_write_leaves_a_whole_catalog(tmp_path: Path) -> None:
     path = tmp_path / "catalog.json"
     Catalog(path).save(CatalogData(make_items(10, prefix="/gen0")))
     for delay in (0.05, 0.3, 0.7):
-        process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path)],
-            stdout=subprocess.PIPE,
-            cwd=Path(__file__).parents[3],
-        )
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        kill_after(WRITER, [str(path)], delay)
         loaded = Catalog(path).load()  # must not raise
         prefixes = {item.root for item in loaded.items.values()}
         assert len(prefixes) == 1

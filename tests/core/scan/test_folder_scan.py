@@ -6,12 +6,8 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from kino_tui.core.scan import reconcile
 from kino_tui.core.scan.scanner import Scanner
 from kino_tui.core.watch.store import WatchStore
 from tests.core.scan.test_scanner import _as_nobody
+from tests.helpers.killing import kill_after
 
 #: Three artists of two albums of three tracks, a loose track in an artist's folder.
 ARTISTS = ("Abba", "Blur", "Cure")
@@ -297,17 +294,7 @@ def test_a_kill_during_a_spliced_write_leaves_a_whole_catalog(base: Path) -> Non
     scan(base)
     path = base / "data" / "catalog.json"
     for delay in (0.2, 0.45, 0.7, 1.1):
-        process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(base)],
-            stdout=subprocess.PIPE,
-            cwd=Path(__file__).parents[3],
-        )
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        process.stdout.close()
+        kill_after(WRITER, [str(base)], delay)
         packed = Catalog(path).read()
         assert all(document.verified for document in packed.documents)  # as kino wrote it
         items = packed.items()
