@@ -24,14 +24,13 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kino_tui.core.catalog.index_patch import GAP
 from kino_tui.core.catalog.rows import (
     PackedCatalog,
     item_of_row,
@@ -53,6 +52,10 @@ if TYPE_CHECKING:  # the browsing stack is imported when the index is read or bu
 INDEX_VERSION = "4"
 #: What a damaged or foreign index file raises (it is then ignored and rebuilt).
 INDEX_ERRORS = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, UnicodeError)
+#: How far apart a build places search records: a patch (``index_patch.py``) puts a new
+#: record halfway between two, so about twenty go between the same two before the index
+#: is built again.
+GAP = 1 << 20
 
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,11 +83,13 @@ CREATE INDEX parts_path ON parts (path);
 ROW_SQL = "SELECT items.row, roots.root FROM items JOIN roots ON roots.number = items.root"
 
 
-def _blob(text: str) -> bytes:
+def blob_of(text: str) -> bytes:
+    """A text column's value as stored (see the module)."""
     return text.encode("utf-8", "surrogatepass")
 
 
-def _text(blob: bytes) -> str:
+def text_of(blob: bytes) -> str:
+    """A text column's value as read (see the module)."""
     return bytes(blob).decode("utf-8", "surrogatepass")
 
 
@@ -104,6 +109,12 @@ class Match:
     key: str
     kind: str
     tier: int
+
+
+def chunked(keys: Sequence[bytes], size: int = 500) -> Iterator[Sequence[bytes]]:
+    """``keys`` a few hundred at a time (SQLite's limit on a statement's parameters)."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 class IndexReader:
@@ -128,36 +139,35 @@ class IndexReader:
             while batch := rows.fetchmany(2000):
                 for root, run in groupby(batch, key=itemgetter(1)):
                     parsed = loads(b"[" + b",".join([row for row, _ in run]) + b"]")
-                    found += items_of_rows(parsed, _text(root))
+                    found += items_of_rows(parsed, text_of(root))
         return found
 
     def item(self, item_id: str) -> MediaItem | None:
-        found = self._items("WHERE items.id = ?", _blob(item_id))
+        found = self._items("WHERE items.id = ?", blob_of(item_id))
         return found[0] if found else None
 
     def items(self, ids: Iterable[str]) -> list[MediaItem]:
         """The items with these ids that exist (in no particular order)."""
         found: list[MediaItem] = []
-        keys = [_blob(i) for i in ids]
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        keys = [blob_of(i) for i in ids]
+        for chunk in chunked(keys):
             marks = ",".join("?" * len(chunk))
             found += self._items(f"WHERE items.id IN ({marks})", *chunk)
         return found
 
     def item_at(self, path: str) -> MediaItem | None:
         """The item whose file (or one of whose parts) is ``path``."""
-        found = self._items("WHERE items.path = ? LIMIT 1", _blob(path))
+        found = self._items("WHERE items.path = ? LIMIT 1", blob_of(path))
         if not found:
             found = self._items(
                 "WHERE items.id = (SELECT id FROM parts WHERE path = ? LIMIT 1)",
-                _blob(path),
+                blob_of(path),
             )
         return found[0] if found else None
 
     def items_under(self, folder: str) -> list[MediaItem]:
         """Every item but extras under ``folder`` (which ends with ``/``), in path order."""
-        low = _blob(folder)
+        low = blob_of(folder)
         return self._items(
             "WHERE items.path >= ? AND items.path < ? AND items.kind != 'extra' "
             "ORDER BY items.path",
@@ -174,7 +184,7 @@ class IndexReader:
             "WHERE kind = ? ORDER BY rowid",
             (kind,),
         )
-        return [(_text(i), t or _text(p).rpartition("/")[2]) for i, t, p in rows]
+        return [(text_of(i), t or text_of(p).rpartition("/")[2]) for i, t, p in rows]
 
     def items_of_kinds(self, kinds: Iterable[str]) -> list[MediaItem]:
         """Every item of these kinds (kino's opening section when it lists items)."""
@@ -186,7 +196,7 @@ class IndexReader:
         """Every item of the show or artist that holds the group ``key`` (a show, a
         season, an artist, an album): what the browser needs to build that group."""
         found = self._db.execute(
-            "SELECT grp FROM items WHERE grp = ?1 OR sub = ?1 LIMIT 1", (_blob(key),)
+            "SELECT grp FROM items WHERE grp = ?1 OR sub = ?1 LIMIT 1", (blob_of(key),)
         ).fetchone()
         if found is None:
             return []
@@ -196,7 +206,7 @@ class IndexReader:
         """Every item's stored row (as ``PackedDocument.stored_rows`` gives it) and its
         root, read a batch at a time (the browser's items made without the catalog's
         text or every row held at once)."""
-        roots = {n: _text(root) for n, root in self._db.execute("SELECT number, root FROM roots")}
+        roots = {n: text_of(root) for n, root in self._db.execute("SELECT number, root FROM roots")}
         cursor = self._db.execute("SELECT row, root FROM items ORDER BY rowid")
         while rows := cursor.fetchmany(batch):
             for row, number in rows:
@@ -209,12 +219,12 @@ class IndexReader:
         cursor = self._db.execute("SELECT kind, key, title, line FROM search ORDER BY position")
         while rows := cursor.fetchmany(5000):
             for kind, key, title, line in rows:
-                yield kind, _text(key), title, line
+                yield kind, text_of(key), title, line
 
     def item_dicts(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
         """Every item (of ``kind``) as ``MediaItem.to_dict`` gives it, in path order (what
         ``kino ls --json`` prints), made from the stored rows one at a time."""
-        roots = {number: _text(root) for number, root in self._db.execute("SELECT * FROM roots")}
+        roots = {number: text_of(root) for number, root in self._db.execute("SELECT * FROM roots")}
         where, args = ("WHERE kind = ?", (kind,)) if kind is not None else ("", ())
         cursor = self._db.execute(f"SELECT root, row FROM items {where} ORDER BY path", args)
         while batch := cursor.fetchmany(1000):  # one parse for the rows of a root in it
@@ -235,12 +245,11 @@ class IndexReader:
     def groups_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The show or artist key of each of these items that has one."""
         found: dict[str, str] = {}
-        keys = [_blob(i) for i in ids]
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        keys = [blob_of(i) for i in ids]
+        for chunk in chunked(keys):
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT id, grp FROM items WHERE grp IS NOT NULL AND id IN ({marks})"
-            found.update((_text(i), _text(g)) for i, g in self._db.execute(sql, chunk))
+            found.update((text_of(i), text_of(g)) for i, g in self._db.execute(sql, chunk))
         return found
 
     def search(self, query: str, limit: int = 500) -> list[Match]:
@@ -262,7 +271,7 @@ class IndexReader:
             f"FROM search WHERE {every} ORDER BY tier, position LIMIT ?"
         )
         args = [phrase, len(phrase), phrase, *[f" {w}" for w in words], *words, *words, limit]
-        return [Match(_text(key), kind, tier) for key, kind, tier in self._db.execute(sql, args)]
+        return [Match(text_of(key), kind, tier) for key, kind, tier in self._db.execute(sql, args)]
 
 
 class CatalogIndex:
@@ -372,7 +381,7 @@ class CatalogIndex:
                 if rows is None or not document.verified:  # rows to check: no index
                     return False
                 connection.execute(
-                    "INSERT INTO roots VALUES (?, ?)", (number, _blob(document.root))
+                    "INSERT INTO roots VALUES (?, ?)", (number, blob_of(document.root))
                 )
                 parts: list[tuple[bytes, bytes]] = []
                 connection.executemany(
@@ -387,7 +396,7 @@ class CatalogIndex:
             connection.executemany(
                 "INSERT INTO groups VALUES (?, ?, ?)",
                 (
-                    (_blob(key), summary.kind, dumps(summary.to_row()))
+                    (blob_of(key), summary.kind, dumps(summary.to_row()))
                     for key, summary in summaries.groups.items()
                 ),
             )
@@ -397,7 +406,7 @@ class CatalogIndex:
                     (
                         position,
                         record.kind,
-                        _blob(record.key),
+                        blob_of(record.key),
                         title,
                         f"{title} {fold(record.context)}",
                     )
@@ -475,13 +484,13 @@ def _item_rows(
             groups.add(kind, name, sub)
             top = f"{kind}:{name}"
         if item.parts != [item.path]:
-            parts += ((_blob(part), _blob(item.id)) for part in item.parts)
+            parts += ((blob_of(part), blob_of(item.id)) for part in item.parts)
         yield (
-            _blob(item.id),
-            _blob(item.path),
+            blob_of(item.id),
+            blob_of(item.path),
             item.kind,
-            _blob(top) if top is not None else None,
-            _blob(below) if below is not None else None,
+            blob_of(top) if top is not None else None,
+            blob_of(below) if below is not None else None,
             number,
             packed,
         )

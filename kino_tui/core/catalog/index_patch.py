@@ -27,21 +27,27 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kino_tui.core.catalog.index import (
+    GAP,
+    INDEX_ERRORS,
+    ROW_SQL,
+    CatalogIndex,
+    GroupRecords,
+    blob_of,
+    chunked,
+    text_of,
+)
 from kino_tui.core.catalog.rows import item_of_row
 from kino_tui.core.catalog.storage import dumps, loads
 
 if TYPE_CHECKING:
     from kino_tui.core.browse.search import Searchable
-    from kino_tui.core.catalog.index import CatalogIndex
     from kino_tui.core.models import MediaItem
 
-#: How far apart a build places search records: a patch puts a new record halfway
-#: between two, so about twenty go between the same two before the index is built again.
-GAP = 1 << 20
 #: The search records of groups (their order is their title's); the others are items'.
 _GROUP_KINDS = frozenset({"show", "season", "artist", "album"})
 
@@ -74,8 +80,6 @@ class _NotPatchable(Exception):
 def patch_index(index: CatalogIndex, change: CatalogChange) -> bool:
     """Patch ``index`` with ``change`` (see the module); says whether it was. When it was
     not, the index is left as it was: stale, to be built again by its next reader."""
-    from kino_tui.core.catalog.index import INDEX_ERRORS
-
     if not index.path.exists():
         return False
     try:
@@ -105,19 +109,6 @@ def patch_index(index: CatalogIndex, change: CatalogChange) -> bool:
         db.close()
 
 
-def _blob(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
-
-
-def _text(blob: bytes) -> str:
-    return bytes(blob).decode("utf-8", "surrogatepass")
-
-
-def _chunks(values: Sequence[bytes], size: int = 500) -> Iterable[Sequence[bytes]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 class _Patch:
     """One patch of one open index, in its transaction."""
 
@@ -137,7 +128,7 @@ class _Patch:
             number = self._document(change.root, change.kind)
             kinds.add(change.kind)
             for folder in change.folders:
-                low = _blob(folder.rstrip("/") + "/")
+                low = blob_of(folder.rstrip("/") + "/")
                 for item_id, top in self.db.execute(
                     "SELECT id, grp FROM items WHERE path >= ? AND path < ? AND kind = ? "
                     "AND root = ?",
@@ -155,13 +146,13 @@ class _Patch:
                 group = group_of(item)
                 top = below = None
                 if group is not None:
-                    top = _blob(f"{group[0]}:{group[1]}")
-                    below = _blob(group[2]) if group[2] is not None else None
+                    top = blob_of(f"{group[0]}:{group[1]}")
+                    below = blob_of(group[2]) if group[2] is not None else None
                     tops.setdefault(top, set())
                 if item.parts != [item.path]:
-                    parts += ((_blob(part), _blob(item.id)) for part in item.parts)
+                    parts += ((blob_of(part), blob_of(item.id)) for part in item.parts)
                 rows.append(
-                    (_blob(item.id), _blob(item.path), item.kind, top, below, number, stored)
+                    (blob_of(item.id), blob_of(item.path), item.kind, top, below, number, stored)
                 )
                 items.append(item)
         for top, keys in tops.items():  # the groups each show or artist had
@@ -189,7 +180,7 @@ class _Patch:
     def _document(self, root: str, kind: str) -> int:
         """The number the index gives the document of ``root``'s items of ``kind``."""
         numbers = [n for (n,) in self.db.execute(
-            "SELECT number FROM roots WHERE root = ?", (_blob(root),)
+            "SELECT number FROM roots WHERE root = ?", (blob_of(root),)
         )]  # fmt: skip
         for number in numbers:
             found = self.db.execute(
@@ -204,7 +195,7 @@ class _Patch:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (key BLOB PRIMARY KEY)")
         self.db.execute("DELETE FROM gone")
         self.db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", ((i,) for i in ids))
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)
         self.db.execute("DELETE FROM parts WHERE id IN (SELECT key FROM gone)")
@@ -214,15 +205,14 @@ class _Patch:
         """A show's or an artist's summary and group records, from its items now."""
         from kino_tui.core.browse.records import group_of
         from kino_tui.core.browse.summary import Summaries
-        from kino_tui.core.catalog.index import ROW_SQL, GroupRecords
 
         members = [
-            item_of_row(loads(row), _text(root))
+            item_of_row(loads(row), text_of(root))
             for row, root in self.db.execute(
                 f"{ROW_SQL} WHERE items.grp = ? ORDER BY items.root, items.path", (top,)
             )
         ]
-        key = _text(top)
+        key = text_of(top)
         groups = GroupRecords()
         summaries = Summaries()
         for item in members:
@@ -238,8 +228,8 @@ class _Patch:
                 "INSERT OR REPLACE INTO groups VALUES (?, ?, ?)",
                 (top, summary.kind, dumps(summary.to_row())),
             )
-        records = {_blob(record.key): record for record in groups.records()}
-        for chunk in _chunks(sorted(before - records.keys())):
+        records = {blob_of(record.key): record for record in groups.records()}
+        for chunk in chunked(sorted(before - records.keys())):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM search WHERE key IN ({marks})", chunk)
         for record_key in records.keys() - before:
@@ -253,7 +243,7 @@ class _Patch:
         line = f"{title} {fold(record.context)}"
         self.db.execute(
             "INSERT INTO search VALUES (?, ?, ?, ?, ?)",
-            (position, record.kind, _blob(record.key), title, line),
+            (position, record.kind, blob_of(record.key), title, line),
         )
 
     def _position_for(self, key: tuple[Any, ...]) -> int:
@@ -289,7 +279,6 @@ class _Patch:
         """The first search record at or after ``position``: its position and order key."""
         from kino_tui.core.browse.records import item_record
         from kino_tui.core.browse.search import Searchable, order_key
-        from kino_tui.core.catalog.index import ROW_SQL
 
         found = self.db.execute(
             "SELECT position, kind, key, title FROM search WHERE position >= ? "
@@ -299,13 +288,13 @@ class _Patch:
         if found is None:
             return None
         at, kind, key, title = found
-        record: Searchable | None = Searchable(kind, _text(key), title)
+        record: Searchable | None = Searchable(kind, text_of(key), title)
         if kind not in _GROUP_KINDS:  # an item's order may come from its other fields
             row = self.db.execute(f"{ROW_SQL} WHERE items.id = ?", (key,)).fetchone()
             if row is None:
-                raise _NotPatchable(f"a search record without its item: {_text(key)}")
-            record = item_record(item_of_row(loads(row[0]), _text(row[1])))
+                raise _NotPatchable(f"a search record without its item: {text_of(key)}")
+            record = item_record(item_of_row(loads(row[0]), text_of(row[1])))
             if record is None:
-                raise _NotPatchable(f"a search record of an extra: {_text(key)}")
+                raise _NotPatchable(f"a search record of an extra: {text_of(key)}")
         assert record is not None
         return int(at), order_key(record, title)
