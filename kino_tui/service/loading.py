@@ -271,18 +271,10 @@ def load_rest(library: Library, opening: Opening) -> tuple[LibraryView, list[str
 
 
 def load_in_background(library: LibraryAPI) -> Future[Opening]:
-    from concurrent.futures import Future  # only the UI needs it (kino scan starts lean)
+    # only the UI needs it (kino scan starts without concurrent.futures)
+    from kino_tui.core.background import on_daemon_thread
 
-    future: Future[Opening] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(library.load_opening())  # a remote library's too
-        except BaseException as error:  # handed to whoever waits on the future
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="kino-catalog-preload", daemon=True).start()
-    return future
+    return on_daemon_thread(library.load_opening, "kino-catalog-preload")  # a remote one's too
 
 
 def make_view(

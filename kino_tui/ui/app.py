@@ -18,6 +18,7 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from kino_tui.core.background import on_daemon_thread
 from kino_tui.core.display import printable
 from kino_tui.core.errors import KinoError
 from kino_tui.core.models import MediaItem
@@ -350,18 +351,7 @@ class KinoApp(App[None]):
 
 async def _on_daemon_thread(work: Callable[[], object], name: str) -> object:
     """``work`` on a daemon thread, awaited (see ``KinoApp.start_worker``)."""
-    done: Future[object] = Future()
-
-    def run() -> None:
-        if not done.set_running_or_notify_cancel():  # cancelled before it started
-            return
-        try:
-            done.set_result(work())
-        except BaseException as error:  # the worker's failure, as a thread worker's
-            done.set_exception(error)
-
-    threading.Thread(target=run, name=f"kino {name}", daemon=True).start()
-    return await asyncio.wrap_future(done)
+    return await asyncio.wrap_future(on_daemon_thread(work, f"kino {name}"))
 
 
 def run_app(
