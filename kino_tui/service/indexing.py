@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from kino_tui.core.browse.records import GROUP_KINDS
 from kino_tui.core.browse.search import Searchable
 from kino_tui.core.catalog.index import INDEX_ERRORS, IndexReader, catalog_signature
 from kino_tui.core.catalog.rows import PackedCatalog
@@ -24,9 +25,6 @@ from kino_tui.core.pathnames import normalise_root
 if TYPE_CHECKING:
     from kino_tui.core.browse.view import Entry, LibraryView
     from kino_tui.service.library import Library
-
-#: Search records that are groups (their rows hold no item id).
-GROUP_KINDS = frozenset({"show", "season", "artist", "album"})
 
 
 def signature(library: Library) -> str | None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 from kino_tui.core.browse.search import Searchable
 from kino_tui.core.models import MediaItem
 
+#: The kinds of search record that are groups (their key is a group's, not an item id).
+GROUP_KINDS = frozenset({"show", "season", "artist", "album"})
+
 
 def item_record(item: MediaItem) -> Searchable | None:
     """What search finds an item by (None for an extra: it belongs to its movie)."""

@@ -48,9 +48,6 @@ if TYPE_CHECKING:
     from kino_tui.core.browse.search import Searchable
     from kino_tui.core.models import MediaItem
 
-#: The search records of groups (their order is their title's); the others are items'.
-_GROUP_KINDS = frozenset({"show", "season", "artist", "album"})
-
 
 @dataclass(frozen=True, slots=True)
 class RowsReplaced:
@@ -277,7 +274,7 @@ class _Patch:
 
     def _record_from(self, position: int) -> tuple[int, tuple[Any, ...]] | None:
         """The first search record at or after ``position``: its position and order key."""
-        from kino_tui.core.browse.records import item_record
+        from kino_tui.core.browse.records import GROUP_KINDS, item_record
         from kino_tui.core.browse.search import Searchable, order_key
 
         found = self.db.execute(
@@ -288,13 +285,13 @@ class _Patch:
         if found is None:
             return None
         at, kind, key, title = found
-        record: Searchable | None = Searchable(kind, text_of(key), title)
-        if kind not in _GROUP_KINDS:  # an item's order may come from its other fields
-            row = self.db.execute(f"{ROW_SQL} WHERE items.id = ?", (key,)).fetchone()
-            if row is None:
-                raise _NotPatchable(f"a search record without its item: {text_of(key)}")
-            record = item_record(item_of_row(loads(row[0]), text_of(row[1])))
-            if record is None:
-                raise _NotPatchable(f"a search record of an extra: {text_of(key)}")
-        assert record is not None
+        if kind in GROUP_KINDS:  # a group's order is its title's
+            return int(at), order_key(Searchable(kind, text_of(key), title), title)
+        # an item's order may come from its other fields: its record made again
+        row = self.db.execute(f"{ROW_SQL} WHERE items.id = ?", (key,)).fetchone()
+        if row is None:
+            raise _NotPatchable(f"a search record without its item: {text_of(key)}")
+        record = item_record(item_of_row(loads(row[0]), text_of(row[1])))
+        if record is None:
+            raise _NotPatchable(f"a search record of an extra: {text_of(key)}")
         return int(at), order_key(record, title)
