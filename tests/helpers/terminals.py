@@ -39,13 +39,24 @@ def exit_status(wait: Callable[[str], str], timeout: float = 15.0) -> str:
     return status_file.read_text().strip()
 
 
-def until_gone(session: str, text: str, timeout: float = 15.0) -> str:
-    """Wait until ``text`` is no longer on the tmux session's screen; that screen."""
+def until_gone(session: str, text: str, timeout: float = 15.0, settle: float = 1.0) -> str:
+    """Wait until ``text`` has left the tmux session's screen and stayed away ``settle``
+    seconds; that screen. (A notice in Textual's toast rack can be scrolled out of sight
+    by a later one at 60×20 and come back when that one ends: seen once, a notice "gone"
+    showed again over the next dialog.)"""
     deadline = time.monotonic() + timeout
-    while text in (screen := tmux("capture-pane", "-p", "-t", session)):
-        assert time.monotonic() < deadline, f"{text!r} stayed:\n{screen}"
+    away_since: float | None = None
+    while True:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        now = time.monotonic()
+        if text in screen:
+            away_since = None
+            assert now < deadline, f"{text!r} stayed:\n{screen}"
+        elif away_since is None:
+            away_since = now
+        elif now - away_since >= settle:
+            return screen
         time.sleep(0.1)
-    return screen
 
 
 def send(session: str, *keys: str) -> None:
